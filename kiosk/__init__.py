@@ -1,0 +1,3 @@
+"""Waiting-room kiosk for an interventional pain clinic."""
+
+__version__ = "0.1.0"

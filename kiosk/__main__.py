@@ -1,0 +1,5 @@
+"""Allow `python -m kiosk` as well as the `kiosk` command."""
+
+from kiosk.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The `kiosk` command: run, content check, screenshot; later issues add verbs."""

@@ -1,0 +1,71 @@
+"""`kiosk run`: the patient kiosk, full-screen unless told otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from kiosk.cli.errors import EXIT_USAGE, friendly
+from kiosk.cli.sizes import parse_size
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = verbs.add_parser(
+        "run",
+        help="start the patient kiosk",
+        description="Start the patient kiosk: full-screen on the attract loop.",
+    )
+    parser.add_argument(
+        "--windowed", action="store_true", help="show in a normal window instead of full-screen (development)"
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=parse_size,
+        help="window size with --windowed, like 1080x1920 (default 1280x800)",
+    )
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.size and not args.windowed:
+        print("kiosk: --size needs --windowed; add --windowed or drop --size.", file=sys.stderr)
+        return EXIT_USAGE
+    return friendly(lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from kiosk.ui.app import has_display
+
+    if not has_display():
+        # A headless server still proves the kiosk starts; there is just nothing to see.
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        print(
+            "kiosk: no screen found (DISPLAY is not set); running off-screen. "
+            "Use `kiosk screenshot` to see pages, or start it on the kiosk's display.",
+            file=sys.stderr,
+        )
+    from kiosk.services.startup import load_context
+    from kiosk.ui.app import application, build_window
+
+    app = application()
+    context = load_context(args.config)
+    width, height = args.size or (1280, 800)
+    window = build_window(context, width, height)
+    if args.windowed:
+        window.show()
+    else:
+        window.showFullScreen()
+    log.info(
+        "kiosk running: %d content pages, languages %s",
+        sum(len(p) for p in context.catalog.pages.values()),
+        ", ".join(context.settings.languages.enabled),
+    )
+    try:
+        return app.exec()
+    finally:
+        context.close()

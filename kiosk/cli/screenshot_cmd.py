@@ -1,0 +1,103 @@
+"""`kiosk screenshot`: render one named screen off-screen to a PNG, no touchscreen needed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kiosk.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, friendly
+from kiosk.cli.sizes import parse_size
+
+IDLE_WARNING = "idle-warning"
+
+
+def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = verbs.add_parser(
+        "screenshot",
+        help="save a PNG of one screen",
+        description=(
+            "Render one screen off-screen and save it as a PNG, to preview pages without a "
+            "touchscreen. `--list` names the screens."
+        ),
+    )
+    parser.add_argument("--list", action="store_true", help="print the screen names and stop")
+    parser.add_argument(
+        "--screen",
+        metavar="NAME",
+        default="attract",
+        help="screen to render, like home or procedure/si-joint-injection/3",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=parse_size,
+        default=(1920, 1080),
+        help="size in pixels (default 1920x1080; portrait is 1080x1920)",
+    )
+    parser.add_argument("--lang", metavar="CODE", help="language code (default: the settings')")
+    parser.add_argument("--out", metavar="FILE.png", type=Path, help="where to save the PNG")
+    parser.set_defaults(handler=screenshot)
+
+
+def screen_names(context: object) -> list[str]:
+    from kiosk.content.model import PageKind
+    from kiosk.services.navigation import Route, Screen
+    from kiosk.services.startup import KioskContext
+
+    assert isinstance(context, KioskContext)
+    catalog = context.catalog
+    language = context.settings.languages.default
+    names = ["attract", "home", "procedures"]
+    for kind, screen in ((PageKind.PROCEDURE, Screen.PROCEDURE), (PageKind.CONDITION, Screen.CONDITION)):
+        for page in catalog.of_kind(kind, language):
+            names.append(Route(screen, page.id).name)
+            names += [Route(screen, page.id, n).name for n in range(1, len(page.sections))]
+    return [*names, "appointment", "follow-up", IDLE_WARNING]
+
+
+def screenshot(args: argparse.Namespace) -> int:
+    return friendly(lambda: _screenshot(args))
+
+
+def _screenshot(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.services.navigation import Route, Screen
+    from kiosk.services.startup import load_context
+    from kiosk.ui.app import application, render_screen
+
+    context = load_context(args.config, open_database=False)
+    names = screen_names(context)
+    if args.list:
+        print("\n".join(names))
+        return 0
+    if args.out is None:
+        print("kiosk: say where to save the picture with --out FILE.png.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.screen not in names:
+        print(
+            f"kiosk: there is no screen called {args.screen!r}; `kiosk screenshot --list` names them all.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    language = args.lang or context.settings.languages.default
+    if language not in context.settings.languages.enabled:
+        print(
+            f"kiosk: language {language!r} is not enabled; use one of "
+            f"{', '.join(context.settings.languages.enabled)}.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    idle = args.screen == IDLE_WARNING
+    route = Route(Screen.HOME) if idle else Route.parse(args.screen)
+    application()
+    width, height = args.size
+    window = render_screen(context, route, width, height, language, idle_warning=idle)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(args.out), "PNG"):
+        print(f"kiosk: could not write {args.out}; check the folder exists and is writable.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"saved {args.screen} ({language}, {width}x{height}) to {args.out}")
+    window.close()
+    return 0

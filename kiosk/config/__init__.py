@@ -1,0 +1,1 @@
+"""Settings: where the file is, what it may say, and loading it."""

@@ -1,0 +1,146 @@
+"""Read the TOML settings file and turn every problem into one sentence."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from kiosk.config.locations import CONFIG_ENV, find_config_path
+from kiosk.config.settings import Settings
+
+# Paths in the file are relative to the file, not to wherever the kiosk was started.
+_RELATIVE_PATH_KEYS = (("clinic", "logo"), ("content", "folder"))
+
+
+class SettingsError(Exception):
+    """A settings problem, worded for the person who edits the file."""
+
+
+def load_settings(
+    cli_value: str | None = None, available_languages: Iterable[str] | None = None
+) -> tuple[Settings, Path | None]:
+    """Load settings from the file the flag, variable or platform names.
+
+    Returns the settings and the file they came from (None for demo defaults).
+    """
+    path, named = find_config_path(cli_value)
+    if not path.is_file():
+        if named:
+            source = "--config" if cli_value else CONFIG_ENV
+            raise SettingsError(
+                f"The settings file {path} named by {source} does not exist: "
+                "check the path, or leave it out to use the demo settings."
+            )
+        return _check_languages(Settings(), available_languages, path), None
+    return _check_languages(parse_settings_file(path), available_languages, path), path
+
+
+def parse_settings_file(path: Path) -> Settings:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SettingsError(
+            f"The settings file {path} is not UTF-8 text: save it as UTF-8 and start again."
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(
+            f"The settings file {path} is not valid TOML ({exc}): correct that line and start again."
+        ) from exc
+    except OSError as exc:
+        raise SettingsError(
+            f"The settings file {path} cannot be read ({exc.strerror}): "
+            "give the kiosk's account permission to read it."
+        ) from exc
+    for table, key in _RELATIVE_PATH_KEYS:
+        section = raw.get(table)
+        if isinstance(section, dict) and isinstance(section.get(key), str):
+            section[key] = str((path.parent / Path(section[key]).expanduser()).resolve())
+    return settings_from_mapping(raw, source=str(path))
+
+
+def settings_from_mapping(raw: dict[str, Any], source: str = "settings") -> Settings:
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise SettingsError(_sentence(exc, raw, source)) from None
+
+
+def _sentence(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
+    error = exc.errors()[0]
+    loc = [str(part) for part in error["loc"]]
+    key = ".".join(loc)
+    if error["type"] == "extra_forbidden":
+        return _unknown_key_sentence(loc, source)
+    if error["type"] == "value_error" and not loc:
+        return f"In {source}: {error['msg']}."
+    value = _lookup(raw, loc)
+    allowed = _allowed(loc)
+    if loc == ["languages"]:
+        # The only whole-table rule: the default must be one of the enabled ones.
+        languages = raw.get("languages", {})
+        return (
+            f"In {source}, setting languages.default = {languages.get('default', 'en')!r} is not "
+            f"allowed: it must be one of languages.enabled ({', '.join(languages.get('enabled', []))})."
+        )
+    return f"In {source}, setting {key} = {value!r} is not allowed: use {allowed}."
+
+
+def _unknown_key_sentence(loc: list[str], source: str) -> str:
+    model: type[BaseModel] = Settings
+    for part in loc[:-1]:
+        annotation = model.model_fields[part].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    known = ", ".join(model.model_fields)
+    where = f"the [{'.'.join(loc[:-1])}] table" if len(loc) > 1 else "the file"
+    return (
+        f"In {source}, setting {'.'.join(loc)} is not a known setting: "
+        f"{where} accepts {known}; check the spelling."
+    )
+
+
+def _allowed(loc: list[str]) -> str:
+    model: type[BaseModel] = Settings
+    description = "a value of the right type"
+    for part in loc:
+        field = model.model_fields.get(part)
+        if field is None:
+            break
+        if field.description:
+            description = field.description
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            model = annotation
+        else:
+            break
+    return description
+
+
+def _lookup(raw: dict[str, Any], loc: list[str]) -> object:
+    node: object = raw
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def _check_languages(settings: Settings, available: Iterable[str] | None, path: Path) -> Settings:
+    if available is None:
+        return settings
+    known = sorted(available)
+    for code in settings.languages.enabled:
+        if code not in known:
+            raise SettingsError(
+                f"In {path}, setting languages.enabled lists {code!r}, which the kiosk has no "
+                f"translation for: use only {', '.join(known)}."
+            )
+    return settings

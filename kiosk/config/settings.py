@@ -1,0 +1,185 @@
+"""Typed settings: every key declared once with its type, default and what is allowed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from kiosk.config.locations import default_database_path
+
+_HOURS = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DayHours(BaseModel):
+    """Opening and closing time of one day; both on the same day."""
+
+    model_config = ConfigDict(frozen=True)
+    opens: dt.time
+    closes: dt.time
+
+
+def _parse_day(value: object) -> DayHours | None:
+    if value is None or (isinstance(value, str) and value.strip().lower() == "closed"):
+        return None
+    if isinstance(value, DayHours):
+        return value
+    match = _HOURS.match(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise ValueError("not a time range")
+    h1, m1, h2, m2 = (int(part) for part in match.groups())
+    try:
+        opens, closes = dt.time(h1, m1), dt.time(h2, m2)
+    except ValueError as exc:
+        raise ValueError("not a real time") from exc
+    if closes <= opens:
+        raise ValueError("closes before it opens")
+    return DayHours(opens=opens, closes=closes)
+
+
+_DAY_RULE = '"HH:MM-HH:MM" in 24-hour time with the closing time after the opening time, or "closed"'
+
+
+class OpeningHours(_Section):
+    monday: Annotated[DayHours | None, Field(description=_DAY_RULE)] = _parse_day("08:00-17:00")
+    tuesday: Annotated[DayHours | None, Field(description=_DAY_RULE)] = _parse_day("08:00-17:00")
+    wednesday: Annotated[DayHours | None, Field(description=_DAY_RULE)] = _parse_day("08:00-17:00")
+    thursday: Annotated[DayHours | None, Field(description=_DAY_RULE)] = _parse_day("08:00-17:00")
+    friday: Annotated[DayHours | None, Field(description=_DAY_RULE)] = _parse_day("08:00-17:00")
+    saturday: Annotated[DayHours | None, Field(description=_DAY_RULE)] = None
+    sunday: Annotated[DayHours | None, Field(description=_DAY_RULE)] = None
+
+    @field_validator(*WEEKDAYS, mode="before")
+    @classmethod
+    def _day(cls, value: object) -> DayHours | None:
+        return _parse_day(value)
+
+    def for_date(self, day: dt.date) -> DayHours | None:
+        hours: DayHours | None = getattr(self, WEEKDAYS[day.weekday()])
+        return hours
+
+
+class ClinicSettings(_Section):
+    name: Annotated[str, Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")] = (
+        "Ascent Pain"
+    )
+    phone: Annotated[
+        str,
+        Field(
+            min_length=3,
+            max_length=40,
+            pattern=r"^[0-9+()\-. ]+$",
+            description="a phone number written with digits, spaces, +, -, . and brackets",
+        ),
+    ] = "(504) 249-7576"
+    logo: Annotated[
+        Path | None,
+        Field(description="the path of an existing PNG, JPG or SVG image file, or left out"),
+    ] = None
+    hours: OpeningHours = OpeningHours()
+
+    @field_validator("logo")
+    @classmethod
+    def _logo_exists(cls, value: Path | None) -> Path | None:
+        if value is None:
+            return None
+        if value.suffix.lower() not in {".png", ".jpg", ".jpeg", ".svg"} or not value.is_file():
+            raise ValueError("no such image")
+        return value
+
+
+class LanguageSettings(_Section):
+    default: Annotated[
+        str, Field(pattern=_LANGUAGE.pattern, description="one of the enabled language codes")
+    ] = "en"
+    enabled: Annotated[
+        tuple[str, ...],
+        Field(
+            min_length=1,
+            description='a list of language codes the kiosk has translations for, like ["en", "es"]',
+        ),
+    ] = ("en", "es")
+
+    @model_validator(mode="after")
+    def _default_is_enabled(self) -> LanguageSettings:
+        if self.default not in self.enabled:
+            raise ValueError("default language not enabled")
+        return self
+
+
+class IdleSettings(_Section):
+    info_timeout_seconds: Annotated[
+        int,
+        Field(ge=30, le=3600, description="a whole number of seconds from 30 to 3600"),
+    ] = 120
+    warning_seconds: Annotated[
+        int,
+        # WCAG 2.2.1 asks for at least 20 seconds to answer a time-out warning.
+        Field(ge=20, le=300, description="a whole number of seconds from 20 to 300"),
+    ] = 30
+
+
+class ContentSettings(_Section):
+    folder: Annotated[
+        Path | None,
+        Field(description="the path of an existing content folder, or left out for the demo content"),
+    ] = None
+
+    @field_validator("folder")
+    @classmethod
+    def _folder_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError("no such folder")
+        return value
+
+
+class AttractSettings(_Section):
+    default_slide_seconds: Annotated[
+        int, Field(ge=3, le=60, description="a whole number of seconds from 3 to 60")
+    ] = 9
+
+
+class DatabaseSettings(_Section):
+    url: Annotated[
+        str | None,
+        Field(
+            description=(
+                'an SQLAlchemy URL starting "sqlite:///" or "postgresql+psycopg://",'
+                " or left out for the built-in SQLite file"
+            )
+        ),
+    ] = None
+
+    @field_validator("url")
+    @classmethod
+    def _known_backend(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not (value.startswith("sqlite:///") or value.startswith("postgresql+psycopg://")):
+            raise ValueError("unsupported database")
+        return value
+
+    def resolved_url(self) -> str:
+        if self.url:
+            return self.url
+        return f"sqlite:///{default_database_path()}"
+
+
+class Settings(_Section):
+    """The whole settings file; every table is optional and has demo defaults."""
+
+    clinic: ClinicSettings = ClinicSettings()
+    languages: LanguageSettings = LanguageSettings()
+    idle: IdleSettings = IdleSettings()
+    attract: AttractSettings = AttractSettings()
+    content: ContentSettings = ContentSettings()
+    database: DatabaseSettings = DatabaseSettings()

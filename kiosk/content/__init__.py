@@ -1,0 +1,1 @@
+"""Content pages: files under resources/content/<lang>/, loaded into plain objects."""

@@ -1,0 +1,1 @@
+"""Every user-facing string, per language, from one catalog of TOML files."""

@@ -1,0 +1,114 @@
+"""The UI string catalog: resources/strings/<lang>.toml, keys shared by all languages.
+
+One catalog of TOML files instead of Qt Linguist .ts/.qm files: translators edit
+plain text, `kiosk content check` can point at the exact missing key, and no
+compile step stands between an edit and the kiosk.
+"""
+
+from __future__ import annotations
+
+import string
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.content.model import Problem
+from kiosk.paths import resources_dir
+
+
+def strings_dir() -> Path:
+    return resources_dir() / "strings"
+
+
+def available_languages(folder: Path | None = None) -> list[str]:
+    return sorted(path.stem for path in (folder or strings_dir()).glob("*.toml"))
+
+
+def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            flat |= _flatten(value, f"{name}.")
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@dataclass(frozen=True)
+class StringCatalog:
+    """Strings by language; a missing string falls back to the default language."""
+
+    strings: Mapping[str, Mapping[str, str]]
+    default_language: str
+
+    @classmethod
+    def load(
+        cls, languages: Iterable[str], default_language: str, folder: Path | None = None
+    ) -> StringCatalog:
+        folder = folder or strings_dir()
+        strings = {}
+        for language in {*languages, default_language}:
+            path = folder / f"{language}.toml"
+            strings[language] = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+        return cls(strings, default_language)
+
+    def text(self, language: str, key: str, **values: object) -> str:
+        template = self.strings.get(language, {}).get(key)
+        if template is None:
+            template = self.strings[self.default_language].get(key, key)
+        return template.format(**values) if values else template
+
+    def language_name(self, language: str) -> str:
+        """A language's name written in that language, for its switch button."""
+        return self.text(language, "language.name")
+
+
+def check_strings(
+    languages: Iterable[str], default_language: str, folder: Path | None = None
+) -> list[Problem]:
+    """Report unreadable files and keys missing from (or unknown to) a language."""
+    folder = folder or strings_dir()
+    tables: dict[str, dict[str, str]] = {}
+    problems: list[Problem] = []
+    for language in sorted({*languages, default_language}):
+        path = folder / f"{language}.toml"
+        try:
+            tables[language] = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    f"no UI strings for the enabled language {language!r}"
+                    f"; copy {default_language}.toml here and translate it",
+                )
+            )
+        except tomllib.TOMLDecodeError as exc:
+            problems.append(
+                Problem(path, getattr(exc, "lineno", 1) or 1, f"not valid TOML: {getattr(exc, 'msg', exc)}")
+            )
+    reference = tables.get(default_language, {})
+    for language, table in tables.items():
+        path = folder / f"{language}.toml"
+        for key in sorted(reference.keys() - table.keys()):
+            problems.append(
+                Problem(path, 1, f"missing the string {key!r}; translate it from {default_language}.toml")
+            )
+        for key in sorted(table.keys() - reference.keys()):
+            problems.append(
+                Problem(
+                    path, 1, f"string {key!r} is not in {default_language}.toml; remove it or add it there"
+                )
+            )
+        for key in sorted(reference.keys() & table.keys()):
+            if _fields(reference[key]) != _fields(table[key]):
+                problems.append(
+                    Problem(path, 1, f"string {key!r} must use the same {{names}} as {default_language}.toml")
+                )
+    return problems
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}

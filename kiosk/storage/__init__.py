@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models, the one place that owns transactions, migrations."""

@@ -1,0 +1,1 @@
+"""Qt widgets only: one module per screen; rules live in kiosk.services."""

@@ -1,0 +1,216 @@
+"""The attract loop: slides from content, clinic name and phone, touch anywhere to begin."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kiosk.qt import (
+    QHBoxLayout,
+    QKeyEvent,
+    QLabel,
+    QMouseEvent,
+    QPixmap,
+    QSizePolicy,
+    Qt,
+    QTime,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+from kiosk.config.settings import Settings
+from kiosk.content.catalog import ContentCatalog
+from kiosk.content.model import Page, PageKind
+from kiosk.services.navigation import Route
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.widgets.buttons import TouchButton
+
+
+class AttractScreen(KioskScreen):
+    """Cycles the slides with one single-shot timer, so a paused loop costs no CPU."""
+
+    begin = Signal()
+    slide_changed = Signal(int)
+
+    def __init__(self, texts: UiTexts, catalog: ContentCatalog, settings: Settings) -> None:
+        super().__init__(texts)
+        self.setObjectName("Attract")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._catalog = catalog
+        self._settings = settings
+        self._slides: list[Page] = []
+        self._index = 0
+        self.paused = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.next_slide)
+
+        self.pause_button = TouchButton("on-dark")
+        self.pause_button.setObjectName("PauseButton")
+        self.pause_button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self.pause_button.clicked.connect(self.toggle_pause)
+        self.logo = QLabel()
+        self.logo.setVisible(False)
+        self.clinic_name = QLabel(settings.clinic.name)
+        self.clinic_name.setObjectName("ClinicName")
+        self.slide_title = QLabel()
+        self.slide_title.setObjectName("SlideTitle")
+        self.slide_body = QLabel()
+        self.slide_body.setObjectName("SlideBody")
+        self.slide_body.setTextFormat(Qt.TextFormat.MarkdownText)
+        for label in (self.slide_title, self.slide_body, self.clinic_name):
+            label.setWordWrap(True)
+        self.position = QLabel()
+        self.position.setObjectName("SlidePosition")
+        self.touch_to_begin = QLabel()
+        self.touch_to_begin.setObjectName("TouchToBegin")
+        self.touch_to_begin.setWordWrap(True)
+        self.contact = QLabel()
+        self.contact.setObjectName("ClinicContact")
+        self.contact.setWordWrap(True)
+
+        header = QHBoxLayout()
+        header.addWidget(self.logo)
+        header.addWidget(self.clinic_name, 1)
+        header.addWidget(self.pause_button)
+        self._outer = QVBoxLayout(self)
+        self._outer.addLayout(header)
+        self._outer.addStretch(2)
+        self._outer.addWidget(self.slide_title)
+        self._outer.addWidget(self.slide_body)
+        self._outer.addStretch(3)
+        self._outer.addWidget(self.position)
+        self._outer.addWidget(self.touch_to_begin)
+        self._outer.addWidget(self.contact)
+        self._load_logo()
+        self.retranslate()
+
+    # -- the loop ---------------------------------------------------------------
+    def start(self) -> None:
+        self._index = 0
+        self._show_slide()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def next_slide(self) -> None:
+        if self._slides:
+            self._index = (self._index + 1) % len(self._slides)
+        self._show_slide()
+
+    def toggle_pause(self) -> None:
+        self.paused = not self.paused
+        self._show_pause_words()
+        if self.paused:
+            self._timer.stop()
+        else:
+            self._schedule()
+
+    @property
+    def current_slide(self) -> Page | None:
+        return self._slides[self._index] if self._slides else None
+
+    def _show_slide(self) -> None:
+        slide = self.current_slide
+        if slide is None:
+            self.slide_title.setText(self._settings.clinic.name)
+            self.slide_body.clear()
+        else:
+            title, body = slide.headline_and_text()
+            self.slide_title.setText(title)
+            self.slide_body.setText(body)
+            self.slide_title.setAccessibleName(title)
+        count = len(self._slides)
+        dots = " ".join("●" if i == self._index else "○" for i in range(count))
+        self.position.setText(dots)
+        self.position.setAccessibleName(
+            self.texts.t("attract.slide_position", number=self._index + 1, count=count)
+        )
+        self.position.setVisible(count > 1)
+        self.slide_changed.emit(self._index)
+        self._schedule()
+
+    def _schedule(self) -> None:
+        self._timer.stop()
+        slide = self.current_slide
+        if self.paused or slide is None or len(self._slides) < 2 or not self.isVisible():
+            return
+        seconds = slide.duration_seconds or self._settings.attract.default_slide_seconds
+        self._timer.start(seconds * 1000)
+
+    # -- screen duties --------------------------------------------------------------
+    def show_route(self, route: Route) -> None:
+        del route
+        self.start()
+
+    def showEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        self._schedule()
+
+    def hideEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        self._timer.stop()
+
+    def retranslate(self) -> None:
+        self._slides = self._catalog.of_kind(PageKind.SLIDE, self.texts.language)
+        self._index = min(self._index, max(0, len(self._slides) - 1))
+        strings = self.texts.strings
+        # Every enabled language invites the patient, each in its own words.
+        self.touch_to_begin.setText(
+            "\n".join(strings.text(code, "attract.touch_to_begin") for code in self.texts.languages)
+        )
+        self.contact.setText(self._contact_line())
+        self._show_pause_words()
+        self._show_slide()
+
+    def _contact_line(self) -> str:
+        t = self.texts.t
+        clinic = self._settings.clinic
+        hours = clinic.hours.for_date(dt.date.today())
+        if hours is None:
+            today = t("attract.closed_today")
+        else:
+            locale = self.texts.locale
+            fmt = locale.timeFormat(locale.FormatType.ShortFormat)
+            today = t(
+                "attract.open_today",
+                opens=locale.toString(QTime(hours.opens.hour, hours.opens.minute), fmt),
+                closes=locale.toString(QTime(hours.closes.hour, hours.closes.minute), fmt),
+            )
+        return f"{t('attract.call_us', phone=clinic.phone)}  ·  {today}"
+
+    def _show_pause_words(self) -> None:
+        t = self.texts.t
+        if self.paused:
+            self.pause_button.set_words("▶  " + t("attract.play"), t("attract.play_hint"))
+            self.pause_button.setAccessibleName(t("attract.play"))
+        else:
+            self.pause_button.set_words("❚❚  " + t("attract.pause"), t("attract.pause_hint"))
+            self.pause_button.setAccessibleName(t("attract.pause"))
+
+    def _load_logo(self) -> None:
+        path = self._settings.clinic.logo
+        if path is None:
+            return
+        pixmap = QPixmap(str(path))
+        if not pixmap.isNull():
+            self.logo.setPixmap(pixmap.scaledToHeight(96, Qt.TransformationMode.SmoothTransformation))
+            self.logo.setVisible(True)
+
+    def arrange(self) -> None:
+        margin = self.metrics.px("pad2") * 2
+        self._outer.setContentsMargins(margin, margin // 2, margin, margin // 2)
+        self._outer.setSpacing(self.metrics.px("pad"))
+
+    # -- touch anywhere -----------------------------------------------------------------
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.begin.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.begin.emit()
+        else:
+            super().keyPressEvent(event)
+
+
+__all__ = ["AttractScreen", "QWidget"]

@@ -1,0 +1,57 @@
+"""Home: three large choices; the language switch sits in the top bar above it."""
+
+from __future__ import annotations
+
+from kiosk.qt import QBoxLayout, QLabel, QVBoxLayout, Signal
+
+from kiosk.services.navigation import Route, Screen
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.widgets.buttons import ChoiceButton
+
+CHOICES = (
+    ("learn", Route(Screen.PROCEDURES)),
+    ("appointment", Route(Screen.APPOINTMENT)),
+    ("follow_up", Route(Screen.FOLLOW_UP)),
+)
+
+
+class HomeScreen(KioskScreen):
+    navigate = Signal(object)
+
+    def __init__(self, texts: UiTexts) -> None:
+        super().__init__(texts)
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
+        self.subtitle = QLabel()
+        self.subtitle.setProperty("role", "subtitle")
+        self.subtitle.setWordWrap(True)
+        self.choices: dict[str, ChoiceButton] = {}
+        self._choices_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        for key, route in CHOICES:
+            button = ChoiceButton()
+            button.setObjectName(f"choice-{key}")
+            button.clicked.connect(lambda _=False, r=route: self.navigate.emit(r))
+            self.choices[key] = button
+            self._choices_box.addWidget(button, 1)
+        self._outer = QVBoxLayout(self)
+        self._outer.addWidget(self.title)
+        self._outer.addWidget(self.subtitle)
+        self._outer.addLayout(self._choices_box, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        t = self.texts.t
+        self.title.setText(t("home.title"))
+        self.subtitle.setText(t("home.subtitle"))
+        for key, button in self.choices.items():
+            button.set_words(t(f"home.{key}"), t(f"home.{key}_hint"))
+
+    def arrange(self) -> None:
+        direction = QBoxLayout.Direction.TopToBottom if self.portrait else QBoxLayout.Direction.LeftToRight
+        self._choices_box.setDirection(direction)
+        margin = self.metrics.px("pad2")
+        self._outer.setContentsMargins(margin, margin, margin, margin)
+        self._outer.setSpacing(self.metrics.px("pad"))
+        self._choices_box.setSpacing(self.metrics.px("pad2"))

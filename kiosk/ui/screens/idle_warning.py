@@ -1,0 +1,74 @@
+"""The time-out warning laid over any patient screen: countdown and "I need more time"."""
+
+from __future__ import annotations
+
+from kiosk.qt import QFrame, QLabel, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
+
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.buttons import TouchButton
+
+
+class IdleWarning(QWidget):
+    """Covers the whole window; the page stays visible, dimmed, behind the card."""
+
+    more_time = Signal()
+
+    def __init__(self, texts: UiTexts, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("IdleBackdrop")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._texts = texts
+        self.seconds_left = 0
+        self.card = QFrame()
+        self.card.setObjectName("IdleCard")
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        self.countdown = QLabel()
+        self.countdown.setObjectName("IdleCountdown")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body = QLabel()
+        for label in (self.title, self.body):
+            label.setWordWrap(True)
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.button = TouchButton("primary")
+        self.button.setObjectName("MoreTime")
+        self.button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.button.clicked.connect(self.more_time)
+        card_layout = QVBoxLayout(self.card)
+        card_layout.addWidget(self.title)
+        card_layout.addWidget(self.countdown)
+        card_layout.addWidget(self.body)
+        card_layout.addWidget(self.button)
+        self._card_layout = card_layout
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        texts.language_changed.connect(lambda _language: self.retranslate())
+        self.hide()
+
+    def show_countdown(self, seconds: int) -> None:
+        self.seconds_left = seconds
+        self.retranslate()
+        if not self.isVisible():
+            parent = self.parentWidget()
+            if parent is not None:
+                self.setGeometry(parent.rect())
+            self.show()
+            self.raise_()
+            self.button.setFocus()
+
+    def retranslate(self) -> None:
+        t = self._texts.t
+        self.title.setText(t("idle.title"))
+        self.countdown.setText(str(self.seconds_left))
+        self.countdown.setAccessibleName(t("idle.body", seconds=self.seconds_left))
+        self.body.setText(t("idle.body", seconds=self.seconds_left))
+        self.button.set_words(t("idle.more_time"), t("idle.more_time_hint"))
+
+    def relayout(self, metrics: Metrics, width: int) -> None:
+        pad = metrics.px("pad2")
+        self._card_layout.setContentsMargins(pad, pad, pad, pad)
+        self._card_layout.setSpacing(metrics.px("pad"))
+        self.card.setFixedWidth(min(width - 2 * pad, int(metrics.px("target") * 10)))

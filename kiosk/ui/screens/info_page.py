@@ -1,0 +1,206 @@
+"""A procedure or condition page: large section tabs, the text, related-page buttons."""
+
+from __future__ import annotations
+
+from kiosk.qt import (
+    QBoxLayout,
+    QButtonGroup,
+    QDate,
+    QGridLayout,
+    QLabel,
+    QLocale,
+    QSizePolicy,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+from kiosk.content.catalog import ContentCatalog
+from kiosk.content.model import Page, PageKind
+from kiosk.services.navigation import Route, Screen
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.markdown_view import MarkdownView
+
+SCREEN_FOR_KIND = {PageKind.PROCEDURE: Screen.PROCEDURE, PageKind.CONDITION: Screen.CONDITION}
+
+
+class InfoPageScreen(KioskScreen):
+    """Shows one section at a time, so a patient in pain reads a short piece, not a wall."""
+
+    navigate = Signal(object)
+
+    def __init__(self, texts: UiTexts, catalog: ContentCatalog) -> None:
+        super().__init__(texts)
+        self._catalog = catalog
+        self._route = Route(Screen.PROCEDURE)
+        self.page: Page | None = None
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
+
+        self.tabs_panel = QWidget()
+        self.tabs_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._tabs_grid = QGridLayout(self.tabs_panel)
+        self._tabs_grid.setContentsMargins(0, 0, 0, 0)
+        self._tab_group = QButtonGroup(self)
+        self.tabs: list[TouchButton] = []
+
+        self.section_title = QLabel()
+        self.section_title.setProperty("role", "section-title")
+        self.section_title.setWordWrap(True)
+        self.text = MarkdownView()
+        self.related_title = QLabel()
+        self.related_title.setProperty("role", "section-title")
+        self.related_title.setWordWrap(True)
+        self._related_grid = QGridLayout()
+        self.related_buttons: list[TouchButton] = []
+        self.request = TouchButton("primary")
+        self.request.setObjectName("RequestAppointment")
+        self.request.clicked.connect(lambda: self.navigate.emit(Route(Screen.APPOINTMENT)))
+        self.reviewed = QLabel()
+        self.reviewed.setProperty("role", "note")
+
+        reading = QVBoxLayout()
+        reading.addWidget(self.section_title)
+        reading.addWidget(self.text, 1)
+        reading.addWidget(self.related_title)
+        reading.addLayout(self._related_grid)
+        reading.addWidget(self.request)
+        reading.addWidget(self.reviewed)
+        self._reading = reading
+        self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._body.addWidget(self.tabs_panel, 0, Qt.AlignmentFlag.AlignTop)
+        self._body.addLayout(reading, 1)
+        self._outer = QVBoxLayout(self)
+        self._outer.addWidget(self.title)
+        self._outer.addLayout(self._body, 1)
+
+    # -- what is shown -------------------------------------------------------------------
+    @property
+    def section_index(self) -> int:
+        return self._route.section
+
+    def show_route(self, route: Route) -> None:
+        self._route = route
+        self._fill()
+
+    def retranslate(self) -> None:
+        self._fill()
+
+    def _fill(self) -> None:
+        if self._route.page_id is None:
+            return
+        page = self._catalog.page(self._route.page_id, self.texts.language)
+        if page is None:
+            return
+        rebuild = page is not self.page
+        self.page = page
+        self.title.setText(page.title)
+        if rebuild:
+            self._build_tabs(page)
+        index = min(self._route.section, max(0, len(page.sections) - 1))
+        if page.sections:
+            section = page.sections[index]
+            self.tabs[index].setChecked(True)
+            self.section_title.setText(section.title)
+            text = section.markdown
+            if index == 0 and page.intro:
+                text = f"{page.intro}\n\n{text}"
+            self.text.set_markdown(
+                text, self.texts.t("page.text_area", section=section.title), self.texts.t("page.scroll")
+            )
+        self._show_related(page, index)
+        t = self.texts.t
+        self.request.set_words(t("page.request"))
+        self.request.setVisible(bool(page.sections) and index == len(page.sections) - 1)
+        if page.reviewed:
+            day = QDate(page.reviewed.year, page.reviewed.month, page.reviewed.day)
+            date = self.texts.locale.toString(day, QLocale.FormatType.LongFormat)
+            self.reviewed.setText(t("page.reviewed", date=date))
+        self.reviewed.setVisible(page.reviewed is not None)
+
+    def _build_tabs(self, page: Page) -> None:
+        for button in self.tabs:
+            self._tab_group.removeButton(button)
+            button.deleteLater()
+        self.tabs = []
+        for number, section in enumerate(page.sections):
+            button = TouchButton("tab")
+            button.set_alignment(Qt.AlignmentFlag.AlignLeft)
+            button.apply_metrics(self.metrics)
+            button.setCheckable(True)
+            button.setObjectName(f"section-{number + 1}")
+            button.set_words(f"{number + 1}.  {section.title}")
+            button.setAccessibleName(section.title)
+            screen = self._route.screen
+            route = Route(screen, page.id, number)
+            button.clicked.connect(lambda _=False, r=route: self.navigate.emit(r))
+            self._tab_group.addButton(button)
+            self.tabs.append(button)
+        self.tabs_panel.setAccessibleName(self.texts.t("page.sections"))
+        self.tabs_panel.setVisible(len(self.tabs) > 1)
+        self._place_tabs()
+
+    def _show_related(self, page: Page, index: int) -> None:
+        for button in self.related_buttons:
+            button.deleteLater()
+        self.related_buttons = []
+        related = self._catalog.related(page)
+        show = bool(related) and index == page.related_section_index
+        self.related_title.setVisible(show)
+        if not show:
+            return
+        kinds = {p.kind for p in related}
+        key = "page.related_conditions" if kinds == {PageKind.CONDITION} else "page.related_procedures"
+        self.related_title.setText(self.texts.t(key))
+        for other in related:
+            screen = SCREEN_FOR_KIND.get(other.kind)
+            if screen is None:
+                continue
+            button = TouchButton("link")
+            button.set_alignment(Qt.AlignmentFlag.AlignLeft)
+            button.apply_metrics(self.metrics)
+            button.setObjectName(f"related-{other.id}")
+            button.set_words(other.title, other.summary)
+            button.setAccessibleName(other.title)
+            route = Route(screen, other.id)
+            button.clicked.connect(lambda _=False, r=route: self.navigate.emit(r))
+            self.related_buttons.append(button)
+        self._place_related()
+
+    # -- layout ---------------------------------------------------------------------------
+    def _place_tabs(self) -> None:
+        columns = 2 if self.portrait else 1
+        for number, button in enumerate(self.tabs):
+            self._tabs_grid.addWidget(button, number // columns, number % columns)
+
+    def _place_related(self) -> None:
+        columns = 2 if self.portrait else 3
+        for number, button in enumerate(self.related_buttons):
+            self._related_grid.addWidget(button, number // columns, number % columns)
+        for column in range(3):
+            self._related_grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    def arrange(self) -> None:
+        m = self.metrics
+        self._body.setDirection(
+            QBoxLayout.Direction.TopToBottom if self.portrait else QBoxLayout.Direction.LeftToRight
+        )
+        if self.portrait:
+            self.tabs_panel.setMinimumWidth(0)
+            self.tabs_panel.setMaximumWidth(16_777_215)
+        else:
+            # Under a third of a 1920 px width: room for every section name on one or two lines.
+            self.tabs_panel.setFixedWidth(round(560 * m.scale))
+        margin = m.px("pad2")
+        self._outer.setContentsMargins(margin, m.px("pad"), margin, m.px("pad"))
+        self._outer.setSpacing(m.px("pad"))
+        self._body.setSpacing(m.px("pad2"))
+        self._reading.setSpacing(m.px("pad_small"))
+        self._tabs_grid.setSpacing(m.px("pad_small"))
+        self._related_grid.setSpacing(m.px("pad_small"))
+        self._place_tabs()
+        self._place_related()

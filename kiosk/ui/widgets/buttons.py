@@ -1,0 +1,111 @@
+"""Touch buttons: big, word-wrapping, named for screen readers, styled by role."""
+
+from __future__ import annotations
+
+from kiosk.qt import QLabel, QPushButton, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
+
+from kiosk.ui.theme import Metrics
+
+# Roles whose face is dark: their words are drawn light (see kiosk.qss).
+_DARK_ROLES = {"primary", "choice", "on-dark"}
+
+
+class TouchButton(QPushButton):
+    """A push button that wraps long words onto more lines instead of clipping them.
+
+    QPushButton draws one line only; translated labels (Spanish runs ~30% longer)
+    would be cut, so the words live in a word-wrapping label inside the button.
+    """
+
+    def __init__(self, role: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setProperty("role", role or "plain")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.label = QLabel()
+        self.label.setObjectName("ButtonText")
+        self.label.setWordWrap(True)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.hint = QLabel()
+        self.hint.setObjectName("ButtonHint")
+        self.hint.setWordWrap(True)
+        self.hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.hint.hide()
+        layout = QVBoxLayout(self)
+        # Stretch on both sides keeps title and hint together in the middle of a tall card.
+        layout.addStretch(1)
+        layout.addWidget(self.label)
+        layout.addWidget(self.hint)
+        layout.addStretch(1)
+        self.set_alignment(Qt.AlignmentFlag.AlignCenter)
+        self.toggled.connect(lambda _checked: self._update_tone())
+        self._update_tone()
+
+    def set_alignment(self, alignment: Qt.AlignmentFlag) -> None:
+        self.label.setAlignment(alignment | Qt.AlignmentFlag.AlignVCenter)
+        self.hint.setAlignment(alignment | Qt.AlignmentFlag.AlignVCenter)
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        """At least a finger's width in both directions, with room around the words."""
+        target = metrics.px("target")
+        self.setMinimumSize(target, target)
+        horizontal = metrics.px("pad2" if self.property("role") == "choice" else "pad")
+        vertical = metrics.px("pad_small")
+        layout = self.layout()
+        assert layout is not None
+        layout.setContentsMargins(horizontal, vertical, horizontal, vertical)
+        layout.setSpacing(vertical // 2)
+        self.updateGeometry()
+
+    def set_words(self, text: str, hint: str = "", show_hint: bool = False) -> None:
+        """Set the visible words, the accessible name and description in one call."""
+        self.label.setText(text)
+        self.hint.setText(hint)
+        self.hint.setVisible(show_hint and bool(hint))
+        self.setAccessibleName(text)
+        self.setAccessibleDescription(hint)
+        self.setToolTip(hint)
+        self.updateGeometry()
+
+    def words(self) -> str:
+        return self.label.text()
+
+    def _update_tone(self) -> None:
+        dark = self.property("role") in _DARK_ROLES or self.isChecked()
+        tone = "light" if dark else "dark"
+        for label in (self.label, self.hint):
+            if label.property("tone") != tone:
+                label.setProperty("tone", tone)
+                label.style().unpolish(label)
+                label.style().polish(label)
+
+    # The inner layout knows how much room the wrapped words need; QPushButton does not.
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        layout = self.layout()
+        assert layout is not None
+        return layout.sizeHint().expandedTo(self.minimumSize())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        layout = self.layout()
+        assert layout is not None
+        return layout.minimumSize().expandedTo(self.minimumSize())
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 (Qt's name)
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        layout = self.layout()
+        assert layout is not None
+        return max(layout.totalHeightForWidth(width), self.minimumHeight())
+
+
+class ChoiceButton(TouchButton):
+    """A large card: a title and the hint line under it, both visible."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("choice", parent)
+        self.set_alignment(Qt.AlignmentFlag.AlignLeft)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def set_words(self, text: str, hint: str = "", show_hint: bool = True) -> None:
+        super().set_words(text, hint, show_hint)

@@ -1,0 +1,135 @@
+"""The kiosk window: a stack of screens, the top bar, the idle warning and the navigator."""
+
+from __future__ import annotations
+
+import logging
+
+from kiosk.qt import QCloseEvent, QResizeEvent, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.services.navigation import ATTRACT, Navigator, Route, Screen
+from kiosk.services.startup import KioskContext
+from kiosk.ui.idle import IdleMonitor
+from kiosk.ui.screens.attract import AttractScreen
+from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.coming_soon import ComingSoonScreen
+from kiosk.ui.screens.home import HomeScreen
+from kiosk.ui.screens.idle_warning import IdleWarning
+from kiosk.ui.screens.info_page import InfoPageScreen
+from kiosk.ui.screens.procedures import ProceduresScreen
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.theme import Metrics, stylesheet
+from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.top_bar import TopBar
+
+log = logging.getLogger(__name__)
+
+
+class KioskWindow(QWidget):
+    def __init__(self, context: KioskContext) -> None:
+        super().__init__()
+        self.setObjectName("KioskWindow")
+        settings = context.settings
+        self.context = context
+        self.texts = UiTexts(context.strings, settings.languages.enabled, settings.languages.default)
+        self.navigator = Navigator()
+        self.metrics: Metrics | None = None
+        self.portrait = False
+
+        self.top_bar = TopBar(self.texts, settings.clinic.name)
+        self.attract = AttractScreen(self.texts, context.catalog, settings)
+        self.home = HomeScreen(self.texts)
+        self.procedures = ProceduresScreen(self.texts, context.catalog)
+        self.info_page = InfoPageScreen(self.texts, context.catalog)
+        self.coming_soon = ComingSoonScreen(self.texts, settings)
+        self._screens: dict[Screen, KioskScreen] = {
+            Screen.ATTRACT: self.attract,
+            Screen.HOME: self.home,
+            Screen.PROCEDURES: self.procedures,
+            Screen.PROCEDURE: self.info_page,
+            Screen.CONDITION: self.info_page,
+            Screen.APPOINTMENT: self.coming_soon,
+            Screen.FOLLOW_UP: self.coming_soon,
+        }
+        self.stack = QStackedWidget()
+        for screen in dict.fromkeys(self._screens.values()):
+            self.stack.addWidget(screen)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.top_bar)
+        layout.addWidget(self.stack, 1)
+        self.idle_warning = IdleWarning(self.texts, self)
+
+        self.idle = IdleMonitor(settings.idle.info_timeout_seconds, settings.idle.warning_seconds)
+        self.idle.warning_started.connect(self.idle_warning.show_countdown)
+        self.idle.countdown.connect(self.idle_warning.show_countdown)
+        self.idle.warning_cancelled.connect(self.idle_warning.hide)
+        self.idle.expired.connect(self.reset_for_next_patient)
+        self.idle_warning.more_time.connect(self._more_time)
+
+        self.attract.begin.connect(self.navigator.home)
+        for screen in (self.home, self.procedures, self.info_page):
+            screen.navigate.connect(self.navigator.go)
+        self.coming_soon.home_requested.connect(self.navigator.home)
+        self.top_bar.back_requested.connect(self.navigator.back)
+        self.top_bar.home_requested.connect(self.navigator.home)
+        self.navigator.subscribe(self._show)
+        self._show(self.navigator.current)
+
+    @property
+    def current_screen(self) -> KioskScreen:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, KioskScreen)
+        return widget
+
+    def go(self, route: Route) -> None:
+        self.navigator.go(route)
+
+    def reset_for_next_patient(self) -> None:
+        """Back to the attract loop in the default language, as if nobody had been here."""
+        self.idle_warning.hide()
+        self.texts.reset()
+        self.navigator.reset()
+        log.info("idle time-out: returned to the attract loop")
+
+    def _more_time(self) -> None:
+        self.idle.extend()
+        self.idle_warning.hide()
+
+    def _show(self, route: Route) -> None:
+        screen = self._screens[route.screen]
+        screen.show_route(route)
+        self.stack.setCurrentWidget(screen)
+        screen.setFocus()
+        on_attract = route == ATTRACT
+        self.top_bar.setVisible(not on_attract)
+        self.top_bar.back.setVisible(self.navigator.can_go_back)
+        self.top_bar.home.setVisible(route.screen != Screen.HOME)
+        self.top_bar.clinic.setVisible(route.screen == Screen.HOME)
+        self.idle.watch(not on_attract)
+
+    # -- size and orientation --------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        size = event.size()
+        self.apply_size(size.width(), size.height())
+
+    def apply_size(self, width: int, height: int) -> None:
+        metrics = Metrics.for_size(width, height)
+        portrait = height > width
+        if metrics != self.metrics:
+            self.metrics = metrics
+            # One style sheet for the whole window, so every size follows one scale.
+            self.setStyleSheet(stylesheet(metrics))
+        self.portrait = portrait
+        self.top_bar.set_margins(metrics.px("pad"))
+        for screen in dict.fromkeys(self._screens.values()):
+            screen.relayout(portrait, metrics)
+        for button in self.findChildren(TouchButton):
+            button.apply_metrics(metrics)
+        self.idle_warning.setGeometry(self.rect())
+        self.idle_warning.relayout(metrics, width)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.attract.stop()
+        super().closeEvent(event)
