@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QFont,
     QFontDatabase,
     QGuiApplication,
+    QImage,
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
@@ -31,6 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractScrollArea,
     QApplication,
     QBoxLayout,
     QButtonGroup,
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QPushButton,
     QScrollArea,
+    QScrollBar,
     QScroller,
     QSizePolicy,
     QStackedWidget,
@@ -51,6 +54,7 @@ from PySide6.QtWidgets import (
 
 __all__ = [
     "QAbstractButton",
+    "QAbstractScrollArea",
     "QApplication",
     "QBoxLayout",
     "QButtonGroup",
@@ -63,6 +67,7 @@ __all__ = [
     "QGridLayout",
     "QGuiApplication",
     "QHBoxLayout",
+    "QImage",
     "QKeyEvent",
     "QKeySequence",
     "QLabel",
@@ -76,6 +81,7 @@ __all__ = [
     "QRect",
     "QResizeEvent",
     "QScrollArea",
+    "QScrollBar",
     "QScroller",
     "QShortcut",
     "QSize",

@@ -28,8 +28,10 @@ class IdleMonitor(QObject):
     warning_cancelled = Signal()
     expired = Signal()
 
-    def __init__(self, timeout_seconds: int, warning_seconds: int) -> None:
+    def __init__(self, timeout_seconds: int, warning_seconds: int, second_ms: int = 1000) -> None:
         super().__init__()
+        # Tests shorten the second to run the real timers quickly; the kiosk never does.
+        self.second_ms = second_ms
         self.timeout_seconds = timeout_seconds
         self.warning_seconds = warning_seconds
         self.seconds_left = warning_seconds
@@ -39,18 +41,22 @@ class IdleMonitor(QObject):
         self._wait.setSingleShot(True)
         self._wait.timeout.connect(self._start_warning)
         self._tick = QTimer(self)
-        self._tick.setInterval(1000)
+        self._tick.setInterval(second_ms)
         self._tick.timeout.connect(self._on_tick)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+
+    def set_second_ms(self, second_ms: int) -> None:
+        self.second_ms = second_ms
+        self._tick.setInterval(second_ms)
 
     def watch(self, active: bool) -> None:
         """Count inactivity only while a patient screen (not the attract loop) shows."""
         self._active = active
         self._stop_warning(cancelled=self.warning)
         if active:
-            self._wait.start(self.timeout_seconds * 1000)
+            self._wait.start(self.timeout_seconds * self.second_ms)
         else:
             self._wait.stop()
 
@@ -61,7 +67,7 @@ class IdleMonitor(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         # Restarting a timer on each touch is cheap and keeps the loop free of polling.
         if self._active and not self.warning and event.type() in _ACTIVITY:
-            self._wait.start(self.timeout_seconds * 1000)
+            self._wait.start(self.timeout_seconds * self.second_ms)
         return False
 
     def _start_warning(self) -> None:

@@ -43,6 +43,7 @@ class AttractScreen(KioskScreen):
         self._slides: list[Page] = []
         self._index = 0
         self.paused = False
+        self.second_ms = 1000  # tests shorten it to run the real timer quickly
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.next_slide)
@@ -138,7 +139,7 @@ class AttractScreen(KioskScreen):
         if self.paused or slide is None or len(self._slides) < 2 or not self.isVisible():
             return
         seconds = slide.duration_seconds or self._settings.attract.default_slide_seconds
-        self._timer.start(seconds * 1000)
+        self._timer.start(seconds * self.second_ms)
 
     # -- screen duties --------------------------------------------------------------
     def show_route(self, route: Route) -> None:

@@ -66,9 +66,15 @@ class IdleWarning(QWidget):
         self.countdown.setAccessibleName(t("idle.body", seconds=self.seconds_left))
         self.body.setText(t("idle.body", seconds=self.seconds_left))
         self.button.set_words(t("idle.more_time"), t("idle.more_time_hint"))
+        self._fit_card()
+
+    def _fit_card(self) -> None:
+        # A centred card gets its plain size hint; ask for the height its wrapped words need.
+        self.card.setMinimumHeight(self._card_layout.totalHeightForWidth(self.card.width()))
 
     def relayout(self, metrics: Metrics, width: int) -> None:
         pad = metrics.px("pad2")
         self._card_layout.setContentsMargins(pad, pad, pad, pad)
         self._card_layout.setSpacing(metrics.px("pad"))
         self.card.setFixedWidth(min(width - 2 * pad, int(metrics.px("target") * 10)))
+        self._fit_card()

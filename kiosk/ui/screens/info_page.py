@@ -21,7 +21,7 @@ from kiosk.content.model import Page, PageKind
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.buttons import ButtonSet, TouchButton
 from kiosk.ui.widgets.markdown_view import MarkdownView
 
 SCREEN_FOR_KIND = {PageKind.PROCEDURE: Screen.PROCEDURE, PageKind.CONDITION: Screen.CONDITION}
@@ -46,7 +46,7 @@ class InfoPageScreen(KioskScreen):
         self._tabs_grid = QGridLayout(self.tabs_panel)
         self._tabs_grid.setContentsMargins(0, 0, 0, 0)
         self._tab_group = QButtonGroup(self)
-        self.tabs: list[TouchButton] = []
+        self._tabs = ButtonSet(lambda: self._new_button("tab"), self.navigate.emit)
 
         self.section_title = QLabel()
         self.section_title.setProperty("role", "section-title")
@@ -56,7 +56,7 @@ class InfoPageScreen(KioskScreen):
         self.related_title.setProperty("role", "section-title")
         self.related_title.setWordWrap(True)
         self._related_grid = QGridLayout()
-        self.related_buttons: list[TouchButton] = []
+        self._related = ButtonSet(lambda: self._new_button("link"), self.navigate.emit)
         self.request = TouchButton("primary")
         self.request.setObjectName("RequestAppointment")
         self.request.clicked.connect(lambda: self.navigate.emit(Route(Screen.APPOINTMENT)))
@@ -96,11 +96,9 @@ class InfoPageScreen(KioskScreen):
         page = self._catalog.page(self._route.page_id, self.texts.language)
         if page is None:
             return
-        rebuild = page is not self.page
         self.page = page
         self.title.setText(page.title)
-        if rebuild:
-            self._build_tabs(page)
+        self._build_tabs(page)
         index = min(self._route.section, max(0, len(page.sections) - 1))
         if page.sections:
             section = page.sections[index]
@@ -122,53 +120,51 @@ class InfoPageScreen(KioskScreen):
             self.reviewed.setText(t("page.reviewed", date=date))
         self.reviewed.setVisible(page.reviewed is not None)
 
-    def _build_tabs(self, page: Page) -> None:
-        for button in self.tabs:
-            self._tab_group.removeButton(button)
-            button.deleteLater()
-        self.tabs = []
-        for number, section in enumerate(page.sections):
-            button = TouchButton("tab")
-            button.set_alignment(Qt.AlignmentFlag.AlignLeft)
-            button.apply_metrics(self.metrics)
+    def _new_button(self, role: str) -> TouchButton:
+        button = TouchButton(role)
+        button.set_alignment(Qt.AlignmentFlag.AlignLeft)
+        button.apply_metrics(self.metrics)
+        if role == "tab":
             button.setCheckable(True)
+            self._tab_group.addButton(button)
+        return button
+
+    def _build_tabs(self, page: Page) -> None:
+        screen = self._route.screen
+        targets: list[object] = [Route(screen, page.id, n) for n in range(len(page.sections))]
+        for number, (button, section) in enumerate(
+            zip(self._tabs.ensure(targets), page.sections, strict=True)
+        ):
             button.setObjectName(f"section-{number + 1}")
             button.set_words(f"{number + 1}.  {section.title}")
             button.setAccessibleName(section.title)
-            screen = self._route.screen
-            route = Route(screen, page.id, number)
-            button.clicked.connect(lambda _=False, r=route: self.navigate.emit(r))
-            self._tab_group.addButton(button)
-            self.tabs.append(button)
         self.tabs_panel.setAccessibleName(self.texts.t("page.sections"))
         self.tabs_panel.setVisible(len(self.tabs) > 1)
         self._place_tabs()
 
+    @property
+    def tabs(self) -> list[TouchButton]:
+        return self._tabs.buttons
+
+    @property
+    def related_buttons(self) -> list[TouchButton]:
+        return self._related.buttons
+
     def _show_related(self, page: Page, index: int) -> None:
-        for button in self.related_buttons:
-            button.deleteLater()
-        self.related_buttons = []
-        related = self._catalog.related(page)
+        related = [p for p in self._catalog.related(page) if p.kind in SCREEN_FOR_KIND]
         show = bool(related) and index == page.related_section_index
         self.related_title.setVisible(show)
+        if not show:
+            related = []
+        targets: list[object] = [Route(SCREEN_FOR_KIND[p.kind], p.id) for p in related]
+        for button, other in zip(self._related.ensure(targets), related, strict=True):
+            button.setObjectName(f"related-{other.id}")
+            button.set_words(other.title, other.summary)
         if not show:
             return
         kinds = {p.kind for p in related}
         key = "page.related_conditions" if kinds == {PageKind.CONDITION} else "page.related_procedures"
         self.related_title.setText(self.texts.t(key))
-        for other in related:
-            screen = SCREEN_FOR_KIND.get(other.kind)
-            if screen is None:
-                continue
-            button = TouchButton("link")
-            button.set_alignment(Qt.AlignmentFlag.AlignLeft)
-            button.apply_metrics(self.metrics)
-            button.setObjectName(f"related-{other.id}")
-            button.set_words(other.title, other.summary)
-            button.setAccessibleName(other.title)
-            route = Route(screen, other.id)
-            button.clicked.connect(lambda _=False, r=route: self.navigate.emit(r))
-            self.related_buttons.append(button)
         self._place_related()
 
     # -- layout ---------------------------------------------------------------------------
@@ -176,11 +172,13 @@ class InfoPageScreen(KioskScreen):
         columns = 2 if self.portrait else 1
         for number, button in enumerate(self.tabs):
             self._tabs_grid.addWidget(button, number // columns, number % columns)
+            button.show()  # a layout shows new children only on the next event loop turn
 
     def _place_related(self) -> None:
         columns = 2 if self.portrait else 3
         for number, button in enumerate(self.related_buttons):
             self._related_grid.addWidget(button, number // columns, number % columns)
+            button.show()
         for column in range(3):
             self._related_grid.setColumnStretch(column, 1 if column < columns else 0)
 

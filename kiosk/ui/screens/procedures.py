@@ -9,7 +9,7 @@ from kiosk.content.model import PageKind
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.widgets.buttons import ChoiceButton
+from kiosk.ui.widgets.buttons import ButtonSet, ChoiceButton
 
 
 class ProceduresScreen(KioskScreen):
@@ -30,26 +30,27 @@ class ProceduresScreen(KioskScreen):
         self._outer.addWidget(self.subtitle)
         self._outer.addLayout(self._cards)
         self._outer.addStretch(1)
-        self.cards: list[ChoiceButton] = []
+        self._cards_set = ButtonSet(ChoiceButton, self.navigate.emit)
         self.retranslate()
 
     def retranslate(self) -> None:
         t = self.texts.t
         self.title.setText(t("procedures.title"))
         self.subtitle.setText(t("procedures.subtitle"))
-        for card in self.cards:
-            card.deleteLater()
-        self.cards = []
-        for page in self._catalog.of_kind(PageKind.PROCEDURE, self.texts.language):
-            card = ChoiceButton()
+        pages = self._catalog.of_kind(PageKind.PROCEDURE, self.texts.language)
+        targets: list[object] = [Route(Screen.PROCEDURE, page.id) for page in pages]
+        for card, page in zip(self._cards_set.ensure(targets), pages, strict=True):
             card.setObjectName(f"procedure-{page.id}")
             card.set_words(page.title, page.summary)
-            card.apply_metrics(self.metrics)
-            card.setMinimumHeight(self.metrics.px("target") * 2)
-            route = Route(Screen.PROCEDURE, page.id)
-            card.clicked.connect(lambda _=False, r=route: self.navigate.emit(r))
-            self._cards.addWidget(card)
-            self.cards.append(card)
+            if card.parentWidget() is not self:
+                card.apply_metrics(self.metrics)
+                card.setMinimumHeight(self.metrics.px("target") * 2)
+                self._cards.addWidget(card)
+                card.show()  # a layout shows new children only on the next event loop turn
+
+    @property
+    def cards(self) -> list[ChoiceButton]:
+        return [card for card in self._cards_set.buttons if isinstance(card, ChoiceButton)]
 
     def arrange(self) -> None:
         margin = self.metrics.px("pad2")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from kiosk.qt import QLabel, QPushButton, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
 
 from kiosk.ui.theme import Metrics
@@ -109,3 +111,30 @@ class ChoiceButton(TouchButton):
 
     def set_words(self, text: str, hint: str = "", show_hint: bool = True) -> None:
         super().set_words(text, hint, show_hint)
+
+
+class ButtonSet:
+    """A list of buttons that each lead to a target, reused when only their words change.
+
+    Reusing keeps keypad focus and screen-reader order steady across a language switch;
+    only a change in how many buttons there are creates or removes any.
+    """
+
+    def __init__(self, make: Callable[[], TouchButton], on_click: Callable[[object], None]) -> None:
+        self._make = make
+        self._on_click = on_click
+        self.buttons: list[TouchButton] = []
+        self.targets: list[object] = []
+
+    def ensure(self, targets: list[object]) -> list[TouchButton]:
+        while len(self.buttons) > len(targets):
+            button = self.buttons.pop()
+            button.hide()
+            button.deleteLater()
+        while len(self.buttons) < len(targets):
+            button = self._make()
+            index = len(self.buttons)
+            button.clicked.connect(lambda _=False, i=index: self._on_click(self.targets[i]))
+            self.buttons.append(button)
+        self.targets = list(targets)
+        return self.buttons

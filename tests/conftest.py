@@ -1,0 +1,39 @@
+"""Shared fixtures: off-screen Qt, a private settings/data folder, the real content."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt: no screen is needed to run the tests.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@pytest.fixture(autouse=True)
+def private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep tests away from the developer's own kiosk settings and database."""
+    home = tmp_path_factory.mktemp("home")
+    for variable, folder in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
+        monkeypatch.setenv(variable, str(home / folder))
+    monkeypatch.delenv("KIOSK_CONFIG", raising=False)
+    return home
+
+
+@pytest.fixture
+def write_settings(tmp_path: Path) -> Iterator[object]:
+    """Write a settings file and return its path: write_settings('[idle]\\n...')."""
+
+    def write(text: str, name: str = "kiosk.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    yield write

@@ -1,0 +1,55 @@
+"""Fixtures for driving the real kiosk window off-screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.qt import QApplication
+
+from kiosk.services.startup import KioskContext, load_context
+from kiosk.ui.app import application, build_window
+from kiosk.ui.window import KioskWindow
+
+ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
+MakeWindow = Callable[..., KioskWindow]
+
+
+@pytest.fixture(scope="session")
+def qapp_cls() -> type[QApplication]:
+    return QApplication
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp_args: list[str]) -> QApplication:
+    # The kiosk's own application set-up (fonts, Qt messages to the log), as in production.
+    return application()
+
+
+@pytest.fixture
+def context() -> KioskContext:
+    """The demo settings and bundled content; a real SQLite file in the test's data folder."""
+    built = load_context(None, open_database=True)
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, context: KioskContext) -> MakeWindow:
+    def make(size: tuple[int, int] = ORIENTATIONS["landscape"], language: str | None = None) -> KioskWindow:
+        window = build_window(context, *size)
+        qtbot.add_widget(window)
+        window.show()
+        qtbot.wait_exposed(window)
+        if language:
+            window.texts.set_language(language)
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window: MakeWindow) -> KioskWindow:
+    return make_window()

@@ -1,0 +1,69 @@
+"""Read a window the way a person sees it: visible widgets, their words, their sizes."""
+
+from __future__ import annotations
+
+from kiosk.qt import QAbstractButton, QAbstractScrollArea, QLabel, QScrollBar, QWidget
+
+from kiosk.ui.widgets.buttons import TouchButton
+
+
+def really_visible(widget: QWidget) -> bool:
+    """Visible on screen: shown, with a size, inside the window, and not covered by a hidden stack page."""
+    return widget.isVisible() and widget.width() > 0 and widget.height() > 0
+
+
+def interactive_widgets(root: QWidget) -> list[QWidget]:
+    """Everything a finger or a keypad can act on."""
+    found: list[QWidget] = []
+    for widget in root.findChildren(QWidget):
+        if not really_visible(widget):
+            continue
+        if isinstance(widget, (QAbstractButton, QScrollBar, QAbstractScrollArea)):
+            found.append(widget)
+    return found
+
+
+def visible_texts(root: QWidget) -> dict[str, str]:
+    """Every visible piece of text, keyed by a path that stays the same across languages."""
+    texts: dict[str, str] = {}
+    for widget in root.findChildren(QWidget):
+        if not really_visible(widget):
+            continue
+        key = widget_path(widget)
+        if isinstance(widget, QLabel) and widget.text():
+            texts[key] = widget.text()
+        elif isinstance(widget, QAbstractScrollArea) and hasattr(widget, "toPlainText"):
+            texts[key] = widget.toPlainText()
+    return texts
+
+
+def widget_path(widget: QWidget) -> str:
+    parts = []
+    node: QWidget | None = widget
+    while node is not None:
+        parent = node.parentWidget()
+        siblings = parent.findChildren(type(node)) if parent else [node]
+        index = siblings.index(node) if node in siblings else 0
+        parts.append(f"{type(node).__name__}:{node.objectName()}:{index}")
+        node = parent
+    return "/".join(reversed(parts))
+
+
+def button_by_words(root: QWidget, words: str) -> TouchButton:
+    for button in root.findChildren(TouchButton):
+        if really_visible(button) and button.words() == words:
+            return button
+    shown = [b.words() for b in root.findChildren(TouchButton) if really_visible(b)]
+    raise AssertionError(f"no visible button reads {words!r}; visible buttons: {shown}")
+
+
+def clipped_labels(root: QWidget) -> list[str]:
+    """Labels whose words need more height than they were given (cut off at the bottom)."""
+    clipped = []
+    for label in root.findChildren(QLabel):
+        if not really_visible(label) or not label.text() or not label.wordWrap():
+            continue
+        needed = label.heightForWidth(label.width())
+        if needed > label.height() + 1:
+            clipped.append(f"{label.text()[:40]!r} needs {needed}px, has {label.height()}px")
+    return clipped

@@ -1,0 +1,74 @@
+"""Switching language changes every visible word at once and keeps the patient's place."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.qt import Qt
+
+from kiosk.services.navigation import Route, Screen
+from kiosk.ui.window import KioskWindow
+from tests.ui.conftest import ORIENTATIONS, MakeWindow
+from tests.ui.helpers import button_by_words, visible_texts
+
+# Words that are the same in every language: names, numbers, and each language's own name.
+SAME_IN_EVERY_LANGUAGE = {"Ascent Pain", "English", "Español", "30"}
+
+SCREENS = [
+    Route(Screen.HOME),
+    Route(Screen.PROCEDURES),
+    Route(Screen.PROCEDURE, "si-joint-injection"),
+    Route(Screen.PROCEDURE, "si-joint-injection", 1),
+    Route(Screen.PROCEDURE, "si-joint-injection", 5),
+    Route(Screen.CONDITION, "sacroiliitis"),
+    Route(Screen.CONDITION, "sacroiliitis", 2),
+    Route(Screen.APPOINTMENT),
+    Route(Screen.FOLLOW_UP),
+]
+
+
+def _button_words(window: KioskWindow) -> dict[str, str]:
+    return {
+        f"{path}#button": text
+        for path, text in visible_texts(window).items()
+        if "ButtonText" in path or "ButtonHint" in path
+    }
+
+
+@pytest.mark.parametrize("route", SCREENS, ids=lambda r: r.name)
+def test_language_switch_changes_every_visible_label(
+    qtbot: QtBot, make_window: MakeWindow, route: Route
+) -> None:
+    window = make_window()
+    window.navigator.home()
+    window.go(route)
+    english = visible_texts(window)
+    qtbot.mouseClick(button_by_words(window, "Español"), Qt.MouseButton.LeftButton)
+    spanish = visible_texts(window)
+
+    assert window.navigator.current == route  # same screen, same section
+    assert set(spanish) == set(english), "the same widgets stay on screen"
+    unchanged = {english[key] for key in english if english[key] == spanish[key]} - SAME_IN_EVERY_LANGUAGE
+    assert not unchanged, f"still in English after switching: {unchanged}"
+
+
+def test_switching_back_restores_english_and_accessible_names(qtbot: QtBot, window: KioskWindow) -> None:
+    window.navigator.home()
+    window.texts.set_language("es")
+    assert window.home.choices["learn"].accessibleName() == "Información sobre un procedimiento"
+    assert window.top_bar.home.isHidden()  # on home, Home is not offered
+    window.texts.set_language("en")
+    assert window.home.choices["learn"].accessibleName() == "Learn about a procedure"
+
+
+def test_attract_invites_in_every_enabled_language(window: KioskWindow) -> None:
+    words = window.attract.touch_to_begin.text()
+    assert "Touch anywhere to begin" in words
+    assert "Toque la pantalla para comenzar" in words
+
+
+@pytest.mark.parametrize("orientation", ORIENTATIONS)
+def test_spanish_slides_come_from_spanish_content(make_window: MakeWindow, orientation: str) -> None:
+    window = make_window(ORIENTATIONS[orientation], language="es")
+    assert window.attract.slide_title.text() == "Le damos la bienvenida"

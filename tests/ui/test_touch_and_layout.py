@@ -1,0 +1,86 @@
+"""Every screen, both orientations: finger-sized controls with names, readable text, no clipping."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.qt import QLabel, QPoint, QRect, QWidget
+
+from kiosk.cli.screenshot_cmd import IDLE_WARNING, screen_names
+from kiosk.services.navigation import Route
+from kiosk.services.startup import KioskContext, load_context
+from kiosk.ui.widgets.markdown_view import MarkdownView
+from kiosk.ui.window import KioskWindow
+from tests.ui.conftest import MakeWindow
+from tests.ui.helpers import clipped_labels, interactive_widgets, really_visible
+
+SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "tablet": (1280, 800)}
+MIN_TARGET_PX = 64
+MIN_BODY_PX = 28  # at 1080p
+
+
+def _all_screen_names() -> list[str]:
+    context = load_context(None, open_database=False)
+    return screen_names(context)
+
+
+def _open(window: KioskWindow, name: str) -> None:
+    if name == IDLE_WARNING:
+        window.navigator.home()
+        window.idle_warning.show_countdown(30)
+    else:
+        window.navigator.home()
+        window.go(Route.parse(name))
+
+
+def _rect_in_window(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_every_screen_fits_and_every_control_is_a_named_finger_target(
+    qtbot: QtBot, make_window: MakeWindow, context: KioskContext, size: str, language: str
+) -> None:
+    window = make_window(SIZES[size], language=language)
+    problems: list[str] = []
+    for name in screen_names(context):
+        _open(window, name)
+        qtbot.wait(1)  # let layouts settle, as a real paint would
+        controls = interactive_widgets(window)
+        assert controls, f"{name}: nothing to touch"
+        for widget in controls:
+            label = f"{name}: {type(widget).__name__} {widget.accessibleName()!r}"
+            if widget.width() < MIN_TARGET_PX or widget.height() < MIN_TARGET_PX:
+                problems.append(f"{label} is {widget.width()}x{widget.height()} px")
+            if not widget.accessibleName().strip():
+                problems.append(f"{label} has no accessible name")
+            if not window.rect().contains(_rect_in_window(widget, window)):
+                problems.append(f"{label} reaches outside the window")
+        problems += [f"{name}: {clip}" for clip in clipped_labels(window)]
+        window.idle_warning.hide()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("size", ["landscape", "portrait"])
+def test_body_text_is_at_least_28_px_at_1080p(make_window: MakeWindow, size: str) -> None:
+    window = make_window(SIZES[size])
+    window.navigator.home()
+    window.go(Route.parse("procedure/si-joint-injection"))
+    text = window.findChild(MarkdownView)
+    assert text is not None and really_visible(text)
+    assert text.fontInfo().pixelSize() >= MIN_BODY_PX
+    smallest = min(
+        label.fontInfo().pixelSize()
+        for label in window.findChildren(QLabel)
+        if really_visible(label) and label.text() and label.property("role") != "note"
+    )
+    assert smallest >= MIN_BODY_PX
+
+
+def test_screen_list_covers_every_page() -> None:
+    names = _all_screen_names()
+    assert {"attract", "home", "procedures", "appointment", "follow-up", IDLE_WARNING} <= set(names)
+    assert "procedure/si-joint-injection" in names
+    assert sum(name.startswith("condition/") and name.count("/") == 1 for name in names) == 6
