@@ -57,6 +57,8 @@ def render_screen(
     window = build_window(context, width, height)
     window.texts.set_language(language)
     if route is not None:
+        # Arrive the way a patient does, through home, so Back shows as it would.
+        window.navigator.home()
         window.go(route)
     window.show()
     if idle_warning:

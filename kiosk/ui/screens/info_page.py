@@ -173,6 +173,8 @@ class InfoPageScreen(KioskScreen):
         for number, button in enumerate(self.tabs):
             self._tabs_grid.addWidget(button, number // columns, number % columns)
             button.show()  # a layout shows new children only on the next event loop turn
+        for column in range(2):
+            self._tabs_grid.setColumnStretch(column, 1 if column < columns else 0)
 
     def _place_related(self) -> None:
         columns = 2 if self.portrait else 3
