@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from kiosk.qt import QBoxLayout, QLabel, QVBoxLayout, Signal
 
+from kiosk.paths import resources_dir
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import ChoiceButton
 
 CHOICES = (
-    ("learn", Route(Screen.PROCEDURES)),
-    ("appointment", Route(Screen.APPOINTMENT)),
-    ("follow_up", Route(Screen.FOLLOW_UP)),
+    ("learn", Route(Screen.PROCEDURES), "learn.svg"),
+    ("appointment", Route(Screen.APPOINTMENT), "appointment.svg"),
+    ("follow_up", Route(Screen.FOLLOW_UP), "follow-up.svg"),
 )
 
 
@@ -29,8 +30,8 @@ class HomeScreen(KioskScreen):
         self.subtitle.setWordWrap(True)
         self.choices: dict[str, ChoiceButton] = {}
         self._choices_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        for key, route in CHOICES:
-            button = ChoiceButton()
+        for key, route, icon in CHOICES:
+            button = ChoiceButton(icon=resources_dir() / "images" / "icons" / icon)
             button.setObjectName(f"choice-{key}")
             button.clicked.connect(lambda _=False, r=route: self.navigate.emit(r))
             self.choices[key] = button

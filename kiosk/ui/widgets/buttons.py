@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from kiosk.qt import QLabel, QPushButton, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
+from kiosk.qt import QIcon, QLabel, QPushButton, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
 
 from kiosk.ui.theme import Metrics
 
@@ -102,12 +103,27 @@ class TouchButton(QPushButton):
 
 
 class ChoiceButton(TouchButton):
-    """A large card: a title and the hint line under it, both visible."""
+    """A large card: an optional picture, a title and the hint line under it."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, icon: Path | None = None) -> None:
         super().__init__("choice", parent)
         self.set_alignment(Qt.AlignmentFlag.AlignLeft)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.icon = QLabel()
+        self.icon.setObjectName("ButtonIcon")
+        self.icon.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self._icon_path = icon
+        self.icon.setVisible(icon is not None)
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(1, self.icon)
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        if self._icon_path is not None:
+            # Pictures beside words help people who read little or read another language.
+            side = metrics.px("target") * 3 // 2
+            self.icon.setPixmap(QIcon(str(self._icon_path)).pixmap(side, side))
 
     def set_words(self, text: str, hint: str = "", show_hint: bool = True) -> None:
         super().set_words(text, hint, show_hint)
