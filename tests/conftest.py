@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.storage.database import Database
+from kiosk.storage.migrations import upgrade_to_head
+
 # Before anything imports Qt: no screen is needed to run the tests.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
@@ -37,3 +40,17 @@ def write_settings(tmp_path: Path) -> Iterator[object]:
         return path
 
     yield write
+
+
+@pytest.fixture
+def database_file(tmp_path: Path) -> Path:
+    return tmp_path / "kiosk.sqlite3"
+
+
+@pytest.fixture
+def database(database_file: Path) -> Iterator[Database]:
+    """A real SQLite file brought to the newest schema, opened the way the kiosk opens it."""
+    opened = Database.open(f"sqlite:///{database_file}")
+    upgrade_to_head(opened.engine)
+    yield opened
+    opened.close()

@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from kiosk.config.locations import CONFIG_ENV, find_config_path
-from kiosk.config.settings import Settings
+from kiosk.config.settings import LanguageSettings, Settings
+from kiosk.tomlfiles import read_text
 
 # Paths in the file are relative to the file, not to wherever the kiosk was started.
 _RELATIVE_PATH_KEYS = (("clinic", "logo"), ("content", "folder"))
@@ -35,13 +36,13 @@ def load_settings(
                 f"The settings file {path} named by {source} does not exist: "
                 "check the path, or leave it out to use the demo settings."
             )
-        return _check_languages(Settings(), available_languages, path), None
+        return _check_languages(Settings(), available_languages, None), None
     return _check_languages(parse_settings_file(path), available_languages, path), path
 
 
 def parse_settings_file(path: Path) -> Settings:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_text(path))
     except UnicodeDecodeError as exc:
         raise SettingsError(
             f"The settings file {path} is not UTF-8 text: save it as UTF-8 and start again."
@@ -59,7 +60,18 @@ def parse_settings_file(path: Path) -> Settings:
         section = raw.get(table)
         if isinstance(section, dict) and isinstance(section.get(key), str):
             section[key] = str((path.parent / Path(section[key]).expanduser()).resolve())
+    database = raw.get("database")
+    if isinstance(database, dict) and isinstance(database.get("url"), str):
+        database["url"] = _sqlite_url_beside(database["url"], path.parent)
     return settings_from_mapping(raw, source=str(path))
+
+
+def _sqlite_url_beside(url: str, folder: Path) -> str:
+    """A relative SQLite file in the settings means beside the settings file, like other paths."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url.startswith(prefix + "/") or ":" in url[len(prefix) :][:3]:
+        return url  # absolute (sqlite:////var/..., sqlite:///C:/...) or not SQLite
+    return prefix + str((folder / url[len(prefix) :]).resolve())
 
 
 def settings_from_mapping(raw: dict[str, Any], source: str = "settings") -> Settings:
@@ -82,9 +94,11 @@ def _sentence(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
     if loc == ["languages"]:
         # The only whole-table rule: the default must be one of the enabled ones.
         languages = raw.get("languages", {})
+        defaults = LanguageSettings()
         return (
-            f"In {source}, setting languages.default = {languages.get('default', 'en')!r} is not "
-            f"allowed: it must be one of languages.enabled ({', '.join(languages.get('enabled', []))})."
+            f"In {source}, setting languages.default = {languages.get('default', defaults.default)!r} is "
+            f"not allowed: it must be one of languages.enabled "
+            f"({', '.join(languages.get('enabled', defaults.enabled))})."
         )
     return f"In {source}, setting {key} = {value!r} is not allowed: use {allowed}."
 
@@ -133,14 +147,15 @@ def _lookup(raw: dict[str, Any], loc: list[str]) -> object:
     return node
 
 
-def _check_languages(settings: Settings, available: Iterable[str] | None, path: Path) -> Settings:
+def _check_languages(settings: Settings, available: Iterable[str] | None, path: Path | None) -> Settings:
+    """Every enabled language needs the kiosk's own words in it (resources/strings)."""
     if available is None:
         return settings
     known = sorted(available)
     for code in settings.languages.enabled:
         if code not in known:
+            where = f"In {path}, setting languages.enabled lists" if path else "The demo settings enable"
             raise SettingsError(
-                f"In {path}, setting languages.enabled lists {code!r}, which the kiosk has no "
-                f"translation for: use only {', '.join(known)}."
+                f"{where} {code!r}, which the kiosk has no translation for: use only {', '.join(known)}."
             )
     return settings

@@ -85,7 +85,10 @@ class ClinicSettings(_Section):
         Path | None,
         Field(description="the path of an existing PNG, JPG or SVG image file, or left out"),
     ] = None
-    hours: OpeningHours = OpeningHours()
+    hours: Annotated[
+        OpeningHours,
+        Field(description='a [clinic.hours] table with one line per day, like monday = "08:00-17:00"'),
+    ] = OpeningHours()
 
     @field_validator("logo")
     @classmethod

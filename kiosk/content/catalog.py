@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kiosk.content.model import Page, PageKind, Problem
 from kiosk.content.parser import PageParseError, image_references, parse_page
+from kiosk.tomlfiles import read_text
 
 PAGE_SUFFIX = ".md"
 
@@ -71,7 +72,8 @@ def _load_language(folder: Path, language: str, problems: list[Problem]) -> dict
         )
         return {}
     pages: dict[str, Page] = {}
-    for path in sorted(language_dir.glob(f"*{PAGE_SUFFIX}")):
+    # Sub-folders are allowed (say conditions/ and slides/), so ids must be unique across them.
+    for path in sorted(language_dir.rglob(f"*{PAGE_SUFFIX}")):
         try:
             page = parse_page(path, language)
         except PageParseError as exc:
@@ -81,7 +83,7 @@ def _load_language(folder: Path, language: str, problems: list[Problem]) -> dict
             problems.append(
                 Problem(
                     path,
-                    2,
+                    _line_of(path, "id"),
                     f"id {page.id!r} is already used by "
                     f"{pages[page.id].path.name}; give each page its own id",
                 )
@@ -151,7 +153,7 @@ def _check_translations(catalog: ContentCatalog) -> Iterable[Problem]:
 def _check_images(catalog: ContentCatalog) -> Iterable[Problem]:
     for pages in catalog.pages.values():
         for page in pages.values():
-            text = page.path.read_text(encoding="utf-8")
+            text = read_text(page.path)
             targets = image_references(text)
             if page.image:
                 targets.append((_line_of(page.path, "image"), page.image))
@@ -185,7 +187,7 @@ def resolve_image(folder: Path, target: str) -> Path:
 
 def _line_of(path: Path, key: str) -> int:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_text(path).splitlines()
     except OSError:
         return 1
     for number, line in enumerate(lines, start=1):

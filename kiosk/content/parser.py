@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from kiosk.content.model import Page, PageKind, Problem, Section
+from kiosk.tomlfiles import error_line, error_message, read_text
 
 FENCE = "+++"
 PAGE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -44,9 +45,19 @@ class PageParseError(Exception):
 def parse_page(path: Path, language: str) -> Page:
     """Read a page file or raise PageParseError listing what is wrong and where."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except UnicodeDecodeError:
         raise PageParseError([Problem(path, 1, "the file is not UTF-8 text; save it as UTF-8")]) from None
+    except OSError as exc:
+        raise PageParseError(
+            [
+                Problem(
+                    path,
+                    1,
+                    f"the file cannot be read ({exc.strerror}); check it is a file the kiosk may read",
+                )
+            ]
+        ) from None
     return parse_page_text(text, path, language)
 
 
@@ -63,11 +74,12 @@ def parse_page_text(text: str, path: Path, language: str) -> Page:
             [Problem(path, 1, f"the metadata header is not closed by a second '{FENCE}' line")]
         ) from None
     header_lines = lines[1:end]
+    header_text = "\n".join(header_lines)
     try:
-        raw = tomllib.loads("\n".join(header_lines))
+        raw = tomllib.loads(header_text)
     except tomllib.TOMLDecodeError as exc:
-        line = 1 + (getattr(exc, "lineno", 1) or 1)
-        msg = getattr(exc, "msg", str(exc))
+        line = 1 + error_line(exc, header_text)  # the header starts on the file's second line
+        msg = error_message(exc)
         raise PageParseError([Problem(path, line, f"the metadata header is not valid TOML: {msg}")]) from None
     try:
         header = PageHeader.model_validate(raw)

@@ -7,6 +7,7 @@ compile step stands between an edit and the kiosk.
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from kiosk.content.model import Problem
 from kiosk.paths import resources_dir
+from kiosk.tomlfiles import error_line, error_message, read_text
 
 
 def strings_dir() -> Path:
@@ -51,7 +53,7 @@ class StringCatalog:
         strings = {}
         for language in {*languages, default_language}:
             path = folder / f"{language}.toml"
-            strings[language] = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+            strings[language] = _flatten(tomllib.loads(read_text(path)))
         return cls(strings, default_language)
 
     def text(self, language: str, key: str, **values: object) -> str:
@@ -74,8 +76,10 @@ def check_strings(
     problems: list[Problem] = []
     for language in sorted({*languages, default_language}):
         path = folder / f"{language}.toml"
+        text = ""
         try:
-            tables[language] = _flatten(tomllib.loads(path.read_text(encoding="utf-8")))
+            text = read_text(path)
+            tables[language] = _flatten(tomllib.loads(text))
         except FileNotFoundError:
             problems.append(
                 Problem(
@@ -86,28 +90,52 @@ def check_strings(
                 )
             )
         except tomllib.TOMLDecodeError as exc:
-            problems.append(
-                Problem(path, getattr(exc, "lineno", 1) or 1, f"not valid TOML: {getattr(exc, 'msg', exc)}")
-            )
+            problems.append(Problem(path, error_line(exc, text), f"not valid TOML: {error_message(exc)}"))
     reference = tables.get(default_language, {})
     for language, table in tables.items():
         path = folder / f"{language}.toml"
+        lines = _key_lines(read_text(path))
         for key in sorted(reference.keys() - table.keys()):
+            # A missing key is reported where its table starts, where it should be added.
+            line = lines.get(key.rpartition(".")[0], 1)
             problems.append(
-                Problem(path, 1, f"missing the string {key!r}; translate it from {default_language}.toml")
+                Problem(path, line, f"missing the string {key!r}; translate it from {default_language}.toml")
             )
         for key in sorted(table.keys() - reference.keys()):
             problems.append(
                 Problem(
-                    path, 1, f"string {key!r} is not in {default_language}.toml; remove it or add it there"
+                    path,
+                    lines.get(key, 1),
+                    f"string {key!r} is not in {default_language}.toml; remove it or add it there",
                 )
             )
         for key in sorted(reference.keys() & table.keys()):
             if _fields(reference[key]) != _fields(table[key]):
                 problems.append(
-                    Problem(path, 1, f"string {key!r} must use the same {{names}} as {default_language}.toml")
+                    Problem(
+                        path,
+                        lines.get(key, 1),
+                        f"string {key!r} must use the same {{names}} as {default_language}.toml",
+                    )
                 )
     return problems
+
+
+_TABLE = re.compile(r"^\s*\[([^\]]+)\]")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    """The line of every `[table]` and `key =` in a strings file, by dotted name."""
+    found: dict[str, int] = {}
+    table = ""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if match := _TABLE.match(line):
+            table = match.group(1).strip()
+            found.setdefault(table, number)
+        elif match := _KEY.match(line):
+            found.setdefault(f"{table}.{match.group(1)}" if table else match.group(1), number)
+    return found
 
 
 def _fields(template: str) -> set[str]:

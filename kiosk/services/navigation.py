@@ -39,7 +39,10 @@ class Route:
         if not rest:
             return cls(screen)
         page_id, _, section = rest.partition("/")
-        return cls(screen, page_id, int(section) - 1 if section else 0)
+        number = int(section) if section else 1
+        if number < 1:
+            raise ValueError(f"section numbers start at 1, not {number}")
+        return cls(screen, page_id, number - 1)
 
 
 ATTRACT = Route(Screen.ATTRACT)

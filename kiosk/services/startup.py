@@ -77,7 +77,7 @@ def open_database_at_head(settings: Settings) -> Database:
     from kiosk.storage.migrations import upgrade_to_head
 
     url = settings.database.resolved_url()
-    database = Database.open(url)
+    database = Database.open(url)  # raises DatabaseError with its own sentence
     try:
         upgrade_to_head(database.engine)
         record_start(database, role="kiosk")

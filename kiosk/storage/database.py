@@ -55,7 +55,13 @@ def create_database_engine(url: str) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except ImportError as exc:
+        raise DatabaseError(
+            f"The database {parsed.render_as_string(hide_password=True)} needs a driver that is not "
+            f"installed ({exc.name}): leave database.url out to use the built-in SQLite database."
+        ) from exc
 
 
 class Database:

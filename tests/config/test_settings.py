@@ -228,11 +228,6 @@ def test_a_language_without_translations_is_named_with_the_languages_there_are(
     )
 
 
-@pytest.mark.xfail(
-    reason="kiosk/config/loader.py:87 lists languages.enabled from the raw file only, so when the file "
-    "leaves `enabled` out the sentence says 'one of languages.enabled ()' instead of the default en, es",
-    strict=True,
-)
 def test_a_default_language_outside_the_default_enabled_list_names_that_list(
     write_settings: WriteSettings,
 ) -> None:
@@ -244,11 +239,6 @@ def test_a_default_language_outside_the_default_enabled_list_names_that_list(
     )
 
 
-@pytest.mark.xfail(
-    reason="kiosk/config/loader.py:38/143 names the platform settings file even when it does not exist "
-    "(demo defaults), sending clinic IT to a file that is not there",
-    strict=True,
-)
 def test_demo_defaults_with_an_untranslated_language_do_not_blame_a_file_that_does_not_exist() -> None:
     assert not default_config_path().exists()
 

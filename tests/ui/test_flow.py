@@ -113,5 +113,5 @@ def test_keypad_enter_starts_from_the_attract_loop(qtbot: QtBot, window: KioskWi
 def test_home_choices_carry_pictures_as_well_as_words(window: KioskWindow) -> None:
     window.navigator.home()
     for button in window.home.choices.values():
-        assert button.icon.isVisible()
-        assert not button.icon.pixmap().isNull()  # the SVG loaded and was drawn
+        assert button.picture.isVisible()
+        assert not button.picture.pixmap().isNull()  # the SVG loaded and was drawn

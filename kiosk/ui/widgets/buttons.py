@@ -109,21 +109,21 @@ class ChoiceButton(TouchButton):
         super().__init__("choice", parent)
         self.set_alignment(Qt.AlignmentFlag.AlignLeft)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.icon = QLabel()
-        self.icon.setObjectName("ButtonIcon")
-        self.icon.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.picture = QLabel()
+        self.picture.setObjectName("ButtonIcon")
+        self.picture.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self._icon_path = icon
-        self.icon.setVisible(icon is not None)
+        self.picture.setVisible(icon is not None)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
-        layout.insertWidget(1, self.icon)
+        layout.insertWidget(1, self.picture)
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
         if self._icon_path is not None:
             # Pictures beside words help people who read little or read another language.
             side = metrics.px("target") * 3 // 2
-            self.icon.setPixmap(QIcon(str(self._icon_path)).pixmap(side, side))
+            self.picture.setPixmap(QIcon(str(self._icon_path)).pixmap(side, side))
 
     def set_words(self, text: str, hint: str = "", show_hint: bool = True) -> None:
         super().set_words(text, hint, show_hint)

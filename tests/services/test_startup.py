@@ -1,0 +1,88 @@
+"""Start-up as clinic IT sees it: the pieces load from the settings, and a bad database is one sentence."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kiosk.config.loader import settings_from_mapping
+from kiosk.config.locations import default_database_path
+from kiosk.paths import bundled_content_dir
+from kiosk.services.startup import content_folder, load_context, open_database_at_head
+from kiosk.services.workstations import list_workstations, this_workstation_name
+from kiosk.storage.database import DatabaseError
+from kiosk.storage.migrations import current_revision, head_revision
+
+WriteSettings = Callable[..., Path]
+
+
+def test_demo_start_up_loads_the_bundled_content_and_strings_without_a_database() -> None:
+    context = load_context(None, open_database=False)
+    try:
+        assert context.settings_path is None
+        assert context.catalog.folder == bundled_content_dir()
+        assert context.catalog.errors == []
+        assert context.strings.text("es", "nav.back") == "Atrás"
+        assert context.database is None
+    finally:
+        context.close()
+
+
+def test_start_up_opens_the_default_database_at_the_newest_schema_and_records_this_pc() -> None:
+    context = load_context(None, open_database=True)
+    try:
+        assert context.database is not None
+        assert default_database_path().is_file()
+        assert current_revision(context.database.engine) == head_revision()
+        assert [(name, role) for name, role, _ in list_workstations(context.database)] == [
+            (this_workstation_name(), "kiosk")
+        ]
+    finally:
+        context.close()
+
+
+def test_start_up_uses_the_content_folder_the_settings_name(write_settings: WriteSettings) -> None:
+    path = write_settings('[content]\nfolder = "pages"\n[languages]\nenabled = ["en"]\n')
+    (path.parent / "pages" / "en").mkdir(parents=True)
+
+    context = load_context(str(path), open_database=False)
+
+    assert context.catalog.folder == (path.parent / "pages").resolve()
+    assert context.catalog.languages == ("en",)
+    assert context.catalog.pages == {"en": {}}
+
+
+def test_without_a_content_folder_setting_the_bundled_content_is_used() -> None:
+    assert content_folder(settings_from_mapping({})) == bundled_content_dir()
+
+
+def test_a_file_that_is_not_a_database_is_one_sentence_naming_it(tmp_path: Path) -> None:
+    not_a_database = tmp_path / "kiosk.sqlite3"
+    not_a_database.write_bytes(b"this is a spreadsheet, not a database" * 100)
+    settings = settings_from_mapping({"database": {"url": f"sqlite:///{not_a_database}"}})
+
+    with pytest.raises(DatabaseError) as caught:
+        open_database_at_head(settings)
+
+    assert str(caught.value) == (
+        f"The database sqlite:///{not_a_database} could not be opened or updated (DatabaseError): "
+        "check database.url, that the file or server is reachable, and the log for details."
+    )
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("psycopg") is not None, reason="only without the PostgreSQL driver"
+)
+def test_a_postgresql_url_without_its_driver_is_one_sentence_not_a_traceback() -> None:
+    settings = settings_from_mapping(
+        {"database": {"url": "postgresql+psycopg://kiosk:secret@127.0.0.1:1/kiosk"}}
+    )
+
+    with pytest.raises(DatabaseError) as caught:
+        open_database_at_head(settings)
+
+    assert "postgresql+psycopg://kiosk:***@127.0.0.1:1/kiosk" in str(caught.value)
+    assert "secret" not in str(caught.value)

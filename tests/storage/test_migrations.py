@@ -1,0 +1,127 @@
+"""The Alembic scripts in db/: one straight line of revisions building exactly what the models describe."""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.exc import IntegrityError
+
+import kiosk
+from kiosk.paths import migrations_dir
+from kiosk.storage.database import Database
+from kiosk.storage.migrations import alembic_config, current_revision, head_revision, upgrade_to_head
+from kiosk.storage.models import Base, Workstation
+
+from .conftest import NOW, workstation
+
+
+def tables_on_disk(path: Path) -> set[str]:
+    with sqlite3.connect(path) as other:
+        rows = other.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        return {row[0] for row in rows}
+
+
+@pytest.fixture
+def fresh(database_file: Path) -> Iterator[Database]:
+    opened = Database.open(f"sqlite:///{database_file}")
+    yield opened
+    opened.close()
+
+
+def test_the_checkout_runs_the_migrations_in_its_db_folder() -> None:
+    assert migrations_dir() == Path(kiosk.__file__).resolve().parent.parent / "db"
+
+
+def test_a_new_database_has_no_revision(fresh: Database) -> None:
+    assert current_revision(fresh.engine) is None
+
+
+def test_upgrading_a_new_file_creates_the_tables_and_records_the_head(
+    fresh: Database, database_file: Path
+) -> None:
+    upgrade_to_head(fresh.engine)
+
+    assert {"workstations", "alembic_version"} <= tables_on_disk(database_file)
+    assert head_revision() is not None
+    assert current_revision(fresh.engine) == head_revision()
+
+
+def test_the_upgrade_is_committed_for_the_next_start(fresh: Database, database_file: Path) -> None:
+    upgrade_to_head(fresh.engine)
+    fresh.close()
+
+    reopened = Database.open(f"sqlite:///{database_file}")
+    try:
+        assert current_revision(reopened.engine) == head_revision()
+    finally:
+        reopened.close()
+
+
+def test_upgrading_again_changes_nothing(database: Database, database_file: Path) -> None:
+    with database.transaction() as session:
+        session.add(workstation("front-desk"))
+
+    upgrade_to_head(database.engine)
+
+    assert current_revision(database.engine) == head_revision()
+    with sqlite3.connect(database_file) as other:
+        assert other.execute("SELECT name FROM workstations").fetchall() == [("front-desk",)]
+
+
+def test_the_revisions_form_one_straight_line() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+
+    assert len(scripts.get_heads()) == 1, "two heads: merge them or rebase the newer revision"
+    assert len(scripts.get_bases()) == 1, "more than one first revision"
+    oldest_first = list(reversed(list(scripts.walk_revisions())))
+    assert oldest_first[0].down_revision is None
+    for previous, revision in itertools.pairwise(oldest_first):
+        assert revision.down_revision == previous.revision, (
+            f"{revision.revision} does not follow {previous.revision}"
+        )
+    assert oldest_first[-1].revision == head_revision()
+
+
+def test_every_file_in_the_versions_folder_is_part_of_the_line() -> None:
+    scripts = ScriptDirectory.from_config(alembic_config())
+    files = {path.name for path in (migrations_dir() / "versions").glob("*.py")}
+
+    in_line = {Path(revision.path).name for revision in scripts.walk_revisions()}
+
+    assert files == in_line
+
+
+def test_the_models_and_the_migrations_describe_the_same_schema(database: Database) -> None:
+    with database.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+    assert differences == []
+
+
+def test_downgrading_to_nothing_and_back_up_works(database: Database, database_file: Path) -> None:
+    command.downgrade(alembic_config(database.engine), "base")
+    assert "workstations" not in tables_on_disk(database_file)
+    assert current_revision(database.engine) is None
+
+    upgrade_to_head(database.engine)
+    assert "workstations" in tables_on_disk(database_file)
+
+
+def test_one_row_per_workstation_name_is_enforced_by_the_schema(database: Database) -> None:
+    with database.transaction() as session:
+        session.add(workstation("front-desk"))
+
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        session.add(
+            Workstation(
+                name="front-desk", role="console", app_version="0.1.0", first_seen_at=NOW, last_seen_at=NOW
+            )
+        )
