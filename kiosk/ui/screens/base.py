@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.qt import Qt, QWidget
+from kiosk.qt import QLabel, Qt, QWidget
 
 from kiosk.services.navigation import Route
 from kiosk.ui.texts import UiTexts
@@ -33,3 +33,14 @@ class KioskScreen(QWidget):
 
     def arrange(self) -> None:
         """Rearrange for the orientation and sizes; the default layout needs nothing."""
+
+
+def text_label(role: str = "", object_name: str = "") -> QLabel:
+    """A word-wrapping label styled by role (title, subtitle, section-title, note)."""
+    label = QLabel()
+    label.setWordWrap(True)
+    if role:
+        label.setProperty("role", role)
+    if object_name:
+        label.setObjectName(object_name)
+    return label

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QBoxLayout, QLabel, QVBoxLayout, Signal
+from kiosk.qt import QBoxLayout, QVBoxLayout, Signal
 
 from kiosk.paths import resources_dir
 from kiosk.services.navigation import Route, Screen
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import ChoiceButton
 
@@ -22,12 +22,8 @@ class HomeScreen(KioskScreen):
 
     def __init__(self, texts: UiTexts) -> None:
         super().__init__(texts)
-        self.title = QLabel()
-        self.title.setProperty("role", "title")
-        self.title.setWordWrap(True)
-        self.subtitle = QLabel()
-        self.subtitle.setProperty("role", "subtitle")
-        self.subtitle.setWordWrap(True)
+        self.title = text_label("title")
+        self.subtitle = text_label("subtitle")
         self.choices: dict[str, ChoiceButton] = {}
         self._choices_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         for key, route, icon in CHOICES:

@@ -19,7 +19,7 @@ from kiosk.qt import (
 from kiosk.content.catalog import ContentCatalog
 from kiosk.content.model import Page, PageKind
 from kiosk.services.navigation import Route, Screen
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import ButtonSet, TouchButton
 from kiosk.ui.widgets.markdown_view import MarkdownView
@@ -37,9 +37,7 @@ class InfoPageScreen(KioskScreen):
         self._catalog = catalog
         self._route = Route(Screen.PROCEDURE)
         self.page: Page | None = None
-        self.title = QLabel()
-        self.title.setProperty("role", "title")
-        self.title.setWordWrap(True)
+        self.title = text_label("title")
 
         self.tabs_panel = QWidget()
         self.tabs_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
@@ -48,13 +46,9 @@ class InfoPageScreen(KioskScreen):
         self._tab_group = QButtonGroup(self)
         self._tabs = ButtonSet(lambda: self._new_button("tab"), self.navigate.emit)
 
-        self.section_title = QLabel()
-        self.section_title.setProperty("role", "section-title")
-        self.section_title.setWordWrap(True)
+        self.section_title = text_label("section-title")
         self.text = MarkdownView()
-        self.related_title = QLabel()
-        self.related_title.setProperty("role", "section-title")
-        self.related_title.setWordWrap(True)
+        self.related_title = text_label("section-title")
         self._related_grid = QGridLayout()
         self._related = ButtonSet(lambda: self._new_button("link"), self.navigate.emit)
         self.request = TouchButton("primary")

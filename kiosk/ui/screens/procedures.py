@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QLabel, QVBoxLayout, Signal
+from kiosk.qt import QVBoxLayout, Signal
 
 from kiosk.content.catalog import ContentCatalog
 from kiosk.content.model import PageKind
 from kiosk.services.navigation import Route, Screen
-from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import ButtonSet, ChoiceButton
 
@@ -18,12 +18,8 @@ class ProceduresScreen(KioskScreen):
     def __init__(self, texts: UiTexts, catalog: ContentCatalog) -> None:
         super().__init__(texts)
         self._catalog = catalog
-        self.title = QLabel()
-        self.title.setProperty("role", "title")
-        self.title.setWordWrap(True)
-        self.subtitle = QLabel()
-        self.subtitle.setProperty("role", "subtitle")
-        self.subtitle.setWordWrap(True)
+        self.title = text_label("title")
+        self.subtitle = text_label("subtitle")
         self._cards = QVBoxLayout()
         self._outer = QVBoxLayout(self)
         self._outer.addWidget(self.title)
