@@ -1,0 +1,1 @@
+"""Domain rules in plain Python: request types, validation, red flags, reference codes."""
