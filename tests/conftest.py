@@ -8,11 +8,21 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.qt import QApplication
+
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
 
 # Before anything imports Qt: no screen is needed to run the tests.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@pytest.fixture(scope="session")
+def qapp(qapp_args: list[str]) -> QApplication:
+    """The kiosk's own application set-up (fonts, Qt messages to the log), as in production."""
+    from kiosk.ui.app import application
+
+    return application()
 
 
 @pytest.fixture(autouse=True)

@@ -29,7 +29,5 @@ def _tool(name: str) -> str:
     ids=" ".join,
 )
 def test_code_is_clean(command: list[str]) -> None:
-    result = subprocess.run(
-        [_tool(command[0]), *command[1:]], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
+    result = subprocess.run([_tool(command[0]), *command[1:]], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -10,8 +10,6 @@ from pathlib import Path
 from kiosk.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, friendly
 from kiosk.cli.sizes import parse_size
 
-IDLE_WARNING = "idle-warning"
-
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = verbs.add_parser(
@@ -41,31 +39,15 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     parser.set_defaults(handler=screenshot)
 
 
-def screen_names(context: object) -> list[str]:
-    from kiosk.content.model import PageKind
-    from kiosk.services.navigation import Route, Screen
-    from kiosk.services.startup import KioskContext
-
-    assert isinstance(context, KioskContext)
-    catalog = context.catalog
-    language = context.settings.languages.default
-    names = ["attract", "home", "procedures"]
-    for kind, screen in ((PageKind.PROCEDURE, Screen.PROCEDURE), (PageKind.CONDITION, Screen.CONDITION)):
-        for page in catalog.of_kind(kind, language):
-            names.append(Route(screen, page.id).name)
-            names += [Route(screen, page.id, n).name for n in range(1, len(page.sections))]
-    return [*names, "appointment", "follow-up", IDLE_WARNING]
-
-
 def screenshot(args: argparse.Namespace) -> int:
     return friendly(lambda: _screenshot(args))
 
 
 def _screenshot(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from kiosk.services.navigation import Route, Screen
     from kiosk.services.startup import load_context
     from kiosk.ui.app import application, render_screen
+    from kiosk.ui.previews import screen_names
 
     context = load_context(args.config, open_database=False)
     names = screen_names(context)
@@ -84,16 +66,13 @@ def _screenshot(args: argparse.Namespace) -> int:
     language = args.lang or context.settings.languages.default
     if language not in context.settings.languages.enabled:
         print(
-            f"kiosk: language {language!r} is not enabled; use one of "
-            f"{', '.join(context.settings.languages.enabled)}.",
+            f"kiosk: language {language!r} is not enabled; use one of {', '.join(context.settings.languages.enabled)}.",
             file=sys.stderr,
         )
         return EXIT_USAGE
-    idle = args.screen == IDLE_WARNING
-    route = Route(Screen.HOME) if idle else Route.parse(args.screen)
     application()
     width, height = args.size
-    window = render_screen(context, route, width, height, language, idle_warning=idle)
+    window = render_screen(context, args.screen, width, height, language)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(args.out), "PNG"):
         print(f"kiosk: could not write {args.out}; check the folder exists and is writable.", file=sys.stderr)

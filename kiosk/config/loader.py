@@ -44,17 +44,14 @@ def parse_settings_file(path: Path) -> Settings:
     try:
         raw = tomllib.loads(read_text(path))
     except UnicodeDecodeError as exc:
-        raise SettingsError(
-            f"The settings file {path} is not UTF-8 text: save it as UTF-8 and start again."
-        ) from exc
+        raise SettingsError(f"The settings file {path} is not UTF-8 text: save it as UTF-8 and start again.") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(
             f"The settings file {path} is not valid TOML ({exc}): correct that line and start again."
         ) from exc
     except OSError as exc:
         raise SettingsError(
-            f"The settings file {path} cannot be read ({exc.strerror}): "
-            "give the kiosk's account permission to read it."
+            f"The settings file {path} cannot be read ({exc.strerror}): give the kiosk's account permission to read it."
         ) from exc
     for table, key in _RELATIVE_PATH_KEYS:
         section = raw.get(table)
@@ -112,10 +109,7 @@ def _unknown_key_sentence(loc: list[str], source: str) -> str:
         model = annotation
     known = ", ".join(model.model_fields)
     where = f"the [{'.'.join(loc[:-1])}] table" if len(loc) > 1 else "the file"
-    return (
-        f"In {source}, setting {'.'.join(loc)} is not a known setting: "
-        f"{where} accepts {known}; check the spelling."
-    )
+    return f"In {source}, setting {'.'.join(loc)} is not a known setting: {where} accepts {known}; check the spelling."
 
 
 def _allowed(loc: list[str]) -> str:

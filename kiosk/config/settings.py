@@ -69,9 +69,7 @@ class OpeningHours(_Section):
 
 
 class ClinicSettings(_Section):
-    name: Annotated[str, Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")] = (
-        "Ascent Pain"
-    )
+    name: Annotated[str, Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")] = "Ascent Pain"
     phone: Annotated[
         str,
         Field(
@@ -81,6 +79,13 @@ class ClinicSettings(_Section):
             description="a phone number written with digits, spaces, +, -, . and brackets",
         ),
     ] = "(504) 249-7576"
+    phone_region: Annotated[
+        str,
+        Field(
+            pattern=r"^[A-Z]{2}$",
+            description='a two-letter country code like "US", used to read phone numbers without one',
+        ),
+    ] = "US"
     logo: Annotated[
         Path | None,
         Field(description="the path of an existing PNG, JPG or SVG image file, or left out"),
@@ -101,9 +106,7 @@ class ClinicSettings(_Section):
 
 
 class LanguageSettings(_Section):
-    default: Annotated[
-        str, Field(pattern=_LANGUAGE.pattern, description="one of the enabled language codes")
-    ] = "en"
+    default: Annotated[str, Field(pattern=_LANGUAGE.pattern, description="one of the enabled language codes")] = "en"
     enabled: Annotated[
         tuple[str, ...],
         Field(
@@ -124,6 +127,10 @@ class IdleSettings(_Section):
         int,
         Field(ge=30, le=3600, description="a whole number of seconds from 30 to 3600"),
     ] = 120
+    form_timeout_seconds: Annotated[
+        int,
+        Field(ge=30, le=3600, description="a whole number of seconds from 30 to 3600"),
+    ] = 90
     warning_seconds: Annotated[
         int,
         # WCAG 2.2.1 asks for at least 20 seconds to answer a time-out warning.
@@ -146,9 +153,7 @@ class ContentSettings(_Section):
 
 
 class AttractSettings(_Section):
-    default_slide_seconds: Annotated[
-        int, Field(ge=3, le=60, description="a whole number of seconds from 3 to 60")
-    ] = 9
+    default_slide_seconds: Annotated[int, Field(ge=3, le=60, description="a whole number of seconds from 3 to 60")] = 9
 
 
 class DatabaseSettings(_Section):

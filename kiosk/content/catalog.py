@@ -84,8 +84,7 @@ def _load_language(folder: Path, language: str, problems: list[Problem]) -> dict
                 Problem(
                     path,
                     _line_of(path, "id"),
-                    f"id {page.id!r} is already used by "
-                    f"{pages[page.id].path.name}; give each page its own id",
+                    f"id {page.id!r} is already used by {pages[page.id].path.name}; give each page its own id",
                 )
             )
             continue
@@ -101,8 +100,7 @@ def _check_links(catalog: ContentCatalog) -> Iterable[Problem]:
                     yield Problem(
                         page.path,
                         _line_of(page.path, "related"),
-                        f"related page {target!r} does not exist in this language; "
-                        "fix the id or add the page",
+                        f"related page {target!r} does not exist in this language; fix the id or add the page",
                     )
                 elif target == page.id:
                     yield Problem(
@@ -116,9 +114,7 @@ def _check_sections(catalog: ContentCatalog) -> Iterable[Problem]:
     for pages in catalog.pages.values():
         for page in pages.values():
             if page.kind != PageKind.SLIDE and not page.sections:
-                yield Problem(
-                    page.path, 1, "the page has no sections; start each one with a '## ' heading line"
-                )
+                yield Problem(page.path, 1, "the page has no sections; start each one with a '## ' heading line")
             if page.related_section is not None and page.related_section > len(page.sections):
                 yield Problem(
                     page.path,
@@ -139,8 +135,7 @@ def _check_translations(catalog: ContentCatalog) -> Iterable[Problem]:
                 yield Problem(
                     catalog.folder / language / f"{page_id}{PAGE_SUFFIX}",
                     1,
-                    f"missing the {language!r} translation of {source.path}; "
-                    "translate the page into this file",
+                    f"missing the {language!r} translation of {source.path}; translate the page into this file",
                 )
             elif present[language].kind != source.kind:
                 yield Problem(
@@ -162,8 +157,7 @@ def _check_images(catalog: ContentCatalog) -> Iterable[Problem]:
                     yield Problem(
                         page.path,
                         line,
-                        f"image {target!r} is missing; add the file "
-                        "or fix the path (relative to the content folder)",
+                        f"image {target!r} is missing; add the file or fix the path (relative to the content folder)",
                     )
 
 
@@ -174,8 +168,7 @@ def _check_reviews(catalog: ContentCatalog) -> Iterable[Problem]:
                 yield Problem(
                     page.path,
                     1,
-                    "no medical review date; once a clinician has "
-                    "checked this page add reviewed = YYYY-MM-DD",
+                    "no medical review date; once a clinician has checked this page add reviewed = YYYY-MM-DD",
                     warning=True,
                 )
 

@@ -64,9 +64,7 @@ def parse_page(path: Path, language: str) -> Page:
 def parse_page_text(text: str, path: Path, language: str) -> Page:
     lines = text.splitlines()
     if not lines or lines[0].strip() != FENCE:
-        raise PageParseError(
-            [Problem(path, 1, f"the page must start with a '{FENCE}' line and its metadata header")]
-        )
+        raise PageParseError([Problem(path, 1, f"the page must start with a '{FENCE}' line and its metadata header")])
     try:
         end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == FENCE)
     except StopIteration:

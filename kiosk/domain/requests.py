@@ -101,7 +101,10 @@ class AppointmentRequest:
 
     @property
     def urgent(self) -> bool:
-        return False
+        # Imported here: red_flags imports this module, and the rule lives in one place.
+        from kiosk.domain.red_flags import is_urgent
+
+        return is_urgent(self)
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,10 @@ class FollowUpRequest:
 
     @property
     def urgent(self) -> bool:
-        return bool(self.red_flags)
+        # Imported here: red_flags imports this module, and the rule lives in one place.
+        from kiosk.domain.red_flags import is_urgent
+
+        return is_urgent(self)
 
 
 PatientRequest = AppointmentRequest | FollowUpRequest

@@ -46,9 +46,7 @@ class StringCatalog:
     default_language: str
 
     @classmethod
-    def load(
-        cls, languages: Iterable[str], default_language: str, folder: Path | None = None
-    ) -> StringCatalog:
+    def load(cls, languages: Iterable[str], default_language: str, folder: Path | None = None) -> StringCatalog:
         folder = folder or strings_dir()
         strings = {}
         for language in {*languages, default_language}:
@@ -67,9 +65,7 @@ class StringCatalog:
         return self.text(language, "language.name")
 
 
-def check_strings(
-    languages: Iterable[str], default_language: str, folder: Path | None = None
-) -> list[Problem]:
+def check_strings(languages: Iterable[str], default_language: str, folder: Path | None = None) -> list[Problem]:
     """Report unreadable files and keys missing from (or unknown to) a language."""
     folder = folder or strings_dir()
     tables: dict[str, dict[str, str]] = {}

@@ -15,6 +15,11 @@ class Screen(enum.StrEnum):
     CONDITION = "condition"
     APPOINTMENT = "appointment"
     FOLLOW_UP = "follow-up"
+    CONFIRMATION = "confirmation"
+
+
+# Screens where a patient types about themselves: shorter idle time, wiped on leaving.
+FORM_SCREENS = frozenset({Screen.APPOINTMENT, Screen.FOLLOW_UP})
 
 
 @dataclass(frozen=True)
@@ -27,7 +32,7 @@ class Route:
     def name(self) -> str:
         """The route as `kiosk screenshot --screen` spells it."""
         if self.page_id is None:
-            return self.screen.value
+            return f"{self.screen.value}/{self.section + 1}" if self.section else self.screen.value
         suffix = f"/{self.section + 1}" if self.section else ""
         return f"{self.screen.value}/{self.page_id}{suffix}"
 
@@ -38,6 +43,8 @@ class Route:
         screen = Screen(screen_name)
         if not rest:
             return cls(screen)
+        if screen in FORM_SCREENS and rest.isdigit():  # a step of a form: appointment/3
+            return cls(screen, None, int(rest) - 1)
         page_id, _, section = rest.partition("/")
         number = int(section) if section else 1
         if number < 1:

@@ -60,9 +60,7 @@ def load_context(config: str | None = None, open_database: bool = True) -> Kiosk
     """Raises SettingsError or DatabaseError with a sentence for the person starting it."""
     settings, path = _timed("settings", lambda: load_settings(config, available_languages()))
     languages = settings.languages
-    catalog = _timed(
-        "content", lambda: load_catalog(content_folder(settings), languages.enabled, languages.default)
-    )
+    catalog = _timed("content", lambda: load_catalog(content_folder(settings), languages.enabled, languages.default))
     for problem in catalog.errors:
         log.warning("content problem: %s", problem)
     strings = _timed("strings", lambda: StringCatalog.load(languages.enabled, languages.default))

@@ -22,11 +22,7 @@ def record_start(database: Database, role: str, name: str | None = None) -> None
     with database.transaction() as session:
         row = session.scalar(select(Workstation).where(Workstation.name == name))
         if row is None:
-            session.add(
-                Workstation(
-                    name=name, role=role, app_version=__version__, first_seen_at=now, last_seen_at=now
-                )
-            )
+            session.add(Workstation(name=name, role=role, app_version=__version__, first_seen_at=now, last_seen_at=now))
         else:
             row.role, row.app_version, row.last_seen_at = role, __version__, now
 

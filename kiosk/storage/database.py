@@ -51,12 +51,13 @@ def create_database_engine(url: str) -> Engine:
                     f"The database folder {folder} cannot be created ({exc.strerror}): "
                     "check database.url and the kiosk account's permissions."
                 ) from exc
-        engine = create_engine(url)
+        # hide_parameters: an error message must never carry a patient's answers into a log.
+        engine = create_engine(url, hide_parameters=True)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     except ImportError as exc:
         raise DatabaseError(
             f"The database {parsed.render_as_string(hide_password=True)} needs a driver that is not "

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import DateTime, Dialect, MetaData, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Dialect, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -60,3 +61,34 @@ class Workstation(Base):
     app_version: Mapped[str] = mapped_column(String(40))
     first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class RequestRecord(Base):
+    """One appointment or follow-up request as a patient sent it from a kiosk.
+
+    What reception searches (names, phone, reference) and sorts by (urgent,
+    created_at) are typed columns; the answers that differ by kind are one JSON
+    object, so a new question needs no new column.
+    """
+
+    __tablename__ = "patient_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the request's UUID, made on the kiosk
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    urgent: Mapped[bool] = mapped_column(Boolean(), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    workstation: Mapped[str] = mapped_column(String(255))
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    date_of_birth: Mapped[dt.date] = mapped_column(Date())
+    phone_e164: Mapped[str] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    contact_method: Mapped[str] = mapped_column(String(20))
+    contact_times: Mapped[list[str]] = mapped_column(JSON(none_as_null=True))
+    consent_to_contact: Mapped[bool] = mapped_column(Boolean())
+    consent_to_texts: Mapped[bool] = mapped_column(Boolean())
+    red_flags: Mapped[list[str]] = mapped_column(JSON(none_as_null=True))
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON(none_as_null=True))

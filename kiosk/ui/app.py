@@ -7,7 +7,6 @@ import sys
 
 from kiosk.qt import QApplication, QFont, QGuiApplication, Qt
 
-from kiosk.services.navigation import Route
 from kiosk.services.startup import KioskContext
 from kiosk.ui.qt_log import route_qt_messages_to_log
 from kiosk.ui.window import KioskWindow
@@ -45,23 +44,14 @@ def build_window(context: KioskContext, width: int, height: int) -> KioskWindow:
     return window
 
 
-def render_screen(
-    context: KioskContext,
-    route: Route | None,
-    width: int,
-    height: int,
-    language: str,
-    idle_warning: bool = False,
-) -> KioskWindow:
-    """Build a window showing one screen, laid out and painted, for a screenshot."""
+def render_screen(context: KioskContext, name: str, width: int, height: int, language: str) -> KioskWindow:
+    """Build a window showing one named screen, laid out and painted, for a screenshot."""
+    from kiosk.ui.previews import open_screen
+
     window = build_window(context, width, height)
     window.texts.set_language(language)
-    if route is not None:
-        # Arrive the way a patient does, through home, so Back shows as it would.
-        window.navigator.home()
-        window.go(route)
     window.show()
-    if idle_warning:
-        window.idle_warning.show_countdown(context.settings.idle.warning_seconds)
+    if name != "attract":
+        open_screen(window, name)
     QApplication.processEvents()
     return window

@@ -21,6 +21,8 @@ PALETTE = {
     "primary": "#0b4f5c",
     "primary_pressed": "#083a44",
     "on_primary": "#ffffff",
+    "error": "#a3160f",
+    "notice_background": "#fff4e5",
     "slide_background": "#0b4f5c",
     "on_slide": "#ffffff",
 }
@@ -33,6 +35,8 @@ BASE_SIZES = {
     "heading": 36,
     "title": 48,
     "slide_title": 72,
+    "input": 34,
+    "code": 96,
     "slide_body": 40,
     "target": 88,
     "pad": 24,

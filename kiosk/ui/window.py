@@ -6,12 +6,14 @@ import logging
 
 from kiosk.qt import QCloseEvent, QResizeEvent, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.services.navigation import ATTRACT, Navigator, Route, Screen
+from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
+from kiosk.services.requests import Receipt
 from kiosk.services.startup import KioskContext
+from kiosk.ui.forms.form_screen import RequestFormScreen
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import KioskScreen
-from kiosk.ui.screens.coming_soon import ComingSoonScreen
+from kiosk.ui.screens.confirmation import ConfirmationScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.idle_warning import IdleWarning
 from kiosk.ui.screens.info_page import InfoPageScreen
@@ -22,6 +24,10 @@ from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.top_bar import TopBar
 
 log = logging.getLogger(__name__)
+
+
+def route_is_form(route: Route) -> bool:
+    return route.screen in FORM_SCREENS
 
 
 class KioskWindow(QWidget):
@@ -40,15 +46,17 @@ class KioskWindow(QWidget):
         self.home = HomeScreen(self.texts)
         self.procedures = ProceduresScreen(self.texts, context.catalog)
         self.info_page = InfoPageScreen(self.texts, context.catalog)
-        self.coming_soon = ComingSoonScreen(self.texts, settings)
+        self.form = RequestFormScreen(self.texts, context.catalog, settings, lambda: context.database)
+        self.confirmation = ConfirmationScreen(self.texts, settings)
         self._screens: dict[Screen, KioskScreen] = {
             Screen.ATTRACT: self.attract,
             Screen.HOME: self.home,
             Screen.PROCEDURES: self.procedures,
             Screen.PROCEDURE: self.info_page,
             Screen.CONDITION: self.info_page,
-            Screen.APPOINTMENT: self.coming_soon,
-            Screen.FOLLOW_UP: self.coming_soon,
+            Screen.APPOINTMENT: self.form,
+            Screen.FOLLOW_UP: self.form,
+            Screen.CONFIRMATION: self.confirmation,
         }
         self.stack = QStackedWidget()
         for screen in dict.fromkeys(self._screens.values()):
@@ -70,8 +78,9 @@ class KioskWindow(QWidget):
         self.attract.begin.connect(self.navigator.home)
         for screen in (self.home, self.procedures, self.info_page):
             screen.navigate.connect(self.navigator.go)
-        self.coming_soon.home_requested.connect(self.navigator.home)
-        self.top_bar.back_requested.connect(self.navigator.back)
+        self.form.submitted.connect(self.show_receipt)
+        self.confirmation.done.connect(self.reset_for_next_patient)
+        self.top_bar.back_requested.connect(self._back)
         self.top_bar.home_requested.connect(self.navigator.home)
         self.navigator.subscribe(self._show)
         self._show(self.navigator.current)
@@ -85,9 +94,16 @@ class KioskWindow(QWidget):
     def go(self, route: Route) -> None:
         self.navigator.go(route)
 
+    def show_receipt(self, receipt: Receipt) -> None:
+        """The request is stored: show its code, and drop the answers from the screen now."""
+        self.confirmation.show_receipt(receipt)
+        self.navigator.go(Route(Screen.CONFIRMATION))
+
     def reset_for_next_patient(self) -> None:
         """Back to the attract loop in the default language, as if nobody had been here."""
         self.idle_warning.hide()
+        self.form.wipe()
+        self.confirmation.clear()
         self.texts.reset()
         self.navigator.reset()
         log.info("idle time-out: returned to the attract loop")
@@ -96,16 +112,29 @@ class KioskWindow(QWidget):
         self.idle.extend()
         self.idle_warning.hide()
 
+    def _back(self) -> None:
+        # Inside a form, Back is the previous question, not the page before the form.
+        if route_is_form(self.navigator.current) and self.form.can_step_back():
+            self.form.step_back()
+        else:
+            self.navigator.back()
+
     def _show(self, route: Route) -> None:
+        if not route_is_form(route) and self.form.draft is not None:
+            self.form.wipe()  # leaving a form (Home, Back, confirmation) leaves nothing behind
         screen = self._screens[route.screen]
         screen.show_route(route)
         self.stack.setCurrentWidget(screen)
         screen.setFocus()
         on_attract = route == ATTRACT
         self.top_bar.setVisible(not on_attract)
-        self.top_bar.back.setVisible(self.navigator.can_go_back)
-        self.top_bar.home.setVisible(route.screen != Screen.HOME)
+        confirming = route.screen == Screen.CONFIRMATION
+        self.top_bar.back.setVisible(self.navigator.can_go_back and not confirming)
+        self.top_bar.home.setVisible(route.screen not in (Screen.HOME, Screen.CONFIRMATION))
         self.top_bar.clinic.setVisible(route.screen == Screen.HOME)
+        settings = self.context.settings.idle
+        private = route_is_form(route) or confirming
+        self.idle.timeout_seconds = settings.form_timeout_seconds if private else settings.info_timeout_seconds
         self.idle.watch(not on_attract)
 
     # -- size and orientation --------------------------------------------------------------

@@ -34,9 +34,7 @@ def test_content_check_passes_on_the_bundled_content(capsys: pytest.CaptureFixtu
     assert "0 problems" in out
 
 
-def test_content_check_names_file_and_line_and_fails(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_content_check_names_file_and_line_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "content"
     shutil.copytree(bundled_content_dir(), folder)
     page = folder / "es" / "sacroiliitis.md"
@@ -49,24 +47,19 @@ def test_content_check_names_file_and_line_and_fails(
     assert main(["content", "check", str(folder)]) == 1
     lines = capsys.readouterr().out.splitlines()
     related_line = next(
-        n
-        for n, text in enumerate(page.read_text(encoding="utf-8").splitlines(), 1)
-        if text.startswith("related")
+        n for n, text in enumerate(page.read_text(encoding="utf-8").splitlines(), 1) if text.startswith("related")
     )
     assert (
         f"{page}:{related_line}: related page 'nowhere' does not exist in this language; "
         "fix the id or add the page" in lines
     )
     assert any(
-        line.startswith(f"{folder / 'en' / 'slide-relief.md'}:1: missing the 'en' translation")
-        for line in lines
+        line.startswith(f"{folder / 'en' / 'slide-relief.md'}:1: missing the 'en' translation") for line in lines
     )
     assert "2 problems" in lines[-1]
 
 
-def test_bad_setting_stops_with_one_sentence(
-    write_settings: object, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_bad_setting_stops_with_one_sentence(write_settings: object, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_settings("[idle]\nwarning_seconds = 5\n")  # type: ignore[operator]
     assert main(["--config", str(path), "content", "check"]) == 2
     err = capsys.readouterr().err.strip()
@@ -114,9 +107,7 @@ def test_screenshot_lists_and_renders_a_screen(
     assert "saved condition/sacroiliitis (es, 1080x1920)" in capsys.readouterr().out
 
 
-def test_screenshot_refuses_unknown_screen_and_language(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_screenshot_refuses_unknown_screen_and_language(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["screenshot", "--screen", "nowhere", "--out", str(tmp_path / "x.png")]) == 2
     assert "`kiosk screenshot --list` names them all" in capsys.readouterr().err
     assert main(["screenshot", "--lang", "fr", "--out", str(tmp_path / "x.png")]) == 2
@@ -143,9 +134,7 @@ def test_kiosk_run_starts_on_the_embedded_default(tmp_path: Path, private_folder
             seen.append(line)
             if "kiosk running" in line:
                 break
-        assert any("kiosk running: 24 content pages, languages en, es" in line for line in seen), "".join(
-            seen
-        )
+        assert any("kiosk running: 24 content pages, languages en, es" in line for line in seen), "".join(seen)
         database = private_folders / "data" / "clinic-kiosk" / "kiosk.sqlite3"
         assert database.is_file()
     finally:

@@ -94,9 +94,7 @@ def test_the_config_flag_wins_over_the_kiosk_config_variable(
     assert settings.clinic.name == "Flag Clinic"
 
 
-def test_the_config_flag_understands_a_home_folder_tilde(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_config_flag_understands_a_home_folder_tilde(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / "kiosk.toml").write_text('[clinic]\nname = "Home Clinic"\n', encoding="utf-8")
 
@@ -142,8 +140,7 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
         ),
         pytest.param(
             '[idle]\ninfo_timeout_seconds = "soon"\n',
-            "setting idle.info_timeout_seconds = 'soon' is not allowed: "
-            "use a whole number of seconds from 30 to 3600.",
+            "setting idle.info_timeout_seconds = 'soon' is not allowed: use a whole number of seconds from 30 to 3600.",
             id="timeout-not-a-number",
         ),
         pytest.param(
@@ -174,8 +171,7 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
         ),
         pytest.param(
             "[attract]\ndefault_slide_seconds = 2\n",
-            "setting attract.default_slide_seconds = 2 is not allowed: "
-            "use a whole number of seconds from 3 to 60.",
+            "setting attract.default_slide_seconds = 2 is not allowed: use a whole number of seconds from 3 to 60.",
             id="slides-too-fast",
         ),
         pytest.param(
@@ -192,7 +188,7 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
         pytest.param(
             '[clinic]\nnmae = "Typo Clinic"\n',
             "setting clinic.nmae is not a known setting: "
-            "the [clinic] table accepts name, phone, logo, hours; check the spelling.",
+            "the [clinic] table accepts name, phone, phone_region, logo, hours; check the spelling.",
             id="misspelt-key",
         ),
         pytest.param(
@@ -223,8 +219,7 @@ def test_a_language_without_translations_is_named_with_the_languages_there_are(
     path = write_settings('[languages]\nenabled = ["en", "fr"]\n')
 
     assert settings_error(path, ["en", "es"]) == (
-        f"In {path}, setting languages.enabled lists 'fr', which the kiosk has no translation for: "
-        "use only en, es."
+        f"In {path}, setting languages.enabled lists 'fr', which the kiosk has no translation for: use only en, es."
     )
 
 
@@ -234,8 +229,7 @@ def test_a_default_language_outside_the_default_enabled_list_names_that_list(
     path = write_settings('[languages]\ndefault = "fr"\n')
 
     assert settings_error(path) == (
-        f"In {path}, setting languages.default = 'fr' is not allowed: "
-        "it must be one of languages.enabled (en, es)."
+        f"In {path}, setting languages.default = 'fr' is not allowed: it must be one of languages.enabled (en, es)."
     )
 
 
@@ -290,9 +284,7 @@ def test_a_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.toml"
     path.write_bytes('[clinic]\nname = "Clínica"\n'.encode("latin-1"))
 
-    assert settings_error(path) == (
-        f"The settings file {path} is not UTF-8 text: save it as UTF-8 and start again."
-    )
+    assert settings_error(path) == (f"The settings file {path} is not UTF-8 text: save it as UTF-8 and start again.")
 
 
 # --- Paths inside the file ------------------------------------------------------------------------

@@ -11,9 +11,7 @@ import pytest
 
 from kiosk.content.catalog import ContentCatalog, load_catalog
 
-SECTIONED_BODY = (
-    "An introduction for patients.\n\n## What it is\n\nPlain words.\n\n## How it helps\n\nMore words.\n"
-)
+SECTIONED_BODY = "An introduction for patients.\n\n## What it is\n\nPlain words.\n\n## How it helps\n\nMore words.\n"
 SLIDE_BODY = "# A headline\n\nOne short sentence.\n"
 
 

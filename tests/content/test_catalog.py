@@ -115,9 +115,7 @@ def test_a_broken_page_is_reported_and_the_others_still_load(valid_content: Cont
 
     catalog = valid_content.load()
 
-    assert (
-        Problem(broken, 1, "the page must start with a '+++' line and its metadata header") in catalog.errors
-    )
+    assert Problem(broken, 1, "the page must start with a '+++' line and its metadata header") in catalog.errors
     assert "back-pain" in catalog.pages["es"]
     assert "leg-pain" not in catalog.pages["es"]
 
@@ -134,8 +132,7 @@ def test_a_copied_page_that_keeps_the_old_id_is_caught_by_the_file_name_check(
     catalog = valid_content.load()
 
     assert [str(p) for p in catalog.problems] == [
-        f"{copy}:2: id 'back-pain' does not match the file name; "
-        "rename one so both read 'back-pain-2' or 'back-pain'"
+        f"{copy}:2: id 'back-pain' does not match the file name; rename one so both read 'back-pain-2' or 'back-pain'"
     ]
     assert catalog.pages["en"]["back-pain"].path == original
 
@@ -229,9 +226,7 @@ def test_a_missing_image_is_reported_at_its_line(valid_content: ContentTree) -> 
 
     catalog = valid_content.load()
 
-    assert [str(p) for p in catalog.problems] == [
-        f"{path}:13: image 'images/none.png' is missing; {IMAGE_ADVICE}"
-    ]
+    assert [str(p) for p in catalog.problems] == [f"{path}:13: image 'images/none.png' is missing; {IMAGE_ADVICE}"]
 
 
 def test_an_image_that_exists_in_the_content_folder_passes(valid_content: ContentTree) -> None:
@@ -247,9 +242,7 @@ def test_an_image_that_exists_in_the_content_folder_passes(valid_content: Conten
 
 
 def test_a_missing_header_image_is_reported_at_the_image_line(valid_content: ContentTree) -> None:
-    path = valid_content.page(
-        "es", "slide-welcome", kind="slide", order=1, reviewed=None, extra='image = "art/hi.png"'
-    )
+    path = valid_content.page("es", "slide-welcome", kind="slide", order=1, reviewed=None, extra='image = "art/hi.png"')
 
     catalog = valid_content.load()
 
@@ -299,8 +292,7 @@ def test_a_missing_language_folder_is_reported(content: ContentTree) -> None:
         Problem(
             content.folder / "es",
             1,
-            "no pages for the enabled language 'es'; "
-            "add this folder or remove the language from languages.enabled",
+            "no pages for the enabled language 'es'; add this folder or remove the language from languages.enabled",
         )
         in catalog.problems
     )
@@ -325,8 +317,7 @@ def test_no_review_date_is_a_warning_not_an_error(content: ContentTree) -> None:
 
     assert catalog.errors == []
     assert [str(p) for p in catalog.problems] == [
-        f"{path}:1: warning: no medical review date; "
-        "once a clinician has checked this page add reviewed = YYYY-MM-DD"
+        f"{path}:1: warning: no medical review date; once a clinician has checked this page add reviewed = YYYY-MM-DD"
     ]
 
 

@@ -70,9 +70,7 @@ def test_without_related_section_the_links_follow_the_last_section(content: Cont
 
 
 def test_a_slide_shows_its_own_headline_and_text(content: ContentTree) -> None:
-    path = content.page(
-        "en", "slide-hello", kind="slide", extra="duration = 12", body="# Hello there\n\nWelcome.\n"
-    )
+    path = content.page("en", "slide-hello", kind="slide", extra="duration = 12", body="# Hello there\n\nWelcome.\n")
 
     page = parse_page(path, "en")
 
@@ -92,15 +90,11 @@ def test_a_page_without_a_header_says_it_must_start_with_the_fence(content: Cont
 def test_an_empty_file_says_it_must_start_with_the_fence(content: ContentTree) -> None:
     path = content.write("en", "back-pain.md", "")
 
-    assert problems_of(path) == [
-        Problem(path, 1, "the page must start with a '+++' line and its metadata header")
-    ]
+    assert problems_of(path) == [Problem(path, 1, "the page must start with a '+++' line and its metadata header")]
 
 
 def test_a_header_that_is_never_closed_is_reported_at_its_start(content: ContentTree) -> None:
-    path = content.write(
-        "en", "back-pain.md", '+++\nid = "back-pain"\ntitle = "Back pain"\n\n## Part\nText\n'
-    )
+    path = content.write("en", "back-pain.md", '+++\nid = "back-pain"\ntitle = "Back pain"\n\n## Part\nText\n')
 
     assert problems_of(path) == [Problem(path, 1, "the metadata header is not closed by a second '+++' line")]
 
@@ -135,13 +129,9 @@ def test_invalid_toml_in_the_header_points_at_the_line_with_the_mistake(content:
 
 
 def test_a_missing_title_is_named(content: ContentTree) -> None:
-    path = content.write(
-        "en", "back-pain.md", '+++\nid = "back-pain"\nkind = "condition"\n+++\n## Part\nText\n'
-    )
+    path = content.write("en", "back-pain.md", '+++\nid = "back-pain"\nkind = "condition"\n+++\n## Part\nText\n')
 
-    assert [str(p) for p in problems_of(path)] == [
-        f"{path}:1: the metadata header has no title = ...; add it"
-    ]
+    assert [str(p) for p in problems_of(path)] == [f"{path}:1: the metadata header has no title = ...; add it"]
 
 
 def test_an_unknown_kind_lists_the_kinds_there_are_at_its_line(content: ContentTree) -> None:
@@ -179,8 +169,7 @@ def test_an_id_that_does_not_match_the_file_name_suggests_both_names(content: Co
     )
 
     assert [str(p) for p in problems_of(path)] == [
-        f"{path}:3: id 'backpain' does not match the file name; "
-        "rename one so both read 'back-pain' or 'backpain'"
+        f"{path}:3: id 'backpain' does not match the file name; rename one so both read 'back-pain' or 'backpain'"
     ]
 
 
@@ -203,10 +192,7 @@ def test_a_quoted_review_date_that_is_not_a_date_is_refused(content: ContentTree
     [problem] = problems_of(path)
 
     assert problem.line == 7
-    assert (
-        problem.message
-        == "reviewed = 'last week' is not allowed; use a date written YYYY-MM-DD without quotes"
-    )
+    assert problem.message == "reviewed = 'last week' is not allowed; use a date written YYYY-MM-DD without quotes"
 
 
 def test_every_header_mistake_is_reported_at_once(content: ContentTree) -> None:
@@ -228,9 +214,7 @@ def test_a_file_that_is_not_utf8_is_named(content: ContentTree) -> None:
     path.parent.mkdir(parents=True)
     path.write_bytes('+++\nid = "dolor"\ntitle = "Dolor lumbar"\n+++\nEspañol\n'.encode("latin-1"))
 
-    assert [str(p) for p in problems_of(path, "es")] == [
-        f"{path}:1: the file is not UTF-8 text; save it as UTF-8"
-    ]
+    assert [str(p) for p in problems_of(path, "es")] == [f"{path}:1: the file is not UTF-8 text; save it as UTF-8"]
 
 
 def test_image_references_carry_their_line_numbers() -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.services.navigation import ATTRACT, HOME, Navigator, Route, Screen
+from kiosk.services.navigation import ATTRACT, FORM_SCREENS, HOME, Navigator, Route, Screen
 
 PROCEDURES = Route(Screen.PROCEDURES)
 
@@ -179,9 +179,12 @@ def test_an_unknown_screen_is_refused() -> None:
 
 
 page_ids = st.from_regex(r"[a-z0-9]+(-[a-z0-9]+)*", fullmatch=True)
+PAGE_SCREENS = [screen for screen in Screen if screen not in FORM_SCREENS]
 routes = st.one_of(
     st.builds(Route, st.sampled_from(Screen)),
-    st.builds(Route, st.sampled_from(Screen), page_ids, st.integers(min_value=0, max_value=10_000)),
+    st.builds(Route, st.sampled_from(PAGE_SCREENS), page_ids, st.integers(min_value=0, max_value=10_000)),
+    # Forms have no page, only a step: appointment/3.
+    st.builds(Route, st.sampled_from(sorted(FORM_SCREENS)), st.none(), st.integers(min_value=0, max_value=50)),
 )
 
 

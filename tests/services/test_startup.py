@@ -73,13 +73,9 @@ def test_a_file_that_is_not_a_database_is_one_sentence_naming_it(tmp_path: Path)
     )
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("psycopg") is not None, reason="only without the PostgreSQL driver"
-)
+@pytest.mark.skipif(importlib.util.find_spec("psycopg") is not None, reason="only without the PostgreSQL driver")
 def test_a_postgresql_url_without_its_driver_is_one_sentence_not_a_traceback() -> None:
-    settings = settings_from_mapping(
-        {"database": {"url": "postgresql+psycopg://kiosk:secret@127.0.0.1:1/kiosk"}}
-    )
+    settings = settings_from_mapping({"database": {"url": "postgresql+psycopg://kiosk:secret@127.0.0.1:1/kiosk"}})
 
     with pytest.raises(DatabaseError) as caught:
         open_database_at_head(settings)

@@ -88,9 +88,7 @@ def test_a_transaction_holds_the_write_lock_from_its_start(database: Database, d
         other.close()
 
 
-def test_a_second_writer_waits_for_the_first_instead_of_failing(
-    database: Database, database_file: Path
-) -> None:
+def test_a_second_writer_waits_for_the_first_instead_of_failing(database: Database, database_file: Path) -> None:
     holding = threading.Event()
     release = threading.Event()
     failures: list[BaseException] = []
@@ -135,9 +133,7 @@ def test_a_transaction_commits_when_the_block_ends(database: Database, database_
     assert names_on_disk(database_file) == ["front-desk"]
 
 
-def test_a_transaction_rolls_back_everything_when_the_block_raises(
-    database: Database, database_file: Path
-) -> None:
+def test_a_transaction_rolls_back_everything_when_the_block_raises(database: Database, database_file: Path) -> None:
     with database.transaction() as session:
         session.add(workstation("front-desk"))
 

@@ -44,9 +44,7 @@ def test_a_new_database_has_no_revision(fresh: Database) -> None:
     assert current_revision(fresh.engine) is None
 
 
-def test_upgrading_a_new_file_creates_the_tables_and_records_the_head(
-    fresh: Database, database_file: Path
-) -> None:
+def test_upgrading_a_new_file_creates_the_tables_and_records_the_head(fresh: Database, database_file: Path) -> None:
     upgrade_to_head(fresh.engine)
 
     assert {"workstations", "alembic_version"} <= tables_on_disk(database_file)
@@ -84,9 +82,7 @@ def test_the_revisions_form_one_straight_line() -> None:
     oldest_first = list(reversed(list(scripts.walk_revisions())))
     assert oldest_first[0].down_revision is None
     for previous, revision in itertools.pairwise(oldest_first):
-        assert revision.down_revision == previous.revision, (
-            f"{revision.revision} does not follow {previous.revision}"
-        )
+        assert revision.down_revision == previous.revision, f"{revision.revision} does not follow {previous.revision}"
     assert oldest_first[-1].revision == head_revision()
 
 
@@ -121,7 +117,5 @@ def test_one_row_per_workstation_name_is_enforced_by_the_schema(database: Databa
 
     with pytest.raises(IntegrityError), database.transaction() as session:
         session.add(
-            Workstation(
-                name="front-desk", role="console", app_version="0.1.0", first_seen_at=NOW, last_seen_at=NOW
-            )
+            Workstation(name="front-desk", role="console", app_version="0.1.0", first_seen_at=NOW, last_seen_at=NOW)
         )

@@ -7,25 +7,12 @@ from collections.abc import Callable
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QApplication
-
 from kiosk.services.startup import KioskContext, load_context
-from kiosk.ui.app import application, build_window
+from kiosk.ui.app import build_window
 from kiosk.ui.window import KioskWindow
 
 ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 MakeWindow = Callable[..., KioskWindow]
-
-
-@pytest.fixture(scope="session")
-def qapp_cls() -> type[QApplication]:
-    return QApplication
-
-
-@pytest.fixture(scope="session")
-def qapp(qapp_args: list[str]) -> QApplication:
-    # The kiosk's own application set-up (fonts, Qt messages to the log), as in production.
-    return application()
 
 
 @pytest.fixture

@@ -65,18 +65,6 @@ def test_every_section_tab_shows_its_own_text(qtbot: QtBot, window: KioskWindow)
     assert len(seen) == 6
 
 
-def test_request_choices_lead_to_a_clear_not_yet_panel(qtbot: QtBot, window: KioskWindow) -> None:
-    window.navigator.home()
-    click(qtbot, window.home.choices["appointment"])
-    panel = window.coming_soon
-    assert window.current_screen is panel
-    assert panel.title.text() == "Request an appointment"
-    assert "(504) 249-7576" in panel.ask_desk.text()
-    click(qtbot, panel.home)
-    click(qtbot, window.home.choices["follow_up"])
-    assert panel.title.text() == "Follow-up after a procedure"
-
-
 def test_last_section_offers_an_appointment_request(qtbot: QtBot, window: KioskWindow) -> None:
     window.navigator.home()
     click(qtbot, window.home.choices["learn"])

@@ -23,9 +23,7 @@ def _on_a_spanish_page(window: KioskWindow) -> None:
     window.go(Route(Screen.PROCEDURE, "si-joint-injection", 2))
 
 
-def test_warning_counts_down_then_returns_to_attract_in_default_language(
-    qtbot: QtBot, window: KioskWindow
-) -> None:
+def test_warning_counts_down_then_returns_to_attract_in_default_language(qtbot: QtBot, window: KioskWindow) -> None:
     _on_a_spanish_page(window)
     warning = window.idle_warning
     with qtbot.wait_signal(window.idle.warning_started, timeout=3_000):

@@ -37,9 +37,7 @@ def _button_words(window: KioskWindow) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("route", SCREENS, ids=lambda r: r.name)
-def test_language_switch_changes_every_visible_label(
-    qtbot: QtBot, make_window: MakeWindow, route: Route
-) -> None:
+def test_language_switch_changes_every_visible_label(qtbot: QtBot, make_window: MakeWindow, route: Route) -> None:
     window = make_window()
     window.navigator.home()
     window.go(route)

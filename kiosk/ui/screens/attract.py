@@ -126,9 +126,7 @@ class AttractScreen(KioskScreen):
         count = len(self._slides)
         dots = " ".join("●" if i == self._index else "○" for i in range(count))
         self.position.setText(dots)
-        self.position.setAccessibleName(
-            self.texts.t("attract.slide_position", number=self._index + 1, count=count)
-        )
+        self.position.setAccessibleName(self.texts.t("attract.slide_position", number=self._index + 1, count=count))
         self.position.setVisible(count > 1)
         self.slide_changed.emit(self._index)
         self._schedule()

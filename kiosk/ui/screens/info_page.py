@@ -126,9 +126,7 @@ class InfoPageScreen(KioskScreen):
     def _build_tabs(self, page: Page) -> None:
         screen = self._route.screen
         targets: list[object] = [Route(screen, page.id, n) for n in range(len(page.sections))]
-        for number, (button, section) in enumerate(
-            zip(self._tabs.ensure(targets), page.sections, strict=True)
-        ):
+        for number, (button, section) in enumerate(zip(self._tabs.ensure(targets), page.sections, strict=True)):
             button.setObjectName(f"section-{number + 1}")
             button.set_words(f"{number + 1}.  {section.title}")
             button.setAccessibleName(section.title)
@@ -180,9 +178,7 @@ class InfoPageScreen(KioskScreen):
 
     def arrange(self) -> None:
         m = self.metrics
-        self._body.setDirection(
-            QBoxLayout.Direction.TopToBottom if self.portrait else QBoxLayout.Direction.LeftToRight
-        )
+        self._body.setDirection(QBoxLayout.Direction.TopToBottom if self.portrait else QBoxLayout.Direction.LeftToRight)
         if self.portrait:
             self.tabs_panel.setMinimumWidth(0)
             self.tabs_panel.setMaximumWidth(16_777_215)

@@ -1,0 +1,251 @@
+"""The step-by-step request forms without Qt: which questions, in which order, and a draft's life."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from kiosk.domain.forms import FormContext, build_request, check_fields
+from kiosk.domain.problems import FieldProblem
+from kiosk.domain.red_flags import RED_FLAG_QUESTIONS
+from kiosk.domain.requests import (
+    OTHER_REASON,
+    ContactMethod,
+    ContactTime,
+    NextStep,
+    PatientRequest,
+    PatientStatus,
+    ReliefDuration,
+    RequestKind,
+    Weekday,
+    YesNoUnsure,
+)
+from kiosk.services.requests import Receipt, submit_request
+from kiosk.storage.database import Database
+
+
+class FieldKind(enum.StrEnum):
+    TEXT = "text"
+    MULTILINE = "multiline"
+    DATE = "date"  # three answers: <key>_day, <key>_month, <key>_year
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    SCALE = "scale"  # 0 to 10
+    PERCENT = "percent"  # 0 to 100 in tens
+    CONSENT = "consent"
+
+
+@dataclass(frozen=True)
+class Option:
+    """A choice's stored value and where its words come from: a UI string or a content page."""
+
+    value: str
+    label_key: str = ""  # a key in the UI strings, or "" for a content page's title
+    page_id: str = ""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    key: str
+    kind: FieldKind
+    label_key: str
+    options: tuple[Option, ...] = ()
+    keyboard: str = "letters"  # on-screen keyboard layout for text fields
+    capitalize_words: bool = False
+
+    @property
+    def answer_keys(self) -> tuple[str, ...]:
+        if self.kind == FieldKind.DATE:
+            prefix = self.key.removesuffix("_date")  # "procedure_date" answers as procedure_day...
+            return (f"{prefix}_day", f"{prefix}_month", f"{prefix}_year")
+        return (self.key,)
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    id: str
+    title_key: str
+    fields: tuple[FieldSpec, ...]
+    notice_key: str = ""  # a framed notice above the questions (the emergency notice)
+    intro_key: str = ""
+
+    @property
+    def answer_keys(self) -> tuple[str, ...]:
+        return tuple(key for spec in self.fields for key in spec.answer_keys)
+
+
+def _options(values: Iterable[enum.StrEnum | str]) -> tuple[Option, ...]:
+    return tuple(Option(str(value), f"options.{value}") for value in values)
+
+
+_NAME = StepSpec(
+    "name",
+    "steps.name",
+    (
+        FieldSpec("first_name", FieldKind.TEXT, "fields.first_name", capitalize_words=True),
+        FieldSpec("last_name", FieldKind.TEXT, "fields.last_name", capitalize_words=True),
+    ),
+)
+_BIRTH = StepSpec("birth", "steps.birth", (FieldSpec("dob", FieldKind.DATE, "fields.date_of_birth"),))
+_CONTACT = StepSpec(
+    "contact",
+    "steps.contact",
+    (
+        FieldSpec("phone", FieldKind.TEXT, "fields.phone", keyboard="numbers"),
+        FieldSpec("email", FieldKind.TEXT, "fields.email", keyboard="email"),
+        FieldSpec("contact_method", FieldKind.CHOICE, "fields.contact_method", _options(ContactMethod)),
+    ),
+)
+_TIMES = StepSpec(
+    "times",
+    "steps.times",
+    (
+        FieldSpec("contact_times", FieldKind.MULTI_CHOICE, "fields.contact_times", _options(ContactTime)),
+        FieldSpec("consent_contact", FieldKind.CONSENT, "fields.consent_contact"),
+        FieldSpec("consent_texts", FieldKind.CONSENT, "fields.consent_texts"),
+    ),
+)
+REVIEW = StepSpec("review", "steps.review", (), intro_key="form.review_hint")
+
+
+def is_review(step: StepSpec) -> bool:
+    return step.id == REVIEW.id
+
+
+def appointment_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
+    reasons = (
+        *(Option(page_id, page_id=page_id) for page_id in procedure_ids),
+        Option(OTHER_REASON, "options.other"),
+    )
+    return [
+        StepSpec(
+            "start",
+            "steps.start",
+            (FieldSpec("patient_status", FieldKind.CHOICE, "fields.patient_status", _options(PatientStatus)),),
+            notice_key="form.emergency",
+        ),
+        _NAME,
+        _BIRTH,
+        _CONTACT,
+        _TIMES,
+        StepSpec(
+            "reason",
+            "steps.reason",
+            (
+                FieldSpec("reason", FieldKind.CHOICE, "fields.reason", reasons),
+                FieldSpec("reason_other", FieldKind.TEXT, "fields.reason_other"),
+                FieldSpec("preferred_days", FieldKind.MULTI_CHOICE, "fields.preferred_days", _options(Weekday)),
+            ),
+        ),
+        REVIEW,
+    ]
+
+
+def follow_up_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
+    procedures = tuple(Option(page_id, page_id=page_id) for page_id in procedure_ids)
+    red_flags = tuple(
+        FieldSpec(f"red_flag_{flag}", FieldKind.CHOICE, f"fields.red_flag_{flag}", _options(("yes", "no")))
+        for flag in RED_FLAG_QUESTIONS
+    )
+    return [
+        StepSpec(
+            "procedure",
+            "steps.procedure",
+            (
+                FieldSpec("procedure", FieldKind.CHOICE, "fields.procedure", procedures),
+                FieldSpec("procedure_date", FieldKind.DATE, "fields.procedure_date"),
+            ),
+            notice_key="form.emergency",
+        ),
+        _NAME,
+        _BIRTH,
+        _CONTACT,
+        _TIMES,
+        StepSpec(
+            "pain",
+            "steps.pain",
+            (
+                FieldSpec("pain_before", FieldKind.SCALE, "fields.pain_before"),
+                FieldSpec("pain_now", FieldKind.SCALE, "fields.pain_now"),
+            ),
+        ),
+        StepSpec(
+            "relief",
+            "steps.relief",
+            (
+                FieldSpec("relief_percent", FieldKind.PERCENT, "fields.relief_percent"),
+                FieldSpec("relief_duration", FieldKind.CHOICE, "fields.relief_duration", _options(ReliefDuration)),
+                FieldSpec(
+                    "relief_within_hours",
+                    FieldKind.CHOICE,
+                    "fields.relief_within_hours",
+                    _options(YesNoUnsure),
+                ),
+            ),
+        ),
+        StepSpec("warning_signs", "steps.warning_signs", red_flags, intro_key="fields.warning_intro"),
+        StepSpec(
+            "wishes",
+            "steps.wishes",
+            (
+                FieldSpec("next_steps", FieldKind.MULTI_CHOICE, "fields.next_steps", _options(NextStep)),
+                FieldSpec("concerns", FieldKind.MULTILINE, "fields.concerns"),
+            ),
+        ),
+        REVIEW,
+    ]
+
+
+@dataclass
+class RequestDraft:
+    """One patient's answers in progress; thrown away whole when the visit ends."""
+
+    kind: RequestKind
+    steps: list[StepSpec]
+    answers: dict[str, object] = field(default_factory=dict)
+    step: int = 0
+    # Made when the form opens, so a repeated Submit can never store the request twice.
+    request_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    receipt: Receipt | None = None
+
+    @property
+    def current(self) -> StepSpec:
+        return self.steps[self.step]
+
+    @property
+    def on_review(self) -> bool:
+        return is_review(self.current)
+
+    def answered_keys_through(self, step: int) -> list[str]:
+        return [key for spec in self.steps[: step + 1] for key in spec.answer_keys]
+
+    def context(self, base: FormContext) -> FormContext:
+        return replace(base, request_id=self.request_id)
+
+    def check_through_current(self, base: FormContext) -> list[FieldProblem]:
+        """Problems in this step and the ones before (a rule may tie two steps together)."""
+        keys = self.answered_keys_through(self.step)
+        return check_fields(self.kind, self.answers, keys, self.context(base))
+
+    def step_of(self, answer_key: str) -> int:
+        for index, spec in enumerate(self.steps):
+            if answer_key in spec.answer_keys:
+                return index
+        return self.step
+
+    def build(self, base: FormContext) -> PatientRequest:
+        return build_request(self.kind, self.answers, self.context(base))
+
+    def submit(self, database: Database, workstation: str, base: FormContext) -> Receipt:
+        """Validate and store in one transaction; the same draft never stores twice."""
+        request = self.build(base)
+        self.receipt = submit_request(database, request, workstation)
+        return self.receipt
+
+
+def new_draft(kind: RequestKind, procedure_ids: Iterable[str]) -> RequestDraft:
+    ids = list(procedure_ids)
+    steps = appointment_steps(ids) if kind == RequestKind.APPOINTMENT else follow_up_steps(ids)
+    return RequestDraft(kind, steps)

@@ -1,0 +1,166 @@
+"""Store a patient's request durably, exactly once, and give back the reference they tell the desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import os
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from kiosk.domain.reference import new_reference, parse_reference
+from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
+from kiosk.services.request_rows import UnreadableRowError, from_record, to_record
+from kiosk.storage.database import Database
+from kiosk.storage.models import RequestRecord
+
+log = logging.getLogger(__name__)
+
+# With 31**6 codes a clash is already rare; twenty in a row means something else is wrong.
+REFERENCE_ATTEMPTS = 20
+_FILE_IDENTITY = "kiosk.database_file"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the confirmation screen shows: the code to tell the desk, and whether to go there now."""
+
+    reference: str
+    urgent: bool
+    created_at: dt.datetime
+
+
+class SubmitFailed(Exception):  # noqa: N818 (the name others code against)
+    """The request is not stored; the patient can try again or tell the front desk.
+
+    Its message names the request id and the kind of failure only, never what
+    the patient typed, so it is safe to log and to show in a traceback.
+    """
+
+    def __init__(self, message: str, *, request_id: uuid.UUID | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.request_id = request_id
+        self.reason = reason or message
+
+    @classmethod
+    def not_stored(cls, request_id: uuid.UUID, reason: str) -> SubmitFailed:
+        return cls(f"request {request_id} was not stored: {reason}", request_id=request_id, reason=reason)
+
+
+class DatabaseFileGoneError(OSError):
+    """The connection's database file was deleted or replaced; writing would go nowhere."""
+
+
+def submit_request(
+    database: Database,
+    request: AppointmentRequest | FollowUpRequest,
+    workstation: str,
+    now: dt.datetime | None = None,
+) -> Receipt:
+    """Store the request in one transaction and return once it is committed.
+
+    Submitting the same request again (same request_id: a second tap, a retry
+    after an error) returns the first receipt and writes nothing.
+    """
+    created_at = dt.datetime.now(dt.UTC) if now is None else now
+    if created_at.tzinfo is None:
+        raise ValueError("give now with its zone (datetime.now(UTC)), not a naive time")
+    try:
+        with database.transaction() as session:
+            receipt = _store(session, request, workstation, created_at.astimezone(dt.UTC))
+    except (SQLAlchemyError, OSError) as exc:
+        reason = _failure_name(exc)
+        # Class and error code only: SQLAlchemy's messages carry the statement's
+        # parameters (names, phone, answers), so neither the message nor a
+        # traceback may reach the log.
+        log.error("request %s was not stored: %s", request.request_id, reason)
+        raise SubmitFailed.not_stored(request.request_id, reason) from None
+    log.info("request %s stored", request.request_id)
+    return receipt
+
+
+def load_request(database: Database, reference: str) -> AppointmentRequest | FollowUpRequest | None:
+    """The stored request with this reference (typed any way parse_reference accepts), or None."""
+    code = parse_reference(reference)
+    if code is None:
+        return None
+    with database.transaction() as session:
+        record = session.scalar(select(RequestRecord).where(RequestRecord.reference == code))
+        return None if record is None else from_record(record)
+
+
+def _store(
+    session: Session, request: AppointmentRequest | FollowUpRequest, workstation: str, created_at: dt.datetime
+) -> Receipt:
+    _check_database_file(session)
+    existing = session.get(RequestRecord, str(request.request_id))
+    if existing is not None:
+        _warn_if_different(existing, request)
+        return _receipt(existing)
+    for _ in range(REFERENCE_ATTEMPTS):
+        reference = new_reference()
+        # The transaction holds SQLite's write lock (BEGIN IMMEDIATE), so no other
+        # kiosk can take this code between the check and the insert. Elsewhere the
+        # unique constraint still refuses a clash, as a SubmitFailed to retry.
+        taken = session.scalar(select(RequestRecord.id).where(RequestRecord.reference == reference))
+        if taken is None:
+            break
+    else:
+        log.error("request %s was not stored: no free reference code", request.request_id)
+        raise SubmitFailed.not_stored(request.request_id, "no free reference code")
+    record = to_record(request, reference=reference, workstation=workstation, created_at=created_at)
+    session.add(record)
+    return _receipt(record)
+
+
+def _receipt(record: RequestRecord) -> Receipt:
+    return Receipt(reference=record.reference, urgent=record.urgent, created_at=record.created_at)
+
+
+def _warn_if_different(existing: RequestRecord, request: AppointmentRequest | FollowUpRequest) -> None:
+    # Same id, other answers: a bug upstream, not the patient's; keep the first and say so.
+    try:
+        same = from_record(existing) == request
+    except UnreadableRowError:
+        same = False
+    if not same:
+        log.warning("request %s was submitted again with other answers; the first is kept", request.request_id)
+
+
+def _check_database_file(session: Session) -> None:
+    """Refuse to write through a connection whose SQLite file was deleted or replaced.
+
+    SQLite keeps writing to a file deleted while it is open, and in WAL mode
+    does not notice: every commit would succeed and then vanish with the file.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    path = next((row[2] for row in connection.exec_driver_sql("PRAGMA database_list") if row[1] == "main"), "")
+    if not path:
+        return  # in memory: there is no file to lose
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        connection.invalidate()  # the next attempt opens the file afresh
+        raise DatabaseFileGoneError(errno.ENOENT, "the database file was deleted") from None
+    identity = (found.st_dev, found.st_ino)
+    # The first identity this connection saw; database.py may record it at connect instead.
+    if connection.info.setdefault(_FILE_IDENTITY, identity) != identity:
+        connection.invalidate()
+        raise DatabaseFileGoneError(errno.ESTALE, "the database file was replaced")
+
+
+def _failure_name(exc: BaseException) -> str:
+    """The failure's class and code, e.g. "OperationalError SQLITE_BUSY": nothing a patient typed."""
+    name = type(exc).__name__
+    original = getattr(exc, "orig", None)
+    code = getattr(original, "sqlite_errorname", None)
+    if code is None and isinstance(exc, OSError) and exc.errno is not None:
+        code = errno.errorcode.get(exc.errno)
+    return f"{name} {code}" if code else name

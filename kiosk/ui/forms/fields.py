@@ -1,0 +1,371 @@
+"""One widget per kind of question: a label, the answer control, and an error line beside it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.qt import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QRegularExpression,
+    QRegularExpressionValidator,
+    QSizePolicy,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+from kiosk.content.catalog import ContentCatalog
+from kiosk.services.request_form import FieldKind, FieldSpec, Option
+from kiosk.ui.screens.base import text_label
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.buttons import TouchButton
+
+Editor = QLineEdit | QPlainTextEdit
+CHECKED_MARK = "✓  "  # selection shown by a mark as well as colour
+
+
+class FieldWidget(QWidget):
+    """A question: its label, the control for the answer, and a plain-words error under it."""
+
+    changed = Signal()
+
+    def __init__(self, spec: FieldSpec, texts: UiTexts) -> None:
+        super().__init__()
+        self.spec = spec
+        self.texts = texts
+        self.label = text_label("field-label")
+        self.error = text_label("error")
+        self.error.hide()
+        self._error_key = ""
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.addWidget(self.label)
+
+    def finish(self) -> None:
+        """Put the error line last, after a subclass added its controls."""
+        self.body.addWidget(self.error)
+        self.retranslate()
+
+    def answers(self) -> dict[str, object]:
+        """This question's answers by key; each kind of field below gives its own."""
+        return {}
+
+    def editors(self) -> list[Editor]:
+        """Text boxes the on-screen keyboard types into."""
+        return []
+
+    def set_error(self, code: str) -> None:
+        self._error_key = f"errors.{code}" if code else ""
+        self._show_error()
+
+    def _show_error(self) -> None:
+        if self._error_key:
+            self.error.setText(f"{self.texts.t('form.error_icon')}  {self.texts.t(self._error_key)}")
+        self.error.setVisible(bool(self._error_key))
+
+    def retranslate(self) -> None:
+        self.label.setText(self.texts.t(self.spec.label_key))
+        self._show_error()
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        self.body.setSpacing(metrics.px("pad_small"))
+        # Buttons made after the window last sized itself get their finger size here.
+        for button in self.findChildren(TouchButton):
+            button.apply_metrics(metrics)
+
+
+class TextField(FieldWidget):
+    def __init__(self, spec: FieldSpec, texts: UiTexts) -> None:
+        super().__init__(spec, texts)
+        self.edit = _line_edit(f"field-{spec.key}")
+        self.edit.setMaxLength(254)
+        self.edit.textChanged.connect(self.changed)
+        self.body.addWidget(self.edit)
+        self.finish()
+
+    def answers(self) -> dict[str, object]:
+        return {self.spec.key: self.edit.text()}
+
+    def editors(self) -> list[Editor]:
+        return [self.edit]
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.edit.setAccessibleName(self.texts.t(self.spec.label_key))
+
+
+class MultilineField(FieldWidget):
+    def __init__(self, spec: FieldSpec, texts: UiTexts) -> None:
+        super().__init__(spec, texts)
+        self.edit = QPlainTextEdit()
+        self.edit.setObjectName(f"field-{spec.key}")
+        self.edit.setTabChangesFocus(True)
+        self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # no copy or paste
+        self.edit.textChanged.connect(self.changed)
+        self.body.addWidget(self.edit)
+        self.finish()
+
+    def answers(self) -> dict[str, object]:
+        return {self.spec.key: self.edit.toPlainText()}
+
+    def editors(self) -> list[Editor]:
+        return [self.edit]
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        self.edit.setAccessibleName(self.texts.t(self.spec.label_key))
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        self.edit.setFixedHeight(metrics.px("target") * 2)
+
+
+class DateField(FieldWidget):
+    """Day, month and year as three number boxes, in the order the language writes them."""
+
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, spec: FieldSpec, texts: UiTexts) -> None:
+        super().__init__(spec, texts)
+        self._keys = dict(zip(self.PARTS, spec.answer_keys, strict=True))
+        self.boxes: dict[str, QLineEdit] = {}
+        self._row = QHBoxLayout()
+        digits = QRegularExpressionValidator(QRegularExpression(r"\d{0,4}"))
+        for part in self.PARTS:
+            box = _line_edit(f"field-{self._keys[part]}")
+            box.setValidator(digits)
+            box.setMaxLength(4 if part == "year" else 2)
+            box.textChanged.connect(self.changed)
+            self.boxes[part] = box
+        self.captions: dict[str, QLabel] = {}
+        self._columns: dict[str, QWidget] = {}
+        for part in self.PARTS:
+            column = QWidget()
+            layout = QVBoxLayout(column)
+            layout.setContentsMargins(0, 0, 0, 0)
+            self.captions[part] = text_label("caption")
+            layout.addWidget(self.captions[part])
+            layout.addWidget(self.boxes[part])
+            self._columns[part] = column
+        self.body.addLayout(self._row)
+        texts.language_changed.connect(lambda _language: self._order())
+        self._order()
+        self.finish()
+
+    def _parts_in_order(self) -> tuple[str, ...]:
+        # US English writes month first; Spanish (and most of the world) day first.
+        return ("month", "day", "year") if self.texts.language == "en" else self.PARTS
+
+    def _order(self) -> None:
+        for column in self._columns.values():
+            self._row.removeWidget(column)
+        for part in self._parts_in_order():
+            self._row.addWidget(self._columns[part], 2 if part == "year" else 1)
+
+    def answers(self) -> dict[str, object]:
+        return {self._keys[part]: box.text() for part, box in self.boxes.items()}
+
+    def editors(self) -> list[Editor]:
+        return [self.boxes[part] for part in self._parts_in_order()]
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        label = self.texts.t(self.spec.label_key)
+        for part, box in self.boxes.items():
+            self.captions[part].setText(self.texts.t(f"fields.{part}"))
+            box.setAccessibleName(f"{label}: {self.texts.t(f'fields.{part}')}")
+
+
+class ChoiceField(FieldWidget):
+    """Large buttons; one (or, for multi-choice, any number) can be chosen."""
+
+    def __init__(self, spec: FieldSpec, texts: UiTexts, page_title: Callable[[str], str]) -> None:
+        super().__init__(spec, texts)
+        self._page_title = page_title
+        self.multi = spec.kind == FieldKind.MULTI_CHOICE
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(not self.multi)
+        self.buttons: dict[str, TouchButton] = {}
+        grid = QGridLayout()
+        columns = 3 if len(spec.options) in (3, 5, 6) or len(spec.options) > 6 else 2
+        for index, option in enumerate(spec.options):
+            button = TouchButton("option")
+            button.setCheckable(True)
+            button.setObjectName(f"option-{spec.key}-{option.value}")
+            button.toggled.connect(lambda _on, b=button, o=option: self._relabel(b, o))
+            button.toggled.connect(lambda _on: self.changed.emit())
+            self.group.addButton(button)
+            self.buttons[option.value] = button
+            grid.addWidget(button, index // columns, index % columns)
+        for column in range(columns):
+            grid.setColumnStretch(column, 1)
+        self.body.addLayout(grid)
+        self._grid = grid
+        self.finish()
+
+    def _words(self, option: Option) -> str:
+        return self.texts.t(option.label_key) if option.label_key else self._page_title(option.page_id)
+
+    def _relabel(self, button: TouchButton, option: Option) -> None:
+        words = self._words(option)
+        button.set_words((CHECKED_MARK if button.isChecked() else "") + words)
+        button.setAccessibleName(words)
+
+    def answers(self) -> dict[str, object]:
+        chosen = [value for value, button in self.buttons.items() if button.isChecked()]
+        if self.multi:
+            return {self.spec.key: frozenset(chosen)}
+        return {self.spec.key: chosen[0]} if chosen else {}
+
+    def option_words(self, value: str) -> str:
+        option = next((o for o in self.spec.options if o.value == value), None)
+        return self._words(option) if option else value
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for option in self.spec.options:
+            self._relabel(self.buttons[option.value], option)
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        self._grid.setSpacing(metrics.px("pad_small"))
+
+
+class ScaleField(FieldWidget):
+    """0 to 10 (pain) or 0 to 100 % in tens (relief): numbers with words at the ends."""
+
+    def __init__(self, spec: FieldSpec, texts: UiTexts) -> None:
+        super().__init__(spec, texts)
+        self.percent = spec.kind == FieldKind.PERCENT
+        self.group = QButtonGroup(self)
+        self.buttons: dict[int, TouchButton] = {}
+        row = QHBoxLayout()
+        for number in range(11):
+            value = number * 10 if self.percent else number
+            button = TouchButton("option")
+            button.setCheckable(True)
+            button.setObjectName(f"option-{spec.key}-{value}")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.toggled.connect(lambda _on: self._show_choice())
+            button.toggled.connect(lambda _on: self.changed.emit())
+            self.group.addButton(button)
+            self.buttons[value] = button
+            row.addWidget(button)
+        self._row = row
+        ends = QHBoxLayout()
+        self.low_words = text_label("caption")
+        self.high_words = text_label("caption")
+        self.high_words.setAlignment(Qt.AlignmentFlag.AlignRight)
+        ends.addWidget(self.low_words)
+        ends.addWidget(self.high_words)
+        self.choice_words = text_label("caption")
+        self.body.addLayout(row)
+        self.body.addLayout(ends)
+        self.body.addWidget(self.choice_words)
+        self.finish()
+
+    def value(self) -> int | None:
+        return next((value for value, button in self.buttons.items() if button.isChecked()), None)
+
+    def answers(self) -> dict[str, object]:
+        return {self.spec.key: self.value()}
+
+    def words_for(self, value: int) -> str:
+        """The scale's words for a value, so a number is never the only meaning shown."""
+        t = self.texts.t
+        if self.percent:
+            number = t("options.percent", percent=value)
+            if value == 0:
+                return f"{number} · {t('scale.relief_0')}"
+            return f"{number} · {t('scale.relief_100')}" if value == 100 else number
+        if value == 0:
+            word = t("scale.pain_0")
+        elif value <= 3:
+            word = t("scale.pain_low")
+        elif value <= 6:
+            word = t("scale.pain_mid")
+        elif value <= 9:
+            word = t("scale.pain_high")
+        else:
+            word = t("scale.pain_10")
+        return f"{value} · {word}"
+
+    def _show_choice(self) -> None:
+        value = self.value()
+        self.choice_words.setText(f"{CHECKED_MARK}{self.words_for(value)}" if value is not None else "")
+        self.choice_words.setVisible(value is not None)
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        for value, button in self.buttons.items():
+            shown = str(value // 10 * 10) if self.percent else str(value)
+            button.set_words(shown)
+            button.setAccessibleName(self.words_for(value))
+        low, high = (0, 100) if self.percent else (0, 10)
+        self.low_words.setText(self.words_for(low))
+        self.high_words.setText(self.words_for(high))
+        self._show_choice()
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        self._row.setSpacing(max(4, metrics.px("pad_small") // 2))
+        for button in self.buttons.values():
+            button.setMinimumWidth(metrics.px("target"))
+
+
+class ConsentField(FieldWidget):
+    """A large box the patient touches to agree; it says "agreed" in words, not by colour alone."""
+
+    def __init__(self, spec: FieldSpec, texts: UiTexts) -> None:
+        super().__init__(spec, texts)
+        self.label.hide()  # the button carries the sentence itself
+        self.button = TouchButton("option")
+        self.button.setCheckable(True)
+        self.button.setObjectName(f"option-{spec.key}")
+        self.button.set_alignment(Qt.AlignmentFlag.AlignLeft)
+        self.button.toggled.connect(lambda _on: self.retranslate())
+        self.button.toggled.connect(lambda _on: self.changed.emit())
+        self.body.addWidget(self.button)
+        self.finish()
+
+    def answers(self) -> dict[str, object]:
+        return {self.spec.key: self.button.isChecked()}
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        words = self.texts.t(self.spec.label_key)
+        box = "☑" if self.button.isChecked() else "☐"
+        self.button.set_words(f"{box}  {words}")
+        self.button.setAccessibleName(words)
+
+
+def _line_edit(name: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)  # no copy or paste on a kiosk
+    return edit
+
+
+def make_field(spec: FieldSpec, texts: UiTexts, catalog: ContentCatalog) -> FieldWidget:
+    def page_title(page_id: str) -> str:
+        page = catalog.page(page_id, texts.language)
+        return page.title if page else page_id
+
+    if spec.kind == FieldKind.TEXT:
+        return TextField(spec, texts)
+    if spec.kind == FieldKind.MULTILINE:
+        return MultilineField(spec, texts)
+    if spec.kind == FieldKind.DATE:
+        return DateField(spec, texts)
+    if spec.kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE):
+        return ChoiceField(spec, texts, page_title)
+    if spec.kind in (FieldKind.SCALE, FieldKind.PERCENT):
+        return ScaleField(spec, texts)
+    return ConsentField(spec, texts)

@@ -1,0 +1,394 @@
+"""A request form, one group of questions per step, with the on-screen keyboard under it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from kiosk.qt import (
+    QApplication,
+    QEvent,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QObject,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+from kiosk.config.settings import Settings
+from kiosk.content.catalog import ContentCatalog
+from kiosk.content.model import PageKind
+from kiosk.domain.forms import FormContext
+from kiosk.domain.problems import FieldProblem, RequestInvalid
+from kiosk.domain.requests import RequestKind
+from kiosk.services.navigation import Route, Screen
+from kiosk.services.request_form import RequestDraft, is_review, new_draft
+from kiosk.services.requests import SubmitFailed
+from kiosk.services.workstations import this_workstation_name
+from kiosk.storage.database import Database
+from kiosk.ui.forms.fields import Editor, FieldWidget, make_field
+from kiosk.ui.forms.review import ReviewPage
+from kiosk.ui.screens.base import KioskScreen, text_label
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+
+log = logging.getLogger(__name__)
+KIND_FOR_SCREEN = {Screen.APPOINTMENT: RequestKind.APPOINTMENT, Screen.FOLLOW_UP: RequestKind.FOLLOW_UP}
+
+
+class RequestFormScreen(KioskScreen):
+    """Steps of one draft; Next checks the step, the last step sends the request once."""
+
+    submitted = Signal(object)  # Receipt
+
+    def __init__(
+        self,
+        texts: UiTexts,
+        catalog: ContentCatalog,
+        settings: Settings,
+        database: Callable[[], Database | None],
+    ) -> None:
+        super().__init__(texts)
+        self._catalog = catalog
+        self._settings = settings
+        self._database = database
+        self.draft: RequestDraft | None = None
+        self.fields: list[list[FieldWidget]] = []
+        self._pages: list[QWidget] = []
+        self._shown_page: QWidget | None = None
+        self.review = ReviewPage(texts)
+
+        self.title = text_label("title")
+        self.progress = text_label("subtitle", "FormProgress")
+        self.step_title = text_label("section-title", "StepTitle")
+        self._step_words: list[tuple[QLabel, str]] = []  # notices and intros on the pages
+        self.failure = QFrame()
+        self.failure.setObjectName("SaveFailed")
+        failure_layout = QVBoxLayout(self.failure)
+        self.failure_title = text_label("section-title")
+        self.failure_body = text_label()
+        self.retry = TouchButton("primary")
+        self.retry.setObjectName("RetrySubmit")
+        self.retry.clicked.connect(self.submit)
+        for widget in (self.failure_title, self.failure_body, self.retry):
+            failure_layout.addWidget(widget)
+        self.failure.hide()
+
+        self.questions = QScrollArea()
+        self.questions.setWidgetResizable(True)
+        self.questions.setFrameShape(QFrame.Shape.NoFrame)
+        self.questions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.previous = TouchButton()
+        self.previous.setObjectName("PreviousStep")
+        self.previous.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.previous.clicked.connect(self.step_back)
+        self.next = TouchButton("primary")
+        self.next.setObjectName("NextStep")
+        self.next.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.next.clicked.connect(self.step_forward)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.previous)
+        buttons.addStretch(1)
+        buttons.addWidget(self.next)
+
+        self.keyboard = OnScreenKeyboard(texts)
+        self.keyboard.hide()
+        self.keyboard.next_requested.connect(self._next_editor)
+        self.keyboard.done_requested.connect(self._hide_keyboard)
+        self._editor: Editor | None = None
+
+        self._outer = QVBoxLayout(self)
+        heading = QHBoxLayout()  # title and "Step 2 of 7" share a line, to leave room for the keyboard
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignBottom)
+        self._outer.addLayout(heading)
+        self._outer.addWidget(self.step_title)
+        self._outer.addWidget(self.questions, 1)
+        self._outer.addWidget(self.failure)
+        self._outer.addLayout(buttons)
+        self._outer.addWidget(self.keyboard)
+        self._buttons = buttons
+
+    # -- the draft's life -------------------------------------------------------------------
+    def show_route(self, route: Route) -> None:
+        kind = KIND_FOR_SCREEN[route.screen]
+        if self.draft is None or self.draft.kind != kind or self.draft.receipt is not None:
+            self.start(kind)
+        if route.section:
+            self.go_to_step(route.section)
+
+    def start(self, kind: RequestKind) -> None:
+        self.wipe()
+        procedures = [p.id for p in self._catalog.of_kind(PageKind.PROCEDURE, self.texts.default_language)]
+        self.draft = new_draft(kind, procedures)
+        self.review = ReviewPage(self.texts)
+        self.review.change_requested.connect(self.go_to_step)
+        self.fields = []
+        for step in self.draft.steps:
+            page = QWidget()
+            layout = QVBoxLayout(page)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.setSpacing(self.metrics.px("pad2"))  # air between questions
+            # The notice and the intro scroll with the questions, so the keyboard always has room.
+            for role, key in (("notice", step.notice_key), ("subtitle", step.intro_key)):
+                if key:
+                    label = text_label(role, "EmergencyNotice" if role == "notice" else "")
+                    layout.addWidget(label)
+                    self._step_words.append((label, key))
+            widgets = [make_field(spec, self.texts, self._catalog) for spec in step.fields]
+            for widget in widgets:
+                widget.apply_metrics(self.metrics)
+                layout.addWidget(widget)
+                for editor in widget.editors():
+                    editor.installEventFilter(self)
+            if is_review(step):
+                layout.addWidget(self.review)
+            layout.addStretch(1)
+            self._pages.append(page)
+            self.fields.append(widgets)
+        self._show_step()
+
+    def wipe(self) -> None:
+        """Forget every answer: widgets, undo history and the draft go; nothing is kept."""
+        self._hide_keyboard()
+        self.failure.hide()
+        self._take_page()  # one of the pages, deleted with them below
+        for page in self._pages:
+            page.hide()
+            page.deleteLater()
+        self._pages = []
+        self._step_words = []
+        self.fields = []
+        self.draft = None
+        clipboard = QApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear()
+
+    @property
+    def notice(self) -> QLabel | None:
+        """The emergency notice on the step shown, if it has one."""
+        page = self._shown_page
+        return page.findChild(QLabel, "EmergencyNotice") if page is not None else None
+
+    # -- steps -----------------------------------------------------------------------------------
+    @property
+    def step(self) -> int:
+        return self.draft.step if self.draft else 0
+
+    def can_step_back(self) -> bool:
+        return self.draft is not None and self.draft.step > 0
+
+    def step_back(self) -> None:
+        if self.can_step_back():
+            assert self.draft is not None
+            self._collect()
+            self.draft.step -= 1
+            self._show_step()
+
+    def step_forward(self) -> None:
+        if self.draft is None:
+            return
+        if self.draft.on_review:
+            self.submit()
+            return
+        self._collect()
+        problems = self.draft.check_through_current(self._base_context())
+        if problems:
+            self._show_problems(problems)
+            return
+        self.draft.step += 1
+        self._show_step()
+
+    def go_to_step(self, index: int) -> None:
+        if self.draft is None:
+            return
+        self._collect()
+        self.draft.step = max(0, min(index, len(self.draft.steps) - 1))
+        self._show_step()
+
+    def submit(self) -> None:
+        if self.draft is None:
+            return
+        self._collect()
+        database = self._database()
+        self.next.setEnabled(False)  # a second tap while saving does nothing
+        self.retry.setEnabled(False)
+        try:
+            if database is None:
+                raise SubmitFailed("no database is open")
+            receipt = self.draft.submit(database, this_workstation_name(), self._base_context())
+        except RequestInvalid as invalid:
+            self._show_problems(list(invalid.problems))
+            return
+        except SubmitFailed:
+            log.error("a request could not be saved; the patient was asked to tell the front desk")
+            self._show_failure()
+            return
+        finally:
+            self.next.setEnabled(True)
+            self.retry.setEnabled(True)
+        self.failure.hide()
+        self.submitted.emit(receipt)
+
+    def _collect(self) -> None:
+        if self.draft is None:
+            return
+        for widgets in self.fields:
+            for widget in widgets:
+                self.draft.answers.update(widget.answers())
+
+    def _base_context(self) -> FormContext:
+        procedures = frozenset(p.id for p in self._catalog.of_kind(PageKind.PROCEDURE, self.texts.default_language))
+        assert self.draft is not None
+        return FormContext(
+            region=self._settings.clinic.phone_region,
+            today=dt.date.today(),
+            procedures=procedures,
+            request_id=self.draft.request_id,
+            language=self.texts.language,
+        )
+
+    def _show_problems(self, problems: list[FieldProblem]) -> None:
+        assert self.draft is not None
+        first_step = min(self.draft.step_of(problem.field) for problem in problems)
+        if first_step != self.draft.step:
+            self.draft.step = first_step
+            self._show_step()
+        codes = {problem.field: problem.code for problem in problems}
+        first: FieldWidget | None = None
+        for widget in self.fields[first_step]:
+            code = next((codes[key] for key in widget.spec.answer_keys if key in codes), "")
+            widget.set_error(code)
+            if code and first is None:
+                first = widget
+        if first is not None:
+            self.questions.ensureWidgetVisible(first)
+            editors = first.editors()
+            (editors[0] if editors else first).setFocus()
+
+    def _take_page(self) -> None:
+        # Take the shown page back (the scroll area would delete it on the next setWidget).
+        if self._shown_page is not None:
+            self.questions.takeWidget()
+            self._shown_page = None
+
+    def _show_failure(self) -> None:
+        self.failure.show()
+        self.retranslate()
+
+    def _show_step(self) -> None:
+        if self.draft is None:
+            return
+        self._hide_keyboard()
+        self._take_page()  # the previous step's page; self._pages keeps it
+        page = self._pages[self.draft.step]
+        self.questions.setWidget(page)
+        self._shown_page = page
+        page.show()
+        self.questions.verticalScrollBar().setValue(0)
+        self.retranslate()
+
+    # -- keyboard ----------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit | QPlainTextEdit):
+            widget = self._field_of(watched)
+            if widget is not None:
+                self._editor = watched
+                spec = widget.spec
+                self.keyboard.attach(
+                    watched,
+                    spec.keyboard if spec.kind.value != "date" else "numbers",
+                    capitalize_words=spec.capitalize_words,
+                )
+                self.keyboard.show()
+                # Keep the field in sight above the keyboard.
+                self.questions.ensureWidgetVisible(watched, 0, self.metrics.px("target"))
+        return False
+
+    def _field_of(self, editor: QWidget) -> FieldWidget | None:
+        for widgets in self.fields:
+            for widget in widgets:
+                if editor in widget.editors():
+                    return widget
+        return None
+
+    def _editors_on_step(self) -> list[Editor]:
+        if self.draft is None:
+            return []
+        return [editor for widget in self.fields[self.draft.step] for editor in widget.editors()]
+
+    def focus_first_field(self) -> None:
+        """Put the cursor in the step's first text box, which opens the keyboard under it."""
+        editors = self._editors_on_step()
+        if editors:
+            editors[0].setFocus()
+
+    def _next_editor(self) -> None:
+        editors = self._editors_on_step()
+        if self._editor in editors:
+            index = editors.index(self._editor)
+            if index + 1 < len(editors):
+                editors[index + 1].setFocus()
+                return
+        self._hide_keyboard()
+
+    def _hide_keyboard(self) -> None:
+        self.keyboard.detach()
+        self.keyboard.hide()
+        self._editor = None
+        self.setFocus()
+
+    # -- words and sizes -----------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        t = self.texts.t
+        if self.draft is None:
+            return
+        key = "form.follow_up_title" if self.draft.kind == RequestKind.FOLLOW_UP else "form.appointment_title"
+        self.title.setText(t(key))
+        step = self.draft.current
+        self.progress.setText(t("form.step_of", number=self.draft.step + 1, count=len(self.draft.steps)))
+        self.step_title.setText(t(step.title_key))
+        for label, key in self._step_words:
+            label.setText(t(key))
+        self.previous.set_words("←  " + t("form.previous"))
+        self.previous.setAccessibleName(t("form.previous"))
+        self.previous.setVisible(self.draft.step > 0)
+        self.next.set_words(t("form.submit") if self.draft.on_review else t("form.next") + "  →")
+        self.next.setAccessibleName(t("form.submit") if self.draft.on_review else t("form.next"))
+        self.questions.setAccessibleName(t("form.questions"))
+        self.questions.verticalScrollBar().setAccessibleName(t("page.scroll"))
+        self.failure_title.setText(t("form.save_failed_title"))
+        self.failure_body.setText(t("form.save_failed_body"))
+        self.retry.set_words(t("form.retry"))
+        for widgets in self.fields:
+            for widget in widgets:
+                widget.retranslate()
+        if self.draft.on_review:
+            self._collect()
+            self.review.fill(
+                [(i, s, self.fields[i]) for i, s in enumerate(self.draft.steps) if not is_review(s)],
+                self.metrics,
+            )
+
+    def arrange(self) -> None:
+        m = self.metrics
+        margin = m.px("pad2")
+        self._outer.setContentsMargins(margin, m.px("pad"), margin, m.px("pad_small"))
+        self._outer.setSpacing(m.px("pad_small"))
+        # The questions scroll; with the keyboard open they may shrink to one row in sight.
+        self.questions.setMinimumHeight(m.px("target") * 3 // 2)
+        for widgets in self.fields:
+            for widget in widgets:
+                widget.apply_metrics(m)
+        self.keyboard.apply_metrics(m)
+        self.keyboard.relayout(m, self.width() or (1080 if self.portrait else 1920))

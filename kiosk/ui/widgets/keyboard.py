@@ -1,0 +1,415 @@
+"""The on-screen keyboard patients type with: keys built from layout data, typing into one text box."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+
+from kiosk.qt import (
+    QHBoxLayout,
+    QLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QResizeEvent,
+    QSize,
+    QSizePolicy,
+    Qt,
+    QTextCursor,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.theme import MIN_TARGET, Metrics
+from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.keyboard_layouts import LAYOUTS, Key, KeyboardLayout, KeyKind
+
+Editor = QLineEdit | QPlainTextEdit
+
+# The keyboard's height is budgeted against the shortest screen these metrics can mean: a
+# landscape screen 1080 * scale high. 44% of that keeps it under the 45% asked for in landscape,
+# and a portrait screen (1920 * scale high) then spends well under its 35%.
+HEIGHT_SHARE = 0.44
+# Keys wider than this many times their height stop helping and only make fingers travel.
+MAX_KEY_ASPECT = 2.2
+# Starting a word: the places where a name takes a capital.
+WORD_STARTS = " -"
+# Held down, backspace repeats, slowly enough that a shaky or slow hand does not lose a word.
+REPEAT_DELAY_MS = 700
+REPEAT_INTERVAL_MS = 150
+
+
+class KeyButton(TouchButton):
+    """One key; it never takes focus, so the text box keeps its cursor while a finger types."""
+
+    def __init__(self, key: Key, parent: QWidget | None = None) -> None:
+        super().__init__("key", parent)
+        self.key = key
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.setProperty("keyclass", _key_class(key))
+        # Tests and screen-reader tools find a key by what it types, or by its string's name.
+        name = key.text if key.kind is KeyKind.CHAR else key.label.rpartition(".")[2]
+        self.setObjectName(f"key-{name}")
+        self._fitted = QSize()
+        if key.kind is KeyKind.SHIFT:
+            self.setCheckable(True)
+        if key.kind is KeyKind.BACKSPACE:
+            self.setAutoRepeat(True)
+            self.setAutoRepeatDelay(REPEAT_DELAY_MS)
+            self.setAutoRepeatInterval(REPEAT_INTERVAL_MS)
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        # The window calls this on every TouchButton; keep the key's grid size and its narrow
+        # padding, as the general button padding would leave no room for "Siguiente".
+        super().apply_metrics(metrics)
+        pad = max(2, metrics.px("pad_small") // 4)
+        layout = self.layout()
+        assert layout is not None
+        layout.setContentsMargins(pad, pad, pad, pad)
+        layout.setSpacing(0)
+        self.setMinimumSize(MIN_TARGET, MIN_TARGET)
+        if self._fitted.isValid():
+            self.setFixedSize(self._fitted)
+
+    def fit(self, width: int, height: int) -> None:
+        self._fitted = QSize(max(MIN_TARGET, width), max(MIN_TARGET, height))
+        self.setFixedSize(self._fitted)
+
+
+def _key_class(key: Key) -> str:
+    """Which look and type size a key gets: a character, a symbol (⇧ ⌫) or a word."""
+    if key.kind in {KeyKind.CHAR, KeyKind.MARK}:
+        return "char"
+    if key.kind in {KeyKind.SHIFT, KeyKind.BACKSPACE}:
+        return "symbol"
+    return "word"
+
+
+class OnScreenKeyboard(QWidget):
+    """Keys for the current layout; it types into the attached box and keeps no text of its own.
+
+    Everything typed lives only in the text box: the keyboard reads the few letters before
+    the cursor when it needs them (auto-capitals, tones) and never stores or copies them,
+    so wiping the form after a visit wipes everything.
+    """
+
+    next_requested = Signal()
+    done_requested = Signal()
+
+    def __init__(
+        self,
+        texts: UiTexts,
+        parent: QWidget | None = None,
+        layouts: Mapping[str, KeyboardLayout] = LAYOUTS,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("OnScreenKeyboard")
+        # A plain QWidget draws no style-sheet background without this.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # The host decides the width (the keys refit on resize); the height follows the key size.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._texts = texts
+        self._layouts = dict(layouts)
+        self._editor: Editor | None = None
+        self._capitalize_words = False
+        self._shift = False
+        self._current = next(iter(self._layouts))
+        self._opened_from = self._current
+        self._metrics: Metrics | None = None
+        self._fitted_width = 0
+        self._pages: dict[str, QWidget] = {}
+        self._rows: dict[str, list[tuple[QHBoxLayout, list[KeyButton]]]] = {}
+        self.keys: list[KeyButton] = []
+
+        outer = QVBoxLayout(self)
+        # Fixed-size keys must not force a minimum width on the host; they refit to its width.
+        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        for layout in self._layouts.values():
+            page = self._build_page(layout)
+            page.setVisible(layout.name == self._current)
+            outer.addWidget(page)
+        texts.language_changed.connect(self._retranslate)
+        self._retranslate()
+
+    # -- building ------------------------------------------------------------------------------
+    def _build_page(self, layout: KeyboardLayout) -> QWidget:
+        page = QWidget()
+        page.setObjectName(f"keyboard-{layout.name}")
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        rows: list[tuple[QHBoxLayout, list[KeyButton]]] = []
+        for index, row in enumerate(layout.rows):
+            if index == len(layout.rows) - 1:
+                # A shorter page keeps its last row (Next, Done) at the bottom, where the
+                # other pages have it.
+                column.addStretch(1)
+            line = QHBoxLayout()
+            buttons: list[KeyButton] = []
+            # Rows narrower than the widest are centred, as on a real keyboard.
+            line.addStretch(1)
+            for key in row:
+                button = KeyButton(key)
+                button.clicked.connect(lambda _=False, k=key: self._press(k))
+                line.addWidget(button)
+                buttons.append(button)
+                self.keys.append(button)
+            line.addStretch(1)
+            column.addLayout(line)
+            rows.append((line, buttons))
+        self._pages[layout.name] = page
+        self._rows[layout.name] = rows
+        return page
+
+    # -- the text box ----------------------------------------------------------------------------
+    def attach(self, editor: QLineEdit | QPlainTextEdit, layout: str, capitalize_words: bool = False) -> None:
+        """Type into `editor` with `layout`; capitalize_words starts each word of a name with a capital."""
+        chosen = self._layouts.get(layout)
+        if chosen is None or chosen.picker:
+            raise ValueError(f"no keyboard layout {layout!r}; choose one of {self.layout_names()}")
+        self.detach()
+        self._editor = editor
+        self._capitalize_words = capitalize_words
+        editor.cursorPositionChanged.connect(self._cursor_moved)
+        editor.destroyed.connect(self._forget_editor)
+        self._show_layout(layout)
+        self._auto_shift()
+        self.show()
+
+    def detach(self) -> None:
+        """Stop typing into the box: no reference to it, or to anything typed, stays here."""
+        editor, self._editor = self._editor, None
+        if editor is not None:
+            editor.cursorPositionChanged.disconnect(self._cursor_moved)
+            editor.destroyed.disconnect(self._forget_editor)
+        self._capitalize_words = False
+        self._set_shift(False)
+
+    def layout_names(self) -> list[str]:
+        """The layouts attach() accepts (pickers open only from a key)."""
+        return [name for name, layout in self._layouts.items() if not layout.picker]
+
+    @property
+    def current_layout(self) -> str:
+        return self._current
+
+    def _forget_editor(self, *_: object) -> None:
+        # The box is being destroyed: its signals go with it, there is nothing to disconnect. Keys
+        # are left alone, as the box may be going down with the whole screen, keyboard included.
+        self._editor = None
+
+    def _cursor_moved(self, *_: object) -> None:
+        self._auto_shift()
+
+    # -- keys ------------------------------------------------------------------------------------
+    def _press(self, key: Key) -> None:
+        if key.kind is KeyKind.SHIFT:
+            self._set_shift(not self._shift)
+        elif key.kind is KeyKind.LAYOUT:
+            if self._layouts[key.target].picker:
+                self._opened_from = self._current
+            self._show_layout(key.target)
+        elif key.kind is KeyKind.NEXT:
+            self.next_requested.emit()
+        elif key.kind is KeyKind.DONE:
+            # Hidden first, so a host that shows the keyboard again in its slot is obeyed.
+            self.hide()
+            self.done_requested.emit()
+        elif self._editor is not None:
+            self._edit(self._editor, key)
+
+    def _edit(self, editor: Editor, key: Key) -> None:
+        if key.kind is KeyKind.CHAR:
+            text = _capital(key.text) if self._shift else key.text
+            self._set_shift(False)
+            _insert(editor, text)
+            if self._layouts[self._current].picker:
+                self._show_layout(self._opened_from)
+        elif key.kind is KeyKind.MARK:
+            _add_mark(editor, key.text, self._layouts[self._current].marks())
+        elif key.kind is KeyKind.SPACE:
+            _insert(editor, " ")
+        elif key.kind is KeyKind.BACKSPACE:
+            _backspace(editor)
+        # Only after an edit: a patient who turned the capital off by hand ("de la Cruz") is obeyed.
+        # Replacing a selection can leave the cursor where it was, so no signal says to look again.
+        self._auto_shift()
+
+    def _show_layout(self, name: str) -> None:
+        self._current = name
+        for page_name, page in self._pages.items():
+            page.setVisible(page_name == name)
+
+    def _auto_shift(self) -> None:
+        if self._capitalize_words and self._editor is not None:
+            before = _before_cursor(self._editor)
+            self._set_shift(not before or before[-1] in WORD_STARTS)
+
+    def _set_shift(self, on: bool) -> None:
+        changed = on != self._shift
+        self._shift = on
+        for button in self.keys:
+            if button.key.kind is KeyKind.SHIFT:
+                button.setChecked(on)
+            elif changed and button.key.kind is KeyKind.CHAR:
+                # The keys show what they will type: capitals while shift is on.
+                letter = _capital(button.key.text) if on else button.key.text
+                button.set_words(letter)
+
+    # -- words and sizes -------------------------------------------------------------------------
+    def _retranslate(self, *_: object) -> None:
+        t = self._texts.t
+        self.setAccessibleName(t("keyboard.name"))
+        for button in self.keys:
+            key = button.key
+            if key.kind is KeyKind.CHAR:
+                text = _capital(key.text) if self._shift else key.text
+                button.set_words(text)
+                continue
+            label = t(key.label)
+            spoken_key = f"{key.label}_name"
+            spoken = t(spoken_key)
+            # The catalog answers a missing string with its key; then the label is the name.
+            spoken = label if spoken == spoken_key else spoken
+            if key.kind is KeyKind.MARK:
+                # A tone shown on a dotted circle, the way dictionaries show a mark alone.
+                label = "\u25cc" + key.text
+            button.set_words(label)
+            button.setAccessibleName(spoken)
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        """Finger-sized keys (64 px at least) and type sizes for this screen's scale."""
+        self._metrics = metrics
+        # The keyboard's own sheet, as a widget's sheet wins over the window's QLabel#ButtonText
+        # rule: letters are read at a glance, so they are larger than the words on the other keys.
+        sheet = (
+            f'QPushButton[keyclass="char"] QLabel#ButtonText {{ font-size: {metrics.px("heading")}px; }}\n'
+            f'QPushButton[keyclass="symbol"] QLabel#ButtonText {{ font-size: {metrics.px("title")}px; }}\n'
+            f'QPushButton[keyclass="word"] QLabel#ButtonText {{ font-size: {metrics.px("button")}px; }}\n'
+        )
+        # Setting a sheet re-polishes every key; the window calls this on each resize.
+        if sheet != self.styleSheet():
+            self.setStyleSheet(sheet)
+        for button in self.keys:
+            button.apply_metrics(metrics)
+        if self._fitted_width:
+            self._fit(self._fitted_width)
+
+    def relayout(self, metrics: Metrics, width: int) -> None:
+        """Size the keys so the widest row fills `width` and the keyboard stays short enough."""
+        if metrics != self._metrics:
+            self.apply_metrics(metrics)
+        self._fit(width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        # The host's margins can leave less than the width it passed to relayout().
+        width = event.size().width()
+        if self._metrics is not None and width > 0 and width != self._fitted_width:
+            self._fit(width)
+
+    def _fit(self, width: int) -> None:
+        metrics = self._metrics
+        if metrics is None:
+            return
+        self._fitted_width = width
+        gap = max(4, metrics.px("pad_small") // 2)
+        rows = max(len(layout.rows) for layout in self._layouts.values())
+        budget = int(HEIGHT_SHARE * 1080 * metrics.scale) - 2 * gap - (rows - 1) * gap
+        key_height = max(MIN_TARGET, min(metrics.px("target"), budget // rows))
+        outer = self.layout()
+        assert outer is not None
+        outer.setContentsMargins(gap, gap, gap, gap)
+        for name, layout in self._layouts.items():
+            # A row of U units is U keys and U - 1 gaps; a 1.5-wide key spans half a gap too.
+            unit = (width - 2 * gap - (layout.units - 1) * gap) / layout.units
+            unit = max(MIN_TARGET, min(unit, MAX_KEY_ASPECT * key_height))
+            column = self._pages[name].layout()
+            assert column is not None
+            column.setSpacing(gap)
+            for line, buttons in self._rows[name]:
+                line.setSpacing(gap)
+                for button in buttons:
+                    span = button.key.width
+                    button.fit(int(span * unit + (span - 1) * gap), key_height)
+        # Every layout gets the height of the tallest, so switching does not move the form.
+        self.setFixedHeight(rows * key_height + (rows + 1) * gap)
+
+
+# -- editing the text box: read when needed, never kept -----------------------------------------
+# Qt counts positions in UTF-16 units and Python in code points; every key types letters from the
+# Basic Multilingual Plane, where the two are the same.
+
+
+def _capital(text: str) -> str:
+    upper = text.upper()
+    # ".com" and ß stay as they are: shift makes one letter into one capital.
+    return upper if len(text) == 1 and len(upper) == 1 else text
+
+
+def _insert(editor: Editor, text: str) -> None:
+    # Both replace a selection and leave the cursor after the new text, like a real keyboard.
+    if isinstance(editor, QLineEdit):
+        editor.insert(text)
+    else:
+        editor.insertPlainText(text)
+        editor.ensureCursorVisible()
+
+
+def _backspace(editor: Editor) -> None:
+    # Both delete the selection if there is one, otherwise the letter before the cursor.
+    if isinstance(editor, QLineEdit):
+        editor.backspace()
+    else:
+        cursor = editor.textCursor()
+        cursor.deletePreviousChar()
+        editor.setTextCursor(cursor)
+
+
+def _has_selection(editor: Editor) -> bool:
+    if isinstance(editor, QLineEdit):
+        return editor.hasSelectedText()
+    return editor.textCursor().hasSelection()
+
+
+def _before_cursor(editor: Editor) -> str:
+    """The text left of the cursor (or of the selection) on its line."""
+    if isinstance(editor, QLineEdit):
+        start = editor.selectionStart() if editor.hasSelectedText() else editor.cursorPosition()
+        return editor.text()[:start]
+    start = editor.textCursor().selectionStart()
+    block = editor.document().findBlock(start)
+    return block.text()[: start - block.position()]
+
+
+def _replace_before_cursor(editor: Editor, count: int, text: str) -> None:
+    if isinstance(editor, QLineEdit):
+        end = editor.cursorPosition()
+        editor.setSelection(end - count, count)
+        editor.insert(text)
+    else:
+        cursor = editor.textCursor()
+        cursor.setPosition(cursor.position() - count, QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(text)
+        editor.setTextCursor(cursor)
+
+
+def _add_mark(editor: Editor, mark: str, tones: frozenset[str]) -> None:
+    """Put a tone on the letter before the cursor; a different tone replaces it, the same removes it."""
+    if _has_selection(editor):
+        return
+    before = _before_cursor(editor)
+    start = len(before)
+    # The letter may already carry marks typed as separate characters; take them with it.
+    while start > 0 and unicodedata.combining(before[start - 1]):
+        start -= 1
+    letter = before[start - 1 :] if start > 0 else ""
+    if not letter or not letter[0].isalpha():
+        # A tone needs a letter to sit on; a stray mark would be invisible noise in the record.
+        return
+    parts = unicodedata.normalize("NFD", letter)
+    kept = "".join(part for part in parts if part not in tones)
+    marked = kept if mark in parts else kept + mark
+    _replace_before_cursor(editor, len(letter), unicodedata.normalize("NFC", marked))

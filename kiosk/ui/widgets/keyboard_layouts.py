@@ -1,0 +1,160 @@
+"""On-screen keyboard layouts as plain data (rows of keys, no Qt), so a new layout is a new table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class KeyKind(StrEnum):
+    CHAR = "char"  # types its text; shift makes a single letter a capital
+    MARK = "mark"  # puts a combining mark (a Vietnamese tone) on the letter before the cursor
+    SHIFT = "shift"
+    BACKSPACE = "backspace"
+    SPACE = "space"
+    LAYOUT = "layout"  # shows the layout named in `target`
+    NEXT = "next"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key: what it does, what it types, and how many key widths it spans."""
+
+    kind: KeyKind
+    text: str = ""
+    # In key widths, so rows of different keys line up as on a real keyboard.
+    width: float = 1.0
+    target: str = ""
+    # UI string key of the visible label; "<label>_name" is the spoken name when it differs.
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind in {KeyKind.CHAR, KeyKind.MARK} and not self.text:
+            raise ValueError(f"a {self.kind} key needs the text it types")
+        # A bare combining mark means nothing to a screen reader, so a tone key must be named.
+        if self.kind is not KeyKind.CHAR and not self.label:
+            raise ValueError(f"a {self.kind} key needs a UI string for its label")
+        if self.kind is KeyKind.LAYOUT and not self.target:
+            raise ValueError("a layout key needs the layout it shows")
+        if self.width <= 0:
+            raise ValueError("a key needs a positive width")
+
+
+@dataclass(frozen=True)
+class KeyboardLayout:
+    """Rows of keys, top to bottom."""
+
+    name: str
+    rows: tuple[tuple[Key, ...], ...]
+    # A picker (other accented letters) goes back to the layout that opened it after one letter,
+    # like the long-press pop-up of a phone keyboard, but without a long press to discover.
+    picker: bool = False
+
+    @property
+    def units(self) -> float:
+        """The widest row in key widths: how many keys a row must fit across the screen."""
+        return max(sum(key.width for key in row) for row in self.rows)
+
+    def every_key(self) -> Iterator[Key]:
+        for row in self.rows:
+            yield from row
+
+    def marks(self) -> frozenset[str]:
+        """The combining marks this layout's tone keys type; one replaces another on a letter."""
+        return frozenset(key.text for key in self.every_key() if key.kind is KeyKind.MARK)
+
+
+def chars(letters: str, width: float = 1.0) -> tuple[Key, ...]:
+    return tuple(Key(KeyKind.CHAR, letter, width) for letter in letters)
+
+
+def char(text: str, width: float = 1.0) -> Key:
+    return Key(KeyKind.CHAR, text, width)
+
+
+def shift(width: float = 1.5) -> Key:
+    return Key(KeyKind.SHIFT, width=width, label="keyboard.shift")
+
+
+def backspace(width: float = 1.5) -> Key:
+    return Key(KeyKind.BACKSPACE, width=width, label="keyboard.backspace")
+
+
+def space(width: float) -> Key:
+    return Key(KeyKind.SPACE, width=width, label="keyboard.space")
+
+
+def show(layout: str, label: str, width: float) -> Key:
+    return Key(KeyKind.LAYOUT, width=width, target=layout, label=label)
+
+
+def next_field(width: float) -> Key:
+    return Key(KeyKind.NEXT, width=width, label="keyboard.next")
+
+
+def done(width: float) -> Key:
+    return Key(KeyKind.DONE, width=width, label="keyboard.done")
+
+
+# Names, free-text answers: QWERTY, then a row of the accented letters Spanish needs, always in
+# sight (Spanish speakers are most of the patients who need them), and a key for the rest.
+# Hyphen and apostrophe are there for names like Ruiz-Peña and O'Neil.
+LETTERS = KeyboardLayout(
+    "letters",
+    (
+        chars("qwertyuiop"),
+        chars("asdfghjkl'"),
+        (shift(), *chars("zxcvbnm"), backspace()),
+        (*chars("áéíóúüñ-"), show("accents", "keyboard.more_letters", 1.5)),
+        (show("numbers", "keyboard.numbers", 1.5), char(","), space(3), char("."), next_field(2), done(1.5)),
+    ),
+)
+
+# The wider Latin set of the clinic's patients (French and Cajun, Portuguese, German, Nordic,
+# Polish and Czech names). Letters whose capital is not one letter (ß) are left out, as shift
+# could not make them a capital.
+ACCENTS = KeyboardLayout(
+    "accents",
+    (
+        chars("àâäãåæçèêë"),
+        chars("ìîïòôöõøœù"),
+        (shift(), *chars("ûÿýčšžł"), backspace()),
+        (show("letters", "keyboard.letters", 2), next_field(2), done(2)),
+    ),
+    picker=True,
+)
+
+# Phone numbers and dates: a phone pad (1 2 3 on top) with what a US phone number is written with.
+NUMBERS = KeyboardLayout(
+    "numbers",
+    (
+        chars("123("),
+        chars("456)"),
+        chars("789-"),
+        (char("+"), char("0"), space(1), backspace(1)),
+        (show("letters", "keyboard.letters", 1), next_field(2), done(1)),
+    ),
+)
+
+# Email: digits in sight (addresses often have them), no space key (an address has no spaces),
+# and the keys every address needs made wide.
+EMAIL = KeyboardLayout(
+    "email",
+    (
+        chars("1234567890"),
+        chars("qwertyuiop"),
+        chars("asdfghjkl-"),
+        (shift(), *chars("zxcvbnm"), backspace()),
+        (char("_"), char("@", 1.5), char(".", 1.5), char(".com", 2), next_field(2), done(2)),
+    ),
+)
+
+# A Vietnamese layout needs only data: its letters as CHAR keys (ă â đ ê ô ơ ư) and one MARK key
+# per tone, e.g. Key(KeyKind.MARK, "\u0301", label="keyboard.tone_sac"), plus those strings.
+# The keyboard puts a tone on the letter before the cursor, and a second tone replaces the first.
+LAYOUTS: Mapping[str, KeyboardLayout] = MappingProxyType(
+    {layout.name: layout for layout in (LETTERS, NUMBERS, EMAIL, ACCENTS)}
+)

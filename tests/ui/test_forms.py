@@ -1,0 +1,257 @@
+"""Patients fill and send both forms through the real widgets and the on-screen keyboard."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import text
+
+from kiosk.qt import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, Qt, QWidget
+
+from kiosk.domain.reference import format_reference
+from kiosk.domain.requests import AppointmentRequest, FollowUpRequest, RedFlag
+from kiosk.services.navigation import ATTRACT, Screen
+from kiosk.services.requests import load_request
+from kiosk.services.startup import KioskContext
+from kiosk.ui.window import KioskWindow
+from tests.ui.helpers import really_visible
+from tests.ui.test_keyboard import tap_text
+
+FAST_SECOND_MS = 5
+
+
+def click(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def type_into(qtbot: QtBot, window: KioskWindow, key: str, text: str) -> None:
+    """Touch the field, then type only on the on-screen keyboard that opens under it."""
+    editor = window.form.findChild(QWidget, f"field-{key}")
+    assert editor is not None and really_visible(editor), f"no visible field {key}"
+    click(qtbot, editor)
+    assert window.form.keyboard.isVisible()
+    tap_text(qtbot, window.form.keyboard, text)
+
+
+def choose(qtbot: QtBot, window: KioskWindow, key: str, value: str) -> None:
+    button = window.form.findChild(QAbstractButton, f"option-{key}-{value}" if value else f"option-{key}")
+    assert button is not None and really_visible(button), f"no visible choice {key}={value}"
+    click(qtbot, button)
+
+
+def next_step(qtbot: QtBot, window: KioskWindow) -> None:
+    click(qtbot, window.form.next)
+
+
+def start(qtbot: QtBot, window: KioskWindow, choice: str) -> None:
+    window.navigator.home()
+    click(qtbot, window.home.choices[choice])
+
+
+def fill_person(qtbot: QtBot, window: KioskWindow) -> None:
+    """Name, date of birth, contact and consent: the steps both forms share."""
+    type_into(qtbot, window, "first_name", "maría josé")
+    type_into(qtbot, window, "last_name", "peña")
+    next_step(qtbot, window)
+    type_into(qtbot, window, "dob_month", "3")
+    type_into(qtbot, window, "dob_day", "14")
+    type_into(qtbot, window, "dob_year", "1961")
+    next_step(qtbot, window)
+    type_into(qtbot, window, "phone", "(504) 261-0199")
+    choose(qtbot, window, "contact_method", "phone_call")
+    next_step(qtbot, window)
+    choose(qtbot, window, "contact_times", "morning")
+    choose(qtbot, window, "consent_contact", "")
+    next_step(qtbot, window)
+
+
+def test_an_appointment_request_is_sent_and_stored_as_typed(
+    qtbot: QtBot, window: KioskWindow, context: KioskContext
+) -> None:
+    start(qtbot, window, "appointment")
+    notice = window.form.notice
+    assert notice is not None and notice.isVisible()  # the emergency notice comes first
+    assert "911" in notice.text()
+    choose(qtbot, window, "patient_status", "new")
+    next_step(qtbot, window)
+    fill_person(qtbot, window)
+    choose(qtbot, window, "reason", "si-joint-injection")
+    choose(qtbot, window, "preferred_days", "tuesday")
+    next_step(qtbot, window)
+
+    # The review step reads every answer back in words before anything is sent.
+    assert window.form.draft is not None and window.form.draft.on_review
+    answers = {label.objectName(): label.text() for label in window.form.findChildren(QLabel)}
+    assert answers["answer-first_name"] == "María José"
+    assert answers["answer-dob"] == "Tuesday, March 14, 1961"
+    assert answers["answer-reason"] == "Sacroiliac (SI) joint injection"
+
+    next_step(qtbot, window)  # Send my request
+    assert window.navigator.current.screen == Screen.CONFIRMATION
+    receipt = window.confirmation.receipt
+    assert receipt is not None and not receipt.urgent
+    assert window.confirmation.code.text() == format_reference(receipt.reference)
+    assert window.form.draft is None  # the answers left the screen with the confirmation
+
+    assert context.database is not None
+    stored = load_request(context.database, receipt.reference)
+    assert isinstance(stored, AppointmentRequest)
+    assert (stored.contact.first_name, stored.contact.last_name) == ("María José", "Peña")
+    assert stored.contact.phone_e164 == "+15042610199"
+    assert stored.contact.date_of_birth.isoformat() == "1961-03-14"
+    assert stored.reason == "si-joint-injection"
+    assert stored.language == "en"
+
+
+def test_a_red_flag_follow_up_says_tell_the_desk_now_and_is_urgent(
+    qtbot: QtBot, window: KioskWindow, context: KioskContext
+) -> None:
+    start(qtbot, window, "follow_up")
+    choose(qtbot, window, "procedure", "si-joint-injection")
+    type_into(qtbot, window, "procedure_month", "1")
+    type_into(qtbot, window, "procedure_day", "5")
+    type_into(qtbot, window, "procedure_year", "2026")
+    next_step(qtbot, window)
+    fill_person(qtbot, window)
+    choose(qtbot, window, "pain_before", "8")
+    choose(qtbot, window, "pain_now", "3")
+    next_step(qtbot, window)
+    choose(qtbot, window, "relief_percent", "60")
+    choose(qtbot, window, "relief_duration", "weeks")
+    choose(qtbot, window, "relief_within_hours", "yes")
+    next_step(qtbot, window)
+    choose(qtbot, window, "red_flag_fever", "no")
+    choose(qtbot, window, "red_flag_site_redness_or_swelling", "yes")
+    choose(qtbot, window, "red_flag_leg_weakness_or_numbness", "no")
+    choose(qtbot, window, "red_flag_bladder_or_bowel_changes", "no")
+    next_step(qtbot, window)
+    choose(qtbot, window, "next_steps", "follow_up_visit")
+    type_into(qtbot, window, "concerns", "it is warm")
+    next_step(qtbot, window)
+    next_step(qtbot, window)  # send from the review step
+
+    screen = window.confirmation
+    assert window.navigator.current.screen == Screen.CONFIRMATION
+    assert screen.title.text() == "Please tell the front desk now"
+    assert screen.urgent.text() == "⚠ Urgent"  # words and a sign, not colour alone
+    assert "911" in screen.emergency.text()
+    assert "(504) 249-7576" in screen.call.text()
+    receipt = screen.receipt
+    assert receipt is not None and receipt.urgent
+
+    assert context.database is not None
+    stored = load_request(context.database, receipt.reference)
+    assert isinstance(stored, FollowUpRequest)
+    assert stored.urgent
+    assert stored.red_flags == frozenset({RedFlag.SITE_REDNESS_OR_SWELLING})
+    assert (stored.pain_before, stored.pain_now, stored.relief_percent) == (8, 3, 60)
+    assert stored.concerns == "it is warm"
+
+
+def test_missing_answers_are_explained_beside_the_field_and_nothing_is_lost(qtbot: QtBot, window: KioskWindow) -> None:
+    start(qtbot, window, "appointment")
+    next_step(qtbot, window)
+    error = window.form.fields[0][0].error
+    assert error.isVisible() and error.text() == "⚠  Please choose one."
+    choose(qtbot, window, "patient_status", "existing")
+    next_step(qtbot, window)
+    type_into(qtbot, window, "first_name", "ana")
+    next_step(qtbot, window)
+    first, last = window.form.fields[1]
+    assert not first.error.isVisible()
+    assert last.error.text() == "⚠  Please answer this question."
+    assert first.editors()[0].text() == "Ana"  # what was typed stays
+
+
+def test_switching_language_mid_form_keeps_the_answers(qtbot: QtBot, window: KioskWindow) -> None:
+    start(qtbot, window, "appointment")
+    choose(qtbot, window, "patient_status", "new")
+    next_step(qtbot, window)
+    type_into(qtbot, window, "first_name", "lan")
+    window.texts.set_language("es")
+    assert window.form.step_title.text() == "Su nombre"
+    assert window.form.fields[1][0].label.text() == "Nombre"
+    assert window.form.fields[1][0].editors()[0].text() == "Lan"
+    click(qtbot, window.form.previous)
+    button = window.form.findChild(QAbstractButton, "option-patient_status-new")
+    assert button is not None and button.isChecked()
+    assert button.accessibleName() == "No, soy paciente nuevo"
+
+
+def _patient_text_anywhere(window: KioskWindow, secret: str) -> list[str]:
+    found = []
+    for widget in window.findChildren(QWidget):
+        texts = [widget.accessibleName(), widget.toolTip()]
+        if isinstance(widget, QLineEdit):
+            texts.append(widget.text())
+        if isinstance(widget, QPlainTextEdit):
+            texts.append(widget.toPlainText())
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        found += [f"{type(widget).__name__} {widget.objectName()}" for text in texts if secret in text]
+    return found
+
+
+def test_idle_on_a_form_wipes_every_answer_and_returns_to_attract(qtbot: QtBot, window: KioskWindow) -> None:
+    window.idle.set_second_ms(FAST_SECOND_MS)
+    start(qtbot, window, "appointment")
+    assert window.idle.timeout_seconds == 90  # forms wait 90 s by default, not 120
+    choose(qtbot, window, "patient_status", "new")
+    next_step(qtbot, window)
+    type_into(qtbot, window, "first_name", "zebulon")
+    type_into(qtbot, window, "last_name", "quixote")
+    with qtbot.wait_signal(window.idle.warning_started, timeout=3_000):
+        pass
+    assert window.idle_warning.isVisible()
+    with qtbot.wait_signal(window.idle.expired, timeout=3_000):
+        pass
+    qtbot.wait(10)  # let deleted widgets go
+    assert window.navigator.current == ATTRACT
+    assert window.form.draft is None
+    assert _patient_text_anywhere(window, "Zebulon") == []
+    assert _patient_text_anywhere(window, "Quixote") == []
+    clipboard = QApplication.clipboard()
+    assert clipboard is not None and clipboard.text() == ""
+
+
+def test_a_failed_save_keeps_the_answers_and_a_retry_sends_once(
+    qtbot: QtBot, window: KioskWindow, context: KioskContext
+) -> None:
+    start(qtbot, window, "appointment")
+    choose(qtbot, window, "patient_status", "new")
+    next_step(qtbot, window)
+    fill_person(qtbot, window)
+    choose(qtbot, window, "reason", "si-joint-injection")
+    next_step(qtbot, window)
+
+    assert context.database is not None
+    path = context.database.engine.url.database
+    assert path is not None
+    blocker = sqlite3.connect(path, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock past the wait
+    try:
+        next_step(qtbot, window)
+        assert window.form.failure.isVisible()
+        assert window.form.failure_title.text() == "We could not save your request"
+        assert window.navigator.current.screen == Screen.APPOINTMENT
+        assert window.form.draft is not None and window.form.draft.on_review
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+    click(qtbot, window.form.retry)
+    assert window.navigator.current.screen == Screen.CONFIRMATION
+    receipt = window.confirmation.receipt
+    assert receipt is not None
+    with context.database.transaction() as session:
+        count = session.execute(text("select count(*) from patient_requests")).scalar_one()
+    assert count == 1  # the failed try left nothing, the retry stored one row
+
+
+@pytest.mark.parametrize("choice", ["appointment", "follow_up"])
+def test_home_from_a_form_leaves_nothing_behind(qtbot: QtBot, window: KioskWindow, choice: str) -> None:
+    start(qtbot, window, choice)
+    window.navigator.home()
+    assert window.form.draft is None
