@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from kiosk.domain.forms import FormContext, build_request, check_fields
@@ -54,6 +54,14 @@ class FieldSpec:
     options: tuple[Option, ...] = ()
     keyboard: str = "letters"  # on-screen keyboard layout for text fields
     capitalize_words: bool = False
+    # Asked only when another answer has a value, e.g. ("reason", "other").
+    shown_when: tuple[str, str] | None = None
+
+    def applies(self, answers: Mapping[str, object]) -> bool:
+        if self.shown_when is None:
+            return True
+        key, value = self.shown_when
+        return answers.get(key) == value
 
     @property
     def answer_keys(self) -> tuple[str, ...]:
@@ -135,7 +143,7 @@ def appointment_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
             "steps.reason",
             (
                 FieldSpec("reason", FieldKind.CHOICE, "fields.reason", reasons),
-                FieldSpec("reason_other", FieldKind.TEXT, "fields.reason_other"),
+                FieldSpec("reason_other", FieldKind.TEXT, "fields.reason_other", shown_when=("reason", OTHER_REASON)),
                 FieldSpec("preferred_days", FieldKind.MULTI_CHOICE, "fields.preferred_days", _options(Weekday)),
             ),
         ),

@@ -255,3 +255,34 @@ def test_home_from_a_form_leaves_nothing_behind(qtbot: QtBot, window: KioskWindo
     start(qtbot, window, choice)
     window.navigator.home()
     assert window.form.draft is None
+
+
+def test_tell_us_in_a_few_words_appears_only_for_something_else(qtbot: QtBot, window: KioskWindow) -> None:
+    start(qtbot, window, "appointment")
+    window.form.go_to_step(5)
+    other = window.form.findChild(QWidget, "field-reason_other")
+    assert other is not None and not really_visible(other)
+    choose(qtbot, window, "reason", "other")
+    assert really_visible(other)
+    choose(qtbot, window, "reason", "si-joint-injection")
+    assert not really_visible(other)
+
+
+def test_the_confirmation_times_out_to_attract_and_forgets_the_code(qtbot: QtBot, window: KioskWindow) -> None:
+    window.idle.set_second_ms(FAST_SECOND_MS)
+    start(qtbot, window, "appointment")
+    choose(qtbot, window, "patient_status", "new")
+    next_step(qtbot, window)
+    fill_person(qtbot, window)
+    choose(qtbot, window, "reason", "si-joint-injection")
+    next_step(qtbot, window)
+    next_step(qtbot, window)
+    receipt = window.confirmation.receipt
+    assert receipt is not None
+    shown = window.confirmation.code.text()
+    with qtbot.wait_signal(window.idle.expired, timeout=3_000):
+        pass
+    assert window.navigator.current == ATTRACT
+    assert window.confirmation.receipt is None
+    assert _patient_text_anywhere(window, shown) == []
+    assert _patient_text_anywhere(window, "Peña") == []

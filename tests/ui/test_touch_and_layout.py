@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QLabel, QPoint, QRect, QScrollArea, QWidget
+from kiosk.qt import QLabel, QPoint, QRect, QScrollArea, QScrollBar, QWidget
 
 from kiosk.services.navigation import Route
 from kiosk.services.startup import KioskContext, load_context
@@ -24,13 +24,13 @@ def _all_screen_names() -> list[str]:
     return screen_names(context)
 
 
-def _in_scroll_area(widget: QWidget) -> bool:
+def _scroll_area_of(widget: QWidget) -> QScrollArea | None:
     node = widget.parentWidget()
     while node is not None:
         if isinstance(node, QScrollArea):
-            return True
+            return node
         node = node.parentWidget()
-    return False
+    return None
 
 
 def _rect_in_window(widget: QWidget, window: QWidget) -> QRect:
@@ -57,9 +57,16 @@ def test_every_screen_fits_and_every_control_is_a_named_finger_target(
                 problems.append(f"{label} is {widget.width()}x{widget.height()} px")
             if not widget.accessibleName().strip():
                 problems.append(f"{label} has no accessible name")
-            # Inside a scroll area a control may sit below the fold: it scrolls into view.
-            if not _in_scroll_area(widget) and not window.rect().contains(_rect_in_window(widget, window)):
+            # Inside a scroll area a control may sit below the fold (it scrolls into view),
+            # but never beside it: nothing scrolls sideways.
+            area = _scroll_area_of(widget)
+            rect = _rect_in_window(widget, window)
+            if area is None and not window.rect().contains(rect):
                 problems.append(f"{label} reaches outside the window")
+            if area is not None and not isinstance(widget, QScrollBar):
+                view = _rect_in_window(area.viewport(), window)
+                if rect.left() < view.left() or rect.right() > view.right():
+                    problems.append(f"{label} is cut off at the side")
         problems += [f"{name}: {clip}" for clip in clipped_labels(window)]
         window.idle_warning.hide()
     assert not problems, "\n".join(problems)

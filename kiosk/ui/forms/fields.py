@@ -24,7 +24,7 @@ from kiosk.content.catalog import ContentCatalog
 from kiosk.services.request_form import FieldKind, FieldSpec, Option
 from kiosk.ui.screens.base import text_label
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.theme import Metrics
+from kiosk.ui.theme import MIN_TARGET, Metrics
 from kiosk.ui.widgets.buttons import TouchButton
 
 Editor = QLineEdit | QPlainTextEdit
@@ -317,7 +317,8 @@ class ScaleField(FieldWidget):
         super().apply_metrics(metrics)
         self._row.setSpacing(max(4, metrics.px("pad_small") // 2))
         for button in self.buttons.values():
-            button.setMinimumWidth(metrics.px("target"))
+            # Eleven in a row must fit a portrait screen: narrower than other buttons, never under 64 px.
+            button.setMinimumWidth(MIN_TARGET)
 
 
 class ConsentField(FieldWidget):

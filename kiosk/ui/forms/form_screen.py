@@ -148,6 +148,7 @@ class RequestFormScreen(KioskScreen):
             widgets = [make_field(spec, self.texts, self._catalog) for spec in step.fields]
             for widget in widgets:
                 widget.apply_metrics(self.metrics)
+                widget.changed.connect(self._show_applicable)
                 layout.addWidget(widget)
                 for editor in widget.editors():
                     editor.installEventFilter(self)
@@ -294,6 +295,7 @@ class RequestFormScreen(KioskScreen):
         page = self._pages[self.draft.step]
         self.questions.setWidget(page)
         self._shown_page = page
+        self._show_applicable()
         page.show()
         self.questions.verticalScrollBar().setValue(0)
         self.retranslate()
@@ -328,10 +330,21 @@ class RequestFormScreen(KioskScreen):
         return [editor for widget in self.fields[self.draft.step] for editor in widget.editors()]
 
     def focus_first_field(self) -> None:
-        """Put the cursor in the step's first text box, which opens the keyboard under it."""
-        editors = self._editors_on_step()
+        """When a step starts with a text box, put the cursor there: the keyboard opens under it."""
+        if self.draft is None or not self.fields[self.draft.step]:
+            return
+        editors = self.fields[self.draft.step][0].editors()
         if editors:
             editors[0].setFocus()
+
+    def _show_applicable(self) -> None:
+        """Show a follow-on question (like "tell us in a few words") only when it applies."""
+        if self.draft is None:
+            return
+        self._collect()
+        for widgets in self.fields:
+            for widget in widgets:
+                widget.setVisible(widget.spec.applies(self.draft.answers))
 
     def _next_editor(self) -> None:
         editors = self._editors_on_step()
@@ -376,7 +389,11 @@ class RequestFormScreen(KioskScreen):
         if self.draft.on_review:
             self._collect()
             self.review.fill(
-                [(i, s, self.fields[i]) for i, s in enumerate(self.draft.steps) if not is_review(s)],
+                [
+                    (i, s, [f for f in self.fields[i] if f.spec.applies(self.draft.answers)])
+                    for i, s in enumerate(self.draft.steps)
+                    if not is_review(s)
+                ],
                 self.metrics,
             )
 
