@@ -67,6 +67,15 @@ def fill_person(qtbot: QtBot, window: KioskWindow) -> None:
     next_step(qtbot, window)
 
 
+def fill_appointment_to_review(qtbot: QtBot, window: KioskWindow) -> None:
+    start(qtbot, window, "appointment")
+    choose(qtbot, window, "patient_status", "new")
+    next_step(qtbot, window)
+    fill_person(qtbot, window)
+    choose(qtbot, window, "reason", "si-joint-injection")
+    next_step(qtbot, window)
+
+
 def test_an_appointment_request_is_sent_and_stored_as_typed(
     qtbot: QtBot, window: KioskWindow, context: KioskContext
 ) -> None:
@@ -219,12 +228,7 @@ def test_idle_on_a_form_wipes_every_answer_and_returns_to_attract(qtbot: QtBot, 
 def test_a_failed_save_keeps_the_answers_and_a_retry_sends_once(
     qtbot: QtBot, window: KioskWindow, context: KioskContext
 ) -> None:
-    start(qtbot, window, "appointment")
-    choose(qtbot, window, "patient_status", "new")
-    next_step(qtbot, window)
-    fill_person(qtbot, window)
-    choose(qtbot, window, "reason", "si-joint-injection")
-    next_step(qtbot, window)
+    fill_appointment_to_review(qtbot, window)
 
     assert context.database is not None
     path = context.database.engine.url.database
@@ -270,12 +274,7 @@ def test_tell_us_in_a_few_words_appears_only_for_something_else(qtbot: QtBot, wi
 
 def test_the_confirmation_times_out_to_attract_and_forgets_the_code(qtbot: QtBot, window: KioskWindow) -> None:
     window.idle.set_second_ms(FAST_SECOND_MS)
-    start(qtbot, window, "appointment")
-    choose(qtbot, window, "patient_status", "new")
-    next_step(qtbot, window)
-    fill_person(qtbot, window)
-    choose(qtbot, window, "reason", "si-joint-injection")
-    next_step(qtbot, window)
+    fill_appointment_to_review(qtbot, window)
     next_step(qtbot, window)
     receipt = window.confirmation.receipt
     assert receipt is not None
