@@ -106,7 +106,7 @@ class KioskWindow(QWidget):
         self.confirmation.clear()
         self.texts.reset()
         self.navigator.reset()
-        log.info("idle time-out: returned to the attract loop")
+        log.info("visit ended: back on the attract loop")
 
     def _more_time(self) -> None:
         self.idle.extend()
