@@ -65,7 +65,7 @@ class RequestFormScreen(KioskScreen):
         self.fields: list[list[FieldWidget]] = []
         self._pages: list[QWidget] = []
         self._shown_page: QWidget | None = None
-        self.review = ReviewPage(texts)
+        self.review = ReviewPage(texts)  # replaced by a fresh one with each new draft
 
         self.title = text_label("title")
         self.progress = text_label("subtitle", "FormProgress")
@@ -117,7 +117,6 @@ class RequestFormScreen(KioskScreen):
         self._outer.addWidget(self.failure)
         self._outer.addLayout(buttons)
         self._outer.addWidget(self.keyboard)
-        self._buttons = buttons
 
     # -- the draft's life -------------------------------------------------------------------
     def show_route(self, route: Route) -> None:
@@ -182,10 +181,6 @@ class RequestFormScreen(KioskScreen):
         return page.findChild(QLabel, "EmergencyNotice") if page is not None else None
 
     # -- steps -----------------------------------------------------------------------------------
-    @property
-    def step(self) -> int:
-        return self.draft.step if self.draft else 0
-
     def can_step_back(self) -> bool:
         return self.draft is not None and self.draft.step > 0
 
