@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -40,16 +39,11 @@ class KioskContext:
             self.database.close()
 
 
-@contextmanager
-def _step(name: str) -> Iterator[None]:
-    started = time.perf_counter()
-    yield
-    log.info("start-up: %s done in %.0f ms", name, (time.perf_counter() - started) * 1000)
-
-
 def _timed(name: str, work: Callable[[], T]) -> T:
-    with _step(name):
-        return work()
+    started = time.perf_counter()
+    result = work()
+    log.info("start-up: %s done in %.0f ms", name, (time.perf_counter() - started) * 1000)
+    return result
 
 
 def content_folder(settings: Settings) -> Path:

@@ -194,7 +194,7 @@ class ChoiceField(FieldWidget):
         self.group.setExclusive(not self.multi)
         self.buttons: dict[str, TouchButton] = {}
         grid = QGridLayout()
-        columns = 3 if len(spec.options) in (3, 5, 6) or len(spec.options) > 6 else 2
+        columns = 2 if len(spec.options) in (1, 2, 4) else 3  # pairs stay pairs, the rest in threes
         for index, option in enumerate(spec.options):
             button = TouchButton("option")
             button.setCheckable(True)
@@ -305,8 +305,7 @@ class ScaleField(FieldWidget):
     def retranslate(self) -> None:
         super().retranslate()
         for value, button in self.buttons.items():
-            shown = str(value // 10 * 10) if self.percent else str(value)
-            button.set_words(shown)
+            button.set_words(str(value))
             button.setAccessibleName(self.words_for(value))
         low, high = (0, 100) if self.percent else (0, 10)
         self.low_words.setText(self.words_for(low))
