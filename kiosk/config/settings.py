@@ -182,6 +182,32 @@ class DatabaseSettings(_Section):
         return f"sqlite:///{default_database_path()}"
 
 
+class StaffSettings(_Section):
+    """The reception console: passwords, lock-out and who may export."""
+
+    min_password_length: Annotated[
+        int,
+        # NIST SP 800-63B: at least 8 characters; a clinic may ask for more, never for less.
+        Field(ge=8, le=64, description="a whole number of characters from 8 to 64"),
+    ] = 8
+    max_failed_logins: Annotated[
+        int,
+        Field(ge=3, le=100, description="a whole number of failed sign-ins from 3 to 100 before the account locks"),
+    ] = 10
+    lock_after_minutes: Annotated[
+        int,
+        Field(ge=1, le=60, description="a whole number of minutes from 1 to 60"),
+    ] = 5
+    reception_can_export: Annotated[
+        bool,
+        Field(description="true to let reception users export CSV files, false for admins only"),
+    ] = False
+    new_request_sound: Annotated[
+        bool,
+        Field(description="true to sound the system bell when a new request arrives, false for silence"),
+    ] = True
+
+
 class Settings(_Section):
     """The whole settings file; every table is optional and has demo defaults."""
 
@@ -191,3 +217,4 @@ class Settings(_Section):
     attract: AttractSettings = AttractSettings()
     content: ContentSettings = ContentSettings()
     database: DatabaseSettings = DatabaseSettings()
+    staff: StaffSettings = StaffSettings()

@@ -21,6 +21,7 @@ from kiosk.domain.requests import (
     Weekday,
     YesNoUnsure,
 )
+from kiosk.domain.search import fold_name
 from kiosk.storage.models import RequestRecord
 
 # The request fields each kind keeps in `answers`; the rest have typed columns.
@@ -61,6 +62,8 @@ def to_record(request: PatientRequest, *, reference: str, workstation: str, crea
         workstation=workstation,
         first_name=contact.first_name,
         last_name=contact.last_name,
+        first_name_key=fold_name(contact.first_name),
+        last_name_key=fold_name(contact.last_name),
         date_of_birth=contact.date_of_birth,
         phone_e164=contact.phone_e164,
         email=contact.email,
@@ -70,6 +73,7 @@ def to_record(request: PatientRequest, *, reference: str, workstation: str, crea
         consent_to_texts=contact.consent_to_texts,
         red_flags=red_flags,
         answers=_answers(request),
+        version=1,
     )
 
 

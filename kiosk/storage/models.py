@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Dialect, MetaData, String
+from sqlalchemy import JSON, Boolean, Date, DateTime, Dialect, ForeignKey, Integer, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -92,3 +92,73 @@ class RequestRecord(Base):
     consent_to_texts: Mapped[bool] = mapped_column(Boolean())
     red_flags: Mapped[list[str]] = mapped_column(JSON(none_as_null=True))
     answers: Mapped[dict[str, Any]] = mapped_column(JSON(none_as_null=True))
+    # Reception's side of the request. `version` goes up with every change, so a
+    # console saving a change made on an older copy is refused, not silently applied.
+    version: Mapped[int] = mapped_column(Integer(), default=1, server_default="1")
+    status_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    status_changed_by: Mapped[str | None] = mapped_column(String(64))
+    # When the desk first acted on it (any status after "new"): the overview's time to first contact.
+    first_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # Names folded for search (case and accents removed, see kiosk.domain.search), indexed for prefix lookups.
+    last_name_key: Mapped[str] = mapped_column(String(80), index=True, default="", server_default="")
+    first_name_key: Mapped[str] = mapped_column(String(80), index=True, default="", server_default="")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as declared)
+
+
+class RequestEvent(Base):
+    """Something reception did to a request: a status change or a note, with who, when and where."""
+
+    __tablename__ = "request_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("patient_requests.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    author: Mapped[str] = mapped_column(String(64))
+    workstation: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(20))  # "status" or "note"
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text())
+
+
+class StaffUser(Base):
+    """One person at the desk: their own login, role and lock-out state. Never a shared account."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)  # stored case-folded
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))  # "reception" or "admin"
+    password_hash: Mapped[str] = mapped_column(String(255))  # Argon2id, in the library's own encoded form
+    active: Mapped[bool] = mapped_column(Boolean(), default=True, server_default="1")
+    failed_logins: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
+    last_failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    locked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """One thing someone did or tried: who, when, where, what, to which record, and how it ended.
+
+    The application only ever inserts here (the migration adds triggers that
+    refuse UPDATE and DELETE), and each row carries the hash of the one before,
+    so `kiosk audit verify` notices a row edited or removed behind its back.
+    `detail` never holds patient data: ids, counts, statuses and usernames only.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)
+    workstation: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    target: Mapped[str] = mapped_column(String(80))
+    outcome: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(400))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
