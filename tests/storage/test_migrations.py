@@ -119,3 +119,26 @@ def test_one_row_per_workstation_name_is_enforced_by_the_schema(database: Databa
         session.add(
             Workstation(name="front-desk", role="console", app_version="0.1.0", first_seen_at=NOW, last_seen_at=NOW)
         )
+
+
+def test_requests_stored_before_the_reception_tables_keep_their_data_and_become_searchable(
+    fresh: Database, database_file: Path
+) -> None:
+    command.upgrade(alembic_config(fresh.engine), "0002")
+    with sqlite3.connect(database_file) as other:
+        other.execute(
+            "INSERT INTO patient_requests (id, reference, kind, urgent, status, created_at, language, workstation,"
+            " first_name, last_name, date_of_birth, phone_e164, email, contact_method, contact_times,"
+            " consent_to_contact, consent_to_texts, red_flags, answers) VALUES ('8c3b1f7e-0000-4000-8000-000000000001',"
+            " 'K7M2QX', 'appointment', 0, 'new', '2026-11-20 09:00:00.000000+00:00', 'vi', 'kiosk-1', 'Thị Hồng',"
+            " 'Nguyễn', '1960-02-29', '+15045550123', NULL, 'phone_call', '[]', 1, 0, '[]', '{}')"
+        )
+
+    upgrade_to_head(fresh.engine)
+
+    with sqlite3.connect(database_file) as other:
+        row = other.execute(
+            "SELECT reference, first_name, last_name, first_name_key, last_name_key, version, status"
+            " FROM patient_requests"
+        ).fetchone()
+    assert row == ("K7M2QX", "Thị Hồng", "Nguyễn", "thi hong", "nguyen", 1, "new")

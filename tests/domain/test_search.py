@@ -1,0 +1,32 @@
+"""Names are folded so reception finds a patient however the name is typed at the desk."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk.domain.search import fold_name
+
+
+@pytest.mark.parametrize(
+    ("typed", "folded"),
+    [
+        ("Nguyễn", "nguyen"),
+        ("NGUYEN", "nguyen"),
+        ("Đặng", "dang"),
+        ("José  María", "jose maria"),
+        ("Müller", "muller"),
+        ("O'Brien-Smith", "o'brien-smith"),
+        ("  Peña ", "pena"),
+        ("Stra\u00dfe", "strasse"),  # casefold turns ß into ss, as a German speaker would type it
+        ("Ann\u200bMarie", "annmarie"),  # an invisible zero-width space does not split or hide a name
+    ],
+)
+def test_a_name_folds_to_what_reception_would_type(typed: str, folded: str) -> None:
+    assert fold_name(typed) == folded
+
+
+@given(st.text(max_size=40))
+def test_folding_twice_changes_nothing(text: str) -> None:
+    assert fold_name(fold_name(text)) == fold_name(text)
