@@ -1,0 +1,232 @@
+"""Reception's work on one request: open it, move its status, add notes, print it; each step audited.
+
+A status change is refused when the console's copy is older than the database's
+(optimistic locking on RequestRecord.version), so two receptionists acting on the
+same request at once never overwrite each other silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from kiosk.domain.audit import AuditAction
+from kiosk.domain.requests import PatientRequest
+from kiosk.domain.staff import Actor, Permission, require
+from kiosk.domain.text import clean_text
+from kiosk.domain.workflow import STATUS_LABELS, RequestStatus, check_transition
+from kiosk.services.audit import record_for
+from kiosk.services.request_rows import from_record
+from kiosk.storage.database import Database
+from kiosk.storage.models import RequestEvent, RequestRecord
+
+NOTE_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class CaseEvent:
+    """One line of a request's history: a status change or a note, with who, when and where."""
+
+    at: dt.datetime
+    author: str
+    workstation: str
+    kind: str  # "status" or "note"
+    from_status: RequestStatus | None
+    to_status: RequestStatus | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    """Everything the detail view shows, as plain values (no live database objects)."""
+
+    id: str
+    reference: str
+    urgent: bool
+    status: RequestStatus
+    version: int  # hand back to change_status as expected_version
+    created_at: dt.datetime
+    workstation: str
+    request: PatientRequest
+    events: list[CaseEvent]  # oldest first
+    status_changed_at: dt.datetime | None
+    status_changed_by: str | None
+    first_contact_at: dt.datetime | None
+
+
+class CaseNotFound(Exception):  # noqa: N818 (the name others code against)
+    """The request is not in the database (any more); the message says what to do."""
+
+
+class StaleCase(Exception):  # noqa: N818 (the name others code against)
+    """Someone else changed the request since this console loaded it; `.current` is the fresh copy."""
+
+    def __init__(self, message: str, current: CaseDetail) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+def open_case(database: Database, request_id: str, actor: Actor) -> CaseDetail:
+    """The request with its history; the view is audited in the same transaction."""
+    require(actor, Permission.WORK_REQUESTS)
+    with database.transaction() as session:
+        record = _load(session, request_id)
+        detail = _detail(session, record)
+        record_for(session, actor, AuditAction.VIEW_REQUEST, target=request_id, detail=record.reference)
+    return detail
+
+
+def change_status(
+    database: Database,
+    request_id: str,
+    new_status: RequestStatus,
+    *,
+    expected_version: int,
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> CaseDetail:
+    """Move the request to `new_status` if nobody changed it since `expected_version` was read.
+
+    Raises StaleCase (with the fresh copy) when someone did, TransitionError when
+    the workflow does not allow the move; in both cases nothing is written.
+    """
+    require(actor, Permission.WORK_REQUESTS)
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    try:
+        with database.transaction() as session:
+            record = _load(session, request_id)
+            if record.version != expected_version:
+                current = _detail(session, record)
+                raise StaleCase(_stale_message(current), current)
+            old_status = RequestStatus(record.status)
+            check_transition(old_status, new_status)
+            record.status = new_status.value
+            record.status_changed_at = moment
+            record.status_changed_by = actor.username
+            if record.first_contact_at is None:
+                # Nothing returns to "new", so the first change is the desk's first contact.
+                record.first_contact_at = moment
+            session.add(
+                RequestEvent(
+                    request_id=request_id,
+                    at=moment,
+                    author=actor.username,
+                    workstation=actor.workstation,
+                    kind="status",
+                    from_status=old_status.value,
+                    to_status=new_status.value,
+                )
+            )
+            record_for(
+                session,
+                actor,
+                AuditAction.STATUS_CHANGE,
+                target=request_id,
+                detail=f"{old_status.value}->{new_status.value}",
+                now=moment,
+            )
+            session.flush()  # the versioned UPDATE runs here, so a lost race surfaces inside the try
+            detail = _detail(session, record)
+    except StaleDataError:
+        # PostgreSQL: another console's UPDATE committed between our read and our write,
+        # so the version the ORM expected no longer matched (SQLite's write lock prevents this).
+        current = _read(database, request_id)
+        raise StaleCase(_stale_message(current), current) from None
+    return detail
+
+
+def add_note(
+    database: Database, request_id: str, text: str, *, actor: Actor, now: dt.datetime | None = None
+) -> CaseDetail:
+    """Append a note by `actor`. Notes only add to the history, so they never conflict with other changes."""
+    require(actor, Permission.WORK_REQUESTS)
+    note = clean_text(text, multiline=True)
+    if not note:
+        raise ValueError("Type a note before saving it.")
+    if len(note) > NOTE_LIMIT:
+        raise ValueError(
+            f"This note is {len(note)} characters long and a note can hold {NOTE_LIMIT}: "
+            "shorten it or save it as two notes."
+        )
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    with database.transaction() as session:
+        record = _load(session, request_id)
+        session.add(
+            RequestEvent(
+                request_id=request_id,
+                at=moment,
+                author=actor.username,
+                workstation=actor.workstation,
+                kind="note",
+                note=note,
+            )
+        )
+        # The length only: a note is free text about a patient and never goes into the audit trail.
+        record_for(session, actor, AuditAction.NOTE, target=request_id, detail=f"{len(note)} characters", now=moment)
+        session.flush()
+        return _detail(session, record)
+
+
+def record_print(database: Database, request_id: str, actor: Actor) -> None:
+    """Audit that `actor` printed (or saved as PDF) the request."""
+    require(actor, Permission.WORK_REQUESTS)
+    with database.transaction() as session:
+        record = _load(session, request_id)
+        record_for(session, actor, AuditAction.PRINT, target=request_id, detail=record.reference)
+
+
+def _read(database: Database, request_id: str) -> CaseDetail:
+    with database.transaction() as session:
+        return _detail(session, _load(session, request_id))
+
+
+def _load(session: Session, request_id: str) -> RequestRecord:
+    record = session.get(RequestRecord, request_id)
+    if record is None:
+        raise CaseNotFound(f"Request {request_id} is no longer in the database: refresh the queue and look again.")
+    return record
+
+
+def _detail(session: Session, record: RequestRecord) -> CaseDetail:
+    events = session.scalars(
+        select(RequestEvent).where(RequestEvent.request_id == record.id).order_by(RequestEvent.at, RequestEvent.id)
+    )
+    return CaseDetail(
+        id=record.id,
+        reference=record.reference,
+        urgent=record.urgent,
+        status=RequestStatus(record.status),
+        version=record.version,
+        created_at=record.created_at,
+        workstation=record.workstation,
+        request=from_record(record),
+        events=[_event(event) for event in events],
+        status_changed_at=record.status_changed_at,
+        status_changed_by=record.status_changed_by,
+        first_contact_at=record.first_contact_at,
+    )
+
+
+def _event(event: RequestEvent) -> CaseEvent:
+    return CaseEvent(
+        at=event.at,
+        author=event.author,
+        workstation=event.workstation,
+        kind=event.kind,
+        from_status=RequestStatus(event.from_status) if event.from_status else None,
+        to_status=RequestStatus(event.to_status) if event.to_status else None,
+        note=event.note,
+    )
+
+
+def _stale_message(current: CaseDetail) -> str:
+    who = current.status_changed_by or "Someone at another console"
+    when = f" at {current.status_changed_at.astimezone():%H:%M}" if current.status_changed_at else ""
+    return (
+        f"{who} changed this request{when} (it is now {STATUS_LABELS[current.status].lower()}) "
+        "while you had it open. It has been reloaded: check it and make your change again if it is still needed."
+    )
