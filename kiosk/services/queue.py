@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement
+import phonenumbers
+from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy.orm import InstrumentedAttribute
 
+from kiosk.domain.reference import parse_reference
 from kiosk.domain.requests import RequestKind
+from kiosk.domain.search import fold_name
 from kiosk.domain.workflow import OPEN_STATUSES, RequestStatus
 from kiosk.storage.models import RequestRecord
 
@@ -46,3 +50,61 @@ def filter_conditions(where: QueueFilter, zone: dt.tzinfo | None = None) -> list
         next_day = where.received_to + dt.timedelta(days=1)
         conditions.append(RequestRecord.created_at < local_day_start(next_day, zone))
     return conditions
+
+
+# Sorts after every character a folded name holds, so [prefix, prefix + PREFIX_END) is "starts with prefix"
+# as a plain range both SQLite and PostgreSQL answer from an ordinary index (LIKE often cannot use one).
+PREFIX_END = "\uffff"
+_PHONE_CHARACTERS = frozenset("0123456789+-().\u2010\u2011\u2012\u2013\u2014\u2212 ")
+_MIN_PHONE_DIGITS = 7
+
+
+def search_conditions(text: str, region: str = "US") -> list[ColumnElement[bool]]:
+    """The WHERE conditions for what staff typed in the search box: a reference, a phone number or a name.
+
+    An empty search adds nothing. Something with digits that is neither a reference nor a phone number
+    matches nothing, rather than everything.
+    """
+    typed = text.strip()
+    if not typed:
+        return []
+    code = parse_reference(typed)
+    if code is not None:
+        if any(char.isdigit() for char in code):
+            return [RequestRecord.reference == code]
+        # Six letters from the code alphabet may be a name too ("Nguyen"): look for both.
+        return [or_(RequestRecord.reference == code, _name_condition(typed))]
+    if any(char.isdigit() for char in typed):
+        phone = _phone_e164(typed, region)
+        return [RequestRecord.phone_e164 == phone] if phone is not None else [false()]
+    return [_name_condition(typed)]
+
+
+def _phone_e164(typed: str, region: str) -> str | None:
+    if not set(typed) <= _PHONE_CHARACTERS or sum(char.isdigit() for char in typed) < _MIN_PHONE_DIGITS:
+        return None
+    try:
+        number = phonenumbers.parse(typed, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _starts_with(column: InstrumentedAttribute[str], prefix: str) -> ColumnElement[bool]:
+    return and_(column >= prefix, column < prefix + PREFIX_END)
+
+
+def _name_condition(typed: str) -> ColumnElement[bool]:
+    """One or more words: the start of a first or last name, or a first and a last name in either order."""
+    words = fold_name(typed).split()
+    whole = " ".join(words)
+    first, last = RequestRecord.first_name_key, RequestRecord.last_name_key
+    # The whole text as one name also covers names with spaces ("de la Cruz", "Thi Minh").
+    choices = [_starts_with(last, whole), _starts_with(first, whole)]
+    for split in range(1, len(words)):
+        head, tail = " ".join(words[:split]), " ".join(words[split:])
+        choices.append(and_(_starts_with(first, head), _starts_with(last, tail)))
+        choices.append(and_(_starts_with(last, head), _starts_with(first, tail)))
+    return or_(*choices)
