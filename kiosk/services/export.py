@@ -19,7 +19,7 @@ from kiosk.domain.requests import OTHER_REASON, RequestKind
 from kiosk.domain.staff import Actor, Permission, PermissionDenied, require
 from kiosk.domain.workflow import STATUS_LABELS, RequestStatus
 from kiosk.services.audit import record_for
-from kiosk.services.queue import QueueFilter, filter_conditions
+from kiosk.services.queue import QueueFilter, filter_conditions, search_conditions
 from kiosk.storage.database import Database
 from kiosk.storage.models import RequestRecord
 
@@ -127,7 +127,7 @@ def _write_rows(database: Database, where: QueueFilter, stream: TextIO) -> int:
 
 def _records(database: Database, where: QueueFilter) -> Iterator[RequestRecord]:
     """Urgent first, then oldest: one keyset walk over created_at per urgency, a batch at a time."""
-    conditions = [*filter_conditions(where), *_search(where)]
+    conditions = [*filter_conditions(where), *search_conditions(where.search)]
     for urgent in (True, False):
         if where.urgency is not None and where.urgency is not urgent:
             continue
@@ -155,10 +155,6 @@ def _after(created_at: dt.datetime, request_id: str) -> ColumnElement[bool]:
         RequestRecord.created_at >= created_at,
         or_(RequestRecord.created_at > created_at, RequestRecord.id > request_id),
     )
-
-
-def _search(where: QueueFilter) -> list[ColumnElement[bool]]:
-    return []
 
 
 def _cells(record: RequestRecord) -> list[str]:

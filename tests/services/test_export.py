@@ -140,6 +140,9 @@ def test_the_filter_is_respected(database: Database, tmp_path: Path) -> None:
         monday_follow_up,
         friday_ref,
     ]
+    assert exported(dataclasses.replace(EVERYTHING, search=tuesday_urgent.lower())) == [tuesday_urgent]
+    assert exported(dataclasses.replace(EVERYTHING, search="Nobody-Like-This")) == []
+    assert len(exported(dataclasses.replace(EVERYTHING, search=factories.LAST_NAME.upper()))) == 4
     local_monday = MONDAY.astimezone().date()
     assert exported(
         dataclasses.replace(EVERYTHING, received_from=local_monday, received_to=local_monday + dt.timedelta(days=1))
