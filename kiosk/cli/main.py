@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import content_cmd, run_cmd, screenshot_cmd
+from kiosk.cli import audit_cmd, content_cmd, export_cmd, run_cmd, screenshot_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_cmd.add_parser(verbs)
     content_cmd.add_parser(verbs)
     screenshot_cmd.add_parser(verbs)
+    audit_cmd.add_parser(verbs)
+    export_cmd.add_parser(verbs)
     return parser
 
 

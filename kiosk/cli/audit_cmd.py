@@ -1,0 +1,93 @@
+"""`kiosk audit verify`: check that no audit row was edited or removed behind the application's back."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.cli.errors import EXIT_PROBLEMS, friendly
+from kiosk.storage.database import Database, DatabaseError
+
+
+def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = verbs.add_parser(
+        "audit",
+        help="check the audit trail",
+        description="Work with the audit trail of the reception console.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    verify = actions.add_parser(
+        "verify",
+        help="check that no audit row was changed or removed",
+        description=(
+            "Recompute the hash chain of every audit row, oldest first. Prints "
+            "'audit trail intact: N rows checked' and exits 0, or prints each row that was "
+            "changed or removed and exits 1. Note N: rows removed from the very end leave "
+            "no trace in the chain, only a smaller count than last time."
+        ),
+    )
+    verify.set_defaults(handler=verify_audit)
+
+
+def verify_audit(args: argparse.Namespace) -> int:
+    return friendly(lambda: _verify(args))
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from kiosk.services.audit import verify_chain
+
+    database = open_existing_database(args.config)
+    try:
+        report = verify_chain(database)
+    finally:
+        database.close()
+    if report.intact:
+        print(f"audit trail intact: {report.rows_checked} rows checked")
+        return 0
+    for problem in report.problems:
+        print(f"problem: {problem}")
+    print(
+        f"audit trail damaged: {len(report.problems)} problems in {report.rows_checked} rows checked; "
+        "keep a copy of the database file as it is and tell whoever looks after the clinic's records."
+    )
+    return EXIT_PROBLEMS
+
+
+def open_existing_database(config: str | None) -> Database:
+    """The database the settings name, as it is: never created or migrated by a checking command.
+
+    Raises SettingsError or DatabaseError with a sentence for clinic IT.
+    """
+    from kiosk.config.loader import load_settings
+    from kiosk.i18n.strings import available_languages
+    from kiosk.storage.migrations import current_revision, head_revision
+
+    settings, _ = load_settings(config, available_languages())
+    url = settings.database.resolved_url()
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).expanduser().is_file():
+        # Opening would create an empty file, and an empty trail would pass as intact.
+        raise DatabaseError(
+            f"There is no database at {parsed.database}: check database.url in the settings, "
+            "or start the kiosk or console once to create it."
+        )
+    database = Database.open(url)
+    try:
+        revision = current_revision(database.engine)
+    except SQLAlchemyError as exc:
+        database.close()
+        raise DatabaseError(
+            f"The database {shown} could not be read ({type(exc).__name__}): "
+            "check database.url and that the file or server is reachable."
+        ) from exc
+    if revision != head_revision():
+        database.close()
+        raise DatabaseError(
+            f"The database {shown} has an older layout than this version of the kiosk: "
+            "start the kiosk or console once to update it, then try again."
+        )
+    return database
