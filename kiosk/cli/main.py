@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import audit_cmd, content_cmd, export_cmd, run_cmd, screenshot_cmd
+from kiosk.cli import audit_cmd, content_cmd, export_cmd, init_cmd, run_cmd, screenshot_cmd, user_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     screenshot_cmd.add_parser(verbs)
     audit_cmd.add_parser(verbs)
     export_cmd.add_parser(verbs)
+    init_cmd.add_parser(verbs)
+    user_cmd.add_parser(verbs)
     return parser
 
 

@@ -1,0 +1,167 @@
+"""`kiosk init`: the settings file, the database and the first admin, interactively or from a script."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk.cli.user_cmd import cli_actor, guarded, new_password, read_password_file
+
+if TYPE_CHECKING:
+    from kiosk.config.settings import Settings
+    from kiosk.services.accounts import AccountRules
+
+# Every key with its default, commented out: a clinic uncomments what it changes.
+# tests/cli/test_accounts_cli.py checks that uncommenting it all gives the defaults.
+SETTINGS_TEMPLATE = """\
+# Clinic kiosk settings. Every key is optional; the values shown are the defaults.
+# Remove the "# " in front of a line to change it. Paths are relative to this file.
+
+# [clinic]
+# name = "Ascent Pain"
+# phone = "(504) 249-7576"
+# phone_region = "US"                # country for phone numbers typed without +country code
+# For a logo: logo = "logo.png"      (PNG, JPG or SVG)
+
+# [clinic.hours]                     # "HH:MM-HH:MM" in 24-hour time, or "closed"
+# monday = "08:00-17:00"
+# tuesday = "08:00-17:00"
+# wednesday = "08:00-17:00"
+# thursday = "08:00-17:00"
+# friday = "08:00-17:00"
+# saturday = "closed"
+# sunday = "closed"
+
+# [languages]
+# default = "en"
+# enabled = ["en", "es"]
+
+# [idle]
+# info_timeout_seconds = 120         # 30 to 3600
+# form_timeout_seconds = 90          # 30 to 3600
+# warning_seconds = 30               # 20 to 300
+
+# [attract]
+# default_slide_seconds = 9          # 3 to 60
+
+# [content]
+# For the clinic's own pages: folder = "content"
+
+# [database]
+# Left out, the database is a file in this user's data folder.
+# For a file of your choice: url = "sqlite:///kiosk.sqlite3"
+# For several PCs sharing one: url = "postgresql+psycopg://kiosk@db-host/kiosk"
+
+# [staff]
+# min_password_length = 8            # 8 to 64
+# max_failed_logins = 10             # 3 to 100, then an admin must unlock the account
+# lock_after_minutes = 5             # 1 to 60: the console locks when nobody touches it
+# reception_can_export = false
+# new_request_sound = true
+"""
+
+
+def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = verbs.add_parser(
+        "init",
+        help="create the settings file, the database and the first admin",
+        description=(
+            "Create the settings file (if there is none), create or update the database, and create the "
+            "first admin account. Without options it asks for the admin's name and password; with "
+            "--admin-user and --admin-password-file it asks nothing. If an admin exists, it changes nothing."
+        ),
+    )
+    parser.add_argument("--admin-user", metavar="NAME", help="the first admin's username")
+    parser.add_argument(
+        "--admin-password-file",
+        metavar="FILE",
+        type=Path,
+        help="read the first admin's password from the first line of FILE",
+    )
+    parser.add_argument("--display-name", metavar="TEXT", help="the first admin's name as the console shows it")
+    parser.set_defaults(handler=guarded(_init))
+
+
+def _init(args: argparse.Namespace) -> int:
+    from kiosk.config.loader import parse_settings_file
+    from kiosk.config.locations import find_config_path
+    from kiosk.config.settings import Settings
+    from kiosk.domain.passwords import password_problem
+    from kiosk.services.accounts import AccountError, AccountRules, normalise_username
+
+    if args.admin_password_file is not None and not args.admin_user:
+        raise AccountError("Give the admin's username with --admin-user NAME as well as --admin-password-file.")
+    path, _ = find_config_path(args.config)
+    settings = parse_settings_file(path) if path.is_file() else Settings()
+    rules = AccountRules.from_settings(settings.staff)
+    # Scripted answers are checked before anything is written.
+    username = normalise_username(args.admin_user) if args.admin_user else None
+    password = None
+    if args.admin_password_file is not None:
+        password = read_password_file(args.admin_password_file)
+        problem = password_problem(password, rules.min_password_length, username or "")
+        if problem is not None:
+            raise AccountError(problem)
+
+    if path.is_file():
+        print(f"Settings file {path} already exists; left as it is.")
+    else:
+        _write_template(path)
+        print(f"Wrote the settings file {path}: edit it to set the clinic's name, hours and database.")
+    return _first_admin(settings, rules, username, password, args.display_name)
+
+
+def _write_template(path: Path) -> None:
+    from kiosk.config.loader import SettingsError
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite a file that appeared meanwhile
+            handle.write(SETTINGS_TEMPLATE)
+    except OSError as exc:
+        raise SettingsError(
+            f"The settings file {path} cannot be written ({exc.strerror}): choose another place with --config FILE."
+        ) from exc
+
+
+def _first_admin(
+    settings: Settings, rules: AccountRules, username: str | None, password: str | None, name: str | None
+) -> int:
+    from sqlalchemy.engine import make_url
+
+    from kiosk.domain.staff import Role
+    from kiosk.services.accounts import AccountError, create_account, has_admin, normalise_username
+    from kiosk.services.startup import open_database_at_head
+
+    database = open_database_at_head(settings)
+    try:
+        shown = make_url(settings.database.resolved_url()).render_as_string(hide_password=True)
+        print(f"Database ready: {shown}")
+        if has_admin(database):
+            print("An admin account already exists, so none was created: add more accounts with `kiosk user add`.")
+            return 0
+        try:
+            if username is None:
+                username = normalise_username(input("First admin's username: "))
+            if name is None and password is None:
+                name = input("Their name as the console shows it (Enter to use the username): ")
+        except EOFError as exc:
+            raise AccountError(
+                "No admin was created: answer the questions, or use --admin-user NAME --admin-password-file FILE."
+            ) from exc
+        if password is None:
+            password = new_password(None, rules, username)
+        account = create_account(
+            database,
+            username=username,
+            display_name=name or "",
+            role=Role.ADMIN,
+            password=password,
+            rules=rules,
+            by=cli_actor(),
+        )
+    finally:
+        database.close()
+    print(f"Created the admin account {account.username!r}: sign in to the reception console with it.")
+    return 0

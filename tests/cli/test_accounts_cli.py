@@ -1,0 +1,375 @@
+"""`kiosk init` and `kiosk user` as clinic IT types them, on a real SQLite file."""
+
+from __future__ import annotations
+
+import getpass
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli.init_cmd import SETTINGS_TEMPLATE
+from kiosk.cli.main import main
+from kiosk.config.loader import settings_from_mapping
+from kiosk.config.settings import Settings
+from kiosk.domain.staff import Role
+from kiosk.services.accounts import AccountRules, list_accounts, sign_in
+from kiosk.services.audit import AuditFilter, list_entries, verify_chain
+from kiosk.storage.database import Database
+
+ADMIN_PASSWORD = "violet harbour lamp"
+DESK_PASSWORD = "quiet morning tea"
+Run = Callable[..., int]
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[database]\nurl = "sqlite:///kiosk.sqlite3"\n', encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def kiosk(config: Path) -> Run:
+    def run(*argv: str) -> int:
+        return main(["--config", str(config), *argv])
+
+    return run
+
+
+@pytest.fixture
+def password_file(tmp_path: Path) -> Callable[[str], Path]:
+    def write(text: str, name: str = "password.txt") -> Path:
+        path = tmp_path / name
+        path.write_bytes(text.encode("utf-8"))
+        return path
+
+    return write
+
+
+@pytest.fixture
+def opened(config: Path) -> Iterator[Callable[[], Database]]:
+    databases: list[Database] = []
+
+    def open_it() -> Database:
+        databases.append(Database.open(f"sqlite:///{config.parent / 'kiosk.sqlite3'}"))
+        return databases[-1]
+
+    yield open_it
+    for database in databases:
+        database.close()
+
+
+@pytest.fixture
+def initialised(kiosk: Run, password_file: Callable[[str], Path], capsys: pytest.CaptureFixture[str]) -> Run:
+    assert kiosk("init", "--admin-user", "Ada", "--admin-password-file", str(password_file(ADMIN_PASSWORD + "\n"))) == 0
+    capsys.readouterr()
+    return kiosk
+
+
+@pytest.fixture
+def answers(monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[str]]:
+    """Answer getpass and input prompts in order; returns the prompts that were shown."""
+
+    def give(*replies: str) -> list[str]:
+        queue = list(replies)
+        prompts: list[str] = []
+
+        def reply(prompt: str = "") -> str:
+            prompts.append(prompt)
+            if not queue:
+                raise EOFError
+            return queue.pop(0)
+
+        monkeypatch.setattr(getpass, "getpass", reply)
+        monkeypatch.setattr("builtins.input", reply)
+        return prompts
+
+    return give
+
+
+VERBS = [
+    ["init"],
+    ["user"],
+    ["user", "add"],
+    ["user", "list"],
+    ["user", "disable"],
+    ["user", "enable"],
+    ["user", "reset-password"],
+    ["user", "unlock"],
+]
+
+
+@pytest.mark.parametrize("verb", VERBS, ids=" ".join)
+def test_every_verb_has_help(verb: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*verb, "--help"])
+    assert exit_info.value.code == 0
+    assert "usage: kiosk" in capsys.readouterr().out
+
+
+def test_scripted_init_writes_settings_database_and_admin_end_to_end(
+    tmp_path: Path, private_folders: Path, password_file: Callable[[str], Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "site" / "kiosk.toml"
+    secret = password_file(ADMIN_PASSWORD + "\n")
+
+    code = main(
+        [
+            *("--config", str(config), "init", "--admin-user", " Ada "),
+            *("--admin-password-file", str(secret), "--display-name", "Ada Byron"),
+        ]
+    )
+
+    assert code == 0
+    out = capsys.readouterr().out
+    assert f"Wrote the settings file {config}" in out
+    assert "Created the admin account 'ada'" in out
+    assert config.read_text(encoding="utf-8") == SETTINGS_TEMPLATE
+    # The template sets nothing, so the database is the default one in the (test's private) data folder.
+    database_path = private_folders / "data" / "clinic-kiosk" / "kiosk.sqlite3"
+    database = Database.open(f"sqlite:///{database_path}")
+    try:
+        [account] = list_accounts(database)
+        assert (account.username, account.display_name, account.role, account.active) == (
+            "ada",
+            "Ada Byron",
+            Role.ADMIN,
+            True,
+        )
+        actor = sign_in(database, "ada", ADMIN_PASSWORD, workstation="front-desk", rules=AccountRules())
+        assert actor.role is Role.ADMIN
+        [login, added] = list_entries(database, AuditFilter())
+        assert (added.actor.startswith("cli:"), added.action, added.target) == (True, "user_add", "ada")
+        assert login.action == "login"
+        assert verify_chain(database).intact
+    finally:
+        database.close()
+
+
+def test_the_settings_template_lists_the_defaults_commented_out() -> None:
+    assert tomllib.loads(SETTINGS_TEMPLATE) == {}
+    uncommented = re.sub(r"^# (\[[a-z.]+\]|[a-z_]+ = )", r"\1", SETTINGS_TEMPLATE, flags=re.M)
+    raw = tomllib.loads(uncommented)
+    assert set(raw) == set(Settings.model_fields)
+    assert settings_from_mapping(raw) == Settings()
+
+
+def test_init_twice_changes_nothing_and_says_so(
+    initialised: Run, config: Path, opened: Callable[[], Database], capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = config.read_text(encoding="utf-8")
+    assert initialised("init") == 0
+    out = capsys.readouterr().out
+    assert "already exists; left as it is" in out
+    assert "An admin account already exists, so none was created" in out
+    assert config.read_text(encoding="utf-8") == before
+    assert [a.username for a in list_accounts(opened())] == ["ada"]
+
+
+def test_interactive_init_asks_name_and_password_twice(
+    kiosk: Run, opened: Callable[[], Database], answers: Callable[..., list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    prompts = answers("Grace", "Grace Hopper", ADMIN_PASSWORD, ADMIN_PASSWORD)
+    assert kiosk("init") == 0
+    assert prompts == [
+        "First admin's username: ",
+        "Their name as the console shows it (Enter to use the username): ",
+        "New password: ",
+        "Type it again: ",
+    ]
+    assert "Created the admin account 'grace'" in capsys.readouterr().out
+    [account] = list_accounts(opened())
+    assert (account.username, account.display_name) == ("grace", "Grace Hopper")
+
+
+def test_interactive_init_refuses_two_different_passwords(
+    kiosk: Run, opened: Callable[[], Database], answers: Callable[..., list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers("grace", "", ADMIN_PASSWORD, ADMIN_PASSWORD + "!")
+    assert kiosk("init") == 2
+    assert capsys.readouterr().err == (
+        "kiosk: The two passwords differ: run the command again and type the same password twice.\n"
+    )
+    assert list_accounts(opened()) == []
+
+
+def test_init_with_no_one_to_answer_says_how_to_script_it(
+    kiosk: Run, answers: Callable[..., list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers()
+    assert kiosk("init") == 2
+    assert "use --admin-user NAME --admin-password-file FILE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--admin-password-file", "{file}"], "Give the admin's username with --admin-user NAME"),
+        (["--admin-user", "two words", "--admin-password-file", "{file}"], "Use a username of 1 to 64"),
+        (["--admin-user", "ada", "--admin-password-file", "{short}"], "Use at least 8 characters"),
+        (["--admin-user", "ada", "--admin-password-file", "{missing}"], "cannot be read (No such file"),
+    ],
+)
+def test_bad_scripted_init_writes_nothing(
+    tmp_path: Path,
+    password_file: Callable[[str], Path],
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    config = tmp_path / "new" / "kiosk.toml"
+    files = {
+        "file": str(password_file(ADMIN_PASSWORD)),
+        "short": str(password_file("short\n", "short.txt")),
+        "missing": str(tmp_path / "nowhere.txt"),
+    }
+    code = main(["--config", str(config), "init", *(part.format(**files) for part in argv)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kiosk: ") and message in err and err.count("\n") == 1
+    assert ADMIN_PASSWORD not in err
+    assert not config.exists()
+
+
+def test_the_password_file_keeps_spaces_and_drops_only_the_line_ending(
+    kiosk: Run, password_file: Callable[[str], Path], opened: Callable[[], Database]
+) -> None:
+    secret = password_file("  spaced phrase here \r\nsecond line is ignored\n")
+    assert kiosk("init", "--admin-user", "ada", "--admin-password-file", str(secret)) == 0
+    rules = AccountRules()
+    assert sign_in(opened(), "ada", "  spaced phrase here ", workstation="d", rules=rules).username == "ada"
+
+
+def test_user_add_list_disable_enable_unlock_reset(
+    initialised: Run,
+    password_file: Callable[[str], Path],
+    opened: Callable[[], Database],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    desk = str(password_file(DESK_PASSWORD + "\n", "desk.txt"))
+    assert (
+        initialised(
+            "user", "add", "Maria", "--role", "reception", "--display-name", "Maria Lopez", "--password-file", desk
+        )
+        == 0
+    )
+    assert capsys.readouterr().out == "Added reception account 'maria' (Maria Lopez).\n"
+
+    assert initialised("user", "list") == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["USERNAME", "NAME", "ROLE", "ACTIVE", "LOCKED", "LAST", "SIGN-IN"]
+    assert lines[1].split() == ["ada", "ada", "admin", "yes", "no", "never"]
+    assert lines[2].split() == ["maria", "Maria", "Lopez", "reception", "yes", "no", "never"]
+    assert "argon2" not in "\n".join(lines)
+
+    assert initialised("user", "disable", "maria") == 0
+    assert "Disabled 'maria'" in capsys.readouterr().out
+    assert initialised("user", "enable", "maria") == 0
+    assert "Enabled 'maria'" in capsys.readouterr().out
+    assert initialised("user", "unlock", "maria") == 0
+    assert "Unlocked 'maria'" in capsys.readouterr().out
+    new = str(password_file("a fresh desk phrase", "new.txt"))
+    assert initialised("user", "reset-password", "maria", "--password-file", new) == 0
+    assert "Set a new password for 'maria'" in capsys.readouterr().out
+
+    database = opened()
+    assert sign_in(database, "maria", "a fresh desk phrase", workstation="d", rules=AccountRules()).username == "maria"
+    actions = [(row.action, row.target) for row in reversed(list_entries(database, AuditFilter()))]
+    assert actions[-6:] == [
+        ("user_add", "maria"),
+        ("user_disable", "maria"),
+        ("user_enable", "maria"),
+        ("user_unlock", "maria"),
+        ("password_reset", "maria"),
+        ("login", "maria"),
+    ]
+    assert verify_chain(database).intact
+
+
+def test_user_add_asks_the_password_twice_without_a_file(
+    initialised: Run, answers: Callable[..., list[str]], opened: Callable[[], Database]
+) -> None:
+    prompts = answers(DESK_PASSWORD, DESK_PASSWORD)
+    assert initialised("user", "add", "maria", "--role", "admin") == 0
+    assert prompts == ["New password: ", "Type it again: "]
+    assert [(a.username, a.role) for a in list_accounts(opened())] == [("ada", Role.ADMIN), ("maria", Role.ADMIN)]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["user", "add", "bad name", "--role", "reception", "--password-file", "{desk}"], "Use a username of 1 to 64"),
+        (["user", "add", "ada", "--role", "reception", "--password-file", "{desk}"], "already an account named 'ada'"),
+        (["user", "add", "bob", "--role", "reception", "--password-file", "{weak}"], "most common"),
+        (["user", "disable", "ada"], "last active admin"),
+        (["user", "enable", "nobody"], "no staff account named 'nobody'"),
+        (["user", "unlock", "nobody"], "no staff account named 'nobody'"),
+        (["user", "reset-password", "nobody"], "no staff account named 'nobody'"),
+        (["user", "reset-password", "ada", "--password-file", "{weak}"], "most common"),
+    ],
+)
+def test_bad_user_input_is_one_sentence_exit_2_and_changes_nothing(
+    initialised: Run,
+    password_file: Callable[[str], Path],
+    opened: Callable[[], Database],
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    message: str,
+) -> None:
+    files = {"desk": str(password_file(DESK_PASSWORD, "desk.txt")), "weak": str(password_file("password1", "weak.txt"))}
+    database = opened()
+    before = len(list_entries(database, AuditFilter()))
+
+    assert initialised(*(part.format(**files) for part in argv)) == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith("kiosk: ") and message in err and err.count("\n") == 1
+    assert [(a.username, a.active) for a in list_accounts(database)] == [("ada", True)]
+    assert len(list_entries(database, AuditFilter())) == before
+    assert sign_in(database, "ada", ADMIN_PASSWORD, workstation="d", rules=AccountRules()).username == "ada"
+
+
+def test_an_unknown_role_is_refused_by_the_parser(initialised: Run, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        initialised("user", "add", "maria", "--role", "doctor")
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'doctor'" in capsys.readouterr().err
+
+
+def test_user_commands_before_init_say_to_run_init(
+    kiosk: Run, config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert kiosk("user", "list") == 2
+    assert "run `kiosk init` first" in capsys.readouterr().err
+    assert not (config.parent / "kiosk.sqlite3").exists()
+
+
+def test_a_locked_account_shows_in_the_list_and_unlock_lifts_it(
+    initialised: Run,
+    password_file: Callable[[str], Path],
+    opened: Callable[[], Database],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import datetime as dt
+
+    from kiosk.services.accounts import LoginRefused
+
+    initialised("user", "add", "maria", "--role", "reception", "--password-file", str(password_file(DESK_PASSWORD)))
+    database = opened()
+    rules = AccountRules(max_failed_logins=3)
+    start = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
+    for minute in range(3):
+        with pytest.raises(LoginRefused):
+            sign_in(
+                database, "maria", "wrong again", workstation="d", rules=rules, now=start + dt.timedelta(minutes=minute)
+            )
+    capsys.readouterr()
+    initialised("user", "list")
+    maria = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("maria"))
+    assert maria.split()[3:5] == ["yes", "yes"]  # active, locked
+
+    assert initialised("user", "unlock", "maria") == 0
+    assert sign_in(database, "maria", DESK_PASSWORD, workstation="d", rules=rules).username == "maria"
