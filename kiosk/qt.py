@@ -4,6 +4,7 @@ from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
+    QCategoryAxis,
     QChart,
     QChartView,
     QStackedBarSeries,
@@ -34,6 +35,7 @@ from PySide6.QtCore import (
     QtMsgType,
     Signal,
     qInstallMessageHandler,
+    qVersion,
 )
 from PySide6.QtGui import (
     QAction,
@@ -125,6 +127,7 @@ __all__ = [
     "QBoxLayout",
     "QBrush",
     "QButtonGroup",
+    "QCategoryAxis",
     "QChart",
     "QChartView",
     "QCheckBox",
@@ -215,4 +218,5 @@ __all__ = [
     "QtMsgType",
     "Signal",
     "qInstallMessageHandler",
+    "qVersion",
 ]
