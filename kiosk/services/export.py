@@ -8,10 +8,11 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from kiosk.domain.audit import AuditAction, Outcome
 from kiosk.domain.csv_safety import neutralise
@@ -127,7 +128,8 @@ def _write_rows(database: Database, where: QueueFilter, stream: TextIO) -> int:
 
 def _records(database: Database, where: QueueFilter) -> Iterator[RequestRecord]:
     """Urgent first, then oldest: one keyset walk over created_at per urgency, a batch at a time."""
-    conditions = [*filter_conditions(where), *search_conditions(where.search)]
+    # Urgency is handled by the two walks below, not by the filter's own condition.
+    conditions = [*filter_conditions(replace(where, urgency=None)), *search_conditions(where.search)]
     for urgent in (True, False):
         if where.urgency is not None and where.urgency is not urgent:
             continue
@@ -135,7 +137,10 @@ def _records(database: Database, where: QueueFilter) -> Iterator[RequestRecord]:
         while True:
             query = (
                 select(RequestRecord)
-                .where(RequestRecord.urgent.is_(urgent), *conditions)
+                # Wrapped in coalesce so the database cannot pick the two-valued urgent index and
+                # sort half the table for every batch (measured: ~1 s a batch at a million rows);
+                # it walks the created_at index instead and stops after one batch.
+                .where(func.coalesce(RequestRecord.urgent, False) == urgent, *conditions)
                 .order_by(RequestRecord.created_at, RequestRecord.id)
                 .limit(BATCH_SIZE)
             )
