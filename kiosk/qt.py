@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     QPoint,
+    QPointF,
     QRect,
     QRegularExpression,
     QSize,
@@ -65,6 +66,7 @@ from PySide6.QtGui import (
     QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTouchEvent,
 )
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -180,6 +182,7 @@ __all__ = [
     "QPixmap",
     "QPlainTextEdit",
     "QPoint",
+    "QPointF",
     "QPrintDialog",
     "QPrinter",
     "QPushButton",
@@ -211,6 +214,7 @@ __all__ = [
     "QTime",
     "QTimer",
     "QToolButton",
+    "QTouchEvent",
     "QVBoxLayout",
     "QValueAxis",
     "QWidget",
