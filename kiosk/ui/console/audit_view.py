@@ -1,0 +1,425 @@
+"""Admins browse the audit trail (newest first, 200 rows at a time), filter it, and verify its hash chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QApplication,
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+from kiosk.domain.audit import AuditAction, Outcome
+from kiosk.domain.staff import Actor, Permission, require
+from kiosk.services.audit import AuditFilter, list_entries, verify_chain
+from kiosk.services.queue import local_day_start
+from kiosk.storage.database import Database
+from kiosk.storage.models import AuditEntry, RequestRecord
+from kiosk.ui.console.widgets import button, label, set_role
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+COLUMNS = ("When", "Who", "Workstation", "Action", "Record", "Outcome", "Detail")
+_WIDTHS = (200, 120, 150, 180, 170, 90)  # Detail takes the rest
+PROBLEMS_SHOWN = 5
+UNREADABLE = "The audit trail could not be read from the database: check the connection, then choose Refresh."
+
+ACTION_WORDS = {
+    AuditAction.LOGIN: "Signed in",
+    AuditAction.LOGIN_FAILED: "Sign-in failed",
+    AuditAction.LOGOUT: "Signed out",
+    AuditAction.LOCK: "Console locked",
+    AuditAction.UNLOCK: "Console unlocked",
+    AuditAction.VIEW_REQUEST: "Opened a request",
+    AuditAction.STATUS_CHANGE: "Changed status",
+    AuditAction.NOTE: "Added a note",
+    AuditAction.EXPORT: "Exported",
+    AuditAction.PRINT: "Printed",
+    AuditAction.PURGE: "Purged requests",
+    AuditAction.USER_ADD: "Added an account",
+    AuditAction.USER_DISABLE: "Disabled an account",
+    AuditAction.USER_ENABLE: "Enabled an account",
+    AuditAction.USER_UNLOCK: "Unlocked an account",
+    AuditAction.PASSWORD_RESET: "Reset a password",
+    AuditAction.ACCOUNT_LOCKED: "Account locked",
+    AuditAction.PERMISSION_DENIED: "Not allowed",
+}
+# Actions whose record is a request id: shown by the reference staff know, the id in the tooltip.
+REQUEST_ACTIONS = frozenset({AuditAction.VIEW_REQUEST, AuditAction.STATUS_CHANGE, AuditAction.NOTE, AuditAction.PRINT})
+OUTCOME_WORDS = {Outcome.OK: "OK", Outcome.DENIED: "Denied", Outcome.FAILED: "Failed"}
+
+
+def action_words(action: str) -> str:
+    # A row written by a newer version may carry an action this one does not know: show it as stored.
+    try:
+        return ACTION_WORDS[AuditAction(action)]
+    except ValueError:
+        return action
+
+
+def outcome_words(outcome: str) -> str:
+    try:
+        return OUTCOME_WORDS[Outcome(outcome)]
+    except ValueError:
+        return outcome
+
+
+def when_words(moment: dt.datetime) -> str:
+    """Local time to the second, like "3 Mar 2025 14:05:09": an audit question is often "in which order"."""
+    local = moment.astimezone()
+    return f"{local.day} {local:%b %Y %H:%M:%S}"
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    actor: str
+    workstation: str
+    action: str
+    target: str
+    outcome: str
+    detail: str
+    reference: str | None = None  # the request's reference when the record is a request still stored
+
+    @classmethod
+    def of(cls, entry: AuditEntry, references: dict[str, str]) -> AuditRow:
+        return cls(
+            entry.id,
+            entry.at,
+            entry.actor,
+            entry.workstation,
+            entry.action,
+            entry.target,
+            entry.outcome,
+            entry.detail,
+            references.get(entry.target) if entry.action in REQUEST_ACTIONS else None,
+        )
+
+    def cells(self) -> tuple[str, ...]:
+        return (
+            when_words(self.at),
+            self.actor,
+            self.workstation,
+            action_words(self.action),
+            f"Request {self.reference}" if self.reference else self.target,
+            outcome_words(self.outcome),
+            self.detail.replace("->", " → "),
+        )
+
+    def tooltips(self) -> tuple[str, ...]:
+        cells = self.cells()
+        return (*cells[:4], self.target, *cells[5:])
+
+
+def _references(database: Database, entries: list[AuditEntry]) -> dict[str, str]:
+    """Request id -> reference for the batch's request rows, in one query."""
+    ids = {entry.target for entry in entries if entry.action in REQUEST_ACTIONS and entry.target}
+    if not ids:
+        return {}
+    with database.transaction() as session:
+        found = session.execute(select(RequestRecord.id, RequestRecord.reference).where(RequestRecord.id.in_(ids)))
+        return {request_id: reference for request_id, reference in found}
+
+
+class AuditModel(QAbstractTableModel):
+    """Audit rows for a filter, newest first, read in keyset batches as the table scrolls."""
+
+    failed = Signal(str)  # a sentence for staff when the database cannot be read
+
+    def __init__(self, database: Database, parent: QObject | None = None, *, batch_size: int = BATCH) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.batch_size = batch_size
+        self.where = AuditFilter()
+        self._rows: list[AuditRow] = []
+        self._exhausted = False
+
+    @property
+    def rows_fetched(self) -> int:
+        return len(self._rows)
+
+    @property
+    def complete(self) -> bool:
+        """True once every row matching the filter is loaded."""
+        return self._exhausted
+
+    def row_at(self, row: int) -> AuditRow:
+        return self._rows[row]
+
+    def set_filter(self, where: AuditFilter) -> None:
+        self.where = where
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self._exhausted = False
+        self.endResetModel()
+        self.fetchMore(QModelIndex())
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[index.row()].cells()[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._rows[index.row()].tooltips()[index.column()]
+        return None
+
+    def headerData(  # noqa: N802 (Qt's name)
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802 (Qt's name)
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802 (Qt's name)
+        if parent.isValid() or self._exhausted:
+            return
+        before = self._rows[-1].id if self._rows else None
+        try:
+            entries = list_entries(self.database, self.where, before_id=before, limit=self.batch_size)
+            references = _references(self.database, entries)
+        except SQLAlchemyError as exc:
+            log.warning("audit view: reading the trail failed (%s)", type(exc).__name__)
+            self._exhausted = True  # no retry loop from the view's scrolling; Refresh tries again
+            self.failed.emit(UNREADABLE)
+            return
+        if len(entries) < self.batch_size:
+            self._exhausted = True
+        if not entries:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)  # `last` is inclusive
+        self._rows.extend(AuditRow.of(entry, references) for entry in entries)
+        self.endInsertRows()
+
+
+def _date_edit(name: str, accessible: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    # The lowest date shows as "Any": no limit on that side of the range.
+    edit.setMinimumDate(QDate(2000, 1, 1))
+    edit.setSpecialValueText("Any")
+    edit.setDate(edit.minimumDate())
+    return edit
+
+
+class AuditView(QWidget):
+    """Admin only: the constructor refuses anyone whose role may not see the audit trail."""
+
+    def __init__(self, database: Database, actor: Actor, parent: QWidget | None = None) -> None:
+        require(actor, Permission.VIEW_AUDIT)
+        super().__init__(parent)
+        self.setObjectName("ConsolePage")
+        self.database = database
+        self.actor = actor
+        self.model = AuditModel(database, self)
+
+        self.user = QLineEdit()
+        self.user.setObjectName("AuditUser")
+        self.user.setAccessibleName("Filter by username")
+        self.user.setPlaceholderText("Any user")
+        self.user.setClearButtonEnabled(True)
+        self.user.setMaxLength(64)
+        self.action = QComboBox()
+        self.action.setObjectName("AuditAction")
+        self.action.setAccessibleName("Filter by action")
+        self.action.addItem("All actions", None)
+        for action in sorted(AuditAction, key=action_words):
+            self.action.addItem(ACTION_WORDS[action], action)
+        self.since = _date_edit("AuditFrom", "From date")
+        self.until = _date_edit("AuditTo", "To date")
+        self.clear_button = button("Clear filters", "AuditClear")
+        self.refresh_button = button("Refresh", "AuditRefresh")
+        self.verify_button = button("Verify chain", "AuditVerify", primary=True)
+        self.message = label("", "banner-ok", wrap=True)
+        self.message.setObjectName("AuditMessage")
+        self.message.hide()
+        self.count = label("", "muted")
+        self.count.setObjectName("AuditCount")
+
+        self.table = QTableView()
+        self.table.setObjectName("AuditTable")
+        self.table.setAccessibleName("Audit trail, newest first")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column, width in enumerate(_WIDTHS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+
+        filters = QGridLayout()
+        filters.setHorizontalSpacing(10)
+        filters.setVerticalSpacing(4)
+        for column, (name, widget) in enumerate(
+            (("User", self.user), ("Action", self.action), ("From", self.since), ("To", self.until))
+        ):
+            caption = label(name, "field-name")
+            caption.setBuddy(widget)
+            filters.addWidget(caption, 0, column)
+            filters.addWidget(widget, 1, column)
+        filters.addWidget(self.clear_button, 1, 4)
+        filters.setColumnStretch(0, 2)
+        filters.setColumnStretch(1, 2)
+        filters.setColumnStretch(2, 1)
+        filters.setColumnStretch(3, 1)
+
+        top = QHBoxLayout()
+        top.addWidget(label("Audit trail", "title"))
+        top.addSpacing(12)
+        top.addWidget(self.count, 1, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.refresh_button)
+        top.addWidget(self.verify_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+
+        # Typing a name waits for a pause, so each keystroke does not query the database.
+        self._typing = QTimer(self)
+        self._typing.setSingleShot(True)
+        self._typing.setInterval(350)
+        self._typing.timeout.connect(self.apply_filters)
+        self.user.textChanged.connect(self._typing.start)
+        self.user.returnPressed.connect(self.apply_filters)
+        self.action.currentIndexChanged.connect(self.apply_filters)
+        self.since.dateChanged.connect(self.apply_filters)
+        self.until.dateChanged.connect(self.apply_filters)
+        self.clear_button.clicked.connect(self.clear_filters)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.verify_button.clicked.connect(self.verify)
+        self.model.failed.connect(self._show_problem)
+        self.model.rowsInserted.connect(self._show_count)
+        self.model.modelReset.connect(self._show_count)
+        self.apply_filters()
+
+    def refresh(self) -> None:
+        self.message.hide()
+        self.apply_filters()
+
+    def current_filter(self) -> AuditFilter | None:
+        """The filter the controls describe; None (with the reason shown) if the dates are the wrong way round."""
+        since = self._day(self.since)
+        until = self._day(self.until)
+        if since is not None and until is not None and since > until:
+            self._show_problem("The From date is after the To date: choose a From date on or before the To date.")
+            return None
+        action = self.action.currentData()
+        return AuditFilter(
+            actor=self.user.text().strip(),
+            action=action if isinstance(action, AuditAction) else None,
+            since=local_day_start(since) if since else None,
+            until=local_day_start(until + dt.timedelta(days=1)) if until else None,
+        )
+
+    def apply_filters(self) -> None:
+        self._typing.stop()
+        where = self.current_filter()
+        if where is None:
+            return
+        if self.message.property("role") == "banner-error" and self.message.isVisible():
+            self.message.hide()  # the old problem was about the old filter
+        self.model.set_filter(where)
+
+    def clear_filters(self) -> None:
+        for widget in (self.user, self.action, self.since, self.until):
+            widget.blockSignals(True)
+        self.user.clear()
+        self.action.setCurrentIndex(0)
+        self.since.setDate(self.since.minimumDate())
+        self.until.setDate(self.until.minimumDate())
+        for widget in (self.user, self.action, self.since, self.until):
+            widget.blockSignals(False)
+        self.apply_filters()
+
+    def verify(self) -> None:
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            report = verify_chain(self.database)
+        except SQLAlchemyError as exc:
+            log.warning("audit view: verifying the chain failed (%s)", type(exc).__name__)
+            self._show_problem(UNREADABLE)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        log.info("audit view: chain verified, %d rows, %d problems", report.rows_checked, len(report.problems))
+        if report.intact:
+            self._show_message(f"Intact: {report.rows_checked} rows checked.", ok=True)
+            return
+        shown = report.problems[:PROBLEMS_SHOWN]
+        more = len(report.problems) - len(shown)
+        lines = [f"The audit trail was changed outside the application ({report.rows_checked} rows checked):"]
+        lines += [f"• {problem[0].upper()}{problem[1:]}." for problem in shown]
+        if more:
+            lines.append(f"…and {more} more. Run `kiosk audit verify` for the full list, and tell clinic IT.")
+        else:
+            lines.append("Tell clinic IT.")
+        self._show_message("\n".join(lines), ok=False)
+
+    @staticmethod
+    def _day(edit: QDateEdit) -> dt.date | None:
+        if edit.date() == edit.minimumDate():
+            return None
+        picked = edit.date()
+        return dt.date(picked.year(), picked.month(), picked.day())
+
+    def _show_count(self) -> None:
+        shown = self.model.rows_fetched
+        if self.model.complete:
+            self.count.setText(f"{shown} row{'s' if shown != 1 else ''}")
+        else:
+            self.count.setText(f"Newest {shown} rows shown; more load as you scroll")
+
+    def _show_problem(self, sentence: str) -> None:
+        self._show_message(sentence, ok=False)
+
+    def _show_message(self, text: str, *, ok: bool) -> None:
+        self.message.setText(text)
+        set_role(self.message, "banner-ok" if ok else "banner-error")
+        self.message.show()

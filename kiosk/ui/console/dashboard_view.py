@@ -1,0 +1,282 @@
+"""The overview page: requests per day for the last 30 days by type, who is waiting, time to first contact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.qt import (
+    QBarSet,
+    QBrush,
+    QCategoryAxis,
+    QChart,
+    QChartView,
+    QColor,
+    QFont,
+    QHBoxLayout,
+    QPainter,
+    QPen,
+    QSizePolicy,
+    QStackedBarSeries,
+    Qt,
+    QValueAxis,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.services.overview import DayCount, Overview, overview
+from kiosk.storage.database import Database
+from kiosk.ui.console.theme import CONSOLE_COLOURS
+from kiosk.ui.console.widgets import button, card, label
+
+log = logging.getLogger(__name__)
+
+DAYS = 30
+LABEL_EVERY = 3  # days between date labels: 30 dates side by side would not fit at 1366 px
+_TEXT_PIXELS = 14  # axis and legend text, as the console's small text
+_BIG_NUMBER_PIXELS = 40
+UNREADABLE = "The overview could not be read from the database: check the connection, then choose Refresh."
+
+
+def duration_words(duration: dt.timedelta | None) -> str:
+    """A wait as staff say it: "45 min", "3 h 20 min", "2 days 5 h"; "No contacts yet" when there is none."""
+    if duration is None:
+        return "No contacts yet"
+    minutes = max(0, round(duration.total_seconds() / 60))
+    if minutes < 1:
+        return "Under 1 min"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} days {hours} h" if hours else f"{days} days"
+
+
+def day_label(day: dt.date) -> str:
+    """ "Nov 3": short, and the same on every PC (not the locale's numeric order, which staff misread)."""
+    return f"{day:%b} {day.day}"
+
+
+def nice_ceiling(value: int) -> tuple[int, int]:
+    """An axis top at or above `value` and a whole-number step that divides it into at most 6 parts."""
+    if value <= 0:
+        return 5, 1
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        top = math.ceil(value / step) * step
+        if top / step <= 6:
+            return top, step
+    step = 10 ** math.ceil(math.log10(value / 6))
+    return math.ceil(value / step) * step, step
+
+
+def _font(pixels: int, *, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    return font
+
+
+class _Tile(QWidget):
+    """One big figure with its name above and a short explanation below."""
+
+    def __init__(self, title: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        frame = card(self)
+        self.title = label(title, "section")
+        self.value = label("—")
+        self.value.setObjectName(f"{name}Value")
+        self.value.setFont(_font(_BIG_NUMBER_PIXELS, bold=True))
+        self.value.setStyleSheet(f"color: {CONSOLE_COLOURS['text']}; font-size: {_BIG_NUMBER_PIXELS}px;")
+        self.note = label("", "muted", wrap=True)
+        self.note.setObjectName(f"{name}Note")
+        inner = QVBoxLayout(frame)
+        inner.setContentsMargins(18, 12, 18, 14)
+        inner.setSpacing(2)
+        inner.addWidget(self.title)
+        inner.addWidget(self.value)
+        inner.addWidget(self.note)
+        inner.addStretch(1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(frame)
+        # Preferred height: the three tiles stretch to the tallest, so their cards line up.
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+
+    def show_figure(self, value: str, note: str) -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+        self.setAccessibleName(f"{self.title.text()}: {value}. {note}")
+
+
+class DashboardView(QWidget):
+    """Read-only figures; `refresh()` reads them again (the shell calls it when the page is shown)."""
+
+    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConsolePage")
+        self.database = database
+        self.figures: Overview | None = None
+
+        self.refresh_button = button("Refresh", "DashboardRefresh")
+        self.updated = label("", "muted")
+        self.updated.setObjectName("DashboardUpdated")
+        self.error = label("", "banner-error", wrap=True)
+        self.error.setObjectName("DashboardError")
+        self.error.hide()
+
+        self.waiting = _Tile("Waiting now", "Waiting")
+        self.median = _Tile("Median time to first contact", "Median")
+        self.received = _Tile(f"Requests in the last {DAYS} days", "Received")
+
+        self.appointments = QBarSet("Appointments (solid)")
+        self.follow_ups = QBarSet("Follow-ups (hatched)")
+        self.chart = QChart()
+        self.chart_view = QChartView(self.chart)
+        self._build_chart()
+
+        top = QHBoxLayout()
+        top.addWidget(label("Overview", "title"))
+        top.addSpacing(12)
+        top.addWidget(self.updated, 1, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.refresh_button)
+        tiles = QHBoxLayout()
+        tiles.setSpacing(14)
+        for tile in (self.waiting, self.median, self.received):
+            tiles.addWidget(tile, 1)
+
+        chart_card = card()
+        chart_layout = QVBoxLayout(chart_card)
+        chart_layout.setContentsMargins(14, 10, 14, 8)
+        chart_layout.addWidget(label(f"Requests per day, last {DAYS} days", "heading"))
+        chart_layout.addWidget(self.chart_view, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(14)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addLayout(tiles)
+        layout.addWidget(chart_card, 1)
+
+        self.refresh_button.clicked.connect(self.refresh)
+        self.refresh()
+
+    def _build_chart(self) -> None:
+        text = QColor(CONSOLE_COLOURS["text"])
+        appointment_colour = QColor(CONSOLE_COLOURS["header"])
+        self.appointments.setBrush(QBrush(appointment_colour))
+        self.appointments.setPen(QPen(appointment_colour))
+        # Hatched as well as coloured, so the two kinds differ for someone who cannot tell the colours apart.
+        follow_up_colour = QColor(CONSOLE_COLOURS["badge"])
+        self.follow_ups.setBrush(QBrush(follow_up_colour, Qt.BrushStyle.BDiagPattern))
+        self.follow_ups.setPen(QPen(follow_up_colour, 1.5))
+        series = QStackedBarSeries()
+        series.append(self.appointments)
+        series.append(self.follow_ups)
+        series.setBarWidth(0.7)
+        self.chart.addSeries(series)
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        # White like the card it sits on: the default grey plot reads as a disabled area.
+        self.chart.setBackgroundBrush(QBrush(QColor(CONSOLE_COLOURS["surface"])))
+        self.chart.setBackgroundPen(QPen(Qt.PenStyle.NoPen))
+        self.chart.setBackgroundRoundness(0)
+        self.chart.layout().setContentsMargins(0, 0, 0, 0)
+
+        # A category axis on values lets a date label sit under every third bar only.
+        self.x_axis = QCategoryAxis()
+        self.x_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+        self.y_axis = QValueAxis()
+        self.y_axis.setLabelFormat("%d")
+        self.y_axis.setTitleText("Requests")
+        for axis in (self.x_axis, self.y_axis):
+            axis.setLabelsFont(_font(_TEXT_PIXELS))
+            axis.setLabelsColor(text)
+            axis.setGridLineColor(QColor(CONSOLE_COLOURS["border"]))
+        self.y_axis.setTitleFont(_font(_TEXT_PIXELS))
+        self.y_axis.setTitleBrush(QBrush(text))
+        self.x_axis.setGridLineVisible(False)
+        self.chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(self.x_axis)
+        series.attachAxis(self.y_axis)
+
+        legend = self.chart.legend()
+        legend.setAlignment(Qt.AlignmentFlag.AlignTop)
+        legend.setFont(_font(_TEXT_PIXELS + 1))
+        legend.setLabelColor(text)
+
+        self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.chart_view.setBackgroundBrush(QBrush(QColor(CONSOLE_COLOURS["surface"])))
+        self.chart_view.setMinimumHeight(260)
+        self.chart_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do in it; Tab skips it
+        self.chart_view.setAccessibleName("Requests per day chart")
+
+    def refresh(self) -> None:
+        try:
+            figures = overview(self.database, days=DAYS)
+        except SQLAlchemyError as exc:
+            log.warning("dashboard: overview query failed (%s)", type(exc).__name__)
+            self.error.setText(UNREADABLE)
+            self.error.show()
+            return
+        self.error.hide()
+        self.figures = figures
+        self._show_tiles(figures)
+        self._show_chart(figures.per_day)
+        self.updated.setText(f"Updated {dt.datetime.now():%H:%M}")
+
+    def _show_tiles(self, figures: Overview) -> None:
+        urgent = figures.waiting_urgent
+        if figures.waiting_now == 0:
+            note = "Nobody is waiting for a first contact."
+        else:
+            note = f"of which {urgent} urgent" if urgent else "none of them urgent"
+        self.waiting.show_figure(str(figures.waiting_now), note)
+        median = figures.median_first_contact
+        self.median.show_figure(
+            duration_words(median),
+            f"from arrival to the first status change, requests of the last {DAYS} days"
+            if median is not None
+            else f"No request of the last {DAYS} days has been acted on yet.",
+        )
+        appointments = sum(day.appointments for day in figures.per_day)
+        follow_ups = sum(day.follow_ups for day in figures.per_day)
+        self.received.show_figure(
+            str(appointments + follow_ups),
+            f"{appointments} appointment{'s' if appointments != 1 else ''}, "
+            f"{follow_ups} follow-up{'s' if follow_ups != 1 else ''}",
+        )
+
+    def _show_chart(self, per_day: list[DayCount]) -> None:
+        self.appointments.remove(0, self.appointments.count())
+        self.follow_ups.remove(0, self.follow_ups.count())
+        self.appointments.append([float(day.appointments) for day in per_day])
+        self.follow_ups.append([float(day.follow_ups) for day in per_day])
+
+        for old in list(self.x_axis.categoriesLabels()):
+            self.x_axis.remove(old)
+        self.x_axis.setStartValue(-0.5)
+        # Label the newest day and every third day back from it, so "today" always has its date.
+        last = len(per_day) - 1
+        for index in range(last % LABEL_EVERY, len(per_day), LABEL_EVERY):
+            self.x_axis.append(day_label(per_day[index].day), index)
+        self.x_axis.setRange(-0.5, last + 0.5)
+
+        top, step = nice_ceiling(max((day.appointments + day.follow_ups for day in per_day), default=0))
+        self.y_axis.setRange(0, top)
+        self.y_axis.setTickCount(top // step + 1)
+        busiest = max(per_day, key=lambda day: day.appointments + day.follow_ups, default=None)
+        if busiest is not None:
+            self.chart_view.setAccessibleDescription(
+                f"Stacked bars per day from {day_label(per_day[0].day)} to {day_label(per_day[-1].day)}; "
+                f"busiest day {day_label(busiest.day)} with {busiest.appointments + busiest.follow_ups} requests."
+            )
+
+    def day_total(self, index: int) -> tuple[int, int]:
+        """(appointments, follow-ups) drawn for day `index` of the chart, oldest first."""
+        return int(self.appointments.at(index)), int(self.follow_ups.at(index))

@@ -1,0 +1,189 @@
+"""One request on one printed page (or a PDF): who, what they answered, how urgent, and what the desk did.
+
+Every value is HTML-escaped: patients type free text (and names) that may contain
+"<" or "&", which must print as typed and never be read as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from kiosk.qt import QDialog, QFont, QPageSize, QPrintDialog, QPrinter, QTextDocument, QWidget
+
+from kiosk.domain.requests import FollowUpRequest
+from kiosk.domain.workflow import STATUS_LABELS
+from kiosk.services.casework import CaseDetail, CaseEvent
+from kiosk.ui.console.answers import KIND_LABELS, local_time, red_flag_words, request_sections
+
+PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
+# Print sizes in points: paper is read at arm's length, so 10 pt body text is plenty and keeps it to one page.
+_BODY_POINTS = 10
+
+_STYLE = """
+body { color: #1f2328; }
+h1 { font-size: 17pt; margin: 0; }
+h2 { font-size: 12pt; color: #0b4f5c; margin-top: 12px; margin-bottom: 4px; }
+p.clinic { font-size: 11pt; color: #4a5560; margin: 0; }
+p.meta { color: #4a5560; margin-top: 2px; }
+table.rows td { padding: 2px 10px 2px 0; vertical-align: top; }
+td.name { color: #4a5560; width: 28%; }
+table.urgent { background: #fde8e6; color: #8a130c; font-weight: bold; font-size: 12pt; }
+table.history th { text-align: left; color: #4a5560; padding: 2px 10px 2px 0; }
+table.history td { padding: 2px 10px 2px 0; vertical-align: top; }
+p.footer { color: #4a5560; font-size: 8pt; margin-top: 14px; }
+"""
+
+
+def _default_title(page_id: str) -> str:
+    return page_id.replace("-", " ").capitalize()
+
+
+def _text(value: str) -> str:
+    """Escaped, with the patient's or author's own line breaks kept."""
+    return html.escape(value).replace("\n", "<br>")
+
+
+def _rows_table(rows: Iterable[tuple[str, str]]) -> str:
+    cells = "".join(f'<tr><td class="name">{_text(name)}</td><td>{_text(value)}</td></tr>' for name, value in rows)
+    return f'<table class="rows" cellspacing="0" width="100%">{cells}</table>'
+
+
+def _event_words(event: CaseEvent) -> str:
+    if event.kind == "status" and event.to_status is not None:
+        before = STATUS_LABELS[event.from_status] if event.from_status is not None else "?"
+        return f"Status: {before} → {STATUS_LABELS[event.to_status]}"
+    return f"Note: {event.note or ''}"
+
+
+def _history(events: list[CaseEvent]) -> str:
+    if not events:
+        return "<p>No status changes or notes yet.</p>"
+    rows = "".join(
+        f"<tr><td>{_text(local_time(event.at))}</td><td>{_text(event.author)}</td>"
+        f"<td>{_text(_event_words(event))}</td></tr>"
+        for event in events
+    )
+    header = "<tr><th>When</th><th>Who</th><th>What</th></tr>"
+    return f'<table class="history" cellspacing="0" width="100%">{header}{rows}</table>'
+
+
+def _urgent_banner(detail: CaseDetail) -> str:
+    if not detail.urgent:
+        return ""
+    flags = detail.request.red_flags if isinstance(detail.request, FollowUpRequest) else frozenset()
+    words = red_flag_words(flags)
+    sentence = f"URGENT: red flags reported: {words}" if words else "URGENT"
+    return (
+        '<table class="urgent" width="100%" cellpadding="8" cellspacing="0" border="1" '
+        f'style="border-color: #8a130c; border-style: solid;"><tr><td>{_text(sentence)}</td></tr></table>'
+    )
+
+
+def request_html(
+    detail: CaseDetail,
+    clinic_name: str,
+    *,
+    region: str = "US",
+    procedure_title: Callable[[str], str] | None = None,
+    printed_at: dt.datetime | None = None,
+) -> str:
+    """The page as HTML (QTextDocument's subset); see request_document."""
+    moment = printed_at or dt.datetime.now(dt.UTC)
+    sections = request_sections(
+        detail.request,
+        region=region,
+        procedure_title=procedure_title or _default_title,
+        today=moment.astimezone().date(),
+    )
+    parts = [
+        f'<p class="clinic">{_text(clinic_name)}</p>',
+        f"<h1>Patient request {_text(detail.reference)}</h1>",
+        f'<p class="meta">{_text(KIND_LABELS[detail.request.kind])} · received {_text(local_time(detail.created_at))}'
+        f" · status: {_text(STATUS_LABELS[detail.status])}</p>",
+        _urgent_banner(detail),
+    ]
+    for section in sections:
+        parts.append(f"<h2>{_text(section.title)}</h2>")
+        parts.append(_rows_table(section.rows))
+    parts.append("<h2>History and notes</h2>")
+    parts.append(_history(detail.events))
+    parts.append(
+        f'<p class="footer">Printed {_text(local_time(moment))}. '
+        "Contains patient information: keep it out of sight and shred it when done.</p>"
+    )
+    return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+def request_document(
+    detail: CaseDetail,
+    clinic_name: str,
+    *,
+    region: str = "US",
+    procedure_title: Callable[[str], str] | None = None,
+    printed_at: dt.datetime | None = None,
+) -> QTextDocument:
+    """A clean one-page layout of the request, ready to print or save as PDF."""
+    document = QTextDocument()
+    font = QFont(document.defaultFont())
+    font.setPointSize(_BODY_POINTS)
+    document.setDefaultFont(font)
+    document.setDefaultStyleSheet(_STYLE)
+    document.setDocumentMargin(0)  # the printer's page margins already frame the page
+    document.setHtml(
+        request_html(detail, clinic_name, region=region, procedure_title=procedure_title, printed_at=printed_at)
+    )
+    return document
+
+
+def _printer(page_size: str) -> QPrinter:
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(PAGE_SIZES[page_size]))
+    return printer
+
+
+def save_pdf(
+    detail: CaseDetail,
+    path: Path,
+    clinic_name: str,
+    *,
+    page_size: str = "letter",
+    region: str = "US",
+    procedure_title: Callable[[str], str] | None = None,
+) -> None:
+    """Write the request as a PDF; OSError (with a sentence) if the file cannot be written there.
+
+    `page_size` is "letter" (the default, for a US clinic) or "a4".
+    """
+    if page_size not in PAGE_SIZES:
+        raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}")
+    try:
+        # Qt only warns when it cannot open the file; trying first gives staff a sentence instead.
+        path.open("wb").close()
+    except OSError as exc:
+        raise OSError(f"The PDF cannot be saved in {path.parent}: choose a folder you can write to.") from exc
+    printer = _printer(page_size)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(path))
+    request_document(detail, clinic_name, region=region, procedure_title=procedure_title).print_(printer)
+
+
+def print_request(
+    detail: CaseDetail,
+    clinic_name: str,
+    parent: QWidget,
+    *,
+    page_size: str = "letter",
+    region: str = "US",
+    procedure_title: Callable[[str], str] | None = None,
+) -> bool:
+    """Ask where to print (the system dialog) and print if staff accept; True when it was sent."""
+    printer = _printer(page_size)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(f"Print request {detail.reference}")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    request_document(detail, clinic_name, region=region, procedure_title=procedure_title).print_(printer)
+    return True
