@@ -9,6 +9,7 @@ from kiosk.qt import QCloseEvent, QResizeEvent, QStackedWidget, QVBoxLayout, QWi
 from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
 from kiosk.services.requests import Receipt
 from kiosk.services.startup import KioskContext
+from kiosk.ui.console.hidden_entry import StaffEntry
 from kiosk.ui.forms.form_screen import RequestFormScreen
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.screens.attract import AttractScreen
@@ -74,6 +75,8 @@ class KioskWindow(QWidget):
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
         self.idle.expired.connect(self.reset_for_next_patient)
         self.idle_warning.more_time.connect(self._more_time)
+        # Staff reach the reception console's sign-in by holding the top-left corner for 5 seconds.
+        self.staff_entry = StaffEntry(self, context, self.reset_for_next_patient)
 
         self.attract.begin.connect(self.navigator.home)
         for screen in (self.home, self.procedures, self.info_page):

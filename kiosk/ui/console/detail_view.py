@@ -1,0 +1,343 @@
+"""One request in full: answers, red flags, status with who and when, next-status buttons, notes, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from kiosk.qt import (
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+from kiosk.domain.requests import FollowUpRequest
+from kiosk.domain.staff import Actor, PermissionDenied
+from kiosk.domain.workflow import STATUS_LABELS, RequestStatus, TransitionError, allowed_next
+from kiosk.services import casework
+from kiosk.services.casework import CaseDetail, CaseEvent, CaseNotFound, StaleCase
+from kiosk.ui.console.answers import KIND_LABELS, Section, local_time, request_sections, urgent_banner
+from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.pain_bars import PainBars
+from kiosk.ui.console.widgets import button, card, label, set_role
+
+log = logging.getLogger(__name__)
+
+
+def status_line(detail: CaseDetail) -> str:
+    line = f"Status: {STATUS_LABELS[detail.status]}"
+    if detail.status_changed_by and detail.status_changed_at:
+        line += f" — by {detail.status_changed_by}, {local_time(detail.status_changed_at)}"
+    return line
+
+
+def event_line(event: CaseEvent) -> str:
+    head = f"{local_time(event.at)} · {event.author}"
+    if event.kind == "status" and event.to_status is not None:
+        before = STATUS_LABELS[event.from_status] if event.from_status else "?"
+        return f"{head}: status {before} → {STATUS_LABELS[event.to_status]}"
+    return f"{head}: {event.note or ''}"
+
+
+class DetailView(QWidget):
+    """`changed(CaseDetail)` after a status change or a note, so the queue can show it."""
+
+    changed = Signal(object)
+
+    def __init__(self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.actor = actor
+        self.detail: CaseDetail | None = None
+
+        self.placeholder = label("Choose a request in the queue to see it here.", "muted", wrap=True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title = label("", "heading", wrap=True)
+        self.title.setObjectName("DetailTitle")
+        self.urgent = label("", "urgent", wrap=True)
+        self.urgent.setObjectName("DetailUrgent")
+        self.status = label("", wrap=True)
+        self.status.setObjectName("DetailStatus")
+        self.received = label("", "muted", wrap=True)
+        self.banner = label("", "banner-error", wrap=True)
+        self.banner.setObjectName("DetailBanner")
+        self.status_buttons: dict[str, QPushButton] = {}
+        self._status_row = QHBoxLayout()
+        self._status_row.setSpacing(6)
+        self.print_button = button("Print…", "PrintRequest")
+        self.pdf_button = button("Save as PDF…", "SavePdf")
+
+        self.sections_holder = QVBoxLayout()
+        self.sections_holder.setSpacing(10)
+        self._sections: QWidget | None = None
+        self.history = QVBoxLayout()
+        self.history.setSpacing(4)
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setObjectName("NoteText")
+        self.note_edit.setAccessibleName("New note")
+        self.note_edit.setPlaceholderText("What happened: who you spoke to, what was agreed…")
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setFixedHeight(84)
+        self.note_error = label("", "error", wrap=True)
+        self.note_error.setObjectName("NoteError")
+        self.save_note_button = button("Save note", "SaveNote", primary=True)
+
+        self.body = QWidget()
+        self._build_body()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.placeholder, 1)
+        layout.addWidget(self.body, 1)
+        self.body.hide()
+
+        self.print_button.clicked.connect(self.print_current)
+        self.pdf_button.clicked.connect(self.save_current_pdf)
+        self.save_note_button.clicked.connect(self.save_note)
+
+    def _build_body(self) -> None:
+        top = QVBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(self.title)
+        top.addWidget(self.urgent)
+        top.addWidget(self.status)
+        top.addWidget(self.received)
+        top.addWidget(self.banner)
+        actions = QHBoxLayout()
+        actions.setSpacing(6)
+        actions.addWidget(label("Mark as:", "field-name"))
+        actions.addLayout(self._status_row)
+        actions.addStretch(1)
+        actions.addWidget(self.print_button)
+        actions.addWidget(self.pdf_button)
+        top.addLayout(actions)
+
+        notes = card()
+        notes_layout = QVBoxLayout(notes)
+        notes_layout.setContentsMargins(12, 10, 12, 12)
+        notes_layout.addWidget(label("Notes and history", "section"))
+        notes_layout.addLayout(self.history)
+        notes_layout.addWidget(self.note_edit)
+        note_row = QHBoxLayout()
+        note_row.addWidget(self.note_error, 1)
+        note_row.addWidget(self.save_note_button, 0, Qt.AlignmentFlag.AlignTop)
+        notes_layout.addLayout(note_row)
+
+        content = QWidget()
+        content.setObjectName("DetailContent")
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 8, 0)
+        content_layout.setSpacing(10)
+        content_layout.addLayout(self.sections_holder)
+        content_layout.addWidget(notes)
+        content_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(content)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        outer = QVBoxLayout(self.body)
+        outer.setContentsMargins(12, 8, 12, 8)
+        outer.setSpacing(8)
+        outer.addLayout(top)
+        outer.addWidget(scroll, 1)
+
+    # -- opening and showing --------------------------------------------------------------------------------------
+    def open_request(self, request_id: str) -> bool:
+        """Load the request (an audited view) and show it; False with the sentence shown if it cannot be."""
+        if self.detail is not None and self.detail.id != request_id:
+            self.note_edit.clear()  # a half-typed note belongs to the request it was typed for
+        try:
+            detail = casework.open_case(self.context.database, request_id, self.actor)
+        except (CaseNotFound, PermissionDenied) as exc:
+            self.show_banner(str(exc))
+            return False
+        self.show_detail(detail)
+        return True
+
+    def show_detail(self, detail: CaseDetail, *, keep_banner: bool = False) -> None:
+        self.detail = detail
+        request = detail.request
+        name = f"{request.contact.first_name} {request.contact.last_name}"
+        self.title.setText(f"{name} · {KIND_LABELS[request.kind]} · {detail.reference}")
+        self.urgent.setVisible(detail.urgent)
+        self.urgent.setText(urgent_banner(request) if detail.urgent else "")
+        self.status.setText(status_line(detail))
+        self.received.setText(f"Received {local_time(detail.created_at)} at {detail.workstation}")
+        if not keep_banner:
+            self.banner.hide()
+        self._fill_status_buttons(detail)
+        self._fill_sections(detail)
+        self._fill_history(detail)
+        self.placeholder.hide()
+        self.body.show()
+
+    def clear(self) -> None:
+        """Forget the request on screen (sign-out): nothing of it stays in any widget."""
+        self.detail = None
+        for widget in (self.title, self.urgent, self.status, self.received, self.banner):
+            widget.clear()
+        self.note_edit.clear()
+        self.note_error.clear()
+        self._fill_history(None)
+        self._replace_sections(None)
+        self.body.hide()
+        self.placeholder.show()
+
+    def show_banner(self, sentence: str, *, ok: bool = False) -> None:
+        self.banner.setText(sentence)
+        set_role(self.banner, "banner-ok" if ok else "banner-error")
+        self.banner.show()
+
+    def _fill_status_buttons(self, detail: CaseDetail) -> None:
+        for old in self.status_buttons.values():
+            self._status_row.removeWidget(old)
+            old.deleteLater()
+        self.status_buttons = {}
+        for status in allowed_next(detail.status):
+            widget = button(STATUS_LABELS[status], f"Status_{status.value}")
+            widget.setToolTip(f"Mark this request as {STATUS_LABELS[status].lower()}")
+            widget.clicked.connect(lambda _=False, status=status: self.change_status(status))
+            self._status_row.addWidget(widget)
+            self.status_buttons[status.value] = widget
+
+    def _fill_sections(self, detail: CaseDetail) -> None:
+        sections = request_sections(
+            detail.request,
+            region=self.context.settings.clinic.phone_region,
+            procedure_title=self.context.procedure_title,
+            today=dt.date.today(),
+        )
+        holder = QWidget()
+        layout = QVBoxLayout(holder)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(10)
+        for section in sections:
+            layout.addWidget(self._section_card(section, detail))
+        self._replace_sections(holder)
+
+    def _replace_sections(self, holder: QWidget | None) -> None:
+        if self._sections is not None:
+            self.sections_holder.removeWidget(self._sections)
+            self._sections.deleteLater()
+        self._sections = holder
+        if holder is not None:
+            self.sections_holder.addWidget(holder)
+
+    def _section_card(self, section: Section, detail: CaseDetail) -> QWidget:
+        frame = card()
+        grid = QGridLayout(frame)
+        grid.setContentsMargins(12, 10, 12, 12)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(6)
+        grid.addWidget(label(section.title, "section"), 0, 0, 1, 2)
+        grid.setColumnStretch(1, 1)
+        for row, (name, value) in enumerate(section.rows, start=1):
+            name_label = label(name, "field-name")
+            name_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            value_label = label(value, wrap=True)
+            value_label.setObjectName(f"Answer_{name.replace(' ', '_')}")
+            if name == "Red flags" and detail.urgent:
+                value_label.setProperty("role", "error")
+                value_label.setText(f"⚠ {value}")
+            grid.addWidget(name_label, row, 0)
+            if name == "Pain" and isinstance(detail.request, FollowUpRequest):
+                # The numbers in words, and the same two numbers as bars on the 0-10 scale.
+                bars = PainBars(detail.request.pain_before, detail.request.pain_now)
+                bars.setObjectName("PainBars")
+                pain_box = QVBoxLayout()
+                pain_box.setSpacing(2)
+                pain_box.addWidget(value_label)
+                pain_box.addWidget(bars)
+                grid.addLayout(pain_box, row, 1)
+            else:
+                grid.addWidget(value_label, row, 1)
+        return frame
+
+    def _fill_history(self, detail: CaseDetail | None) -> None:
+        while self.history.count():
+            item = self.history.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        if detail is None:
+            return
+        if not detail.events:
+            self.history.addWidget(label("No notes or status changes yet.", "muted"))
+        for event in detail.events:
+            line = label(event_line(event), wrap=True)
+            line.setObjectName("HistoryNote" if event.kind == "note" else "HistoryStatus")
+            self.history.addWidget(line)
+
+    # -- actions -------------------------------------------------------------------------------------------------
+    def change_status(self, status: RequestStatus) -> None:
+        if self.detail is None:
+            return
+        try:
+            detail = casework.change_status(
+                self.context.database, self.detail.id, status, expected_version=self.detail.version, actor=self.actor
+            )
+        except StaleCase as exc:
+            self.show_detail(exc.current)
+            self.show_banner(str(exc))
+            self.changed.emit(exc.current)
+            return
+        except (TransitionError, CaseNotFound, PermissionDenied) as exc:
+            self.show_banner(str(exc))
+            return
+        self.show_detail(detail)
+        self.show_banner(f"Marked as {STATUS_LABELS[status].lower()}.", ok=True)
+        self.changed.emit(detail)
+
+    def save_note(self) -> None:
+        if self.detail is None:
+            return
+        try:
+            detail = casework.add_note(
+                self.context.database, self.detail.id, self.note_edit.toPlainText(), actor=self.actor
+            )
+        except (ValueError, CaseNotFound, PermissionDenied) as exc:
+            self.note_error.setText(str(exc))  # the typed note stays in the box to fix
+            self.note_error.show()
+            return
+        self.note_edit.clear()
+        self.note_error.clear()
+        self.show_detail(detail)
+        self.changed.emit(detail)
+
+    def print_current(self) -> None:
+        from kiosk.ui.console.print_request import print_request
+
+        if self.detail is None:
+            return
+        if print_request(self.detail, self.context.clinic_name, self):
+            self._record_print()
+
+    def save_current_pdf(self) -> None:
+        from kiosk.ui.console.print_request import save_pdf
+
+        if self.detail is None:
+            return
+        suggested = str(Path.home() / f"request-{self.detail.reference}.pdf")
+        path, _ = QFileDialog.getSaveFileName(self, "Save request as PDF", suggested, "PDF files (*.pdf)")
+        if not path:
+            return
+        try:
+            save_pdf(self.detail, Path(path), self.context.clinic_name)
+        except OSError:
+            log.warning("console: could not save a request as PDF", exc_info=False)
+            self.show_banner("The PDF could not be saved there: choose a folder you can write to.")
+            return
+        self._record_print()
+        self.show_banner(f"Saved {Path(path).name}.", ok=True)
+
+    def _record_print(self) -> None:
+        if self.detail is not None:
+            casework.record_print(self.context.database, self.detail.id, self.actor)

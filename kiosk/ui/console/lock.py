@@ -1,0 +1,160 @@
+"""Auto-lock: a timer restarted by any input in the console, and the page that asks for the password again."""
+
+from __future__ import annotations
+
+from kiosk.qt import QApplication, QEvent, QLineEdit, QObject, Qt, QTimer, QVBoxLayout, QWidget, Signal
+
+from kiosk.domain.staff import Actor
+from kiosk.services.accounts import AccountError, confirm_password
+from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.login_view import refusal_sentence
+from kiosk.ui.console.widgets import button, card, label
+
+# Input that shows someone is at the desk.
+_ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonRelease,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+}
+
+
+def belongs_to(widget: QWidget, window: QWidget) -> bool:
+    """True for the console window and its dialogs (a file dialog counts as working in the console)."""
+    current: QWidget | None = widget.window()
+    while current is not None:
+        if current is window:
+            return True
+        parent = current.parentWidget()
+        current = parent.window() if parent is not None else None
+    return False
+
+
+class IdleLock(QObject):
+    """Emits `idle()` after `minutes` with no input in `window`: one single-shot timer, no polling."""
+
+    idle = Signal()
+
+    def __init__(self, window: QWidget, minutes: int) -> None:
+        super().__init__(window)
+        self.window = window
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(minutes * 60_000)
+        self.timer.timeout.connect(self.idle)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    @property
+    def active(self) -> bool:
+        return self.timer.isActive()
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def set_timeout_ms(self, milliseconds: int) -> None:
+        self.timer.setInterval(milliseconds)
+        if self.timer.isActive():
+            self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # Restarting a running timer is cheap; input in the patient kiosk window does not count.
+        if (
+            self.timer.isActive()
+            and event.type() in _ACTIVITY
+            and isinstance(watched, QWidget)
+            and belongs_to(watched, self.window)
+        ):
+            self.timer.start()
+        return False
+
+    def close(self) -> None:
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class LockView(QWidget):
+    """Covers the console while locked: who is signed in, their password, or sign out for someone else."""
+
+    unlocked = Signal()
+    switch_user = Signal()
+
+    def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConsolePage")
+        self.context = context
+        self.actor: Actor | None = None
+        self.who = label("", "muted", wrap=True)
+        self.who.setObjectName("LockedWho")
+        self.password = QLineEdit()
+        self.password.setObjectName("UnlockPassword")
+        self.password.setAccessibleName("Password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText("Password")
+        self.password.setMaxLength(1024)
+        self.unlock_button = button("Unlock", "Unlock", primary=True)
+        self.other_button = button("Sign in as someone else", "SwitchUser")
+        self.error = label("", "error", wrap=True)
+        self.error.setObjectName("UnlockError")
+        self.error.hide()
+
+        box = card()
+        box.setFixedWidth(440)
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(28, 24, 28, 24)
+        inner.setSpacing(12)
+        inner.addWidget(label("Console locked", "title"))
+        inner.addWidget(self.who)
+        inner.addWidget(self.password)
+        inner.addWidget(self.error)
+        inner.addWidget(self.unlock_button)
+        inner.addSpacing(8)
+        inner.addWidget(self.other_button)
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(3)
+
+        self.unlock_button.clicked.connect(self.submit)
+        self.password.returnPressed.connect(self.submit)
+        self.other_button.clicked.connect(self.switch_user)
+
+    def show_for(self, actor: Actor) -> None:
+        self.actor = actor
+        name = actor.display_name or actor.username
+        self.who.setText(
+            f"Signed in as {name} ({actor.username}). The console locked itself to keep patient details private: "
+            "type your password to carry on."
+        )
+        self.password.clear()
+        self.error.hide()
+        self.password.setFocus()
+
+    def submit(self) -> None:
+        password = self.password.text()
+        self.password.clear()
+        if self.actor is None:
+            return
+        if not password:
+            self._show_error("Type your password, then choose Unlock.")
+            return
+        try:
+            confirm_password(self.context.database, self.actor, password, rules=self.context.rules)
+        except AccountError as exc:
+            self._show_error(refusal_sentence(exc))
+            self.password.setFocus()
+            return
+        self.error.hide()
+        self.unlocked.emit()
+
+    def _show_error(self, sentence: str) -> None:
+        self.error.setText(sentence)
+        self.error.show()

@@ -1,0 +1,112 @@
+"""The sign-in page: username, password, Sign in; a refusal is shown as its sentence beside the form."""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from kiosk.qt import QFormLayout, QLineEdit, Qt, QVBoxLayout, QWidget, Signal
+
+from kiosk.services.accounts import AccountError, LoginRefused, sign_in
+from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.widgets import button, card, label
+
+log = logging.getLogger(__name__)
+
+
+def refusal_sentence(exc: AccountError) -> str:
+    sentence = str(exc)
+    wait = exc.retry_after_seconds if isinstance(exc, LoginRefused) else None
+    if wait:
+        seconds = max(1, math.ceil(wait))
+        sentence += f" Try again in {seconds} second{'s' if seconds != 1 else ''}."
+    return sentence
+
+
+class LoginView(QWidget):
+    """`signed_in(Actor)` once the account service accepts the username and password."""
+
+    signed_in = Signal(object)
+
+    def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConsolePage")
+        self.context = context
+        self.username = QLineEdit()
+        self.username.setObjectName("LoginUsername")
+        self.username.setAccessibleName("Username")
+        self.username.setMaxLength(64)
+        self.password = QLineEdit()
+        self.password.setObjectName("LoginPassword")
+        self.password.setAccessibleName("Password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(1024)
+        self.sign_in_button = button("Sign in", "SignIn", primary=True)
+        self.error = label("", "error", wrap=True)
+        self.error.setObjectName("LoginError")
+        self.error.hide()
+
+        box = card()
+        box.setFixedWidth(420)
+        form = QFormLayout()
+        form.setSpacing(10)
+        form.addRow(label("Username", "field-name"), self.username)
+        form.addRow(label("Password", "field-name"), self.password)
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(28, 24, 28, 24)
+        inner.setSpacing(12)
+        inner.addWidget(label("Reception console", "title"))
+        inner.addWidget(label(f"{context.clinic_name} · sign in with your own account", "muted", wrap=True))
+        inner.addSpacing(6)
+        inner.addLayout(form)
+        inner.addWidget(self.error)
+        inner.addWidget(self.sign_in_button)
+
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        outer.addWidget(box, 0, alignment=Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(3)
+
+        self.sign_in_button.clicked.connect(self.submit)
+        self.username.returnPressed.connect(self._username_done)
+        self.password.returnPressed.connect(self.submit)
+
+    def reset(self) -> None:
+        """Empty form for the next person (called on sign-out)."""
+        self.username.clear()
+        self.password.clear()
+        self.error.hide()
+        self.username.setFocus()
+
+    def submit(self) -> None:
+        username, password = self.username.text().strip(), self.password.text()
+        self.password.clear()  # never left on screen, whatever happens next
+        if not username or not password:
+            self._show_error("Type your username and password, then choose Sign in.")
+            (self.password if username else self.username).setFocus()
+            return
+        try:
+            actor = sign_in(
+                self.context.database,
+                username,
+                password,
+                workstation=self.context.workstation,
+                rules=self.context.rules,
+            )
+        except AccountError as exc:
+            self._show_error(refusal_sentence(exc))
+            self.password.setFocus()
+            return
+        self.error.hide()
+        log.info("console: staff member signed in")
+        self.signed_in.emit(actor)
+
+    def _username_done(self) -> None:
+        if self.password.text():
+            self.submit()
+        else:
+            self.password.setFocus()
+
+    def _show_error(self, sentence: str) -> None:
+        self.error.setText(sentence)
+        self.error.show()

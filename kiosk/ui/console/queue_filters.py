@@ -1,0 +1,125 @@
+"""The queue's filter bar: status, type, urgency and received dates, read back as one QueueFilter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from kiosk.qt import QComboBox, QDate, QDateEdit, QEvent, QHBoxLayout, QObject, QWidget, Signal
+
+from kiosk.domain.requests import RequestKind
+from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS, RequestStatus
+from kiosk.services.queue import QueueFilter
+from kiosk.ui.console.widgets import button, label
+
+# A date before any request: the date edits show "Any day" at this value.
+NO_DATE = QDate(2000, 1, 1)
+
+STATUS_CHOICES: list[tuple[str, frozenset[RequestStatus]]] = [
+    ("Open (not closed)", OPEN_STATUSES),
+    *((STATUS_LABELS[status], frozenset({status})) for status in RequestStatus),
+    ("All statuses", frozenset(RequestStatus)),
+]
+KIND_CHOICES: list[tuple[str, frozenset[RequestKind]]] = [
+    ("All types", frozenset(RequestKind)),
+    ("Appointments", frozenset({RequestKind.APPOINTMENT})),
+    ("Follow-ups", frozenset({RequestKind.FOLLOW_UP})),
+]
+URGENCY_CHOICES: list[tuple[str, bool | None]] = [("Urgent or not", None), ("Urgent only", True), ("Not urgent", False)]
+
+
+def _combo(name: str, accessible: str, choices: list[str]) -> QComboBox:
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setAccessibleName(accessible)
+    combo.addItems(choices)
+    return combo
+
+
+def _date_edit(name: str, accessible: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText("Any day")
+    edit.setDate(NO_DATE)
+    return edit
+
+
+class QueueFilters(QWidget):
+    """`changed()` whenever a choice changes; `current(search)` is the filter they describe."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.status = _combo("StatusFilter", "Status", [text for text, _ in STATUS_CHOICES])
+        self.kind = _combo("TypeFilter", "Type", [text for text, _ in KIND_CHOICES])
+        self.urgency = _combo("UrgencyFilter", "Urgency", [text for text, _ in URGENCY_CHOICES])
+        self.received_from = _date_edit("FromDate", "Received from")
+        self.received_to = _date_edit("ToDate", "Received to")
+        self.clear_dates = button("Clear dates", "ClearDates")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.status)
+        layout.addWidget(self.kind)
+        layout.addWidget(self.urgency)
+        layout.addSpacing(8)
+        layout.addWidget(label("From", "field-name"))
+        layout.addWidget(self.received_from)
+        layout.addWidget(label("to", "field-name"))
+        layout.addWidget(self.received_to)
+        layout.addWidget(self.clear_dates)
+        layout.addStretch(1)
+        for combo in (self.status, self.kind, self.urgency):
+            combo.currentIndexChanged.connect(self.changed)
+        for edit in (self.received_from, self.received_to):
+            edit.dateChanged.connect(self._date_changed)
+            edit.installEventFilter(self)
+        self.clear_dates.clicked.connect(self.reset_dates)
+        self._date_changed()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # "Any day" is a date in 2000; start the calendar at today instead of there.
+        if (
+            isinstance(watched, QDateEdit)
+            and event.type() == QEvent.Type.MouseButtonPress
+            and watched.date() == NO_DATE
+        ):
+            watched.setDate(QDate.currentDate())
+        return False
+
+    def select_status(self, text: str) -> None:
+        self.status.setCurrentText(text)
+
+    def reset_dates(self) -> None:
+        for edit in (self.received_from, self.received_to):
+            edit.blockSignals(True)
+            edit.setDate(NO_DATE)
+            edit.blockSignals(False)
+        self._date_changed()
+
+    def _date_changed(self) -> None:
+        self.clear_dates.setEnabled(
+            self._day(self.received_from) is not None or self._day(self.received_to) is not None
+        )
+        self.changed.emit()
+
+    @staticmethod
+    def _day(edit: QDateEdit) -> dt.date | None:
+        value = edit.date()
+        if value == NO_DATE:
+            return None
+        return dt.date(value.year(), value.month(), value.day())
+
+    def current(self, search: str = "") -> QueueFilter:
+        return QueueFilter(
+            statuses=STATUS_CHOICES[self.status.currentIndex()][1],
+            kinds=KIND_CHOICES[self.kind.currentIndex()][1],
+            urgency=URGENCY_CHOICES[self.urgency.currentIndex()][1],
+            received_from=self._day(self.received_from),
+            received_to=self._day(self.received_to),
+            search=search.strip(),
+        )
