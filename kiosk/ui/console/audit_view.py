@@ -23,6 +23,7 @@ from kiosk.qt import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QShowEvent,
     Qt,
     QTableView,
     QTimer,
@@ -263,7 +264,7 @@ class AuditView(QWidget):
         self.action.setAccessibleName("Filter by action")
         self.action.addItem("All actions", None)
         for action in sorted(AuditAction, key=action_words):
-            self.action.addItem(ACTION_WORDS[action], action)
+            self.action.addItem(ACTION_WORDS[action], action.value)  # Qt hands an enum back as a plain str
         self.since = _date_edit("AuditFrom", "From date")
         self.until = _date_edit("AuditTo", "To date")
         self.clear_button = button("Clear filters", "AuditClear")
@@ -289,6 +290,7 @@ class AuditView(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self._columns_fitted = False
 
         filters = QGridLayout()
         filters.setHorizontalSpacing(10)
@@ -339,6 +341,15 @@ class AuditView(QWidget):
         self.model.modelReset.connect(self._show_count)
         self.apply_filters()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._columns_fitted:
+            # Only once shown is the console's style sheet (and so the header font) in effect.
+            self._columns_fitted = True
+            header = self.table.horizontalHeader()
+            for column, width in enumerate(_WIDTHS):
+                self.table.setColumnWidth(column, max(width, header.sectionSizeHint(column)))
+
     def refresh(self) -> None:
         self.message.hide()
         self.apply_filters()
@@ -353,7 +364,7 @@ class AuditView(QWidget):
         action = self.action.currentData()
         return AuditFilter(
             actor=self.user.text().strip(),
-            action=action if isinstance(action, AuditAction) else None,
+            action=AuditAction(action) if action else None,
             since=local_day_start(since) if since else None,
             until=local_day_start(until + dt.timedelta(days=1)) if until else None,
         )

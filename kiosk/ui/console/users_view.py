@@ -1,0 +1,466 @@
+"""Admins manage staff accounts: list, add, disable or enable, unlock, reset a password.
+
+Every change goes through kiosk.services.accounts, which checks the admin's role
+again and writes the audit row; this page only collects input and shows results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.qt import (
+    QAbstractItemView,
+    QAbstractTableModel,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.passwords import password_problem
+from kiosk.domain.staff import Actor, Permission, PermissionDenied, Role, require
+from kiosk.services.accounts import (
+    DISPLAY_NAME_LIMIT,
+    AccountError,
+    AccountRules,
+    StaffAccount,
+    create_account,
+    list_accounts,
+    normalise_username,
+    reset_password,
+    set_active,
+    unlock_account,
+)
+from kiosk.storage.database import Database
+from kiosk.ui.console.widgets import button, label, set_role
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ("Username", "Name", "Role", "Active", "Locked", "Last sign-in")
+ROLE_WORDS = {Role.RECEPTION: "Reception", Role.ADMIN: "Admin"}
+UNREADABLE = "The accounts could not be read from the database: check the connection, then choose Refresh."
+UNSAVED = "The change could not be saved in the database: check the connection and try again."
+MISMATCH = "The two passwords are different: type the same password in both boxes."
+
+
+def sign_in_words(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return "Never"
+    local = moment.astimezone()
+    return f"{local.day} {local:%b %Y, %H:%M}"
+
+
+class AccountsModel(QAbstractTableModel):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.accounts: list[StaffAccount] = []
+
+    def set_accounts(self, accounts: list[StaffAccount]) -> None:
+        self.beginResetModel()
+        self.accounts = accounts
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.accounts)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        account = self.accounts[index.row()]
+        # Words, not ticks or colours: "Disabled" and "Locked" read the same to everyone.
+        return (
+            account.username,
+            account.display_name,
+            ROLE_WORDS[account.role],
+            "Active" if account.active else "Disabled",
+            "Locked" if account.locked else "No",
+            sign_in_words(account.last_login_at),
+        )[index.column()]
+
+    def headerData(  # noqa: N802 (Qt's name)
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+
+def _password_edit(name: str, accessible: str) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(1024)
+    return edit
+
+
+def _field_error(name: str) -> QLabel:
+    error = label("", "error", wrap=True)
+    error.setObjectName(name)
+    error.hide()
+    return error
+
+
+class _AccountDialog(QDialog):
+    """A form whose problems are shown next to the field they are about; nothing typed is cleared."""
+
+    def __init__(self, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(520)
+        self.form = QFormLayout()
+        self.form.setSpacing(8)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.general_error = _field_error("DialogError")
+        self.cancel_button = button("Cancel", "DialogCancel")
+        self.cancel_button.clicked.connect(self.reject)
+
+    def _field(self, caption: str, widget: QWidget, error: QLabel, note: str = "") -> None:
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        column.addWidget(widget)
+        if note:
+            column.addWidget(label(note, "muted", wrap=True))
+        column.addWidget(error)
+        name = label(caption, "field-name")
+        name.setBuddy(widget)
+        self.form.addRow(name, column)
+
+    def _finish_layout(self, heading: str, confirm: QWidget) -> None:
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(confirm)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(22, 18, 22, 18)
+        layout.setSpacing(12)
+        layout.addWidget(label(heading, "heading", wrap=True))
+        layout.addLayout(self.form)
+        layout.addWidget(self.general_error)
+        layout.addLayout(buttons)
+
+    def _clear_errors(self) -> None:
+        for error in self.findChildren(QLabel):
+            if error.property("role") == "error":
+                error.hide()
+
+    @staticmethod
+    def _show(error: QLabel, sentence: str, field: QWidget | None = None) -> None:
+        error.setText(sentence)
+        error.show()
+        if field is not None:
+            field.setFocus()
+
+
+class AddUserDialog(_AccountDialog):
+    def __init__(self, database: Database, actor: Actor, rules: AccountRules, parent: QWidget | None = None) -> None:
+        super().__init__("Add a staff account", parent)
+        self.database, self.actor, self.rules = database, actor, rules
+        self.created: StaffAccount | None = None
+        self.username = QLineEdit()
+        self.username.setObjectName("NewUsername")
+        self.username.setAccessibleName("Username")
+        self.username.setMaxLength(64)
+        self.display_name = QLineEdit()
+        self.display_name.setObjectName("NewDisplayName")
+        self.display_name.setAccessibleName("Display name")
+        self.display_name.setMaxLength(DISPLAY_NAME_LIMIT)
+        self.role = QComboBox()
+        self.role.setObjectName("NewRole")
+        self.role.setAccessibleName("Role")
+        for role in (Role.RECEPTION, Role.ADMIN):
+            self.role.addItem(ROLE_WORDS[role], role.value)  # Qt hands an enum back as a plain str
+        self.password = _password_edit("NewPassword", "Password")
+        self.repeat = _password_edit("NewPasswordRepeat", "Password again")
+        self.username_error = _field_error("UsernameError")
+        self.name_error = _field_error("DisplayNameError")
+        self.password_error = _field_error("PasswordError")
+        self.repeat_error = _field_error("RepeatError")
+        self.add_button = button("Add account", "AddAccount", primary=True)
+        self.add_button.setDefault(True)
+
+        self._field("Username", self.username, self.username_error, "Letters, digits, dots, dashes; no spaces.")
+        self._field("Display name", self.display_name, self.name_error)
+        self._field("Role", self.role, _field_error("RoleError"), "Admins can also see the audit trail and accounts.")
+        self._field(
+            "Password",
+            self.password,
+            self.password_error,
+            f"At least {rules.min_password_length} characters; a few words in a row work well.",
+        )
+        self._field("Password again", self.repeat, self.repeat_error)
+        self._finish_layout("Add a staff account", self.add_button)
+        self.add_button.clicked.connect(self.submit)
+
+    def submit(self) -> None:
+        self._clear_errors()
+        try:
+            name = normalise_username(self.username.text())
+        except AccountError as exc:
+            self._show(self.username_error, str(exc), self.username)
+            return
+        problem = password_problem(self.password.text(), self.rules.min_password_length, name)
+        if problem is not None:
+            self._show(self.password_error, problem, self.password)
+            return
+        if self.repeat.text() != self.password.text():
+            self._show(self.repeat_error, MISMATCH, self.repeat)
+            return
+        try:
+            self.created = create_account(
+                self.database,
+                username=name,
+                display_name=self.display_name.text(),
+                role=Role(self.role.currentData()),
+                password=self.password.text(),
+                rules=self.rules,
+                by=self.actor,
+            )
+        except PermissionDenied as exc:
+            self._show(self.general_error, str(exc))
+            return
+        except AccountError as exc:
+            # The form checked the username and password already, so what is left is about the
+            # name being taken, or the display name.
+            sentence = str(exc)
+            if "display name" in sentence:
+                self._show(self.name_error, sentence, self.display_name)
+            else:
+                self._show(self.username_error, sentence, self.username)
+            return
+        except SQLAlchemyError as exc:
+            log.warning("users view: adding an account failed (%s)", type(exc).__name__)
+            self._show(self.general_error, UNSAVED)
+            return
+        self.accept()
+
+
+class ResetPasswordDialog(_AccountDialog):
+    def __init__(
+        self,
+        database: Database,
+        actor: Actor,
+        rules: AccountRules,
+        username: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(f"New password for {username}", parent)
+        self.database, self.actor, self.rules, self.target = database, actor, rules, username
+        self.password = _password_edit("ResetPassword", "New password")
+        self.repeat = _password_edit("ResetPasswordRepeat", "New password again")
+        self.password_error = _field_error("PasswordError")
+        self.repeat_error = _field_error("RepeatError")
+        self.save_button = button("Set password", "SetPassword", primary=True)
+        self.save_button.setDefault(True)
+        self._field(
+            "New password",
+            self.password,
+            self.password_error,
+            f"At least {rules.min_password_length} characters. Tell {username} in person, not by email.",
+        )
+        self._field("Password again", self.repeat, self.repeat_error)
+        self._finish_layout(f"Choose a new password for {username}; this also unlocks the account.", self.save_button)
+        self.save_button.clicked.connect(self.submit)
+
+    def submit(self) -> None:
+        self._clear_errors()
+        problem = password_problem(self.password.text(), self.rules.min_password_length, self.target)
+        if problem is not None:
+            self._show(self.password_error, problem, self.password)
+            return
+        if self.repeat.text() != self.password.text():
+            self._show(self.repeat_error, MISMATCH, self.repeat)
+            return
+        try:
+            reset_password(self.database, self.target, self.password.text(), by=self.actor, rules=self.rules)
+        except (AccountError, PermissionDenied) as exc:
+            self._show(self.general_error, str(exc))
+            return
+        except SQLAlchemyError as exc:
+            log.warning("users view: resetting a password failed (%s)", type(exc).__name__)
+            self._show(self.general_error, UNSAVED)
+            return
+        self.accept()
+
+
+class UsersView(QWidget):
+    """Admin only: the constructor refuses anyone whose role may not manage accounts."""
+
+    def __init__(self, database: Database, actor: Actor, rules: AccountRules, parent: QWidget | None = None) -> None:
+        require(actor, Permission.MANAGE_USERS)
+        super().__init__(parent)
+        self.setObjectName("ConsolePage")
+        self.database, self.actor, self.rules = database, actor, rules
+        self.model = AccountsModel(self)
+        self.dialog: _AccountDialog | None = None  # the open add/reset dialog, for tests and focus
+
+        self.table = QTableView()
+        self.table.setObjectName("UsersTable")
+        self.table.setAccessibleName("Staff accounts")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        for column, width in enumerate((160, 260, 120, 110, 100)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+
+        self.add_button = button("Add user…", "AddUser", primary=True)
+        self.toggle_button = button("Disable", "ToggleActive")
+        self.unlock_button = button("Unlock", "UnlockUser")
+        self.reset_button = button("Reset password…", "ResetPassword")
+        self.refresh_button = button("Refresh", "UsersRefresh")
+        self.message = label("", "banner-ok", wrap=True)
+        self.message.setObjectName("UsersMessage")
+        self.message.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(label("Staff accounts", "title"))
+        top.addStretch(1)
+        top.addWidget(self.refresh_button)
+        actions = QHBoxLayout()
+        actions.setSpacing(10)
+        for widget in (self.add_button, self.toggle_button, self.unlock_button, self.reset_button):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(12)
+        layout.addLayout(top)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+
+        self.add_button.clicked.connect(self.add_user)
+        self.toggle_button.clicked.connect(self.toggle_active)
+        self.unlock_button.clicked.connect(self.unlock)
+        self.reset_button.clicked.connect(self.reset)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.refresh()
+
+    # --- reading ---------------------------------------------------------------------------------------------------
+
+    def refresh(self, select: str | None = None) -> None:
+        current = self.selected()
+        keep = select or (current.username if current else None)
+        try:
+            accounts = list_accounts(self.database)
+        except SQLAlchemyError as exc:
+            log.warning("users view: listing accounts failed (%s)", type(exc).__name__)
+            self._show_message(UNREADABLE, ok=False)
+            return
+        self.model.set_accounts(accounts)
+        for row, account in enumerate(accounts):
+            if account.username == keep:
+                self.table.selectRow(row)
+                break
+        self._update_buttons()
+
+    def selected(self) -> StaffAccount | None:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.accounts[rows[0].row()] if rows else None
+
+    def select_username(self, username: str) -> None:
+        for row, account in enumerate(self.model.accounts):
+            if account.username == username:
+                self.table.selectRow(row)
+                return
+
+    def _update_buttons(self) -> None:
+        account = self.selected()
+        for widget in (self.toggle_button, self.unlock_button, self.reset_button):
+            widget.setEnabled(account is not None)
+        if account is None:
+            return
+        self.toggle_button.setText("Enable" if not account.active else "Disable")
+        self.toggle_button.setAccessibleName(self.toggle_button.text())
+        self.unlock_button.setEnabled(account.locked)
+        # Disabling yourself is refused by the service; not offering it is kinder.
+        self.toggle_button.setEnabled(not (account.active and account.username == self.actor.username))
+
+    # --- changes ---------------------------------------------------------------------------------------------------
+
+    def add_user(self) -> None:
+        dialog = AddUserDialog(self.database, self.actor, self.rules, self)
+        dialog.accepted.connect(lambda: self._added(dialog))
+        self._open(dialog)
+
+    def _added(self, dialog: AddUserDialog) -> None:
+        if dialog.created is not None:
+            self.refresh(select=dialog.created.username)
+            self._show_message(f"Account {dialog.created.username} added: they can sign in now.", ok=True)
+
+    def reset(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        dialog = ResetPasswordDialog(self.database, self.actor, self.rules, account.username, self)
+        dialog.accepted.connect(lambda: self._after_reset(account.username))
+        self._open(dialog)
+
+    def _after_reset(self, username: str) -> None:
+        self.refresh(select=username)
+        self._show_message(f"New password set for {username}; the account is unlocked.", ok=True)
+
+    def toggle_active(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        make_active = not account.active
+        changed = self._change(lambda: set_active(self.database, account.username, make_active, by=self.actor))
+        if changed:
+            done = "enabled: they can sign in again" if make_active else "disabled: they can no longer sign in"
+            self._show_message(f"Account {account.username} {done}.", ok=True)
+
+    def unlock(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        if self._change(lambda: unlock_account(self.database, account.username, by=self.actor)):
+            self._show_message(f"Account {account.username} unlocked: they can sign in again.", ok=True)
+
+    def _change(self, action: Callable[[], StaffAccount]) -> bool:
+        try:
+            account = action()
+        except (AccountError, PermissionDenied) as exc:
+            self._show_message(str(exc), ok=False)
+            return False
+        except SQLAlchemyError as exc:
+            log.warning("users view: an account change failed (%s)", type(exc).__name__)
+            self._show_message(UNSAVED, ok=False)
+            return False
+        self.refresh(select=account.username)
+        return True
+
+    def _open(self, dialog: _AccountDialog) -> None:
+        self.message.hide()
+        self.dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()  # not exec(): no nested event loop, and tests can fill it in
+
+    def _show_message(self, text: str, *, ok: bool) -> None:
+        self.message.setText(text)
+        set_role(self.message, "banner-ok" if ok else "banner-error")
+        self.message.show()
