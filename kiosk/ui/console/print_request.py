@@ -29,7 +29,7 @@ h2 { font-size: 12pt; color: #0b4f5c; margin-top: 12px; margin-bottom: 4px; }
 p.clinic { font-size: 11pt; color: #4a5560; margin: 0; }
 p.meta { color: #4a5560; margin-top: 2px; }
 table.rows td { padding: 2px 10px 2px 0; vertical-align: top; }
-td.name { color: #4a5560; width: 28%; }
+td.name { color: #4a5560; }  /* QTextDocument takes widths from the width attribute only */
 table.urgent { background: #fde8e6; color: #8a130c; font-weight: bold; font-size: 12pt; }
 table.history th { text-align: left; color: #4a5560; padding: 2px 10px 2px 0; }
 table.history td { padding: 2px 10px 2px 0; vertical-align: top; }
@@ -47,7 +47,9 @@ def _text(value: str) -> str:
 
 
 def _rows_table(rows: Iterable[tuple[str, str]]) -> str:
-    cells = "".join(f'<tr><td class="name">{_text(name)}</td><td>{_text(value)}</td></tr>' for name, value in rows)
+    cells = "".join(
+        f'<tr><td class="name" width="28%">{_text(name)}</td><td>{_text(value)}</td></tr>' for name, value in rows
+    )
     return f'<table class="rows" cellspacing="0" width="100%">{cells}</table>'
 
 
@@ -66,7 +68,7 @@ def _history(events: list[CaseEvent]) -> str:
         f"<td>{_text(_event_words(event))}</td></tr>"
         for event in events
     )
-    header = "<tr><th>When</th><th>Who</th><th>What</th></tr>"
+    header = '<tr><th width="28%">When</th><th width="14%">Who</th><th>What</th></tr>'
     return f'<table class="history" cellspacing="0" width="100%">{header}{rows}</table>'
 
 

@@ -124,7 +124,7 @@ class _AccountDialog(QDialog):
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(600)
         self.form = QFormLayout()
         self.form.setSpacing(8)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -154,6 +154,7 @@ class _AccountDialog(QDialog):
         layout.addWidget(label(heading, "heading", wrap=True))
         layout.addLayout(self.form)
         layout.addWidget(self.general_error)
+        layout.addStretch(1)  # any height to spare goes above the buttons, not between the fields
         layout.addLayout(buttons)
 
     def _clear_errors(self) -> None:
@@ -161,12 +162,19 @@ class _AccountDialog(QDialog):
             if error.property("role") == "error":
                 error.hide()
 
-    @staticmethod
-    def _show(error: QLabel, sentence: str, field: QWidget | None = None) -> None:
+    def _show(self, error: QLabel, sentence: str, field: QWidget | None = None) -> None:
         error.setText(sentence)
         error.show()
         if field is not None:
             field.setFocus()
+        # Grow to fit the wrapped sentence: a dialog only grows to its minimum by itself, which cuts lines short.
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else self.sizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
 
 class AddUserDialog(_AccountDialog):

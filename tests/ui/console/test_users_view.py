@@ -1,0 +1,243 @@
+"""Admins manage staff accounts on the console; every change goes through the account service and is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from kiosk.qt import QLineEdit, Qt
+
+from kiosk.domain.audit import AuditAction
+from kiosk.domain.passwords import password_problem
+from kiosk.domain.staff import Actor, PermissionDenied, Role
+from kiosk.services.accounts import AccountError, AccountRules, create_account, list_accounts, sign_in
+from kiosk.storage.database import Database
+from kiosk.storage.models import AuditEntry
+from kiosk.ui.console.theme import console_stylesheet
+from kiosk.ui.console.users_view import COLUMNS, AddUserDialog, ResetPasswordDialog, UsersView
+
+RULES = AccountRules(min_password_length=8, max_failed_logins=3)
+ADMIN = Actor("ada", Role.ADMIN, "back-office", "Ada")
+DESK = Actor("rita", Role.RECEPTION, "front-desk-1", "Rita")
+PASSWORD = "quiet morning tea"
+SHOTS = Path("/tmp/console_shots")
+
+
+@pytest.fixture
+def accounts(database: Database) -> Database:
+    setup = Actor("cli:setup", Role.ADMIN, "it-laptop")
+    for username, name, role in (("ada", "Ada Lovelace", Role.ADMIN), ("rita", "Rita Moreno", Role.RECEPTION)):
+        create_account(
+            database, username=username, display_name=name, role=role, password=PASSWORD, rules=RULES, by=setup
+        )
+    return database
+
+
+def _view(qtbot: QtBot, database: Database, size: tuple[int, int] = (1366, 768)) -> UsersView:
+    view = UsersView(database, ADMIN, RULES)
+    view.setStyleSheet(console_stylesheet(size[1]))
+    qtbot.add_widget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.wait_exposed(view)
+    return view
+
+
+def _usernames(view: UsersView) -> list[str]:
+    return [str(view.model.index(row, 0).data()) for row in range(view.model.rowCount())]
+
+
+def _row(view: UsersView, username: str) -> dict[str, str]:
+    row = _usernames(view).index(username)
+    return {column: str(view.model.index(row, index).data()) for index, column in enumerate(COLUMNS)}
+
+
+def _open_add_dialog(qtbot: QtBot, view: UsersView) -> AddUserDialog:
+    qtbot.mouseClick(view.add_button, Qt.MouseButton.LeftButton)
+    dialog = view.dialog
+    assert isinstance(dialog, AddUserDialog)
+    qtbot.wait_exposed(dialog)
+    return dialog
+
+
+def _type(qtbot: QtBot, field: QLineEdit, text: str) -> None:
+    field.setFocus()
+    qtbot.keyClicks(field, text)
+
+
+def _audit_actions(database: Database) -> list[tuple[str, str, str]]:
+    with database.transaction() as session:
+        return [
+            (entry.actor, entry.action, entry.target)
+            for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        ]
+
+
+def test_the_list_shows_every_account_in_words(qtbot: QtBot, accounts: Database) -> None:
+    sign_in(accounts, "rita", PASSWORD, workstation="front-desk-1", rules=RULES)
+    view = _view(qtbot, accounts)
+
+    assert _usernames(view) == ["ada", "rita"]
+    rita = _row(view, "rita")
+    assert (rita["Name"], rita["Role"], rita["Active"], rita["Locked"]) == ("Rita Moreno", "Reception", "Active", "No")
+    assert rita["Last sign-in"].startswith(f"{dt.date.today().day} ")  # "23 Nov 2026, 14:05"
+    assert _row(view, "ada")["Last sign-in"] == "Never"
+    assert _row(view, "ada")["Role"] == "Admin"
+
+
+def test_adding_a_user_through_the_dialog(qtbot: QtBot, accounts: Database) -> None:
+    view = _view(qtbot, accounts)
+    dialog = _open_add_dialog(qtbot, view)
+
+    _type(qtbot, dialog.username, "Sam.Ortiz")
+    _type(qtbot, dialog.display_name, "Sam Ortiz")
+    dialog.role.setCurrentIndex(dialog.role.findText("Admin"))
+    _type(qtbot, dialog.password, "lantern over the bay")
+    _type(qtbot, dialog.repeat, "lantern over the bay")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert _usernames(view) == ["ada", "rita", "sam.ortiz"]
+    assert _row(view, "sam.ortiz")["Role"] == "Admin"
+    assert view.selected() is not None and view.selected().username == "sam.ortiz"  # type: ignore[union-attr]
+    assert "sam.ortiz added" in view.message.text()
+    assert ("ada", AuditAction.USER_ADD.value, "sam.ortiz") in _audit_actions(accounts)
+    assert sign_in(accounts, "sam.ortiz", "lantern over the bay", workstation="w", rules=RULES).role is Role.ADMIN
+
+
+def test_a_too_short_password_is_explained_next_to_the_field_and_nothing_typed_is_lost(
+    qtbot: QtBot, accounts: Database
+) -> None:
+    view = _view(qtbot, accounts)
+    dialog = _open_add_dialog(qtbot, view)
+    _type(qtbot, dialog.username, "sam")
+    _type(qtbot, dialog.display_name, "Sam Ortiz")
+    _type(qtbot, dialog.password, "short")
+    _type(qtbot, dialog.repeat, "short")
+
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+
+    assert dialog.isVisible()
+    assert dialog.password_error.isVisible()
+    assert dialog.password_error.text() == password_problem("short", RULES.min_password_length)
+    # The sentence sits right under the password box, not somewhere else on the form.
+    gap = (
+        dialog.password_error.mapTo(dialog, dialog.password_error.rect().topLeft()).y()
+        - dialog.password.mapTo(dialog, dialog.password.rect().bottomLeft()).y()
+    )
+    assert 0 <= gap <= 60
+    assert not dialog.username_error.isVisible()
+    assert (dialog.username.text(), dialog.display_name.text()) == ("sam", "Sam Ortiz")
+    assert (dialog.password.text(), dialog.repeat.text()) == ("short", "short")
+    assert dialog.focusWidget() is dialog.password
+    assert [account.username for account in list_accounts(accounts)] == ["ada", "rita"]
+
+    # Fixing it clears the sentence and adds the account.
+    dialog.password.clear()
+    dialog.repeat.clear()
+    _type(qtbot, dialog.password, "lantern over the bay")
+    _type(qtbot, dialog.repeat, "lantern over the bay")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert "sam" in _usernames(view)
+
+
+def test_a_taken_username_and_different_passwords_are_explained_where_they_belong(
+    qtbot: QtBot, accounts: Database
+) -> None:
+    view = _view(qtbot, accounts)
+    dialog = _open_add_dialog(qtbot, view)
+    _type(qtbot, dialog.username, "rita")
+    _type(qtbot, dialog.password, "lantern over the bay")
+    _type(qtbot, dialog.repeat, "lantern over the sea")
+
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.repeat_error.isVisible()
+    assert "same password" in dialog.repeat_error.text()
+
+    dialog.repeat.clear()
+    _type(qtbot, dialog.repeat, "lantern over the bay")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert not dialog.repeat_error.isVisible()
+    assert dialog.username_error.isVisible()
+    assert "already an account named 'rita'" in dialog.username_error.text()
+    assert dialog.isVisible()
+
+
+def test_disable_enable_and_unlock(qtbot: QtBot, accounts: Database) -> None:
+    # Three wrong passwords lock the account (the first two cost no wait, so the third is checked too).
+    for _ in range(RULES.max_failed_logins):
+        with pytest.raises(AccountError):
+            sign_in(accounts, "rita", "not her password", workstation="w", rules=RULES)
+    view = _view(qtbot, accounts)
+    view.select_username("rita")
+
+    assert _row(view, "rita")["Locked"] == "Locked"
+    assert view.unlock_button.isEnabled()
+    qtbot.mouseClick(view.unlock_button, Qt.MouseButton.LeftButton)
+    assert _row(view, "rita")["Locked"] == "No"
+    assert not view.unlock_button.isEnabled()
+
+    assert view.toggle_button.text() == "Disable"
+    qtbot.mouseClick(view.toggle_button, Qt.MouseButton.LeftButton)
+    assert _row(view, "rita")["Active"] == "Disabled"
+    assert view.toggle_button.text() == "Enable"
+    assert "can no longer sign in" in view.message.text()
+    qtbot.mouseClick(view.toggle_button, Qt.MouseButton.LeftButton)
+    assert _row(view, "rita")["Active"] == "Active"
+    actions = [action for actor, action, target in _audit_actions(accounts) if actor == "ada" and target == "rita"]
+    assert actions == [AuditAction.USER_UNLOCK.value, AuditAction.USER_DISABLE.value, AuditAction.USER_ENABLE.value]
+
+
+def test_an_admin_cannot_disable_themself_from_the_page(qtbot: QtBot, accounts: Database) -> None:
+    view = _view(qtbot, accounts)
+    view.select_username("ada")
+    assert not view.toggle_button.isEnabled()
+
+
+def test_reset_password_asks_twice_and_the_new_one_works(qtbot: QtBot, accounts: Database) -> None:
+    view = _view(qtbot, accounts)
+    view.select_username("rita")
+    qtbot.mouseClick(view.reset_button, Qt.MouseButton.LeftButton)
+    dialog = view.dialog
+    assert isinstance(dialog, ResetPasswordDialog)
+    _type(qtbot, dialog.password, "rita")
+    _type(qtbot, dialog.repeat, "rita")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert dialog.password_error.isVisible() and dialog.password.text() == "rita"
+
+    dialog.password.clear()
+    dialog.repeat.clear()
+    _type(qtbot, dialog.password, "paper boats at dawn")
+    _type(qtbot, dialog.repeat, "paper boats at dawn")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert sign_in(accounts, "rita", "paper boats at dawn", workstation="w", rules=RULES).username == "rita"
+    assert ("ada", AuditAction.PASSWORD_RESET.value, "rita") in _audit_actions(accounts)
+
+
+def test_reception_cannot_open_the_accounts_page(qtbot: QtBot, accounts: Database) -> None:
+    with pytest.raises(PermissionDenied, match="manage staff accounts"):
+        UsersView(accounts, DESK, RULES)
+
+
+@pytest.mark.parametrize("size", [(1366, 768), (1920, 1080)])
+def test_screenshot(qtbot: QtBot, accounts: Database, size: tuple[int, int]) -> None:
+    view = _view(qtbot, accounts, (size[0], size[1] - 110))
+    view.select_username("rita")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert view.grab().save(str(SHOTS / f"users_test_{size[0]}x{size[1]}.png"))
+    dialog = _open_add_dialog(qtbot, view)
+    _type(qtbot, dialog.username, "sam")
+    _type(qtbot, dialog.password, "short")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.grab().save(str(SHOTS / f"users_add_dialog_test_{size[0]}x{size[1]}.png"))
+    # The sentence is not cut off: its label is as tall as its wrapped text needs.
+    error = dialog.password_error
+    assert error.height() >= error.heightForWidth(error.width())
+    dialog.reject()
