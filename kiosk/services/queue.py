@@ -1,4 +1,4 @@
-"""The reception queue: which requests a filter selects, read a page at a time."""
+"""The reception queue: which requests a filter selects, urgent first then oldest, read a page at a time."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import phonenumbers
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, Row, and_, false, func, or_, select, tuple_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from kiosk.domain.reference import parse_reference
 from kiosk.domain.requests import RequestKind
 from kiosk.domain.search import fold_name
 from kiosk.domain.workflow import OPEN_STATUSES, RequestStatus
+from kiosk.storage.database import Database
 from kiosk.storage.models import RequestRecord
 
 
@@ -108,3 +109,87 @@ def _name_condition(typed: str) -> ColumnElement[bool]:
         choices.append(and_(_starts_with(first, head), _starts_with(last, tail)))
         choices.append(and_(_starts_with(last, head), _starts_with(first, tail)))
     return or_(*choices)
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue: enough to list and find a request, not the patient's answers."""
+
+    id: str
+    reference: str
+    kind: RequestKind
+    urgent: bool
+    first_name: str
+    last_name: str
+    created_at: dt.datetime
+    status: RequestStatus
+    red_flags: tuple[str, ...]
+
+
+_ROW_COLUMNS = (
+    RequestRecord.id,
+    RequestRecord.reference,
+    RequestRecord.kind,
+    RequestRecord.urgent,
+    RequestRecord.first_name,
+    RequestRecord.last_name,
+    RequestRecord.created_at,
+    RequestRecord.status,
+    RequestRecord.red_flags,
+)
+
+
+def queue_conditions(where: QueueFilter, region: str = "US") -> list[ColumnElement[bool]]:
+    """Everything the filter asks for, search text included."""
+    return filter_conditions(where) + search_conditions(where.search, region)
+
+
+def count_requests(database: Database, where: QueueFilter, *, region: str = "US") -> int:
+    """How many requests the filter selects."""
+    statement = select(func.count()).select_from(RequestRecord).where(*queue_conditions(where, region))
+    with database.transaction() as session:
+        return session.scalar(statement) or 0
+
+
+def fetch_rows(
+    database: Database, where: QueueFilter, after: QueueRow | None, limit: int, *, region: str = "US"
+) -> list[QueueRow]:
+    """Up to `limit` rows in queue order (urgent first, then oldest, then id) that come after `after`.
+
+    Keyset paging, not OFFSET: page 5,000 costs what page 1 costs, and a request
+    arriving between two pages neither repeats nor hides a row.
+    """
+    conditions = queue_conditions(where, region)
+    rows: list[QueueRow] = []
+    with database.transaction() as session:
+        # Urgent and the rest are read as two runs ordered by (created_at, id), each an index range
+        # with `urgent` fixed, instead of one ORDER BY urgent DESC that an ascending index cannot serve.
+        for urgent in (True, False):
+            if len(rows) >= limit:
+                break
+            if where.urgency is not None and where.urgency is not urgent:
+                continue
+            if after is not None and after.urgent is False and urgent:
+                continue  # the cursor is already past every urgent row
+            statement = select(*_ROW_COLUMNS).where(*conditions, RequestRecord.urgent == urgent)
+            if after is not None and after.urgent is urgent:
+                statement = statement.where(
+                    tuple_(RequestRecord.created_at, RequestRecord.id) > tuple_(after.created_at, after.id)
+                )
+            statement = statement.order_by(RequestRecord.created_at, RequestRecord.id).limit(limit - len(rows))
+            rows.extend(_queue_row(record) for record in session.execute(statement))
+    return rows
+
+
+def _queue_row(record: Row[str, str, str, bool, str, str, dt.datetime, str, list[str]]) -> QueueRow:
+    return QueueRow(
+        id=record.id,
+        reference=record.reference,
+        kind=RequestKind(record.kind),
+        urgent=bool(record.urgent),
+        first_name=record.first_name,
+        last_name=record.last_name,
+        created_at=record.created_at,
+        status=RequestStatus(record.status),
+        red_flags=tuple(record.red_flags or ()),
+    )

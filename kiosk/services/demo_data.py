@@ -1,0 +1,337 @@
+"""Synthetic requests for demonstrations and load tests: made-up people, fictional phone numbers, never real data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+import json
+import random
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import insert, select
+
+from kiosk.domain.reference import ALPHABET, LENGTH
+from kiosk.domain.requests import (
+    OTHER_REASON,
+    ContactMethod,
+    ContactTime,
+    NextStep,
+    PatientStatus,
+    RedFlag,
+    ReliefDuration,
+    RequestKind,
+    Weekday,
+    YesNoUnsure,
+)
+from kiosk.domain.search import fold_name
+from kiosk.domain.workflow import RequestStatus
+from kiosk.storage.database import Database
+from kiosk.storage.models import RequestRecord
+
+T = TypeVar("T")
+_Row = dict[str, Any]
+BATCH_SIZE = 10_000
+DEFAULT_DAYS = 730
+DEMO_STAFF = "demo"  # who "worked" the closed requests: no real account has this name
+
+# Accented Spanish and Vietnamese names on purpose: they exercise search folding ("Nguyễn" found by "nguyen").
+FIRST_NAMES = (
+    "José", "María", "Lucía", "Sofía", "Andrés", "Raúl", "Inés", "Jesús", "Mónica", "Verónica", "Ángel",
+    "Camila", "Diego", "Valentina", "Mateo", "Ximena", "Minh", "Anh", "Linh", "Hương", "Thảo", "Phương",
+    "Tuấn", "Dũng", "Hùng", "Quân", "Trang", "Ngọc", "Hạnh", "Đức", "Thị Mai", "Văn Long", "James", "Mary",
+    "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William", "Barbara",
+    "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen", "Daniel", "Nancy",
+    "Matthew", "Lisa", "Anthony", "Betty", "Mark", "Sandra", "Grace", "Zoë", "Chloé", "Renée", "Noël",
+)  # fmt: skip
+LAST_NAMES = (
+    "García", "Hernández", "López", "Martínez", "González", "Pérez", "Rodríguez", "Sánchez", "Ramírez",
+    "Jiménez", "Núñez", "Peña", "Muñoz", "Álvarez", "Ibáñez", "Cortés", "de la Cruz", "Gómez-Ortiz",
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
+    "Dương", "Lý", "Smith", "Johnson", "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson",
+    "Taylor", "Thomas", "Moore", "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Clark", "Lewis",
+    "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Hill", "Green", "Adams", "Baker",
+    "O'Brien", "McDonald", "Sullivan", "Kowalski", "Schmidt", "Müller", "Lefèvre", "Brontë",
+)  # fmt: skip
+# Real area codes with exchange 555 and line 0100-0199: the range set aside for fiction, so nobody gets called.
+AREA_CODES = ("504", "212", "305", "713", "415", "617", "206", "312", "702", "602", "404", "214", "503", "612")
+REASONS = (
+    "si-joint-dysfunction",
+    "sacroiliitis",
+    "pregnancy-pelvic-pain",
+    "ankylosing-spondylitis",
+    "posture-gait-imbalance",
+    "after-spine-surgery",
+    "si-joint-injection",
+    OTHER_REASON,
+)
+OTHER_WORDS = ("Low back pain after gardening", "Hip ache when I walk", "Second opinion", "Pain in my side")
+CONCERNS = ("", "", "", "The site is a little sore", "When can I drive again?", "Can I go back to the gym?")
+PROCEDURE = "si-joint-injection"
+WORKSTATIONS = ("DEMO-KIOSK-1", "DEMO-KIOSK-2")
+FOLLOW_UP_SHARE = 0.4
+URGENT_SHARE = 0.03  # of all requests: follow-ups with a warning sign
+OPEN_AFTER_WORK = (RequestStatus.CONTACTED, RequestStatus.NO_ANSWER, RequestStatus.SCHEDULED, RequestStatus.UNREACHABLE)
+_CODE_SPACE = len(ALPHABET) ** LENGTH
+
+
+def generate_requests(
+    database: Database,
+    count: int,
+    *,
+    seed: int = 0,
+    now: dt.datetime | None = None,
+    days: int = DEFAULT_DAYS,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Add `count` synthetic requests received over the last `days` days; the same seed gives the same rows.
+
+    Recent requests are mostly open and older ones mostly closed, as at a desk that keeps up.
+    `progress` hears the running total after each batch. Returns how many rows were added.
+    """
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(tzinfo=None)
+    with database.transaction() as session:
+        # Read once, only when there is something to clash with: a demo added on top of another one.
+        taken = (
+            set(session.scalars(select(RequestRecord.reference)))
+            if session.scalar(select(RequestRecord.id).limit(1))
+            else set()
+        )
+    sqlite = database.engine.dialect.name == "sqlite"
+    # On SQLite the rows are made in the form the ORM's types would bind them and handed straight to the
+    # driver: the per-value conversions are over half the time of a million rows. Elsewhere Core does it.
+    maker = _RowMaker(random.Random(seed), moment, days, _SQLITE if sqlite else _Storage())
+    added = 0
+    for batch in _batches(maker.rows(count, taken), BATCH_SIZE):
+        with database.transaction() as session:
+            connection = session.connection()
+            if sqlite:
+                connection.exec_driver_sql(_sqlite_insert(batch[0]), [tuple(row.values()) for row in batch])
+            else:
+                connection.execute(insert(RequestRecord), batch)
+        added += len(batch)
+        if progress is not None:
+            progress(added)
+    return added
+
+
+def _sqlite_insert(row: _Row) -> str:
+    names = ", ".join(row)  # our own fixed column names, never outside text
+    return f"INSERT INTO {RequestRecord.__tablename__} ({names}) VALUES ({', '.join('?' * len(row))})"
+
+
+def _batches(rows: Iterator[_Row], size: int) -> Iterator[list[_Row]]:
+    batch: list[_Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def fictional_phone(rng: random.Random) -> str:
+    return f"+1{rng.choice(AREA_CODES)}55501{rng.randrange(100):02d}"
+
+
+def _subsets(values: list[str], smallest: int, largest: int) -> list[list[str]]:
+    """Every choice of `smallest` to `largest` of the values, in their given order, for picking one at random."""
+    return [list(chosen) for size in range(smallest, largest + 1) for chosen in itertools.combinations(values, size)]
+
+
+# Fixed pools, worked out once: a million rows are mostly picks from these (picking is what makes 1M fast).
+_FIRST = [(name, fold_name(name)) for name in FIRST_NAMES]
+_LAST = [(name, fold_name(name)) for name in LAST_NAMES]
+_PHONES = [f"+1{area}55501{line:02d}" for area in AREA_CODES for line in range(100)]
+_TIMES = _subsets([time.value for time in ContactTime], 1, 3)
+_FLAGS = _subsets([flag.value for flag in RedFlag], 1, 2)
+_DAYS = _subsets([day.value for day in Weekday], 0, 5)
+_STEPS = _subsets([step.value for step in NextStep], 1, 2)
+_PATIENT_STATUSES = [status.value for status in PatientStatus]
+_DURATIONS = [duration.value for duration in ReliefDuration]
+_WITHIN_HOURS = [answer.value for answer in YesNoUnsure]
+_AFTER_WORK = [status.value for status in OPEN_AFTER_WORK]
+_BIRTH_START = dt.date(1940, 1, 1)
+_BIRTH_DAYS = (dt.date(2005, 12, 31) - _BIRTH_START).days
+_APPOINTMENT = RequestKind.APPOINTMENT.value
+_FOLLOW_UP = RequestKind.FOLLOW_UP.value
+_NEW = RequestStatus.NEW.value
+_CLOSED = RequestStatus.CLOSED.value
+_PHONE_CALL, _TEXT, _EMAIL = (method.value for method in ContactMethod)
+
+
+def _pick(rng: random.Random, values: Sequence[T]) -> T:
+    # random() and an index: about three times quicker than rng.choice, which matters a million times over.
+    return values[int(rng.random() * len(values))]
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    return moment.replace(tzinfo=dt.UTC)
+
+
+def _sqlite_time(moment: dt.datetime) -> str:
+    # The text SQLAlchemy's SQLite DateTime writes for a UTC time (see UTCDateTime), always with microseconds.
+    return moment.isoformat(" ", "microseconds")
+
+
+@dataclass(frozen=True)
+class _Storage:
+    """How values reach the driver: as the ORM types would bind them (SQLite), or as Python values."""
+
+    time: Callable[[dt.datetime], Any] = _utc  # given naive UTC times: cheaper to make a million of
+    day: Callable[[dt.date], Any] = _same
+    json: Callable[[Any], Any] = _same
+
+
+_SQLITE = _Storage(time=_sqlite_time, day=dt.date.isoformat, json=json.dumps)
+
+
+@dataclass
+class _RowMaker:
+    rng: random.Random
+    now: dt.datetime
+    days: int
+    storage: _Storage = _Storage()
+
+    def __post_init__(self) -> None:
+        encode = self.storage.json
+        self._times = [encode(times) for times in _TIMES]
+        self._flags = [encode(flags) for flags in _FLAGS]
+        self._no_flags = encode([])
+
+    def rows(self, count: int, taken: set[str]) -> Iterator[dict[str, Any]]:
+        codes = self._codes(taken)
+        # Skewed towards now (a busy recent week, a quiet past), and oldest first as a real desk receives them,
+        # so the table's physical order follows created_at the way it would after years of use.
+        ages = sorted((self.days * self.rng.random() ** 1.5 for _ in range(count)), reverse=True)
+        for age in ages:
+            yield self._row(next(codes), dt.timedelta(days=age))
+
+    def _codes(self, taken: set[str]) -> Iterator[str]:
+        # i -> (step * i + start) mod 31**6 visits every code once (step shares no factor with 31), so
+        # a million distinct codes come without asking the database whether each one is free.
+        base = len(ALPHABET)
+        step = self.rng.randrange(1, _CODE_SPACE)
+        while step % base == 0:
+            step += 1
+        start = self.rng.randrange(_CODE_SPACE)
+        pairs = [a + b for a in ALPHABET for b in ALPHABET]  # two characters per divmod
+        for index in range(_CODE_SPACE):
+            value = (start + step * index) % _CODE_SPACE
+            value, low = divmod(value, base * base)
+            high, middle = divmod(value, base * base)
+            code = pairs[high] + pairs[middle] + pairs[low]
+            if code not in taken:
+                yield code
+
+    def _row(self, reference: str, age: dt.timedelta) -> dict[str, Any]:
+        rng, storage = self.rng, self.storage
+        random_ = rng.random
+        first, first_key = _pick(rng, _FIRST)
+        last, last_key = _pick(rng, _LAST)
+        created = self.now - age
+        follow_up = random_() < FOLLOW_UP_SHARE
+        urgent = follow_up and random_() < URGENT_SHARE / FOLLOW_UP_SHARE
+        email = f"{_ascii(first_key)}.{_ascii(last_key)}{int(random_() * 100)}@example.org" if random_() < 0.6 else None
+        texts = random_() < 0.7
+        draw = random_()
+        method = _EMAIL if email and draw < 0.2 else _TEXT if texts and draw < 0.5 else _PHONE_CALL
+        row: dict[str, Any] = {
+            "id": _uuid4(rng.getrandbits(128)),
+            "reference": reference,
+            "kind": _FOLLOW_UP if follow_up else _APPOINTMENT,
+            "urgent": urgent,
+            "created_at": storage.time(created),
+            "language": "es" if random_() < 0.3 else "en",
+            "workstation": _pick(rng, WORKSTATIONS),
+            "first_name": first,
+            "last_name": last,
+            "first_name_key": first_key,
+            "last_name_key": last_key,
+            "date_of_birth": storage.day(_BIRTH_START + dt.timedelta(days=int(random_() * _BIRTH_DAYS))),
+            "phone_e164": _pick(rng, _PHONES),
+            "email": email,
+            "contact_method": method,
+            "contact_times": _pick(rng, self._times),
+            "consent_to_contact": True,
+            "consent_to_texts": texts,
+            "red_flags": _pick(rng, self._flags) if urgent else self._no_flags,
+            "answers": storage.json(self._follow_up_answers(created) if follow_up else self._appointment_answers()),
+        }
+        row.update(self._desk_work(created, age, urgent))
+        return row
+
+    def _appointment_answers(self) -> dict[str, Any]:
+        rng = self.rng
+        reason = _pick(rng, REASONS)
+        return {
+            "patient_status": _pick(rng, _PATIENT_STATUSES),
+            "reason": reason,
+            "reason_other": _pick(rng, OTHER_WORDS) if reason == OTHER_REASON else "",
+            "preferred_days": _pick(rng, _DAYS),
+        }
+
+    def _follow_up_answers(self, created: dt.datetime) -> dict[str, Any]:
+        rng = self.rng
+        pain_before = 4 + int(rng.random() * 7)
+        return {
+            "procedure": PROCEDURE,
+            "procedure_date": (created.date() - dt.timedelta(days=1 + int(rng.random() * 60))).isoformat(),
+            "pain_before": pain_before,
+            "pain_now": int(rng.random() * (pain_before + 1)),
+            "relief_percent": 10 * int(rng.random() * 11),
+            "relief_duration": _pick(rng, _DURATIONS),
+            "relief_within_hours": _pick(rng, _WITHIN_HOURS),
+            "concerns": _pick(rng, CONCERNS),
+            "next_steps": _pick(rng, _STEPS),
+        }
+
+    def _desk_work(self, created: dt.datetime, age: dt.timedelta, urgent: bool) -> dict[str, Any]:
+        """What reception has done with it so far: untouched when fresh, closed when old."""
+        random_ = self.rng.random
+        hours = age.total_seconds() / 3600
+        still_open = 0.9 if hours < 24 else 0.6 if hours < 72 else 0.3 if hours < 168 else 0.08 if hours < 720 else 0.01
+        untouched = random_() < (0.8 if hours < 24 else 0.2)
+        if random_() < still_open and untouched:
+            return {
+                "status": _NEW,
+                "version": 1,
+                "first_contact_at": None,
+                "status_changed_at": None,
+                "status_changed_by": None,
+            }
+        # Urgent ones are called within the hour; others within about a working day.
+        minutes = 5 + random_() * 55 if urgent else 20 + random_() * 1780
+        first_contact = min(created + dt.timedelta(minutes=minutes), self.now)
+        changed = min(first_contact + dt.timedelta(hours=random_() * 72), self.now)
+        status = _pick(self.rng, _AFTER_WORK) if random_() < still_open else _CLOSED
+        return {
+            "status": status,
+            "version": 2 + int(random_() * 3),
+            "first_contact_at": self.storage.time(first_contact),
+            "status_changed_at": self.storage.time(changed),
+            "status_changed_by": DEMO_STAFF,
+        }
+
+
+def _uuid4(bits: int) -> str:
+    """A random-form UUID from 128 seeded bits, as text (uuid.UUID(int=..., version=4) is slower by half)."""
+    bits = (bits & _UUID_KEEP) | _UUID_SET
+    text = f"{bits:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+_UUID_KEEP = ~((0xF000 << 64) | (0xC000 << 48))  # version nibble and variant bits
+_UUID_SET = (0x4000 << 64) | (0x8000 << 48)  # version 4, RFC 4122 variant
+
+
+@functools.cache
+def _ascii(key: str) -> str:
+    return "".join(char for char in key if char.isascii() and char.isalpha())
