@@ -91,12 +91,13 @@ def waiting_words(since: dt.datetime, now: dt.datetime) -> str:
 
 
 def phone_for_staff(e164: str, region: str) -> str:
-    """National format for the clinic's own country (what staff dial), international otherwise."""
+    """National format for the clinic's own calling code (what staff dial), international otherwise."""
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    local = phonenumbers.region_code_for_number(number) == region
+    # Same calling code is enough: +1 numbers in Canada are dialled like US ones from a US desk.
+    local = number.country_code == phonenumbers.country_code_for_region(region)
     style = phonenumbers.PhoneNumberFormat.NATIONAL if local else phonenumbers.PhoneNumberFormat.INTERNATIONAL
     return phonenumbers.format_number(number, style)
 

@@ -31,6 +31,8 @@ from kiosk.ui.console.widgets import button, card, label, set_role
 
 log = logging.getLogger(__name__)
 
+LETTER_REGIONS = frozenset({"US", "CA", "MX"})
+
 
 def status_line(detail: CaseDetail) -> str:
     line = f"Status: {STATUS_LABELS[detail.status]}"
@@ -70,8 +72,8 @@ class DetailView(QWidget):
         self.banner = label("", "banner-error", wrap=True)
         self.banner.setObjectName("DetailBanner")
         self.status_buttons: dict[str, QPushButton] = {}
-        self._status_row = QHBoxLayout()
-        self._status_row.setSpacing(6)
+        self._status_grid = QGridLayout()
+        self._status_grid.setSpacing(6)
         self.print_button = button("Print…", "PrintRequest")
         self.pdf_button = button("Save as PDF…", "SavePdf")
 
@@ -105,19 +107,23 @@ class DetailView(QWidget):
     def _build_body(self) -> None:
         top = QVBoxLayout()
         top.setSpacing(6)
-        top.addWidget(self.title)
+        title_row = QHBoxLayout()
+        title_row.setSpacing(6)
+        title_row.addWidget(self.title, 1)
+        title_row.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignTop)
+        title_row.addWidget(self.pdf_button, 0, Qt.AlignmentFlag.AlignTop)
+        top.addLayout(title_row)
+        top.addWidget(self.received)
         top.addWidget(self.urgent)
         top.addWidget(self.status)
-        top.addWidget(self.received)
-        top.addWidget(self.banner)
+        # The next statuses get rows of their own so each reads in full in a narrow pane.
         actions = QHBoxLayout()
         actions.setSpacing(6)
-        actions.addWidget(label("Mark as:", "field-name"))
-        actions.addLayout(self._status_row)
+        actions.addWidget(label("Mark as:", "field-name"), 0, Qt.AlignmentFlag.AlignTop)
+        actions.addLayout(self._status_grid)
         actions.addStretch(1)
-        actions.addWidget(self.print_button)
-        actions.addWidget(self.pdf_button)
         top.addLayout(actions)
+        top.addWidget(self.banner)
 
         notes = card()
         notes_layout = QVBoxLayout(notes)
@@ -166,11 +172,14 @@ class DetailView(QWidget):
         self.detail = detail
         request = detail.request
         name = f"{request.contact.first_name} {request.contact.last_name}"
-        self.title.setText(f"{name} · {KIND_LABELS[request.kind]} · {detail.reference}")
+        self.title.setText(name)
         self.urgent.setVisible(detail.urgent)
         self.urgent.setText(urgent_banner(request) if detail.urgent else "")
         self.status.setText(status_line(detail))
-        self.received.setText(f"Received {local_time(detail.created_at)} at {detail.workstation}")
+        self.received.setText(
+            f"{KIND_LABELS[request.kind]} · reference {detail.reference} · "
+            f"received {local_time(detail.created_at)} at {detail.workstation}"
+        )
         if not keep_banner:
             self.banner.hide()
         self._fill_status_buttons(detail)
@@ -198,14 +207,15 @@ class DetailView(QWidget):
 
     def _fill_status_buttons(self, detail: CaseDetail) -> None:
         for old in self.status_buttons.values():
-            self._status_row.removeWidget(old)
+            self._status_grid.removeWidget(old)
             old.deleteLater()
         self.status_buttons = {}
-        for status in allowed_next(detail.status):
+        for place, status in enumerate(allowed_next(detail.status)):
             widget = button(STATUS_LABELS[status], f"Status_{status.value}")
             widget.setToolTip(f"Mark this request as {STATUS_LABELS[status].lower()}")
             widget.clicked.connect(lambda _=False, status=status: self.change_status(status))
-            self._status_row.addWidget(widget)
+            # Two to a row: "Could not reach" and three others fit a pane of about 440 px.
+            self._status_grid.addWidget(widget, place // 2, place % 2)
             self.status_buttons[status.value] = widget
 
     def _fill_sections(self, detail: CaseDetail) -> None:
@@ -312,31 +322,57 @@ class DetailView(QWidget):
         self.show_detail(detail)
         self.changed.emit(detail)
 
+    def _page(self) -> dict[str, str]:
+        region = self.context.settings.clinic.phone_region
+        # North American clinics print on US Letter; everyone else on A4.
+        return {"region": region, "page_size": "letter" if region in LETTER_REGIONS else "a4"}
+
     def print_current(self) -> None:
         from kiosk.ui.console.print_request import print_request
 
         if self.detail is None:
             return
-        if print_request(self.detail, self.context.clinic_name, self):
+        page = self._page()
+        sent = print_request(
+            self.detail,
+            self.context.clinic_name,
+            self,
+            page_size=page["page_size"],
+            region=page["region"],
+            procedure_title=self.context.procedure_title,
+        )
+        if sent:
             self._record_print()
 
     def save_current_pdf(self) -> None:
-        from kiosk.ui.console.print_request import save_pdf
-
         if self.detail is None:
             return
         suggested = str(Path.home() / f"request-{self.detail.reference}.pdf")
         path, _ = QFileDialog.getSaveFileName(self, "Save request as PDF", suggested, "PDF files (*.pdf)")
-        if not path:
-            return
+        if path:
+            self.save_pdf_to(Path(path))
+
+    def save_pdf_to(self, path: Path) -> bool:
+        from kiosk.ui.console.print_request import save_pdf
+
+        if self.detail is None:
+            return False
+        page = self._page()
         try:
-            save_pdf(self.detail, Path(path), self.context.clinic_name)
-        except OSError:
-            log.warning("console: could not save a request as PDF", exc_info=False)
-            self.show_banner("The PDF could not be saved there: choose a folder you can write to.")
-            return
+            save_pdf(
+                self.detail,
+                path,
+                self.context.clinic_name,
+                page_size=page["page_size"],
+                region=page["region"],
+                procedure_title=self.context.procedure_title,
+            )
+        except OSError as exc:
+            self.show_banner(str(exc))
+            return False
         self._record_print()
-        self.show_banner(f"Saved {Path(path).name}.", ok=True)
+        self.show_banner(f"Saved {path.name}.", ok=True)
+        return True
 
     def _record_print(self) -> None:
         if self.detail is not None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.qt import QComboBox, QDate, QDateEdit, QEvent, QHBoxLayout, QObject, QWidget, Signal
+from kiosk.qt import QComboBox, QDate, QDateEdit, QEvent, QHBoxLayout, QObject, QSizePolicy, QWidget, Signal
 
 from kiosk.domain.requests import RequestKind
 from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS, RequestStatus
 from kiosk.services.queue import QueueFilter
-from kiosk.ui.console.widgets import button, label
+from kiosk.ui.console.widgets import button
 
 # A date before any request: the date edits show "Any day" at this value.
 NO_DATE = QDate(2000, 1, 1)
 
 STATUS_CHOICES: list[tuple[str, frozenset[RequestStatus]]] = [
-    ("Open (not closed)", OPEN_STATUSES),
+    ("Open requests", OPEN_STATUSES),
     *((STATUS_LABELS[status], frozenset({status})) for status in RequestStatus),
     ("All statuses", frozenset(RequestStatus)),
 ]
@@ -24,7 +24,7 @@ KIND_CHOICES: list[tuple[str, frozenset[RequestKind]]] = [
     ("Appointments", frozenset({RequestKind.APPOINTMENT})),
     ("Follow-ups", frozenset({RequestKind.FOLLOW_UP})),
 ]
-URGENCY_CHOICES: list[tuple[str, bool | None]] = [("Urgent or not", None), ("Urgent only", True), ("Not urgent", False)]
+URGENCY_CHOICES: list[tuple[str, bool | None]] = [("Any urgency", None), ("Urgent only", True), ("Not urgent", False)]
 
 
 def _combo(name: str, accessible: str, choices: list[str]) -> QComboBox:
@@ -32,18 +32,22 @@ def _combo(name: str, accessible: str, choices: list[str]) -> QComboBox:
     combo.setObjectName(name)
     combo.setAccessibleName(accessible)
     combo.addItems(choices)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    combo.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)  # never cut a choice short
     return combo
 
 
-def _date_edit(name: str, accessible: str) -> QDateEdit:
+def _date_edit(name: str, accessible: str, word: str) -> QDateEdit:
     edit = QDateEdit()
     edit.setObjectName(name)
     edit.setAccessibleName(accessible)
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
+    # The word is part of the shown date ("from 3 Mar 2025"), so no separate label takes room.
+    edit.setDisplayFormat(f"'{word}' d MMM yyyy")
     edit.setMinimumDate(NO_DATE)
-    edit.setSpecialValueText("Any day")
+    edit.setSpecialValueText(f"{word} any day")
     edit.setDate(NO_DATE)
+    edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return edit
 
 
@@ -57,8 +61,8 @@ class QueueFilters(QWidget):
         self.status = _combo("StatusFilter", "Status", [text for text, _ in STATUS_CHOICES])
         self.kind = _combo("TypeFilter", "Type", [text for text, _ in KIND_CHOICES])
         self.urgency = _combo("UrgencyFilter", "Urgency", [text for text, _ in URGENCY_CHOICES])
-        self.received_from = _date_edit("FromDate", "Received from")
-        self.received_to = _date_edit("ToDate", "Received to")
+        self.received_from = _date_edit("FromDate", "Received from", "from")
+        self.received_to = _date_edit("ToDate", "Received to", "to")
         self.clear_dates = button("Clear dates", "ClearDates")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -66,13 +70,10 @@ class QueueFilters(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.kind)
         layout.addWidget(self.urgency)
-        layout.addSpacing(8)
-        layout.addWidget(label("From", "field-name"))
+        layout.addStretch(1)
         layout.addWidget(self.received_from)
-        layout.addWidget(label("to", "field-name"))
         layout.addWidget(self.received_to)
         layout.addWidget(self.clear_dates)
-        layout.addStretch(1)
         for combo in (self.status, self.kind, self.urgency):
             combo.currentIndexChanged.connect(self.changed)
         for edit in (self.received_from, self.received_to):

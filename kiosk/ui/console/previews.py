@@ -1,0 +1,97 @@
+"""Pictures of the console for documentation, drawn from a throw-away demo database (never the clinic's).
+
+A fresh SQLite file in a temporary folder gets synthetic requests (kiosk.services.demo_data) and a demo
+admin with a random password; the console signs that admin in and opens the asked-for view. Nothing is
+read from or written to the configured database, so no real patient appears and no password is needed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kiosk.qt import QApplication
+
+from kiosk.config.settings import Settings
+from kiosk.domain.staff import Actor, Role
+from kiosk.services.accounts import AccountRules, create_account, sign_in
+from kiosk.services.demo_data import generate_requests
+from kiosk.storage.database import Database
+from kiosk.storage.migrations import upgrade_to_head
+from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.window import ConsoleWindow
+
+VIEWS = ("login", "queue", "detail", "audit", "dashboard", "users", "locked", "reception")
+PREVIEW_WORKSTATION = "front-desk-1"
+DEMO_ADMIN = "dana.admin"
+DEMO_RECEPTION = "sam.desk"
+
+
+@contextmanager
+def demo_database(count: int = 48, seed: int = 7) -> Iterator[Database]:
+    with tempfile.TemporaryDirectory(prefix="kiosk-console-preview-") as folder:
+        database = Database.open(f"sqlite:///{Path(folder) / 'preview.sqlite3'}")
+        try:
+            upgrade_to_head(database.engine)
+            generate_requests(database, count, seed=seed, days=30)
+            yield database
+        finally:
+            database.close()
+
+
+def demo_actor(database: Database, username: str, role: Role, rules: AccountRules) -> Actor:
+    password = secrets.token_urlsafe(18)  # used once, right here, then forgotten
+    setup = Actor(username="preview", role=Role.ADMIN, workstation=PREVIEW_WORKSTATION)
+    name = "Dana Ortiz" if role is Role.ADMIN else "Sam Lee"
+    create_account(database, username=username, display_name=name, role=role, password=password, rules=rules, by=setup)
+    return sign_in(database, username, password, workstation=PREVIEW_WORKSTATION, rules=rules)
+
+
+def open_view(window: ConsoleWindow, view: str, actor: Actor) -> None:
+    """Put the window in the state a person sees for `view`."""
+    if view == "login":
+        window.login.username.setText(actor.username)
+        window.login.password.setFocus()
+        return
+    window.start_session(actor)
+    workspace = window.workspace
+    assert workspace is not None
+    if view in ("detail", "locked", "reception"):
+        workspace.queue.select_row(0)  # urgent requests come first: the detail shows red flags
+    titles = {"audit": "Audit trail", "dashboard": "Overview", "users": "Staff accounts"}
+    if view in titles:
+        workspace.show_tab(titles[view])
+    if view == "locked":
+        window.lock()
+
+
+def render_console(
+    settings: Settings, procedure_titles: dict[str, str], view: str, size: tuple[int, int], out: Path
+) -> bool:
+    """Save a PNG of `view` at `size`; False if the file could not be written."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown console view {view!r}")
+    with demo_database() as database:
+        rules = AccountRules.from_settings(settings.staff)
+        role = Role.RECEPTION if view == "reception" else Role.ADMIN
+        actor = demo_actor(database, DEMO_RECEPTION if role is Role.RECEPTION else DEMO_ADMIN, role, rules)
+        if view != "reception":
+            # Something for the audit and account views to show besides the demo admin.
+            demo_actor(database, DEMO_RECEPTION, Role.RECEPTION, rules)
+        context = ConsoleContext(database, settings, PREVIEW_WORKSTATION, procedure_titles)
+        window = ConsoleWindow(context)
+        try:
+            window.resize(*size)
+            window.show()
+            open_view(window, view, actor)
+            for _ in range(3):
+                QApplication.processEvents()
+            out.parent.mkdir(parents=True, exist_ok=True)
+            return window.grab().save(str(out), "PNG")
+        finally:
+            window.close()
+            window.deleteLater()
+            QApplication.processEvents()

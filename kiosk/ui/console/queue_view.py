@@ -1,0 +1,262 @@
+"""The queue: filters, search, a count, the lazily loaded table, a "new" badge, and export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from kiosk.qt import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QItemSelectionModel,
+    QKeySequence,
+    QLineEdit,
+    QModelIndex,
+    QShortcut,
+    QTableView,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
+
+from kiosk.domain.staff import Actor, Permission, PermissionDenied
+from kiosk.services.changes import ChangeWatcher, arrivals_since
+from kiosk.services.export import export_csv
+from kiosk.services.queue import QueueFilter
+from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.queue_filters import QueueFilters
+from kiosk.ui.console.queue_model import QueueModel
+from kiosk.ui.console.widgets import button, label, set_role
+
+log = logging.getLogger(__name__)
+
+SEARCH_PAUSE_MS = 350  # search once typing pauses, not on every key
+POLL_MS = 1000  # new requests show within two seconds
+# Column widths in pixels at 15 px text; Name takes what is left.
+COLUMN_WIDTHS = {0: 96, 1: 112, 3: 150, 4: 130, 5: 110}
+NAME_COLUMN = 2
+
+
+def count_words(total: int) -> str:
+    return f"{total:,} request{'s' if total != 1 else ''}"
+
+
+class QueueView(QWidget):
+    """`request_chosen(id)` when the receptionist selects a row."""
+
+    request_chosen = Signal(str)
+
+    def __init__(self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.actor = actor
+        self.can_export = context.may(actor, Permission.EXPORT)
+        self.model = QueueModel(context.database, self, region=context.settings.clinic.phone_region)
+        self.watcher = ChangeWatcher(context.database)
+        self.last_seen = dt.datetime.now(dt.UTC)  # arrivals after this make the "N new" badge
+        self._restoring = False
+        self.arrivals = 0
+
+        self.search = QLineEdit()
+        self.search.setObjectName("QueueSearch")
+        self.search.setAccessibleName("Search")
+        self.search.setPlaceholderText("Search name, phone or reference  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaxLength(80)
+        self.filters = QueueFilters()
+        self.count = label("", "heading")
+        self.count.setObjectName("QueueCount")
+        self.badge = button("", "NewBadge")
+        set_role(self.badge, "badge")
+        self.badge.setToolTip("New requests arrived: show the top of the queue")
+        self.badge.hide()
+        self.refresh_button = button("Refresh", "RefreshQueue")
+        self.export_button = button("Export CSV…", "ExportCsv") if self.can_export else None
+        self.message = label("", "muted", wrap=True)
+        self.message.setObjectName("QueueMessage")
+        self.message.hide()
+
+        self.table = QTableView()
+        self.table.setObjectName("QueueTable")
+        self.table.setAccessibleName("Requests")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setSortingEnabled(False)  # the order is the queue's: urgent first, then oldest
+        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        for column, width in COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+
+        self._build_layout()
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_PAUSE_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_MS)
+        self.poll_timer.timeout.connect(self.poll)
+
+        self.search.textEdited.connect(lambda _: self._search_timer.start())
+        self.search.returnPressed.connect(self.apply_filter)
+        self.filters.changed.connect(self.apply_filter)
+        self.refresh_button.clicked.connect(self.refresh_now)
+        self.badge.clicked.connect(self.show_newest)
+        if self.export_button is not None:
+            self.export_button.clicked.connect(self.export)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.model.failed.connect(lambda sentence: self._show_message(sentence, error=True))
+        find = QShortcut(QKeySequence.StandardKey.Find, self)
+        find.activated.connect(self.focus_search)
+        self.apply_filter()
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.count)
+        top.addWidget(self.badge)
+        top.addWidget(self.refresh_button)
+        if self.export_button is not None:
+            top.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 8, 8)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+
+    # -- filter and refresh --------------------------------------------------------------------------------------
+    def current_filter(self) -> QueueFilter:
+        return self.filters.current(self.search.text())
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        self.model.set_filter(self.current_filter())
+        self._show_count()
+
+    def refresh_now(self) -> None:
+        self.refresh(keep_selection=True)
+        self._clear_badge()
+
+    def refresh(self, *, keep_selection: bool = True) -> None:
+        """Reload the rows for the same filter, keeping the selected request selected if it is still listed."""
+        chosen = self.selected_id() if keep_selection else None
+        self._restoring = True
+        try:
+            self.model.refresh()
+            if chosen is not None:
+                self._select_id(chosen)
+        finally:
+            self._restoring = False
+        self._show_count()
+
+    def start_polling(self) -> None:
+        self.poll_timer.start()
+
+    def stop_polling(self) -> None:
+        self.poll_timer.stop()
+
+    def poll(self) -> None:
+        """Cheap when nothing changed; on a change from another console or the kiosk, reload and count arrivals."""
+        if not self.watcher.changed():
+            return
+        self.refresh(keep_selection=True)
+        arrived = arrivals_since(self.context.database, self.last_seen)
+        if arrived > self.arrivals:
+            if self.context.settings.staff.new_request_sound:
+                QApplication.beep()
+            self.arrivals = arrived
+            self.badge.setText(f"{arrived:,} new")
+            self.badge.setAccessibleName(f"{arrived:,} new requests")
+            self.badge.show()
+
+    def _clear_badge(self) -> None:
+        self.last_seen = dt.datetime.now(dt.UTC)
+        self.arrivals = 0
+        self.badge.hide()
+
+    def show_newest(self) -> None:
+        self._clear_badge()
+        self.table.scrollToTop()
+
+    def _show_count(self) -> None:
+        self.count.setText(count_words(self.model.total()))
+
+    # -- selection -----------------------------------------------------------------------------------------------
+    def selected_id(self) -> str | None:
+        index = self.table.selectionModel().currentIndex()
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            return None
+        return self.model.row_at(index.row()).id
+
+    def _select_id(self, request_id: str) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.row_at(row).id == request_id:
+                self.select_row(row)
+                return True
+        return False
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(index, flags)
+        self.table.scrollTo(index)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._restoring or not current.isValid():
+            return
+        self._clear_badge()  # they are looking at the queue
+        self.request_chosen.emit(self.model.row_at(current.row()).id)
+
+    # -- export --------------------------------------------------------------------------------------------------
+    def export(self) -> None:
+        suggested = str(Path.home() / "requests.csv")
+        path, _ = QFileDialog.getSaveFileName(self, "Export requests as CSV", suggested, "CSV files (*.csv)")
+        if path:
+            self.export_to(Path(path))
+
+    def export_to(self, path: Path) -> int | None:
+        try:
+            written = export_csv(
+                self.context.database,
+                self.current_filter(),
+                path,
+                actor=self.actor,
+                reception_can_export=self.context.settings.staff.reception_can_export,
+            )
+        except (PermissionDenied, OSError) as exc:
+            self._show_message(str(exc), error=True)
+            return None
+        self._show_message(f"Exported {count_words(written)} to {path.name}.", error=False)
+        return written
+
+    def _show_message(self, sentence: str, *, error: bool) -> None:
+        self.message.setText(sentence)
+        set_role(self.message, "banner-error" if error else "banner-ok")
+        self.message.show()
+
+    def close_watcher(self) -> None:
+        self.poll_timer.stop()
+        self.watcher.close()

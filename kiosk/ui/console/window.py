@@ -1,0 +1,118 @@
+"""The reception console window: sign-in page, the signed-in workspace, and the lock page over it."""
+
+from __future__ import annotations
+
+import logging
+
+from kiosk.qt import QCloseEvent, QMainWindow, QResizeEvent, QStackedWidget, QWidget, Signal
+
+from kiosk.domain.staff import Actor
+from kiosk.services.accounts import note_console_locked, sign_out
+from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.lock import IdleLock, LockView
+from kiosk.ui.console.login_view import LoginView
+from kiosk.ui.console.theme import console_stylesheet
+from kiosk.ui.console.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+class ConsoleWindow(QMainWindow):
+    """`signed_out()` after someone signs out, `closed()` once the window closes (for the kiosk's hidden entry)."""
+
+    signed_out = Signal()
+    closed = Signal()
+
+    def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConsoleWindow")
+        self.setWindowTitle(f"{context.clinic_name} — reception console")
+        self.context = context
+        self.actor: Actor | None = None
+        self.workspace: Workspace | None = None
+        self._style_height = 0
+        self.login = LoginView(context)
+        self.lock_view = LockView(context)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.login)
+        self.pages.addWidget(self.lock_view)
+        self.setCentralWidget(self.pages)
+        self.idle_lock = IdleLock(self, context.settings.staff.lock_after_minutes)
+        self.idle_lock.idle.connect(self.lock)
+        self.login.signed_in.connect(self.start_session)
+        self.lock_view.unlocked.connect(self.unlock)
+        self.lock_view.switch_user.connect(self.end_session)
+        self._restyle(768)
+        self.resize(1366, 768)
+        self.pages.setCurrentWidget(self.login)
+        self.login.username.setFocus()
+
+    @property
+    def locked(self) -> bool:
+        return self.actor is not None and self.pages.currentWidget() is self.lock_view
+
+    # -- session -------------------------------------------------------------------------------------------------
+    def start_session(self, actor: Actor) -> None:
+        self.actor = actor
+        self.workspace = Workspace(self.context, actor)
+        self.pages.addWidget(self.workspace)
+        self.pages.setCurrentWidget(self.workspace)
+        ws = self.workspace
+        ws.header.lock_button.clicked.connect(self.lock)
+        ws.header.sign_out_button.clicked.connect(self.end_session)
+        ws.start()
+        self.idle_lock.start()
+        ws.queue.table.setFocus()
+
+    def lock(self) -> None:
+        """Hide everything about patients behind the password page (the workspace is hidden, not covered)."""
+        if self.actor is None or self.workspace is None or self.locked:
+            return
+        self.idle_lock.stop()
+        self.workspace.pause()
+        self.lock_view.show_for(self.actor)
+        self.pages.setCurrentWidget(self.lock_view)
+        note_console_locked(self.context.database, self.actor)
+        log.info("console locked")
+
+    def unlock(self) -> None:
+        if self.workspace is None:
+            return
+        self.pages.setCurrentWidget(self.workspace)
+        self.workspace.resume()
+        self.idle_lock.start()
+
+    def end_session(self) -> None:
+        """Sign out: audit it, drop the workspace and everything it showed, back to an empty sign-in form."""
+        actor, workspace = self.actor, self.workspace
+        self.actor, self.workspace = None, None
+        self.idle_lock.stop()
+        if workspace is not None:
+            workspace.close_down()
+            self.pages.removeWidget(workspace)
+            workspace.deleteLater()
+        self.lock_view.password.clear()
+        self.login.reset()
+        self.pages.setCurrentWidget(self.login)
+        if actor is not None:
+            sign_out(self.context.database, actor)
+            log.info("console: staff member signed out")
+            self.signed_out.emit()
+
+    # -- window --------------------------------------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._restyle(event.size().height())
+
+    def _restyle(self, height: int) -> None:
+        # Two sizes only (768 and 1080 lines), so re-applying the style sheet is rare.
+        step = 1080 if height >= 1000 else 768
+        if step != self._style_height:
+            self._style_height = step
+            self.setStyleSheet(console_stylesheet(step))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.end_session()
+        self.idle_lock.close()
+        super().closeEvent(event)
+        self.closed.emit()

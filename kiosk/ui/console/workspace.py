@@ -1,0 +1,138 @@
+"""What a signed-in person works in: a header (who, Lock, Sign out, About) and tabs chosen by their role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.qt import QFrame, QHBoxLayout, QShowEvent, QSplitter, Qt, QTabWidget, QVBoxLayout, QWidget
+
+from kiosk.domain.staff import Actor, Permission, Role
+from kiosk.ui.console.about import show_about
+from kiosk.ui.console.audit_view import AuditView
+from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.dashboard_view import DashboardView
+from kiosk.ui.console.detail_view import DetailView
+from kiosk.ui.console.queue_view import QueueView
+from kiosk.ui.console.users_view import UsersView
+from kiosk.ui.console.widgets import button, label
+
+ROLE_WORDS = {Role.RECEPTION: "reception", Role.ADMIN: "admin"}
+
+
+class ConsoleHeader(QFrame):
+    def __init__(self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConsoleHeader")
+        clinic = label(context.clinic_name)
+        clinic.setObjectName("HeaderClinic")
+        name = actor.display_name or actor.username
+        self.who = label(f"Signed in as {name} ({ROLE_WORDS[actor.role]})")
+        self.who.setObjectName("HeaderWho")
+        self.about_button = button("About", "About")
+        self.lock_button = button("Lock", "Lock")
+        self.lock_button.setToolTip("Lock the console now; your password unlocks it")
+        self.sign_out_button = button("Sign out", "SignOut")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 8, 12, 8)
+        layout.setSpacing(10)
+        layout.addWidget(clinic)
+        layout.addSpacing(16)
+        layout.addWidget(label("Reception console"))
+        layout.addStretch(1)
+        layout.addWidget(self.who)
+        layout.addSpacing(8)
+        layout.addWidget(self.about_button)
+        layout.addWidget(self.lock_button)
+        layout.addWidget(self.sign_out_button)
+
+
+class Workspace(QWidget):
+    """Admin tabs are only built for people allowed to use them: a reception user cannot reach them at all."""
+
+    def __init__(self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ConsolePage")
+        self.context = context
+        self.actor = actor
+        self.header = ConsoleHeader(context, actor)
+        self.queue = QueueView(context, actor)
+        self.detail = DetailView(context, actor)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("QueueSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.queue)
+        self.splitter.addWidget(self.detail)
+        # No fixed minimum widths: each pane's layout says how narrow it can get without cutting a word.
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self._split_once = False
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("ConsoleTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.splitter, "Queue")
+        self.dashboard = DashboardView(context.database)
+        self.tabs.addTab(self.dashboard, "Overview")
+        self.audit: AuditView | None = None
+        self.users: UsersView | None = None
+        if context.may(actor, Permission.VIEW_AUDIT):
+            self.audit = AuditView(context.database, actor)
+            self.tabs.addTab(self.audit, "Audit trail")
+        if context.may(actor, Permission.MANAGE_USERS):
+            self.users = UsersView(context.database, actor, context.rules)
+            self.tabs.addTab(self.users, "Staff accounts")
+
+        self._refreshers: dict[QWidget, Callable[[], None]] = {self.dashboard: self.dashboard.refresh}
+        if self.audit is not None:
+            self._refreshers[self.audit] = self.audit.refresh
+        if self.users is not None:
+            self._refreshers[self.users] = self.users.refresh
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+
+        self.queue.request_chosen.connect(self._open)
+        self.detail.changed.connect(lambda _detail: self.queue.refresh(keep_selection=True))
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.header.about_button.clicked.connect(lambda: show_about(self))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if not self._split_once:
+            # First show: the queue gets 62% of the width, the detail the rest (about 520 px at 1366).
+            self._split_once = True
+            width = max(self.width(), 1000)
+            self.splitter.setSizes([round(width * 0.62), width - round(width * 0.62)])
+
+    def tab_titles(self) -> list[str]:
+        return [self.tabs.tabText(index) for index in range(self.tabs.count())]
+
+    def show_tab(self, title: str) -> None:
+        self.tabs.setCurrentIndex(self.tab_titles().index(title))
+
+    def _open(self, request_id: str) -> None:
+        self.detail.open_request(request_id)
+
+    def _tab_shown(self, index: int) -> None:
+        # Each admin view reads fresh figures when it comes into sight, not in the background.
+        page = self.tabs.widget(index)
+        refresh = self._refreshers.get(page) if page is not None else None
+        if refresh is not None:
+            refresh()
+
+    def start(self) -> None:
+        self.queue.start_polling()
+
+    def pause(self) -> None:
+        self.queue.stop_polling()
+
+    def resume(self) -> None:
+        self.queue.refresh(keep_selection=True)
+        self.queue.start_polling()
+
+    def close_down(self) -> None:
+        self.queue.close_watcher()
+        self.detail.clear()
