@@ -8,7 +8,17 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import audit_cmd, content_cmd, export_cmd, init_cmd, run_cmd, screenshot_cmd, staff_cmd, user_cmd
+from kiosk.cli import (
+    audit_cmd,
+    content_cmd,
+    demo_cmd,
+    export_cmd,
+    init_cmd,
+    run_cmd,
+    screenshot_cmd,
+    staff_cmd,
+    user_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     init_cmd.add_parser(verbs)
     user_cmd.add_parser(verbs)
     staff_cmd.add_parser(verbs)
+    demo_cmd.add_parser(verbs)
     return parser
 
 

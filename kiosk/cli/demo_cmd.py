@@ -1,0 +1,109 @@
+"""`kiosk demo-data --count N`: fill a database with synthetic requests, for demonstrations and load tests."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from kiosk.cli.errors import EXIT_USAGE, friendly
+from kiosk.services.demo_data import DEFAULT_DAYS
+from kiosk.storage.database import Database
+
+SYNTHETIC = (
+    "synthetic requests: made-up names, fictional 555-01XX phone numbers and example.org addresses, no real patients"
+)
+
+
+def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = verbs.add_parser(
+        "demo-data",
+        help="fill the database with synthetic requests",
+        description=(
+            "Add synthetic requests to the database the settings name, for a demonstration or a load test: "
+            "made-up people, fictional phone numbers (555-0100 to 555-0199), both kinds, about 3%% urgent, "
+            "received over the last DAYS days, recent ones mostly open and older ones mostly closed. "
+            "Never use it on a clinic's real database: it refuses one that already has requests unless "
+            "--force is given. The same --seed gives the same requests."
+        ),
+    )
+    parser.add_argument("--count", type=_positive, required=True, metavar="N", help="how many requests to add")
+    parser.add_argument("--seed", type=int, default=0, metavar="S", help="makes the same requests again (default 0)")
+    parser.add_argument(
+        "--days", type=_positive, default=DEFAULT_DAYS, metavar="DAYS", help=f"spread over (default {DEFAULT_DAYS})"
+    )
+    parser.add_argument("--force", action="store_true", help="add them even if the database already has requests")
+    parser.set_defaults(handler=demo_data)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("give a number of 1 or more")
+    return value
+
+
+def demo_data(args: argparse.Namespace) -> int:
+    return friendly(lambda: _demo_data(args))
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from kiosk.services.demo_data import generate_requests
+    from kiosk.storage.models import RequestRecord
+
+    database, shown = _open(args.config)
+    try:
+        with database.transaction() as session:
+            existing = session.scalar(select(func.count()).select_from(RequestRecord)) or 0
+        if existing and not args.force:
+            print(
+                f"kiosk: {shown} already holds {existing:,} requests; demo data goes into an empty database "
+                "(point database.url at a test file), or add --force to add it anyway.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        print(f"Adding {args.count:,} {SYNTHETIC}, to {shown}.")
+        started = time.perf_counter()
+        step = max(args.count // 10, 1)
+        shown_at = [0]
+
+        def progress(done: int) -> None:
+            if done - shown_at[0] >= step or done == args.count:
+                shown_at[0] = done
+                print(f"  {done:,} of {args.count:,} ({time.perf_counter() - started:.1f} s)", flush=True)
+
+        added = generate_requests(database, args.count, seed=args.seed, days=args.days, progress=progress)
+        print(f"Done: {added:,} synthetic requests added in {time.perf_counter() - started:.1f} s.")
+        return 0
+    finally:
+        database.close()
+
+
+def _open(config: str | None) -> tuple[Database, str]:
+    """The settings' database brought to the current schema (a new file is created), and its name for messages."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kiosk.config.loader import load_settings
+    from kiosk.i18n.strings import available_languages
+    from kiosk.storage.database import DatabaseError
+    from kiosk.storage.migrations import upgrade_to_head
+
+    settings, _ = load_settings(config, available_languages())
+    url = settings.database.resolved_url()
+    shown = make_url(url).render_as_string(hide_password=True)
+    database = Database.open(url)
+    try:
+        upgrade_to_head(database.engine)
+    except SQLAlchemyError as exc:
+        database.close()
+        raise DatabaseError(
+            f"The database {shown} could not be opened or updated ({type(exc).__name__}): "
+            "check database.url and that the file or server is reachable."
+        ) from exc
+    return database, shown
