@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QApplication, QEvent, QLineEdit, QObject, Qt, QTimer, QVBoxLayout, QWidget, Signal
+from kiosk.qt import QApplication, QEvent, QLineEdit, QObject, QTimer, QVBoxLayout, QWidget, Signal
 
 from kiosk.domain.staff import Actor
 from kiosk.services.accounts import AccountError, confirm_password
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.login_view import refusal_sentence
-from kiosk.ui.console.widgets import button, card, label
+from kiosk.ui.console.widgets import button, card, centred, label
 
 # Input that shows someone is at the desk.
 _ACTIVITY = {
@@ -118,10 +118,7 @@ class LockView(QWidget):
         inner.addWidget(self.unlock_button)
         inner.addSpacing(8)
         inner.addWidget(self.other_button)
-        outer = QVBoxLayout(self)
-        outer.addStretch(2)
-        outer.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(3)
+        centred(box, self)
 
         self.unlock_button.clicked.connect(self.submit)
         self.password.returnPressed.connect(self.submit)

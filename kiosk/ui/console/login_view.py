@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 import math
 
-from kiosk.qt import QFormLayout, QLineEdit, Qt, QVBoxLayout, QWidget, Signal
+from kiosk.qt import QFormLayout, QLineEdit, QVBoxLayout, QWidget, Signal
 
 from kiosk.services.accounts import AccountError, LoginRefused, sign_in
 from kiosk.ui.console.context import ConsoleContext
-from kiosk.ui.console.widgets import button, card, label
+from kiosk.ui.console.widgets import button, card, centred, label
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +62,7 @@ class LoginView(QWidget):
         inner.addWidget(self.error)
         inner.addWidget(self.sign_in_button)
 
-        outer = QVBoxLayout(self)
-        outer.addStretch(2)
-        outer.addWidget(box, 0, alignment=Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(3)
+        centred(box, self)
 
         self.sign_in_button.clicked.connect(self.submit)
         self.username.returnPressed.connect(self._username_done)

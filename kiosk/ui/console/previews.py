@@ -7,8 +7,10 @@ read from or written to the configured database, so no real patient appears and 
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 import tempfile
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,9 +18,20 @@ from pathlib import Path
 from kiosk.qt import QApplication
 
 from kiosk.config.settings import Settings
+from kiosk.domain.requests import (
+    Contact,
+    ContactMethod,
+    ContactTime,
+    FollowUpRequest,
+    NextStep,
+    RedFlag,
+    ReliefDuration,
+    YesNoUnsure,
+)
 from kiosk.domain.staff import Actor, Role
 from kiosk.services.accounts import AccountRules, create_account, sign_in
 from kiosk.services.demo_data import generate_requests
+from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
 from kiosk.ui.console.context import ConsoleContext
@@ -26,8 +39,38 @@ from kiosk.ui.console.window import ConsoleWindow
 
 VIEWS = ("login", "queue", "detail", "audit", "dashboard", "users", "locked", "reception")
 PREVIEW_WORKSTATION = "front-desk-1"
+PREVIEW_KIOSK = "waiting-room-kiosk"
 DEMO_ADMIN = "dana.admin"
 DEMO_RECEPTION = "sam.desk"
+
+
+def urgent_example() -> FollowUpRequest:
+    """A made-up follow-up with two warning signs, so every preview shows how an urgent request looks."""
+    return FollowUpRequest(
+        request_id=uuid.uuid4(),
+        language="es",
+        contact=Contact(
+            first_name="Alma",
+            last_name="Rivera Soto",
+            date_of_birth=dt.date(1958, 6, 2),
+            phone_e164="+13125550188",  # 555-01xx: a range set aside for fiction
+            email=None,
+            method=ContactMethod.PHONE_CALL,
+            times=(ContactTime.MORNING,),
+            consent_to_contact=True,
+            consent_to_texts=False,
+        ),
+        procedure="sacroiliac-joint-injection",
+        procedure_date=dt.date.today() - dt.timedelta(days=3),
+        pain_before=8,
+        pain_now=6,
+        relief_percent=20,
+        relief_duration=ReliefDuration.HOURS,
+        relief_within_hours=YesNoUnsure.YES,
+        red_flags=frozenset({RedFlag.FEVER, RedFlag.SITE_REDNESS_OR_SWELLING}),
+        concerns="The injection site is warm and sore since yesterday.",
+        next_steps=(NextStep.FOLLOW_UP_VISIT,),
+    )
 
 
 @contextmanager
@@ -37,6 +80,8 @@ def demo_database(count: int = 48, seed: int = 7) -> Iterator[Database]:
         try:
             upgrade_to_head(database.engine)
             generate_requests(database, count, seed=seed, days=30)
+            arrived = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=12)
+            submit_request(database, urgent_example(), PREVIEW_KIOSK, now=arrived)
             yield database
         finally:
             database.close()

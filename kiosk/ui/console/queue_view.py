@@ -10,6 +10,8 @@ from kiosk.qt import (
     QAbstractItemView,
     QApplication,
     QFileDialog,
+    QFont,
+    QFontMetrics,
     QHBoxLayout,
     QHeaderView,
     QItemSelectionModel,
@@ -17,6 +19,7 @@ from kiosk.qt import (
     QLineEdit,
     QModelIndex,
     QShortcut,
+    QShowEvent,
     QTableView,
     QTimer,
     QVBoxLayout,
@@ -30,16 +33,23 @@ from kiosk.services.export import export_csv
 from kiosk.services.queue import QueueFilter
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.queue_filters import QueueFilters
-from kiosk.ui.console.queue_model import QueueModel
+from kiosk.ui.console.queue_model import COLUMNS, URGENT_PREFIX, QueueModel
 from kiosk.ui.console.widgets import button, label, set_role
 
 log = logging.getLogger(__name__)
 
 SEARCH_PAUSE_MS = 350  # search once typing pauses, not on every key
 POLL_MS = 1000  # new requests show within two seconds
-# Column widths in pixels at 15 px text; Name takes what is left.
-COLUMN_WIDTHS = {0: 96, 1: 112, 3: 150, 4: 130, 5: 110}
+# The widest text each column shows (urgent rows are bold); Name takes what is left.
+COLUMN_SAMPLES = {
+    0: "HHH HHH",
+    1: URGENT_PREFIX + "Follow-up",
+    3: "28 Nov 2026 23:59",
+    4: "Could not reach",
+    5: "23 h 59 min",
+}
 NAME_COLUMN = 2
+CELL_PADDING = 16
 
 
 def count_words(total: int) -> str:
@@ -95,13 +105,10 @@ class QueueView(QWidget):
         self.table.verticalHeader().hide()
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(30)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        for column, width in COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
 
         self._build_layout()
@@ -142,6 +149,22 @@ class QueueView(QWidget):
         layout.addWidget(self.filters)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Widths from the text each column can hold, measured in the styled font (15 or 16 px), never cut."""
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        metrics = QFontMetrics(bold)
+        header = self.table.horizontalHeader()
+        for column, sample in COLUMN_SAMPLES.items():
+            widest = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(COLUMNS[column]))
+            header.resizeSection(column, widest + CELL_PADDING)
+        rows = self.table.verticalHeader()
+        rows.setDefaultSectionSize(metrics.height() + 14)
 
     # -- filter and refresh --------------------------------------------------------------------------------------
     def current_filter(self) -> QueueFilter:

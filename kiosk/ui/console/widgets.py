@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QFrame, QLabel, QPushButton, Qt, QWidget
+from kiosk.qt import QFrame, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
 
 
 def label(text: str = "", role: str | None = None, *, wrap: bool = False, parent: QWidget | None = None) -> QLabel:
@@ -28,6 +28,22 @@ def card(parent: QWidget | None = None) -> QFrame:
     frame = QFrame(parent)
     frame.setProperty("role", "card")
     return frame
+
+
+def centred(box: QWidget, parent: QWidget) -> None:
+    """Put `box` in the middle of `parent`, a little above centre.
+
+    Stretches on every side rather than an alignment flag: a layout honours wrapped labels'
+    height-for-width only for widgets it sizes itself, so long sentences are not cut off.
+    """
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(box)
+    row.addStretch(1)
+    outer = QVBoxLayout(parent)
+    outer.addStretch(2)
+    outer.addLayout(row)
+    outer.addStretch(3)
 
 
 def set_role(widget: QWidget, role: str) -> None:

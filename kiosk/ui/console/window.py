@@ -62,7 +62,7 @@ class ConsoleWindow(QMainWindow):
         ws.header.sign_out_button.clicked.connect(self.end_session)
         ws.start()
         self.idle_lock.start()
-        ws.queue.table.setFocus()
+        ws.queue.search.setFocus()  # not the table: focusing it would open (and audit) the first request
 
     def lock(self) -> None:
         """Hide everything about patients behind the password page (the workspace is hidden, not covered)."""
