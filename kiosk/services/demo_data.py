@@ -75,6 +75,7 @@ FOLLOW_UP_SHARE = 0.4
 URGENT_SHARE = 0.03  # of all requests: follow-ups with a warning sign
 OPEN_AFTER_WORK = (RequestStatus.CONTACTED, RequestStatus.NO_ANSWER, RequestStatus.SCHEDULED, RequestStatus.UNREACHABLE)
 _CODE_SPACE = len(ALPHABET) ** LENGTH
+_UUID_SPACE = 1 << 128
 
 
 def generate_requests(
@@ -102,19 +103,33 @@ def generate_requests(
     sqlite = database.engine.dialect.name == "sqlite"
     # On SQLite the rows are made in the form the ORM's types would bind them and handed straight to the
     # driver: the per-value conversions are over half the time of a million rows. Elsewhere Core does it.
-    maker = _RowMaker(random.Random(seed), moment, days, _SQLITE if sqlite else _Storage())
+    # The rows already there are part of the seed: demo data added on top of the same seed's gets new ids.
+    rng = random.Random(f"{seed}/{len(taken)}")
+    maker = _RowMaker(rng, moment, days, _SQLITE if sqlite else _Storage())
     added = 0
     for batch in _batches(maker.rows(count, taken), BATCH_SIZE):
         with database.transaction() as session:
             connection = session.connection()
             if sqlite:
+                for pragma in _SQLITE_BULK:
+                    connection.exec_driver_sql(pragma)
                 connection.exec_driver_sql(_sqlite_insert(batch[0]), [tuple(row.values()) for row in batch])
             else:
                 connection.execute(insert(RequestRecord), batch)
         added += len(batch)
         if progress is not None:
             progress(added)
+    if sqlite:
+        with database.transaction() as session:
+            for pragma in _SQLITE_USUAL:
+                session.connection().exec_driver_sql(pragma)
     return added
+
+
+# For the load only (set on the connection each batch uses, put back after): fold the log into the file
+# less often and keep index pages in memory. About a fifth off a million rows.
+_SQLITE_BULK = ("PRAGMA wal_autocheckpoint=10000", "PRAGMA cache_size=-262144")
+_SQLITE_USUAL = ("PRAGMA wal_autocheckpoint=1000", "PRAGMA cache_size=-2000")  # SQLite's own defaults
 
 
 def _sqlite_insert(row: _Row) -> str:
@@ -207,31 +222,29 @@ class _RowMaker:
         self._no_flags = encode([])
 
     def rows(self, count: int, taken: set[str]) -> Iterator[dict[str, Any]]:
-        codes = self._codes(taken)
         # Skewed towards now (a busy recent week, a quiet past), and oldest first as a real desk receives them,
         # so the table's physical order follows created_at the way it would after years of use.
         ages = sorted((self.days * self.rng.random() ** 1.5 for _ in range(count)), reverse=True)
+        codes = self._ascending(_CODE_SPACE, count)
+        ids = self._ascending(_UUID_SPACE, count)
         for age in ages:
-            yield self._row(next(codes), dt.timedelta(days=age))
+            code = _code(next(codes))
+            while code in taken:  # only when adding to earlier demo data
+                code = _code(self.rng.randrange(_CODE_SPACE))
+            taken.add(code)
+            yield self._row(code, _uuid4(next(ids)), dt.timedelta(days=age))
 
-    def _codes(self, taken: set[str]) -> Iterator[str]:
-        # i -> (step * i + start) mod 31**6 visits every code once (step shares no factor with 31), so
-        # a million distinct codes come without asking the database whether each one is free.
-        base = len(ALPHABET)
-        step = self.rng.randrange(1, _CODE_SPACE)
-        while step % base == 0:
-            step += 1
-        start = self.rng.randrange(_CODE_SPACE)
-        pairs = [a + b for a in ALPHABET for b in ALPHABET]  # two characters per divmod
-        for index in range(_CODE_SPACE):
-            value = (start + step * index) % _CODE_SPACE
-            value, low = divmod(value, base * base)
-            high, middle = divmod(value, base * base)
-            code = pairs[high] + pairs[middle] + pairs[low]
-            if code not in taken:
-                yield code
+    def _ascending(self, space: int, count: int) -> Iterator[int]:
+        """`count` distinct random numbers below `space`, in increasing order: one in each of `count` equal slices.
 
-    def _row(self, reference: str, age: dt.timedelta) -> dict[str, Any]:
+        Distinct with no look-up, and increasing, so a million ids and codes are appended to their
+        unique indexes instead of landing on random pages: about twice as fast to write at 1M rows.
+        """
+        width = space // max(count, 1)
+        for index in range(count):
+            yield index * width + self.rng.randrange(width)
+
+    def _row(self, reference: str, request_id: str, age: dt.timedelta) -> dict[str, Any]:
         rng, storage = self.rng, self.storage
         random_ = rng.random
         first, first_key = _pick(rng, _FIRST)
@@ -244,7 +257,7 @@ class _RowMaker:
         draw = random_()
         method = _EMAIL if email and draw < 0.2 else _TEXT if texts and draw < 0.5 else _PHONE_CALL
         row: dict[str, Any] = {
-            "id": _uuid4(rng.getrandbits(128)),
+            "id": request_id,
             "reference": reference,
             "kind": _FOLLOW_UP if follow_up else _APPOINTMENT,
             "urgent": urgent,
@@ -319,6 +332,17 @@ class _RowMaker:
             "status_changed_at": self.storage.time(changed),
             "status_changed_by": DEMO_STAFF,
         }
+
+
+def _code(number: int) -> str:
+    """The reference code that is `number` written in base 31 with the code alphabet."""
+    value, low = divmod(number, _PAIRS_SPACE)
+    high, middle = divmod(value, _PAIRS_SPACE)
+    return _PAIRS[high] + _PAIRS[middle] + _PAIRS[low]
+
+
+_PAIRS = [first + second for first in ALPHABET for second in ALPHABET]  # two characters per divmod
+_PAIRS_SPACE = len(_PAIRS)
 
 
 def _uuid4(bits: int) -> str:
