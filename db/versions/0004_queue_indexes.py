@@ -35,9 +35,12 @@ def upgrade() -> None:
         postgresql_where=_OPEN,
     )
     op.create_index("ix_patient_requests_phone_queue", "patient_requests", ["phone_e164", "urgent", "created_at", "id"])
+    # The queue index starts with urgent, so 0002's single-column index only cost every insert.
+    op.drop_index("ix_patient_requests_urgent", table_name="patient_requests")
 
 
 def downgrade() -> None:
+    op.create_index("ix_patient_requests_urgent", "patient_requests", ["urgent"])
     op.drop_index("ix_patient_requests_phone_queue", table_name="patient_requests")
     op.drop_index("ix_patient_requests_open_queue", table_name="patient_requests")
     op.drop_index("ix_patient_requests_queue", table_name="patient_requests")

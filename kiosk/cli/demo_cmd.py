@@ -58,7 +58,7 @@ def _demo_data(args: argparse.Namespace) -> int:
 
     database, shown = _open(args.config)
     try:
-        with database.transaction() as session:
+        with database.read() as session:
             existing = session.scalar(select(func.count()).select_from(RequestRecord)) or 0
         if existing and not args.force:
             print(

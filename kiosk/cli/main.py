@@ -50,8 +50,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        # The kiosk itself reports its start-up steps; one-shot verbs stay quiet.
-        level=logging.DEBUG if args.verbose else (logging.INFO if args.verb == "run" else logging.WARNING),
+        # The kiosk and the console report their start-up steps; one-shot verbs stay quiet.
+        level=logging.DEBUG if args.verbose else (logging.INFO if args.verb in {"run", "staff"} else logging.WARNING),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )

@@ -309,7 +309,7 @@ def note_console_locked(database: Database, actor: Actor) -> None:
 
 
 def list_accounts(database: Database) -> list[StaffAccount]:
-    with database.transaction() as session:
+    with database.read() as session:
         return [_as_account(row) for row in session.scalars(select(StaffUser).order_by(StaffUser.username))]
 
 

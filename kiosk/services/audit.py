@@ -143,7 +143,7 @@ def verify_chain(database: Database) -> ChainReport:
 def _entries_in_order(database: Database) -> Iterator[AuditEntry]:
     last_id = 0
     while True:
-        with database.transaction() as session:
+        with database.read() as session:
             batch = list(
                 session.scalars(
                     select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(VERIFY_BATCH)
@@ -181,5 +181,5 @@ def list_entries(
         query = query.where(AuditEntry.at < where.until)
     if where.target:
         query = query.where(AuditEntry.target == where.target)
-    with database.transaction() as session:
+    with database.read() as session:
         return list(session.scalars(query))

@@ -180,7 +180,7 @@ def record_print(database: Database, request_id: str, actor: Actor) -> None:
 
 
 def _read(database: Database, request_id: str) -> CaseDetail:
-    with database.transaction() as session:
+    with database.read() as session:
         return _detail(session, _load(session, request_id))
 
 

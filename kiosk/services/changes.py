@@ -51,12 +51,12 @@ class ChangeWatcher:
         statement = select(
             func.count(), func.max(RequestRecord.created_at), func.max(RequestRecord.status_changed_at)
         ).select_from(RequestRecord)
-        with self._database.transaction() as session:
+        with self._database.read() as session:
             return tuple(session.execute(statement).one())
 
 
 def arrivals_since(database: Database, since: dt.datetime) -> int:
     """How many requests arrived after `since`: the console's "N new" badge."""
     statement = select(func.count()).select_from(RequestRecord).where(RequestRecord.created_at > since)
-    with database.transaction() as session:
+    with database.read() as session:
         return session.scalar(statement) or 0

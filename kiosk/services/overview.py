@@ -47,7 +47,7 @@ def overview(database: Database, *, today: dt.date | None = None, days: int = 30
     ).label("day_number")
     in_window = (RequestRecord.created_at >= starts[0], RequestRecord.created_at < starts[-1])
     counts = [dict.fromkeys(RequestKind, 0) for _ in range(days)]
-    with database.transaction() as session:
+    with database.read() as session:
         for number, kind, count in session.execute(
             select(day_number, RequestRecord.kind, func.count())
             .where(*in_window)
@@ -71,7 +71,9 @@ def overview(database: Database, *, today: dt.date | None = None, days: int = 30
             urgent: count
             for urgent, count in session.execute(
                 select(RequestRecord.urgent, func.count())
-                .where(RequestRecord.status == RequestStatus.NEW.value)
+                # The "not closed" term is implied by "new" but SQLite only uses the open-queue
+                # partial index when the query states its condition: ~45k index entries, not 1M rows.
+                .where(RequestRecord.status == RequestStatus.NEW.value, RequestRecord.status != "closed")
                 .group_by(RequestRecord.urgent)
             )
         }

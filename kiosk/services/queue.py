@@ -153,7 +153,7 @@ def queue_conditions(where: QueueFilter, region: str = "US") -> list[ColumnEleme
 def count_requests(database: Database, where: QueueFilter, *, region: str = "US") -> int:
     """How many requests the filter selects."""
     statement = select(func.count()).select_from(RequestRecord).where(*queue_conditions(where, region))
-    with database.transaction() as session:
+    with database.read() as session:
         return session.scalar(statement) or 0
 
 
@@ -167,7 +167,7 @@ def fetch_rows(
     """
     conditions = queue_conditions(where, region)
     rows: list[QueueRow] = []
-    with database.transaction() as session:
+    with database.read() as session:
         # Urgent and the rest are read as two runs ordered by (created_at, id), each an index range
         # with `urgent` fixed, instead of one ORDER BY urgent DESC that an ascending index cannot serve.
         for urgent in (True, False):

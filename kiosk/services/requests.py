@@ -89,7 +89,7 @@ def load_request(database: Database, reference: str) -> AppointmentRequest | Fol
     code = parse_reference(reference)
     if code is None:
         return None
-    with database.transaction() as session:
+    with database.read() as session:
         record = session.scalar(select(RequestRecord).where(RequestRecord.reference == code))
         return None if record is None else from_record(record)
 

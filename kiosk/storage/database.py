@@ -32,7 +32,15 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+_READ_ONLY = "kiosk_read_only"
+
+
 def _on_sqlite_begin(connection: Any) -> None:
+    if connection.get_execution_options().get(_READ_ONLY):
+        # A reader in WAL mode sees one consistent snapshot and never blocks a writer,
+        # so the console reading its queue cannot hold up a patient's submission.
+        connection.exec_driver_sql("BEGIN")
+        return
     # Take the write lock at the start, so a busy database waits (busy_timeout)
     # instead of failing half-way through a transaction.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -66,11 +74,12 @@ def create_database_engine(url: str) -> Engine:
 
 
 class Database:
-    """Owns the engine; `transaction()` is the only way code writes or reads."""
+    """Owns the engine; code writes only in `transaction()` and reads in it or in `read()`."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False)
 
     @classmethod
     def open(cls, url: str) -> Database:
@@ -80,6 +89,16 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """Commit when the block ends, roll back if it raises."""
         with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A consistent snapshot for reading only: on SQLite it takes no write lock.
+
+        Use transaction() for anything that writes, even one audit row: a write
+        inside read() would have to upgrade its lock and could fail when busy.
+        """
+        with self._read_sessions() as session, session.begin():
             yield session
 
     def close(self) -> None:

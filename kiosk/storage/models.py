@@ -76,7 +76,7 @@ class RequestRecord(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the request's UUID, made on the kiosk
     reference: Mapped[str] = mapped_column(String(12), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
-    urgent: Mapped[bool] = mapped_column(Boolean(), index=True)
+    urgent: Mapped[bool] = mapped_column(Boolean())  # indexed first in ix_patient_requests_queue
     status: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     language: Mapped[str] = mapped_column(String(8))

@@ -88,6 +88,26 @@ def test_a_transaction_holds_the_write_lock_from_its_start(database: Database, d
         other.close()
 
 
+def test_a_reader_never_blocks_a_kiosk_writing_and_keeps_its_snapshot(database: Database, database_file: Path) -> None:
+    with database.read() as session:
+        assert session.execute(text("SELECT count(*) FROM workstations")).scalar() == 0
+        other = sqlite3.connect(database_file, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # a kiosk storing a request while the console reads
+            other.execute(
+                "INSERT INTO workstations (name, role, app_version, first_seen_at, last_seen_at)"
+                " VALUES ('kiosk-2', 'kiosk', '0.1.0', '2025-01-15 09:30:00', '2025-01-15 09:30:00')"
+            )
+            other.execute("COMMIT")
+        finally:
+            other.close()
+        # The reader goes on seeing the database as it was when its snapshot began.
+        assert session.execute(text("SELECT count(*) FROM workstations")).scalar() == 0
+
+    with database.read() as session:
+        assert session.execute(text("SELECT count(*) FROM workstations")).scalar() == 1
+
+
 def test_a_second_writer_waits_for_the_first_instead_of_failing(database: Database, database_file: Path) -> None:
     holding = threading.Event()
     release = threading.Event()

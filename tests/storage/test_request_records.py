@@ -127,7 +127,12 @@ def test_the_queue_columns_are_indexed(database: Database) -> None:
         for index in inspect(database.engine).get_indexes("patient_requests")
     }
 
-    assert indexes["ix_patient_requests_urgent"] == (["urgent"], False)
+    # The queue's order (urgent first, then oldest) and its search keys are read from indexes.
+    assert indexes["ix_patient_requests_queue"] == (["urgent", "created_at", "id"], False)
+    assert indexes["ix_patient_requests_open_queue"] == (["urgent", "created_at", "id", "status"], False)
+    assert indexes["ix_patient_requests_phone_queue"] == (["phone_e164", "urgent", "created_at", "id"], False)
+    assert indexes["ix_patient_requests_last_name_key"] == (["last_name_key"], False)
+    assert indexes["ix_patient_requests_first_name_key"] == (["first_name_key"], False)
     assert indexes["ix_patient_requests_created_at"] == (["created_at"], False)
     [unique] = inspect(database.engine).get_unique_constraints("patient_requests")
     assert (unique["name"], unique["column_names"]) == ("uq_patient_requests_reference", ["reference"])

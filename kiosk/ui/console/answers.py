@@ -161,13 +161,14 @@ def _weekday_order(day: str) -> int:
 def follow_up_section(request: FollowUpRequest, procedure_title: Callable[[str], str]) -> Section:
     """Pain is listed in words here too; the view adds the bar pair beside these rows."""
     change = request.pain_before - request.pain_now
-    trend = "better" if change > 0 else ("worse" if change < 0 else "no change")
+    points = "1 point" if abs(change) == 1 else f"{abs(change)} points"
+    trend = f"{points} better" if change > 0 else (f"{points} worse" if change < 0 else "no change")
     return Section(
         "Follow-up",
         [
             ("Procedure", procedure_title(request.procedure)),
             ("Procedure date", long_date(request.procedure_date)),
-            ("Pain", f"{request.pain_before} before → {request.pain_now} now (out of 10; {trend})"),
+            ("Pain", f"{request.pain_before} before → {request.pain_now} now out of 10: {trend}"),
             ("Relief", f"{request.relief_percent}%"),
             ("Relief lasted", DURATION_LABELS[request.relief_duration]),
             ("Relief within hours", YES_NO_LABELS[request.relief_within_hours]),

@@ -141,7 +141,7 @@ def _references(database: Database, entries: list[AuditEntry]) -> dict[str, str]
     ids = {entry.target for entry in entries if entry.action in REQUEST_ACTIONS and entry.target}
     if not ids:
         return {}
-    with database.transaction() as session:
+    with database.read() as session:
         found = session.execute(select(RequestRecord.id, RequestRecord.reference).where(RequestRecord.id.in_(ids)))
         return {request_id: reference for request_id, reference in found}
 

@@ -19,6 +19,7 @@ from kiosk.qt import (
     Signal,
 )
 
+from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import FollowUpRequest
 from kiosk.domain.staff import Actor, PermissionDenied
 from kiosk.domain.workflow import STATUS_LABELS, RequestStatus, TransitionError, allowed_next
@@ -177,7 +178,7 @@ class DetailView(QWidget):
         self.urgent.setText(urgent_banner(request) if detail.urgent else "")
         self.status.setText(status_line(detail))
         self.received.setText(
-            f"{KIND_LABELS[request.kind]} · reference {detail.reference} · "
+            f"{KIND_LABELS[request.kind]} · reference {format_reference(detail.reference)} · "
             f"received {local_time(detail.created_at)} at {detail.workstation}"
         )
         if not keep_banner:

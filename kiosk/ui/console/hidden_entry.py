@@ -97,14 +97,15 @@ class StaffEntry(QObject):
 def open_console(kiosk: KioskContext, on_closed: Callable[[], None]) -> QWidget:
     """A console on the kiosk's own database, maximized over the patient screen, at its sign-in page.
 
-    Signing out closes it; `on_closed` runs once it has closed.
+    Signing out closes it, and so does a sign-in page or session left untouched (see ConsoleWindow's
+    on_kiosk); `on_closed` runs once it has closed.
     """
     from kiosk.qt import Qt
 
     from kiosk.ui.console.context import ConsoleContext
     from kiosk.ui.console.window import ConsoleWindow
 
-    window = ConsoleWindow(ConsoleContext.from_kiosk(kiosk, this_workstation_name()))
+    window = ConsoleWindow(ConsoleContext.from_kiosk(kiosk, this_workstation_name()), on_kiosk=True)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     window.signed_out.connect(window.close)
     window.closed.connect(on_closed)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kiosk.qt import QDialog, QFont, QPageSize, QPrintDialog, QPrinter, QTextDocument, QWidget
 
+from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import FollowUpRequest
 from kiosk.domain.workflow import STATUS_LABELS
 from kiosk.services.casework import CaseDetail, CaseEvent
@@ -102,7 +103,7 @@ def request_html(
     )
     parts = [
         f'<p class="clinic">{_text(clinic_name)}</p>',
-        f"<h1>Patient request {_text(detail.reference)}</h1>",
+        f"<h1>Patient request {_text(format_reference(detail.reference))}</h1>",
         f'<p class="meta">{_text(KIND_LABELS[detail.request.kind])} · received {_text(local_time(detail.created_at))}'
         f" · status: {_text(STATUS_LABELS[detail.status])}</p>",
         _urgent_banner(detail),
@@ -184,7 +185,7 @@ def print_request(
     """Ask where to print (the system dialog) and print if staff accept; True when it was sent."""
     printer = _printer(page_size)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(f"Print request {detail.reference}")
+    dialog.setWindowTitle(f"Print request {format_reference(detail.reference)}")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     request_document(detail, clinic_name, region=region, procedure_title=procedure_title).print_(printer)

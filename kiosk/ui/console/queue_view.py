@@ -268,6 +268,7 @@ class QueueView(QWidget):
                 path,
                 actor=self.actor,
                 reception_can_export=self.context.settings.staff.reception_can_export,
+                region=self.context.settings.clinic.phone_region,
             )
         except (PermissionDenied, OSError) as exc:
             self._show_message(str(exc), error=True)

@@ -17,13 +17,17 @@ from kiosk.ui.console.workspace import Workspace
 log = logging.getLogger(__name__)
 
 
+# How long the sign-in page may stand untouched over the patient kiosk before the kiosk comes back.
+KIOSK_SIGN_IN_IDLE_MS = 60_000
+
+
 class ConsoleWindow(QMainWindow):
     """`signed_out()` after someone signs out, `closed()` once the window closes (for the kiosk's hidden entry)."""
 
     signed_out = Signal()
     closed = Signal()
 
-    def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: ConsoleContext, parent: QWidget | None = None, *, on_kiosk: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("ConsoleWindow")
         self.setWindowTitle(f"{context.clinic_name} — reception console")
@@ -38,7 +42,13 @@ class ConsoleWindow(QMainWindow):
         self.pages.addWidget(self.lock_view)
         self.setCentralWidget(self.pages)
         self.idle_lock = IdleLock(self, context.settings.staff.lock_after_minutes)
-        self.idle_lock.idle.connect(self.lock)
+        # Opened over the patient kiosk, a console nobody is using must give the screen back to
+        # patients: idle there signs out and closes rather than leaving a lock page on show.
+        self.on_kiosk = on_kiosk
+        self.idle_lock.idle.connect(self.close if on_kiosk else self.lock)
+        if on_kiosk:
+            self.idle_lock.set_timeout_ms(KIOSK_SIGN_IN_IDLE_MS)
+            self.idle_lock.start()
         self.login.signed_in.connect(self.start_session)
         self.lock_view.unlocked.connect(self.unlock)
         self.lock_view.switch_user.connect(self.end_session)
@@ -61,6 +71,7 @@ class ConsoleWindow(QMainWindow):
         ws.header.lock_button.clicked.connect(self.lock)
         ws.header.sign_out_button.clicked.connect(self.end_session)
         ws.start()
+        self.idle_lock.set_timeout_ms(self.context.settings.staff.lock_after_minutes * 60_000)
         self.idle_lock.start()
         ws.queue.search.setFocus()  # not the table: focusing it would open (and audit) the first request
 
@@ -68,7 +79,10 @@ class ConsoleWindow(QMainWindow):
         """Hide everything about patients behind the password page (the workspace is hidden, not covered)."""
         if self.actor is None or self.workspace is None or self.locked:
             return
-        self.idle_lock.stop()
+        if self.on_kiosk:
+            self.idle_lock.set_timeout_ms(KIOSK_SIGN_IN_IDLE_MS)  # the lock page gives the kiosk back too
+        else:
+            self.idle_lock.stop()
         self.workspace.pause()
         self.lock_view.show_for(self.actor)
         self.pages.setCurrentWidget(self.lock_view)

@@ -9,6 +9,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.qt import QLabel
 
 from kiosk.domain.audit import AuditAction
+from kiosk.domain.reference import format_reference
 from kiosk.domain.staff import Actor, Role
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services import casework
@@ -49,7 +50,7 @@ def test_opening_a_request_shows_every_answer_and_its_red_flags(
         "60%",
         factories.CONCERNS,
         "Repeat the injection",
-        receipt.reference,
+        format_reference(receipt.reference),
         "Status: New",
     ):
         assert answer in text, answer

@@ -71,3 +71,35 @@ def test_a_short_press_or_one_outside_the_corner_does_nothing(qtbot: QtBot, wind
     qtbot.mouseRelease(window, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
     qtbot.wait(HOLD_MS * 3)
     assert window.staff_entry.console is None
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_a_console_left_untouched_over_the_kiosk_closes_and_gives_the_screen_back(
+    qtbot: QtBot, window: KioskWindow, context: KioskContext
+) -> None:
+    assert context.database is not None
+    create_account(
+        context.database,
+        username=DESK,
+        display_name="Rita",
+        role=Role.RECEPTION,
+        password=DESK_PASSWORD,
+        rules=AccountRules(),
+        by=SETUP,
+    )
+    press_corner(qtbot, window, QPoint(20, 20))
+    qtbot.waitUntil(lambda: window.staff_entry.console is not None, timeout=2000)
+    qtbot.mouseRelease(window, Qt.MouseButton.LeftButton, pos=QPoint(20, 20))
+    console = window.staff_entry.console
+    assert isinstance(console, ConsoleWindow)
+    assert console.idle_lock.active  # even the bare sign-in page does not stay up for ever
+
+    signed_in(qtbot, console, DESK, DESK_PASSWORD)
+    window.go(Route(Screen.HOME))
+    console.idle_lock.timer.timeout.emit()  # the receptionist walked away
+    QApplication.processEvents()
+
+    assert window.staff_entry.console is None
+    assert window.navigator.current == ATTRACT
+    visible = [w for w in QApplication.topLevelWidgets() if isinstance(w, ConsoleWindow) and w.isVisible()]
+    assert visible == []

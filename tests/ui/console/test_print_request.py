@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QImage, QPainter, QPrintDialog, QTimer, QWidget
 
+from kiosk.domain.reference import format_reference
 from kiosk.domain.staff import Actor, Role
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services.casework import CaseDetail, add_note, change_status, open_case
@@ -50,7 +51,7 @@ def test_the_page_names_the_clinic_and_request_and_says_urgent_in_words(urgent_c
     text = request_document(urgent_case, CLINIC).toPlainText()
 
     assert CLINIC in text
-    assert f"Patient request {urgent_case.reference}" in text
+    assert f"Patient request {format_reference(urgent_case.reference)}" in text
     assert "URGENT: red flags reported: fever, new leg weakness or numbness" in text
     assert "8 before → 3 now" in text
     assert "60%" in text
