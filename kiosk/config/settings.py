@@ -166,6 +166,24 @@ class DatabaseSettings(_Section):
             )
         ),
     ] = None
+    key_file: Annotated[
+        Path | None,
+        Field(
+            description=(
+                "the path of the file holding the database key (64 hexadecimal characters, readable by the"
+                ' kiosk\'s account only), or left out for the OS keyring or "<database file>.key" beside the database'
+            )
+        ),
+    ] = None
+    encrypt: Annotated[
+        bool,
+        Field(
+            description=(
+                "true to keep the SQLite database encrypted with SQLCipher, false only for a plain database"
+                " the clinic chose not to encrypt"
+            )
+        ),
+    ] = True
 
     @field_validator("url")
     @classmethod

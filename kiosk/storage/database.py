@@ -7,15 +7,48 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, create_engine, event, pool
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 BUSY_TIMEOUT_MS = 5000
+KEY_BYTES = 32  # AES-256: SQLCipher takes the raw key, so no key derivation runs per connection
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every unencrypted SQLite file
 
 
 class DatabaseError(Exception):
     """A storage problem worded for the person who can fix it."""
+
+
+class WrongKeyError(DatabaseError):
+    """The key does not open this file (or the file is not a database); keys.py names which key was tried."""
+
+
+def _key_literal(key: bytes) -> str:
+    if len(key) != KEY_BYTES:
+        raise ValueError(f"a database key is {KEY_BYTES} bytes")
+    # SQLCipher's raw-key form: x'<64 hex>' inside a quoted string skips PBKDF2 entirely.
+    return f"x'{key.hex()}'"
+
+
+def apply_key(dbapi_connection: Any, key: bytes) -> None:
+    """Key a fresh SQLCipher connection; it must be the first statement the connection runs."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f'PRAGMA key = "{_key_literal(key)}"')
+    finally:
+        cursor.close()
+
+
+def _set_private_temp_storage(dbapi_connection: Any) -> None:
+    # Sorts, temporary tables and indexes stay in memory: SQLCipher encrypts the database, its
+    # WAL and journal pages, but a temporary file spilled to disk would not be worth the risk.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA temp_store=MEMORY")
+    finally:
+        cursor.close()
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -46,7 +79,13 @@ def _on_sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def create_database_engine(url: str) -> Engine:
+def _encrypted_url(parsed: URL, key: bytes) -> URL:
+    # The pysqlcipher dialect runs `PRAGMA key="<password>"` as the very first statement on every
+    # new connection, before any pragma or read; the URL hides the password whenever it is shown.
+    return parsed.set(drivername="sqlite+pysqlcipher", password=_key_literal(key))
+
+
+def create_database_engine(url: str, key: bytes | None = None) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
@@ -59,11 +98,18 @@ def create_database_engine(url: str) -> Engine:
                     f"The database folder {folder} cannot be created ({exc.strerror}): "
                     "check database.url and the kiosk account's permissions."
                 ) from exc
-        # hide_parameters: an error message must never carry a patient's answers into a log.
-        engine = create_engine(url, hide_parameters=True)
+        if key is None:
+            # hide_parameters: an error message must never carry a patient's answers into a log.
+            engine = create_engine(parsed, hide_parameters=True)
+        else:
+            # The dialect would pick a one-connection-per-thread pool; a file wants the usual queue.
+            engine = create_engine(_encrypted_url(parsed, key), hide_parameters=True, poolclass=pool.QueuePool)
+            event.listen(engine, "connect", lambda connection, _record: _set_private_temp_storage(connection))
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
+    if key is not None:
+        raise ValueError("only an SQLite database takes a key")
     try:
         return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     except ImportError as exc:
@@ -82,8 +128,25 @@ class Database:
         self._read_sessions = sessionmaker(engine.execution_options(**{_READ_ONLY: True}), expire_on_commit=False)
 
     @classmethod
-    def open(cls, url: str) -> Database:
-        return cls(create_database_engine(url))
+    def open(cls, url: str, key: bytes | None = None) -> Database:
+        """With a key, an SQLCipher-encrypted SQLite file; a wrong key raises WrongKeyError here, not later."""
+        database = cls(create_database_engine(url, key))
+        if key is not None:
+            database._check_key()
+        return database
+
+    def _check_key(self) -> None:
+        try:
+            with self.engine.connect() as connection:
+                # Decrypting page 1 is the cheapest proof that the key fits (SQLCipher checks its HMAC).
+                connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        except SQLAlchemyError as exc:
+            self.close()
+            shown = self.engine.url.render_as_string(hide_password=True)
+            raise WrongKeyError(
+                f"The database {shown} cannot be read with the key given: "
+                "it is encrypted with another key, not encrypted, or damaged."
+            ) from exc
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
