@@ -66,10 +66,12 @@ def load_context(config: str | None = None, open_database: bool = True) -> Kiosk
 
 def open_database_at_head(settings: Settings) -> Database:
     # Alembic is imported here, not at the top: only the kiosk itself migrates.
+    from kiosk.storage.keys import open_configured_database
     from kiosk.storage.migrations import upgrade_to_head
 
     url = settings.database.resolved_url()
-    database = Database.open(url)  # raises DatabaseError with its own sentence
+    # Encrypted SQLite with its key (made on a fresh machine), or PostgreSQL; raises DatabaseError with a sentence.
+    database = open_configured_database(settings, create_if_missing=True)
     try:
         upgrade_to_head(database.engine)
         record_start(database, role="kiosk")
