@@ -184,6 +184,30 @@ class DatabaseSettings(_Section):
             )
         ),
     ] = True
+    backup_folder: Annotated[
+        Path | None,
+        Field(
+            description=(
+                "the path of a folder for the daily backups (on another disk is best), or left out for a"
+                ' "backups" folder beside the database file'
+            )
+        ),
+    ] = None
+    backups_kept: Annotated[
+        int,
+        Field(ge=1, le=366, description="how many daily backups to keep: a whole number from 1 to 366"),
+    ] = 14
+    retention_days: Annotated[
+        int,
+        Field(
+            ge=30,
+            le=36500,
+            description=(
+                "how many days a closed request is kept before `kiosk db purge` removes it:"
+                " a whole number from 30 to 36500"
+            ),
+        ),
+    ] = 365
 
     @field_validator("url")
     @classmethod
