@@ -208,6 +208,15 @@ class DatabaseSettings(_Section):
             ),
         ),
     ] = 365
+    outbox_path: Annotated[
+        Path | None,
+        Field(
+            description=(
+                "the path of the encrypted local file that keeps requests while the PostgreSQL server cannot"
+                ' be reached, or left out for "outbox.sqlite3" in the kiosk\'s data folder'
+            )
+        ),
+    ] = None
 
     @field_validator("url")
     @classmethod
@@ -222,6 +231,9 @@ class DatabaseSettings(_Section):
         if self.url:
             return self.url
         return f"sqlite:///{default_database_path()}"
+
+    def resolved_outbox_path(self) -> Path:
+        return (self.outbox_path or default_database_path().with_name("outbox.sqlite3")).expanduser().absolute()
 
 
 class StaffSettings(_Section):
