@@ -16,6 +16,8 @@ from kiosk.storage.migrations import upgrade_to_head
 # Before anything imports Qt: no screen is needed to run the tests.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
+pytest_plugins = ["tests.postgres_server"]  # postgres_url, pg_database, any_database (both backends)
+
 
 @pytest.fixture(scope="session")
 def qapp(qapp_args: list[str]) -> QApplication:
