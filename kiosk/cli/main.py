@@ -11,6 +11,7 @@ from kiosk import __version__
 from kiosk.cli import (
     audit_cmd,
     content_cmd,
+    db_cmd,
     demo_cmd,
     export_cmd,
     init_cmd,
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     user_cmd.add_parser(verbs)
     staff_cmd.add_parser(verbs)
     demo_cmd.add_parser(verbs)
+    db_cmd.add_parser(verbs)
     return parser
 
 

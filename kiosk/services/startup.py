@@ -65,16 +65,24 @@ def load_context(config: str | None = None, open_database: bool = True) -> Kiosk
 
 
 def open_database_at_head(settings: Settings) -> Database:
-    # Alembic is imported here, not at the top: only the kiosk itself migrates.
+    """The configured database, checked and at the newest schema; a backup is taken before any upgrade.
+
+    Raises DatabaseError with a sentence for IT, and DatabaseDamaged (a DatabaseError)
+    when SQLite's own check fails, so the kiosk can show its out-of-service page.
+    """
     from kiosk.storage.keys import open_configured_database
-    from kiosk.storage.migrations import upgrade_to_head
 
     url = settings.database.resolved_url()
+    refuse_network_file(settings)
     # Encrypted SQLite with its key (made on a fresh machine), or PostgreSQL; raises DatabaseError with a sentence.
     database = open_configured_database(settings, create_if_missing=True)
     try:
-        upgrade_to_head(database.engine)
+        check_or_raise(database, settings)
+        upgrade_with_backup(database, settings)
         record_start(database, role="kiosk")
+    except DatabaseError:
+        database.close()
+        raise
     except SQLAlchemyError as exc:
         database.close()
         shown = make_url(url).render_as_string(hide_password=True)
@@ -85,3 +93,59 @@ def open_database_at_head(settings: Settings) -> Database:
             "check database.url, that the file or server is reachable, and the log for details."
         ) from exc
     return database
+
+
+def refuse_network_file(settings: Settings) -> None:
+    """SQLite's locks do not hold over SMB/NFS: a database there could be corrupted by two PCs."""
+    from kiosk.storage.backup import database_file
+    from kiosk.storage.health import on_network_filesystem
+
+    path = database_file(settings)
+    if path is None:
+        return
+    kind = on_network_filesystem(path)
+    if kind is not None:
+        raise DatabaseError(
+            f"The database {path} is on a network file system ({kind}), where SQLite can corrupt it: "
+            "keep it on a local disk, or share one database between PCs with "
+            'database.url = "postgresql+psycopg://..." in the settings.'
+        )
+
+
+def check_or_raise(database: Database, settings: Settings) -> None:
+    from kiosk.storage.backup import backup_folder, database_file
+    from kiosk.storage.health import DatabaseDamaged, quick_check
+
+    problems = _timed("quick_check", lambda: quick_check(database))
+    if not problems:
+        return
+    path = database_file(settings)
+    log.error("database check failed: %s", "; ".join(problems))
+    folder = backup_folder(settings) if path is not None else None
+    where = f" (backups are in {folder})" if folder is not None else ""
+    raise DatabaseDamaged(
+        f"The database {path or 'server'} is damaged ({problems[0]}): stop the kiosks, run `kiosk db check --full`, "
+        f"then `kiosk db restore FILE` with the newest good backup{where}.",
+        problems,
+    )
+
+
+def upgrade_with_backup(database: Database, settings: Settings) -> Path | None:
+    """Bring the schema to head; when an upgrade is due on an SQLite file, back it up first.
+
+    Returns the backup's path, or None when nothing was upgraded (or nothing needed saving).
+    """
+    # Alembic is imported here, not at the top: only commands that migrate pay for it.
+    from kiosk.storage.backup import SUFFIX, backup_folder, backup_to, key_of, stamp
+    from kiosk.storage.migrations import current_revision, head_revision, upgrade_to_head
+
+    current = current_revision(database.engine)
+    if current == head_revision():
+        return None
+    saved: Path | None = None
+    if current is not None and database.engine.dialect.name == "sqlite":
+        target = backup_folder(settings) / f"kiosk-before-upgrade-from-{current}-{stamp()}{SUFFIX}"
+        saved = _timed("backup before upgrade", lambda: backup_to(database, target, key_of(database)))
+        log.info("backed up the database before upgrading it from %s: %s", current, saved)
+    _timed("upgrade", lambda: upgrade_to_head(database.engine))
+    return saved

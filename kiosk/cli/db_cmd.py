@@ -1,0 +1,224 @@
+"""`kiosk db`: upgrade, check, back up, restore and purge the database (and E1's key verbs)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk.cli.errors import EXIT_PROBLEMS, friendly
+
+if TYPE_CHECKING:
+    from kiosk.config.settings import Settings
+    from kiosk.storage.database import Database
+
+_STOPPED = "Stop every kiosk and console that uses this database first (`kiosk run`, `kiosk staff`)."
+
+
+def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = verbs.add_parser(
+        "db",
+        help="upgrade, check, back up, restore or purge the database",
+        description="Look after the kiosk's database: schema upgrades, checks, backups, restores and retention.",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    upgrade = actions.add_parser(
+        "upgrade",
+        help="bring the database to this version's layout (backup first)",
+        description=(
+            "Bring the database to the layout this version of the kiosk needs. When an upgrade is due, "
+            "a backup is written to the backup folder first (named with the old layout). Kiosks do this "
+            "themselves at start; use this to do it at a time of your choosing."
+        ),
+    )
+    upgrade.set_defaults(handler=_handler(_upgrade))
+    check = actions.add_parser(
+        "check",
+        help="check the database file for damage",
+        description=(
+            "Run SQLite's quick_check (every page read; a few seconds) or, with --full, integrity_check "
+            "(indexes compared with their tables too; slower). Prints 'database OK' and exits 0, or lists "
+            "what is damaged and exits 1: then restore the newest good backup with `kiosk db restore FILE`."
+        ),
+    )
+    check.add_argument("--full", action="store_true", help="run the slower, complete integrity_check")
+    check.set_defaults(handler=_handler(_check))
+    backup = actions.add_parser(
+        "backup",
+        help="save a consistent copy of the database now",
+        description=(
+            "Save a consistent, encrypted copy of the database while kiosks keep working. Without --out it goes "
+            "to the backup folder (database.backup_folder, default: 'backups' beside the database). The copy "
+            "opens only with the database's key: keep the key file IT holds with the backups' safe copy."
+        ),
+    )
+    backup.add_argument("--out", metavar="FILE", type=Path, help="where to save the copy")
+    backup.set_defaults(handler=_handler(_backup))
+    restore = actions.add_parser(
+        "restore",
+        help="replace the database with a backup (kiosks stopped)",
+        description=(
+            "Replace the database with a backup file. " + _STOPPED + " The file must open with the database's "
+            "key and pass SQLite's integrity_check, or nothing changes. The current database is saved to the "
+            "backup folder first (kiosk-before-restore-...), then replaced in one step."
+        ),
+    )
+    restore.add_argument("file", metavar="FILE", type=Path, help="the backup file to restore")
+    restore.set_defaults(handler=_handler(_restore))
+    purge = actions.add_parser(
+        "purge",
+        help="remove closed requests past the retention period",
+        description=(
+            "Remove closed requests whose last status change is older than the retention period "
+            "(database.retention_days, default 365), with their notes and status history. Open requests are "
+            "never removed. Each removal is written to the audit trail."
+        ),
+    )
+    purge.add_argument("--dry-run", action="store_true", help="only count what would be removed")
+    purge.add_argument(
+        "--older-than",
+        metavar="DAYS",
+        type=_days,
+        help="remove requests closed more than DAYS days ago (default: database.retention_days)",
+    )
+    purge.set_defaults(handler=_handler(_purge))
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days of 1 or more")
+    return value
+
+
+def _handler(work: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        return friendly(lambda: work(args))
+
+    return run
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from kiosk.config.loader import load_settings
+    from kiosk.i18n.strings import available_languages
+
+    settings, _ = load_settings(args.config, available_languages())
+    return settings
+
+
+def _open(settings: Settings) -> Database:
+    """The existing configured database: never created by a maintenance command."""
+    from kiosk.services.startup import refuse_network_file
+    from kiosk.storage.keys import open_configured_database
+
+    refuse_network_file(settings)
+    return open_configured_database(settings, create_if_missing=False)
+
+
+def _upgrade(args: argparse.Namespace) -> int:
+    from kiosk.services.startup import check_or_raise, upgrade_with_backup
+    from kiosk.storage.migrations import current_revision, head_revision
+
+    settings = _settings(args)
+    database = _open(settings)
+    try:
+        before = current_revision(database.engine)
+        if before == head_revision():
+            print(f"database already at the newest layout ({before}); nothing to do")
+            return 0
+        check_or_raise(database, settings)
+        saved = upgrade_with_backup(database, settings)
+        after = current_revision(database.engine)
+    finally:
+        database.close()
+    print(f"database upgraded from {before or 'empty'} to {after}")
+    if saved is not None:
+        print(f"backup of the database as it was: {saved}")
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    from kiosk.storage.backup import database_file, last_backup_age
+    from kiosk.storage.health import quick_check
+
+    settings = _settings(args)
+    database = _open(settings)
+    name = "integrity_check" if args.full else "quick_check"
+    started = time.perf_counter()
+    try:
+        problems = quick_check(database, full=args.full)
+    finally:
+        database.close()
+    took = time.perf_counter() - started
+    if database_file(settings) is not None:
+        age = last_backup_age(settings)
+        print("newest backup: none yet" if age is None else f"newest backup: {_age(age.total_seconds())} old")
+    if not problems:
+        print(f"database OK: {name} found no problems ({took:.1f} s)")
+        return 0
+    for problem in problems:
+        print(f"problem: {problem}")
+    print(
+        f"database damaged: {name} found {len(problems)} problem(s). " + _STOPPED + " Then restore the newest "
+        "good backup with `kiosk db restore FILE`; keep a copy of the damaged file for whoever investigates."
+    )
+    return EXIT_PROBLEMS
+
+
+def _age(seconds: float) -> str:
+    hours = seconds / 3600
+    return f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.0f} days"
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from kiosk.storage.backup import SUFFIX, backup_folder, backup_to, key_of, stamp
+
+    settings = _settings(args)
+    database = _open(settings)
+    try:
+        target = args.out or backup_folder(settings) / f"kiosk-manual-{stamp()}{SUFFIX}"
+        started = time.perf_counter()
+        saved = backup_to(database, target, key_of(database))
+        encrypted = key_of(database) is not None
+    finally:
+        database.close()
+    size = saved.stat().st_size / 1_000_000
+    how = "encrypted with the database's key" if encrypted else "not encrypted, like the database"
+    print(f"backup saved to {saved} ({size:.1f} MB, {how}) in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from kiosk.storage.backup import restore_from
+
+    settings = _settings(args)
+    kept = restore_from(args.file, settings)
+    print(f"database restored from {args.file}")
+    if kept is not None:
+        print(f"the database as it was before is kept at {kept}")
+    print("start the kiosks and consoles again; an older layout is upgraded when they start")
+    return 0
+
+
+def _purge(args: argparse.Namespace) -> int:
+    from kiosk.cli.user_cmd import cli_actor
+    from kiosk.services.retention import count_purgeable, purge_closed
+
+    settings = _settings(args)
+    days = args.older_than or settings.database.retention_days
+    database = _open(settings)
+    try:
+        if args.dry_run:
+            count = count_purgeable(database, older_than_days=days)
+            print(f"{count} closed requests were closed more than {days} days ago and would be removed (dry run)")
+            return 0
+        removed = purge_closed(database, older_than_days=days, actor=cli_actor())
+    finally:
+        database.close()
+    print(f"removed {removed} closed requests closed more than {days} days ago; open requests are kept")
+    return 0
