@@ -50,12 +50,24 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     from kiosk.services.startup import load_context
-    from kiosk.ui.app import application, build_window
+    from kiosk.storage.database import DatabaseError
+    from kiosk.ui.app import application, build_window, schedule_backups
 
     app = application()
-    context = load_context(args.config)
+    try:
+        context = load_context(args.config)
+        problem = None
+    except DatabaseError as exc:
+        # A kiosk that cannot store requests must not take them: it starts with its information pages
+        # and an out-of-service notice for patients, and IT reads the reason here and in the log.
+        print(f"kiosk: {exc} The kiosk shows patients an out-of-service notice.", file=sys.stderr)
+        context = load_context(args.config, open_database=False)
+        problem = str(exc)
     width, height = args.size or (1280, 800)
     window = build_window(context, width, height)
+    if problem is not None:
+        window.set_out_of_service(problem)
+    schedule_backups(window, context)
     if args.windowed:
         window.show()
     else:

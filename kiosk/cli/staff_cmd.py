@@ -112,6 +112,9 @@ def _run(args: argparse.Namespace) -> int:
         window.show()
     else:
         window.showMaximized()
+    from kiosk.ui.app import schedule_backups
+
+    schedule_backups(window, context)  # the daily backup, also from the desk PC
     log.info("reception console running on %s", workstation)
     try:
         return app.exec()

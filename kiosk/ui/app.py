@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import threading
 
-from kiosk.qt import QApplication, QFont, QGuiApplication, Qt
+from kiosk.qt import QApplication, QFont, QGuiApplication, QObject, Qt, QTimer
 
 from kiosk.services.startup import KioskContext
 from kiosk.ui.qt_log import route_qt_messages_to_log
 from kiosk.ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly: the first check of a new day takes that day's backup
+FIRST_BACKUP_CHECK_MS = 2 * 60 * 1000  # soon after start, so a kiosk switched on daily still backs up
 
 # Families tried in order: all cover Latin, Spanish and Vietnamese letters.
 FONT_FAMILIES = ["Noto Sans", "Segoe UI", "DejaVu Sans", "Arial"]
@@ -55,3 +61,39 @@ def render_screen(context: KioskContext, name: str, width: int, height: int, lan
         open_screen(window, name)
     QApplication.processEvents()
     return window
+
+
+def schedule_backups(owner: QObject, context: KioskContext) -> QTimer | None:
+    """Check hourly (and once soon after start) whether today's backup exists, and take it if not.
+
+    The copy runs on a worker thread, so the screen never freezes for it; SQLite's WAL mode lets
+    kiosks keep committing meanwhile. A failed backup is logged and retried at the next check.
+    """
+    database = context.database
+    if database is None or database.engine.dialect.name != "sqlite":
+        return None
+    from kiosk.storage.backup import run_scheduled_backup
+    from kiosk.storage.database import DatabaseError
+
+    running = threading.Lock()
+
+    def work() -> None:
+        try:
+            saved = run_scheduled_backup(database, context.settings)
+            if saved is not None:
+                log.info("daily backup saved to %s", saved)
+        except (DatabaseError, OSError) as exc:
+            log.error("daily backup failed: %s", exc)
+        finally:
+            running.release()
+
+    def check() -> None:
+        if running.acquire(blocking=False):  # one at a time, even if a copy takes longer than an hour
+            threading.Thread(target=work, name="daily-backup", daemon=True).start()
+
+    timer = QTimer(owner)
+    timer.setInterval(BACKUP_CHECK_MS)
+    timer.timeout.connect(check)
+    timer.start()
+    QTimer.singleShot(FIRST_BACKUP_CHECK_MS, owner, check)
+    return timer

@@ -15,6 +15,7 @@ from kiosk.ui.window import KioskWindow
 IDLE_WARNING = "idle-warning"
 CONFIRMATION = "confirmation"
 URGENT_CONFIRMATION = "confirmation-urgent"
+OUT_OF_SERVICE = "out-of-service"  # what a patient sees on asking for a form when the database is damaged
 # A made-up code for previews of the confirmation; no request stands behind it.
 PREVIEW_REFERENCE = "K7M4QX"
 
@@ -32,7 +33,7 @@ def screen_names(context: KioskContext) -> list[str]:
         (Screen.FOLLOW_UP, RequestKind.FOLLOW_UP),
     ):
         names += [Route(screen, None, step).name for step in range(len(new_draft(request, procedures).steps))]
-    return [*names, CONFIRMATION, URGENT_CONFIRMATION, IDLE_WARNING]
+    return [*names, CONFIRMATION, URGENT_CONFIRMATION, IDLE_WARNING, OUT_OF_SERVICE]
 
 
 def open_screen(window: KioskWindow, name: str) -> None:
@@ -44,6 +45,9 @@ def open_screen(window: KioskWindow, name: str) -> None:
     elif name in (CONFIRMATION, URGENT_CONFIRMATION):
         urgent = name == URGENT_CONFIRMATION
         window.show_receipt(Receipt(PREVIEW_REFERENCE, urgent, dt.datetime.now(dt.UTC)))
+    elif name == OUT_OF_SERVICE:
+        window.set_out_of_service("preview")
+        window.go(Route(Screen.APPOINTMENT))
     elif name != "home":
         window.go(Route.parse(name))
         if window.navigator.current.screen in FORM_SCREENS:

@@ -18,6 +18,7 @@ from kiosk.ui.screens.confirmation import ConfirmationScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.idle_warning import IdleWarning
 from kiosk.ui.screens.info_page import InfoPageScreen
+from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.screens.procedures import ProceduresScreen
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics, stylesheet
@@ -59,8 +60,11 @@ class KioskWindow(QWidget):
             Screen.FOLLOW_UP: self.form,
             Screen.CONFIRMATION: self.confirmation,
         }
+        # Shown in place of the request forms when the database cannot store requests (see set_out_of_service).
+        self.out_of_service = OutOfServiceScreen(self.texts)
+        self.out_of_service_reason: str | None = None
         self.stack = QStackedWidget()
-        for screen in dict.fromkeys(self._screens.values()):
+        for screen in dict.fromkeys([*self._screens.values(), self.out_of_service]):
             self.stack.addWidget(screen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -79,7 +83,7 @@ class KioskWindow(QWidget):
         self.staff_entry = StaffEntry(self, context, self.reset_for_next_patient)
 
         self.attract.begin.connect(self.navigator.home)
-        for screen in (self.home, self.procedures, self.info_page):
+        for screen in (self.home, self.procedures, self.info_page, self.out_of_service):
             screen.navigate.connect(self.navigator.go)
         self.form.submitted.connect(self.show_receipt)
         self.confirmation.done.connect(self.reset_for_next_patient)
@@ -101,6 +105,12 @@ class KioskWindow(QWidget):
         """The request is stored: show its code, and drop the answers from the screen now."""
         self.confirmation.show_receipt(receipt)
         self.navigator.go(Route(Screen.CONFIRMATION))
+
+    def set_out_of_service(self, reason: str) -> None:
+        """Requests cannot be stored (`reason` is for the log): every way to a form shows the notice instead."""
+        self.out_of_service_reason = reason
+        log.error("kiosk out of service for requests: %s", reason)
+        self._show(self.navigator.current)
 
     def reset_for_next_patient(self) -> None:
         """Back to the attract loop in the default language, as if nobody had been here."""
@@ -126,6 +136,8 @@ class KioskWindow(QWidget):
         if not route_is_form(route) and self.form.draft is not None:
             self.form.wipe()  # leaving a form (Home, Back, confirmation) leaves nothing behind
         screen = self._screens[route.screen]
+        if self.out_of_service_reason is not None and route_is_form(route):
+            screen = self.out_of_service
         screen.show_route(route)
         self.stack.setCurrentWidget(screen)
         screen.setFocus()
@@ -155,7 +167,7 @@ class KioskWindow(QWidget):
             self.setStyleSheet(stylesheet(metrics))
         self.portrait = portrait
         self.top_bar.set_margins(metrics.px("pad"))
-        for screen in dict.fromkeys(self._screens.values()):
+        for screen in dict.fromkeys([*self._screens.values(), self.out_of_service]):
             screen.relayout(portrait, metrics)
         for button in self.findChildren(TouchButton):
             button.apply_metrics(metrics)

@@ -1,0 +1,59 @@
+"""Shown instead of a request form when the database cannot store requests: ask at the desk, staff line below."""
+
+from __future__ import annotations
+
+from kiosk.qt import QHBoxLayout, Qt, QVBoxLayout, Signal
+
+from kiosk.services.navigation import Route, Screen
+from kiosk.ui.screens.base import KioskScreen, text_label
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.widgets.buttons import TouchButton
+
+
+class OutOfServiceScreen(KioskScreen):
+    """Calm words for the patient, a way to the information pages, and one small line for staff.
+
+    A request typed here could not be stored, so the kiosk does not ask for one;
+    reading about procedures needs no database and stays available.
+    """
+
+    navigate = Signal(object)
+
+    def __init__(self, texts: UiTexts) -> None:
+        super().__init__(texts)
+        self.setObjectName("OutOfService")
+        self.title = text_label("title", "OutOfServiceTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body = text_label("subtitle", "OutOfServiceBody")
+        self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.learn = TouchButton("primary")
+        self.learn.setObjectName("OutOfServiceLearn")
+        self.learn.clicked.connect(lambda _=False: self.navigate.emit(Route(Screen.PROCEDURES)))
+        self.staff = text_label("note", "OutOfServiceStaff")
+        self.staff.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._outer = QVBoxLayout(self)
+        self._outer.addStretch(2)
+        self._outer.addWidget(self.title)
+        self._outer.addWidget(self.body)
+        self._outer.addStretch(1)
+        # The button takes the middle half of the width (the window sets its minimum size on resize).
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.learn, 2)
+        row.addStretch(1)
+        self._outer.addLayout(row)
+        self._outer.addStretch(3)
+        self._outer.addWidget(self.staff)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        t = self.texts.t
+        self.title.setText(t("out_of_service.title"))
+        self.body.setText(t("out_of_service.body"))
+        self.learn.set_words(t("out_of_service.learn"), t("out_of_service.learn_hint"))
+        self.staff.setText(t("out_of_service.staff"))
+
+    def arrange(self) -> None:
+        margin = self.metrics.px("pad2")
+        self._outer.setContentsMargins(margin, margin, margin, margin)
+        self._outer.setSpacing(self.metrics.px("pad"))
