@@ -9,7 +9,7 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 # With 31**6 codes a clash is already rare; twenty in a row means something else is wrong.
 REFERENCE_ATTEMPTS = 20
 _FILE_IDENTITY = "kiosk.database_file"
+NEW_REQUEST_CHANNEL = "kiosk_requests"  # PostgreSQL NOTIFY channel: a request was stored (no payload)
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ def submit_request(
     try:
         with database.transaction() as session:
             receipt = _store(session, request, workstation, created_at.astimezone(dt.UTC))
+            if session.get_bind().dialect.name == "postgresql":
+                # Delivered to every console's LISTEN only if and when this transaction commits (changes.py).
+                session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NEW_REQUEST_CHANNEL})
     except (SQLAlchemyError, OSError) as exc:
         reason = _failure_name(exc)
         # Class and error code only: SQLAlchemy's messages carry the statement's
