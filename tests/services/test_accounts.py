@@ -88,10 +88,10 @@ def test_passwords_are_stored_as_argon2id_with_the_agreed_cost_never_in_plain(
     assert DESK_PASSWORD.encode() not in database_file.read_bytes()
 
 
-def test_usernames_are_trimmed_and_case_folded(database: Database) -> None:
-    account = add(database, "  Maria.Lopez ")
+def test_usernames_are_trimmed_and_case_folded(any_database: Database) -> None:
+    account = add(any_database, "  Maria.Lopez ")
     assert account.username == "maria.lopez"
-    actor = sign_in(database, "MARIA.LOPEZ", DESK_PASSWORD, workstation="front-desk", rules=RULES)
+    actor = sign_in(any_database, "MARIA.LOPEZ", DESK_PASSWORD, workstation="front-desk", rules=RULES)
     assert (actor.username, actor.role, actor.workstation, actor.display_name) == (
         "maria.lopez",
         Role.RECEPTION,
@@ -107,20 +107,20 @@ def test_bad_usernames_are_refused_with_a_sentence(database: Database, username:
     assert list_accounts(database) == []
 
 
-def test_a_duplicate_username_is_refused(database: Database) -> None:
-    add(database, "maria")
+def test_a_duplicate_username_is_refused(any_database: Database) -> None:
+    add(any_database, "maria")
     with pytest.raises(AccountError, match="already an account named 'maria'"):
-        add(database, "MARIA")
+        add(any_database, "MARIA")
 
 
-def test_a_weak_password_is_refused_and_nothing_is_stored(database: Database) -> None:
+def test_a_weak_password_is_refused_and_nothing_is_stored(any_database: Database) -> None:
     with pytest.raises(AccountError, match="at least 8 characters"):
-        add(database, "maria", password="short")
+        add(any_database, "maria", password="short")
     with pytest.raises(AccountError, match="not the username"):
-        add(database, "maria.lopez", password="Maria.Lopez")
+        add(any_database, "maria.lopez", password="Maria.Lopez")
     with pytest.raises(AccountError) as error:
         create_account(
-            database,
+            any_database,
             username="maria",
             display_name="Maria",
             role=Role.RECEPTION,
@@ -130,13 +130,13 @@ def test_a_weak_password_is_refused_and_nothing_is_stored(database: Database) ->
         )
     assert "at least 12 characters" in str(error.value)
     assert "eight ch" not in str(error.value)
-    assert list_accounts(database) == []
-    assert audit_count(database) == 0
+    assert list_accounts(any_database) == []
+    assert audit_count(any_database) == 0
 
 
-def test_the_password_matches_in_either_unicode_spelling(database: Database) -> None:
-    add(database, "maria", password="cafe\u0301 au lait")
-    actor = sign_in(database, "maria", "caf\u00e9 au lait", workstation="front-desk", rules=RULES)
+def test_the_password_matches_in_either_unicode_spelling(any_database: Database) -> None:
+    add(any_database, "maria", password="cafe\u0301 au lait")
+    actor = sign_in(any_database, "maria", "caf\u00e9 au lait", workstation="front-desk", rules=RULES)
     assert actor.username == "maria"
 
 
@@ -149,33 +149,35 @@ def test_a_long_unicode_passphrase_signs_in(database: Database) -> None:
         sign_in(database, "jonas", phrase[:-2], workstation="front-desk", rules=RULES)
 
 
-def test_success_resets_failures_sets_last_login_and_is_audited(database: Database) -> None:
-    add(database, "maria")
+def test_success_resets_failures_sets_last_login_and_is_audited(any_database: Database) -> None:
+    add(any_database, "maria")
     with pytest.raises(LoginRefused):
-        sign_in(database, "maria", "wrong guess here", workstation="front-desk", rules=RULES, now=T0)
-    assert stored(database, "maria").failed_logins == 1
+        sign_in(any_database, "maria", "wrong guess here", workstation="front-desk", rules=RULES, now=T0)
+    assert stored(any_database, "maria").failed_logins == 1
 
-    sign_in(database, "maria", DESK_PASSWORD, workstation="front-desk", rules=RULES, now=T0 + dt.timedelta(seconds=1))
+    sign_in(
+        any_database, "maria", DESK_PASSWORD, workstation="front-desk", rules=RULES, now=T0 + dt.timedelta(seconds=1)
+    )
 
-    row = stored(database, "maria")
+    row = stored(any_database, "maria")
     assert row.failed_logins == 0
     assert row.last_login_at == T0 + dt.timedelta(seconds=1)
-    assert actions(database)[-2:] == [
+    assert actions(any_database)[-2:] == [
         ("maria", "login_failed", "maria", "failed"),
         ("maria", "login", "maria", "ok"),
     ]
 
 
 def test_unknown_name_and_wrong_password_read_the_same_and_keep_typed_text_out_of_the_audit(
-    database: Database,
+    any_database: Database,
 ) -> None:
-    add(database, "maria")
+    add(any_database, "maria")
     with pytest.raises(LoginRefused) as unknown:
-        sign_in(database, "my secret password", "whatever", workstation="front-desk", rules=RULES)
+        sign_in(any_database, "my secret password", "whatever", workstation="front-desk", rules=RULES)
     with pytest.raises(LoginRefused) as wrong:
-        sign_in(database, "maria", "whatever", workstation="front-desk", rules=RULES)
+        sign_in(any_database, "maria", "whatever", workstation="front-desk", rules=RULES)
     assert str(unknown.value) == str(wrong.value) == WRONG_CREDENTIALS
-    unknown_row = list_entries(database, AuditFilter(action=AuditAction.LOGIN_FAILED))[-1]
+    unknown_row = list_entries(any_database, AuditFilter(action=AuditAction.LOGIN_FAILED))[-1]
     assert (unknown_row.actor, unknown_row.target, unknown_row.detail) == ("(unknown)", "(unknown)", "unknown username")
 
 
@@ -329,12 +331,12 @@ def test_nobody_disables_themselves_or_the_last_active_admin(database: Database,
     assert [(a.username, a.active) for a in list_accounts(database)] == [("ada", False), ("bea", True)]
 
 
-def test_has_admin_counts_active_admins_only(database: Database) -> None:
-    assert not has_admin(database)
-    add(database, "maria")
-    assert not has_admin(database)
-    add(database, "ada", Role.ADMIN, ADMIN_PASSWORD)
-    assert has_admin(database)
+def test_has_admin_counts_active_admins_only(any_database: Database) -> None:
+    assert not has_admin(any_database)
+    add(any_database, "maria")
+    assert not has_admin(any_database)
+    add(any_database, "ada", Role.ADMIN, ADMIN_PASSWORD)
+    assert has_admin(any_database)
 
 
 def test_unknown_accounts_are_named_in_a_sentence(database: Database, admin: Actor) -> None:
@@ -397,14 +399,14 @@ def test_an_outdated_hash_is_upgraded_on_sign_in(database: Database) -> None:
     assert stored(database, "maria").password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
 
 
-def test_a_failed_sign_in_count_and_its_audit_row_commit_together(database: Database) -> None:
-    add(database, "maria")
-    before = audit_count(database)
+def test_a_failed_sign_in_count_and_its_audit_row_commit_together(any_database: Database) -> None:
+    add(any_database, "maria")
+    before = audit_count(any_database)
     with pytest.raises(LoginRefused):
-        sign_in(database, "maria", "wrong wrong wrong", workstation="d", rules=RULES)
-    assert stored(database, "maria").failed_logins == 1
-    assert audit_count(database) == before + 1
-    assert list_entries(database, AuditFilter(action=AuditAction.LOGIN_FAILED))[0].outcome == Outcome.FAILED.value
+        sign_in(any_database, "maria", "wrong wrong wrong", workstation="d", rules=RULES)
+    assert stored(any_database, "maria").failed_logins == 1
+    assert audit_count(any_database) == before + 1
+    assert list_entries(any_database, AuditFilter(action=AuditAction.LOGIN_FAILED))[0].outcome == Outcome.FAILED.value
 
 
 def test_an_unknown_name_costs_a_password_check_too(database: Database) -> None:

@@ -56,35 +56,35 @@ def _found(database: Database, search: str, statuses: frozenset[RequestStatus] =
 
 
 @pytest.fixture
-def desk(database: Database) -> dict[str, str]:
-    """A small morning: named requests of both kinds, one urgent, one closed."""
+def desk(any_database: Database) -> dict[str, str]:
+    """A small morning (on both backends): named requests of both kinds, one urgent, one closed."""
     return {
-        "oldest": _store(database, factories.appointment(), minutes=0, first="José", last="Núñez"),
+        "oldest": _store(any_database, factories.appointment(), minutes=0, first="José", last="Núñez"),
         "urgent": _store(
-            database, factories.urgent_follow_up(), minutes=30, first="Thị Mai", last="Nguyễn", phone="+15045550123"
+            any_database, factories.urgent_follow_up(), minutes=30, first="Thị Mai", last="Nguyễn", phone="+15045550123"
         ),
-        "follow_up": _store(database, factories.follow_up(), minutes=10, first="Mary", last="Nguyen"),
-        "closed": _store(database, factories.appointment(), minutes=5, status=RequestStatus.CLOSED, last="Brown"),
-        "newest": _store(database, factories.appointment(), minutes=40, first="Nguyen", last="Lopez"),
+        "follow_up": _store(any_database, factories.follow_up(), minutes=10, first="Mary", last="Nguyen"),
+        "closed": _store(any_database, factories.appointment(), minutes=5, status=RequestStatus.CLOSED, last="Brown"),
+        "newest": _store(any_database, factories.appointment(), minutes=40, first="Nguyen", last="Lopez"),
     }
 
 
 def test_the_queue_shows_urgent_requests_first_then_the_oldest_open_ones(
-    database: Database, desk: dict[str, str]
+    any_database: Database, desk: dict[str, str]
 ) -> None:
-    rows = fetch_rows(database, QueueFilter(), None, 50)
+    rows = fetch_rows(any_database, QueueFilter(), None, 50)
 
     assert _references(rows) == [desk["urgent"], desk["oldest"], desk["follow_up"], desk["newest"]]
     assert rows[0].urgent and rows[0].kind is RequestKind.FOLLOW_UP and rows[0].red_flags
     assert (rows[1].first_name, rows[1].last_name, rows[1].status) == ("José", "Núñez", RequestStatus.NEW)
     assert rows[1].created_at == T0
-    assert count_requests(database, QueueFilter()) == 4
+    assert count_requests(any_database, QueueFilter()) == 4
 
 
-def test_each_filter_narrows_the_queue(database: Database, desk: dict[str, str]) -> None:
+def test_each_filter_narrows_the_queue(any_database: Database, desk: dict[str, str]) -> None:
     def shown(**choices: object) -> list[str]:
         where = dataclasses.replace(QueueFilter(), **choices)  # type: ignore[arg-type]
-        return _references(fetch_rows(database, where, None, 50))
+        return _references(fetch_rows(any_database, where, None, 50))
 
     assert shown(statuses=frozenset({RequestStatus.CLOSED})) == [desk["closed"]]
     assert shown(statuses=EVERY_STATUS) == [
@@ -100,50 +100,54 @@ def test_each_filter_narrows_the_queue(database: Database, desk: dict[str, str])
     assert shown(received_from=dt.date(2025, 3, 4)) == []
 
 
-def test_a_name_is_found_without_its_accents_or_capitals(database: Database, desk: dict[str, str]) -> None:
-    assert _found(database, "nunez") == [desk["oldest"]]
-    assert _found(database, "NÚÑ") == [desk["oldest"]]
+def test_a_name_is_found_without_its_accents_or_capitals(any_database: Database, desk: dict[str, str]) -> None:
+    assert _found(any_database, "nunez") == [desk["oldest"]]
+    assert _found(any_database, "NÚÑ") == [desk["oldest"]]
     # "nguyen" is the start of a last name (Nguyễn, Nguyen) or of a first name (Nguyen Lopez).
-    assert _found(database, "nguyen") == [desk["urgent"], desk["follow_up"], desk["newest"]]
+    assert _found(any_database, "nguyen") == [desk["urgent"], desk["follow_up"], desk["newest"]]
 
 
-def test_first_and_last_name_match_in_either_order(database: Database, desk: dict[str, str]) -> None:
-    assert _found(database, "jose nunez") == [desk["oldest"]]
-    assert _found(database, "Núñez, José") == [desk["oldest"]]
-    assert _found(database, "nguyen thi mai") == [desk["urgent"]]
-    assert _found(database, "thi mai nguyen") == [desk["urgent"]]
-    assert _found(database, "mary nguyen") == [desk["follow_up"]]
-    assert _found(database, "mary lopez") == []
+def test_first_and_last_name_match_in_either_order(any_database: Database, desk: dict[str, str]) -> None:
+    assert _found(any_database, "jose nunez") == [desk["oldest"]]
+    assert _found(any_database, "Núñez, José") == [desk["oldest"]]
+    assert _found(any_database, "nguyen thi mai") == [desk["urgent"]]
+    assert _found(any_database, "thi mai nguyen") == [desk["urgent"]]
+    assert _found(any_database, "mary nguyen") == [desk["follow_up"]]
+    assert _found(any_database, "mary lopez") == []
 
 
-def test_a_phone_number_is_found_however_it_is_typed(database: Database, desk: dict[str, str]) -> None:
+def test_a_phone_number_is_found_however_it_is_typed(any_database: Database, desk: dict[str, str]) -> None:
     for typed in ("(504) 555-0123", "504.555.0123", "+1 504 555 0123", "15045550123", " 504-555-0123 "):
-        assert _found(database, typed) == [desk["urgent"]], typed
+        assert _found(any_database, typed) == [desk["urgent"]], typed
 
 
-def test_a_reference_is_found_typed_in_lower_case_or_with_a_space(database: Database, desk: dict[str, str]) -> None:
+def test_a_reference_is_found_typed_in_lower_case_or_with_a_space(any_database: Database, desk: dict[str, str]) -> None:
     code = desk["follow_up"]
 
-    assert _found(database, code.lower()) == [code]
-    assert _found(database, format_reference(code).lower()) == [code]
+    assert _found(any_database, code.lower()) == [code]
+    assert _found(any_database, format_reference(code).lower()) == [code]
 
 
-def test_digits_that_are_neither_phone_nor_reference_match_nothing(database: Database, desk: dict[str, str]) -> None:
-    assert _found(database, "0123") == []
-    assert _found(database, "   ") == _references(fetch_rows(database, QueueFilter(statuses=EVERY_STATUS), None, 50))
+def test_digits_that_are_neither_phone_nor_reference_match_nothing(
+    any_database: Database, desk: dict[str, str]
+) -> None:
+    assert _found(any_database, "0123") == []
+    assert _found(any_database, "   ") == _references(
+        fetch_rows(any_database, QueueFilter(statuses=EVERY_STATUS), None, 50)
+    )
 
 
-def test_keyset_pages_return_every_row_once_in_queue_order(database: Database) -> None:
-    generate_requests(database, 1234, seed=7, now=T0, days=3)
+def test_keyset_pages_return_every_row_once_in_queue_order(any_database: Database) -> None:
+    generate_requests(any_database, 1234, seed=7, now=T0, days=3)
     for where in (QueueFilter(), QueueFilter(statuses=EVERY_STATUS), QueueFilter(statuses=EVERY_STATUS, search="ng")):
-        everything = fetch_rows(database, where, None, 10_000)
+        everything = fetch_rows(any_database, where, None, 10_000)
         paged: list[QueueRow] = []
         after = None
-        while page := fetch_rows(database, where, after, 97):
+        while page := fetch_rows(any_database, where, after, 97):
             paged.extend(page)
             after = page[-1]
 
         assert paged == everything
-        assert len({row.id for row in paged}) == len(paged) == count_requests(database, where) > 0
+        assert len({row.id for row in paged}) == len(paged) == count_requests(any_database, where) > 0
         keys = [(not row.urgent, row.created_at, row.id) for row in paged]
         assert keys == sorted(keys)
