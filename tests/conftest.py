@@ -10,11 +10,15 @@ import pytest
 
 from kiosk.qt import QApplication
 
+from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.storage.database import Database
+from kiosk.storage.keys import open_configured_database
 from kiosk.storage.migrations import upgrade_to_head
 
 # Before anything imports Qt: no screen is needed to run the tests.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
+# As on a headless kiosk PC: no OS keyring, so keys go to key files (and never into a developer's own keyring).
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 pytest_plugins = ["tests.postgres_server"]  # postgres_url, pg_database, any_database (both backends)
 
@@ -61,8 +65,14 @@ def database_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def database(database_file: Path) -> Iterator[Database]:
-    """A real SQLite file brought to the newest schema, opened the way the kiosk opens it."""
-    opened = Database.open(f"sqlite:///{database_file}")
+    """A real SQLCipher-encrypted file with a fresh random key (in "<file>.key"), opened the way the kiosk
+    opens it and brought to the newest schema: tests run on what patients' data sits in.
+
+    Other connections to it: tests/encrypted_files.py (connect, open_again).
+    """
+    opened = open_configured_database(
+        Settings(database=DatabaseSettings(url=f"sqlite:///{database_file}")), create_if_missing=True
+    )
     upgrade_to_head(opened.engine)
     yield opened
     opened.close()

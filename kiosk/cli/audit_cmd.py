@@ -63,6 +63,7 @@ def open_existing_database(config: str | None) -> Database:
     """
     from kiosk.config.loader import load_settings
     from kiosk.i18n.strings import available_languages
+    from kiosk.storage.keys import open_configured_database
     from kiosk.storage.migrations import current_revision, head_revision
 
     settings, _ = load_settings(config, available_languages())
@@ -75,7 +76,7 @@ def open_existing_database(config: str | None) -> Database:
             f"There is no database at {parsed.database}: check database.url in the settings, "
             "or start the kiosk or console once to create it."
         )
-    database = Database.open(url)
+    database = open_configured_database(settings, create_if_missing=False)  # encrypted: with its key
     try:
         revision = current_revision(database.engine)
     except SQLAlchemyError as exc:

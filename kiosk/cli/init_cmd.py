@@ -52,6 +52,9 @@ SETTINGS_TEMPLATE = """\
 # Left out, the database is a file in this user's data folder.
 # For a file of your choice: url = "sqlite:///kiosk.sqlite3"
 # For several PCs sharing one: url = "postgresql+psycopg://kiosk@db-host/kiosk"
+# The SQLite file is encrypted; its key is in the OS keyring or in "<database file>.key" beside it.
+# For a key file of your choice: key_file = "kiosk.key"   (readable by the kiosk's account only)
+# encrypt = true                     # false only for a database the clinic chose to keep plain
 
 # [staff]
 # min_password_length = 8            # 8 to 64
@@ -138,6 +141,11 @@ def _first_admin(
     try:
         shown = make_url(settings.database.resolved_url()).render_as_string(hide_password=True)
         print(f"Database ready: {shown}")
+        from kiosk.storage.keys import describe_key_location
+
+        where = describe_key_location(settings)  # open_database_at_head made the key on a fresh machine
+        if where is not None:
+            print(f"The database is encrypted; its key is in the {where}: keep a copy where IT keeps secrets.")
         if has_admin(database):
             print("An admin account already exists, so none was created: add more accounts with `kiosk user add`.")
             return 0

@@ -15,6 +15,16 @@ from sqlalchemy.orm import Session, sessionmaker
 BUSY_TIMEOUT_MS = 5000
 KEY_BYTES = 32  # AES-256: SQLCipher takes the raw key, so no key derivation runs per connection
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every unencrypted SQLite file
+# libpq: give up connecting after 3 s; notice a silent server within about 10 s (keepalives, unacknowledged writes).
+SERVER_CONNECT_ARGS = {
+    "connect_timeout": 3,
+    "keepalives": 1,
+    "keepalives_idle": 5,
+    "keepalives_interval": 2,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
+SQLITE_NOTADB = 26  # "file is not a database": what SQLCipher says when page 1 does not decrypt
 
 
 class DatabaseError(Exception):
@@ -111,7 +121,10 @@ def create_database_engine(url: str, key: bytes | None = None) -> Engine:
     if key is not None:
         raise ValueError("only an SQLite database takes a key")
     try:
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        # A dead or unreachable server fails in seconds, not minutes, so a kiosk can keep the request
+        # in its outbox (kiosk/services/outbox.py); settings given in the URL's query win.
+        connect_args = {k: v for k, v in SERVER_CONNECT_ARGS.items() if k not in parsed.query}
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
     except ImportError as exc:
         raise DatabaseError(
             f"The database {parsed.render_as_string(hide_password=True)} needs a driver that is not "
@@ -136,16 +149,23 @@ class Database:
         return database
 
     def _check_key(self) -> None:
+        shown = self.engine.url.render_as_string(hide_password=True)
         try:
-            with self.engine.connect() as connection:
-                # Decrypting page 1 is the cheapest proof that the key fits (SQLCipher checks its HMAC).
+            # A read (no write lock, so a kiosk busy writing does not delay this): decrypting page 1
+            # is the cheapest proof that the key fits, since SQLCipher checks the page's HMAC.
+            with self.engine.connect().execution_options(**{_READ_ONLY: True}) as connection:
                 connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
         except SQLAlchemyError as exc:
             self.close()
-            shown = self.engine.url.render_as_string(hide_password=True)
-            raise WrongKeyError(
-                f"The database {shown} cannot be read with the key given: "
-                "it is encrypted with another key, not encrypted, or damaged."
+            if getattr(getattr(exc, "orig", None), "sqlite_errorcode", None) == SQLITE_NOTADB:
+                raise WrongKeyError(
+                    f"The database {shown} cannot be read with the key given: "
+                    "it is encrypted with another key, not encrypted, or damaged."
+                ) from exc
+            cause = type(getattr(exc, "orig", None) or exc).__name__
+            raise DatabaseError(
+                f"The database {shown} could not be opened ({cause}): "
+                "check that the file is reachable and not held by another program, and the log for details."
             ) from exc
 
     @contextmanager

@@ -325,7 +325,7 @@ def open_configured_database(settings: Settings, *, create_if_missing: bool) -> 
     assert key is not None  # an encrypted SQLite database always has one
     try:
         return Database.open(url, key)
-    except WrongKeyError:
+    except WrongKeyError as exc:
         recovered = _finish_interrupted_rekey(db, path, url)
         if recovered is not None:
             return recovered
@@ -334,7 +334,7 @@ def open_configured_database(settings: Settings, *, create_if_missing: bool) -> 
         raise DatabaseError(
             f"The database {path} cannot be opened with the key in the {where}: the key belongs to another "
             f"database or the file is damaged; restore the right key file from the copy IT keeps; {_NEVER_DELETE}."
-        ) from None
+        ) from exc
 
 
 def describe_key_location(settings: Settings) -> str | None:

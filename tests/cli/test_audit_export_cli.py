@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import getpass
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from kiosk.services.casework import change_status
 from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
 from kiosk.storage.models import AuditEntry
+from tests import encrypted_files
 from tests.services import factories
 
 ALICE = Actor("alice", Role.RECEPTION, "front-desk-1")
@@ -65,7 +65,7 @@ def test_verify_names_each_problem_and_exits_1(
     with database.transaction() as session:
         for _ in range(3):
             record_for(session, ALICE, AuditAction.VIEW_REQUEST, target="x")
-    connection = sqlite3.connect(database_file)
+    connection = encrypted_files.connect(database_file)
     connection.execute("DROP TRIGGER audit_log_no_update")
     connection.execute("DROP TRIGGER audit_log_no_delete")
     connection.execute("UPDATE audit_log SET actor = 'bob' WHERE id = 2")

@@ -10,7 +10,7 @@ import os
 import sys
 
 from kiosk.services.requests import submit_request
-from kiosk.storage.database import Database
+from tests import encrypted_files
 
 from . import factories
 
@@ -19,7 +19,7 @@ MAKERS = ("appointment", "follow_up", "urgent_follow_up")
 
 
 def main(path: str) -> None:
-    database = Database.open(f"sqlite:///{path}")  # as the kiosk opens it: WAL, synchronous=FULL
+    database = encrypted_files.open_again(path)  # as the kiosk opens it: WAL, synchronous=FULL
     count = 0
     while True:
         maker = MAKERS[count % len(MAKERS)]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DatabaseError
 
@@ -17,6 +17,7 @@ from kiosk.services.casework import add_note, change_status, open_case, record_p
 from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
 from kiosk.storage.models import AuditEntry
+from tests import encrypted_files
 from tests.services import factories
 
 ALICE = Actor("alice", Role.RECEPTION, "front-desk-1")
@@ -41,7 +42,7 @@ def _many_actions(database: Database, requests: int = 10) -> None:
 
 def _tamper(database_file: Path, statement: str) -> None:
     """Someone with access to the file drops the guard trigger and changes the trail with the sqlite3 tool."""
-    connection = sqlite3.connect(database_file)
+    connection = encrypted_files.connect(database_file)
     try:
         connection.execute("DROP TRIGGER audit_log_no_update")
         connection.execute("DROP TRIGGER audit_log_no_delete")
@@ -107,9 +108,9 @@ def test_the_database_refuses_to_update_or_delete_audit_rows(database: Database,
     with pytest.raises(DatabaseError, match="append-only"), database.transaction() as session:
         session.execute(delete(AuditEntry).where(AuditEntry.id == 2))
     # Not only through the application: any client of the file is refused.
-    connection = sqlite3.connect(database_file)
+    connection = encrypted_files.connect(database_file)
     try:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        with pytest.raises(sqlcipher3.DatabaseError, match="append-only"):
             connection.execute("DELETE FROM audit_log")
     finally:
         connection.close()

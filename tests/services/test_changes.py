@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 from kiosk.services.changes import ChangeWatcher, arrivals_since
 from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
+from tests import encrypted_files
 from tests.services import factories
 
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
@@ -20,7 +20,7 @@ def test_a_request_stored_by_another_pc_is_noticed_once(database: Database, data
         assert not watcher.changed()
 
         # Another kiosk: its own database object, its own connections.
-        kiosk = Database.open(f"sqlite:///{database_file}")
+        kiosk = encrypted_files.open_again(database_file)
         try:
             submit_request(kiosk, factories.appointment(), "kiosk-2", now=T0)
         finally:
@@ -48,7 +48,7 @@ def test_idle_time_and_reads_are_not_changes(database: Database, database_file: 
     try:
         for _ in range(3):
             assert arrivals_since(database, T0 - dt.timedelta(hours=1)) == 1
-            with sqlite3.connect(database_file) as reader:
+            with encrypted_files.connect(database_file) as reader:
                 reader.execute("SELECT count(*) FROM patient_requests").fetchone()
             assert not watcher.changed()
     finally:

@@ -16,7 +16,6 @@ import os
 import random
 import select
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -24,9 +23,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+import sqlcipher3
 
 from kiosk.services.requests import load_request
 from kiosk.storage.database import Database
+from tests import encrypted_files
 
 from . import factories
 
@@ -106,9 +107,9 @@ def test_requests_confirmed_before_a_kill_survive_it_whole(
             assert reference not in confirmed, f"reference {reference} confirmed twice"
             confirmed[reference] = (uuid.UUID(reported_id), maker)
 
-    with sqlite3.connect(database_file) as reader:
+    with encrypted_files.connect(database_file) as reader:
         assert reader.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
-        reader.row_factory = sqlite3.Row
+        reader.row_factory = sqlcipher3.Row
         rows = reader.execute("SELECT * FROM patient_requests").fetchall()
 
     # Every confirmed request is stored, and reads back as exactly what was submitted.

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import logging
 import os
-import sqlite3
 import time
 import traceback
 import uuid
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlcipher3
 from sqlalchemy import event
 
 from kiosk.domain.reference import ALPHABET, format_reference, parse_reference
@@ -23,6 +23,7 @@ from kiosk.services import requests as requests_service
 from kiosk.services.request_rows import APPOINTMENT_ANSWERS, COLUMN_FIELDS, FOLLOW_UP_ANSWERS
 from kiosk.services.requests import REFERENCE_ATTEMPTS, Receipt, SubmitFailed, load_request, submit_request
 from kiosk.storage.database import Database, create_database_engine
+from tests import encrypted_files
 
 from .factories import PATIENT_VALUES, appointment, follow_up, urgent_follow_up
 
@@ -33,7 +34,7 @@ SHORT_WAIT_MS = 100
 
 def rows_on_disk(path: Path) -> list[tuple[Any, ...]]:
     """What another program (or the reception PC) reading the file sees: committed rows only."""
-    with sqlite3.connect(path) as other:
+    with encrypted_files.connect(path) as other:
         return other.execute(
             "SELECT id, reference, kind, urgent, status, workstation, red_flags FROM patient_requests"
             " ORDER BY created_at"
@@ -59,7 +60,7 @@ def log_everything(caplog: pytest.LogCaptureFixture) -> None:
 
 def short_wait_database(path: Path) -> Database:
     """The kiosk's database, except that a locked file fails after SHORT_WAIT_MS, not 5 s."""
-    engine = create_database_engine(f"sqlite:///{path}")
+    engine = create_database_engine(f"sqlite:///{path}", encrypted_files.key_of(path))
 
     def wait_less(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute(f"PRAGMA busy_timeout={SHORT_WAIT_MS}")
@@ -69,9 +70,9 @@ def short_wait_database(path: Path) -> Database:
 
 
 @pytest.fixture
-def locked(database_file: Path) -> Iterator[sqlite3.Connection]:
+def locked(database_file: Path) -> Iterator[sqlcipher3.Connection]:
     """Another PC holding the write lock; `.execute("ROLLBACK")` lets go of it."""
-    other = sqlite3.connect(database_file, timeout=0, isolation_level=None)
+    other = encrypted_files.connect(database_file, timeout=0, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
     yield other
     if other.in_transaction:
@@ -281,7 +282,7 @@ def test_when_no_free_code_can_be_found_the_submit_fails_cleanly(
 def test_a_database_locked_past_the_busy_timeout_fails_then_the_retry_succeeds(
     database: Database,
     database_file: Path,
-    locked: sqlite3.Connection,
+    locked: sqlcipher3.Connection,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     kiosk = short_wait_database(database_file)
@@ -312,7 +313,7 @@ def test_a_write_refused_at_commit_stores_nothing(
     database: Database, database_file: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     # A trigger stands in for a disk that refuses the write when the row is flushed at commit.
-    with sqlite3.connect(database_file) as other:
+    with encrypted_files.connect(database_file) as other:
         other.execute("CREATE TRIGGER refuse BEFORE INSERT ON patient_requests BEGIN SELECT RAISE(ABORT, 'full'); END")
     request = appointment()
 
@@ -321,7 +322,7 @@ def test_a_write_refused_at_commit_stores_nothing(
 
     assert_failure_leaks_nothing(caught.value, caplog)
     assert rows_on_disk(database_file) == []
-    with sqlite3.connect(database_file) as other:
+    with encrypted_files.connect(database_file) as other:
         other.execute("DROP TRIGGER refuse")
     receipt = submit_request(database, request, PC)
     assert load_request(database, receipt.reference) == request
@@ -355,7 +356,10 @@ def test_a_database_file_restored_while_the_kiosk_runs_is_written_to_after_one_f
 ) -> None:
     kept = submit_request(database, appointment(), PC)
     backup = tmp_path / "backup.sqlite3"
-    with sqlite3.connect(database_file) as source, sqlite3.connect(backup) as copy:
+    with (
+        encrypted_files.connect(database_file) as source,
+        encrypted_files.connect(backup, key=encrypted_files.key_of(database_file)) as copy,
+    ):
         source.backup(copy)
     delete_database(database_file)
     os.replace(backup, database_file)  # same name, another file
@@ -389,7 +393,7 @@ def test_a_read_only_database_fails(
 ) -> None:
     # A read-only share or mount; the URI form works even for root, whom file modes do not stop.
     monkeypatch.chdir(tmp_path)  # database.py makes the URL's "folder", "file:", relative to here
-    kiosk = Database.open(f"sqlite:///file:{database_file}?mode=ro&uri=true")
+    kiosk = Database.open(f"sqlite:///file:{database_file}?mode=ro&uri=true", encrypted_files.key_of(database_file))
     try:
         with pytest.raises(SubmitFailed) as caught:
             submit_request(kiosk, appointment(), PC)
@@ -408,7 +412,7 @@ def test_a_read_only_database_file_fails(
     database.close()
     for path in database_file.parent.glob(f"{database_file.name}*"):
         path.chmod(0o444)
-    kiosk = Database.open(f"sqlite:///{database_file}")
+    kiosk = encrypted_files.open_again(database_file)
     try:
         with pytest.raises(SubmitFailed) as caught:
             submit_request(kiosk, appointment(), PC)

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlcipher3
 from sqlalchemy import select, text
 
 from kiosk.storage.database import BUSY_TIMEOUT_MS, Database, DatabaseError
 from kiosk.storage.models import Workstation
+from tests import encrypted_files
 
 from .conftest import workstation
 
 
 def names_on_disk(path: Path) -> list[str]:
     """What another program (or another PC) reading the file would see."""
-    with sqlite3.connect(path) as other:
+    with encrypted_files.connect(path) as other:
         return [row[0] for row in other.execute("SELECT name FROM workstations ORDER BY name")]
 
 
@@ -65,7 +66,7 @@ def test_a_session_sees_the_same_settings(database: Database) -> None:
 
 
 def test_the_file_is_in_wal_mode_for_other_programs_too(database: Database, database_file: Path) -> None:
-    with sqlite3.connect(database_file) as other:
+    with encrypted_files.connect(database_file) as other:
         assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -73,14 +74,14 @@ def test_a_transaction_holds_the_write_lock_from_its_start(database: Database, d
     with database.transaction() as session:
         # Only a read so far: a deferred BEGIN would not lock out writers yet; BEGIN IMMEDIATE does.
         assert session.execute(text("SELECT count(*) FROM workstations")).scalar() == 0
-        other = sqlite3.connect(database_file, timeout=0, isolation_level=None)
+        other = encrypted_files.connect(database_file, timeout=0, isolation_level=None)
         try:
-            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            with pytest.raises(sqlcipher3.OperationalError, match="database is locked"):
                 other.execute("BEGIN IMMEDIATE")
         finally:
             other.close()
 
-    other = sqlite3.connect(database_file, timeout=0, isolation_level=None)
+    other = encrypted_files.connect(database_file, timeout=0, isolation_level=None)
     try:
         other.execute("BEGIN IMMEDIATE")  # free again once the block has ended
         other.execute("ROLLBACK")
@@ -91,7 +92,7 @@ def test_a_transaction_holds_the_write_lock_from_its_start(database: Database, d
 def test_a_reader_never_blocks_a_kiosk_writing_and_keeps_its_snapshot(database: Database, database_file: Path) -> None:
     with database.read() as session:
         assert session.execute(text("SELECT count(*) FROM workstations")).scalar() == 0
-        other = sqlite3.connect(database_file, timeout=0, isolation_level=None)
+        other = encrypted_files.connect(database_file, timeout=0, isolation_level=None)
         try:
             other.execute("BEGIN IMMEDIATE")  # a kiosk storing a request while the console reads
             other.execute(
@@ -127,7 +128,7 @@ def test_a_second_writer_waits_for_the_first_instead_of_failing(database: Databa
     thread = threading.Thread(target=first_pc)
     thread.start()
     assert holding.wait(timeout=10)
-    second = Database.open(f"sqlite:///{database_file}")
+    second = encrypted_files.open_again(database_file)
     try:
         timer = threading.Timer(0.3, release.set)
         timer.start()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,12 +18,13 @@ from kiosk.paths import migrations_dir
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import alembic_config, current_revision, head_revision, upgrade_to_head
 from kiosk.storage.models import Base, Workstation
+from tests import encrypted_files
 
 from .conftest import NOW, workstation
 
 
 def tables_on_disk(path: Path) -> set[str]:
-    with sqlite3.connect(path) as other:
+    with encrypted_files.connect(path) as other:
         rows = other.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         return {row[0] for row in rows}
 
@@ -70,7 +70,7 @@ def test_upgrading_again_changes_nothing(database: Database, database_file: Path
     upgrade_to_head(database.engine)
 
     assert current_revision(database.engine) == head_revision()
-    with sqlite3.connect(database_file) as other:
+    with encrypted_files.connect(database_file) as other:
         assert other.execute("SELECT name FROM workstations").fetchall() == [("front-desk",)]
 
 
@@ -125,7 +125,7 @@ def test_requests_stored_before_the_reception_tables_keep_their_data_and_become_
     fresh: Database, database_file: Path
 ) -> None:
     command.upgrade(alembic_config(fresh.engine), "0002")
-    with sqlite3.connect(database_file) as other:
+    with encrypted_files.connect(database_file) as other:
         other.execute(
             "INSERT INTO patient_requests (id, reference, kind, urgent, status, created_at, language, workstation,"
             " first_name, last_name, date_of_birth, phone_e164, email, contact_method, contact_times,"
@@ -136,7 +136,7 @@ def test_requests_stored_before_the_reception_tables_keep_their_data_and_become_
 
     upgrade_to_head(fresh.engine)
 
-    with sqlite3.connect(database_file) as other:
+    with encrypted_files.connect(database_file) as other:
         row = other.execute(
             "SELECT reference, first_name, last_name, first_name_key, last_name_key, version, status"
             " FROM patient_requests"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import alembic_config, current_revision, upgrade_to_head
 from kiosk.storage.models import RequestRecord
+from tests import encrypted_files
 
 from .conftest import NOW, workstation
 
@@ -69,7 +69,7 @@ def test_the_json_columns_are_plain_json_for_other_programs(database: Database, 
     with database.transaction() as session:
         session.add(record())
 
-    with sqlite3.connect(database_file) as other:
+    with encrypted_files.connect(database_file) as other:
         times, flags, answers = other.execute(
             "SELECT contact_times, red_flags, answers FROM patient_requests"
         ).fetchone()
@@ -79,7 +79,7 @@ def test_the_json_columns_are_plain_json_for_other_programs(database: Database, 
 
 
 def test_a_row_written_by_another_program_starts_as_new(database: Database, database_file: Path) -> None:
-    with sqlite3.connect(database_file) as other:
+    with encrypted_files.connect(database_file) as other:
         other.execute(
             "INSERT INTO patient_requests (id, reference, kind, urgent, created_at, language, workstation,"
             " first_name, last_name, date_of_birth, phone_e164, contact_method, contact_times,"
@@ -150,7 +150,7 @@ def test_upgrading_a_0001_database_keeps_its_workstations(database_file: Path) -
         with database.transaction() as session:
             session.add(record())
         assert len(stored(database)) == 1
-        with sqlite3.connect(database_file) as other:
+        with encrypted_files.connect(database_file) as other:
             assert other.execute("SELECT name FROM workstations").fetchall() == [("front-desk",)]
     finally:
         database.close()
@@ -164,7 +164,7 @@ def test_downgrading_to_0001_drops_only_the_requests(database: Database, databas
     command.downgrade(alembic_config(database.engine), "0001")
 
     assert current_revision(database.engine) == "0001"
-    with sqlite3.connect(database_file) as other:
+    with encrypted_files.connect(database_file) as other:
         tables = {row[0] for row in other.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert "patient_requests" not in tables
         assert other.execute("SELECT name FROM workstations").fetchall() == [("front-desk",)]

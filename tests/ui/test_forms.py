@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
@@ -16,10 +14,12 @@ from kiosk.services.navigation import ATTRACT, Screen
 from kiosk.services.requests import load_request
 from kiosk.services.startup import KioskContext
 from kiosk.ui.window import KioskWindow
+from tests import encrypted_files
 from tests.ui.helpers import really_visible
 from tests.ui.test_keyboard import tap_text
 
 FAST_SECOND_MS = 5
+SEND_TIMEOUT_MS = 15_000  # longer than the database's busy timeout
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
@@ -43,6 +43,12 @@ def choose(qtbot: QtBot, window: KioskWindow, key: str, value: str) -> None:
 
 def next_step(qtbot: QtBot, window: KioskWindow) -> None:
     click(qtbot, window.form.next)
+
+
+def send(qtbot: QtBot, window: KioskWindow, button: QWidget | None = None) -> None:
+    """Tap Send (or Try again) and wait until the worker's answer came back: a confirmation or a failure."""
+    click(qtbot, button or window.form.next)
+    qtbot.waitUntil(lambda: not window.form.sending, timeout=SEND_TIMEOUT_MS)
 
 
 def start(qtbot: QtBot, window: KioskWindow, choice: str) -> None:
@@ -97,7 +103,7 @@ def test_an_appointment_request_is_sent_and_stored_as_typed(
     assert answers["answer-dob"] == "Tuesday, March 14, 1961"
     assert answers["answer-reason"] == "Sacroiliac (SI) joint injection"
 
-    next_step(qtbot, window)  # Send my request
+    send(qtbot, window)  # Send my request
     assert window.navigator.current.screen == Screen.CONFIRMATION
     receipt = window.confirmation.receipt
     assert receipt is not None and not receipt.urgent
@@ -139,7 +145,7 @@ def test_a_red_flag_follow_up_says_tell_the_desk_now_and_is_urgent(
     choose(qtbot, window, "next_steps", "follow_up_visit")
     type_into(qtbot, window, "concerns", "it is warm")
     next_step(qtbot, window)
-    next_step(qtbot, window)  # send from the review step
+    send(qtbot, window)  # send from the review step
 
     screen = window.confirmation
     assert window.navigator.current.screen == Screen.CONFIRMATION
@@ -233,10 +239,10 @@ def test_a_failed_save_keeps_the_answers_and_a_retry_sends_once(
     assert context.database is not None
     path = context.database.engine.url.database
     assert path is not None
-    blocker = sqlite3.connect(path, timeout=0)
+    blocker = encrypted_files.connect(path, timeout=0)
     blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock past the wait
     try:
-        next_step(qtbot, window)
+        send(qtbot, window)
         assert window.form.failure.isVisible()
         assert window.form.failure_title.text() == "We could not save your request"
         assert window.navigator.current.screen == Screen.APPOINTMENT
@@ -245,7 +251,7 @@ def test_a_failed_save_keeps_the_answers_and_a_retry_sends_once(
         blocker.rollback()
         blocker.close()
 
-    click(qtbot, window.form.retry)
+    send(qtbot, window, window.form.retry)
     assert window.navigator.current.screen == Screen.CONFIRMATION
     receipt = window.confirmation.receipt
     assert receipt is not None
@@ -275,7 +281,7 @@ def test_tell_us_in_a_few_words_appears_only_for_something_else(qtbot: QtBot, wi
 def test_the_confirmation_times_out_to_attract_and_forgets_the_code(qtbot: QtBot, window: KioskWindow) -> None:
     window.idle.set_second_ms(FAST_SECOND_MS)
     fill_appointment_to_review(qtbot, window)
-    next_step(qtbot, window)
+    send(qtbot, window)
     receipt = window.confirmation.receipt
     assert receipt is not None
     shown = window.confirmation.code.text()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
 from kiosk.ui.console.audit_view import ACTION_WORDS, COLUMNS, AuditView
 from kiosk.ui.console.theme import console_stylesheet
+from tests import encrypted_files
 from tests.services import factories
 
 ADMIN = Actor("ada", Role.ADMIN, "back-office", "Ada")
@@ -148,7 +148,7 @@ def test_verify_reports_intact_then_the_row_changed_outside_the_application(
     assert view.message.text() == "Intact: 5 rows checked."
 
     # Someone with the file drops the append-only guard and edits row 3 with the sqlite3 tool.
-    connection = sqlite3.connect(database_file)
+    connection = encrypted_files.connect(database_file)
     try:
         connection.execute("DROP TRIGGER audit_log_no_update")
         connection.execute("UPDATE audit_log SET detail = 'new->closed' WHERE id = 3")

@@ -15,6 +15,7 @@ from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
 from kiosk.ui.console.window import ConsoleWindow
 from kiosk.ui.console.workspace import Workspace
+from tests import encrypted_files
 from tests.services import factories
 from tests.ui.console.conftest import named, signed_in, submit
 
@@ -92,7 +93,7 @@ def test_a_request_from_the_kiosk_appears_within_the_poll_with_a_badge(
     assert not workspace.queue.badge.isVisible()
 
     # The patient kiosk writes through its own connection, as a separate PC would.
-    kiosk_side = Database.open(f"sqlite:///{database_file}")
+    kiosk_side = encrypted_files.open_again(database_file)
     try:
         arrived = submit_request(kiosk_side, factories.urgent_follow_up(), "kiosk-2", now=dt.datetime.now(dt.UTC))
     finally:
