@@ -49,6 +49,7 @@ def _run(args: argparse.Namespace) -> int:
             "Use `kiosk screenshot` to see pages, or start it on the kiosk's display.",
             file=sys.stderr,
         )
+    from kiosk.services.heartbeat import schedule_heartbeat
     from kiosk.services.startup import load_context
     from kiosk.storage.database import DatabaseError
     from kiosk.ui.app import application, build_window, schedule_backups
@@ -68,6 +69,7 @@ def _run(args: argparse.Namespace) -> int:
     if problem is not None:
         window.set_out_of_service(problem)
     schedule_backups(window, context)
+    _heartbeat = schedule_heartbeat(window, context)  # held here, so it beats until the kiosk stops
     if args.windowed:
         window.show()
     else:

@@ -1,0 +1,90 @@
+"""Each kiosk says "still here" once a minute, so the console can show which PCs went quiet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+from sqlalchemy import update
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.qt import QObject, QTimer
+
+from kiosk.services.workstations import record_start, this_workstation_name
+from kiosk.storage.database import Database
+from kiosk.storage.models import Workstation
+
+if TYPE_CHECKING:
+    from kiosk.services.startup import KioskContext
+
+log = logging.getLogger(__name__)
+
+BEAT_SECONDS = 60
+STALE_BEATS = 3  # the console warns about a PC not seen for longer than this many beats
+
+
+def beat(database: Database, workstation: str, *, role: str = "kiosk", now: dt.datetime | None = None) -> None:
+    """Record that `workstation` is running now: one small UPDATE of its last_seen_at.
+
+    A PC missing from the table (its row was removed, or it started before this database
+    existed) is recorded afresh. Raises SQLAlchemyError when the database cannot be reached.
+    """
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    with database.transaction() as session:
+        result = session.execute(
+            update(Workstation).where(Workstation.name == workstation).values(last_seen_at=moment),
+            execution_options={"synchronize_session": False},
+        )
+        found = getattr(result, "rowcount", 0)
+    if not found:
+        record_start(database, role=role, name=workstation)
+
+
+class Heartbeat:
+    """Beats on a worker thread every BEAT_SECONDS: the patient's screen never waits for the database.
+
+    A database that cannot be reached is logged once (and once more when it answers again);
+    the kiosk goes on either way.
+    """
+
+    def __init__(self, owner: QObject, database: Database, workstation: str | None = None) -> None:
+        self.database = database
+        self.workstation = workstation or this_workstation_name()
+        self._running = threading.Lock()
+        self._failing = False
+        self.timer = QTimer(owner)
+        self.timer.setInterval(BEAT_SECONDS * 1000)
+        self.timer.timeout.connect(self.start_beat)
+        self.timer.start()
+
+    def start_beat(self) -> threading.Thread | None:
+        """One beat in the background; skipped while the previous one still waits for a slow server."""
+        if not self._running.acquire(blocking=False):
+            return None
+        worker = threading.Thread(target=self._beat, name="heartbeat", daemon=True)
+        worker.start()
+        return worker
+
+    def _beat(self) -> None:
+        try:
+            beat(self.database, self.workstation)
+        except SQLAlchemyError as exc:
+            if not self._failing:
+                # The class only: a driver's message may carry the server's address and user.
+                log.warning("heartbeat not recorded (%s); the kiosk goes on and tries again", type(exc).__name__)
+            self._failing = True
+        else:
+            if self._failing:
+                log.info("heartbeat recorded again")
+            self._failing = False
+        finally:
+            self._running.release()
+
+
+def schedule_heartbeat(owner: QObject, context: KioskContext) -> Heartbeat | None:
+    """Start the kiosk's heartbeat (none when it runs without a database, out of service)."""
+    if context.database is None:
+        return None
+    return Heartbeat(owner, context.database)
