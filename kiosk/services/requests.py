@@ -9,7 +9,7 @@ import os
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -17,7 +17,7 @@ from kiosk.domain.reference import new_reference, parse_reference
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
 from kiosk.services.request_rows import UnreadableRowError, from_record, to_record
 from kiosk.storage.database import Database
-from kiosk.storage.models import RequestRecord
+from kiosk.storage.models import RequestRecord, ReservedReference
 
 log = logging.getLogger(__name__)
 
@@ -43,14 +43,30 @@ class SubmitFailed(Exception):  # noqa: N818 (the name others code against)
     the patient typed, so it is safe to log and to show in a traceback.
     """
 
-    def __init__(self, message: str, *, request_id: uuid.UUID | None = None, reason: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        request_id: uuid.UUID | None = None,
+        reason: str = "",
+        error_class: type[BaseException] | None = None,
+    ) -> None:
         super().__init__(message)
         self.request_id = request_id
         self.reason = reason or message
+        # The class of what failed (never its message): the outbox keeps a request when a server is unreachable.
+        self.error_class = error_class
 
     @classmethod
-    def not_stored(cls, request_id: uuid.UUID, reason: str) -> SubmitFailed:
-        return cls(f"request {request_id} was not stored: {reason}", request_id=request_id, reason=reason)
+    def not_stored(
+        cls, request_id: uuid.UUID, reason: str, error_class: type[BaseException] | None = None
+    ) -> SubmitFailed:
+        return cls(
+            f"request {request_id} was not stored: {reason}",
+            request_id=request_id,
+            reason=reason,
+            error_class=error_class,
+        )
 
 
 class DatabaseFileGoneError(OSError):
@@ -83,7 +99,7 @@ def submit_request(
         # parameters (names, phone, answers), so neither the message nor a
         # traceback may reach the log.
         log.error("request %s was not stored: %s", request.request_id, reason)
-        raise SubmitFailed.not_stored(request.request_id, reason) from None
+        raise SubmitFailed.not_stored(request.request_id, reason, type(exc)) from None
     log.info("request %s stored", request.request_id)
     return receipt
 
@@ -111,8 +127,7 @@ def _store(
         # The transaction holds SQLite's write lock (BEGIN IMMEDIATE), so no other
         # kiosk can take this code between the check and the insert. Elsewhere the
         # unique constraint still refuses a clash, as a SubmitFailed to retry.
-        taken = session.scalar(select(RequestRecord.id).where(RequestRecord.reference == reference))
-        if taken is None:
+        if not reference_taken(session, reference):
             break
     else:
         log.error("request %s was not stored: no free reference code", request.request_id)
@@ -120,6 +135,37 @@ def _store(
     record = to_record(request, reference=reference, workstation=workstation, created_at=created_at)
     session.add(record)
     return _receipt(record)
+
+
+def reference_taken(session: Session, reference: str) -> bool:
+    """True when a request has the code, or a kiosk set it aside for the patients it serves offline."""
+    if session.scalar(select(RequestRecord.id).where(RequestRecord.reference == reference)) is not None:
+        return True
+    return session.get(ReservedReference, reference) is not None
+
+
+def store_as_is(session: Session, row: RequestRecord) -> Receipt:
+    """Add a copy of a row stored elsewhere (a kiosk's outbox): same id, reference, created_at and answers.
+
+    Runs in the caller's transaction. Like submit_request it is idempotent on the
+    request id: an id already stored returns that row's receipt and writes nothing.
+    The caller makes sure the reference is free (see kiosk/services/outbox.py).
+    """
+    existing = session.get(RequestRecord, row.id)
+    if existing is not None:
+        return _receipt(existing)
+    # Every column but the version, which the mapper starts at 1 for a new row.
+    values = {
+        column.key: getattr(row, column.key)
+        for column in inspect(RequestRecord).column_attrs
+        if column.key != RequestRecord.version.key
+    }
+    copy = RequestRecord(**values)
+    session.add(copy)
+    session.flush()
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NEW_REQUEST_CHANNEL})
+    return _receipt(copy)
 
 
 def _receipt(record: RequestRecord) -> Receipt:

@@ -61,6 +61,8 @@ class Workstation(Base):
     app_version: Mapped[str] = mapped_column(String(40))
     first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # Requests waiting in this kiosk's local outbox, as it last reported (kiosk/services/outbox.py).
+    outbox_backlog: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
 
 
 class RequestRecord(Base):
@@ -120,6 +122,20 @@ class RequestRecord(Base):
         ),
         Index("ix_patient_requests_phone_queue", "phone_e164", "urgent", "created_at", "id"),
     )
+
+
+class ReservedReference(Base):
+    """A reference code set aside for one kiosk, to give patients while the server cannot be reached.
+
+    On the server these codes are never handed to another request; a kiosk keeps its own
+    copy of the unused ones in its outbox file (same table), and a code leaves both when used.
+    """
+
+    __tablename__ = "reserved_references"
+
+    reference: Mapped[str] = mapped_column(String(12), primary_key=True)
+    workstation: Mapped[str] = mapped_column(String(255), index=True)
+    reserved_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class RequestEvent(Base):

@@ -31,7 +31,7 @@ from kiosk.domain.problems import FieldProblem, RequestInvalid
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import Route, Screen
 from kiosk.services.request_form import RequestDraft, is_review, new_draft
-from kiosk.services.requests import SubmitFailed
+from kiosk.services.submission import RequestSender, SubmitOutcome
 from kiosk.services.workstations import this_workstation_name
 from kiosk.storage.database import Database
 from kiosk.ui.forms.fields import Editor, FieldWidget, make_field
@@ -66,6 +66,10 @@ class RequestFormScreen(KioskScreen):
         self._pages: list[QWidget] = []
         self._shown_page: QWidget | None = None
         self.review = ReviewPage(texts)  # replaced by a fresh one with each new draft
+        # Sends run on a worker thread; the outcome of the send in progress carries this ticket.
+        self.request_sender = RequestSender(settings, database, this_workstation_name(), self)
+        self.request_sender.finished.connect(self._sent)
+        self._sending: int | None = None
 
         self.title = text_label("title")
         self.progress = text_label("subtitle", "FormProgress")
@@ -160,6 +164,9 @@ class RequestFormScreen(KioskScreen):
 
     def wipe(self) -> None:
         """Forget every answer: widgets, undo history and the draft go; nothing is kept."""
+        # A send still running stores the request, but its confirmation is never shown to the next person.
+        self._sending = None
+        self._show_sending(False)
         self._hide_keyboard()
         self.failure.hide()
         self._take_page()  # one of the pages, deleted with them below
@@ -213,28 +220,44 @@ class RequestFormScreen(KioskScreen):
         self._show_step()
 
     def submit(self) -> None:
-        if self.draft is None:
-            return
+        """Check the answers, then store them on the worker; the confirmation waits for the commit."""
+        if self.draft is None or self._sending is not None:
+            return  # a second tap while sending does nothing
         self._collect()
-        database = self._database()
-        self.next.setEnabled(False)  # a second tap while saving does nothing
-        self.retry.setEnabled(False)
         try:
-            if database is None:
-                raise SubmitFailed("no database is open")
-            receipt = self.draft.submit(database, this_workstation_name(), self._base_context())
+            request = self.draft.build(self._base_context())
         except RequestInvalid as invalid:
             self._show_problems(list(invalid.problems))
             return
-        except SubmitFailed:
+        self._sending = self.request_sender.send(request)
+        self._show_sending(True)
+
+    @property
+    def sending(self) -> bool:
+        return self._sending is not None
+
+    def _sent(self, outcome: SubmitOutcome) -> None:
+        if outcome.ticket != self._sending or self.draft is None:
+            log.info("a request was sent after its visit ended; its outcome is not shown")
+            return
+        self._sending = None
+        self._show_sending(False)
+        if outcome.receipt is None:
             log.error("a request could not be saved; the patient was asked to tell the front desk")
             self._show_failure()
             return
-        finally:
-            self.next.setEnabled(True)
-            self.retry.setEnabled(True)
+        self.draft.receipt = outcome.receipt
         self.failure.hide()
-        self.submitted.emit(receipt)
+        self.submitted.emit(outcome.receipt)
+
+    def _show_sending(self, sending: bool) -> None:
+        self.next.setEnabled(not sending)
+        self.retry.setEnabled(not sending)
+        self.previous.setEnabled(not sending)
+        self.questions.setEnabled(not sending)  # the review's Change buttons wait too
+        if sending:
+            self.failure.hide()
+        self.retranslate()
 
     def _collect(self) -> None:
         if self.draft is None:
@@ -371,8 +394,12 @@ class RequestFormScreen(KioskScreen):
         self.previous.set_words("←  " + t("form.previous"))
         self.previous.setAccessibleName(t("form.previous"))
         self.previous.setVisible(self.draft.step > 0)
-        self.next.set_words(t("form.submit") if self.draft.on_review else t("form.next") + "  →")
-        self.next.setAccessibleName(t("form.submit") if self.draft.on_review else t("form.next"))
+        if self._sending is not None:
+            self.next.set_words(t("form.sending"))
+            self.next.setAccessibleName(t("form.sending"))
+        else:
+            self.next.set_words(t("form.submit") if self.draft.on_review else t("form.next") + "  →")
+            self.next.setAccessibleName(t("form.submit") if self.draft.on_review else t("form.next"))
         self.questions.setAccessibleName(t("form.questions"))
         self.questions.verticalScrollBar().setAccessibleName(t("page.scroll"))
         self.failure_title.setText(t("form.save_failed_title"))

@@ -1,0 +1,128 @@
+"""Send a request off the GUI thread and hand the result back by a queued signal; forward the outbox there too.
+
+A locked SQLite file (up to the busy timeout) or a dead server (up to the connect
+timeout) must not freeze the screen, so the commit runs on one worker thread and
+the form only hears the outcome, as a signal delivered on the GUI thread, after the
+commit returned. One worker, not a pool: submissions and the outbox forwarder take
+turns, so the outbox never has two writers from this kiosk.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from kiosk.qt import QObject, Qt, QTimer, Signal
+
+from kiosk.config.settings import Settings
+from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
+from kiosk.services.outbox import FORWARD_INTERVAL_MS, forwarding_pass, open_outbox, submit_or_keep, uses_server
+from kiosk.services.requests import Receipt, SubmitFailed
+from kiosk.storage.database import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    """What came back for one send: a committed receipt, or the failure to show ("we could not save")."""
+
+    ticket: int
+    receipt: Receipt | None = None
+    failure: SubmitFailed | None = None
+
+
+class _Relay(QObject):
+    # Emitted on the worker thread; its queued connection runs the slot on the GUI thread.
+    outcome = Signal(object)
+
+
+class RequestSender(QObject):
+    """Runs each send on the worker; `finished(SubmitOutcome)` arrives on the GUI thread after the commit."""
+
+    finished = Signal(object)  # SubmitOutcome
+
+    def __init__(
+        self,
+        settings: Settings,
+        database: Callable[[], Database | None],
+        workstation: str,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._database = database
+        self._workstation = workstation
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-submit")
+        self._tickets = 0
+        self._outbox: Database | None = None  # opened on the worker, only when the server is PostgreSQL
+        self._forwarding: Future[None] | None = None
+        self._relay = _Relay(self)
+        self._relay.outcome.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.forward_timer = QTimer(self)
+        self.forward_timer.setInterval(FORWARD_INTERVAL_MS)
+        self.forward_timer.timeout.connect(self.forward_soon)
+        server = database()
+        if server is not None and uses_server(server):
+            self.forward_timer.start()
+            QTimer.singleShot(0, self.forward_soon)  # open the outbox and reserve codes while the server is up
+
+    def send(self, request: AppointmentRequest | FollowUpRequest) -> int:
+        """Start storing the request; returns the ticket its SubmitOutcome will carry."""
+        self._tickets += 1
+        ticket = self._tickets
+        server = self._database()
+        self._executor.submit(self._work, ticket, server, request)
+        return ticket
+
+    def _work(self, ticket: int, server: Database | None, request: AppointmentRequest | FollowUpRequest) -> None:
+        # On the worker thread: no widget is touched here, only the database and the relay.
+        try:
+            if server is None:
+                raise SubmitFailed("no database is open", request_id=request.request_id)
+            receipt = submit_or_keep(server, self._open_outbox, request, self._workstation)
+            outcome = SubmitOutcome(ticket, receipt=receipt)
+        except SubmitFailed as failed:
+            outcome = SubmitOutcome(ticket, failure=failed)
+        except Exception as exc:  # a bug must still end the patient's wait with "we could not save"
+            log.error("request %s was not stored: unexpected %s", request.request_id, type(exc).__name__)
+            outcome = SubmitOutcome(ticket, failure=SubmitFailed.not_stored(request.request_id, type(exc).__name__))
+        self._relay.outcome.emit(outcome)
+
+    def _deliver(self, outcome: SubmitOutcome) -> None:
+        self.finished.emit(outcome)
+
+    def _open_outbox(self) -> Database:
+        if self._outbox is None:
+            self._outbox = open_outbox(self._settings)
+        return self._outbox
+
+    def forward_soon(self) -> None:
+        """Queue one forwarding pass behind any send, unless one is already waiting or running."""
+        server = self._database()
+        if server is None or not uses_server(server):
+            return
+        if self._forwarding is not None and not self._forwarding.done():
+            return
+        self._forwarding = self._executor.submit(self._forward, server)
+
+    def _forward(self, server: Database) -> None:
+        try:
+            outbox = self._open_outbox()
+        except Exception as exc:
+            log.error("outbox: cannot be opened: %s", exc)
+            return
+        forwarding_pass(outbox, server, self._workstation)
+
+    def close(self) -> None:
+        """Stop the forwarder; a send already running still finishes (and stores) on its own."""
+        self.forward_timer.stop()
+        self._executor.submit(self._close_outbox)  # after whatever the worker is doing now
+        self._executor.shutdown(wait=False)
+
+    def _close_outbox(self) -> None:
+        if self._outbox is not None:
+            outbox, self._outbox = self._outbox, None
+            outbox.close()
