@@ -1,0 +1,249 @@
+"""`kiosk db rekey` and `kiosk db encrypt`: change the database key, or encrypt a database from an earlier version.
+
+Both need every kiosk and console on this database stopped: they rewrite every page of the file.
+
+Rekey order, so that a crash at any moment leaves a key that opens the database:
+1. the new key is written to the pending place ("<key file>.new", or the keyring entry "<path>.new") and synced;
+2. the current key is copied to "<key file>.old" (or "<path>.old");
+3. PRAGMA rekey re-encrypts every page in one transaction, and the WAL is checkpointed and emptied;
+4. only then is the new key stored in the usual place (an atomic rename), and .new and .old are removed.
+A crash before 3 commits leaves the old key in place, and it still opens the file. A crash after 3 and before 4
+leaves the old key in place but the file under the new key: the next open finds the pending key, checks that it
+opens the file, and finishes step 4 (keys.open_configured_database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kiosk.cli.errors import friendly
+
+if TYPE_CHECKING:
+    from kiosk.config.settings import Settings
+
+_STOPPED = "Stop every kiosk and console that uses this database first (`kiosk run`, `kiosk staff`)."
+
+
+def add_key_verbs(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `rekey` and `encrypt` to `kiosk db` (called by kiosk/cli/db_cmd.py)."""
+    rekey = actions.add_parser(
+        "rekey",
+        help="encrypt the database with a new random key (kiosks stopped)",
+        description=(
+            "Re-encrypt the database with a new random key and store it where the old one was (the OS keyring "
+            "or the key file). " + _STOPPED + " The old key stops working; backups made before open only with "
+            "the old key, so take a new backup afterwards and give IT's safe copy of the key file the new key."
+        ),
+    )
+    rekey.set_defaults(handler=_handler(_rekey))
+    encrypt = actions.add_parser(
+        "encrypt",
+        help="encrypt a database made by an earlier version (kiosks stopped)",
+        description=(
+            "Turn an unencrypted database from an earlier version into an encrypted one. " + _STOPPED + " A "
+            "copy of the unencrypted file is saved beside it first (kiosk.sqlite3.plain-backup-<time>); it "
+            "still holds patients' data in the clear, so move it to where IT keeps backups safely, or delete "
+            "it once the kiosk works. Refused if the database is already encrypted."
+        ),
+    )
+    encrypt.set_defaults(handler=_handler(_encrypt))
+
+
+def _handler(work: Any) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        result: int = friendly(lambda: work(args))
+        return result
+
+    return run
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from kiosk.config.loader import load_settings
+    from kiosk.i18n.strings import available_languages
+
+    settings, _ = load_settings(args.config, available_languages())
+    return settings
+
+
+def _sqlite_path(settings: Settings, verb: str) -> Path:
+    from kiosk.storage.database import DatabaseError
+    from kiosk.storage.keys import database_exists, database_path
+
+    path = database_path(settings.database)
+    if path is None:
+        raise DatabaseError(
+            f"`kiosk db {verb}` is for the kiosk's SQLite file; a PostgreSQL server's data is protected on the "
+            "server (disk encryption there): nothing was changed."
+        )
+    if not database_exists(path):
+        raise DatabaseError(f"There is no database at {path}: check database.url in the settings; nothing was changed.")
+    if not settings.database.encrypt:
+        raise DatabaseError(
+            f"database.encrypt is false in the settings: set it to true (or remove the line) before `kiosk db {verb}`."
+        )
+    return path
+
+
+def _raw_key_sql(key: bytes) -> str:
+    return f"\"x'{key.hex()}'\""
+
+
+def _opens_with(url: str, key: bytes) -> bool:
+    from kiosk.storage.database import Database, DatabaseError
+
+    try:
+        Database.open(url, key).close()
+    except DatabaseError:
+        return False
+    return True
+
+
+def _rekey(args: argparse.Namespace) -> int:
+    import sqlcipher3
+
+    from kiosk.storage.database import Database, DatabaseError, WrongKeyError
+    from kiosk.storage.keys import find_key, new_key, old_store, open_configured_database, pending_store
+
+    settings = _settings(args)
+    path = _sqlite_path(settings, "rekey")
+    url = settings.database.resolved_url()
+    database = open_configured_database(settings, create_if_missing=False)  # refuses a plain file, a wrong key
+    found = find_key(settings.database, path)
+    assert found is not None  # it has just opened the file
+    store, old_key = found
+    key = new_key()
+    pending, old = pending_store(store), old_store(store)
+    try:
+        pending.save(key)  # 1: the new key is safe on disk before the file changes
+        old.save(old_key)  # 2
+        raw = database.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute(f"PRAGMA rekey = {_raw_key_sql(key)}")  # 3: every page, one transaction
+            # Old-key pages must not linger in the WAL: copy everything into the file and empty the WAL.
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            raw.invalidate()  # the pool's other connections still hold the old key: none is reused
+    except sqlcipher3.Error as exc:
+        if _opens_with(url, old_key):  # the rekey rolled back: the old key is still the one
+            pending.delete()
+            old.delete()
+            raise DatabaseError(
+                f"The database {path} could not be given a new key ({type(exc).__name__}): "
+                f"{_STOPPED[:-1]}, then try again; nothing was changed."
+            ) from exc
+        raise
+    finally:
+        database.close()
+    try:
+        Database.open(url, key).close()  # proof before the old key is given up
+    except WrongKeyError as exc:
+        raise DatabaseError(
+            f"The database {path} did not open with its new key after `kiosk db rekey`: nothing was given up; "
+            f"the old key is in the {old.where} and the new one in the {pending.where}. Keep both and the "
+            "database, and ask for help."
+        ) from exc
+    store.save(key)  # 4
+    pending.delete()
+    old.delete()
+    print(
+        f"The database {path} has a new key, stored in the {store.where}; the old key no longer opens it. "
+        "Give IT's safe copy of the key the new one, and take a new backup (`kiosk db backup`): "
+        "backups made before open only with the old key."
+    )
+    return 0
+
+
+def _fsync_file(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _plain_backup(plain: Any, path: Path) -> Path:
+    """A consistent copy of the unencrypted file beside it (SQLite's backup API: the WAL's pages included)."""
+    import sqlcipher3
+
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    backup = path.with_name(f"{path.name}.plain-backup-{stamp}")
+    copy = sqlcipher3.connect(str(backup))
+    try:
+        plain.backup(copy)
+    finally:
+        copy.close()
+    _fsync_file(backup)
+    return backup
+
+
+def _encrypt(args: argparse.Namespace) -> int:
+    import sqlcipher3
+
+    from kiosk.storage.database import Database, DatabaseError
+    from kiosk.storage.keys import find_key, is_plain_sqlite, key_stores, new_key
+
+    settings = _settings(args)
+    path = _sqlite_path(settings, "encrypt")
+    if not is_plain_sqlite(path):
+        raise DatabaseError(f"The database {path} is already encrypted: nothing was changed.")
+    found = find_key(settings.database, path)
+    if found is None:
+        # Stored before the file changes: after a crash the next `kiosk db encrypt` uses this same key.
+        store, key = key_stores(settings.database, path)[0], new_key()
+        store.save(key)
+    else:
+        store, key = found
+    encrypted = path.with_name(f".{path.name}.encrypting-{os.getpid()}")
+    encrypted.unlink(missing_ok=True)
+    plain = sqlcipher3.connect(str(path), isolation_level=None, timeout=5)
+    try:
+        try:
+            backup = _plain_backup(plain, path)
+            counts = _row_counts(plain, "main")
+            plain.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(encrypted), f"x'{key.hex()}'"))
+            plain.execute("SELECT sqlcipher_export('encrypted')")
+            # sqlcipher_export copies schema and rows; the schema's version number travels by hand.
+            version = plain.execute("PRAGMA main.user_version").fetchone()[0]
+            plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+            if _row_counts(plain, "encrypted") != counts:
+                raise DatabaseError(f"The encrypted copy of {path} does not hold every row: nothing was changed.")
+            plain.execute("DETACH DATABASE encrypted")
+            # Everything in the WAL is in the file now; closing the last connection removes the WAL.
+            plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlcipher3.Error as exc:
+            encrypted.unlink(missing_ok=True)
+            raise DatabaseError(
+                f"The database {path} could not be encrypted ({type(exc).__name__}: {exc}): "
+                "stop every kiosk and console using it, then try again; nothing was changed."
+            ) from exc
+    finally:
+        plain.close()
+    _fsync_file(encrypted)
+    Database.open(f"sqlite:///{encrypted}", key).close()  # opens with the key before it replaces anything
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)  # the plain file's, empty now: never to be read with the new file
+    os.replace(encrypted, path)
+    if os.name == "posix":
+        _fsync_file(path.parent)
+    print(
+        f"The database {path} is encrypted now; its key is in the {store.where}: keep a copy where IT keeps "
+        f"secrets. The unencrypted copy {backup} still holds patients' data in the clear: move it to where IT "
+        "keeps backups safely, or delete it once the kiosk works."
+    )
+    return 0
+
+
+def _row_counts(connection: Any, schema: str) -> dict[str, int]:
+    tables = [
+        row[0]
+        for row in connection.execute(
+            f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        )
+    ]
+    return {table: connection.execute(f'SELECT count(*) FROM {schema}."{table}"').fetchone()[0] for table in tables}
