@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,7 @@ def quick_check(database: Database, full: bool = False) -> list[str]:
     return findings_of(rows)
 
 
-def findings_of(rows: list[Any]) -> list[str]:
+def findings_of(rows: Sequence[Any]) -> list[str]:
     """SQLite's check rows as one finding a line, without its "*** in database main ***" headings."""
     lines = [line.strip() for row in rows for line in str(row[0]).splitlines()]
     findings = [line for line in lines if line and not line.startswith("***")]
@@ -66,9 +67,8 @@ def on_network_filesystem(path: Path, mounts: str | None = None) -> str | None:
     if mounts is None:
         if not sys.platform.startswith("linux"):
             return None  # macOS: no cheap, reliable answer; the README says to keep the file local
-        try:
-            mounts = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
-        except OSError:
+        mounts = _mounts_text()
+        if mounts is None:
             return None
     target = _existing(path)
     best: tuple[int, str] | None = None
@@ -87,12 +87,16 @@ def on_network_filesystem(path: Path, mounts: str | None = None) -> str | None:
     return kind if kind in NETWORK_FILE_SYSTEMS else None
 
 
+def _mounts_text() -> str | None:
+    try:
+        return Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
 def _existing(path: Path) -> str:
-    """The real path of the file, or of its nearest folder that exists (a new database has no file yet)."""
-    candidate = path.expanduser().absolute()
-    while not candidate.exists() and candidate.parent != candidate:
-        candidate = candidate.parent
-    return os.path.realpath(candidate)
+    """The real path (symlinks followed as far as the path exists: a new database has no file yet)."""
+    return os.path.realpath(path.expanduser().absolute())
 
 
 def _unescape(field: str) -> str:

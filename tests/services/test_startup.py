@@ -82,3 +82,50 @@ def test_a_postgresql_url_without_its_driver_is_one_sentence_not_a_traceback() -
 
     assert "postgresql+psycopg://kiosk:***@127.0.0.1:1/kiosk" in str(caught.value)
     assert "secret" not in str(caught.value)
+
+
+def test_upgrading_from_the_first_revision_with_data_takes_a_backup_first(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import select
+
+    from kiosk.storage.backup import key_of
+    from kiosk.storage.keys import open_configured_database
+    from kiosk.storage.migrations import alembic_config
+    from kiosk.storage.models import Workstation
+    from tests import encrypted_files
+
+    path = tmp_path / "kiosk.sqlite3"
+    settings = settings_from_mapping({"database": {"url": f"sqlite:///{path}"}})
+    first = open_configured_database(settings, create_if_missing=True)
+    command.upgrade(alembic_config(first.engine), "0001")
+    with first.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO workstations (name, role, app_version, first_seen_at, last_seen_at) "
+            "VALUES ('front-desk', 'console', '0.0.1', '2025-01-01 09:00:00', '2025-01-01 09:00:00')"
+        )
+    key = key_of(first)
+    first.close()
+
+    database = open_database_at_head(settings)
+    try:
+        assert current_revision(database.engine) == head_revision()
+        with database.read() as session:
+            assert "front-desk" in set(session.scalars(select(Workstation.name)))
+    finally:
+        database.close()
+    [backup] = (tmp_path / "backups").glob("kiosk-before-upgrade-from-0001-*.sqlite3")
+    copy = encrypted_files.connect(backup, key=key)
+    try:
+        assert copy.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert copy.execute("SELECT name FROM workstations").fetchall() == [("front-desk",)]
+        assert copy.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        copy.close()
+
+
+def test_a_new_database_needs_no_backup_before_its_first_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.sqlite3"
+    database = open_database_at_head(settings_from_mapping({"database": {"url": f"sqlite:///{path}"}}))
+    database.close()
+
+    assert not (tmp_path / "backups").exists()
