@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.qt import QObject, QTimer
@@ -88,3 +89,59 @@ def schedule_heartbeat(owner: QObject, context: KioskContext) -> Heartbeat | Non
     if context.database is None:
         return None
     return Heartbeat(owner, context.database)
+
+
+@dataclass(frozen=True)
+class WorkstationSeen:
+    """One PC as the console's Kiosks tab shows it (plain values, no live database objects)."""
+
+    name: str
+    role: str  # "kiosk" or "console"
+    version: str
+    last_seen_at: dt.datetime
+    backlog: int  # requests waiting in its local outbox, as it last reported
+
+    def quiet_for(self, now: dt.datetime) -> dt.timedelta:
+        return max(now - self.last_seen_at, dt.timedelta(0))
+
+    def stale(self, now: dt.datetime) -> bool:
+        """A kiosk that missed STALE_BEATS beats in a row. Consoles do not beat: they record their start only."""
+        return self.role == "kiosk" and self.quiet_for(now) > dt.timedelta(seconds=BEAT_SECONDS * STALE_BEATS)
+
+
+def workstations_seen(database: Database) -> list[WorkstationSeen]:
+    """Every PC that has used this database, kiosks first, then by name."""
+    from kiosk.services.outbox import backlog_by_workstation
+
+    backlog = backlog_by_workstation(database)
+    with database.read() as session:
+        rows = session.execute(
+            select(Workstation.name, Workstation.role, Workstation.app_version, Workstation.last_seen_at)
+        ).all()
+    seen = [
+        WorkstationSeen(row.name, row.role, row.app_version, row.last_seen_at, backlog.get(row.name, 0)) for row in rows
+    ]
+    return sorted(seen, key=lambda pc: (pc.role != "kiosk", pc.name.casefold()))
+
+
+def quiet_words(quiet: dt.timedelta) -> str:
+    """ "3 minutes", "1 hour", "2 days": how long a PC has been quiet, in words."""
+    minutes = int(quiet.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{hours // 24} days"
+
+
+def last_seen_words(quiet: dt.timedelta) -> str:
+    """ "Just now", "2 min ago", "3 h ago", "5 days ago"."""
+    minutes = int(quiet.total_seconds() // 60)
+    if minutes < 1:
+        return "Just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{minutes // (24 * 60)} days ago"

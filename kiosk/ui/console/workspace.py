@@ -12,6 +12,7 @@ from kiosk.ui.console.audit_view import AuditView
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.dashboard_view import DashboardView
 from kiosk.ui.console.detail_view import DetailView
+from kiosk.ui.console.kiosks_view import KiosksView
 from kiosk.ui.console.queue_view import QueueView
 from kiosk.ui.console.users_view import UsersView
 from kiosk.ui.console.widgets import button, label
@@ -73,6 +74,7 @@ class Workspace(QWidget):
         self.tabs.addTab(self.splitter, "Queue")
         self.dashboard = DashboardView(context.database)
         self.tabs.addTab(self.dashboard, "Overview")
+        self.tabs.addTab(KiosksView(context.database), "Kiosks")  # every PC: last seen, outbox backlog
         self.audit: AuditView | None = None
         self.users: UsersView | None = None
         if context.may(actor, Permission.VIEW_AUDIT):
