@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk.cli.db_key_verbs import add_key_verbs
 from kiosk.cli.errors import EXIT_PROBLEMS, friendly
 
 if TYPE_CHECKING:
@@ -84,6 +85,7 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="remove requests closed more than DAYS days ago (default: database.retention_days)",
     )
     purge.set_defaults(handler=_handler(_purge))
+    add_key_verbs(actions)  # rekey, encrypt
 
 
 def _days(text: str) -> int:

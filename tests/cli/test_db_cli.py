@@ -16,7 +16,16 @@ from tests import encrypted_files
 from tests.services import factories
 from tests.storage.test_health import corrupt_middle
 
-VERBS = [["db"], ["db", "upgrade"], ["db", "check"], ["db", "backup"], ["db", "restore"], ["db", "purge"]]
+VERBS = [
+    ["db"],
+    ["db", "upgrade"],
+    ["db", "check"],
+    ["db", "backup"],
+    ["db", "restore"],
+    ["db", "purge"],
+    ["db", "rekey"],
+    ["db", "encrypt"],
+]
 
 
 @pytest.fixture
