@@ -18,6 +18,7 @@ from kiosk.domain.staff import Role
 from kiosk.services.accounts import AccountRules, list_accounts, sign_in
 from kiosk.services.audit import AuditFilter, list_entries, verify_chain
 from kiosk.storage.database import Database
+from tests import encrypted_files
 
 ADMIN_PASSWORD = "violet harbour lamp"
 DESK_PASSWORD = "quiet morning tea"
@@ -54,7 +55,7 @@ def opened(config: Path) -> Iterator[Callable[[], Database]]:
     databases: list[Database] = []
 
     def open_it() -> Database:
-        databases.append(Database.open(f"sqlite:///{config.parent / 'kiosk.sqlite3'}"))
+        databases.append(encrypted_files.open_again(config.parent / "kiosk.sqlite3"))
         return databases[-1]
 
     yield open_it
@@ -130,7 +131,7 @@ def test_scripted_init_writes_settings_database_and_admin_end_to_end(
     assert config.read_text(encoding="utf-8") == SETTINGS_TEMPLATE
     # The template sets nothing, so the database is the default one in the (test's private) data folder.
     database_path = private_folders / "data" / "clinic-kiosk" / "kiosk.sqlite3"
-    database = Database.open(f"sqlite:///{database_path}")
+    database = encrypted_files.open_again(database_path)
     try:
         [account] = list_accounts(database)
         assert (account.username, account.display_name, account.role, account.active) == (
