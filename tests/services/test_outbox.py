@@ -266,7 +266,7 @@ def test_a_fresh_offline_code_taken_meanwhile_gets_a_new_code_and_a_note_for_the
         mine = session.get(RequestRecord, kept.id)
         assert mine is not None and mine.reference != shown.reference
         note = session.scalars(select(RequestEvent.note).where(RequestEvent.request_id == kept.id)).one()
-    assert shown.reference in note and mine.reference in note
+    assert note is not None and shown.reference in note and mine.reference in note
     assert load_request(server, shown.reference) == other  # the other patient keeps theirs
 
 
