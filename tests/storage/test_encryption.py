@@ -10,8 +10,12 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import keyring
 import pytest
 import sqlcipher3
+from keyring.backend import KeyringBackend
+from keyring.backends import fail
+from keyring.errors import PasswordDeleteError
 from sqlalchemy import text
 
 from kiosk.cli.main import main
@@ -205,6 +209,78 @@ def test_a_key_file_named_in_the_settings_is_the_one_used(tmp_path: Path) -> Non
     key_file.unlink()
     with pytest.raises(DatabaseError, match=f"tried the key file {key_file}\\)"):
         open_configured_database(settings, create_if_missing=True)
+
+
+class MemoryKeyring(KeyringBackend):
+    """An OS keyring as the keyring package sees one (Windows Credential Manager, Keychain), held in memory."""
+
+    priority = 5  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.entries.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+@pytest.fixture
+def os_keyring() -> Iterator[MemoryKeyring]:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(fail.Keyring())  # back to a headless machine, as tests/conftest.py sets up
+
+
+def test_with_an_os_keyring_the_key_goes_there_and_no_key_file_is_written(
+    tmp_path: Path, os_keyring: MemoryKeyring
+) -> None:
+    database_file = tmp_path / "kiosk.sqlite3"
+    database = open_configured_database(settings_for(database_file), create_if_missing=True)
+    upgrade_to_head(database.engine)
+    reference = store_patients(database, count=1)[0]
+    database.close()
+
+    assert list(os_keyring.entries) == [("clinic-kiosk", str(database_file))]
+    assert not default_key_file(database_file).exists()
+    reopened = open_configured_database(settings_for(database_file), create_if_missing=False)
+    try:
+        assert load_request(reopened, reference) is not None
+    finally:
+        reopened.close()
+    os_keyring.entries.clear()  # a new user profile, a reinstalled PC
+    with pytest.raises(DatabaseError) as caught:
+        open_configured_database(settings_for(database_file), create_if_missing=True)
+    assert f'(tried the keyring entry "clinic-kiosk"/{database_file} and the key file {database_file}.key)' in str(
+        caught.value
+    )
+
+
+def test_a_clinic_that_chose_no_encryption_gets_a_plain_file_and_an_encrypted_one_is_not_misread(
+    tmp_path: Path, database: Database, database_file: Path
+) -> None:
+    plain_file = tmp_path / "plain" / "kiosk.sqlite3"
+    plain_settings = Settings(database=DatabaseSettings(url=f"sqlite:///{plain_file}", encrypt=False))
+    plain = open_configured_database(plain_settings, create_if_missing=True)
+    upgrade_to_head(plain.engine)
+    plain.close()
+    assert plain_file.read_bytes().startswith(SQLITE_HEADER)
+    assert not default_key_file(plain_file).exists()
+
+    database.close()
+    encrypted_settings = Settings(database=DatabaseSettings(url=f"sqlite:///{database_file}", encrypt=False))
+    with pytest.raises(DatabaseError) as caught:
+        open_configured_database(encrypted_settings, create_if_missing=True)
+    assert str(caught.value) == (
+        f"The database {database_file} is encrypted but database.encrypt is false: set database.encrypt = true."
+    )
 
 
 def _table_page(database_file: Path, table: str) -> int:
