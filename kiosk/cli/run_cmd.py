@@ -56,7 +56,7 @@ def _run(args: argparse.Namespace) -> int:
 
     app = application()
     try:
-        context = load_context(args.config)
+        context = load_context(args.config, kiosk=True)
         problem = None
     except DatabaseError as exc:
         # A kiosk that cannot store requests must not take them: it starts with its information pages

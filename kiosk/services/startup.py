@@ -50,7 +50,7 @@ def content_folder(settings: Settings) -> Path:
     return settings.content.folder or bundled_content_dir()
 
 
-def load_context(config: str | None = None, open_database: bool = True) -> KioskContext:
+def load_context(config: str | None = None, open_database: bool = True, *, kiosk: bool = False) -> KioskContext:
     """Raises SettingsError or DatabaseError with a sentence for the person starting it."""
     settings, path = _timed("settings", lambda: load_settings(config, available_languages()))
     languages = settings.languages
@@ -60,15 +60,17 @@ def load_context(config: str | None = None, open_database: bool = True) -> Kiosk
     strings = _timed("strings", lambda: StringCatalog.load(languages.enabled, languages.default))
     context = KioskContext(settings, path, catalog, strings)
     if open_database:
-        context.database = _timed("database", lambda: open_database_at_head(settings))
+        context.database = _timed("database", lambda: open_database_at_head(settings, kiosk=kiosk))
     return context
 
 
-def open_database_at_head(settings: Settings) -> Database:
+def open_database_at_head(settings: Settings, *, kiosk: bool = False) -> Database:
     """The configured database, checked and at the newest schema; a backup is taken before any upgrade.
 
     Raises DatabaseError with a sentence for IT, and DatabaseDamaged (a DatabaseError)
     when SQLite's own check fails, so the kiosk can show its out-of-service page.
+    A kiosk (kiosk=True) whose PostgreSQL server cannot be reached starts anyway: its
+    requests go to the local outbox until the server is back (kiosk.services.outbox).
     """
     from kiosk.storage.keys import open_configured_database
 
@@ -84,6 +86,12 @@ def open_database_at_head(settings: Settings) -> Database:
         database.close()
         raise
     except SQLAlchemyError as exc:
+        if kiosk and _server_unreachable(database, exc):
+            log.warning(
+                "the database server cannot be reached (%s): requests go to the outbox until it is back",
+                type(getattr(exc, "orig", None) or exc).__name__,
+            )
+            return database
         database.close()
         shown = make_url(url).render_as_string(hide_password=True)
         log.error("database could not be opened", exc_info=True)
@@ -93,6 +101,14 @@ def open_database_at_head(settings: Settings) -> Database:
             "check database.url, that the file or server is reachable, and the log for details."
         ) from exc
     return database
+
+
+def _server_unreachable(database: Database, exc: SQLAlchemyError) -> bool:
+    from kiosk.services.outbox import server_unreachable
+
+    if database.engine.dialect.name != "postgresql":
+        return False
+    return server_unreachable(type(exc)) or server_unreachable(type(getattr(exc, "orig", None) or exc))
 
 
 def refuse_network_file(settings: Settings) -> None:

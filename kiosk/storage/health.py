@@ -35,16 +35,20 @@ def quick_check(database: Database, full: bool = False) -> list[str]:
     quick_check reads every page but skips matching indexes against their tables;
     full=True runs integrity_check, which does that too and takes longer.
     """
+    if database.engine.dialect.name != "sqlite":
+        # The server checks its own pages; a trivial query proves it answers. An unreachable
+        # server is not a damaged database, so its error goes to the caller as it is.
+        with database.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1").scalar()
+        return []
     try:
         with database.engine.connect() as connection:
-            if connection.dialect.name != "sqlite":
-                # The server checks its own pages; a trivial query proves it answers.
-                connection.exec_driver_sql("SELECT 1").scalar()
-                return []
             pragma = "integrity_check" if full else "quick_check"
             rows = connection.exec_driver_sql(f"PRAGMA {pragma}({_PROBLEMS_SHOWN})").fetchall()
     except SQLAlchemyError as exc:
         # A damaged header or a page SQLCipher cannot authenticate fails before the check can report.
+        # SQLite's own message ("file is not a database", "database disk image is malformed") names
+        # no row contents, so it is safe to show IT.
         original = getattr(exc, "orig", None) or exc
         return [f"the file cannot be read ({type(original).__name__}: {original})"]
     return findings_of(rows)

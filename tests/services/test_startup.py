@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,8 +72,7 @@ def test_a_file_that_is_not_a_database_is_one_sentence_naming_it(tmp_path: Path)
     assert "\n" not in message
 
 
-@pytest.mark.skipif(importlib.util.find_spec("psycopg") is not None, reason="only without the PostgreSQL driver")
-def test_a_postgresql_url_without_its_driver_is_one_sentence_not_a_traceback() -> None:
+def test_an_unreachable_server_is_one_sentence_that_never_shows_the_password() -> None:
     settings = settings_from_mapping({"database": {"url": "postgresql+psycopg://kiosk:secret@127.0.0.1:1/kiosk"}})
 
     with pytest.raises(DatabaseError) as caught:
@@ -129,3 +127,25 @@ def test_a_new_database_needs_no_backup_before_its_first_upgrade(tmp_path: Path)
     database.close()
 
     assert not (tmp_path / "backups").exists()
+
+
+UNREACHABLE_SERVER = "postgresql+psycopg://kiosk@127.0.0.1:1/kiosk"  # port 1: nothing listens, refused at once
+
+
+def test_a_kiosk_whose_server_is_down_starts_and_keeps_taking_requests(write_settings: WriteSettings) -> None:
+    path = write_settings(f'[database]\nurl = "{UNREACHABLE_SERVER}"\n')
+
+    context = load_context(str(path), kiosk=True)
+
+    try:
+        assert context.database is not None  # requests go to the outbox until the server is back
+        assert context.database.engine.dialect.name == "postgresql"
+    finally:
+        context.close()
+
+
+def test_the_console_and_it_tools_are_told_the_server_is_unreachable(write_settings: WriteSettings) -> None:
+    path = write_settings(f'[database]\nurl = "{UNREACHABLE_SERVER}"\n')
+
+    with pytest.raises(DatabaseError, match=r"postgresql\+psycopg://kiosk@127\.0\.0\.1:1/kiosk could not be opened"):
+        load_context(str(path))
