@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
@@ -260,5 +260,11 @@ def open_another(database: Database) -> Database:
 
 
 def url_of(database: Database) -> str:
-    """The URL with its password, for a child process that opens the same database."""
-    return make_url(database.engine.url).render_as_string(hide_password=False)
+    """What database.url says for this database in a kiosk's settings (for a child process that opens it too).
+
+    SQLite: the plain file URL, whose key the kiosk finds beside it; PostgreSQL: the URL with its password.
+    """
+    url = database.engine.url
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite:///{url.database}"
+    return url.render_as_string(hide_password=False)
