@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import sqlcipher3
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from kiosk.domain.reference import ALPHABET, format_reference, parse_reference
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest, RedFlag
@@ -23,7 +23,9 @@ from kiosk.services import requests as requests_service
 from kiosk.services.request_rows import APPOINTMENT_ANSWERS, COLUMN_FIELDS, FOLLOW_UP_ANSWERS
 from kiosk.services.requests import REFERENCE_ATTEMPTS, Receipt, SubmitFailed, load_request, submit_request
 from kiosk.storage.database import Database, create_database_engine
+from kiosk.storage.models import RequestRecord
 from tests import encrypted_files
+from tests.postgres_server import open_another
 
 from .factories import PATIENT_VALUES, appointment, follow_up, urgent_follow_up
 
@@ -39,6 +41,16 @@ def rows_on_disk(path: Path) -> list[tuple[Any, ...]]:
             "SELECT id, reference, kind, urgent, status, workstation, red_flags FROM patient_requests"
             " ORDER BY created_at"
         ).fetchall()
+
+
+def rows_seen_elsewhere(database: Database) -> list[tuple[Any, ...]]:
+    """What another PC reading the same database sees: committed rows only (SQLite file or PostgreSQL)."""
+    other = open_another(database)
+    try:
+        with other.read() as session:
+            return [tuple(row) for row in session.execute(select(RequestRecord.id, RequestRecord.reference))]
+    finally:
+        other.close()
 
 
 def assert_nothing_personal(text: str) -> None:
@@ -128,10 +140,12 @@ def test_an_urgent_follow_up_is_stored_urgent(database: Database, database_file:
     ],
     ids=["no-email", "vietnamese", "all-red-flags", "awkward-text"],
 )
-def test_unusual_answers_read_back_equal(database: Database, request_: AppointmentRequest | FollowUpRequest) -> None:
-    receipt = submit_request(database, request_, PC)
+def test_unusual_answers_read_back_equal(
+    any_database: Database, request_: AppointmentRequest | FollowUpRequest
+) -> None:
+    receipt = submit_request(any_database, request_, PC)
 
-    assert load_request(database, receipt.reference) == request_
+    assert load_request(any_database, receipt.reference) == request_
     assert receipt.urgent == request_.urgent
 
 
@@ -143,122 +157,122 @@ def test_every_field_of_a_request_has_a_place_in_the_row() -> None:
     assert {field.name for field in dataclasses.fields(FollowUpRequest)} == COLUMN_FIELDS | FOLLOW_UP_ANSWERS
 
 
-def test_the_time_is_kept_in_utc_whatever_zone_it_was_given_in(database: Database) -> None:
+def test_the_time_is_kept_in_utc_whatever_zone_it_was_given_in(any_database: Database) -> None:
     local = NOW.astimezone(dt.timezone(dt.timedelta(hours=-5)))
 
-    receipt = submit_request(database, appointment(), PC, now=local)
+    receipt = submit_request(any_database, appointment(), PC, now=local)
 
     assert receipt.created_at == NOW
     assert receipt.created_at.tzinfo == dt.UTC
 
 
-def test_without_a_time_the_request_is_stamped_now(database: Database) -> None:
+def test_without_a_time_the_request_is_stamped_now(any_database: Database) -> None:
     before = dt.datetime.now(dt.UTC)
 
-    receipt = submit_request(database, appointment(), PC)
+    receipt = submit_request(any_database, appointment(), PC)
 
     assert before <= receipt.created_at <= dt.datetime.now(dt.UTC)
 
 
-def test_a_naive_time_is_a_programming_error(database: Database, database_file: Path) -> None:
+def test_a_naive_time_is_a_programming_error(any_database: Database) -> None:
     with pytest.raises(ValueError, match="zone"):
-        submit_request(database, appointment(), PC, now=NOW.replace(tzinfo=None))
+        submit_request(any_database, appointment(), PC, now=NOW.replace(tzinfo=None))
 
-    assert rows_on_disk(database_file) == []
+    assert rows_seen_elsewhere(any_database) == []
 
 
-def test_the_request_is_committed_when_submit_returns(database: Database, database_file: Path) -> None:
-    receipt = submit_request(database, appointment(), PC)
+def test_the_request_is_committed_when_submit_returns(any_database: Database) -> None:
+    receipt = submit_request(any_database, appointment(), PC)
 
     # Another connection, outside the kiosk's pool, already sees it.
-    assert [row[1] for row in rows_on_disk(database_file)] == [receipt.reference]
+    assert [row[1] for row in rows_seen_elsewhere(any_database)] == [receipt.reference]
 
 
 # --- once only ---
 
 
-def test_repeated_taps_on_submit_store_one_request(database: Database, database_file: Path) -> None:
+def test_repeated_taps_on_submit_store_one_request(any_database: Database) -> None:
     request = appointment()
 
-    receipts = [submit_request(database, request, PC, now=NOW + dt.timedelta(seconds=second)) for second in range(5)]
+    receipts = [
+        submit_request(any_database, request, PC, now=NOW + dt.timedelta(seconds=second)) for second in range(5)
+    ]
 
     assert receipts == [receipts[0]] * 5
     assert receipts[0].created_at == NOW  # the first submit's time, not the latest
-    assert len(rows_on_disk(database_file)) == 1
+    assert len(rows_seen_elsewhere(any_database)) == 1
 
 
-def test_a_second_submit_of_an_urgent_request_is_still_urgent(database: Database) -> None:
+def test_a_second_submit_of_an_urgent_request_is_still_urgent(any_database: Database) -> None:
     request = urgent_follow_up()
-    first = submit_request(database, request, PC)
+    first = submit_request(any_database, request, PC)
 
-    assert submit_request(database, request, PC) == first
+    assert submit_request(any_database, request, PC) == first
     assert first.urgent
 
 
 def test_the_same_id_with_other_answers_keeps_the_first_and_warns(
-    database: Database, database_file: Path, caplog: pytest.LogCaptureFixture
+    any_database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     first = appointment()
-    first_receipt = submit_request(database, first, PC)
+    first_receipt = submit_request(any_database, first, PC)
     changed = dataclasses.replace(first, reason_other="Something else entirely")
 
-    assert submit_request(database, changed, PC) == first_receipt
+    assert submit_request(any_database, changed, PC) == first_receipt
 
-    assert load_request(database, first_receipt.reference) == first
-    assert len(rows_on_disk(database_file)) == 1
+    assert load_request(any_database, first_receipt.reference) == first
+    assert len(rows_seen_elsewhere(any_database)) == 1
     assert f"request {first.request_id} was submitted again with other answers" in caplog.text
     assert "Something else entirely" not in caplog.text
     assert_nothing_personal(caplog.text)
 
 
-def test_different_requests_are_stored_separately(database: Database, database_file: Path) -> None:
-    receipts = [submit_request(database, appointment(), PC) for _ in range(30)]
+def test_different_requests_are_stored_separately(any_database: Database) -> None:
+    receipts = [submit_request(any_database, appointment(), PC) for _ in range(30)]
 
     assert len({receipt.reference for receipt in receipts}) == 30
-    assert len(rows_on_disk(database_file)) == 30
+    assert len(rows_seen_elsewhere(any_database)) == 30
 
 
 # --- reference codes ---
 
 
-def test_references_are_well_formed_and_found_however_typed(database: Database) -> None:
+def test_references_are_well_formed_and_found_however_typed(any_database: Database) -> None:
     request = follow_up()
-    receipt = submit_request(database, request, PC)
+    receipt = submit_request(any_database, request, PC)
 
     assert len(receipt.reference) == 6
     assert set(receipt.reference) <= set(ALPHABET)
     assert parse_reference(receipt.reference) == receipt.reference
-    assert load_request(database, format_reference(receipt.reference).lower()) == request
-    assert load_request(database, receipt.reference[:3] + "-" + receipt.reference[3:]) == request
+    assert load_request(any_database, format_reference(receipt.reference).lower()) == request
+    assert load_request(any_database, receipt.reference[:3] + "-" + receipt.reference[3:]) == request
 
 
-def test_an_unknown_or_impossible_reference_finds_nothing(database: Database) -> None:
-    receipt = submit_request(database, appointment(), PC)
+def test_an_unknown_or_impossible_reference_finds_nothing(any_database: Database) -> None:
+    receipt = submit_request(any_database, appointment(), PC)
     unknown = next(code for code in ("ABC234", "DEF567") if code != receipt.reference)
 
-    assert load_request(database, unknown) is None
-    assert load_request(database, "OOOOOO") is None
-    assert load_request(database, "") is None
+    assert load_request(any_database, unknown) is None
+    assert load_request(any_database, "OOOOOO") is None
+    assert load_request(any_database, "") is None
 
 
-def test_a_code_already_taken_is_drawn_again(
-    database: Database, database_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_code_already_taken_is_drawn_again(any_database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
     codes = iter(["ABC234", "ABC234", "ABC234", "XYZ789"])
     monkeypatch.setattr(requests_service, "new_reference", lambda: next(codes))
 
-    first = submit_request(database, appointment(), PC)
-    second = submit_request(database, follow_up(), PC)
+    first = submit_request(any_database, appointment(), PC)
+    second = submit_request(any_database, follow_up(), PC)
 
     assert (first.reference, second.reference) == ("ABC234", "XYZ789")
-    assert sorted(row[1] for row in rows_on_disk(database_file)) == ["ABC234", "XYZ789"]
+    assert sorted(row[1] for row in rows_seen_elsewhere(any_database)) == ["ABC234", "XYZ789"]
 
 
 def test_when_no_free_code_can_be_found_the_submit_fails_cleanly(
-    database: Database, database_file: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    any_database: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(requests_service, "new_reference", lambda: "ABC234")
-    submit_request(database, appointment(), PC)
+    submit_request(any_database, appointment(), PC)
     drawn: list[str] = []
 
     def always_taken() -> str:
@@ -269,10 +283,10 @@ def test_when_no_free_code_can_be_found_the_submit_fails_cleanly(
     request = appointment()
 
     with pytest.raises(SubmitFailed, match="no free reference code") as caught:
-        submit_request(database, request, PC)
+        submit_request(any_database, request, PC)
 
     assert len(drawn) == REFERENCE_ATTEMPTS
-    assert len(rows_on_disk(database_file)) == 1
+    assert len(rows_seen_elsewhere(any_database)) == 1
     assert_failure_leaks_nothing(caught.value, caplog)
 
 
@@ -425,21 +439,21 @@ def test_a_read_only_database_file_fails(
     assert rows_on_disk(database_file) == []
 
 
-def test_a_successful_submit_logs_no_patient_data(database: Database, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_successful_submit_logs_no_patient_data(any_database: Database, caplog: pytest.LogCaptureFixture) -> None:
     request = urgent_follow_up()
 
-    receipt = submit_request(database, request, PC)
-    submit_request(database, request, PC)
-    load_request(database, receipt.reference)
+    receipt = submit_request(any_database, request, PC)
+    submit_request(any_database, request, PC)
+    load_request(any_database, receipt.reference)
 
     assert f"request {request.request_id} stored" in caplog.text
     assert_nothing_personal(caplog.text)
 
 
-def test_a_fresh_request_id_per_request_keeps_them_apart(database: Database) -> None:
+def test_a_fresh_request_id_per_request_keeps_them_apart(any_database: Database) -> None:
     same_answers = [appointment(request_id=uuid.uuid4()) for _ in range(2)]
 
-    receipts = [submit_request(database, request, PC) for request in same_answers]
+    receipts = [submit_request(any_database, request, PC) for request in same_answers]
 
     assert receipts[0].reference != receipts[1].reference
-    assert [load_request(database, receipt.reference) for receipt in receipts] == same_answers
+    assert [load_request(any_database, receipt.reference) for receipt in receipts] == same_answers
