@@ -86,6 +86,9 @@ def test_no_patient_value_is_on_disk_while_the_kiosk_is_open_or_after(
         references = store_patients(database)
         # Work that could spill to temporary files: a sort with no index, a temporary table.
         with database.read() as session:
+            # Temporary tables, sorts and indexes stay in memory (SQLite unlinks temporary files at once,
+            # so looking for them in a folder alone would prove little).
+            assert session.execute(text("PRAGMA temp_store")).scalar() == 2
             session.execute(text("SELECT * FROM patient_requests ORDER BY random()")).all()
         with database.transaction() as session:
             session.execute(text("CREATE TEMP TABLE spill AS SELECT * FROM patient_requests"))
