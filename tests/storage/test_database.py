@@ -35,7 +35,7 @@ def pragmas(dbapi_connection: Any) -> dict[str, object]:
         cursor.close()
 
 
-SAFE = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 5000}
+SAFE = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1, "busy_timeout": 15000}
 
 
 def test_every_new_connection_is_set_up_for_safe_shared_use(database_file: Path) -> None:
@@ -52,7 +52,7 @@ def test_every_new_connection_is_set_up_for_safe_shared_use(database_file: Path)
             second.close()
     finally:
         database.close()
-    assert BUSY_TIMEOUT_MS == 5000
+    assert BUSY_TIMEOUT_MS == 15_000
 
 
 def test_a_session_sees_the_same_settings(database: Database) -> None:

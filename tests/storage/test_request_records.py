@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.storage.database import Database
@@ -143,7 +143,13 @@ def test_upgrading_a_0001_database_keeps_its_workstations(database_file: Path) -
     try:
         command.upgrade(alembic_config(database.engine), "0001")
         with database.transaction() as session:
-            session.add(workstation("front-desk"))
+            # Written as 0001 knew the table: today's model has columns that did not exist yet.
+            session.execute(
+                text(
+                    "INSERT INTO workstations (name, role, app_version, first_seen_at, last_seen_at)"
+                    " VALUES ('front-desk', 'kiosk', '0.1.0', '2025-01-15 09:30:00', '2025-01-15 09:30:00')"
+                )
+            )
 
         upgrade_to_head(database.engine)
 
