@@ -13,13 +13,14 @@ from kiosk.domain.requests import AppointmentRequest, FollowUpRequest, RedFlag
 from kiosk.services.navigation import ATTRACT, Screen
 from kiosk.services.requests import load_request
 from kiosk.services.startup import KioskContext
+from kiosk.storage.database import BUSY_TIMEOUT_MS
 from kiosk.ui.window import KioskWindow
 from tests import encrypted_files
 from tests.ui.helpers import really_visible
 from tests.ui.test_keyboard import tap_text
 
 FAST_SECOND_MS = 5
-SEND_TIMEOUT_MS = 15_000  # longer than the database's busy timeout
+SEND_TIMEOUT_MS = BUSY_TIMEOUT_MS + 10_000  # longer than the database's busy timeout
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
