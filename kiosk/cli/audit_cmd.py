@@ -45,12 +45,12 @@ def _verify(args: argparse.Namespace) -> int:
     finally:
         database.close()
     if report.intact:
-        print(f"audit trail intact: {report.rows_checked} rows checked")
+        print(f"audit trail intact: {_rows(report.rows_checked)} checked")
         return 0
     for problem in report.problems:
         print(f"problem: {problem}")
     print(
-        f"audit trail damaged: {len(report.problems)} problems in {report.rows_checked} rows checked; "
+        f"audit trail damaged: {len(report.problems)} problems in {_rows(report.rows_checked)} checked; "
         "keep a copy of the database file as it is and tell whoever looks after the clinic's records."
     )
     return EXIT_PROBLEMS
@@ -92,3 +92,7 @@ def open_existing_database(config: str | None) -> Database:
             "start the kiosk or console once to update it, then try again."
         )
     return database
+
+
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count:,} rows"

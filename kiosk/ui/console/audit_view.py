@@ -401,7 +401,8 @@ class AuditView(QWidget):
             QApplication.restoreOverrideCursor()
         log.info("audit view: chain verified, %d rows, %d problems", report.rows_checked, len(report.problems))
         if report.intact:
-            self._show_message(f"Intact: {report.rows_checked} rows checked.", ok=True)
+            rows = "1 row" if report.rows_checked == 1 else f"{report.rows_checked:,} rows"
+            self._show_message(f"Intact: {rows} checked.", ok=True)
             return
         shown = report.problems[:PROBLEMS_SHOWN]
         more = len(report.problems) - len(shown)
