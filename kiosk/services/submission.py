@@ -2,9 +2,13 @@
 
 A locked SQLite file (up to the busy timeout) or a dead server (up to the connect
 timeout) must not freeze the screen, so the commit runs on one worker thread and
-the form only hears the outcome, as a signal delivered on the GUI thread, after the
+the form only hears the outcome, as a signal emitted on the GUI thread, after the
 commit returned. One worker, not a pool: submissions and the outbox forwarder take
 turns, so the outbox never has two writers from this kiosk.
+
+The worker never touches a Qt object. The GUI thread collects finished sends with a
+short timer that runs only while a send is pending: a worker emitting on a QObject
+could find it deleted (the form closed or reset mid-send) and crash the process.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from kiosk.qt import QObject, Qt, QTimer, Signal
+from kiosk.qt import QObject, QTimer, Signal
 
 from kiosk.config.settings import Settings
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
@@ -34,9 +38,8 @@ class SubmitOutcome:
     failure: SubmitFailed | None = None
 
 
-class _Relay(QObject):
-    # Emitted on the worker thread; its queued connection runs the slot on the GUI thread.
-    outcome = Signal(object)
+# How often the GUI thread looks for a finished send while one is pending (never when idle).
+COLLECT_MS = 20
 
 
 class RequestSender(QObject):
@@ -59,8 +62,10 @@ class RequestSender(QObject):
         self._tickets = 0
         self._outbox: Database | None = None  # opened on the worker, only when the server is PostgreSQL
         self._forwarding: Future[None] | None = None
-        self._relay = _Relay(self)
-        self._relay.outcome.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._pending: dict[int, Future[SubmitOutcome]] = {}
+        self._collector = QTimer(self)
+        self._collector.setInterval(COLLECT_MS)
+        self._collector.timeout.connect(self._collect)
         self.forward_timer = QTimer(self)
         self.forward_timer.setInterval(FORWARD_INTERVAL_MS)
         self.forward_timer.timeout.connect(self.forward_soon)
@@ -74,11 +79,14 @@ class RequestSender(QObject):
         self._tickets += 1
         ticket = self._tickets
         server = self._database()
-        self._executor.submit(self._work, ticket, server, request)
+        self._pending[ticket] = self._executor.submit(self._work, ticket, server, request)
+        self._collector.start()
         return ticket
 
-    def _work(self, ticket: int, server: Database | None, request: AppointmentRequest | FollowUpRequest) -> None:
-        # On the worker thread: no widget is touched here, only the database and the relay.
+    def _work(
+        self, ticket: int, server: Database | None, request: AppointmentRequest | FollowUpRequest
+    ) -> SubmitOutcome:
+        # On the worker thread: only the database, never a Qt object.
         try:
             if server is None:
                 raise SubmitFailed("no database is open", request_id=request.request_id)
@@ -89,10 +97,18 @@ class RequestSender(QObject):
         except Exception as exc:  # a bug must still end the patient's wait with "we could not save"
             log.error("request %s was not stored: unexpected %s", request.request_id, type(exc).__name__)
             outcome = SubmitOutcome(ticket, failure=SubmitFailed.not_stored(request.request_id, type(exc).__name__))
-        self._relay.outcome.emit(outcome)
+        return outcome
 
-    def _deliver(self, outcome: SubmitOutcome) -> None:
-        self.finished.emit(outcome)
+    def _collect(self) -> None:
+        """On the GUI thread: hand on every finished send, in ticket order; stop looking when none is left."""
+        for ticket in sorted(self._pending):
+            future = self._pending[ticket]
+            if not future.done():
+                continue
+            del self._pending[ticket]
+            self.finished.emit(future.result())
+        if not self._pending:
+            self._collector.stop()
 
     def _open_outbox(self) -> Database:
         if self._outbox is None:
