@@ -29,6 +29,9 @@ class QueueFilter:
     search: str = ""  # a name, a phone number or a reference code
 
 
+OPEN_ONLY = RequestRecord.status != literal_column(f"'{RequestStatus.CLOSED.value}'")
+
+
 def local_day_start(day: dt.date, zone: dt.tzinfo | None = None) -> dt.datetime:
     """Midnight at the start of `day` on this PC's clock (or in `zone`), as an aware time."""
     if zone is None:
@@ -41,6 +44,10 @@ def filter_conditions(where: QueueFilter, zone: dt.tzinfo | None = None) -> list
     conditions: list[ColumnElement[bool]] = []
     if where.statuses != frozenset(RequestStatus):
         conditions.append(RequestRecord.status.in_(sorted(status.value for status in where.statuses)))
+    if RequestStatus.CLOSED not in where.statuses:
+        # Says again what the status list already says, in the exact words of the open-requests index's WHERE:
+        # the database uses a partial index only when the query visibly implies it (a bound value would not).
+        conditions.append(OPEN_ONLY)
     if where.kinds != frozenset(RequestKind):
         conditions.append(RequestRecord.kind.in_(sorted(kind.value for kind in where.kinds)))
     if where.urgency is not None:
@@ -126,7 +133,6 @@ class QueueRow:
     red_flags: tuple[str, ...]
 
 
-OPEN_ONLY = RequestRecord.status != literal_column(f"'{RequestStatus.CLOSED.value}'")
 _ROW_COLUMNS = (
     RequestRecord.id,
     RequestRecord.reference,
@@ -142,12 +148,7 @@ _ROW_COLUMNS = (
 
 def queue_conditions(where: QueueFilter, region: str = "US") -> list[ColumnElement[bool]]:
     """Everything the filter asks for, search text included."""
-    conditions = filter_conditions(where) + search_conditions(where.search, region)
-    if RequestStatus.CLOSED not in where.statuses:
-        # Says again what the status list already says, in the exact words of the open-requests index's WHERE:
-        # the database uses a partial index only when the query visibly implies it (a bound value would not).
-        conditions.append(OPEN_ONLY)
-    return conditions
+    return filter_conditions(where) + search_conditions(where.search, region)
 
 
 def count_requests(database: Database, where: QueueFilter, *, region: str = "US") -> int:
