@@ -14,7 +14,14 @@ from kiosk.config.settings import LanguageSettings, Settings
 from kiosk.tomlfiles import read_text
 
 # Paths in the file are relative to the file, not to wherever the kiosk was started.
-_RELATIVE_PATH_KEYS = (("clinic", "logo"), ("content", "folder"), ("database", "key_file"))
+_RELATIVE_PATH_KEYS = (
+    ("clinic", "logo"),
+    ("content", "folder"),
+    ("database", "key_file"),
+    ("database", "backup_folder"),
+    ("database", "outbox_path"),
+    ("logging", "folder"),
+)
 
 
 class SettingsError(Exception):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -262,6 +262,76 @@ class StaffSettings(_Section):
     ] = True
 
 
+class LockdownSettings(_Section):
+    """How `kiosk run` keeps patients inside the kiosk (without --windowed) and when it sleeps."""
+
+    enabled: Annotated[
+        bool,
+        Field(
+            description=(
+                "true to run full-screen, frameless and on top, ignoring close requests and keys like Escape"
+                " and Alt+F4; false only on a PC the public cannot touch"
+            )
+        ),
+    ] = True
+    hide_cursor: Annotated[
+        bool,
+        Field(description="true to hide the mouse pointer (a touchscreen needs none), false to show it"),
+    ] = False
+    exit_corner: Annotated[
+        Literal["top-left", "top-right", "bottom-left", "bottom-right"],
+        Field(
+            description=(
+                'the screen corner staff hold to reach the console sign-in: "top-left", "top-right",'
+                ' "bottom-left" or "bottom-right"'
+            )
+        ),
+    ] = "top-left"
+    exit_hold_seconds: Annotated[
+        int,
+        Field(ge=3, le=30, description="how long the corner must be held: a whole number of seconds from 3 to 30"),
+    ] = 5
+    keep_screen_on: Annotated[
+        bool,
+        Field(
+            description=(
+                "true to stop the screen saver and display sleep during opening hours, false to leave them"
+                " to the operating system"
+            )
+        ),
+    ] = True
+    closed_screen: Annotated[
+        bool,
+        Field(
+            description=(
+                "true to show a dim \"we are closed\" screen with the clinic's phone number outside opening"
+                " hours, false to keep the attract loop running"
+            )
+        ),
+    ] = True
+
+
+class LoggingSettings(_Section):
+    """The kiosk's own log files (never patient data)."""
+
+    folder: Annotated[
+        Path | None,
+        Field(description="the path of the folder for log files, or left out for the platform's log folder"),
+    ] = None
+    max_kb: Annotated[
+        int,
+        Field(ge=64, le=102400, description="the size of one log file before it rolls over, in KiB: 64 to 102400"),
+    ] = 1024
+    files_kept: Annotated[
+        int,
+        Field(ge=1, le=100, description="how many rolled-over log files to keep besides the current one: 1 to 100"),
+    ] = 5
+    level: Annotated[
+        Literal["debug", "info", "warning", "error"],
+        Field(description='the least serious event written: "debug", "info", "warning" or "error"'),
+    ] = "info"
+
+
 class Settings(_Section):
     """The whole settings file; every table is optional and has demo defaults."""
 
@@ -272,3 +342,5 @@ class Settings(_Section):
     content: ContentSettings = ContentSettings()
     database: DatabaseSettings = DatabaseSettings()
     staff: StaffSettings = StaffSettings()
+    lockdown: LockdownSettings = LockdownSettings()
+    logging: LoggingSettings = LoggingSettings()
