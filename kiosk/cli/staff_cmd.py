@@ -96,6 +96,7 @@ def _run(args: argparse.Namespace) -> int:
             "Use `kiosk staff --screenshot VIEW` to see the console, or start it on the desk PC's display.",
             file=sys.stderr,
         )
+    from kiosk.ops.logs import attach_log_file
     from kiosk.services.startup import load_context
     from kiosk.services.workstations import record_start, this_workstation_name
     from kiosk.ui.console.context import ConsoleContext
@@ -103,6 +104,7 @@ def _run(args: argparse.Namespace) -> int:
 
     app = _console_application()
     context = load_context(args.config)
+    attach_log_file(context.settings, "staff", args.verbose)
     assert context.database is not None
     workstation = this_workstation_name()
     record_start(context.database, role="console", name=workstation)

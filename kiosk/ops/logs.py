@@ -1,0 +1,89 @@
+"""Where the kiosk's log lines go: stderr always, plus rotating files for the verbs that keep running."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kiosk.config.locations import log_dir
+
+if TYPE_CHECKING:
+    from kiosk.config.settings import Settings
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Verbs that run for hours write files IT can read afterwards; one-shot verbs answer on the terminal.
+FILE_VERBS = frozenset({"run", "staff", "supervise"})
+# The kiosk and the console report their start-up steps on stderr; one-shot verbs stay quiet.
+_CHATTY_VERBS = frozenset({"run", "staff", "supervise"})
+_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+
+
+class _LocalIsoFormatter(logging.Formatter):
+    """Local time with its UTC offset, so lines from a PC in another time zone still line up."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 (logging's name)
+        return dt.datetime.fromtimestamp(record.created).astimezone().isoformat(sep=" ", timespec="milliseconds")
+
+
+class _KioskFileHandler(RotatingFileHandler):
+    """Marks the handler this module added, so attaching again replaces it instead of doubling every line."""
+
+
+def configure_logging(verb: str | None, verbose: bool) -> None:
+    """Set up stderr logging for one CLI invocation; files come later, once the verb has its settings."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if getattr(handler, "_kiosk_console", False) or isinstance(handler, _KioskFileHandler):
+            root.removeHandler(handler)
+            handler.close()
+    console = logging.StreamHandler(sys.stderr)
+    console._kiosk_console = True  # type: ignore[attr-defined]  # our mark, so a second call replaces it
+    console.setFormatter(_LocalIsoFormatter(FORMAT))
+    console.setLevel(logging.DEBUG if verbose else (logging.INFO if verb in _CHATTY_VERBS else logging.WARNING))
+    root.addHandler(console)
+    root.setLevel(console.level)
+    # Alembic announces each plugin at INFO; that is noise for clinic IT.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+def log_file_path(settings: Settings | None, verb: str) -> Path:
+    """One file per verb: the supervisor and its kiosk never rotate the same file under each other."""
+    folder = settings.logging.folder if settings is not None and settings.logging.folder else log_dir()
+    return folder.expanduser() / f"kiosk-{verb}.log"
+
+
+def attach_log_file(settings: Settings | None, verb: str = "run", verbose: bool = False) -> Path | None:
+    """Add the rotating log file that [logging] describes and return its path.
+
+    If the folder cannot be written, says so once on stderr and returns None: a kiosk without a log file
+    still serves patients.
+    """
+    path = log_file_path(settings, verb)
+    chosen = settings.logging if settings is not None else None
+    level = logging.DEBUG if verbose else _LEVELS[chosen.level if chosen else "info"]
+    max_bytes = (chosen.max_kb if chosen else 1024) * 1024
+    kept = chosen.files_kept if chosen else 5
+    try:
+        # 0700: log lines name workstations and staff accounts, which other users of the PC need not read.
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handler = _KioskFileHandler(path, maxBytes=max_bytes, backupCount=kept, encoding="utf-8")
+    except OSError as exc:
+        print(
+            f"kiosk: cannot write log files in {path.parent} ({exc.strerror}); logging to the screen only. "
+            "Set [logging] folder to a folder this account can write.",
+            file=sys.stderr,
+        )
+        return None
+    handler.setFormatter(_LocalIsoFormatter(FORMAT))
+    handler.setLevel(level)
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _KioskFileHandler)]:
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
+    root.setLevel(min(root.level or logging.WARNING, level))
+    return path
