@@ -1,0 +1,77 @@
+"""`kiosk supervise run ...`: start the kiosk and start it again whenever it crashes or hangs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from kiosk.cli.errors import EXIT_USAGE
+from kiosk.ops.self_command import kiosk_command
+from kiosk.ops.supervisor import RestartPolicy, Supervisor
+
+SUPERVISED_VERBS = ("run", "staff")
+
+
+def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = verbs.add_parser(
+        "supervise",
+        help="run the kiosk and restart it if it crashes or hangs",
+        description=(
+            "Start `kiosk run` (with the options after it) and start it again within a second whenever it "
+            "crashes, or when it stops responding. It stays stopped when an admin closes the kiosk on purpose. "
+            "Use it where no service manager restarts the kiosk quickly, such as a Windows scheduled task."
+        ),
+        epilog="Example: kiosk --config C:\\Kiosk\\kiosk.toml supervise run",
+    )
+    parser.add_argument(
+        "--hang-seconds",
+        type=_seconds,
+        default=RestartPolicy.hang_seconds,
+        metavar="N",
+        help="restart the kiosk when it has not answered for N seconds (10 to 600, default %(default)g)",
+    )
+    parser.add_argument(
+        "kiosk_args", nargs=argparse.REMAINDER, metavar="run ...", help="the kiosk verb and its options"
+    )
+    parser.set_defaults(handler=supervise)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 10 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 10 to 600")
+    return value
+
+
+def supervise(args: argparse.Namespace) -> int:
+    kiosk_args = list(args.kiosk_args)
+    if kiosk_args[:1] == ["--"]:
+        kiosk_args = kiosk_args[1:]
+    if not kiosk_args or kiosk_args[0] not in SUPERVISED_VERBS:
+        print(
+            "kiosk: say what to supervise, like `kiosk supervise run` (or `kiosk supervise run --windowed`).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    command = kiosk_command()
+    if args.config:
+        command += ["--config", args.config]
+    if args.verbose:
+        command.append("--verbose")
+    _attach_log_file(args)
+    policy = RestartPolicy(hang_seconds=args.hang_seconds)
+    return Supervisor([*command, *kiosk_args], policy).run()
+
+
+def _attach_log_file(args: argparse.Namespace) -> None:
+    from kiosk.config.loader import SettingsError, load_settings
+    from kiosk.ops.logs import attach_log_file
+
+    try:
+        settings, _source = load_settings(args.config)
+    except SettingsError:
+        settings = None  # the kiosk itself explains a bad settings file, in its own log, on every start
+    attach_log_file(settings, "supervise", args.verbose)
