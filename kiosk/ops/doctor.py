@@ -1,0 +1,131 @@
+"""`kiosk doctor`: each check looks at one thing a kiosk needs and says OK, WARN or FAIL, with the fix.
+
+Read-only by design: it opens only what exists and never creates a database, a key or a folder,
+so running it on a broken PC cannot make things worse (or hide the problem by "fixing" it).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kiosk.config.loader import SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from kiosk.config.settings import Settings
+    from kiosk.ops.qt_probe import QtReport
+
+
+class Status(enum.StrEnum):
+    OK = "OK"
+    WARN = "WARN"
+    FAIL = "FAIL"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding, worded for clinic IT; never carries patient data."""
+
+    name: str
+    status: Status
+    message: str
+    fix: str = ""
+
+    def line(self) -> str:
+        text = f"{self.status.value:<4} {self.name}: {self.message}"
+        return f"{text} — {self.fix}" if self.fix and self.status is not Status.OK else text
+
+    def as_dict(self) -> dict[str, str]:
+        return {"name": self.name, "status": self.status.value, "message": self.message, "fix": self.fix}
+
+
+def ok(name: str, message: str) -> Check:
+    return Check(name, Status.OK, message)
+
+
+def warn(name: str, message: str, fix: str) -> Check:
+    return Check(name, Status.WARN, message, fix)
+
+
+def fail(name: str, message: str, fix: str) -> Check:
+    return Check(name, Status.FAIL, message, fix)
+
+
+def from_sentence(name: str, status: Status, sentence: str) -> Check:
+    """Our error sentences read "what is wrong: what to do"; split them at the first ': ' into message and fix."""
+    text = sentence.strip().rstrip(".")
+    head, separator, tail = text.partition(": ")
+    if not separator:
+        return Check(name, status, text, "")
+    return Check(name, status, head[:1].lower() + head[1:], tail)
+
+
+def not_checked(name: str, why: str) -> Check:
+    return fail(name, f"not checked: {why}", "fix the failure above first")
+
+
+def settings_check(config: str | None) -> tuple[Check, Settings | None]:
+    from kiosk.i18n.strings import available_languages
+
+    try:
+        settings, path = load_settings(config, available_languages())
+    except SettingsError as exc:
+        return from_sentence("settings", Status.FAIL, str(exc)), None
+    if path is None:
+        return warn("settings", "no settings file: the demo settings are in use", "run `kiosk init`"), settings
+    return ok("settings", f"{path} is valid"), settings
+
+
+def run_checks(config: str | None, qt_report: Callable[[], QtReport] | None = None) -> list[Check]:
+    """Every check in the order IT reads them: settings, storage, files, then what Qt finds on this PC."""
+    from kiosk.ops import doctor_checks, doctor_storage, qt_probe
+
+    first, settings = settings_check(config)
+    report = (qt_report or qt_probe.probe_qt)()
+    if settings is None:
+        return [
+            first,
+            *(not_checked(name, "settings invalid") for name in SETTINGS_DEPENDENT),
+            *qt_probe.screen_checks(report),
+        ]
+    return [
+        first,
+        *doctor_storage.storage_checks(settings),
+        doctor_checks.content_check(settings),
+        *doctor_checks.disk_space_checks(settings),
+        doctor_checks.log_folder_check(settings),
+        doctor_storage.backup_check(settings),
+        doctor_storage.outbox_check(settings),
+        doctor_checks.keyboard_check(settings.languages.enabled, report.keyboard_plugin),
+        qt_probe.speech_check(report, settings.languages.enabled),
+        *qt_probe.screen_checks(report),
+    ]
+
+
+# The checks that need valid settings, listed as not checked when the settings file is wrong.
+SETTINGS_DEPENDENT = (
+    "database",
+    "local disk",
+    "encryption key",
+    "migrations",
+    "quick_check",
+    "content",
+    "free disk",
+    "log folder",
+    "backup",
+    "outbox",
+    "keyboard",
+    "text-to-speech",
+)
+
+
+def passed(checks: Sequence[Check]) -> bool:
+    """Healthy enough to run: warnings are worth a look but do not stop a kiosk."""
+    return all(check.status is not Status.FAIL for check in checks)
+
+
+def summary(checks: Sequence[Check]) -> str:
+    counts = {status: sum(1 for c in checks if c.status is status) for status in Status}
+    return f"{counts[Status.OK]} OK, {counts[Status.WARN]} WARN, {counts[Status.FAIL]} FAIL"

@@ -1,0 +1,154 @@
+"""Doctor's file checks: content, free disk, the log folder, and the on-screen keyboard's letters."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from kiosk.ops.doctor import Check, fail, ok, warn
+
+if TYPE_CHECKING:
+    from kiosk.config.settings import Settings
+
+GIB = 1024**3
+MIB = 1024**2
+WARN_FREE = 1 * GIB  # a day of backups and logs still fits, but not for long
+FAIL_FREE = 100 * MIB  # SQLite may fail a write: a patient's request could be lost
+
+# The letters each language needs beyond a-z; "vi" adds its tone marks (combining characters).
+LANGUAGE_LETTERS = {
+    "en": "",
+    "es": "áéíóúüñ",
+    "vi": "ăâđêôơư\u0300\u0301\u0303\u0309\u0323",
+}
+_ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+class DiskUsage(NamedTuple):
+    total: int
+    used: int
+    free: int
+
+
+def content_check(settings: Settings) -> Check:
+    """The check `kiosk content check` runs, for the enabled languages."""
+    from kiosk.content.catalog import load_catalog
+    from kiosk.i18n.strings import check_strings
+    from kiosk.services.startup import content_folder
+
+    languages = settings.languages
+    folder = content_folder(settings)
+    catalog = load_catalog(folder, languages.enabled, languages.default)
+    problems = sorted(catalog.problems + check_strings(languages.enabled, languages.default))
+    errors = [p for p in problems if not p.warning]
+    pages = sum(len(p) for p in catalog.pages.values())
+    listed = "run `kiosk content check` to list them, then correct each file"
+    if errors:
+        return fail("content", f"{len(errors)} problem(s) in {folder}, first: {errors[0]}", listed)
+    if problems:
+        return warn("content", f"{pages} pages in {folder}, {len(problems)} warning(s)", listed)
+    return ok("content", f"{pages} pages in {len(languages.enabled)} languages in {folder}")
+
+
+def log_folder(settings: Settings) -> Path:
+    from kiosk.config.locations import log_dir
+
+    return (settings.logging.folder or log_dir()).expanduser().absolute()
+
+
+def _watched_folders(settings: Settings) -> dict[str, Path]:
+    from kiosk.storage.backup import backup_folder, database_file
+
+    folders: dict[str, Path] = {}
+    path = database_file(settings)
+    if path is not None:
+        folders["database"] = path.parent
+        folders["backups"] = backup_folder(settings)
+    else:
+        folders["outbox"] = settings.database.resolved_outbox_path().parent
+    folders["logs"] = log_folder(settings)
+    return folders
+
+
+def _nearest_existing(path: Path) -> Path:
+    """A folder that does not exist yet will be made on the disk of its nearest existing parent."""
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def disk_space_checks(settings: Settings, usage: Callable[[Path], DiskUsage] | None = None) -> list[Check]:
+    """One check per disk holding the database, backups, outbox or logs."""
+    measure = usage or (lambda path: DiskUsage(*shutil.disk_usage(path)))
+    by_disk: dict[int, tuple[Path, list[str]]] = {}
+    for role, folder in _watched_folders(settings).items():
+        existing = _nearest_existing(folder)
+        try:
+            device = existing.stat().st_dev
+        except OSError:
+            continue
+        by_disk.setdefault(device, (existing, []))[1].append(f"{role} ({folder})")
+    return [_space(measure(where), roles) for where, roles in by_disk.values()]
+
+
+def _space(usage: DiskUsage, roles: Sequence[str]) -> Check:
+    free = usage.free
+    shown = f"{free / GIB:.1f} GiB" if free >= GIB else f"{free / MIB:.0f} MiB"
+    message = f"{shown} free for the {', '.join(roles)}"
+    fix = "free some space: delete old files, or move database.backup_folder or logging.folder to another disk"
+    if free < FAIL_FREE:
+        return fail("free disk", message, fix)
+    if free < WARN_FREE:
+        return warn("free disk", message, fix)
+    return ok("free disk", message)
+
+
+def log_folder_check(settings: Settings) -> Check:
+    folder = log_folder(settings)
+    fix = f"give the kiosk's account write access to {folder}, or set logging.folder to a folder it can write"
+    if folder.exists():
+        if not folder.is_dir():
+            return warn("log folder", f"{folder} is a file, not a folder", "remove it, or set logging.folder")
+        if os.access(folder, os.W_OK | os.X_OK):
+            return ok("log folder", f"{folder} is writable")
+        return warn("log folder", f"{folder} cannot be written", fix)
+    parent = _nearest_existing(folder)
+    if parent.is_dir() and os.access(parent, os.W_OK | os.X_OK):
+        return ok("log folder", f"{folder} will be made when the kiosk starts")
+    return warn("log folder", f"{folder} does not exist and cannot be made in {parent}", fix)
+
+
+def keyboard_check(languages: Sequence[str], qt_plugin: bool | None) -> Check:
+    """The kiosk draws its own keyboard: it must type every letter of every enabled language."""
+    from kiosk.ui.widgets.keyboard_layouts import LAYOUTS, KeyKind
+
+    typed = {
+        key.text.casefold() for layout in LAYOUTS.values() for key in layout.every_key() if key.kind is KeyKind.CHAR
+    }
+    typed |= {mark for layout in LAYOUTS.values() for mark in layout.marks()}
+    plugin = {True: "present", False: "absent", None: "not checked"}[qt_plugin]
+    note = f"Qt's own virtual keyboard plugin: {plugin} (not needed)"
+    unknown = [language for language in languages if language not in LANGUAGE_LETTERS]
+    missing = {
+        language: [letter for letter in _ASCII_LETTERS + LANGUAGE_LETTERS[language] if letter not in typed]
+        for language in languages
+        if language in LANGUAGE_LETTERS
+    }
+    lacking = {language: letters for language, letters in missing.items() if letters}
+    if lacking:
+        shown = "; ".join(f"{language}: {' '.join(letters)}" for language, letters in lacking.items())
+        return fail(
+            "keyboard",
+            f"the on-screen keyboard cannot type {shown}",
+            "add a layout with those letters to kiosk/ui/widgets/keyboard_layouts.py, or disable the language",
+        )
+    if unknown:
+        return warn(
+            "keyboard",
+            f"no list of the letters {', '.join(unknown)} needs, so the on-screen keyboard was not compared; {note}",
+            "try the keyboard in that language on the kiosk",
+        )
+    return ok("keyboard", f"the on-screen keyboard types every letter of {', '.join(languages)}; {note}")

@@ -1,0 +1,280 @@
+"""Doctor's database checks: reachable, on a local disk, keyed, migrated, sound; backups and the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from kiosk.ops.doctor import Check, Status, fail, from_sentence, not_checked, ok, warn
+from kiosk.storage.database import Database, DatabaseError, WrongKeyError
+
+if TYPE_CHECKING:
+    from kiosk.config.settings import Settings
+
+BACKUP_MAX_AGE = dt.timedelta(hours=48)  # a daily backup plus a day's grace: older means the schedule stopped
+_AUTH_SQLSTATES = {"28P01", "28000"}  # invalid_password, invalid_authorization_specification (pg_hba refusal)
+_NO_DATABASE_SQLSTATE = "3D000"
+_RESTORE = "stop the kiosks, run `kiosk db check --full`, then `kiosk db restore FILE` with the newest good backup"
+
+
+@dataclass
+class _Opened:
+    """What the database checks found, so the later ones can skip with the reason."""
+
+    database: Database | None
+    why_not: str = ""
+
+
+def storage_checks(settings: Settings) -> list[Check]:
+    """database, local disk, encryption key, migrations, quick_check, in that order."""
+    from kiosk.storage.keys import database_path
+
+    path = database_path(settings.database)
+    if path is None:
+        return _server_checks(settings)
+    local = _local_disk(settings)
+    if not _exists(path):
+        missing = fail("database", f"there is no database at {path}", "run `kiosk init` to create it and its key")
+        return [
+            missing,
+            local,
+            *(not_checked(n, "no database") for n in ("encryption key", "migrations", "quick_check")),
+        ]
+    key_check, opened = _open_file(settings, path)
+    if opened.database is None:
+        database = fail("database", f"{path} cannot be opened", opened.why_not)
+        return [
+            database,
+            local,
+            key_check,
+            not_checked("migrations", "no database"),
+            not_checked("quick_check", "no database"),
+        ]
+    try:
+        size = path.stat().st_size / 1_000_000
+        checks = [ok("database", f"SQLite file {path} ({size:.1f} MB) opens"), local, key_check]
+        checks += _schema_and_pages(opened.database)
+    finally:
+        opened.database.close()
+    return checks
+
+
+def _exists(path: Path) -> bool:
+    from kiosk.storage.keys import database_exists
+
+    return database_exists(path)
+
+
+def _local_disk(settings: Settings) -> Check:
+    from kiosk.services.startup import refuse_network_file
+
+    try:
+        refuse_network_file(settings)
+    except DatabaseError as exc:
+        return from_sentence("local disk", Status.FAIL, str(exc))
+    return ok("local disk", "the database file is on a local disk")
+
+
+def _open_file(settings: Settings, path: Path) -> tuple[Check, _Opened]:
+    """The key check and the open database; opens read-only in spirit: no key is made, no rekey is finished."""
+    from kiosk.storage.keys import find_key, is_plain_sqlite, key_stores
+
+    db = settings.database
+    url = db.resolved_url()
+    plain = is_plain_sqlite(path)
+    if plain and db.encrypt:
+        key_check = fail(
+            "encryption key",
+            f"the database {path} is not encrypted (an earlier version made it)",
+            "run `kiosk db encrypt` (it takes a backup first)",
+        )
+        return key_check, _Opened(None, "a kiosk refuses an unencrypted database: run `kiosk db encrypt`")
+    if not db.encrypt:
+        if not plain:
+            key_check = fail("encryption key", f"the database {path} is encrypted", "set database.encrypt = true")
+            return key_check, _Opened(None, "it is encrypted but database.encrypt is false")
+        key_check = warn(
+            "encryption key",
+            f"the database {path} is not encrypted",
+            "run `kiosk db encrypt`, then set database.encrypt = true",
+        )
+        return key_check, _open(lambda: Database.open(url))
+    try:
+        found = find_key(db, path)
+    except DatabaseError as exc:  # unreadable, too open, or not a key at all
+        problem = from_sentence("encryption key", Status.FAIL, str(exc))
+        return problem, _Opened(None, "its key cannot be read (see encryption key)")
+    if found is None:
+        tried = " and the ".join(store.where for store in key_stores(db, path))
+        missing = fail(
+            "encryption key",
+            f"no key found for {path} (tried the {tried})",
+            "restore the key file from the copy IT keeps (see database.key_file); do not delete the database",
+        )
+        return missing, _Opened(None, "its key is missing (see encryption key)")
+    store, key = found
+    try:
+        database = Database.open(url, key)
+    except WrongKeyError:
+        wrong = fail(
+            "encryption key",
+            f"the key in the {store.where} does not open {path}",
+            "restore the right key file from the copy IT keeps; do not delete the database",
+        )
+        return wrong, _Opened(None, "its key does not fit (see encryption key)")
+    except DatabaseError as exc:
+        return ok("encryption key", f"found in the {store.where}"), _Opened(None, str(exc))
+    return ok("encryption key", f"in the {store.where}, and it opens the database"), _Opened(database)
+
+
+def _open(opener: Callable[[], Database]) -> _Opened:
+    try:
+        return _Opened(opener())
+    except DatabaseError as exc:
+        return _Opened(None, str(exc))
+
+
+def _server_checks(settings: Settings) -> list[Check]:
+    url = settings.database.resolved_url()
+    shown = make_url(url).render_as_string(hide_password=True)
+    local = ok("local disk", "not a file: the database is on a PostgreSQL server")
+    key = ok("encryption key", "not used: the PostgreSQL server keeps the data")
+    try:
+        database = Database.open(url)
+    except DatabaseError as exc:
+        return [from_sentence("database", Status.FAIL, str(exc)), local, key, *_skipped_schema("no database")]
+    try:
+        try:
+            with database.engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1").scalar()
+        except SQLAlchemyError as exc:
+            return [_server_problem(exc, url, shown), local, key, *_skipped_schema("the server did not answer")]
+        return [ok("database", f"the server {shown} answers"), local, key, *_schema_and_pages(database)]
+    finally:
+        database.close()
+
+
+def _skipped_schema(why: str) -> list[Check]:
+    return [not_checked("migrations", why), not_checked("quick_check", why)]
+
+
+def _server_problem(exc: SQLAlchemyError, url: str, shown: str) -> Check:
+    """Wrong credentials, no such database, or no server: the driver's own text is never shown (it names the user)."""
+    original = getattr(exc, "orig", None) or exc
+    sqlstate = getattr(original, "sqlstate", None) or getattr(getattr(original, "diag", None), "sqlstate", None)
+    text = str(original).lower()
+    parsed = make_url(url)
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    if sqlstate in _AUTH_SQLSTATES or "authentication failed" in text or "no pg_hba.conf entry" in text:
+        return fail(
+            "database",
+            f"the server at {where} refused the user name or password",
+            "correct the user name and password in database.url (ask whoever runs the server)",
+        )
+    if sqlstate == _NO_DATABASE_SQLSTATE or ("database" in text and "does not exist" in text):
+        return fail(
+            "database",
+            f"the server at {where} has no database {parsed.database!r}",
+            "create it on the server, or correct the database name in database.url",
+        )
+    return fail(
+        "database",
+        f"the server {shown} cannot be reached ({type(original).__name__})",
+        "check that the PostgreSQL server is running and that database.url has its host and port; "
+        "kiosks keep requests in their outbox meanwhile",
+    )
+
+
+def _schema_and_pages(database: Database) -> list[Check]:
+    from kiosk.storage.health import quick_check
+
+    checks = [_migrations(database)]
+    try:
+        problems = quick_check(database)
+    except SQLAlchemyError as exc:
+        return [*checks, fail("quick_check", f"could not run ({type(exc).__name__})", _RESTORE)]
+    if database.engine.dialect.name != "sqlite":
+        return [*checks, ok("quick_check", "not run: the PostgreSQL server checks its own pages")]
+    if problems:
+        return [*checks, fail("quick_check", f"{len(problems)} problem(s), first: {problems[0]}", _RESTORE)]
+    return [*checks, ok("quick_check", "SQLite found no damage")]
+
+
+def _migrations(database: Database) -> Check:
+    from alembic.script import ScriptDirectory
+
+    from kiosk.storage.migrations import alembic_config, current_revision, head_revision
+
+    try:
+        current = current_revision(database.engine)
+    except SQLAlchemyError as exc:
+        return fail("migrations", f"the layout could not be read ({type(exc).__name__})", _RESTORE)
+    head = head_revision()
+    if current == head:
+        return ok("migrations", f"at the newest layout ({head})")
+    if current is None:
+        return fail("migrations", "the database has no kiosk tables", "run `kiosk init`")
+    known = {script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
+    if current not in known:
+        return fail(
+            "migrations",
+            f"the database has layout {current}, made by a newer version of the kiosk",
+            "install that version (or newer) on this PC",
+        )
+    return warn(
+        "migrations",
+        f"at layout {current}; this version needs {head}",
+        "run `kiosk db upgrade` (a kiosk also does it when it starts, after a backup)",
+    )
+
+
+def backup_check(settings: Settings) -> Check:
+    from kiosk.storage.backup import backup_folder, database_file, last_backup_age
+
+    if database_file(settings) is None:
+        return ok("backup", "backups are the server's job (pg_dump)")
+    folder = backup_folder(settings)
+    age = last_backup_age(settings)
+    again = "run `kiosk db backup` now; a running kiosk makes one every day"
+    if age is None:
+        return warn("backup", f"no backup yet in {folder}", again)
+    hours = age.total_seconds() / 3600
+    shown = f"{hours:.0f} hours" if hours < 48 else f"{hours / 24:.0f} days"
+    if age > BACKUP_MAX_AGE:
+        return warn("backup", f"the newest backup in {folder} is {shown} old", again)
+    return ok("backup", f"the newest backup in {folder} is {shown} old")
+
+
+def outbox_check(settings: Settings) -> Check:
+    """Requests this kiosk kept while the server was away: only a count, never their contents."""
+    from kiosk.services.outbox import outbox_settings, pending_count
+    from kiosk.storage.keys import database_path, open_configured_database
+
+    if database_path(settings.database) is not None:
+        return ok("outbox", "not used: the database is on this PC")
+    path = settings.database.resolved_outbox_path()
+    if not _exists(path):
+        return ok("outbox", "empty (no request has waited for the server)")
+    try:
+        outbox = open_configured_database(outbox_settings(settings), create_if_missing=False)
+    except DatabaseError as exc:
+        return from_sentence("outbox", Status.FAIL, str(exc))
+    try:
+        waiting = pending_count(outbox)
+    except SQLAlchemyError as exc:
+        return warn("outbox", f"{path} could not be read ({type(exc).__name__})", "start the kiosk once to update it")
+    finally:
+        outbox.close()
+    if waiting:
+        return warn(
+            "outbox",
+            f"{waiting} request(s) waiting in {path} for the server",
+            "they are sent when the server can be reached again: fix the database check",
+        )
+    return ok("outbox", "empty: every request reached the server")

@@ -1,0 +1,233 @@
+"""Ask Qt, in a child process, what this PC offers the kiosk: platform plugin, screen, fonts, keyboard plugin, speech.
+
+A child process, because Qt aborts the whole process when its platform plugin cannot load
+(a missing xcb library, no display): the doctor must survive that to report it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.ops.doctor import Check, fail, ok, warn
+from kiosk.ops.self_command import kiosk_command
+
+PROBE_FLAG = "--qt-probe"
+PROBE_TIMEOUT_S = 60
+MIN_SCREEN = (1024, 600)
+SAMPLE_LETTERS = "ệăđơưñáü"  # Vietnamese and Spanish letters a Latin-only font lacks
+_NO_DISPLAY = "no display in this session ($DISPLAY and $WAYLAND_DISPLAY are unset)"
+_IN_SESSION = "run `kiosk doctor` in the kiosk's own desktop session to check the screen and platform plugin"
+SPEECH_FIX = (
+    "install a speech engine and its sound library: on Debian/Ubuntu `apt install speech-dispatcher espeak-ng "
+    "libpulse0`; on Windows add the voices under Settings > Time & language > Speech"
+)
+FONT_FIX = "install the Noto fonts: on Debian/Ubuntu `apt install fonts-noto-core`; on Windows Segoe UI is built in"
+
+
+@dataclass(frozen=True)
+class QtReport:
+    """What the child found; `platform` is None when Qt could not start at all."""
+
+    platform: str | None
+    wanted: str = ""  # the platform plugin asked for ("" = Qt's default)
+    error: str = ""
+    off_screen_only: bool = False  # no display here, so the probe ran off-screen
+    qt_version: str = ""
+    screen: tuple[int, int] | None = None
+    kiosk_font: str = ""  # the kiosk's font family that was found, "" if none
+    kiosk_font_covers: bool = False
+    fonts_with_vietnamese: list[str] = field(default_factory=list)
+    keyboard_plugin: bool | None = None
+    speech_error: str = ""
+    speech_locales: dict[str, list[str]] = field(default_factory=dict)  # engine -> locale names ("es_ES")
+
+
+def _run_child(environment: dict[str, str]) -> tuple[dict[str, Any] | None, str]:
+    try:
+        result = subprocess.run(
+            [*kiosk_command(), "doctor", PROBE_FLAG],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=PROBE_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return None, f"the probe did not finish ({type(exc).__name__})"
+    lines = result.stdout.strip().splitlines()
+    if result.returncode == 0 and lines:
+        try:
+            found: dict[str, Any] = json.loads(lines[-1])
+            return found, ""
+        except json.JSONDecodeError:
+            pass
+    errors = [line.strip() for line in result.stderr.splitlines() if line.strip()]
+    # Qt's last words name the plugin and the missing library; cut, as IT reads one line.
+    reason = next((line for line in reversed(errors) if "plugin" in line.lower()), errors[-1] if errors else "")
+    return None, (reason or f"exit code {result.returncode}")[:300]
+
+
+def probe_qt() -> QtReport:
+    environment = dict(os.environ)
+    wanted = environment.get("QT_QPA_PLATFORM", "")
+    no_display = (
+        sys.platform.startswith("linux")
+        and not wanted
+        and not environment.get("DISPLAY")
+        and not environment.get("WAYLAND_DISPLAY")
+    )
+    if no_display:
+        environment["QT_QPA_PLATFORM"] = "offscreen"
+    found, error = _run_child(environment)
+    if found is None and environment.get("QT_QPA_PLATFORM") != "offscreen":
+        # The plugin failed: still check fonts, keyboard and speech off-screen.
+        found, _ = _run_child({**environment, "QT_QPA_PLATFORM": "offscreen"})
+        return _report(found, platform=None, wanted=wanted, error=error)
+    if found is None:
+        return QtReport(platform=None, wanted=wanted, error=error)
+    return _report(found, platform=str(found["platform"]), wanted=wanted, off_screen_only=no_display)
+
+
+def _report(found: dict[str, Any] | None, **fixed: Any) -> QtReport:
+    if found is None:
+        return QtReport(**fixed)
+    screen = found.get("screen")
+    return QtReport(
+        **fixed,
+        qt_version=str(found.get("qt_version", "")),
+        screen=(int(screen[0]), int(screen[1])) if screen else None,
+        kiosk_font=str(found.get("kiosk_font", "")),
+        kiosk_font_covers=bool(found.get("kiosk_font_covers")),
+        fonts_with_vietnamese=list(found.get("fonts_with_vietnamese", [])),
+        keyboard_plugin=found.get("keyboard_plugin"),
+        speech_error=str(found.get("speech_error", "")),
+        speech_locales={str(k): list(v) for k, v in found.get("speech_locales", {}).items()},
+    )
+
+
+# -- in the child -------------------------------------------------------------------------------------------
+def run_probe() -> int:
+    """Print what Qt finds as one JSON line; the parent turns it into checks."""
+    print(json.dumps(_probe()))
+    return 0
+
+
+def _probe() -> dict[str, Any]:
+    from kiosk.qt import QCoreApplication, QFont, QFontDatabase, QFontMetrics, QGuiApplication, qVersion
+
+    from kiosk.ui.app import FONT_FAMILIES
+
+    app = QGuiApplication([])
+    screen = app.primaryScreen()
+    size = screen.geometry().size() if screen is not None else None
+    families = QFontDatabase.families()
+    vietnamese = [f for f in families if QFontDatabase.WritingSystem.Vietnamese in QFontDatabase.writingSystems(f)]
+    kiosk_font = next((family for family in FONT_FAMILIES if family in families), "")
+    font = QFont()
+    font.setFamilies(FONT_FAMILIES)
+    metrics = QFontMetrics(font)
+    contexts = [os.path.join(folder, "platforminputcontexts") for folder in QCoreApplication.libraryPaths()]
+    speech_error, speech_locales = _speech()
+    return {
+        "platform": app.platformName(),
+        "qt_version": qVersion(),
+        "screen": [size.width(), size.height()] if size is not None else None,
+        "kiosk_font": kiosk_font,
+        "kiosk_font_covers": bool(kiosk_font) and all(metrics.inFontUcs4(ord(c)) for c in SAMPLE_LETTERS),
+        "fonts_with_vietnamese": vietnamese[:5],
+        "keyboard_plugin": any(
+            "virtualkeyboard" in name for folder in contexts if os.path.isdir(folder) for name in os.listdir(folder)
+        ),
+        "speech_error": speech_error,
+        "speech_locales": speech_locales,
+    }
+
+
+def _speech() -> tuple[str, dict[str, list[str]]]:
+    import importlib
+
+    try:
+        # Imported by name, not through kiosk.qt: the module needs libpulse, which many kiosk PCs lack,
+        # and a failed import in kiosk.qt would stop every verb instead of this one check.
+        speech = importlib.import_module("PySide6.QtTextToSpeech")
+    except ImportError as exc:
+        return str(exc)[:300], {}
+    locales: dict[str, list[str]] = {}
+    for engine in speech.QTextToSpeech.availableEngines():
+        if engine == "mock":  # Qt's engine for its own tests: it makes no sound
+            continue
+        voice = speech.QTextToSpeech(engine)
+        locales[engine] = sorted({locale.name() for locale in voice.availableLocales()})
+    return "", locales
+
+
+# -- checks ---------------------------------------------------------------------------------------------------
+def screen_checks(report: QtReport) -> list[Check]:
+    """qt platform, screen and fonts: these need no settings."""
+    return [_platform(report), _screen(report), _fonts(report)]
+
+
+def _platform(report: QtReport) -> Check:
+    if report.platform is None:
+        wanted = report.wanted or "default"
+        return fail(
+            "qt platform",
+            f"Qt could not start its {wanted!r} platform plugin ({report.error})",
+            "install the libraries the plugin names (Debian/Ubuntu: `apt install libxcb-cursor0 libxkbcommon-x11-0`), "
+            "or set QT_QPA_PLATFORM to wayland or xcb",
+        )
+    if report.off_screen_only:
+        return warn("qt platform", f"{_NO_DISPLAY}: checked off-screen (Qt {report.qt_version})", _IN_SESSION)
+    return ok("qt platform", f"the {report.platform!r} plugin loads (Qt {report.qt_version})")
+
+
+def _screen(report: QtReport) -> Check:
+    if report.platform is None:
+        return fail("screen", "not checked: Qt could not start", "fix the qt platform check")
+    if report.platform == "offscreen":
+        return warn("screen", "no screen: running off-screen", _IN_SESSION)
+    if report.screen is None:
+        return warn("screen", "no screen is connected", "connect the kiosk's display and switch it on")
+    width, height = report.screen
+    if width < MIN_SCREEN[0] or height < MIN_SCREEN[1]:
+        return warn(
+            "screen",
+            f"the screen is {width}x{height}; the kiosk needs at least {MIN_SCREEN[0]}x{MIN_SCREEN[1]}",
+            "set a higher resolution or use a larger display",
+        )
+    return ok("screen", f"{width}x{height}")
+
+
+def _fonts(report: QtReport) -> Check:
+    if report.kiosk_font and report.kiosk_font_covers:
+        return ok("fonts", f"{report.kiosk_font} has the Latin and Vietnamese letters ({SAMPLE_LETTERS})")
+    if report.fonts_with_vietnamese:
+        return warn(
+            "fonts",
+            f"the kiosk's fonts lack some letters ({SAMPLE_LETTERS}); Qt falls back to "
+            f"{', '.join(report.fonts_with_vietnamese[:3])}",
+            FONT_FIX,
+        )
+    return warn("fonts", f"no installed font has the Vietnamese letters ({SAMPLE_LETTERS})", FONT_FIX)
+
+
+def speech_check(report: QtReport, languages: Sequence[str]) -> Check:
+    if report.speech_error:
+        return warn("text-to-speech", f"Qt's text-to-speech cannot load ({report.speech_error})", SPEECH_FIX)
+    if not report.speech_locales:
+        return warn("text-to-speech", "no text-to-speech engine is installed", SPEECH_FIX)
+    for engine, locales in report.speech_locales.items():
+        spoken = {locale.split("_")[0] for locale in locales}
+        if all(language in spoken for language in languages):
+            return ok("text-to-speech", f"the {engine!r} engine has voices for {', '.join(languages)}")
+    have = {locale.split("_")[0] for locales in report.speech_locales.values() for locale in locales}
+    lacking = [language for language in languages if language not in have]
+    if lacking:
+        return warn("text-to-speech", f"no voice for {', '.join(lacking)}", SPEECH_FIX)
+    return warn("text-to-speech", f"no single engine has voices for all of {', '.join(languages)}", SPEECH_FIX)
