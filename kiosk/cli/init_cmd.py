@@ -7,62 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.cli.user_cmd import cli_actor, guarded, new_password, read_password_file
+from kiosk.config.reference import settings_template
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
     from kiosk.services.accounts import AccountRules
 
-# Every key with its default, commented out: a clinic uncomments what it changes.
+# Every key with its default, commented out, generated from the settings model so it cannot drift from it.
 # tests/cli/test_accounts_cli.py checks that uncommenting it all gives the defaults.
-SETTINGS_TEMPLATE = """\
-# Clinic kiosk settings. Every key is optional; the values shown are the defaults.
-# Remove the "# " in front of a line to change it. Paths are relative to this file.
-
-# [clinic]
-# name = "Ascent Pain"
-# phone = "(504) 249-7576"
-# phone_region = "US"                # country for phone numbers typed without +country code
-# For a logo: logo = "logo.png"      (PNG, JPG or SVG)
-
-# [clinic.hours]                     # "HH:MM-HH:MM" in 24-hour time, or "closed"
-# monday = "08:00-17:00"
-# tuesday = "08:00-17:00"
-# wednesday = "08:00-17:00"
-# thursday = "08:00-17:00"
-# friday = "08:00-17:00"
-# saturday = "closed"
-# sunday = "closed"
-
-# [languages]
-# default = "en"
-# enabled = ["en", "es"]
-
-# [idle]
-# info_timeout_seconds = 120         # 30 to 3600
-# form_timeout_seconds = 90          # 30 to 3600
-# warning_seconds = 30               # 20 to 300
-
-# [attract]
-# default_slide_seconds = 9          # 3 to 60
-
-# [content]
-# For the clinic's own pages: folder = "content"
-
-# [database]
-# Left out, the database is a file in this user's data folder.
-# For a file of your choice: url = "sqlite:///kiosk.sqlite3"
-# For several PCs sharing one: url = "postgresql+psycopg://kiosk@db-host/kiosk"
-# The SQLite file is encrypted; its key is in the OS keyring or in "<database file>.key" beside it.
-# For a key file of your choice: key_file = "kiosk.key"   (readable by the kiosk's account only)
-# encrypt = true                     # false only for a database the clinic chose to keep plain
-
-# [staff]
-# min_password_length = 8            # 8 to 64
-# max_failed_logins = 10             # 3 to 100, then an admin must unlock the account
-# lock_after_minutes = 5             # 1 to 60: the console locks when nobody touches it
-# reception_can_export = false
-# new_request_sound = true
-"""
+SETTINGS_TEMPLATE = settings_template()
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -1,0 +1,102 @@
+"""`kiosk config show` and `kiosk config reference` as clinic IT runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli.main import main
+from kiosk.config.reference import markdown_reference
+
+SETTINGS = """\
+[clinic]
+name = "Riverside Pain"
+
+[clinic.hours]
+saturday = "09:00-12:00"
+
+[database]
+url = "postgresql+psycopg://kiosk:Sup3rSecret@db-host:5432/kiosk?sslmode=require"
+
+[logging]
+folder = "logs"
+level = "debug"
+"""
+
+
+def lines_by_key(out: str) -> dict[str, str]:
+    """'[table] key' -> the whole printed line."""
+    found: dict[str, str] = {}
+    table = ""
+    for line in out.splitlines():
+        if line.startswith("["):
+            table = line
+        elif line.strip():
+            key = line.lstrip("# ").split(" ", 1)[0]
+            found[f"{table} {key}"] = line
+    return found
+
+
+def test_show_prints_each_setting_with_where_it_came_from_and_masks_the_password(
+    write_settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_settings(SETTINGS)
+
+    assert main(["config", "show", "--config", str(path)]) == 0
+
+    out = capsys.readouterr().out
+    assert "Sup3rSecret" not in out
+    lines = lines_by_key(out)
+    assert out.startswith(f"# Settings file: {path}\n")
+    assert lines["[clinic] name"].split(" # ") == ['name = "Riverside Pain"'.ljust(43), f"file {path}"]
+    assert lines["[clinic] phone"].endswith("# default")
+    assert lines["[clinic.hours] saturday"].startswith('saturday = "09:00-12:00"')
+    assert lines["[clinic.hours] sunday"].startswith('sunday = "closed"')
+    assert lines["[clinic.hours] sunday"].endswith("# default")
+    assert lines["[database] url"].startswith(
+        'url = "postgresql+psycopg://kiosk:***@db-host:5432/kiosk?sslmode=require"'
+    )
+    # A relative folder is shown as the kiosk uses it: beside the settings file.
+    assert lines["[logging] folder"].startswith(f'folder = "{tmp_path / "logs"}"')
+    assert lines["[logging] level"].startswith('level = "debug"')
+    assert lines["[lockdown] exit_hold_seconds"].startswith("exit_hold_seconds = 5 ")
+    assert lines["[clinic] logo"].startswith("# logo is not set")
+
+
+def test_the_global_config_flag_works_too_and_without_a_file_everything_is_a_default(
+    write_settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_settings("[idle]\nwarning_seconds = 45\n")
+    assert main(["--config", str(path), "config", "show"]) == 0
+    assert "warning_seconds = 45" in capsys.readouterr().out
+
+    assert main(["config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# No settings file: these are the demo defaults.")
+    assert "# file " not in out
+    # Left out, the database is the built-in SQLite file, and IT can see where it is.
+    assert "# url is not set: uses sqlite:///" in out
+
+
+def test_show_explains_a_bad_settings_file_in_one_sentence(write_settings, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_settings("[idle]\nwarning_seconds = 5\n")
+    assert main(["config", "show", "--config", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"kiosk: In {path}, setting idle.warning_seconds = 5 is not allowed:")
+    assert "Traceback" not in captured.err
+
+
+def test_reference_prints_the_generated_markdown(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config", "reference"]) == 0
+    out = capsys.readouterr().out
+    assert out == markdown_reference()
+    assert '| `exit_corner` | one of "top-left", "top-right", "bottom-left", "bottom-right" | `"top-left"` |' in out
+
+
+def test_config_without_an_action_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["config"])
+    assert stopped.value.code == 2
+    assert "show" in capsys.readouterr().err
