@@ -1,0 +1,179 @@
+"""The PyInstaller bundle clinic IT copies to a PC: built from resources/deploy/pyinstaller/kiosk.spec, then started.
+
+The build takes minutes (one build serves every test here); it goes to a temporary folder, so the checkout stays clean.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk import __version__
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "resources" / "deploy" / "pyinstaller" / "kiosk.spec"
+EXECUTABLE = "clinic-kiosk.exe" if sys.platform == "win32" else "clinic-kiosk"
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the one-folder bundle once for this module and return its folder."""
+    if not SPEC.is_file():
+        pytest.fail(f"{SPEC} is missing")
+    try:
+        import PyInstaller  # noqa: F401  (only to know whether the build can run)
+    except ImportError:
+        pytest.skip("PyInstaller is not installed; `pip install -e '.[test]'` brings it")
+    build = tmp_path_factory.mktemp("bundle-build")
+    started = time.monotonic()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(build / "dist"),
+            "--workpath",
+            str(build / "work"),
+            str(SPEC),
+        ],
+        cwd=build,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    took = time.monotonic() - started
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-10000:]
+    folder = build / "dist" / "clinic-kiosk"
+    print(f"\nbundle built in {took:.0f} s: {folder} ({_folder_size(folder) / 2**20:.0f} MiB)")
+    return folder
+
+
+def _start(bundle: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # From another folder than the checkout: the bundle must find its resources inside itself.
+    return subprocess.run(
+        [str(bundle / EXECUTABLE), *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def _lines(stream: object) -> Iterator[str]:
+    """Lines of a pipe through a thread, so a silent process cannot block the test forever."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            return
+        if line is None:
+            return
+        yield line
+
+
+def test_bundle_holds_the_resources_migrations_and_drivers(bundle: Path) -> None:
+    inside = bundle / "_internal"
+    assert (bundle / EXECUTABLE).is_file()
+    assert (inside / "resources" / "content" / "en").is_dir()
+    assert (inside / "resources" / "strings" / "es.toml").is_file()
+    assert sorted(p.name for p in (inside / "db" / "versions").glob("*.py"))[0] == "0001_workstations.py"
+    assert not (inside / "resources" / "deploy" / "pyinstaller").exists(), "the build recipe is not for clinic PCs"
+    plugins = inside / "PySide6" / "Qt" / "plugins"
+    if sys.platform.startswith("linux"):
+        platforms = {p.name for p in (plugins / "platforms").iterdir()}
+        assert {"libqoffscreen.so", "libqxcb.so", "libqwayland.so"} <= platforms, platforms
+    assert (plugins / "imageformats").is_dir()
+    # Qt's web engine and QML would triple the size and the kiosk uses neither.
+    names = {p.name for p in inside.rglob("*")}
+    assert not any("WebEngine" in name or "Quick3D" in name for name in names)
+
+
+def test_version(bundle: Path, tmp_path: Path) -> None:
+    result = _start(bundle, "--version", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"kiosk {__version__}"
+
+
+def test_content_check_reads_the_bundled_pages(bundle: Path, tmp_path: Path) -> None:
+    result = _start(bundle, "content", "check", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "24 pages in 2 languages" in result.stdout
+
+
+def test_smoke_start_offscreen_then_sigterm(bundle: Path, tmp_path: Path, private_folders: Path) -> None:
+    """The kiosk from the bundle creates its encrypted database, reaches the attract loop, and stops on SIGTERM."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    process = subprocess.Popen(
+        [str(bundle / EXECUTABLE), "run", "--windowed"],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    seen = []
+    try:
+        assert process.stderr is not None
+        for line in _lines(process.stderr):
+            seen.append(line)
+            if "kiosk running" in line:
+                break
+        assert any("kiosk running: 24 content pages, languages en, es" in line for line in seen), "".join(seen)
+        if sys.platform == "win32":
+            process.terminate()
+        else:
+            process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    if sys.platform != "win32":
+        # Until `kiosk run` handles SIGTERM itself, the default action (killed by signal 15) is what we see.
+        assert code in (0, -signal.SIGTERM), "".join(seen)
+    assert not any("Traceback" in line for line in seen), "".join(seen)
+    database = private_folders / "data" / "clinic-kiosk" / "kiosk.sqlite3"
+    assert database.is_file()
+
+    # The bundled SQLCipher opens what the bundled kiosk wrote, with its key.
+    check = _start(bundle, "db", "check", cwd=tmp_path)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert "database OK" in check.stdout
+
+
+@pytest.mark.skipif(
+    not (ROOT / "kiosk" / "cli" / "doctor_cmd.py").is_file(), reason="`kiosk doctor` is not in this checkout yet"
+)
+def test_doctor_json(bundle: Path, tmp_path: Path) -> None:
+    assert _start(bundle, "init", cwd=tmp_path).returncode == 0
+    result = _start(bundle, "doctor", "--json", cwd=tmp_path)
+    report = json.loads(result.stdout)
+    failed = [check for check in report["checks"] if check["status"] == "FAIL"]
+    assert failed == [], failed
+    assert report["ok"] is True
+    assert result.returncode == 0, result.stderr
+    names = {check["name"] for check in report["checks"]}
+    print("\n".join(f"{c['status']:4} {c['name']}: {c['message']}" for c in report["checks"]))
+    assert names, "doctor reported no checks"
