@@ -68,9 +68,10 @@ def _run_child(environment: dict[str, str]) -> tuple[dict[str, Any] | None, str]
         except json.JSONDecodeError:
             pass
     errors = [line.strip() for line in result.stderr.splitlines() if line.strip()]
-    # Qt's last words name the plugin and the missing library; cut, as IT reads one line.
-    reason = next((line for line in reversed(errors) if "plugin" in line.lower()), errors[-1] if errors else "")
-    return None, (reason or f"exit code {result.returncode}")[:300]
+    # Qt's qt.qpa.* lines name the plugin and the library it missed; the rest is boilerplate.
+    named = [line.partition(": ")[2] for line in errors if line.startswith("qt.qpa")]
+    reason = "; ".join(named) or (errors[-1] if errors else f"exit code {result.returncode}")
+    return None, reason[:400]
 
 
 def probe_qt() -> QtReport:
