@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -139,7 +140,7 @@ def keyboard_check(languages: Sequence[str], qt_plugin: bool | None) -> Check:
     }
     lacking = {language: letters for language, letters in missing.items() if letters}
     if lacking:
-        shown = "; ".join(f"{language}: {' '.join(letters)}" for language, letters in lacking.items())
+        shown = "; ".join(f"{language}: {_letters(letters)}" for language, letters in lacking.items())
         return fail(
             "keyboard",
             f"the on-screen keyboard cannot type {shown}",
@@ -152,3 +153,10 @@ def keyboard_check(languages: Sequence[str], qt_plugin: bool | None) -> Check:
             "try the keyboard in that language on the kiosk",
         )
     return ok("keyboard", f"the on-screen keyboard types every letter of {', '.join(languages)}; {note}")
+
+
+def _letters(letters: Sequence[str]) -> str:
+    # A bare combining mark prints as nothing readable, so tone marks are counted, not shown.
+    plain = [letter for letter in letters if not unicodedata.combining(letter)]
+    marks = len(letters) - len(plain)
+    return " ".join(plain) + (f" and {marks} tone mark(s)" if marks else "")
