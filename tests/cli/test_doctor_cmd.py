@@ -23,7 +23,7 @@ from kiosk.storage.database import Database
 from kiosk.storage.keys import new_key
 from kiosk.storage.migrations import alembic_config
 from tests import encrypted_files
-from tests.postgres_server import PostgresServer
+from tests.postgres_server import PostgresServer, _free_port
 from tests.services import factories
 from tests.storage.test_health import corrupt_middle
 
@@ -284,14 +284,6 @@ def test_qt_that_cannot_start_fails_without_taking_doctor_down(
 def _server_settings(config: Path, url: str, tmp_path: Path) -> None:
     outbox = tmp_path / "outbox.sqlite3"
     config.write_text(f'[database]\nurl = "{url}"\noutbox_path = "{outbox.as_posix()}"\n', encoding="utf-8")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
