@@ -155,9 +155,14 @@ class DateField(FieldWidget):
             layout.addWidget(self.boxes[part])
             self._columns[part] = column
         self.body.addLayout(self._row)
-        texts.language_changed.connect(lambda _language: self._order())
+        # A method, not a lambda: Qt drops the connection when this field is deleted with its visit; a lambda
+        # would keep every visit's field alive in the long-lived texts object (and run on a deleted layout).
+        texts.language_changed.connect(self._language_changed)
         self._order()
         self.finish()
+
+    def _language_changed(self, _language: str) -> None:
+        self._order()
 
     def _parts_in_order(self) -> tuple[str, ...]:
         # US English writes month first; Spanish (and most of the world) day first.

@@ -1,0 +1,54 @@
+"""A hundred visits leave nothing behind: widgets, form fields, database sessions and connections come back to their start.
+
+Counted, not timed: the memory-growth figure of `kiosk bench` depends on exactly this.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from pytestqt.qtbot import QtBot
+from sqlalchemy.orm import Session
+
+from kiosk.qt import QApplication
+
+from kiosk.bench.form_fill import visit
+from kiosk.bench.patients import Patients
+from kiosk.domain.requests import RequestKind
+from kiosk.services.navigation import ATTRACT
+from kiosk.services.startup import KioskContext
+from kiosk.ui.forms.fields import FieldWidget
+from kiosk.ui.window import KioskWindow
+
+VISITS = 100
+
+
+def _live(kind: type) -> int:
+    gc.collect()
+    return sum(1 for thing in gc.get_objects() if isinstance(thing, kind))
+
+
+def _settle(qtbot: QtBot) -> None:
+    for _ in range(3):
+        qtbot.wait(1)  # deleteLater() runs in the event loop
+    QApplication.processEvents()
+
+
+def test_a_hundred_visits_with_a_request_each_leave_no_widget_field_or_session_behind(
+    qtbot: QtBot, window: KioskWindow, context: KioskContext
+) -> None:
+    assert context.database is not None
+    patients = Patients(seed=2)
+    visit(window, patients.answers(RequestKind.APPOINTMENT))  # every screen built once
+    _settle(qtbot)
+    widgets, fields, sessions = len(QApplication.allWidgets()), _live(FieldWidget), _live(Session)
+
+    for _ in range(VISITS):
+        visit(window, patients.answers(RequestKind.APPOINTMENT))
+    _settle(qtbot)
+
+    assert window.navigator.current == ATTRACT
+    assert len(QApplication.allWidgets()) == widgets
+    assert _live(FieldWidget) == fields == 0  # the form's fields go with the visit, Python side included
+    assert _live(Session) == sessions
+    assert context.database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
