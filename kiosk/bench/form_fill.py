@@ -1,0 +1,74 @@
+"""Fill and send an appointment request through the real form widgets, then tap Done: one whole visit."""
+
+from __future__ import annotations
+
+import time
+
+from kiosk.qt import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit
+
+from kiosk.bench.walk import touch
+from kiosk.domain.requests import RequestKind
+from kiosk.services.navigation import Screen
+from kiosk.ui.window import KioskWindow
+
+SEND_TIMEOUT_S = 30.0
+MAX_STEPS = 20
+
+
+class VisitFailed(Exception):  # noqa: N818 (says what happened, like SubmitFailed)
+    """The bench's made-up answers did not get through the form; the message names the step, never a value."""
+
+
+def _answer(window: KioskWindow, key: str, value: object) -> None:
+    form = window.form
+    editor = form.findChild(QLineEdit, f"field-{key}") or form.findChild(QPlainTextEdit, f"field-{key}")
+    if isinstance(editor, QLineEdit):
+        editor.setText(str(value))
+    elif isinstance(editor, QPlainTextEdit):
+        editor.setPlainText(str(value))
+    elif value is True:
+        _touch_option(window, f"option-{key}")
+    elif isinstance(value, frozenset):
+        for each in sorted(value):
+            _touch_option(window, f"option-{key}-{each}")
+    elif value is not False:
+        _touch_option(window, f"option-{key}-{value}")
+
+
+def _touch_option(window: KioskWindow, name: str) -> None:
+    button = window.form.findChild(QAbstractButton, name)
+    if button is None:
+        raise VisitFailed(f"no control {name} on the form")
+    touch(button)
+
+
+def visit(window: KioskWindow, answers: dict[str, object]) -> None:
+    """From Home to the confirmation and back to the attract loop, tapping as a patient does."""
+    if not window.home.isVisible():
+        window.navigator.home()
+        QApplication.processEvents()
+    touch(window.home.choices["appointment"])
+    form = window.form
+    draft = form.draft
+    if draft is None or draft.kind is not RequestKind.APPOINTMENT:
+        raise VisitFailed("the appointment form did not open")
+    for _ in range(MAX_STEPS):
+        if draft.on_review:
+            break
+        step = draft.step
+        for key in draft.current.answer_keys:
+            if key in answers:
+                _answer(window, key, answers[key])
+        touch(form.next)
+        QApplication.processEvents()
+        if draft.step == step:
+            raise VisitFailed(f"step {draft.current.id!r} did not accept the made-up answers")
+    touch(form.next)  # Send
+    started = time.perf_counter()
+    while form.sending and time.perf_counter() - started < SEND_TIMEOUT_S:
+        QApplication.processEvents()
+        time.sleep(0.001)
+    if window.navigator.current.screen is not Screen.CONFIRMATION:
+        raise VisitFailed("the request was not confirmed")
+    touch(window.confirmation.done_button)
+    QApplication.processEvents()
