@@ -1,4 +1,4 @@
-"""A hundred visits leave nothing behind: widgets, form fields, database sessions and connections come back to their start.
+"""A hundred visits leave nothing behind: widgets, form fields, sessions and connections come back to their start.
 
 Counted, not timed: the memory-growth figure of `kiosk bench` depends on exactly this.
 """
