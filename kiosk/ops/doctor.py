@@ -7,6 +7,7 @@ so running it on a broken PC cannot make things worse (or hide the problem by "f
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -16,6 +17,8 @@ from kiosk.config.loader import SettingsError, load_settings
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
     from kiosk.ops.qt_probe import QtReport
+
+log = logging.getLogger(__name__)
 
 
 class Status(enum.StrEnum):
@@ -90,18 +93,30 @@ def run_checks(config: str | None, qt_report: Callable[[], QtReport] | None = No
             *(not_checked(name, "settings invalid") for name in SETTINGS_DEPENDENT),
             *qt_probe.screen_checks(report),
         ]
+    storage = ("database", "local disk", "encryption key", "migrations", "quick_check")
     return [
         first,
-        *doctor_storage.storage_checks(settings),
-        doctor_checks.content_check(settings),
-        *doctor_checks.disk_space_checks(settings),
-        doctor_checks.log_folder_check(settings),
-        doctor_storage.backup_check(settings),
-        doctor_storage.outbox_check(settings),
+        *_safely(storage, lambda: doctor_storage.storage_checks(settings)),
+        *_safely(["content"], lambda: [doctor_checks.content_check(settings)]),
+        *_safely(["free disk"], lambda: doctor_checks.disk_space_checks(settings)),
+        *_safely(["log folder"], lambda: [doctor_checks.log_folder_check(settings)]),
+        *_safely(["backup"], lambda: [doctor_storage.backup_check(settings)]),
+        *_safely(["outbox"], lambda: [doctor_storage.outbox_check(settings)]),
         doctor_checks.keyboard_check(settings.languages.enabled, report.keyboard_plugin),
         qt_probe.speech_check(report, settings.languages.enabled),
         *qt_probe.screen_checks(report),
     ]
+
+
+def _safely(names: Sequence[str], work: Callable[[], list[Check]]) -> list[Check]:
+    """A check that breaks in a way nobody foresaw is one FAIL line, not a traceback that hides the others."""
+    try:
+        return work()
+    except Exception as exc:
+        log.error("doctor: the %s check failed with %s", names[0], type(exc).__name__)
+        log.debug("doctor: details of the failed check", exc_info=True)  # only with --verbose
+        fix = "run `kiosk --verbose doctor` for the details and report them to the kiosk's supplier"
+        return [fail(name, f"the check itself failed ({type(exc).__name__})", fix) for name in names]
 
 
 # The checks that need valid settings, listed as not checked when the settings file is wrong.

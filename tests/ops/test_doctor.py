@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.config.settings import DatabaseSettings, LoggingSettings, Settings
 from kiosk.ops import doctor_checks, doctor_storage
-from kiosk.ops.doctor import Check, Status, from_sentence, passed, summary
+from kiosk.ops.doctor import Check, Status, from_sentence, passed, run_checks, summary
 from kiosk.ops.doctor_checks import GIB, MIB, DiskUsage
 from kiosk.ops.qt_probe import FONT_FIX, SPEECH_FIX, QtReport, screen_checks, speech_check
 from kiosk.storage.database import Database
@@ -36,6 +36,25 @@ def test_only_a_failure_fails_the_run() -> None:
     assert passed(warned)
     assert not passed([*warned, Check("c", Status.FAIL, "", "fix")])
     assert summary([*warned, Check("c", Status.FAIL, "", "fix")]) == "1 OK, 1 WARN, 1 FAIL"
+
+
+def test_a_check_that_breaks_is_one_fail_line_and_the_others_still_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(_settings: Settings) -> Check:
+        raise RuntimeError("unforeseen")
+
+    monkeypatch.setattr(doctor_storage, "backup_check", broken)
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[database]\nurl = "sqlite:///{tmp_path / "kiosk.sqlite3"}"\n', encoding="utf-8")
+    checks = by_name(run_checks(str(config), qt_report=lambda: QtReport(platform="offscreen")))
+    assert checks["backup"] == Check(
+        "backup",
+        Status.FAIL,
+        "the check itself failed (RuntimeError)",
+        "run `kiosk --verbose doctor` for the details and report them to the kiosk's supplier",
+    )
+    assert checks["outbox"].status is Status.OK and "fonts" in checks
 
 
 # -- free disk ---------------------------------------------------------------------------------------------------
