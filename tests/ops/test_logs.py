@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
+import signal
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -111,3 +116,44 @@ def test_one_shot_verbs_only_warn_on_stderr(capsys: pytest.CaptureFixture[str]) 
     logging.getLogger("kiosk.test").warning("problem")
     err = capsys.readouterr().err
     assert "routine" not in err and "WARNING kiosk.test: problem" in err
+
+
+def test_kiosk_run_writes_its_file_where_the_settings_say(tmp_path: Path) -> None:
+    """The real `kiosk -v run` process: its log file appears in [logging] folder, beside the settings file."""
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        '[database]\nurl = "sqlite:///kiosk.sqlite3"\nkey_file = "kiosk.key"\n\n[logging]\nfolder = "logs"\n',
+        encoding="utf-8",
+    )
+    home = tmp_path / "home"
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+        "XDG_STATE_HOME": str(home / "state"),
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    log_file = tmp_path / "logs" / "kiosk-run.log"
+    with (tmp_path / "stderr.txt").open("w", encoding="utf-8") as stderr:
+        kiosk = subprocess.Popen(
+            [sys.executable, "-m", "kiosk", "-v", "--config", str(config), "run", "--windowed"], env=env, stderr=stderr
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and "kiosk running:" not in _text(log_file):
+                assert kiosk.poll() is None, (tmp_path / "stderr.txt").read_text(encoding="utf-8")
+                time.sleep(0.1)
+        finally:
+            kiosk.send_signal(signal.SIGTERM)
+            kiosk.wait(timeout=30)
+
+    lines = _text(log_file).splitlines()
+    assert any("INFO kiosk.cli.run_cmd: kiosk running:" in line for line in lines), lines
+    assert all(LINE.match(line) for line in lines if not line.startswith(" ")), lines
+    assert stat.S_IMODE(log_file.parent.stat().st_mode) == 0o700
+    assert not (home / "state").exists()  # nothing went to the platform folder the settings replaced
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""
