@@ -29,6 +29,19 @@ class _LocalIsoFormatter(logging.Formatter):
         return dt.datetime.fromtimestamp(record.created).astimezone().isoformat(sep=" ", timespec="milliseconds")
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a line is logged, so a replaced stderr (a test's capture, a
+    redirected service) never leaves the handler writing to a closed stream."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass  # always the current sys.stderr
+
+
 class _KioskFileHandler(RotatingFileHandler):
     """Marks the handler this module added, so attaching again replaces it instead of doubling every line."""
 
@@ -37,11 +50,10 @@ def configure_logging(verb: str | None, verbose: bool) -> None:
     """Set up stderr logging for one CLI invocation; files come later, once the verb has its settings."""
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if getattr(handler, "_kiosk_console", False) or isinstance(handler, _KioskFileHandler):
+        if isinstance(handler, _StderrHandler | _KioskFileHandler):  # a second call replaces, never doubles
             root.removeHandler(handler)
             handler.close()
-    console = logging.StreamHandler(sys.stderr)
-    console._kiosk_console = True  # type: ignore[attr-defined]  # our mark, so a second call replaces it
+    console = _StderrHandler()
     console.setFormatter(_LocalIsoFormatter(FORMAT))
     console.setLevel(logging.DEBUG if verbose else (logging.INFO if verb in _CHATTY_VERBS else logging.WARNING))
     root.addHandler(console)
