@@ -30,6 +30,7 @@ class AuditAction(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
     ACCOUNT_LOCKED = "account_locked"  # too many failed sign-ins
     PERMISSION_DENIED = "permission_denied"
+    KIOSK_CLOSED = "kiosk_closed"  # an admin closed the patient kiosk app on purpose (it is not restarted)
 
 
 class Outcome(enum.StrEnum):

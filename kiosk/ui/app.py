@@ -6,8 +6,12 @@ import logging
 import os
 import sys
 import threading
+import time
+import traceback
+from collections.abc import Callable
+from types import TracebackType
 
-from kiosk.qt import QApplication, QFont, QGuiApplication, QObject, Qt, QTimer
+from kiosk.qt import QApplication, QCoreApplication, QFont, QGuiApplication, QObject, Qt, QTimer
 
 from kiosk.services.startup import KioskContext
 from kiosk.ui.qt_log import route_qt_messages_to_log
@@ -16,6 +20,10 @@ from kiosk.ui.window import KioskWindow
 log = logging.getLogger(__name__)
 BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly: the first check of a new day takes that day's backup
 FIRST_BACKUP_CHECK_MS = 2 * 60 * 1000  # soon after start, so a kiosk switched on daily still backs up
+
+CRASHES_BEFORE_RESTART = 3  # this many uncaught errors within CRASH_WINDOW_S: start afresh instead
+CRASH_WINDOW_S = 60.0
+EXIT_CRASHED = 1  # any non-zero code but EXIT_STAFF_QUIT: the supervisor or systemd restarts the kiosk
 
 # Families tried in order: all cover Latin, Spanish and Vietnamese letters.
 FONT_FAMILIES = ["Noto Sans", "Segoe UI", "DejaVu Sans", "Arial"]
@@ -97,3 +105,79 @@ def schedule_backups(owner: QObject, context: KioskContext) -> QTimer | None:
     timer.start()
     QTimer.singleShot(FIRST_BACKUP_CHECK_MS, owner, check)
     return timer
+
+
+def describe_exception(kind: type[BaseException], tb: TracebackType | None) -> str:
+    """The exception's type and where it happened (file, line, function), for the log.
+
+    Never the exception's message, its arguments or any local value: those can carry what a patient
+    typed (a name in a ValueError, a phone number in a database error), and the log must not.
+    """
+    frames = traceback.extract_tb(tb)
+    lines = [f"{kind.__module__}.{kind.__qualname__}"]
+    lines += [f"  {frame.filename}:{frame.lineno} in {frame.name}" for frame in frames]
+    return "\n".join(lines)
+
+
+class CrashHandler:
+    """Uncaught exceptions: details to the log, the calm crash screen to the patient, then the attract loop.
+
+    Errors that keep coming (CRASHES_BEFORE_RESTART within CRASH_WINDOW_S) mean the kiosk is in a bad state:
+    it exits with EXIT_CRASHED so its supervisor starts a clean one.
+    """
+
+    def __init__(
+        self,
+        window: KioskWindow,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        quit_application: Callable[[int], None] = QCoreApplication.exit,
+    ) -> None:
+        self.window = window
+        self.clock = clock
+        self.quit_application = quit_application
+        self.recent: list[float] = []
+        self._previous_hooks = (sys.excepthook, threading.excepthook)
+
+    def install(self) -> None:
+        sys.excepthook = self.on_exception
+        threading.excepthook = self.on_thread_exception
+
+    def uninstall(self) -> None:
+        sys.excepthook, threading.excepthook = self._previous_hooks
+
+    def on_exception(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            self.quit_application(EXIT_CRASHED)
+            return
+        log.error("uncaught error in the kiosk: %s", describe_exception(kind, tb))
+        now = self.clock()
+        self.recent = [at for at in self.recent if now - at < CRASH_WINDOW_S] + [now]
+        if len(self.recent) >= CRASHES_BEFORE_RESTART:
+            log.critical(
+                "%d uncaught errors within %d s: exiting with code %d so the kiosk restarts clean",
+                len(self.recent),
+                CRASH_WINDOW_S,
+                EXIT_CRASHED,
+            )
+            self.quit_application(EXIT_CRASHED)
+            return
+        try:
+            self.window.show_crash_screen()
+        except Exception as failed:  # the window itself is broken: only a restart helps
+            log.critical("the crash screen failed too (%s): exiting to restart", type(failed).__name__)
+            self.quit_application(EXIT_CRASHED)
+
+    def on_thread_exception(self, args: threading.ExceptHookArgs) -> None:
+        # Worker threads never touch the screen (see schedule_backups): log only, the kiosk carries on.
+        name = args.thread.name if args.thread is not None else "?"
+        log.error("uncaught error in thread %s: %s", name, describe_exception(args.exc_type, args.exc_traceback))
+
+
+def install_crash_handler(window: KioskWindow, *, crash_screen_ms: int | None = None) -> CrashHandler:
+    """No traceback ever reaches the patient: see CrashHandler. `crash_screen_ms` shortens the screen for tests."""
+    if crash_screen_ms is not None:
+        window.crash_timer.setInterval(crash_screen_ms)
+    handler = CrashHandler(window)
+    handler.install()
+    return handler

@@ -7,6 +7,7 @@ import datetime as dt
 from kiosk.content.model import PageKind
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import FORM_SCREENS, Route, Screen
+from kiosk.services.opening_hours import next_opening
 from kiosk.services.request_form import new_draft
 from kiosk.services.requests import Receipt
 from kiosk.services.startup import KioskContext
@@ -16,6 +17,10 @@ IDLE_WARNING = "idle-warning"
 CONFIRMATION = "confirmation"
 URGENT_CONFIRMATION = "confirmation-urgent"
 OUT_OF_SERVICE = "out-of-service"  # what a patient sees on asking for a form when the database is damaged
+CLOSED = "closed"  # outside opening hours, in lock-down
+CRASH = "crash"  # after an unexpected error
+# The closed screen as on a Friday evening, so the preview names the weekday it opens (the longest words).
+PREVIEW_CLOSED_AT = dt.datetime(2026, 1, 2, 18, 30)
 # A made-up code for previews of the confirmation; no request stands behind it.
 PREVIEW_REFERENCE = "K7M4QX"
 
@@ -33,14 +38,23 @@ def screen_names(context: KioskContext) -> list[str]:
         (Screen.FOLLOW_UP, RequestKind.FOLLOW_UP),
     ):
         names += [Route(screen, None, step).name for step in range(len(new_draft(request, procedures).steps))]
-    return [*names, CONFIRMATION, URGENT_CONFIRMATION, IDLE_WARNING, OUT_OF_SERVICE]
+    return [*names, CONFIRMATION, URGENT_CONFIRMATION, IDLE_WARNING, OUT_OF_SERVICE, CLOSED, CRASH]
 
 
 def open_screen(window: KioskWindow, name: str) -> None:
     """Show the named screen the way a patient reaches it: from home."""
     window.idle_warning.hide()
+    window.crash_timer.stop()
+    if window.clinic_closed:
+        window.set_clinic_closed(False)
     window.navigator.home()
-    if name == IDLE_WARNING:
+    if name == CLOSED:
+        window.set_clinic_closed(True, next_opening(window.context.settings.clinic.hours, PREVIEW_CLOSED_AT))
+        window.navigator.reset()
+    elif name == CRASH:
+        window.show_crash_screen()
+        window.crash_timer.stop()  # a preview stays put
+    elif name == IDLE_WARNING:
         window.idle_warning.show_countdown(window.context.settings.idle.warning_seconds)
     elif name in (CONFIRMATION, URGENT_CONFIRMATION):
         urgent = name == URGENT_CONFIRMATION

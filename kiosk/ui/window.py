@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 
-from kiosk.qt import QCloseEvent, QResizeEvent, QStackedWidget, QVBoxLayout, QWidget
+from kiosk.qt import QCloseEvent, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
 
+from kiosk.ops.keep_awake import KeepAwake
 from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
+from kiosk.services.opening_hours import NextOpening
 from kiosk.services.requests import Receipt
 from kiosk.services.startup import KioskContext
 from kiosk.ui.console.hidden_entry import StaffEntry
 from kiosk.ui.forms.form_screen import RequestFormScreen
 from kiosk.ui.idle import IdleMonitor
+from kiosk.ui.lockdown import LockdownGuard, OpeningHoursWatch
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import KioskScreen
+from kiosk.ui.screens.closed import ClosedScreen
 from kiosk.ui.screens.confirmation import ConfirmationScreen
+from kiosk.ui.screens.crash import CrashScreen
 from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.idle_warning import IdleWarning
 from kiosk.ui.screens.info_page import InfoPageScreen
@@ -26,6 +33,7 @@ from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.top_bar import TopBar
 
 log = logging.getLogger(__name__)
+CRASH_SCREEN_MS = 8000  # long enough to read two short sentences, short enough that the next patient finds attract
 
 
 def route_is_form(route: Route) -> bool:
@@ -33,7 +41,7 @@ def route_is_form(route: Route) -> bool:
 
 
 class KioskWindow(QWidget):
-    def __init__(self, context: KioskContext) -> None:
+    def __init__(self, context: KioskContext, clock: Callable[[], dt.datetime] = dt.datetime.now) -> None:
         super().__init__()
         self.setObjectName("KioskWindow")
         settings = context.settings
@@ -63,8 +71,16 @@ class KioskWindow(QWidget):
         # Shown in place of the request forms when the database cannot store requests (see set_out_of_service).
         self.out_of_service = OutOfServiceScreen(self.texts)
         self.out_of_service_reason: str | None = None
+        # Outside opening hours (lock-down only) the closed screen stands in for the attract loop.
+        self.closed_screen = ClosedScreen(self.texts, settings.clinic.phone)
+        self.clinic_closed = False
+        self.crash_screen = CrashScreen(self.texts, settings.clinic.phone)
+        self.crash_timer = QTimer(self)
+        self.crash_timer.setSingleShot(True)
+        self.crash_timer.setInterval(CRASH_SCREEN_MS)
+        self.crash_timer.timeout.connect(self.reset_for_next_patient)
         self.stack = QStackedWidget()
-        for screen in dict.fromkeys([*self._screens.values(), self.out_of_service]):
+        for screen in self._all_screens():
             self.stack.addWidget(screen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -79,10 +95,19 @@ class KioskWindow(QWidget):
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
         self.idle.expired.connect(self.reset_for_next_patient)
         self.idle_warning.more_time.connect(self._more_time)
-        # Staff reach the reception console's sign-in by holding the top-left corner for 5 seconds.
-        self.staff_entry = StaffEntry(self, context, self.reset_for_next_patient)
+        # Staff reach the reception console's sign-in by holding a corner ([lockdown] exit_corner, exit_hold_seconds).
+        lockdown = settings.lockdown
+        self.staff_entry = StaffEntry(
+            self, context, self.reset_for_next_patient, lockdown.exit_corner, lockdown.exit_hold_seconds * 1000
+        )
+        self.lockdown: LockdownGuard | None = None  # set by enter_lockdown
+        self.keep_awake = KeepAwake()
+        self.opening_hours = OpeningHoursWatch(settings.clinic.hours, self, clock)
+        self.opening_hours.changed.connect(self._opening_hours_changed)
 
         self.attract.begin.connect(self.navigator.home)
+        self.closed_screen.begin.connect(self.navigator.home)
+        self.crash_screen.done.connect(self.reset_for_next_patient)
         for screen in (self.home, self.procedures, self.info_page, self.out_of_service):
             screen.navigate.connect(self.navigator.go)
         self.form.submitted.connect(self.show_receipt)
@@ -112,8 +137,58 @@ class KioskWindow(QWidget):
         log.error("kiosk out of service for requests: %s", reason)
         self._show(self.navigator.current)
 
+    # -- lock-down, opening hours, crash --------------------------------------------------------
+    def enter_lockdown(self) -> None:
+        """Full-screen, frameless, on top; close requests, escape keys and menus ignored; follow opening hours.
+
+        Staff leave through the hidden corner and an admin sign-in (the console's "Close the kiosk app").
+        """
+        settings = self.context.settings.lockdown
+        self.setWindowFlags(self.windowFlags() | Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        if self.lockdown is None:
+            self.lockdown = LockdownGuard(self, hide_cursor=settings.hide_cursor)
+            self.staff_entry.console_open.connect(lambda shown: self._console_shown(shown))
+        self.showFullScreen()
+        self.follow_opening_hours()
+        log.info("lock-down on: full-screen, exit corner %s", settings.exit_corner)
+
+    def follow_opening_hours(self) -> None:
+        """Closed screen and screen sleep outside [clinic.hours], keep-awake inside, as the settings ask."""
+        self.opening_hours.start()
+
+    def show_crash_screen(self) -> None:
+        """Something failed unexpectedly: wipe the visit, show calm words, then back to attract by itself."""
+        self.idle.watch(False)
+        self.idle_warning.hide()
+        self.form.wipe()
+        self.confirmation.clear()
+        self.top_bar.setVisible(False)
+        self.stack.setCurrentWidget(self.crash_screen)
+        self.crash_screen.setFocus()
+        self.crash_timer.start()
+
+    def _opening_hours_changed(self, open_now: bool, upcoming: NextOpening | None) -> None:
+        settings = self.context.settings.lockdown
+        if open_now and settings.keep_screen_on:
+            self.keep_awake.acquire()
+        else:
+            self.keep_awake.release()  # the display may sleep at night; the kiosk wakes it at opening
+        self.set_clinic_closed(settings.closed_screen and not open_now, upcoming)
+
+    def set_clinic_closed(self, closed: bool, upcoming: NextOpening | None = None) -> None:
+        self.clinic_closed = closed
+        self.closed_screen.show_next_opening(upcoming)
+        if self.navigator.current == ATTRACT and self.stack.currentWidget() is not self.crash_screen:
+            self._show(ATTRACT)
+
+    def _console_shown(self, shown: bool) -> None:
+        if self.lockdown is not None:
+            self.lockdown.set_cursor_hidden(not shown)
+
     def reset_for_next_patient(self) -> None:
         """Back to the attract loop in the default language, as if nobody had been here."""
+        self.crash_timer.stop()
         self.idle_warning.hide()
         self.form.wipe()
         self.confirmation.clear()
@@ -138,6 +213,8 @@ class KioskWindow(QWidget):
         screen = self._screens[route.screen]
         if self.out_of_service_reason is not None and route_is_form(route):
             screen = self.out_of_service
+        if route == ATTRACT and self.clinic_closed:
+            screen = self.closed_screen
         screen.show_route(route)
         self.stack.setCurrentWidget(screen)
         screen.setFocus()
@@ -167,13 +244,23 @@ class KioskWindow(QWidget):
             self.setStyleSheet(stylesheet(metrics))
         self.portrait = portrait
         self.top_bar.set_margins(metrics.px("pad"))
-        for screen in dict.fromkeys([*self._screens.values(), self.out_of_service]):
+        for screen in self._all_screens():
             screen.relayout(portrait, metrics)
         for button in self.findChildren(TouchButton):
             button.apply_metrics(metrics)
         self.idle_warning.setGeometry(self.rect())
         self.idle_warning.relayout(metrics, width)
 
+    def _all_screens(self) -> list[KioskScreen]:
+        extra = [self.out_of_service, self.closed_screen, self.crash_screen]
+        return list(dict.fromkeys([*self._screens.values(), *extra]))
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        if self.lockdown is not None:
+            # Locked down, only the admin's "Close the kiosk app" ends the kiosk (it quits the application).
+            event.ignore()
+            log.info("close request ignored: the kiosk is locked down")
+            return
         self.attract.stop()
+        self.keep_awake.release()
         super().closeEvent(event)

@@ -67,6 +67,7 @@ ACTION_WORDS = {
     AuditAction.PASSWORD_RESET: "Reset a password",
     AuditAction.ACCOUNT_LOCKED: "Account locked",
     AuditAction.PERMISSION_DENIED: "Not allowed",
+    AuditAction.KIOSK_CLOSED: "Closed the kiosk app",
 }
 # Actions whose record is a request id: shown by the reference staff know, the id in the tooltip.
 REQUEST_ACTIONS = frozenset({AuditAction.VIEW_REQUEST, AuditAction.STATUS_CHANGE, AuditAction.NOTE, AuditAction.PRINT})

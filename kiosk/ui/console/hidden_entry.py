@@ -1,4 +1,4 @@
-"""The staff way in from the patient kiosk: a press held 5 seconds in the window's top-left corner.
+"""The staff way in from the patient kiosk: a press held in one corner of the window ([lockdown] exit_corner, 5 s).
 
 Patients never find it by chance (nothing is drawn there and a tap does nothing), and what it opens is
 only the console's sign-in page: the staff account's password is the real lock.
@@ -8,26 +8,42 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.qt import QApplication, QEvent, QMouseEvent, QObject, QPointF, QRect, QTimer, QTouchEvent, QWidget, Signal
+from kiosk.qt import (
+    QApplication,
+    QEvent,
+    QMouseEvent,
+    QObject,
+    QPointF,
+    QRect,
+    Qt,
+    QTimer,
+    QTouchEvent,
+    QWidget,
+    Signal,
+)
 
 from kiosk.services.startup import KioskContext
 from kiosk.services.workstations import this_workstation_name
 
 CORNER_PX = 80
 HOLD_MS = 5000
+CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 _PRESS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 _RELEASE = {QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel}
 _MOVE = {QEvent.Type.MouseMove, QEvent.Type.TouchUpdate}
 
 
 class CornerHold(QObject):
-    """Emits `held()` when a press inside the top-left corner of `window` lasts HOLD_MS without leaving it."""
+    """Emits `held()` when a press inside `corner` of `window` lasts `hold_ms` without leaving it."""
 
     held = Signal()
 
-    def __init__(self, window: QWidget, hold_ms: int = HOLD_MS) -> None:
+    def __init__(self, window: QWidget, hold_ms: int = HOLD_MS, corner: str = "top-left") -> None:
         super().__init__(window)
+        if corner not in CORNERS:
+            raise ValueError(f"exit corner must be one of {', '.join(CORNERS)}")
         self.window = window
+        self.corner = corner
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(hold_ms)
@@ -38,7 +54,15 @@ class CornerHold(QObject):
 
     def in_corner(self, global_position: QPointF) -> bool:
         local = self.window.mapFromGlobal(global_position.toPoint())
-        return QRect(0, 0, CORNER_PX, CORNER_PX).contains(local)
+        return self.corner_rect().contains(local)
+
+    def corner_rect(self) -> QRect:
+        # Measured from the window's current size, so it follows full-screen and rotation.
+        left = self.corner.endswith("left")
+        top = self.corner.startswith("top")
+        x = 0 if left else max(0, self.window.width() - CORNER_PX)
+        y = 0 if top else max(0, self.window.height() - CORNER_PX)
+        return QRect(x, y, CORNER_PX, CORNER_PX)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         kind = event.type()
@@ -70,15 +94,25 @@ class StaffEntry(QObject):
     """Opens the console (its sign-in page) when the corner is held; `on_return` resets the patient kiosk.
 
     The kiosk is reset both when the console opens (nothing a patient typed waits behind it) and when it
-    closes after sign-out (the next patient finds the attract loop).
+    closes after sign-out (the next patient finds the attract loop). `console_open(bool)` follows the console.
     """
 
-    def __init__(self, window: QWidget, kiosk: KioskContext, on_return: Callable[[], None]) -> None:
+    console_open = Signal(bool)
+
+    def __init__(
+        self,
+        window: QWidget,
+        kiosk: KioskContext,
+        on_return: Callable[[], None],
+        corner: str = "top-left",
+        hold_ms: int = HOLD_MS,
+    ) -> None:
         super().__init__(window)
+        self.window = window
         self.kiosk = kiosk
         self.on_return = on_return
         self.console: QWidget | None = None
-        self.corner = CornerHold(window)
+        self.corner = CornerHold(window, hold_ms, corner)
         self.corner.held.connect(self.open)
 
     def open(self) -> None:
@@ -87,26 +121,30 @@ class StaffEntry(QObject):
             self.console.activateWindow()
             return
         self.on_return()
-        self.console = open_console(self.kiosk, self._closed)
+        # Over a locked-down kiosk (which stays on top) the console must stay on top too, or it opens behind.
+        on_top = bool(self.window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint)
+        self.console = open_console(self.kiosk, self._closed, on_top=on_top)
+        self.console_open.emit(True)
 
     def _closed(self) -> None:
         self.console = None
+        self.console_open.emit(False)
         self.on_return()
 
 
-def open_console(kiosk: KioskContext, on_closed: Callable[[], None]) -> QWidget:
+def open_console(kiosk: KioskContext, on_closed: Callable[[], None], *, on_top: bool = False) -> QWidget:
     """A console on the kiosk's own database, maximized over the patient screen, at its sign-in page.
 
     Signing out closes it, and so does a sign-in page or session left untouched (see ConsoleWindow's
-    on_kiosk); `on_closed` runs once it has closed.
+    on_kiosk); `on_closed` runs once it has closed. An admin signed in there may close the kiosk app.
     """
-    from kiosk.qt import Qt
-
     from kiosk.ui.console.context import ConsoleContext
     from kiosk.ui.console.window import ConsoleWindow
 
     window = ConsoleWindow(ConsoleContext.from_kiosk(kiosk, this_workstation_name()), on_kiosk=True)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if on_top:
+        window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
     window.signed_out.connect(window.close)
     window.closed.connect(on_closed)
     window.showMaximized()

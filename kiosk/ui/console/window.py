@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from kiosk.qt import QCloseEvent, QMainWindow, QResizeEvent, QStackedWidget, QWidget, Signal
+from kiosk.qt import (
+    QCloseEvent,
+    QCoreApplication,
+    QMainWindow,
+    QMessageBox,
+    QResizeEvent,
+    QStackedWidget,
+    QWidget,
+    Signal,
+)
 
 from kiosk.domain.staff import Actor
+from kiosk.ops.exit_codes import EXIT_STAFF_QUIT
 from kiosk.services.accounts import note_console_locked, sign_out
+from kiosk.services.staff_quit import may_close_kiosk, record_kiosk_closed
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.lock import IdleLock, LockView
 from kiosk.ui.console.login_view import LoginView
@@ -19,6 +31,15 @@ log = logging.getLogger(__name__)
 
 # How long the sign-in page may stand untouched over the patient kiosk before the kiosk comes back.
 KIOSK_SIGN_IN_IDLE_MS = 60_000
+CLOSE_KIOSK_QUESTION = (
+    "Close the patient kiosk on this PC? It stays closed until someone starts it again"
+    " (or the PC restarts), and patients cannot use it meanwhile."
+)
+
+
+def ask_yes_no(parent: QWidget, title: str, question: str) -> bool:
+    answer = QMessageBox.question(parent, title, question, defaultButton=QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class ConsoleWindow(QMainWindow):
@@ -45,6 +66,9 @@ class ConsoleWindow(QMainWindow):
         # Opened over the patient kiosk, a console nobody is using must give the screen back to
         # patients: idle there signs out and closes rather than leaving a lock page on show.
         self.on_kiosk = on_kiosk
+        # Modal prompt and application exit as attributes, so tests can answer the one and watch the other.
+        self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
+        self.quit_application: Callable[[int], None] = QCoreApplication.exit
         self.idle_lock.idle.connect(self.close if on_kiosk else self.lock)
         if on_kiosk:
             self.idle_lock.set_timeout_ms(KIOSK_SIGN_IN_IDLE_MS)
@@ -64,12 +88,14 @@ class ConsoleWindow(QMainWindow):
     # -- session -------------------------------------------------------------------------------------------------
     def start_session(self, actor: Actor) -> None:
         self.actor = actor
-        self.workspace = Workspace(self.context, actor)
+        self.workspace = Workspace(self.context, actor, on_kiosk=self.on_kiosk)
         self.pages.addWidget(self.workspace)
         self.pages.setCurrentWidget(self.workspace)
         ws = self.workspace
         ws.header.lock_button.clicked.connect(self.lock)
         ws.header.sign_out_button.clicked.connect(self.end_session)
+        if ws.header.close_kiosk_button is not None:
+            ws.header.close_kiosk_button.clicked.connect(self.close_kiosk)
         ws.start()
         self.idle_lock.set_timeout_ms(self.context.settings.staff.lock_after_minutes * 60_000)
         self.idle_lock.start()
@@ -112,6 +138,18 @@ class ConsoleWindow(QMainWindow):
             sign_out(self.context.database, actor)
             log.info("console: staff member signed out")
             self.signed_out.emit()
+
+    def close_kiosk(self) -> None:
+        """An admin on the console over the kiosk quits the kiosk app with EXIT_STAFF_QUIT: nothing restarts it."""
+        actor = self.actor
+        if actor is None or not self.on_kiosk or not may_close_kiosk(actor):
+            return
+        if not self.confirm(self, "Close the kiosk app", CLOSE_KIOSK_QUESTION):
+            return
+        record_kiosk_closed(self.context.database, actor)
+        log.warning("the kiosk app was closed by an admin from the console (exit code %d)", EXIT_STAFF_QUIT)
+        self.end_session()
+        self.quit_application(EXIT_STAFF_QUIT)
 
     # -- window --------------------------------------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from kiosk.qt import QFrame, QHBoxLayout, QShowEvent, QSplitter, Qt, QTabWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.staff import Actor, Permission, Role
+from kiosk.services.staff_quit import may_close_kiosk
 from kiosk.ui.console.about import show_about
 from kiosk.ui.console.audit_view import AuditView
 from kiosk.ui.console.context import ConsoleContext
@@ -21,7 +22,9 @@ ROLE_WORDS = {Role.RECEPTION: "reception", Role.ADMIN: "admin"}
 
 
 class ConsoleHeader(QFrame):
-    def __init__(self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None, *, can_close_kiosk: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("ConsoleHeader")
         clinic = label(context.clinic_name)
@@ -33,6 +36,10 @@ class ConsoleHeader(QFrame):
         self.lock_button = button("Lock", "Lock")
         self.lock_button.setToolTip("Lock the console now; your password unlocks it")
         self.sign_out_button = button("Sign out", "SignOut")
+        # Only on a console opened over the patient kiosk, and only for an admin (see services.staff_quit).
+        self.close_kiosk_button = button("Close the kiosk app", "CloseKiosk") if can_close_kiosk else None
+        if self.close_kiosk_button is not None:
+            self.close_kiosk_button.setToolTip("Quit the patient kiosk on this PC; it is not restarted automatically")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(16, 8, 12, 8)
         layout.setSpacing(10)
@@ -45,17 +52,22 @@ class ConsoleHeader(QFrame):
         layout.addWidget(self.about_button)
         layout.addWidget(self.lock_button)
         layout.addWidget(self.sign_out_button)
+        if self.close_kiosk_button is not None:
+            layout.addSpacing(16)
+            layout.addWidget(self.close_kiosk_button)
 
 
 class Workspace(QWidget):
     """Admin tabs are only built for people allowed to use them: a reception user cannot reach them at all."""
 
-    def __init__(self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None, *, on_kiosk: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("ConsolePage")
         self.context = context
         self.actor = actor
-        self.header = ConsoleHeader(context, actor)
+        self.header = ConsoleHeader(context, actor, can_close_kiosk=on_kiosk and may_close_kiosk(actor))
         self.queue = QueueView(context, actor)
         self.detail = DetailView(context, actor)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -1,0 +1,78 @@
+"""Outside opening hours, in place of the attract loop: dim, still words: closed, our phone, when we open."""
+
+from __future__ import annotations
+
+from kiosk.qt import QHBoxLayout, QMouseEvent, Qt, QTime, QVBoxLayout, Signal
+
+from kiosk.services.opening_hours import NextOpening, OpensWhen
+from kiosk.ui.screens.base import KioskScreen, text_label
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.widgets.buttons import TouchButton
+
+_WORDS = {OpensWhen.TODAY: "closed.opens_today", OpensWhen.TOMORROW: "closed.opens_tomorrow"}
+
+
+class ClosedScreen(KioskScreen):
+    """No animation and no timer of its own (the window schedules the next opening); a touch opens the home page."""
+
+    begin = Signal()
+
+    def __init__(self, texts: UiTexts, phone: str) -> None:
+        super().__init__(texts)
+        self.setObjectName("Closed")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.phone = phone
+        self.opening: NextOpening | None = None
+        self.title = text_label("title", "ClosedTitle")
+        self.call_us = text_label("subtitle", "ClosedCallUs")
+        self.opens = text_label("subtitle", "ClosedOpens")
+        for label in (self.title, self.call_us, self.opens):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.learn = TouchButton("on-dark")
+        self.learn.setObjectName("ClosedLearn")
+        self.learn.clicked.connect(lambda _=False: self.begin.emit())
+        self._outer = QVBoxLayout(self)
+        self._outer.addStretch(2)
+        self._outer.addWidget(self.title)
+        self._outer.addWidget(self.call_us)
+        self._outer.addWidget(self.opens)
+        self._outer.addStretch(2)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.learn, 2)
+        row.addStretch(1)
+        self._outer.addLayout(row)
+        self._outer.addStretch(1)
+        self.retranslate()
+
+    def show_next_opening(self, opening: NextOpening | None) -> None:
+        self.opening = opening
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        t = self.texts.t
+        self.title.setText(t("closed.title"))
+        self.call_us.setText(t("closed.call_us", phone=self.phone))
+        self.opens.setText(self._opens_words())
+        self.opens.setVisible(self.opening is not None)
+        self.learn.set_words(t("closed.learn"), t("closed.learn_hint"))
+
+    def _opens_words(self) -> str:
+        if self.opening is None:
+            return ""
+        locale = self.texts.locale
+        at = self.opening.at
+        time = locale.toString(QTime(at.hour, at.minute), locale.timeFormat(locale.FormatType.ShortFormat))
+        key = _WORDS.get(self.opening.when)
+        if key is not None:
+            return self.texts.t(key, time=time)
+        weekday = locale.dayName(self.opening.weekday, locale.FormatType.LongFormat)
+        return self.texts.t("closed.opens_on", weekday=weekday, time=time)
+
+    def arrange(self) -> None:
+        margin = self.metrics.px("pad2")
+        self._outer.setContentsMargins(margin, margin, margin, margin)
+        self._outer.setSpacing(self.metrics.px("pad"))
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
+        self.begin.emit()  # anywhere on the screen, as on the attract loop
