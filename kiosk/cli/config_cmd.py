@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import tomllib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,7 @@ def _show(config: str | None) -> int:
     if path is None:
         print("# No settings file: these are the demo defaults. `kiosk init` writes one to edit.")
     else:
-        print(f"# Settings file: {path}")
+        print(f"# Settings file: {path} ({_named_by(config)})")
     for table in tables():
         print()
         print(f"[{table.name}]")
@@ -68,6 +69,16 @@ def _show(config: str | None) -> int:
             origin = f"file {path}" if info.key in written else "default"
             print(_line(info, _value(settings, table, info), settings, origin))
     return 0
+
+
+def _named_by(config: str | None) -> str:
+    from kiosk.config.locations import CONFIG_ENV
+
+    if config:
+        return "named by --config"
+    if os.environ.get(CONFIG_ENV):
+        return f"named by {CONFIG_ENV}"
+    return "the platform's settings folder"
 
 
 def _raw_table(raw: dict[str, Any], name: str) -> dict[str, Any]:

@@ -48,7 +48,7 @@ def test_show_prints_each_setting_with_where_it_came_from_and_masks_the_password
     out = capsys.readouterr().out
     assert "Sup3rSecret" not in out
     lines = lines_by_key(out)
-    assert out.startswith(f"# Settings file: {path}\n")
+    assert out.startswith(f"# Settings file: {path} (named by --config)\n")
     assert lines["[clinic] name"].split(" # ") == ['name = "Riverside Pain"'.ljust(43), f"file {path}"]
     assert lines["[clinic] phone"].endswith("# default")
     assert lines["[clinic.hours] saturday"].startswith('saturday = "09:00-12:00"')
@@ -64,13 +64,18 @@ def test_show_prints_each_setting_with_where_it_came_from_and_masks_the_password
     assert lines["[clinic] logo"].startswith("# logo is not set")
 
 
-def test_the_global_config_flag_works_too_and_without_a_file_everything_is_a_default(
-    write_settings, capsys: pytest.CaptureFixture[str]
+def test_the_global_flag_and_the_variable_work_too_and_without_a_file_everything_is_a_default(
+    write_settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_settings("[idle]\nwarning_seconds = 45\n")
     assert main(["--config", str(path), "config", "show"]) == 0
     assert "warning_seconds = 45" in capsys.readouterr().out
 
+    monkeypatch.setenv("KIOSK_CONFIG", str(path))
+    assert main(["config", "show"]) == 0
+    assert capsys.readouterr().out.startswith(f"# Settings file: {path} (named by KIOSK_CONFIG)\n")
+
+    monkeypatch.delenv("KIOSK_CONFIG")
     assert main(["config", "show"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# No settings file: these are the demo defaults.")
