@@ -1,5 +1,7 @@
 """Patients type into the real kiosk, staff work the requests in the real console, and no log file holds a word of it.
 
+Also covered: a save that fails (a locked database) and uncaught errors whose messages carry a patient's words.
+
 Logging runs at DEBUG into a private folder, as `kiosk run -v` and `kiosk staff -v` would write it; then every file in
 that folder (rotated ones too) and everything logged to stderr is searched for each value a patient gave, in the forms
 a log line might carry it: as typed, case-folded, and digits only.
@@ -10,13 +12,14 @@ from __future__ import annotations
 import csv
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QApplication, QLabel, QWidget
+from kiosk.qt import QApplication, QLabel, QTimer, QWidget
 
 from kiosk.config.settings import LoggingSettings, Settings
 from kiosk.domain.staff import Role
@@ -25,7 +28,7 @@ from kiosk.services.accounts import AccountRules, create_account
 from kiosk.services.navigation import Screen
 from kiosk.services.startup import KioskContext, load_context
 from kiosk.storage.database import Database
-from kiosk.ui.app import build_window
+from kiosk.ui.app import build_window, install_crash_handler
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.window import ConsoleWindow
 from kiosk.ui.window import KioskWindow
@@ -158,6 +161,24 @@ def send_follow_up(qtbot: QtBot, window: KioskWindow) -> str:
     return confirmed_reference(window)
 
 
+def _raise_with_patient_words() -> None:
+    raise ValueError(f"could not handle {FIRST} {LAST}, {PHONE}, {EMAIL}: {CONCERNS}")
+
+
+def crash_with_patient_words(qtbot: QtBot, window: KioskWindow) -> None:
+    """Uncaught errors whose messages carry a patient's words, in a Qt slot and in a worker thread."""
+    handler = install_crash_handler(window, crash_screen_ms=200)
+    try:
+        QTimer.singleShot(0, _raise_with_patient_words)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.crash_screen, timeout=5000)
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.attract, timeout=5000)
+        worker = threading.Thread(target=_raise_with_patient_words, name="worker-test")
+        worker.start()
+        worker.join()
+    finally:
+        handler.uninstall()
+
+
 def confirmed_reference(window: KioskWindow) -> str:
     assert window.navigator.current.screen == Screen.CONFIRMATION
     receipt = window.confirmation.receipt
@@ -222,6 +243,7 @@ def test_no_log_line_holds_what_a_patient_typed(
         shown_and_active(qtbot, window)
         assert context.database is not None
         references = [send_appointment(qtbot, window, context.database), send_follow_up(qtbot, window)]
+        crash_with_patient_words(qtbot, window)
         window.reset_for_next_patient()
         window.close()
 
@@ -249,6 +271,8 @@ def test_no_log_line_holds_what_a_patient_typed(
     assert re.search(r"ERROR kiosk.services.requests: request [0-9a-f-]{36} was not stored", logged["kiosk-run.log"])
     assert len(set(references)) == 2  # two requests confirmed with their own codes
     assert "signed in" in logged["kiosk-staff.log"]
+    assert "uncaught error in the kiosk: builtins.ValueError" in logged["kiosk-run.log"]
+    assert "uncaught error in thread worker-test: builtins.ValueError" in logged["kiosk-run.log"]
     leaks = [
         f"{name}: {value!r} in {line.strip()!r}"
         for name, text in logged.items()
