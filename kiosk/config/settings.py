@@ -50,6 +50,8 @@ _DAY_RULE = '"HH:MM-HH:MM" in 24-hour time with the closing time after the openi
 
 
 class OpeningHours(_Section):
+    """Opening hours, one line per day; the kiosk keeps the screen awake only while the clinic is open."""
+
     monday: Annotated[DayHours | None, Field(description=_DAY_RULE)] = _parse_day("08:00-17:00")
     tuesday: Annotated[DayHours | None, Field(description=_DAY_RULE)] = _parse_day("08:00-17:00")
     wednesday: Annotated[DayHours | None, Field(description=_DAY_RULE)] = _parse_day("08:00-17:00")
@@ -69,6 +71,8 @@ class OpeningHours(_Section):
 
 
 class ClinicSettings(_Section):
+    """The clinic as patients see it: its name, phone number, logo and opening hours."""
+
     name: Annotated[str, Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")] = "Ascent Pain"
     phone: Annotated[
         str,
@@ -106,6 +110,8 @@ class ClinicSettings(_Section):
 
 
 class LanguageSettings(_Section):
+    """Which languages the patient screens offer, and the one each visit starts in."""
+
     default: Annotated[str, Field(pattern=_LANGUAGE.pattern, description="one of the enabled language codes")] = "en"
     enabled: Annotated[
         tuple[str, ...],
@@ -123,6 +129,8 @@ class LanguageSettings(_Section):
 
 
 class IdleSettings(_Section):
+    """How long an untouched kiosk waits before it warns, and then returns to the attract loop."""
+
     info_timeout_seconds: Annotated[
         int,
         Field(ge=30, le=3600, description="a whole number of seconds from 30 to 3600"),
@@ -139,6 +147,8 @@ class IdleSettings(_Section):
 
 
 class ContentSettings(_Section):
+    """Where the procedure and condition pages come from."""
+
     folder: Annotated[
         Path | None,
         Field(description="the path of an existing content folder, or left out for the demo content"),
@@ -153,10 +163,14 @@ class ContentSettings(_Section):
 
 
 class AttractSettings(_Section):
+    """The slideshow shown while nobody is using the kiosk."""
+
     default_slide_seconds: Annotated[int, Field(ge=3, le=60, description="a whole number of seconds from 3 to 60")] = 9
 
 
 class DatabaseSettings(_Section):
+    """Where requests are stored, how the file is encrypted and backed up, and how long closed requests are kept."""
+
     url: Annotated[
         str | None,
         Field(
@@ -304,7 +318,7 @@ class LockdownSettings(_Section):
         bool,
         Field(
             description=(
-                "true to show a dim \"we are closed\" screen with the clinic's phone number outside opening"
+                'true to show a dim "we are closed" screen with the clinic\'s phone number outside opening'
                 " hours, false to keep the attract loop running"
             )
         ),
