@@ -48,7 +48,7 @@ class Workspace:
             path.write_text(
                 SETTINGS.format(
                     database=database.as_posix(),
-                    key=(self.folder / f"{name}.key").as_posix(),
+                    key=(self.folder / f"{name}.sqlite3.key").as_posix(),
                     backups=(self.folder / "backups").as_posix(),
                     logs=(self.folder / "logs").as_posix(),
                 ),

@@ -1,0 +1,155 @@
+"""The reception queue at 10k, 100k and 1M requests: open, scroll and search through the real table model and view,
+against the same questions asked in raw indexed SQL on the same encrypted file."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kiosk.qt import QApplication, QTableView
+
+from kiosk.bench.figures import Figure, at_most, median, ms
+from kiosk.bench.walk import PaintWatch
+from kiosk.bench.workspace import Workspace
+from kiosk.domain.workflow import RequestStatus
+from kiosk.services.demo_data import generate_requests
+from kiosk.services.queue import PREFIX_END, QueueFilter
+from kiosk.storage.database import Database
+from kiosk.ui.console.queue_model import QueueModel
+
+OPEN_LIMIT_MS = 300
+SEARCH_LIMIT_MS = 200
+BATCH = 200
+SCROLLS = 3
+SEARCH = "nguyen"
+SEARCHING = QueueFilter(statuses=frozenset(RequestStatus), search=SEARCH)
+WAIT_S = 30.0
+
+_COLUMNS = "id, reference, kind, urgent, first_name, last_name, created_at, status, red_flags"
+_OPEN = "status != 'closed'"  # the open-queue index's own WHERE, as the service writes it
+_NAME = "((last_name_key >= ? AND last_name_key < ?) OR (first_name_key >= ? AND first_name_key < ?))"
+
+
+def _raw(database: Database, queries: Sequence[tuple[str, tuple[Any, ...]]]) -> float:
+    """Seconds for the statements on one driver connection of the same engine (same key, same pragmas)."""
+    connection = database.engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        started = time.perf_counter()
+        for sql, parameters in queries:
+            cursor.execute(sql, parameters)
+            cursor.fetchall()
+        seconds = time.perf_counter() - started
+        cursor.close()
+        return seconds
+    finally:
+        connection.close()
+
+
+def _pages(where: str, parameters: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
+    """The count and one page in queue order: urgent ones, then the rest, each read along the index."""
+    return [
+        (f"SELECT count(*) FROM patient_requests WHERE {where}", parameters),
+        *(
+            (
+                f"SELECT {_COLUMNS} FROM patient_requests WHERE {where} AND urgent = {flag} "
+                f"ORDER BY created_at, id LIMIT {BATCH}",
+                parameters,
+            )
+            for flag in (1, 0)
+        ),
+    ]
+
+
+def _until(done: Callable[[], bool]) -> None:
+    started = time.perf_counter()
+    while not done() and time.perf_counter() - started < WAIT_S:
+        QApplication.processEvents()
+
+
+def _more_rows(model: QueueModel) -> Callable[[], bool]:
+    """True once the model has read a batch more than it had when asked."""
+    fetched = model.rows_fetched
+    return lambda: model.rows_fetched > fetched
+
+
+def _timed_paint(view: QTableView, watch: PaintWatch, action: Callable[[], None], ready: Callable[[], bool]) -> float:
+    frames = watch.frames
+    started = time.perf_counter()
+    action()
+    view.viewport().update()
+    _until(lambda: ready() and watch.frames > frames)
+    return time.perf_counter() - started
+
+
+def measure_size(workspace: Workspace, size: int, repeats: int) -> list[Figure]:
+    database = workspace.open(workspace.settings_file(f"queue-{size}"))
+    try:
+        generate_requests(database, size, seed=size)
+        model = QueueModel(database, batch_size=BATCH)
+        view = QTableView()
+        view.resize(1200, 700)
+        view.setModel(model)
+        view.show()
+        watch = PaintWatch(view)
+        QApplication.processEvents()
+
+        opened = [
+            _timed_paint(view, watch, lambda: model.set_filter(QueueFilter()), lambda: True) for _ in range(repeats)
+        ]
+        scrolls = [_timed_paint(view, watch, view.scrollToBottom, _more_rows(model)) for _ in range(SCROLLS)]
+        fetched_after_scrolls = model.rows_fetched
+        on_screen = max(1, view.rowAt(view.viewport().height() - 1) - view.rowAt(0) + 1)
+        searched = [
+            _timed_paint(view, watch, lambda: model.set_filter(SEARCHING), lambda: True) for _ in range(repeats)
+        ]
+        view.close()
+
+        last = model.row_at(model.rowCount() - 1) if model.rowCount() else None
+        raw_open = [_raw(database, _pages(_OPEN, ())) for _ in range(repeats)]
+        keyset = (last.created_at.replace(tzinfo=None).isoformat(" ", "microseconds"), last.id) if last else ("", "")
+        raw_scroll = [
+            _raw(
+                database,
+                [
+                    (
+                        f"SELECT {_COLUMNS} FROM patient_requests WHERE {_OPEN} AND urgent = 0 "
+                        f"AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT {BATCH}",
+                        keyset,
+                    )
+                ],
+            )
+            for _ in range(repeats)
+        ]
+        name_range = (SEARCH, SEARCH + PREFIX_END) * 2
+        raw_search = [_raw(database, _pages(_NAME, name_range)) for _ in range(repeats)]
+    finally:
+        database.close()
+
+    label = f"console at {size:,} requests"
+    return [
+        at_most(f"{label}: open the queue", ms(median(opened)), ms(median(raw_open)), "ms", OPEN_LIMIT_MS),
+        Figure(
+            f"{label}: scroll one batch",
+            ms(median(scrolls)),
+            "ms",
+            ms(median(raw_scroll)),
+            "reported (no target)",
+            met=True,
+        ),
+        at_most(f"{label}: search a name", ms(median(searched)), ms(median(raw_search)), "ms", SEARCH_LIMIT_MS),
+        Figure(
+            f"{label}: rows fetched (open + {SCROLLS} scrolls)",
+            fetched_after_scrolls,
+            "rows",
+            on_screen,
+            f"<= {(SCROLLS + 1) * BATCH} rows",
+            met=fetched_after_scrolls <= (SCROLLS + 1) * BATCH,
+            note="floor: rows the view shows at once",
+        ),
+    ]
+
+
+def measure(workspace: Workspace, sizes: Sequence[int], repeats: int) -> list[Figure]:
+    return [figure for size in sizes for figure in measure_size(workspace, size, repeats)]

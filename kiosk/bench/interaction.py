@@ -1,0 +1,60 @@
+"""Tap-to-paint latency and memory growth, each measured in a fresh child process running the real window."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from kiosk.bench.figures import Figure, at_most, median, ms, percentile, skipped
+from kiosk.bench.workspace import Workspace
+
+MEDIAN_LIMIT_MS = 16
+P99_LIMIT_MS = 50
+GROWTH_LIMIT_MIB = 5
+CHILD_TIMEOUT_S = 1800
+
+
+class SessionError(Exception):
+    """The child process failed; the message has the end of its output."""
+
+
+def _session(workspace: Workspace, *args: str) -> dict[str, object]:
+    argv = [sys.executable, "-m", "kiosk.bench.session", *args, "--config", str(workspace.settings_file())]
+    done = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        env=workspace.child_environment(),
+        cwd=workspace.folder,
+        timeout=CHILD_TIMEOUT_S,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-8:])
+        raise SessionError(f"kiosk.bench.session {' '.join(args)} exited {done.returncode}:\n{tail}")
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def measure_taps(workspace: Workspace, count: int) -> list[Figure]:
+    result = _session(workspace, "taps", str(count))
+    kiosk, bare = result["kiosk"], result["bare"]
+    assert isinstance(kiosk, list) and isinstance(bare, list)
+    name = f"tap to next screen painted ({count:,} taps)"
+    return [
+        at_most(f"{name}: median", ms(median(kiosk)), ms(median(bare)), "ms", MEDIAN_LIMIT_MS),
+        at_most(f"{name}: p99", ms(percentile(kiosk, 0.99)), ms(percentile(bare, 0.99)), "ms", P99_LIMIT_MS),
+    ]
+
+
+def measure_growth(workspace: Workspace, navigations: int, submissions: int) -> list[Figure]:
+    name = f"memory growth over {navigations:,} navigations and {submissions:,} submissions"
+    result = _session(workspace, "growth", str(navigations), str(submissions))
+    readings = {key: value for key, value in result.items() if isinstance(value, int)}
+    if min(readings.values(), default=-1) < 0:
+        return [skipped(name, "MiB", f"<= {GROWTH_LIMIT_MIB} MiB", "resident memory is read on Linux only")]
+    grown = (readings["after_kib"] - readings["before_kib"]) / 1024
+    bare = (readings["bare_after_kib"] - readings["bare_before_kib"]) / 1024
+    note = "floor: a bare Qt stack flipping pages as many times" + ("" if bare > 0 else " (it did not grow)")
+    return [at_most(name, grown, bare, "MiB", GROWTH_LIMIT_MIB, note)]
