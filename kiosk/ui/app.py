@@ -147,8 +147,8 @@ class CrashHandler:
         sys.excepthook, threading.excepthook = self._previous_hooks
 
     def on_exception(self, kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
-        if issubclass(kind, KeyboardInterrupt):
-            self.quit_application(EXIT_CRASHED)
+        if issubclass(kind, KeyboardInterrupt):  # Ctrl+C in a terminal: someone wants it to stop, not a crash
+            self.quit_application(0)
             return
         log.error("uncaught error in the kiosk: %s", describe_exception(kind, tb))
         now = self.clock()

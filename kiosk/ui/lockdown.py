@@ -45,7 +45,15 @@ def is_blocked_key(event: QKeyEvent) -> bool:
     key = event.key()
     if key in _BLOCKED_KEYS or Qt.Key.Key_F1.value <= key <= Qt.Key.Key_F35.value:
         return True
-    return bool(event.modifiers() & _COMMAND_MODIFIERS)
+    modifiers = event.modifiers() & _COMMAND_MODIFIERS
+    if not modifiers:
+        return False
+    if not modifiers & Qt.KeyboardModifier.AltModifier or modifiers & Qt.KeyboardModifier.MetaModifier:
+        return True  # Ctrl+W, Ctrl+Q, Ctrl+A, the Windows key...
+    # Alt or Ctrl+Alt: AltGr arrives as Ctrl+Alt on Windows and types "@" on a Spanish keyboard, so a printable
+    # character still goes through; Alt+F4 and Alt+Tab carry none.
+    text = event.text()
+    return not (text and text.isprintable())
 
 
 class LockdownGuard(QObject):

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QApplication, QEvent, QLineEdit, QPoint, Qt, QTimer
+from kiosk.qt import QApplication, QEvent, QKeyEvent, QLineEdit, QPoint, Qt, QTimer
 
 from kiosk.domain.audit import AuditAction
 from kiosk.domain.staff import Role
@@ -19,6 +19,7 @@ from kiosk.services.audit import verify_chain
 from kiosk.services.navigation import ATTRACT, Route, Screen
 from kiosk.services.startup import KioskContext, load_context
 from kiosk.ui.console.window import ConsoleWindow
+from kiosk.ui.lockdown import is_blocked_key
 from kiosk.ui.previews import open_screen, screen_names
 from kiosk.ui.window import KioskWindow
 from tests.ui.console.conftest import ADMIN, ADMIN_PASSWORD, DESK, DESK_PASSWORD, SETUP, signed_in
@@ -108,7 +109,11 @@ def test_typing_still_reaches_a_form_field_and_context_menus_are_swallowed(qtbot
     field = fields[0]
     field.setFocus()
     qtbot.keyClicks(field, "Ann")
-    assert field.text() == "Ann"
+    altgr = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier  # how Windows reports AltGr
+    qtbot.keyClick(field, "@", altgr)  # a Spanish keyboard's AltGr+2
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)  # select-all: swallowed
+    qtbot.keyClicks(field, "x")
+    assert field.text() == "Ann@x"
     assert locked.lockdown is not None
     assert locked.lockdown.eventFilter(field, QEvent(QEvent.Type.ContextMenu)) is True  # no copy/paste menu
 
@@ -197,3 +202,23 @@ def test_the_console_is_not_offered_a_close_button_when_opened_on_its_own(
     qtbot.add_widget(console)
     workspace = signed_in(qtbot, console, ADMIN, ADMIN_PASSWORD)
     assert workspace.header.close_kiosk_button is None
+
+
+@pytest.mark.parametrize(
+    ("key", "modifiers", "text", "blocked"),
+    [
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, "\x1b", True),
+        (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier, "", True),
+        (Qt.Key.Key_Tab, Qt.KeyboardModifier.AltModifier, "\t", True),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier, "\x17", True),
+        (Qt.Key.Key_F5, Qt.KeyboardModifier.NoModifier, "", True),
+        (Qt.Key.Key_Super_L, Qt.KeyboardModifier.MetaModifier, "", True),
+        (Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier, "@", False),  # AltGr
+        (Qt.Key.Key_A, Qt.KeyboardModifier.ShiftModifier, "A", False),
+        (Qt.Key.Key_Tab, Qt.KeyboardModifier.NoModifier, "\t", False),  # keypad users move between controls
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r", False),
+    ],
+)
+def test_which_keys_lock_down_swallows(key: Qt.Key, modifiers: Qt.KeyboardModifier, text: str, blocked: bool) -> None:
+    event = QKeyEvent(QEvent.Type.KeyPress, key, modifiers, text)
+    assert is_blocked_key(event) is blocked
