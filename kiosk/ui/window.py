@@ -72,7 +72,7 @@ class KioskWindow(QWidget):
         self.out_of_service = OutOfServiceScreen(self.texts)
         self.out_of_service_reason: str | None = None
         # Outside opening hours (lock-down only) the closed screen stands in for the attract loop.
-        self.closed_screen = ClosedScreen(self.texts, settings.clinic.phone)
+        self.closed_screen = ClosedScreen(self.texts, settings.clinic.name, settings.clinic.phone)
         self.clinic_closed = False
         self.crash_screen = CrashScreen(self.texts, settings.clinic.phone)
         self.crash_timer = QTimer(self)

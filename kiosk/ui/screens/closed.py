@@ -17,22 +17,25 @@ class ClosedScreen(KioskScreen):
 
     begin = Signal()
 
-    def __init__(self, texts: UiTexts, phone: str) -> None:
+    def __init__(self, texts: UiTexts, clinic_name: str, phone: str) -> None:
         super().__init__(texts)
         self.setObjectName("Closed")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.phone = phone
         self.opening: NextOpening | None = None
+        self.clinic = text_label("section-title", "ClosedClinic")
+        self.clinic.setText(clinic_name)
         self.title = text_label("title", "ClosedTitle")
         self.call_us = text_label("subtitle", "ClosedCallUs")
         self.opens = text_label("subtitle", "ClosedOpens")
-        for label in (self.title, self.call_us, self.opens):
+        for label in (self.clinic, self.title, self.call_us, self.opens):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.learn = TouchButton("on-dark")
         self.learn.setObjectName("ClosedLearn")
         self.learn.clicked.connect(lambda _=False: self.begin.emit())
         self._outer = QVBoxLayout(self)
         self._outer.addStretch(2)
+        self._outer.addWidget(self.clinic)
         self._outer.addWidget(self.title)
         self._outer.addWidget(self.call_us)
         self._outer.addWidget(self.opens)
