@@ -222,3 +222,32 @@ def test_the_console_is_not_offered_a_close_button_when_opened_on_its_own(
 def test_which_keys_lock_down_swallows(key: Qt.Key, modifiers: Qt.KeyboardModifier, text: str, blocked: bool) -> None:
     event = QKeyEvent(QEvent.Type.KeyPress, key, modifiers, text)
     assert is_blocked_key(event) is blocked
+
+
+@pytest.mark.qt_log_ignore(RAISE_WARNING)
+def test_hide_cursor_hides_the_pointer_over_the_kiosk_but_not_over_the_console(
+    qtbot: QtBot, write_settings: Any
+) -> None:
+    context = load_context(str(write_settings(LOCKDOWN + "hide_cursor = true\n")), open_database=True)
+    window = KioskWindow(context, clock=lambda: MONDAY_10)
+    try:
+        window.enter_lockdown()
+        qtbot.wait_exposed(window)
+        cursor = QApplication.overrideCursor()
+        assert cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
+
+        window.staff_entry.open()  # as the hidden hold does
+        assert QApplication.overrideCursor() is None  # staff at the console may use a mouse
+        console = window.staff_entry.console
+        assert console is not None
+        console.close()
+        cursor = QApplication.overrideCursor()
+        assert cursor is not None and cursor.shape() == Qt.CursorShape.BlankCursor
+    finally:
+        assert window.lockdown is not None
+        window.lockdown.set_cursor_hidden(False)
+        window.lockdown = None
+        window.close()
+        window.deleteLater()
+        context.close()
+    assert QApplication.overrideCursor() is None
