@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from multiprocessing.synchronize import Event
+from typing import Any
 
 from kiosk.bench.figures import Figure, ms, percentile
 from kiosk.bench.patients import Patients
@@ -93,27 +94,57 @@ def kiosk_process(url: str, number: int, count: int, go: Event, results: multipr
     results.put(result)
 
 
-def raw_process(path: str, number: int, count: int, go: Event, results: multiprocessing.Queue[object]) -> None:
-    """The floor: the same number of one-row commits with the standard library's sqlite3, WAL, synchronous=FULL."""
+def raw_process(target: str, number: int, count: int, go: Event, results: multiprocessing.Queue[object]) -> None:
+    """The floor: as many one-row commits straight through the driver, on a plain sqlite3 file (WAL,
+    synchronous=FULL) or, for a `postgresql://` target, with psycopg on the same server."""
     result = KioskResult()
-    connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-    connection.execute("PRAGMA synchronous=FULL")
+    connection = _raw_connection(target)
     results.put(READY)
     try:
         go.wait(START_TIMEOUT_S)
         for _ in range(count):
             started = time.perf_counter()
             try:
-                connection.execute("BEGIN IMMEDIATE")
-                connection.execute("INSERT INTO floor VALUES (?, ?)", (str(uuid.uuid4()), f"kiosk-{number}"))
-                connection.execute("COMMIT")
-            except sqlite3.Error as exc:
+                connection.execute(
+                    "INSERT INTO floor VALUES (%s, %s)" if _is_server(target) else "INSERT INTO floor VALUES (?, ?)",
+                    (str(uuid.uuid4()), f"kiosk-{number}"),
+                )
+                connection.commit()
+            except Exception as exc:  # the driver's own error classes differ; the name is what counts
                 result.errors.append(type(exc).__name__)
+                connection.rollback()
             finally:
                 result.latencies.append(time.perf_counter() - started)
     finally:
         connection.close()
     results.put(result)
+
+
+def _is_server(target: str) -> bool:
+    return target.startswith("postgresql://")
+
+
+def _raw_connection(target: str) -> Any:
+    if _is_server(target):
+        import psycopg
+
+        return psycopg.connect(target)
+    connection = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level="IMMEDIATE")
+    connection.execute("PRAGMA synchronous=FULL")
+    return connection
+
+
+def raw_floor_table(target: str) -> str:
+    """Make the floor's table (and for SQLite the file, in WAL mode); returns the target for raw_process."""
+    connection = _raw_connection(target)
+    try:
+        if not _is_server(target):
+            connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("CREATE TABLE IF NOT EXISTS floor (id TEXT PRIMARY KEY, kiosk TEXT)")
+        connection.commit()
+    finally:
+        connection.close()
+    return target
 
 
 def reader_process(url: str, go: Event, stop: Event, results: multiprocessing.Queue[object]) -> None:
@@ -202,21 +233,13 @@ def run(
     return RunResult(kiosk_results, reader_results[0] if reader_results else None, seconds)
 
 
-def raw_floor_file(path: str) -> str:
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA journal_mode=WAL")
-    connection.execute("CREATE TABLE IF NOT EXISTS floor (id TEXT PRIMARY KEY, kiosk TEXT)")
-    connection.close()
-    return path
-
-
-def figure(backend: str, count: int, kiosks: RunResult, floor: RunResult) -> Figure:
+def figure(backend: str, count: int, kiosks: RunResult, floor: RunResult, floor_words: str) -> Figure:
     errors = kiosks.errors + (kiosks.reader.errors if kiosks.reader else [])
     stored = len(kiosks.stored)
     reads = kiosks.reader.reads if kiosks.reader else 0
     note = (
         f"{len(errors)} errors, {stored:,} stored in {kiosks.seconds:.1f} s, the console read the queue {reads} times; "
-        f"floor: {KIOSKS} processes of raw sqlite3 commits (WAL, synchronous=FULL), {len(floor.errors)} errors"
+        f"floor: {KIOSKS} processes of {floor_words}, {len(floor.errors)} errors"
     )
     return Figure(
         f"{KIOSKS} kiosks x {count:,} submits, one {backend}: p99",

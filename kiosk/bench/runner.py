@@ -50,10 +50,9 @@ def _concurrency(workspace: Workspace, count: int) -> list[Figure]:
     workspace.settings_file("concurrent")
     url = f"sqlite:///{(workspace.folder / 'concurrent.sqlite3').as_posix()}"
     kiosks = concurrent.run(url, count)
-    floor = concurrent.run(
-        concurrent.raw_floor_file(str(workspace.folder / "floor.sqlite3")), count, reader=False, raw=True
-    )
-    return [concurrent.figure("SQLite file", count, kiosks, floor)]
+    raw = concurrent.raw_floor_table(str(workspace.folder / "floor.sqlite3"))
+    floor = concurrent.run(raw, count, reader=False, raw=True)
+    return [concurrent.figure("SQLite file", count, kiosks, floor, "raw sqlite3 commits (WAL, synchronous=FULL)")]
 
 
 def run(plan: Plan, say: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)) -> list[Figure]:
