@@ -7,11 +7,13 @@ Repeated crashes back off, so a kiosk that cannot start does not spin a CPU core
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -61,6 +63,7 @@ class Supervisor:
         self.policy = policy or RestartPolicy()
         self._child: subprocess.Popen[bytes] | None = None
         self._stop_signal: int | None = None
+        self._child_signalled = False  # a second SIGTERM could reach the kiosk after it restored the default handler
         self._crashes: list[float] = []
         self._folder = Path(tempfile.mkdtemp(prefix="kiosk-supervise-"))
         self.heartbeat_file = self._folder / "heartbeat"
@@ -95,7 +98,10 @@ class Supervisor:
         self.heartbeat_file.unlink(missing_ok=True)
         env = {**os.environ, HEARTBEAT_ENV: str(self.heartbeat_file)}
         started = time.monotonic()
-        self._child = child = subprocess.Popen(self.command, env=env)
+        self._child_signalled = False
+        self._child = child = subprocess.Popen(
+            self.command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None
+        )
         log.info("started the kiosk (process %d)", child.pid)
         while True:
             try:
@@ -119,8 +125,8 @@ class Supervisor:
         return age > self.policy.hang_seconds
 
     def _wait_after_stop(self, child: subprocess.Popen[bytes]) -> int:
-        if self._stop_signal is not None:
-            _signal_child(child, self._stop_signal)  # again, in case the signal came before the child existed
+        if self._stop_signal is not None and not self._child_signalled:
+            _signal_child(child, self._stop_signal)  # the signal came before this child existed
         try:
             return child.wait(timeout=STOP_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
@@ -138,17 +144,27 @@ class Supervisor:
     def _forward(self, signum: int, _frame: FrameType | None) -> None:
         self._stop_signal = signum
         if self._child is not None:
-            _signal_child(self._child, signum)
+            self._child_signalled = _signal_child(self._child, signum)
 
 
-def _signal_child(child: subprocess.Popen[bytes], signum: int) -> None:
+def _signal_child(child: subprocess.Popen[bytes], signum: int) -> bool:
     if child.poll() is not None:
-        return
+        return False
     if os.name == "nt":
         child.terminate()  # Windows has no SIGTERM for another process
     else:
         child.send_signal(signum)
+    return True
 
 
 def _stop_signals() -> list[int]:
     return [signal.SIGTERM, signal.SIGINT] + ([signal.SIGBREAK] if hasattr(signal, "SIGBREAK") else [])
+
+
+def _die_with_parent() -> None:
+    """Linux: the kiosk gets SIGTERM if the supervisor is killed, so a restarted supervisor never finds two kiosks."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
