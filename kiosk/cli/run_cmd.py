@@ -6,9 +6,16 @@ import argparse
 import logging
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from kiosk.cli.errors import EXIT_USAGE, friendly
 from kiosk.cli.sizes import parse_size
+from kiosk.ops.exit_codes import EXIT_OK
+
+if TYPE_CHECKING:
+    from kiosk.qt import QApplication
+
+    from kiosk.ops.lifecycle import StopOnSignal
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +56,27 @@ def _run(args: argparse.Namespace) -> int:
             "Use `kiosk screenshot` to see pages, or start it on the kiosk's display.",
             file=sys.stderr,
         )
+    from kiosk.ops.lifecycle import StopOnSignal
+    from kiosk.ui.app import application
+
+    app = application()
+    # Before the slow start-up steps, so a SIGTERM during them still ends the kiosk cleanly.
+    stop = StopOnSignal(app)
+    try:
+        return _show_kiosk(args, app, stop)
+    finally:
+        stop.close()
+
+
+def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal) -> int:
+    from kiosk.ops.lifecycle import WatchdogPinger
+    from kiosk.ops.logs import attach_log_file
+    from kiosk.ops.watchdog import ServiceWatchdog
     from kiosk.services.heartbeat import schedule_heartbeat
     from kiosk.services.startup import load_context
     from kiosk.storage.database import DatabaseError
-    from kiosk.ui.app import application, build_window, schedule_backups
+    from kiosk.ui.app import build_window, install_crash_handler, schedule_backups
 
-    app = application()
     try:
         context = load_context(args.config, kiosk=True)
         problem = None
@@ -64,14 +86,20 @@ def _run(args: argparse.Namespace) -> int:
         print(f"kiosk: {exc} The kiosk shows patients an out-of-service notice.", file=sys.stderr)
         context = load_context(args.config, open_database=False)
         problem = str(exc)
+    attach_log_file(context.settings, "run", args.verbose)
     width, height = args.size or (1280, 800)
     window = build_window(context, width, height)
     if problem is not None:
         window.set_out_of_service(problem)
+    crashes = install_crash_handler(window)
     schedule_backups(window, context)
     _heartbeat = schedule_heartbeat(window, context)  # held here, so it beats until the kiosk stops
+    # READY goes to systemd / `kiosk supervise` once the first frame (attract, or closed) is on the display.
+    pinger = WatchdogPinger(window, ServiceWatchdog())
     if args.windowed:
         window.show()
+    elif context.settings.lockdown.enabled:
+        window.enter_lockdown()
     else:
         window.showFullScreen()
     log.info(
@@ -80,6 +108,8 @@ def _run(args: argparse.Namespace) -> int:
         ", ".join(context.settings.languages.enabled),
     )
     try:
-        return app.exec()
+        return EXIT_OK if stop.requested else app.exec()
     finally:
+        pinger.stop()
+        crashes.uninstall()
         context.close()

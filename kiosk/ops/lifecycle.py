@@ -17,23 +17,27 @@ log = logging.getLogger(__name__)
 
 
 class WatchdogPinger(QObject):
-    """Says READY once `first_screen` has painted, then pings from a timer.
+    """Says READY once the kiosk window has painted its first frame, then pings from a timer.
+
+    The window is watched rather than one screen, so READY comes whichever screen is first (attract, or
+    closed outside opening hours); Qt paints a window before its children in one pass, and READY is queued
+    behind that pass.
 
     A timer only fires while the event loop turns, so a kiosk stuck in a slot stops pinging and
     systemd (or `kiosk supervise`) kills and restarts it: that is the point of the watchdog.
     """
 
-    def __init__(self, first_screen: QWidget, watchdog: ServiceWatchdog) -> None:
-        super().__init__(first_screen)
-        self._screen = first_screen
+    def __init__(self, window: QWidget, watchdog: ServiceWatchdog) -> None:
+        super().__init__(window)
+        self._window = window
         self._watchdog = watchdog
         self._timer = QTimer(self)
         self._timer.timeout.connect(watchdog.ping)
-        first_screen.installEventFilter(self)
+        window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if watched is self._screen and event.type() == QEvent.Type.Paint:
-            self._screen.removeEventFilter(self)
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            self._window.removeEventFilter(self)
             # Queued, so READY goes out after this paint has reached the screen, not before it.
             QTimer.singleShot(0, self, self._ready)
         return False

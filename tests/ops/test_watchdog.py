@@ -98,3 +98,27 @@ def test_kiosk_run_exits_0_on_sigint_too(tmp_path: Path) -> None:
             if kiosk.poll() is None:
                 kiosk.kill()
                 kiosk.wait()
+
+
+CLOSED_ALL_WEEK = "\n[clinic.hours]\n" + "".join(
+    f'{day} = "closed"\n' for day in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+)
+
+
+def test_locked_down_kiosk_on_its_closed_screen_is_ready_and_still_stops_on_sigterm(tmp_path: Path) -> None:
+    """Lock-down ignores close requests; SIGTERM from systemd must still end it, with exit code 0."""
+    config, env = kiosk_install(tmp_path)
+    config.write_text(config.read_text(encoding="utf-8") + CLOSED_ALL_WEEK, encoding="utf-8")
+    with notify_socket(tmp_path) as listener:
+        env["NOTIFY_SOCKET"] = str(listener.path)
+        kiosk = subprocess.Popen([*KIOSK, "--config", str(config), "run"], env=env, stderr=subprocess.PIPE, text=True)
+        try:
+            assert listener.wait_for("READY", timeout=60).pid == kiosk.pid
+            kiosk.send_signal(signal.SIGTERM)
+            _out, err = kiosk.communicate(timeout=20)
+            assert kiosk.returncode == 0, err
+            assert "lock-down on" in err
+        finally:
+            if kiosk.poll() is None:
+                kiosk.kill()
+                kiosk.wait()
