@@ -9,7 +9,8 @@ from kiosk.cli.errors import EXIT_USAGE
 from kiosk.ops.self_command import kiosk_command
 from kiosk.ops.supervisor import RestartPolicy, Supervisor
 
-SUPERVISED_VERBS = ("run", "staff")
+# Only `run` reports a heartbeat; a supervised verb without one would be taken for hung.
+SUPERVISED_VERBS = ("run",)
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
