@@ -193,6 +193,14 @@ def _has_verb(name: str) -> bool:
     return any(name in action.choices for action in parser._actions if isinstance(action, argparse._SubParsersAction))
 
 
+@pytest.mark.skipif(not _has_verb("install-service"), reason="`kiosk install-service` is not registered yet")
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the systemd unit is for Linux")
+def test_the_service_file_from_the_bundle_starts_the_bundle(bundle: Path, tmp_path: Path) -> None:
+    result = _start(bundle, "install-service", "--print", "--platform", "linux-systemd", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"ExecStart={bundle / EXECUTABLE} run" in result.stdout.splitlines()
+
+
 @pytest.mark.skipif(not _has_verb("doctor"), reason="`kiosk doctor` is not registered in kiosk/cli/main.py yet")
 def test_doctor_in_the_bundle_agrees_with_the_checkout(bundle: Path, tmp_path: Path) -> None:
     """On a fresh install the bundle's doctor passes, and every check has the status the checkout's doctor gives."""
