@@ -10,7 +10,7 @@ import gc
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
-from kiosk.qt import QApplication
+from kiosk.qt import QApplication, QRegularExpressionValidator
 
 from kiosk.bench.form_fill import visit
 from kiosk.bench.patients import Patients
@@ -42,6 +42,7 @@ def test_a_hundred_visits_with_a_request_each_leave_no_widget_field_or_session_b
     visit(window, patients.answers(RequestKind.APPOINTMENT))  # every screen built once
     _settle(qtbot)
     widgets, fields, sessions = len(QApplication.allWidgets()), _live(FieldWidget), _live(Session)
+    validators = _live(QRegularExpressionValidator)
 
     for _ in range(VISITS):
         visit(window, patients.answers(RequestKind.APPOINTMENT))
@@ -50,5 +51,6 @@ def test_a_hundred_visits_with_a_request_each_leave_no_widget_field_or_session_b
     assert window.navigator.current == ATTRACT
     assert len(QApplication.allWidgets()) == widgets
     assert _live(FieldWidget) == fields == 0  # the form's fields go with the visit, Python side included
+    assert _live(QRegularExpressionValidator) == validators  # the date boxes' digit checks go with their fields
     assert _live(Session) == sessions
     assert context.database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]

@@ -137,7 +137,8 @@ class DateField(FieldWidget):
         self._keys = dict(zip(self.PARTS, spec.answer_keys, strict=True))
         self.boxes: dict[str, QLineEdit] = {}
         self._row = QHBoxLayout()
-        digits = QRegularExpressionValidator(QRegularExpression(r"\d{0,4}"))
+        # Owned by the field: setValidator() does not take ownership, so a parentless one outlived every visit.
+        digits = QRegularExpressionValidator(QRegularExpression(r"\d{0,4}"), self)
         for part in self.PARTS:
             box = _line_edit(f"field-{self._keys[part]}")
             box.setValidator(digits)
