@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from kiosk.qt import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit
+from kiosk.qt import QAbstractButton, QLineEdit, QPlainTextEdit
 
-from kiosk.bench.walk import touch
+from kiosk.bench.walk import settle, touch
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import Screen
 from kiosk.ui.window import KioskWindow
@@ -46,7 +46,7 @@ def visit(window: KioskWindow, answers: dict[str, object]) -> None:
     """From Home to the confirmation and back to the attract loop, tapping as a patient does."""
     if not window.home.isVisible():
         window.navigator.home()
-        QApplication.processEvents()
+        settle()
     touch(window.home.choices["appointment"])
     form = window.form
     draft = form.draft
@@ -60,15 +60,15 @@ def visit(window: KioskWindow, answers: dict[str, object]) -> None:
             if key in answers:
                 _answer(window, key, answers[key])
         touch(form.next)
-        QApplication.processEvents()
+        settle()
         if draft.step == step:
             raise VisitFailed(f"step {draft.current.id!r} did not accept the made-up answers")
     touch(form.next)  # Send
     started = time.perf_counter()
     while form.sending and time.perf_counter() - started < SEND_TIMEOUT_S:
-        QApplication.processEvents()
+        settle()
         time.sleep(0.001)
     if window.navigator.current.screen is not Screen.CONFIRMATION:
         raise VisitFailed("the request was not confirmed")
     touch(window.confirmation.done_button)
-    QApplication.processEvents()
+    settle()

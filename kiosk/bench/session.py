@@ -10,12 +10,10 @@ import gc
 import json
 import sys
 
-from kiosk.qt import QApplication
-
 from kiosk.bench.form_fill import visit
 from kiosk.bench.memory import current_kib
 from kiosk.bench.patients import Patients
-from kiosk.bench.walk import BareStack, PatientWalk
+from kiosk.bench.walk import BareStack, PatientWalk, settle
 from kiosk.domain.requests import RequestKind
 from kiosk.services.startup import load_context
 from kiosk.ui.app import application, build_window
@@ -27,7 +25,7 @@ WIDTH, HEIGHT = 1280, 800
 def _settled_kib() -> int:
     gc.collect()
     for _ in range(3):
-        QApplication.processEvents()  # deleteLater() happens here
+        settle()  # deleteLater() happens here
     kib = current_kib()
     return -1 if kib is None else kib
 
@@ -36,7 +34,7 @@ def taps(window: KioskWindow, count: int) -> dict[str, list[float]]:
     bare = BareStack()
     bare.resize(WIDTH, HEIGHT)
     bare.show()
-    QApplication.processEvents()
+    settle()
     floor = [bare.tap() for _ in range(count)]
     bare.close()
     walk = PatientWalk(window, seed=3)
