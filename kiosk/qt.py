@@ -11,6 +11,8 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import (
+    Q_ARG,
+    ClassInfo,
     QAbstractItemModel,
     QAbstractTableModel,
     QCoreApplication,
@@ -21,6 +23,7 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QLocale,
     QMarginsF,
+    QMetaObject,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,20 +32,24 @@ from PySide6.QtCore import (
     QRect,
     QRegularExpression,
     QSize,
+    QSocketNotifier,
     QSortFilterProxyModel,
     Qt,
     QTime,
     QTimer,
     QtMsgType,
     Signal,
+    Slot,
     qInstallMessageHandler,
     qVersion,
 )
+from PySide6.QtDBus import QDBusConnection, QDBusInterface
 from PySide6.QtGui import (
     QAction,
     QBrush,
     QCloseEvent,
     QColor,
+    QCursor,
     QFont,
     QFontDatabase,
     QFontMetrics,
@@ -118,6 +125,8 @@ from PySide6.QtWidgets import (
 )
 
 __all__ = [
+    "Q_ARG",
+    "ClassInfo",
     "QAbstractButton",
     "QAbstractItemModel",
     "QAbstractItemView",
@@ -139,6 +148,9 @@ __all__ = [
     "QColor",
     "QComboBox",
     "QCoreApplication",
+    "QCursor",
+    "QDBusConnection",
+    "QDBusInterface",
     "QDate",
     "QDateEdit",
     "QDateTime",
@@ -172,6 +184,7 @@ __all__ = [
     "QMainWindow",
     "QMarginsF",
     "QMessageBox",
+    "QMetaObject",
     "QModelIndex",
     "QMouseEvent",
     "QObject",
@@ -200,6 +213,7 @@ __all__ = [
     "QShowEvent",
     "QSize",
     "QSizePolicy",
+    "QSocketNotifier",
     "QSortFilterProxyModel",
     "QSpinBox",
     "QSplitter",
@@ -225,6 +239,7 @@ __all__ = [
     "Qt",
     "QtMsgType",
     "Signal",
+    "Slot",
     "qInstallMessageHandler",
     "qVersion",
 ]

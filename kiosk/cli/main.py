@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
 from kiosk.cli import (
     audit_cmd,
+    bench_cmd,
+    config_cmd,
     content_cmd,
     db_cmd,
     demo_cmd,
+    doctor_cmd,
     export_cmd,
     init_cmd,
+    install_service_cmd,
     run_cmd,
     screenshot_cmd,
     staff_cmd,
+    supervise_cmd,
     user_cmd,
 )
+from kiosk.ops.logs import configure_logging
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,23 +45,22 @@ def build_parser() -> argparse.ArgumentParser:
     audit_cmd.add_parser(verbs)
     export_cmd.add_parser(verbs)
     init_cmd.add_parser(verbs)
+    doctor_cmd.add_parser(verbs)
     user_cmd.add_parser(verbs)
     staff_cmd.add_parser(verbs)
     demo_cmd.add_parser(verbs)
+    bench_cmd.add_parser(verbs)
     db_cmd.add_parser(verbs)
+    config_cmd.add_parser(verbs)
+    supervise_cmd.add_parser(verbs)
+    install_service_cmd.add_parser(verbs)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        # The kiosk and the console report their start-up steps; one-shot verbs stay quiet.
-        level=logging.DEBUG if args.verbose else (logging.INFO if args.verb in {"run", "staff"} else logging.WARNING),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # Alembic announces each plugin at INFO; that is noise for clinic IT.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Files are attached by the long-running verbs once they have read [logging] (kiosk.ops.logs.attach_log_file).
+    configure_logging(args.verb, args.verbose)
     result: int = args.handler(args)
     return result
