@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONSOLE_FONT_PX = 15  # desk-PC text, not the kiosk's touchscreen size
-VIEWS = ("login", "queue", "detail", "audit", "dashboard", "users", "locked", "reception")
+VIEWS = ("login", "queue", "detail", "audit", "dashboard", "users", "locked", "reception", "on-kiosk")
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

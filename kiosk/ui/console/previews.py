@@ -37,7 +37,8 @@ from kiosk.storage.migrations import upgrade_to_head
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.window import ConsoleWindow
 
-VIEWS = ("login", "queue", "detail", "audit", "dashboard", "users", "locked", "reception")
+# "on-kiosk" is the console an admin opened over the patient kiosk (it offers "Close the kiosk app").
+VIEWS = ("login", "queue", "detail", "audit", "dashboard", "users", "locked", "reception", "on-kiosk")
 PREVIEW_WORKSTATION = "front-desk-1"
 PREVIEW_KIOSK = "waiting-room-kiosk"
 DEMO_ADMIN = "dana.admin"
@@ -127,7 +128,7 @@ def render_console(
             # Something for the audit and account views to show besides the demo admin.
             demo_actor(database, DEMO_RECEPTION, Role.RECEPTION, rules)
         context = ConsoleContext(database, settings, PREVIEW_WORKSTATION, procedure_titles)
-        window = ConsoleWindow(context)
+        window = ConsoleWindow(context, on_kiosk=view == "on-kiosk")
         try:
             window.resize(*size)
             window.show()
