@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import time
-
 from kiosk.qt import QAbstractButton, QLineEdit, QPlainTextEdit
 
-from kiosk.bench.walk import settle, touch
+from kiosk.bench.loop import Steps
+from kiosk.bench.walk import touch
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import Screen
 from kiosk.ui.window import KioskWindow
 
-SEND_TIMEOUT_S = 30.0
 MAX_STEPS = 20
 
 
@@ -42,12 +40,13 @@ def _touch_option(window: KioskWindow, name: str) -> None:
     touch(button)
 
 
-def visit(window: KioskWindow, answers: dict[str, object]) -> None:
-    """From Home to the confirmation and back to the attract loop, tapping as a patient does."""
+def visit(window: KioskWindow, answers: dict[str, object]) -> Steps:
+    """From Home to the confirmation and back to the attract loop, tapping as a patient does (steps for loop.run)."""
     if not window.home.isVisible():
         window.navigator.home()
-        settle()
+        yield None
     touch(window.home.choices["appointment"])
+    yield None
     form = window.form
     draft = form.draft
     if draft is None or draft.kind is not RequestKind.APPOINTMENT:
@@ -60,15 +59,12 @@ def visit(window: KioskWindow, answers: dict[str, object]) -> None:
             if key in answers:
                 _answer(window, key, answers[key])
         touch(form.next)
-        settle()
+        yield None
         if draft.step == step:
             raise VisitFailed(f"step {draft.current.id!r} did not accept the made-up answers")
     touch(form.next)  # Send
-    started = time.perf_counter()
-    while form.sending and time.perf_counter() - started < SEND_TIMEOUT_S:
-        settle()
-        time.sleep(0.001)
+    yield lambda: not form.sending
     if window.navigator.current.screen is not Screen.CONFIRMATION:
         raise VisitFailed("the request was not confirmed")
     touch(window.confirmation.done_button)
-    settle()
+    yield None

@@ -39,12 +39,13 @@ def _session(workspace: Workspace, *args: str) -> dict[str, object]:
 
 def measure_taps(workspace: Workspace, count: int) -> list[Figure]:
     result = _session(workspace, "taps", str(count))
-    kiosk, bare = result["kiosk"], result["bare"]
+    kiosk, bare, unchanged = result["kiosk"], result["bare"], result["unchanged"]
     assert isinstance(kiosk, list) and isinstance(bare, list)
     name = f"tap to next screen painted ({count:,} taps)"
+    note = f"{unchanged} taps changed nothing on screen (no frame drawn) and are not counted" if unchanged else ""
     return [
         at_most(f"{name}: median", ms(median(kiosk)), ms(median(bare)), "ms", MEDIAN_LIMIT_MS),
-        at_most(f"{name}: p99", ms(percentile(kiosk, 0.99)), ms(percentile(bare, 0.99)), "ms", P99_LIMIT_MS),
+        at_most(f"{name}: p99", ms(percentile(kiosk, 0.99)), ms(percentile(bare, 0.99)), "ms", P99_LIMIT_MS, note),
     ]
 
 

@@ -10,10 +10,12 @@ import gc
 import json
 import sys
 
+from kiosk.bench import loop
 from kiosk.bench.form_fill import visit
+from kiosk.bench.loop import Steps
 from kiosk.bench.memory import current_kib
 from kiosk.bench.patients import Patients
-from kiosk.bench.walk import BareStack, PatientWalk, settle
+from kiosk.bench.walk import BareStack, PatientWalk
 from kiosk.domain.requests import RequestKind
 from kiosk.services.startup import load_context
 from kiosk.ui.app import application, build_window
@@ -22,46 +24,59 @@ from kiosk.ui.window import KioskWindow
 WIDTH, HEIGHT = 1280, 800
 
 
-def _settled_kib() -> int:
-    gc.collect()
+def _resident_kib(into: list[int]) -> Steps:
+    """A reading after a few passes of the loop, so what a reset let go is really gone."""
     for _ in range(3):
-        settle()  # deleteLater() happens here
-    kib = current_kib()
-    return -1 if kib is None else kib
+        yield None
+    gc.collect()
+    into.append(current_kib() or -1)
 
 
-def taps(window: KioskWindow, count: int) -> dict[str, list[float]]:
+def _bare() -> BareStack:
     bare = BareStack()
     bare.resize(WIDTH, HEIGHT)
     bare.show()
-    settle()
-    floor = [bare.tap() for _ in range(count)]
+    return bare
+
+
+def taps(window: KioskWindow, count: int) -> dict[str, object]:
+    bare = _bare()
+    floor: list[float] = []
+    loop.run(bare.taps(count, floor))
     bare.close()
+    times: list[float] = []
     walk = PatientWalk(window, seed=3)
-    return {"kiosk": [walk.tap() for _ in range(count)], "bare": floor}
+    loop.run(walk.taps(count, times))
+    return {"kiosk": times, "bare": floor, "unchanged": walk.watch.unchanged}
 
 
 def growth(window: KioskWindow, navigations: int, submissions: int) -> dict[str, int]:
     """RSS before and after, first for the bare stack flipping pages (the floor), then for the kiosk."""
-    bare = BareStack()
-    bare.resize(WIDTH, HEIGHT)
-    bare.show()
-    bare.tap()
-    bare_before = _settled_kib()
-    for _ in range(navigations):
-        bare.tap()
-    bare_after = _settled_kib()
+    readings: list[int] = []
+    bare = _bare()
+
+    def floor() -> Steps:
+        yield from bare.taps(1, [])
+        yield from _resident_kib(readings)
+        yield from bare.taps(navigations, [])
+        yield from _resident_kib(readings)
+
+    loop.run(floor())
     bare.close()
     walk = PatientWalk(window, seed=5)
     patients = Patients(seed=5)
-    walk.tap()
-    visit(window, patients.answers(RequestKind.APPOINTMENT))  # every screen met once before the first reading
-    before = _settled_kib()
-    for _ in range(navigations):
-        walk.tap()
-    for _ in range(submissions):
-        visit(window, patients.answers(RequestKind.APPOINTMENT))
-    after = _settled_kib()
+
+    def kiosk() -> Steps:
+        yield from walk.taps(1, [])
+        yield from visit(window, patients.answers(RequestKind.APPOINTMENT))  # every screen met before reading
+        yield from _resident_kib(readings)
+        yield from walk.taps(navigations, [])
+        for _ in range(submissions):
+            yield from visit(window, patients.answers(RequestKind.APPOINTMENT))
+        yield from _resident_kib(readings)
+
+    loop.run(kiosk())
+    bare_before, bare_after, before, after = readings
     return {"before_kib": before, "after_kib": after, "bare_before_kib": bare_before, "bare_after_kib": bare_after}
 
 

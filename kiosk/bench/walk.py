@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
 
 from kiosk.qt import (
     QApplication,
-    QCoreApplication,
     QEvent,
     QLabel,
     QMouseEvent,
@@ -21,11 +19,12 @@ from kiosk.qt import (
     QWidget,
 )
 
+from kiosk.bench.loop import Steps
 from kiosk.services.navigation import ATTRACT
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.window import KioskWindow
 
-PAINT_TIMEOUT_S = 2.0
+NO_FRAME_S = 1.0
 
 
 class PaintWatch(QObject):
@@ -34,6 +33,7 @@ class PaintWatch(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self.frames = 0
+        self.unchanged = 0  # taps after which nothing was drawn
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
@@ -52,24 +52,20 @@ def touch(widget: QWidget) -> None:
         QApplication.sendEvent(widget, QMouseEvent(kind, centre, screen, left, buttons, plain))
 
 
-def settle() -> None:
-    """Handle what is pending as the kiosk's running event loop would, deleteLater() included.
+def timed_tap(watch: PaintWatch, target: QWidget, times: list[float]) -> Steps:
+    """Touch the target, wait for the next frame to be drawn, and add the seconds in between to `times`.
 
-    processEvents() alone never deletes: without app.exec() running, every widget a reset let go would
-    stay, and the bench would measure a leak the kiosk does not have.
+    A tap that changes nothing on screen (a key with no field to type into) draws no frame: after
+    NO_FRAME_S it counts in `watch.unchanged` instead of in `times`.
     """
-    QApplication.processEvents()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-
-
-def timed(watch: PaintWatch, action: Callable[[], None]) -> float:
-    """Seconds from the action to the end of the next frame drawn (the event loop handles the repaint)."""
     frames = watch.frames
     started = time.perf_counter()
-    action()
-    while watch.frames == frames and time.perf_counter() - started < PAINT_TIMEOUT_S:
-        settle()
-    return time.perf_counter() - started
+    touch(target)
+    yield lambda: watch.frames > frames or time.perf_counter() - started > NO_FRAME_S
+    if watch.frames > frames:
+        times.append(time.perf_counter() - started)
+    else:
+        watch.unchanged += 1
 
 
 def visible_buttons(root: QWidget) -> list[TouchButton]:
@@ -95,9 +91,9 @@ class PatientWalk:
         buttons = visible_buttons(window)
         return self._rng.choice(buttons) if buttons else window.attract
 
-    def tap(self) -> float:
-        target = self._next_target()
-        return timed(self.watch, lambda: touch(target))
+    def taps(self, count: int, times: list[float]) -> Steps:
+        for _ in range(count):
+            yield from timed_tap(self.watch, self._next_target(), times)
 
 
 class BareStack(QWidget):
@@ -119,6 +115,6 @@ class BareStack(QWidget):
         QVBoxLayout(self).addWidget(self.stack)
         self.watch = PaintWatch(self)
 
-    def tap(self) -> float:
-        button = self.buttons[self.stack.currentIndex()]
-        return timed(self.watch, lambda: touch(button))
+    def taps(self, count: int, times: list[float]) -> Steps:
+        for _ in range(count):
+            yield from timed_tap(self.watch, self.buttons[self.stack.currentIndex()], times)

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from kiosk.qt import QApplication, QRegularExpressionValidator
 
+from kiosk.bench import loop
 from kiosk.bench.form_fill import visit
+from kiosk.bench.loop import Steps
 from kiosk.bench.patients import Patients
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import ATTRACT
@@ -39,13 +41,17 @@ def test_a_hundred_visits_with_a_request_each_leave_no_widget_field_or_session_b
 ) -> None:
     assert context.database is not None
     patients = Patients(seed=2)
-    visit(window, patients.answers(RequestKind.APPOINTMENT))  # every screen built once
+
+    def visits(count: int) -> Steps:
+        for _ in range(count):
+            yield from visit(window, patients.answers(RequestKind.APPOINTMENT))
+
+    loop.run(visits(1))  # every screen built once
     _settle(qtbot)
     widgets, fields, sessions = len(QApplication.allWidgets()), _live(FieldWidget), _live(Session)
     validators = _live(QRegularExpressionValidator)
 
-    for _ in range(VISITS):
-        visit(window, patients.answers(RequestKind.APPOINTMENT))
+    loop.run(visits(VISITS))  # from the application's event loop, as taps arrive in a running kiosk
     _settle(qtbot)
 
     assert window.navigator.current == ATTRACT
