@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from kiosk.cli.errors import EXIT_PROBLEMS, friendly
-from kiosk.storage.database import Database, DatabaseError
+
+if TYPE_CHECKING:
+    from kiosk.storage.database import Database
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -61,8 +61,13 @@ def open_existing_database(config: str | None) -> Database:
 
     Raises SettingsError or DatabaseError with a sentence for clinic IT.
     """
+    # Imported here, not at the top: `kiosk run` and `kiosk --help` import this module and need none of it.
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
     from kiosk.config.loader import load_settings
     from kiosk.i18n.strings import available_languages
+    from kiosk.storage.database import DatabaseError
     from kiosk.storage.keys import open_configured_database
     from kiosk.storage.migrations import current_revision, head_revision
 

@@ -9,10 +9,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.errors import friendly
-from kiosk.config.reference import SettingInfo, TableInfo, markdown_reference, tables, toml_value, type_words
-from kiosk.config.settings import DayHours
 
 if TYPE_CHECKING:
+    from kiosk.config.reference import SettingInfo, TableInfo
     from kiosk.config.settings import Settings
 
 _COLUMN = 44  # where the "# from ..." notes line up
@@ -45,12 +44,16 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _reference() -> int:
+    # The settings model (pydantic) is imported by the handlers, not at the top: `kiosk run` imports this module too.
+    from kiosk.config.reference import markdown_reference
+
     print(markdown_reference(), end="")
     return 0
 
 
 def _show(config: str | None) -> int:
     from kiosk.config.loader import load_settings
+    from kiosk.config.reference import tables
     from kiosk.i18n.strings import available_languages
     from kiosk.tomlfiles import read_text
 
@@ -96,6 +99,9 @@ def _value(settings: Settings, table: TableInfo, info: SettingInfo) -> object:
 
 
 def _line(info: SettingInfo, value: object, settings: Settings, origin: str) -> str:
+    from kiosk.config.reference import toml_value, type_words
+    from kiosk.config.settings import DayHours
+
     if value is None and info.type_words == type_words(DayHours):
         text = f'{info.key} = "closed"'
     elif value is None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from kiosk.cli.errors import EXIT_USAGE, friendly
-from kiosk.services.demo_data import DEFAULT_DAYS
-from kiosk.storage.database import Database
+
+if TYPE_CHECKING:
+    from kiosk.storage.database import Database
 
 SYNTHETIC = (
     "synthetic requests: made-up names, fictional 555-01XX phone numbers and example.org addresses, no real patients"
@@ -30,7 +32,13 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     parser.add_argument("--count", type=_positive, required=True, metavar="N", help="how many requests to add")
     parser.add_argument("--seed", type=int, default=0, metavar="S", help="makes the same requests again (default 0)")
     parser.add_argument(
-        "--days", type=_positive, default=DEFAULT_DAYS, metavar="DAYS", help=f"spread over (default {DEFAULT_DAYS})"
+        # No default here: the generator's own (kiosk.services.demo_data.DEFAULT_DAYS, two years) applies, and
+        # this module need not import the generator (and SQLAlchemy) just to build the command line.
+        "--days",
+        type=_positive,
+        default=None,
+        metavar="DAYS",
+        help="spread over (default 730, two years)",
     )
     parser.add_argument("--force", action="store_true", help="add them even if the database already has requests")
     parser.set_defaults(handler=demo_data)
@@ -53,7 +61,7 @@ def demo_data(args: argparse.Namespace) -> int:
 def _demo_data(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
-    from kiosk.services.demo_data import generate_requests
+    from kiosk.services.demo_data import DEFAULT_DAYS, generate_requests
     from kiosk.storage.models import RequestRecord
 
     database, shown = _open(args.config)
@@ -77,7 +85,8 @@ def _demo_data(args: argparse.Namespace) -> int:
                 shown_at[0] = done
                 print(f"  {done:,} of {args.count:,} ({time.perf_counter() - started:.1f} s)", flush=True)
 
-        added = generate_requests(database, args.count, seed=args.seed, days=args.days, progress=progress)
+        days = DEFAULT_DAYS if args.days is None else args.days
+        added = generate_requests(database, args.count, seed=args.seed, days=days, progress=progress)
         print(f"Done: {added:,} synthetic requests added in {time.perf_counter() - started:.1f} s.")
         return 0
     finally:

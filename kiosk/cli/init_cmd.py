@@ -7,15 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.cli.user_cmd import cli_actor, guarded, new_password, read_password_file
-from kiosk.config.reference import settings_template
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
     from kiosk.services.accounts import AccountRules
-
-# Every key with its default, commented out, generated from the settings model so it cannot drift from it.
-# tests/cli/test_accounts_cli.py checks that uncommenting it all gives the defaults.
-SETTINGS_TEMPLATE = settings_template()
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,11 +65,15 @@ def _init(args: argparse.Namespace) -> int:
 
 def _write_template(path: Path) -> None:
     from kiosk.config.loader import SettingsError
+    from kiosk.config.reference import settings_template
 
+    # Every key with its default, commented out, generated from the settings model so it cannot drift from it.
+    # tests/cli/test_accounts_cli.py checks that uncommenting it all gives the defaults.
+    template = settings_template()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite a file that appeared meanwhile
-            handle.write(SETTINGS_TEMPLATE)
+            handle.write(template)
     except OSError as exc:
         raise SettingsError(
             f"The settings file {path} cannot be written ({exc.strerror}): choose another place with --config FILE."

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from kiosk.config.errors import SettingsError as SettingsError  # re-exported: callers import it from here
 from kiosk.config.locations import CONFIG_ENV, find_config_path
 from kiosk.config.settings import LanguageSettings, Settings
 from kiosk.tomlfiles import read_text
@@ -22,10 +23,6 @@ _RELATIVE_PATH_KEYS = (
     ("database", "outbox_path"),
     ("logging", "folder"),
 )
-
-
-class SettingsError(Exception):
-    """A settings problem, worded for the person who edits the file."""
 
 
 def load_settings(

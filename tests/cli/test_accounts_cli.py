@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli.init_cmd import SETTINGS_TEMPLATE
 from kiosk.cli.main import main
 from kiosk.config.loader import settings_from_mapping
+from kiosk.config.reference import settings_template
 from kiosk.config.settings import Settings
 from kiosk.domain.staff import Role
 from kiosk.services.accounts import AccountRules, list_accounts, sign_in
@@ -128,7 +128,7 @@ def test_scripted_init_writes_settings_database_and_admin_end_to_end(
     out = capsys.readouterr().out
     assert f"Wrote the settings file {config}" in out
     assert "Created the admin account 'ada'" in out
-    assert config.read_text(encoding="utf-8") == SETTINGS_TEMPLATE
+    assert config.read_text(encoding="utf-8") == settings_template()
     # The template sets nothing, so the database is the default one in the (test's private) data folder.
     database_path = private_folders / "data" / "clinic-kiosk" / "kiosk.sqlite3"
     database = encrypted_files.open_again(database_path)
@@ -151,8 +151,8 @@ def test_scripted_init_writes_settings_database_and_admin_end_to_end(
 
 
 def test_the_settings_template_lists_the_defaults_commented_out() -> None:
-    assert tomllib.loads(SETTINGS_TEMPLATE) == {}
-    uncommented = re.sub(r"^# (\[[a-z.]+\]|[a-z_]+ = )", r"\1", SETTINGS_TEMPLATE, flags=re.M)
+    assert tomllib.loads(settings_template()) == {}
+    uncommented = re.sub(r"^# (\[[a-z.]+\]|[a-z_]+ = )", r"\1", settings_template(), flags=re.M)
     raw = tomllib.loads(uncommented)
     assert set(raw) == set(Settings.model_fields)
     assert settings_from_mapping(raw) == Settings()
