@@ -49,9 +49,16 @@ class UnreadableRowError(ValueError):
 
 
 def to_record(request: PatientRequest, *, reference: str, workstation: str, created_at: dt.datetime) -> RequestRecord:
+    return RequestRecord(**record_values(request, reference=reference, workstation=workstation, created_at=created_at))
+
+
+def record_values(
+    request: PatientRequest, *, reference: str, workstation: str, created_at: dt.datetime
+) -> dict[str, Any]:
+    """The new row's columns by name, for an ORM object (to_record) or a Core insert (kiosk/services/requests.py)."""
     contact = request.contact
     red_flags = sorted(flag.value for flag in request.red_flags) if isinstance(request, FollowUpRequest) else []
-    return RequestRecord(
+    return dict(
         id=str(request.request_id),
         reference=reference,
         kind=request.kind.value,
@@ -74,6 +81,10 @@ def to_record(request: PatientRequest, *, reference: str, workstation: str, crea
         red_flags=red_flags,
         answers=_answers(request),
         version=1,
+        # Reception's columns start empty; named so a Core insert writes the same row as the ORM.
+        status_changed_at=None,
+        status_changed_by=None,
+        first_contact_at=None,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +29,10 @@ SERVER_CONNECT_ARGS = {
     "tcp_user_timeout": 10_000,
 }
 SQLITE_NOTADB = 26  # "file is not a database": what SQLCipher says when page 1 does not decrypt
+# Per pooled SQLite connection (Connection.info): the main file's path ("" in memory) and its
+# (st_dev, st_ino) when opened, so a submit can see the file deleted or replaced with one stat().
+FILE_PATH = "kiosk.database_path"
+FILE_IDENTITY = "kiosk.database_file"
 
 
 class DatabaseError(Exception):
@@ -64,7 +69,7 @@ def _set_private_temp_storage(dbapi_connection: Any) -> None:
         cursor.close()
 
 
-def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+def _on_sqlite_connect(dbapi_connection: Any, record: Any) -> None:
     # Autocommit at the driver level so SQLAlchemy's begin event below decides how
     # a transaction starts; pysqlite's own implicit BEGIN is deferred and too late.
     dbapi_connection.isolation_level = None
@@ -74,8 +79,22 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        path = next((row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"), "")
     finally:
         cursor.close()
+    _remember_file(record.info, path or "")
+
+
+def _remember_file(info: dict[Any, Any], path: str) -> None:
+    # Once per connection, not per write: kiosk/services/requests.py then needs only a stat() per submit.
+    info[FILE_PATH] = path
+    if not path:
+        return
+    try:
+        found = os.stat(path)
+    except OSError:
+        return  # the first submit records it (or finds the file gone)
+    info[FILE_IDENTITY] = (found.st_dev, found.st_ino)
 
 
 _READ_ONLY = "kiosk_read_only"

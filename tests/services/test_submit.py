@@ -188,6 +188,19 @@ def test_the_request_is_committed_when_submit_returns(any_database: Database) ->
     assert [row[1] for row in rows_seen_elsewhere(any_database)] == [receipt.reference]
 
 
+def test_a_submit_is_one_lookup_one_code_check_and_one_insert(database: Database) -> None:
+    # What a patient waits for besides the commit: no per-submit PRAGMA (the file's identity is taken when
+    # the connection opens), one statement for both places a code can be taken, and no ORM load.
+    submit_request(database, appointment(), PC)  # the pooled connection is open and set up
+    statements: list[str] = []
+    event.listen(database.engine, "before_cursor_execute", lambda _c, _cur, sql, *_: statements.append(sql))
+
+    submit_request(database, appointment(), PC)
+
+    assert [sql.split()[0] for sql in statements] == ["BEGIN", "SELECT", "SELECT", "INSERT"]
+    assert "reserved_references" in statements[2] and "patient_requests" in statements[2]
+
+
 # --- once only ---
 
 
