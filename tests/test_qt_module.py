@@ -1,0 +1,34 @@
+"""kiosk/qt.py loads the Qt modules only some paths use (charts, printing, D-Bus) on first use, yet exports them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+import kiosk.qt
+
+ON_USE = ("PySide6.QtCharts", "PySide6.QtPrintSupport", "PySide6.QtDBus")
+
+
+def test_importing_the_qt_module_loads_no_chart_print_or_dbus_module() -> None:
+    probe = "import json, sys, kiosk.qt; print(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    loaded = set(json.loads(done.stdout))
+    assert loaded & set(ON_USE) == set()
+    assert "PySide6.QtWidgets" in loaded
+
+
+@pytest.mark.parametrize("name", ["QChart", "QChartView", "QBarSet", "QPrinter", "QPrintDialog", "QDBusConnection"])
+def test_every_exported_name_still_imports(name: str) -> None:
+    assert name in kiosk.qt.__all__
+    exported = getattr(kiosk.qt, name)
+    assert exported.__module__ in ON_USE
+    assert exported.__name__ == name
+
+
+def test_an_unknown_name_is_an_import_error() -> None:
+    with pytest.raises(ImportError):
+        from kiosk.qt import QNoSuchThing  # type: ignore[attr-defined]  # noqa: F401
