@@ -8,7 +8,7 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import phonenumbers
 from email_validator import validate_email
@@ -343,6 +343,14 @@ def check_fields(
     kind: RequestKind, answers: Answers, fields: Iterable[str], context: FormContext
 ) -> list[FieldProblem]:
     """Problems with the named answers only, in form order, at most one per field."""
+    return _check(kind, answers, fields, context, {})
+
+
+def _check(
+    kind: RequestKind, answers: Answers, fields: Iterable[str], context: FormContext, read: dict[str, object]
+) -> list[FieldProblem]:
+    # `read` gets each field's value from the first rule naming it: its reader, as readers come before the
+    # rules across answers that name the same field. build_request uses them instead of reading twice.
     checking = frozenset(fields)
     problems: dict[str, FieldProblem] = {}
     failed: set[str] = set()
@@ -352,7 +360,7 @@ def check_fields(
         if not checking.issuperset(rule.reads) or failed.intersection(rule.reads):
             continue
         try:
-            rule.check(answers, context)
+            read.setdefault(rule.field, rule.check(answers, context))
         except _AnswerError as invalid:
             problems.setdefault(rule.field, FieldProblem(rule.field, invalid.code.value))
             failed.update(rule.reads)
@@ -362,19 +370,20 @@ def check_fields(
 
 def build_request(kind: RequestKind, answers: Answers, context: FormContext) -> AppointmentRequest | FollowUpRequest:
     """The request the answers describe; RequestInvalid with every problem if any answer is wrong."""
-    problems = check_fields(kind, answers, FIELDS[kind], context)
+    read: dict[str, object] = {}
+    problems = _check(kind, answers, FIELDS[kind], context, read)
     if problems:
         raise RequestInvalid(problems)
-    # Every reader below has just passed, so none of them can raise now.
+    # Every rule has passed, so `read` holds each field's value as its reader returned it.
     contact = Contact(
-        first_name=_name(answers, "first_name"),
-        last_name=_name(answers, "last_name"),
-        date_of_birth=_date_of_birth(answers, context),
-        phone_e164=_phone(answers, context),
-        email=_email(answers),
-        method=_choice(answers, "contact_method", ContactMethod),
-        times=_choices(answers, "contact_times", ContactTime),
-        consent_to_contact=_consent_to_contact(answers, context),
+        first_name=cast(str, read["first_name"]),
+        last_name=cast(str, read["last_name"]),
+        date_of_birth=cast(dt.date, read["dob_day"]),
+        phone_e164=cast(str, read["phone"]),
+        email=cast(str | None, read["email"]),
+        method=cast(ContactMethod, read["contact_method"]),
+        times=cast(tuple[ContactTime, ...], read["contact_times"]),
+        consent_to_contact=cast(bool, read["consent_contact"]),
         consent_to_texts=answers.get("consent_texts") is True,
     )
     if kind is RequestKind.APPOINTMENT:
@@ -382,23 +391,23 @@ def build_request(kind: RequestKind, answers: Answers, context: FormContext) -> 
             request_id=context.request_id,
             language=context.language,
             contact=contact,
-            patient_status=_choice(answers, "patient_status", PatientStatus),
-            reason=_reason(answers, context),
-            reason_other=_reason_other(answers, context),
-            preferred_days=_choices(answers, "preferred_days", Weekday),
+            patient_status=cast(PatientStatus, read["patient_status"]),
+            reason=cast(str, read["reason"]),
+            reason_other=cast(str, read["reason_other"]),
+            preferred_days=cast(tuple[Weekday, ...], read["preferred_days"]),
         )
     return FollowUpRequest(
         request_id=context.request_id,
         language=context.language,
         contact=contact,
-        procedure=_page(answers, "procedure", context.procedures),
-        procedure_date=_procedure_date(answers, context),
-        pain_before=_scale(answers, "pain_before", 10),
-        pain_now=_scale(answers, "pain_now", 10),
-        relief_percent=_scale(answers, "relief_percent", 100, step=10),
-        relief_duration=_choice(answers, "relief_duration", ReliefDuration),
-        relief_within_hours=_choice(answers, "relief_within_hours", YesNoUnsure),
+        procedure=cast(str, read["procedure"]),
+        procedure_date=cast(dt.date, read["procedure_day"]),
+        pain_before=cast(int, read["pain_before"]),
+        pain_now=cast(int, read["pain_now"]),
+        relief_percent=cast(int, read["relief_percent"]),
+        relief_duration=cast(ReliefDuration, read["relief_duration"]),
+        relief_within_hours=cast(YesNoUnsure, read["relief_within_hours"]),
         red_flags=red_flags_from(answers),
-        concerns=_concerns(answers),
-        next_steps=_next_steps(answers),
+        concerns=cast(str, read["concerns"]),
+        next_steps=cast(tuple[NextStep, ...], read["next_steps"]),
     )

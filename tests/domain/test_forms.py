@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from pathlib import Path
 
+import phonenumbers
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -214,6 +215,20 @@ def test_follow_up_answers_become_a_follow_up_request() -> None:
 
 def test_a_follow_up_without_red_flags_is_not_urgent() -> None:
     assert not build_request(FOLLOW_UP, follow_up_answers(), CONTEXT).urgent
+
+
+@pytest.mark.parametrize("kind", [APPOINTMENT, FOLLOW_UP])
+def test_building_a_request_reads_each_answer_once(kind: RequestKind, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The values the checks read are the ones built into the request: parsing a phone number is the dearest
+    # read, and Submit waits for it (issue 8), so checking and building must not parse it twice.
+    parsed: list[str] = []
+    parse = phonenumbers.parse
+    monkeypatch.setattr(phonenumbers, "parse", lambda typed, region: parsed.append(typed) or parse(typed, region))
+
+    request = build_request(kind, valid_answers(kind), CONTEXT)
+
+    assert parsed == ["(202) 555-0143"]
+    assert request.contact.phone_e164 == "+12025550143"
 
 
 @pytest.mark.parametrize("kind", [APPOINTMENT, FOLLOW_UP])
