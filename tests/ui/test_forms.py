@@ -196,6 +196,18 @@ def test_switching_language_mid_form_keeps_the_answers(qtbot: QtBot, window: Kio
     assert button.accessibleName() == "No, soy paciente nuevo"
 
 
+def test_opening_a_form_builds_only_its_first_step_and_later_steps_speak_the_language_chosen_since(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    start(qtbot, window, "follow_up")
+    assert window.form.fields[0]  # the first step's questions
+    assert not any(window.form.fields[1:])  # the other steps wait until the patient gets there
+    window.texts.set_language("es")
+    choose(qtbot, window, "procedure", window.form.fields[0][0].spec.options[0].value)
+    window.form.go_to_step(1)
+    assert window.form.fields[1][0].label.text() == "Nombre"
+
+
 def _patient_text_anywhere(window: KioskWindow, secret: str) -> list[str]:
     found = []
     for widget in window.findChildren(QWidget):

@@ -63,7 +63,7 @@ class RequestFormScreen(KioskScreen):
         self._database = database
         self.draft: RequestDraft | None = None
         self.fields: list[list[FieldWidget]] = []
-        self._pages: list[QWidget] = []
+        self._pages: list[QWidget | None] = []
         self._shown_page: QWidget | None = None
         self.review = ReviewPage(texts)  # replaced by a fresh one with each new draft
         # Sends run on a worker thread; the outcome of the send in progress carries this ticket.
@@ -136,31 +136,43 @@ class RequestFormScreen(KioskScreen):
         self.draft = new_draft(kind, procedures)
         self.review = ReviewPage(self.texts)
         self.review.change_requested.connect(self.go_to_step)
-        self.fields = []
-        for step in self.draft.steps:
-            page = QWidget()
-            layout = QVBoxLayout(page)
-            layout.setContentsMargins(0, 0, 0, 0)
-            layout.setSpacing(self.metrics.px("pad2"))  # air between questions
-            # The notice and the intro scroll with the questions, so the keyboard always has room.
-            for role, key in (("notice", step.notice_key), ("subtitle", step.intro_key)):
-                if key:
-                    label = text_label(role, "EmergencyNotice" if role == "notice" else "")
-                    layout.addWidget(label)
-                    self._step_words.append((label, key))
-            widgets = [make_field(spec, self.texts, self._catalog) for spec in step.fields]
-            for widget in widgets:
-                widget.apply_metrics(self.metrics)
-                widget.changed.connect(self._show_applicable)
-                layout.addWidget(widget)
-                for editor in widget.editors():
-                    editor.installEventFilter(self)
-            if is_review(step):
-                layout.addWidget(self.review)
-            layout.addStretch(1)
-            self._pages.append(page)
-            self.fields.append(widgets)
+        # A step's page is built when the patient first reaches it: opening the form builds one step, not all.
+        self._pages = [None] * len(self.draft.steps)
+        self.fields = [[] for _ in self.draft.steps]
         self._show_step()
+
+    def _page(self, index: int) -> QWidget:
+        """The step's page, built on first use and kept (with its answers) until the draft is wiped."""
+        built = self._pages[index]
+        if built is not None:
+            return built
+        assert self.draft is not None
+        step = self.draft.steps[index]
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(self.metrics.px("pad2"))  # air between questions
+        t = self.texts.t
+        # The notice and the intro scroll with the questions, so the keyboard always has room.
+        for role, key in (("notice", step.notice_key), ("subtitle", step.intro_key)):
+            if key:
+                label = text_label(role, "EmergencyNotice" if role == "notice" else "")
+                label.setText(t(key))
+                layout.addWidget(label)
+                self._step_words.append((label, key))
+        widgets = [make_field(spec, self.texts, self._catalog) for spec in step.fields]
+        for widget in widgets:
+            widget.apply_metrics(self.metrics)
+            widget.changed.connect(self._show_applicable)
+            layout.addWidget(widget)
+            for editor in widget.editors():
+                editor.installEventFilter(self)
+        if is_review(step):
+            layout.addWidget(self.review)
+        layout.addStretch(1)
+        self._pages[index] = page
+        self.fields[index] = widgets
+        return page
 
     def wipe(self) -> None:
         """Forget every answer: widgets, undo history and the draft go; nothing is kept."""
@@ -171,8 +183,9 @@ class RequestFormScreen(KioskScreen):
         self.failure.hide()
         self._take_page()  # one of the pages, deleted with them below
         for page in self._pages:
-            page.hide()
-            page.deleteLater()
+            if page is not None:
+                page.hide()
+                page.deleteLater()
         self._pages = []
         self._step_words = []
         self.fields = []
@@ -257,7 +270,7 @@ class RequestFormScreen(KioskScreen):
         self.questions.setEnabled(not sending)  # the review's Change buttons wait too
         if sending:
             self.failure.hide()
-        self.retranslate()
+        self._show_words()
 
     def _collect(self) -> None:
         if self.draft is None:
@@ -303,20 +316,24 @@ class RequestFormScreen(KioskScreen):
 
     def _show_failure(self) -> None:
         self.failure.show()
-        self.retranslate()
+        self._show_words()
 
     def _show_step(self) -> None:
         if self.draft is None:
             return
         self._hide_keyboard()
         self._take_page()  # the previous step's page; self._pages keeps it
-        page = self._pages[self.draft.step]
+        if self.draft.on_review:
+            # The review reads every answer back from its question, so every step needs its page.
+            for index in range(len(self.draft.steps)):
+                self._page(index)
+        page = self._page(self.draft.step)
         self.questions.setWidget(page)
         self._shown_page = page
         self._show_applicable()
         page.show()
         self.questions.verticalScrollBar().setValue(0)
-        self.retranslate()
+        self._show_words()
 
     # -- keyboard ----------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
@@ -381,6 +398,19 @@ class RequestFormScreen(KioskScreen):
 
     # -- words and sizes -----------------------------------------------------------------------------
     def retranslate(self) -> None:
+        """The language changed: every built question follows, then the screen's own words."""
+        if self.draft is None:
+            return
+        t = self.texts.t
+        for label, key in self._step_words:
+            label.setText(t(key))
+        for widgets in self.fields:
+            for widget in widgets:
+                widget.retranslate()
+        self._show_words()
+
+    def _show_words(self) -> None:
+        """Title, progress, buttons and the review for the step shown (questions keep their own words)."""
         t = self.texts.t
         if self.draft is None:
             return
@@ -389,8 +419,6 @@ class RequestFormScreen(KioskScreen):
         step = self.draft.current
         self.progress.setText(t("form.step_of", number=self.draft.step + 1, count=len(self.draft.steps)))
         self.step_title.setText(t(step.title_key))
-        for label, key in self._step_words:
-            label.setText(t(key))
         self.previous.set_words("←  " + t("form.previous"))
         self.previous.setAccessibleName(t("form.previous"))
         self.previous.setVisible(self.draft.step > 0)
@@ -405,9 +433,6 @@ class RequestFormScreen(KioskScreen):
         self.failure_title.setText(t("form.save_failed_title"))
         self.failure_body.setText(t("form.save_failed_body"))
         self.retry.set_words(t("form.retry"))
-        for widgets in self.fields:
-            for widget in widgets:
-                widget.retranslate()
         if self.draft.on_review:
             self._collect()
             self.review.fill(
