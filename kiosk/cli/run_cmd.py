@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from typing import TYPE_CHECKING
 
 from kiosk.cli.errors import EXIT_USAGE, friendly
@@ -15,7 +16,9 @@ from kiosk.ops.exit_codes import EXIT_OK
 if TYPE_CHECKING:
     from kiosk.qt import QApplication
 
-    from kiosk.ops.lifecycle import StopOnSignal
+    from kiosk.ops.lifecycle import StopOnSignal, WatchdogPinger
+    from kiosk.services.heartbeat import Heartbeat
+    from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
 
@@ -69,47 +72,75 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal) -> int:
-    from kiosk.ops.lifecycle import WatchdogPinger
     from kiosk.ops.logs import attach_log_file
-    from kiosk.ops.watchdog import ServiceWatchdog
-    from kiosk.services.heartbeat import schedule_heartbeat
     from kiosk.services.startup import load_context
-    from kiosk.storage.database import DatabaseError
-    from kiosk.ui.app import build_window, install_crash_handler, schedule_backups
+    from kiosk.ui.app import AfterFirstFrame, build_window, install_crash_handler
 
-    try:
-        context = load_context(args.config, kiosk=True)
-        problem = None
-    except DatabaseError as exc:
-        # A kiosk that cannot store requests must not take them: it starts with its information pages
-        # and an out-of-service notice for patients, and IT reads the reason here and in the log.
-        print(f"kiosk: {exc} The kiosk shows patients an out-of-service notice.", file=sys.stderr)
-        context = load_context(args.config, open_database=False)
-        problem = str(exc)
+    # Settings, content and strings first; the database opens right after the first frame (see _open_database).
+    context = load_context(args.config, open_database=False)
     attach_log_file(context.settings, "run", args.verbose)
     width, height = args.size or (1280, 800)
-    window = build_window(context, width, height)
-    if problem is not None:
-        window.set_out_of_service(problem)
+    window = build_window(context, width, height, all_screens=False)  # the rest after the first frame
     crashes = install_crash_handler(window)
-    schedule_backups(window, context)
-    _heartbeat = schedule_heartbeat(window, context)  # held here, so it beats until the kiosk stops
-    # READY goes to systemd / `kiosk supervise` once the first frame (attract, or closed) is on the display.
-    pinger = WatchdogPinger(window, ServiceWatchdog())
+    started = _Started()
     if args.windowed:
         window.show()
     elif context.settings.lockdown.enabled:
         window.enter_lockdown()
     else:
         window.showFullScreen()
+    # The first screen (attract, or closed outside opening hours) is the first frame a patient sees.
+    _opener = AfterFirstFrame(window.current_screen, lambda: _open_database(window, started))
+    try:
+        return EXIT_OK if stop.requested else app.exec()
+    finally:
+        if started.pinger is not None:
+            started.pinger.stop()
+        crashes.uninstall()
+        context.close()
+
+
+class _Started:
+    """What `kiosk run` starts once its database is open, held until it stops."""
+
+    pinger: WatchdogPinger | None = None
+    heartbeat: Heartbeat | None = None
+
+
+def _open_database(window: KioskWindow, started: _Started) -> None:
+    """Open the database (checked, migrated), then start what needs it, then tell the service manager READY.
+
+    Runs on the GUI thread just after the first frame is painted, before the event loop reads any tap, so no
+    patient reaches a form before it is open (a send without a database fails calmly: RequestSender).
+    """
+    from kiosk.ops.lifecycle import WatchdogPinger
+    from kiosk.ops.watchdog import ServiceWatchdog
+    from kiosk.services.heartbeat import schedule_heartbeat
+    from kiosk.services.startup import open_database_at_head
+    from kiosk.storage.database import DatabaseError
+    from kiosk.ui.app import schedule_backups
+
+    context = window.context
+    began = time.perf_counter()
+    try:
+        context.database = open_database_at_head(context.settings, kiosk=True)
+        log.info("start-up: database done in %.0f ms, after the first frame", (time.perf_counter() - began) * 1000)
+    except DatabaseError as exc:
+        # A kiosk that cannot store requests must not take them: it keeps its information pages and shows
+        # an out-of-service notice for requests; IT reads the reason here and in the log.
+        print(f"kiosk: {exc} The kiosk shows patients an out-of-service notice.", file=sys.stderr)
+        window.set_out_of_service(str(exc))
+    except Exception:
+        window.set_out_of_service("the database could not be opened (unexpected error)")
+        raise  # to the crash handler's log; no READY, so systemd or `kiosk supervise` restarts the kiosk
+    window.build_all_screens()  # now, while the attract loop plays, rather than on a patient's first tap
+    schedule_backups(window, context)
+    started.heartbeat = schedule_heartbeat(window, context)  # held, so it beats until the kiosk stops
+    # READY goes to systemd / `kiosk supervise` with the next frame: the kiosk is up and its database open.
+    started.pinger = WatchdogPinger(window, ServiceWatchdog())
+    window.update()
     log.info(
         "kiosk running: %d content pages, languages %s",
         sum(len(p) for p in context.catalog.pages.values()),
         ", ".join(context.settings.languages.enabled),
     )
-    try:
-        return EXIT_OK if stop.requested else app.exec()
-    finally:
-        pinger.stop()
-        crashes.uninstall()
-        context.close()

@@ -7,18 +7,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
-
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING, TypeVar
 
 from kiosk.config.loader import load_settings
 from kiosk.config.settings import Settings
 from kiosk.content.catalog import ContentCatalog, load_catalog
 from kiosk.i18n.strings import StringCatalog, available_languages
 from kiosk.paths import bundled_content_dir
-from kiosk.services.workstations import record_start
-from kiosk.storage.database import Database, DatabaseError
+
+if TYPE_CHECKING:
+    # SQLAlchemy and the storage layer load with the database (open_database_at_head), not with this module:
+    # `kiosk run` paints its first frame before it opens the database.
+    from kiosk.storage.database import Database
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,6 +72,11 @@ def open_database_at_head(settings: Settings, *, kiosk: bool = False) -> Databas
     A kiosk (kiosk=True) whose PostgreSQL server cannot be reached starts anyway: its
     requests go to the local outbox until the server is back (kiosk.services.outbox).
     """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kiosk.services.workstations import record_start
+    from kiosk.storage.database import DatabaseError
     from kiosk.storage.keys import open_configured_database
 
     url = settings.database.resolved_url()
@@ -103,7 +108,7 @@ def open_database_at_head(settings: Settings, *, kiosk: bool = False) -> Databas
     return database
 
 
-def _server_unreachable(database: Database, exc: SQLAlchemyError) -> bool:
+def _server_unreachable(database: Database, exc: Exception) -> bool:
     from kiosk.services.outbox import server_unreachable
 
     if database.engine.dialect.name != "postgresql":
@@ -114,6 +119,7 @@ def _server_unreachable(database: Database, exc: SQLAlchemyError) -> bool:
 def refuse_network_file(settings: Settings) -> None:
     """SQLite's locks do not hold over SMB/NFS: a database there could be corrupted by two PCs."""
     from kiosk.storage.backup import database_file
+    from kiosk.storage.database import DatabaseError
     from kiosk.storage.health import on_network_filesystem
 
     path = database_file(settings)

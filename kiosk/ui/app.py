@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from types import TracebackType
 
-from kiosk.qt import QApplication, QCoreApplication, QFont, QGuiApplication, QObject, Qt, QTimer
+from kiosk.qt import QApplication, QCoreApplication, QEvent, QFont, QGuiApplication, QObject, Qt, QTimer, QWidget
 
 from kiosk.services.startup import KioskContext
 from kiosk.ui.qt_log import route_qt_messages_to_log
@@ -20,6 +20,9 @@ from kiosk.ui.window import KioskWindow
 log = logging.getLogger(__name__)
 BACKUP_CHECK_MS = 60 * 60 * 1000  # hourly: the first check of a new day takes that day's backup
 FIRST_BACKUP_CHECK_MS = 2 * 60 * 1000  # soon after start, so a kiosk switched on daily still backs up
+
+# A window that is never painted (no compositor, a screen that stays off) still opens its database after this long.
+FIRST_FRAME_FALLBACK_MS = 10_000
 
 CRASHES_BEFORE_RESTART = 3  # this many uncaught errors within CRASH_WINDOW_S: start afresh instead
 CRASH_WINDOW_S = 60.0
@@ -51,11 +54,50 @@ def application() -> QApplication:
     return app
 
 
-def build_window(context: KioskContext, width: int, height: int) -> KioskWindow:
+def build_window(context: KioskContext, width: int, height: int, *, all_screens: bool = True) -> KioskWindow:
+    """The kiosk window at this size. `kiosk run` passes all_screens=False and builds the screens after attract
+    once its first frame is up (KioskWindow.build_all_screens); they are built on first use until then."""
     window = KioskWindow(context)
     window.resize(width, height)
     window.apply_size(width, height)
+    if all_screens:
+        window.build_all_screens()
     return window
+
+
+class AfterFirstFrame(QObject):
+    """Calls `then` once, right after `widget`'s first frame is painted, or after `fallback_ms` if none comes.
+
+    The call is queued behind that paint, so the frame is on the display before slow work starts. `kiosk run`
+    opens its database this way: a patient sees the attract loop while SQLAlchemy, SQLCipher and the migration
+    check load, and the loop is busy with them before it can read a tap.
+    """
+
+    def __init__(self, widget: QWidget, then: Callable[[], None], fallback_ms: int = FIRST_FRAME_FALLBACK_MS) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._then = then
+        self.done = False
+        self._fallback = QTimer(self)
+        self._fallback.setSingleShot(True)
+        self._fallback.setInterval(fallback_ms)
+        self._fallback.timeout.connect(self._run)
+        self._fallback.start()
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        self._fallback.stop()  # no timer left running on the idle attract loop
+        self._widget.removeEventFilter(self)
+        self._then()
 
 
 def render_screen(context: KioskContext, name: str, width: int, height: int, language: str) -> KioskWindow:

@@ -5,35 +5,54 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 from kiosk.qt import QCloseEvent, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
 
 from kiosk.ops.keep_awake import KeepAwake
 from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
 from kiosk.services.opening_hours import NextOpening
-from kiosk.services.requests import Receipt
 from kiosk.services.startup import KioskContext
 from kiosk.ui.console.hidden_entry import StaffEntry
-from kiosk.ui.forms.form_screen import RequestFormScreen
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import LockdownGuard, OpeningHoursWatch
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.closed import ClosedScreen
-from kiosk.ui.screens.confirmation import ConfirmationScreen
 from kiosk.ui.screens.crash import CrashScreen
-from kiosk.ui.screens.home import HomeScreen
 from kiosk.ui.screens.idle_warning import IdleWarning
-from kiosk.ui.screens.info_page import InfoPageScreen
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
-from kiosk.ui.screens.procedures import ProceduresScreen
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics, stylesheet
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.top_bar import TopBar
 
+if TYPE_CHECKING:
+    from kiosk.services.requests import Receipt
+    from kiosk.ui.forms.form_screen import RequestFormScreen
+    from kiosk.ui.screens.confirmation import ConfirmationScreen
+    from kiosk.ui.screens.home import HomeScreen
+    from kiosk.ui.screens.info_page import InfoPageScreen
+    from kiosk.ui.screens.procedures import ProceduresScreen
+
 log = logging.getLogger(__name__)
+AnyScreen = TypeVar("AnyScreen", bound=KioskScreen)
 CRASH_SCREEN_MS = 8000  # long enough to read two short sentences, short enough that the next patient finds attract
+
+
+# The window's attribute (a property that builds the screen on first use) for each route's screen. Names, not
+# lambdas on self: a lambda would tie the window into a reference cycle, and the cycle collector may then
+# delete it on a worker thread (Qt: "Timers cannot be stopped from another thread").
+SCREEN_ATTRIBUTES = {
+    Screen.ATTRACT: "attract",
+    Screen.HOME: "home",
+    Screen.PROCEDURES: "procedures",
+    Screen.PROCEDURE: "info_page",
+    Screen.CONDITION: "info_page",
+    Screen.APPOINTMENT: "form",
+    Screen.FOLLOW_UP: "form",
+    Screen.CONFIRMATION: "confirmation",
+}
 
 
 def route_is_form(route: Route) -> bool:
@@ -53,21 +72,13 @@ class KioskWindow(QWidget):
 
         self.top_bar = TopBar(self.texts, settings.clinic.name)
         self.attract = AttractScreen(self.texts, context.catalog, settings)
-        self.home = HomeScreen(self.texts)
-        self.procedures = ProceduresScreen(self.texts, context.catalog)
-        self.info_page = InfoPageScreen(self.texts, context.catalog)
-        self.form = RequestFormScreen(self.texts, context.catalog, settings, lambda: context.database)
-        self.confirmation = ConfirmationScreen(self.texts, settings)
-        self._screens: dict[Screen, KioskScreen] = {
-            Screen.ATTRACT: self.attract,
-            Screen.HOME: self.home,
-            Screen.PROCEDURES: self.procedures,
-            Screen.PROCEDURE: self.info_page,
-            Screen.CONDITION: self.info_page,
-            Screen.APPOINTMENT: self.form,
-            Screen.FOLLOW_UP: self.form,
-            Screen.CONFIRMATION: self.confirmation,
-        }
+        # The screens after attract are built on first use, or by build_all_screens() once the first frame is
+        # up (`kiosk run` does it then): the request form alone, with its keyboard, took ~0.3 s of start-up.
+        self._home: HomeScreen | None = None
+        self._procedures: ProceduresScreen | None = None
+        self._info_page: InfoPageScreen | None = None
+        self._form: RequestFormScreen | None = None
+        self._confirmation: ConfirmationScreen | None = None
         # Shown in place of the request forms when the database cannot store requests (see set_out_of_service).
         self.out_of_service = OutOfServiceScreen(self.texts)
         self.out_of_service_reason: str | None = None
@@ -108,14 +119,82 @@ class KioskWindow(QWidget):
         self.attract.begin.connect(self.navigator.home)
         self.closed_screen.begin.connect(self.navigator.home)
         self.crash_screen.done.connect(self.reset_for_next_patient)
-        for screen in (self.home, self.procedures, self.info_page, self.out_of_service):
-            screen.navigate.connect(self.navigator.go)
-        self.form.submitted.connect(self.show_receipt)
-        self.confirmation.done.connect(self.reset_for_next_patient)
+        self.out_of_service.navigate.connect(self.navigator.go)
         self.top_bar.back_requested.connect(self._back)
         self.top_bar.home_requested.connect(self.navigator.home)
         self.navigator.subscribe(self._show)
         self._show(self.navigator.current)
+
+    # -- screens built on first use ------------------------------------------------------------
+    @property
+    def home(self) -> HomeScreen:
+        if self._home is None:
+            from kiosk.ui.screens.home import HomeScreen
+
+            self._home = self._added(HomeScreen(self.texts))
+            self._home.navigate.connect(self.navigator.go)
+        return self._home
+
+    @property
+    def procedures(self) -> ProceduresScreen:
+        if self._procedures is None:
+            from kiosk.ui.screens.procedures import ProceduresScreen
+
+            self._procedures = self._added(ProceduresScreen(self.texts, self.context.catalog))
+            self._procedures.navigate.connect(self.navigator.go)
+        return self._procedures
+
+    @property
+    def info_page(self) -> InfoPageScreen:
+        if self._info_page is None:
+            from kiosk.ui.screens.info_page import InfoPageScreen
+
+            self._info_page = self._added(InfoPageScreen(self.texts, self.context.catalog))
+            self._info_page.navigate.connect(self.navigator.go)
+        return self._info_page
+
+    @property
+    def form(self) -> RequestFormScreen:
+        if self._form is None:
+            from kiosk.ui.forms.form_screen import RequestFormScreen
+
+            context = self.context
+            # Read through a function: `kiosk run` opens the database after the first frame.
+            self._form = self._added(
+                RequestFormScreen(self.texts, context.catalog, context.settings, lambda: context.database)
+            )
+            self._form.submitted.connect(self.show_receipt)
+        return self._form
+
+    @property
+    def confirmation(self) -> ConfirmationScreen:
+        if self._confirmation is None:
+            from kiosk.ui.screens.confirmation import ConfirmationScreen
+
+            self._confirmation = self._added(ConfirmationScreen(self.texts, self.context.settings))
+            self._confirmation.done.connect(self.reset_for_next_patient)
+        return self._confirmation
+
+    def build_all_screens(self) -> None:
+        """Build every screen not built yet, so no patient's first tap waits for one (called after the first frame)."""
+        for name in dict.fromkeys(SCREEN_ATTRIBUTES.values()):
+            getattr(self, name)
+
+    def _added(self, screen: AnyScreen) -> AnyScreen:
+        """A new screen joins the stack at the window's current size and scale, like those built at start."""
+        self.stack.addWidget(screen)
+        if self.metrics is not None:
+            screen.relayout(self.portrait, self.metrics)
+            for button in screen.findChildren(TouchButton):
+                button.apply_metrics(self.metrics)
+        return screen
+
+    def _wipe_visit(self) -> None:
+        """Drop what the last patient typed or was shown (nothing to drop from screens not built yet)."""
+        if self._form is not None:
+            self._form.wipe()
+        if self._confirmation is not None:
+            self._confirmation.clear()
 
     @property
     def current_screen(self) -> KioskScreen:
@@ -161,8 +240,7 @@ class KioskWindow(QWidget):
         """Something failed unexpectedly: wipe the visit, show calm words, then back to attract by itself."""
         self.idle.watch(False)
         self.idle_warning.hide()
-        self.form.wipe()
-        self.confirmation.clear()
+        self._wipe_visit()
         self.top_bar.setVisible(False)
         self.stack.setCurrentWidget(self.crash_screen)
         self.crash_screen.setFocus()
@@ -190,8 +268,7 @@ class KioskWindow(QWidget):
         """Back to the attract loop in the default language, as if nobody had been here."""
         self.crash_timer.stop()
         self.idle_warning.hide()
-        self.form.wipe()
-        self.confirmation.clear()
+        self._wipe_visit()
         self.texts.reset()
         self.navigator.reset()
         log.info("visit ended: back on the attract loop")
@@ -208,9 +285,9 @@ class KioskWindow(QWidget):
             self.navigator.back()
 
     def _show(self, route: Route) -> None:
-        if not route_is_form(route) and self.form.draft is not None:
-            self.form.wipe()  # leaving a form (Home, Back, confirmation) leaves nothing behind
-        screen = self._screens[route.screen]
+        if not route_is_form(route) and self._form is not None and self._form.draft is not None:
+            self._form.wipe()  # leaving a form (Home, Back, confirmation) leaves nothing behind
+        screen: KioskScreen = getattr(self, SCREEN_ATTRIBUTES[route.screen])
         if self.out_of_service_reason is not None and route_is_form(route):
             screen = self.out_of_service
         if route == ATTRACT and self.clinic_closed:
@@ -252,8 +329,10 @@ class KioskWindow(QWidget):
         self.idle_warning.relayout(metrics, width)
 
     def _all_screens(self) -> list[KioskScreen]:
-        extra = [self.out_of_service, self.closed_screen, self.crash_screen]
-        return list(dict.fromkeys([*self._screens.values(), *extra]))
+        """The screens built so far."""
+        lazy = [self._home, self._procedures, self._info_page, self._form, self._confirmation]
+        built = [self.attract, *(screen for screen in lazy if screen is not None)]
+        return [*built, self.out_of_service, self.closed_screen, self.crash_screen]
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if self.lockdown is not None:

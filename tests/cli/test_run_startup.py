@@ -1,0 +1,79 @@
+"""`kiosk run` paints its first frame before the slow steps: the database, its migrations, the request form.
+
+Process-level and untimed: what is loaded when the attract screen is first painted, and in what order the
+database, READY and the log lines come.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.ops.kiosk_process import KIOSK, kiosk_install, notify_socket
+
+# The bench's own probe (kiosk.bench.probe) watches for the first paint of the attract screen from outside;
+# this child also prints what was imported by then.
+FIRST_PAINT = """
+import json, sys
+import kiosk.bench.probe as probe
+said = probe.say
+def say(*words):
+    if words[:1] == (probe.PAINTED,):
+        print("loaded", json.dumps(sorted(sys.modules)), flush=True)
+    said(*words)
+probe.say = say
+sys.exit(probe.main(sys.argv[1:]))
+"""
+# Only needed once the database is open or a patient goes past the attract loop.
+NOT_BEFORE_FIRST_FRAME = (
+    "alembic",
+    "sqlcipher3",
+    "kiosk.storage.migrations",
+    "kiosk.storage.keys",
+    "kiosk.ui.forms.form_screen",
+    "kiosk.ui.screens.home",
+    "PySide6.QtCharts",
+    "PySide6.QtPrintSupport",
+)
+
+
+def test_the_first_frame_is_painted_before_the_database_and_the_later_screens_are_loaded(tmp_path: Path) -> None:
+    config, env = kiosk_install(tmp_path)
+    argv = [sys.executable, "-c", FIRST_PAINT, "start", "0", "--", "--config", str(config), "run", "--windowed"]
+    done = subprocess.run(argv, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    loaded = set(json.loads(next(line for line in lines if line.startswith("loaded "))[len("loaded ") :]))
+    assert "kiosk.ui.screens.attract" in loaded
+    assert {name for name in loaded if name.split(".")[0] in NOT_BEFORE_FIRST_FRAME} == set()
+    assert loaded & set(NOT_BEFORE_FIRST_FRAME) == set()
+    # The database was still opened (and created) right after that frame, before the kiosk stopped.
+    assert "start-up: database done" in done.stderr
+    assert (tmp_path / "kiosk.sqlite3").is_file()
+
+
+@pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="sd_notify needs AF_UNIX sockets")
+def test_ready_comes_after_the_database_is_open_and_every_screen_is_built(tmp_path: Path) -> None:
+    config, env = kiosk_install(tmp_path)
+    with notify_socket(tmp_path) as listener:
+        env["NOTIFY_SOCKET"] = str(listener.path)
+        kiosk = subprocess.Popen(
+            [*KIOSK, "--config", str(config), "run", "--windowed"], env=env, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            listener.wait_for("READY", timeout=60)
+            kiosk.send_signal(signal.SIGTERM)
+            _out, err = kiosk.communicate(timeout=20)
+        finally:
+            if kiosk.poll() is None:
+                kiosk.kill()
+                kiosk.wait()
+    assert kiosk.returncode == 0, err[-2000:]
+    order = [err.index(words) for words in ("start-up: database done", "kiosk running", "kiosk ready")]
+    assert order == sorted(order), err[-2000:]
