@@ -183,8 +183,16 @@ def test_an_admin_signed_in_over_the_kiosk_closes_it_with_the_staff_quit_code(
 
     console.confirm = lambda *_args: True
     QTimer.singleShot(0, button.click)
-    QTimer.singleShot(20_000, lambda: qapp.exit(99))  # a safety net only: the click ends the loop at once
-    code = qapp.exec()
+    # A safety net only (the click ends the loop at once), stopped afterwards: left running, it would end
+    # whatever event loop a later test is waiting in, 20 s from now.
+    safety_net = QTimer()
+    safety_net.setSingleShot(True)
+    safety_net.timeout.connect(lambda: qapp.exit(99))
+    safety_net.start(20_000)
+    try:
+        code = qapp.exec()
+    finally:
+        safety_net.stop()
 
     assert code == EXIT_STAFF_QUIT
     database = locked_context.database
