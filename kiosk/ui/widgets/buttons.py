@@ -25,28 +25,37 @@ class TouchButton(QPushButton):
         self.setProperty("role", role or "plain")
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.label = QLabel()
-        self.label.setObjectName("ButtonText")
-        self.label.setWordWrap(True)
-        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.hint = QLabel()
-        self.hint.setObjectName("ButtonHint")
-        self.hint.setWordWrap(True)
-        self.hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.hint.hide()
+        self.label = _button_label("ButtonText")
+        # The hint line under the words is made only for a button that shows one (cards, not options or keys):
+        # every label costs a style-sheet polish when its page first shows.
+        self.hint: QLabel | None = None
         layout = QVBoxLayout(self)
         # Stretch on both sides keeps title and hint together in the middle of a tall card.
         layout.addStretch(1)
         layout.addWidget(self.label)
-        layout.addWidget(self.hint)
         layout.addStretch(1)
-        self.set_alignment(Qt.AlignmentFlag.AlignCenter)
+        self._alignment = Qt.AlignmentFlag.AlignCenter
+        self.set_alignment(self._alignment)
         self.toggled.connect(lambda _checked: self._update_tone())
         self._update_tone()
 
     def set_alignment(self, alignment: Qt.AlignmentFlag) -> None:
-        self.label.setAlignment(alignment | Qt.AlignmentFlag.AlignVCenter)
-        self.hint.setAlignment(alignment | Qt.AlignmentFlag.AlignVCenter)
+        self._alignment = alignment
+        for label in self._labels():
+            label.setAlignment(alignment | Qt.AlignmentFlag.AlignVCenter)
+
+    def _labels(self) -> list[QLabel]:
+        return [self.label] if self.hint is None else [self.label, self.hint]
+
+    def _hint_label(self) -> QLabel:
+        if self.hint is None:
+            self.hint = _button_label("ButtonHint")
+            self.hint.setAlignment(self._alignment | Qt.AlignmentFlag.AlignVCenter)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(layout.indexOf(self.label) + 1, self.hint)
+            self._update_tone()
+        return self.hint
 
     def apply_metrics(self, metrics: Metrics) -> None:
         """At least a finger's width in both directions, with room around the words."""
@@ -63,8 +72,12 @@ class TouchButton(QPushButton):
     def set_words(self, text: str, hint: str = "", show_hint: bool = False) -> None:
         """Set the visible words, the accessible name and description in one call."""
         self.label.setText(text)
-        self.hint.setText(hint)
-        self.hint.setVisible(show_hint and bool(hint))
+        if show_hint and hint:
+            self._hint_label().setText(hint)
+            self._hint_label().show()
+        elif self.hint is not None:
+            self.hint.setText(hint)
+            self.hint.hide()
         self.setAccessibleName(text)
         self.setAccessibleDescription(hint)
         self.setToolTip(hint)
@@ -76,11 +89,13 @@ class TouchButton(QPushButton):
     def _update_tone(self) -> None:
         dark = self.property("role") in _DARK_ROLES or self.isChecked()
         tone = "light" if dark else "dark"
-        for label in (self.label, self.hint):
+        for label in self._labels():
             if label.property("tone") != tone:
                 label.setProperty("tone", tone)
-                label.style().unpolish(label)
-                label.style().polish(label)
+                # A label not yet polished picks the property up when it is; only a polished one needs it again.
+                if label.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+                    label.style().unpolish(label)
+                    label.style().polish(label)
 
     # The inner layout knows how much room the wrapped words need; QPushButton does not.
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
@@ -100,6 +115,14 @@ class TouchButton(QPushButton):
         layout = self.layout()
         assert layout is not None
         return max(layout.totalHeightForWidth(width), self.minimumHeight())
+
+
+def _button_label(name: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+    return label
 
 
 class ChoiceButton(TouchButton):
