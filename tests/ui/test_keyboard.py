@@ -532,3 +532,14 @@ def test_a_vietnamese_layout_with_tone_marks_needs_only_data(qtbot: QtBot, make_
     assert rig.text() == "việt a Ệ"
     assert key(rig.keyboard, "tone_sac").accessibleName() == "Tone sac"
     assert key(rig.keyboard, "tone_sac").words() == "\u25cc\u0301"
+
+
+def test_a_hidden_keyboard_takes_a_new_language_when_it_next_opens(make_rig: MakeRig, texts: UiTexts) -> None:
+    rig = make_rig()
+    rig.keyboard.hide()
+    texts.set_language("es")
+    hidden = rig.keyboard.findChild(KeyButton, "key-next")
+    assert hidden is not None and hidden.words() == "Next box"  # no unseen key relabelled on the switch
+    rig.keyboard.attach(rig.editor, "letters")
+    assert key(rig.keyboard, "next").words() == "Siguiente"
+    assert key(rig.keyboard, "done").accessibleName() == "Terminar de escribir: ocultar el teclado"

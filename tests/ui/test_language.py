@@ -70,3 +70,24 @@ def test_attract_invites_in_every_enabled_language(window: KioskWindow) -> None:
 def test_spanish_slides_come_from_spanish_content(make_window: MakeWindow, orientation: str) -> None:
     window = make_window(ORIENTATIONS[orientation], language="es")
     assert window.attract.slide_title.text() == "Le damos la bienvenida"
+
+
+def test_a_switch_renders_no_hidden_page_and_the_page_opens_in_the_new_language(
+    qtbot: QtBot, window: KioskWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = Route(Screen.PROCEDURE, "si-joint-injection")
+    window.go(page)
+    english = window.info_page.title.text()
+    window.navigator.home()
+    rendered: list[str] = []
+    original = window.info_page.text.set_markdown
+
+    def counted(text: str, name: str, scroll: str) -> None:
+        rendered.append(text)
+        original(text, name, scroll)
+
+    monkeypatch.setattr(window.info_page.text, "set_markdown", counted)
+    window.texts.set_language("es")
+    assert rendered == []  # the hidden page waits until it is opened
+    window.go(page)
+    assert len(rendered) == 1 and window.info_page.title.text() not in ("", english)

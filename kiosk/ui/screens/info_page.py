@@ -82,7 +82,9 @@ class InfoPageScreen(KioskScreen):
         self._fill()
 
     def retranslate(self) -> None:
-        self._fill()
+        # Hidden, the page is filled again by show_route() when a patient opens one: no Markdown rendered unseen.
+        if self.isVisible():
+            self._fill()
 
     def _fill(self) -> None:
         if self._route.page_id is None:

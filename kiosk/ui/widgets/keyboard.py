@@ -11,6 +11,7 @@ from kiosk.qt import (
     QLineEdit,
     QPlainTextEdit,
     QResizeEvent,
+    QShowEvent,
     QSize,
     QSizePolicy,
     Qt,
@@ -131,7 +132,8 @@ class OnScreenKeyboard(QWidget):
             page = self._build_page(layout)
             page.setVisible(layout.name == self._current)
             outer.addWidget(page)
-        texts.language_changed.connect(self._retranslate)
+        self._words_language = ""
+        texts.language_changed.connect(self._language_changed)
         self._retranslate()
 
     # -- building ------------------------------------------------------------------------------
@@ -259,7 +261,13 @@ class OnScreenKeyboard(QWidget):
                 button.set_words(letter)
 
     # -- words and sizes -------------------------------------------------------------------------
+    def _language_changed(self, *_: object) -> None:
+        # A hidden keyboard takes the new words when it next opens (attach): a switch relabels no unseen keys.
+        if self.isVisible():
+            self._retranslate()
+
     def _retranslate(self, *_: object) -> None:
+        self._words_language = self._texts.language
         t = self._texts.t
         self.setAccessibleName(t("keyboard.name"))
         for button in self.keys:
@@ -302,6 +310,11 @@ class OnScreenKeyboard(QWidget):
         if metrics != self._metrics:
             self.apply_metrics(metrics)
         self._fit(width)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        if self._words_language != self._texts.language:
+            self._retranslate()
+        super().showEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
