@@ -2,8 +2,10 @@
 
 It runs the real `kiosk run` (kiosk.cli.main, so every import and start-up step counts) and watches for
 the first paint of the attract screen from outside, through the application's event filter, so nothing
-in the kiosk changes for the bench. It prints `painted <peak KiB or ->` once that frame is on screen,
-then either quits (`start`) or stays on the attract loop for SECONDS and prints `cpu <seconds>` (`idle`).
+in the kiosk changes for the bench. It prints `painted` once that frame is on screen. The kiosk opens its
+database and builds its other screens after that frame, so peak memory is read once start-up is over: when
+the kiosk tells its service manager it is ready (`peak <KiB or ->`). Then it either quits (`start`) or stays
+on the attract loop for SECONDS and prints `cpu <seconds>` (`idle`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from kiosk.qt import QApplication, QEvent, QObject, QTimer
 from kiosk.bench.memory import peak_kib
 
 PAINTED = "painted"
+PEAK = "peak"
 CPU = "cpu"
+READY_TIMEOUT_MS = 60_000  # a kiosk that never says ready reports its peak then, rather than hanging the bench
 
 
 def say(*words: object) -> None:
@@ -39,12 +43,27 @@ class FirstAttractPaint(QObject):
         return False
 
 
-def painted(mode: str, seconds: float) -> None:
+def painted() -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.removeEventFilter(watcher)
+    say(PAINTED)
+    QTimer.singleShot(READY_TIMEOUT_MS, app, started)
+
+
+_started = False
+
+
+def started() -> None:
+    """Start-up is over (READY, or the time-out): the peak so far is the start-up's; then quit or idle."""
+    global _started
+    if _started:
+        return
+    _started = True
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
     peak = peak_kib()
-    say(PAINTED, "-" if peak is None else peak)
+    say(PEAK, "-" if peak is None else peak)
     if mode == "start":
         app.quit()
         return
@@ -58,16 +77,26 @@ def painted(mode: str, seconds: float) -> None:
 
 
 watcher: FirstAttractPaint
+mode = "start"
+seconds = 0.0
 
 
 def main(argv: list[str]) -> int:
-    global watcher
+    global watcher, mode, seconds
     mode, seconds, kiosk_args = argv[0], float(argv[1]), argv[argv.index("--") + 1 :]
     from kiosk.cli.main import main as kiosk_main
+    from kiosk.ops.watchdog import ServiceWatchdog
     from kiosk.ui import app as ui_app
 
     make_application = ui_app.application
-    watcher = FirstAttractPaint(lambda: painted(mode, seconds))
+    watcher = FirstAttractPaint(painted)
+    say_ready = ServiceWatchdog.ready
+
+    def ready(self: ServiceWatchdog) -> None:
+        say_ready(self)
+        QTimer.singleShot(0, started)  # READY goes out once the database is open and every screen is built
+
+    ServiceWatchdog.ready = ready  # type: ignore[method-assign]
 
     def application() -> QApplication:
         # `kiosk run` creates the application through this function; the watcher joins as soon as it exists.

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 from kiosk.bench.figures import Figure, at_most, at_most_times, median, ms, skipped
-from kiosk.bench.probe import CPU, PAINTED
+from kiosk.bench.probe import CPU, PAINTED, PEAK
 from kiosk.bench.workspace import Workspace
 
 START_TIMES_FLOOR = 2
@@ -43,7 +43,9 @@ mode, seconds = sys.argv[1], float(sys.argv[2])
 app = QApplication(["bare"])
 
 def painted():
-    print("painted", peak(), flush=True)
+    # A bare window is started once it has painted: its peak is read at once.
+    print("painted", flush=True)
+    print("peak", peak(), flush=True)
     if mode == "start":
         app.quit()
         return
@@ -104,7 +106,8 @@ def _run(argv: list[str], workspace: Workspace, idle_seconds: float) -> ChildRun
         tail = "\n".join((first + rest + errors).strip().splitlines()[-8:])
         raise ProbeError(f"{argv[1:3]} exited {child.returncode} without painting:\n{tail}")
     cpu = next((float(line.split()[1]) for line in rest.splitlines() if line.startswith(CPU + " ")), None)
-    return ChildRun(seconds, None if words[1] == "-" else int(words[1]), cpu)
+    peak = next((line.split()[1] for line in rest.splitlines() if line.startswith(PEAK + " ")), "-")
+    return ChildRun(seconds, None if peak == "-" else int(peak), cpu)
 
 
 def bare_window(workspace: Workspace, mode: str = "start", idle_seconds: float = 0) -> ChildRun:
@@ -136,7 +139,7 @@ def measure_start(workspace: Workspace, runs: int) -> list[Figure]:
     ]
     peaks = [run.peak_kib for run in ours]
     bare_peaks = [run.peak_kib for run in bare]
-    name = f"peak memory after start (median of {runs})"
+    name = f"peak memory once started (median of {runs})"
     if None in peaks or None in bare_peaks:
         figures.append(skipped(name, "MiB", f"<= {MEMORY_TIMES_FLOOR}x floor", "peak memory is read on Linux/macOS"))
     else:

@@ -33,6 +33,7 @@ sys.exit(probe.main(sys.argv[1:]))
 # Only needed once the database is open or a patient goes past the attract loop.
 NOT_BEFORE_FIRST_FRAME = (
     "alembic",
+    "sqlalchemy",
     "sqlcipher3",
     "kiosk.storage.migrations",
     "kiosk.storage.keys",

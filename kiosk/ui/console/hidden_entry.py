@@ -23,7 +23,6 @@ from kiosk.qt import (
 )
 
 from kiosk.services.startup import KioskContext
-from kiosk.services.workstations import this_workstation_name
 
 CORNER_PX = 80
 HOLD_MS = 5000
@@ -138,6 +137,8 @@ def open_console(kiosk: KioskContext, on_closed: Callable[[], None], *, on_top: 
     Signing out closes it, and so does a sign-in page or session left untouched (see ConsoleWindow's
     on_kiosk); `on_closed` runs once it has closed. An admin signed in there may close the kiosk app.
     """
+    # Here, not at the top: it loads SQLAlchemy, which the kiosk's first frame must not wait for.
+    from kiosk.services.workstations import this_workstation_name
     from kiosk.ui.console.context import ConsoleContext
     from kiosk.ui.console.window import ConsoleWindow
 
