@@ -25,8 +25,11 @@ def context() -> KioskContext:
 
 @pytest.fixture
 def make_window(qtbot: QtBot, context: KioskContext) -> MakeWindow:
-    def make(size: tuple[int, int] = ORIENTATIONS["landscape"], language: str | None = None) -> KioskWindow:
-        window = build_window(context, *size)
+    def make(
+        size: tuple[int, int] = ORIENTATIONS["landscape"], language: str | None = None, *, all_screens: bool = True
+    ) -> KioskWindow:
+        # all_screens=False: as `kiosk run` builds it before its first frame (attract only; the rest on first use).
+        window = build_window(context, *size, all_screens=all_screens)
         qtbot.add_widget(window)
         window.show()
         qtbot.wait_exposed(window)

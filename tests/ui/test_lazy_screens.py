@@ -3,7 +3,7 @@ built late looks and behaves like one built at start: same language, same scale 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -14,27 +14,15 @@ from kiosk.services.navigation import ATTRACT, Route, Screen
 from kiosk.services.startup import KioskContext
 from kiosk.ui.app import build_window
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import ORIENTATIONS
-
-MakeWindow = Callable[..., KioskWindow]
+from tests.ui.conftest import ORIENTATIONS, MakeWindow
 
 LATER = ("_home", "_procedures", "_info_page", "_form", "_confirmation")
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot, context: KioskContext) -> MakeWindow:
+def make_window(make_window: MakeWindow) -> MakeWindow:
     """Windows as `kiosk run` builds them before its first frame: attract only."""
-
-    def make(size: tuple[int, int] = ORIENTATIONS["landscape"], language: str | None = None) -> KioskWindow:
-        window = build_window(context, *size, all_screens=False)
-        qtbot.add_widget(window)
-        window.show()
-        qtbot.wait_exposed(window)
-        if language:
-            window.texts.set_language(language)
-        return window
-
-    return make
+    return functools.partial(make_window, all_screens=False)
 
 
 @pytest.fixture
