@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -84,23 +85,31 @@ class ProbeError(Exception):
 
 
 def _run(argv: list[str], workspace: Workspace, idle_seconds: float) -> ChildRun:
-    started = time.perf_counter()
-    child = subprocess.Popen(
-        argv,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=workspace.child_environment(),
-        cwd=workspace.folder,
-    )
-    assert child.stdout is not None
-    first = child.stdout.readline()
-    seconds = time.perf_counter() - started
-    try:
-        rest, errors = child.communicate(timeout=CHILD_TIMEOUT_S + idle_seconds)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        rest, errors = child.communicate()
+    # stderr goes to a file and stdout is read to its end from the same buffered reader: mixing readline()
+    # with communicate() would lose lines the readline had already buffered (communicate reads the raw pipe).
+    log_file = workspace.folder / "child-stderr.log"
+    with log_file.open("w+", encoding="utf-8") as errors_file:
+        started = time.perf_counter()
+        child = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=errors_file,
+            text=True,
+            env=workspace.child_environment(),
+            cwd=workspace.folder,
+        )
+        assert child.stdout is not None
+        killer = threading.Timer(CHILD_TIMEOUT_S + idle_seconds, child.kill)  # a hung child cannot hang the bench
+        killer.start()
+        try:
+            first = child.stdout.readline()
+            seconds = time.perf_counter() - started
+            rest = child.stdout.read()
+            child.wait()
+        finally:
+            killer.cancel()
+        errors_file.seek(0)
+        errors = errors_file.read()
     words = first.split()
     if child.returncode != 0 or words[:1] != [PAINTED]:
         tail = "\n".join((first + rest + errors).strip().splitlines()[-8:])
