@@ -50,6 +50,11 @@ def at_most(name: str, value: float, floor: float, unit: str, limit: float, note
     return Figure(name, value, unit, floor, f"<= {limit:g} {unit}", value <= limit, note)
 
 
+def reported(name: str, value: float, floor: float, unit: str, note: str = "") -> Figure:
+    """A figure shown for what it tells, beside its floor, with no target of its own."""
+    return Figure(name, value, unit, floor, "reported (no target)", met=True, note=note)
+
+
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
 
