@@ -35,6 +35,21 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="size in pixels (default 1920x1080; portrait is 1080x1920)",
     )
     parser.add_argument("--lang", metavar="CODE", help="language code (default: the settings')")
+    parser.add_argument(
+        "--theme",
+        choices=("normal", "high-contrast"),
+        help="colours to preview (default: the settings' [accessibility] theme)",
+    )
+    parser.add_argument(
+        "--text-size",
+        choices=("normal", "large", "extra-large"),
+        help="text size to preview (default: the settings' [accessibility] text_size)",
+    )
+    parser.add_argument(
+        "--low-position",
+        action="store_true",
+        help="preview with the controls in the lower part of the screen (portrait sizes only)",
+    )
     parser.add_argument("--out", metavar="FILE.png", type=Path, help="where to save the PNG")
     parser.set_defaults(handler=screenshot)
 
@@ -47,6 +62,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from kiosk.services.startup import load_context
     from kiosk.ui.app import application, render_screen
+    from kiosk.ui.presentation import Look, TextSize, ThemeName
     from kiosk.ui.previews import screen_names
 
     context = load_context(args.config, open_database=False)
@@ -72,11 +88,19 @@ def _screenshot(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     application()
     width, height = args.size
-    window = render_screen(context, args.screen, width, height, language)
+    access = context.settings.accessibility
+    look = Look(
+        TextSize(args.text_size or access.text_size),
+        ThemeName(args.theme or access.theme),
+        args.low_position or access.low_position,
+    )
+    window = render_screen(context, args.screen, width, height, language, look)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(args.out), "PNG"):
         print(f"kiosk: could not write {args.out}; check the folder exists and is writable.", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"saved {args.screen} ({language}, {width}x{height}) to {args.out}")
+    print(
+        f"saved {args.screen} ({language}, {width}x{height}, {look.text_size} text, {look.theme} colours) to {args.out}"
+    )
     window.close()
     return 0

@@ -166,6 +166,41 @@ class AttractSettings(_Section):
     """The slideshow shown while nobody is using the kiosk."""
 
     default_slide_seconds: Annotated[int, Field(ge=3, le=60, description="a whole number of seconds from 3 to 60")] = 9
+    reduced_motion: Annotated[
+        bool,
+        Field(
+            description=(
+                "true to keep the slideshow still on its first slide until someone touches Play"
+                " (for waiting rooms with patients who find moving screens hard), false to let it change by itself"
+            )
+        ),
+    ] = False
+
+
+class AccessibilitySettings(_Section):
+    """How every visit starts; patients change these on the screen, and each visit starts again from here."""
+
+    text_size: Annotated[
+        Literal["normal", "large", "extra-large"],
+        Field(description='"normal", "large" or "extra-large"'),
+    ] = "normal"
+    theme: Annotated[
+        Literal["normal", "high-contrast"],
+        Field(description='"normal" or "high-contrast" (light text on black)'),
+    ] = "normal"
+    low_position: Annotated[
+        bool,
+        Field(
+            description=(
+                "true to start every visit with all controls in the lower part of a portrait screen,"
+                " for kiosks mounted where most patients are seated"
+            )
+        ),
+    ] = False
+    read_aloud: Annotated[
+        bool,
+        Field(description="true to offer the Read aloud button where the PC has a text-to-speech voice"),
+    ] = True
 
 
 class DatabaseSettings(_Section):
@@ -353,6 +388,7 @@ class Settings(_Section):
     languages: LanguageSettings = LanguageSettings()
     idle: IdleSettings = IdleSettings()
     attract: AttractSettings = AttractSettings()
+    accessibility: AccessibilitySettings = AccessibilitySettings()
     content: ContentSettings = ContentSettings()
     database: DatabaseSettings = DatabaseSettings()
     staff: StaffSettings = StaffSettings()

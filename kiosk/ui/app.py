@@ -14,6 +14,7 @@ from types import TracebackType
 from kiosk.qt import QApplication, QCoreApplication, QEvent, QFont, QGuiApplication, QObject, Qt, QTimer, QWidget
 
 from kiosk.services.startup import KioskContext
+from kiosk.ui.presentation import Look
 from kiosk.ui.qt_log import route_qt_messages_to_log
 from kiosk.ui.window import KioskWindow
 
@@ -100,12 +101,21 @@ class AfterFirstFrame(QObject):
         self._then()
 
 
-def render_screen(context: KioskContext, name: str, width: int, height: int, language: str) -> KioskWindow:
+def render_screen(
+    context: KioskContext,
+    name: str,
+    width: int,
+    height: int,
+    language: str,
+    look: Look | None = None,
+) -> KioskWindow:
     """Build a window showing one named screen, laid out and painted, for a screenshot."""
     from kiosk.ui.previews import open_screen
 
     window = build_window(context, width, height)
     window.texts.set_language(language)
+    if look is not None:
+        window.presentation.apply(look)
     window.show()
     if name != "attract":
         open_screen(window, name)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from kiosk.qt import QCloseEvent, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
+from kiosk.qt import QCloseEvent, QLabel, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
 
 from kiosk.ops.keep_awake import KeepAwake
 from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
@@ -16,6 +16,7 @@ from kiosk.services.startup import KioskContext
 from kiosk.ui.console.hidden_entry import StaffEntry
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import LockdownGuard, OpeningHoursWatch
+from kiosk.ui.presentation import Presentation, TextSize, ThemeName
 from kiosk.ui.screens.attract import AttractScreen
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.screens.closed import ClosedScreen
@@ -24,6 +25,7 @@ from kiosk.ui.screens.idle_warning import IdleWarning
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics, stylesheet
+from kiosk.ui.widgets.access_bar import AccessBar
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.top_bar import TopBar
 
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 AnyScreen = TypeVar("AnyScreen", bound=KioskScreen)
 CRASH_SCREEN_MS = 8000  # long enough to read two short sentences, short enough that the next patient finds attract
+# With controls low, the top of a portrait screen is left empty: 40% of 1920 px puts every control below about
+# 1.15 m on a 32-inch screen mounted at a standing height, within reach from a wheelchair.
+LOW_SHARE = 0.4
 
 
 # The window's attribute (a property that builds the screen on first use) for each route's screen. Names, not
@@ -68,9 +73,24 @@ class KioskWindow(QWidget):
         self.texts = UiTexts(context.strings, settings.languages.enabled, settings.languages.default)
         self.navigator = Navigator()
         self.metrics: Metrics | None = None
+        self.theme = ThemeName.NORMAL
         self.portrait = False
+        access = settings.accessibility
+        self.presentation = Presentation(TextSize(access.text_size), ThemeName(access.theme), access.low_position)
 
-        self.top_bar = TopBar(self.texts, settings.clinic.name)
+        self.access_bar = AccessBar(self.texts, self.presentation)
+        self.top_bar = TopBar(self.texts, settings.clinic.name, self.access_bar)
+        # The empty top of the screen when the patient asks for the controls low (portrait only).
+        self.low_space = QWidget()
+        self.low_space.setObjectName("LowSpace")
+        low_layout = QVBoxLayout(self.low_space)
+        low_layout.addStretch(1)
+        self.low_note = QLabel()
+        self.low_note.setObjectName("LowSpaceNote")
+        self.low_note.setWordWrap(True)
+        self.low_note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        low_layout.addWidget(self.low_note)
+        self.low_space.setVisible(False)
         self.attract = AttractScreen(self.texts, context.catalog, settings)
         # The screens after attract are built on first use, or by build_all_screens() once the first frame is
         # up (`kiosk run` does it then): the request form alone, with its keyboard, took ~0.3 s of start-up.
@@ -96,6 +116,7 @@ class KioskWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        layout.addWidget(self.low_space)
         layout.addWidget(self.top_bar)
         layout.addWidget(self.stack, 1)
         self.idle_warning = IdleWarning(self.texts, self)
@@ -123,6 +144,9 @@ class KioskWindow(QWidget):
         self.top_bar.back_requested.connect(self._back)
         self.top_bar.home_requested.connect(self.navigator.home)
         self.navigator.subscribe(self._show)
+        self.presentation.changed.connect(self._presentation_changed)
+        self.texts.language_changed.connect(lambda _language: self._retranslate())
+        self._retranslate()
         self._show(self.navigator.current)
 
     # -- screens built on first use ------------------------------------------------------------
@@ -270,6 +294,7 @@ class KioskWindow(QWidget):
         self.idle_warning.hide()
         self._wipe_visit()
         self.texts.reset()
+        self.presentation.reset()
         self.navigator.reset()
         log.info("visit ended: back on the attract loop")
 
@@ -305,6 +330,7 @@ class KioskWindow(QWidget):
         private = route_is_form(route) or confirming
         self.idle.timeout_seconds = settings.form_timeout_seconds if private else settings.info_timeout_seconds
         self.idle.watch(not on_attract)
+        self._place_controls()
 
     # -- size and orientation --------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
@@ -313,12 +339,14 @@ class KioskWindow(QWidget):
         self.apply_size(size.width(), size.height())
 
     def apply_size(self, width: int, height: int) -> None:
-        metrics = Metrics.for_size(width, height)
+        metrics = Metrics.for_size(width, height, self.presentation.text_size)
+        theme = self.presentation.theme
         portrait = height > width
-        if metrics != self.metrics:
+        if metrics != self.metrics or theme != self.theme:
             self.metrics = metrics
-            # One style sheet for the whole window, so every size follows one scale.
-            self.setStyleSheet(stylesheet(metrics))
+            self.theme = theme
+            # One style sheet for the whole window, so every size and colour follows one scale and one palette.
+            self.setStyleSheet(stylesheet(metrics, theme))
         self.portrait = portrait
         self.top_bar.set_margins(metrics.px("pad"))
         for screen in self._all_screens():
@@ -327,6 +355,27 @@ class KioskWindow(QWidget):
             button.apply_metrics(metrics)
         self.idle_warning.setGeometry(self.rect())
         self.idle_warning.relayout(metrics, width)
+        self._place_controls()
+
+    def _presentation_changed(self) -> None:
+        # A new text size or theme restyles and reflows every screen built so far, keeping what was typed.
+        self.apply_size(self.width(), self.height())
+
+    def _place_controls(self) -> None:
+        """The access controls in one row or two, and the empty space above low controls."""
+        if self.metrics is None:
+            return
+        on_attract = self.navigator.current == ATTRACT
+        # Low controls matter on a tall portrait screen; in landscape everything is within reach already.
+        self.access_bar.low.setVisible(self.portrait)
+        low = self.presentation.low_position and self.portrait and not on_attract
+        self.low_space.setVisible(low)
+        if low:
+            self.low_space.setFixedHeight(round(self.height() * LOW_SHARE))
+        self.top_bar.fit(self.width())
+
+    def _retranslate(self) -> None:
+        self.low_note.setText(self.texts.t("access.low_note"))
 
     def _all_screens(self) -> list[KioskScreen]:
         """The screens built so far."""

@@ -104,7 +104,16 @@ def test_screenshot_lists_and_renders_a_screen(
     assert code == 0
     image = QImage(str(out))
     assert (image.width(), image.height()) == (1080, 1920)
-    assert "saved condition/sacroiliitis (es, 1080x1920)" in capsys.readouterr().out
+    assert "saved condition/sacroiliitis (es, 1080x1920, normal text, normal colours)" in capsys.readouterr().out
+
+    # The same page as a patient with low vision may set it: black background, bigger words.
+    dark = tmp_path / "shots" / "dark.png"
+    code = main(
+        ["screenshot", "--screen", "home", "--theme", "high-contrast", "--text-size", "extra-large", "--out", str(dark)]
+    )
+    assert code == 0
+    assert "(en, 1920x1080, extra-large text, high-contrast colours)" in capsys.readouterr().out
+    assert QImage(str(dark)).pixelColor(960, 1000).name() == "#000000"
 
 
 def test_screenshot_refuses_unknown_screen_and_language(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -61,9 +61,16 @@ def clipped_labels(root: QWidget) -> list[str]:
     """Labels whose words need more height than they were given (cut off at the bottom)."""
     clipped = []
     for label in root.findChildren(QLabel):
-        if not really_visible(label) or not label.text() or not label.wordWrap():
+        if not really_visible(label) or not label.text():
             continue
-        needed = label.heightForWidth(label.width())
-        if needed > label.height() + 1:
-            clipped.append(f"{label.text()[:40]!r} needs {needed}px, has {label.height()}px")
+        if label.wordWrap():
+            needed = label.heightForWidth(label.width())
+            if needed > label.height() + 1:
+                clipped.append(f"{label.text()[:40]!r} needs {needed}px, has {label.height()}px")
+        else:
+            # One line (bar buttons): the size hint is the whole line; less width or height cuts it.
+            hint = label.sizeHint()
+            if hint.width() > label.width() + 1 or hint.height() > label.height() + 1:
+                needs = f"{hint.width()}x{hint.height()}px"
+                clipped.append(f"{label.text()[:40]!r} needs {needs}, has {label.width()}x{label.height()}px")
     return clipped

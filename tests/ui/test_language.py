@@ -12,8 +12,8 @@ from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import ORIENTATIONS, MakeWindow
 from tests.ui.helpers import button_by_words, visible_texts
 
-# Words that are the same in every language: names, numbers, and each language's own name.
-SAME_IN_EVERY_LANGUAGE = {"Ascent Pain", "English", "Español", "30"}
+# Words that are the same in every language: names, numbers, each language's own name, and the text-size "A"s.
+SAME_IN_EVERY_LANGUAGE = {"Ascent Pain", "English", "Español", "30", "A", "✓  A", "✓  English", "✓  Español"}
 
 SCREENS = [
     Route(Screen.HOME),

@@ -9,6 +9,7 @@ from kiosk.qt import QLabel, QPoint, QRect, QScrollArea, QScrollBar, QWidget
 
 from kiosk.services.navigation import Route
 from kiosk.services.startup import KioskContext, load_context
+from kiosk.ui.presentation import TextSize
 from kiosk.ui.previews import IDLE_WARNING, open_screen, screen_names
 from kiosk.ui.widgets.markdown_view import MarkdownView
 from tests.ui.conftest import MakeWindow
@@ -37,12 +38,23 @@ def _rect_in_window(widget: QWidget, window: QWidget) -> QRect:
     return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
 
 
+# Every text size in both orientations; the larger sizes with the languages whose words run longest.
+LOOKS = [
+    ("en", TextSize.NORMAL),
+    ("es", TextSize.NORMAL),
+    ("es", TextSize.LARGE),
+    ("en", TextSize.EXTRA_LARGE),
+    ("es", TextSize.EXTRA_LARGE),
+]
+
+
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize(("language", "text_size"), LOOKS)
 def test_every_screen_fits_and_every_control_is_a_named_finger_target(
-    qtbot: QtBot, make_window: MakeWindow, context: KioskContext, size: str, language: str
+    qtbot: QtBot, make_window: MakeWindow, context: KioskContext, size: str, language: str, text_size: TextSize
 ) -> None:
     window = make_window(SIZES[size], language=language)
+    window.presentation.set_text_size(text_size)
     problems: list[str] = []
     for name in screen_names(context):
         open_screen(window, name)

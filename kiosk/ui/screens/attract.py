@@ -42,7 +42,7 @@ class AttractScreen(KioskScreen):
         self._settings = settings
         self._slides: list[Page] = []
         self._index = 0
-        self.paused = False
+        self.paused = settings.attract.reduced_motion
         self.second_ms = 1000  # tests shorten it to run the real timer quickly
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -91,6 +91,10 @@ class AttractScreen(KioskScreen):
     # -- the loop ---------------------------------------------------------------
     def start(self) -> None:
         self._index = 0
+        if self._settings.attract.reduced_motion:
+            # Still until someone asks for the slides to move: each return to attract starts still again.
+            self.paused = True
+            self._show_pause_words()
         self._show_slide()
 
     def stop(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QLabel, Qt, QWidget
+from kiosk.qt import QLabel, QSizePolicy, Qt, QWidget
 
 from kiosk.services.navigation import Route
 from kiosk.ui.texts import UiTexts
@@ -18,6 +18,10 @@ class KioskScreen(QWidget):
         # The screen itself takes focus on arrival, so no button shows a focus ring until
         # a keypad user presses Tab.
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # The window is the screen: a screen takes the size it is given rather than growing the window past the
+        # display (word-wrapped labels report their minimum height at a tiny width, which would do that). Whether
+        # every screen fits at every text size is what tests/ui/test_touch_and_layout.py checks.
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         texts.language_changed.connect(lambda _language: self.retranslate())
 
     def show_route(self, route: Route) -> None:

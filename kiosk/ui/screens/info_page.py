@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from kiosk.qt import (
+    QAbstractScrollArea,
     QBoxLayout,
     QButtonGroup,
     QDate,
+    QFrame,
     QGridLayout,
     QLabel,
     QLocale,
+    QResizeEvent,
+    QScrollArea,
+    QScroller,
     QSizePolicy,
     Qt,
     QVBoxLayout,
@@ -57,11 +62,25 @@ class InfoPageScreen(KioskScreen):
         self.reviewed = QLabel()
         self.reviewed.setProperty("role", "note")
 
+        # Related pages scroll on their own when large text leaves too little room for them under the text.
+        related_box = QWidget()
+        related_layout = QVBoxLayout(related_box)
+        related_layout.setContentsMargins(0, 0, 0, 0)
+        related_layout.addWidget(self.related_title)
+        related_layout.addLayout(self._related_grid)
+        self.related_area = _WrappingScrollArea()
+        self.related_area.setObjectName("RelatedPages")
+        self.related_area.setWidget(related_box)
+        self.related_area.setWidgetResizable(True)
+        self.related_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.related_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.related_area.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+        QScroller.grabGesture(self.related_area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+
         reading = QVBoxLayout()
         reading.addWidget(self.section_title)
         reading.addWidget(self.text, 1)
-        reading.addWidget(self.related_title)
-        reading.addLayout(self._related_grid)
+        reading.addWidget(self.related_area)
         reading.addWidget(self.request)
         reading.addWidget(self.reviewed)
         self._reading = reading
@@ -147,7 +166,7 @@ class InfoPageScreen(KioskScreen):
     def _show_related(self, page: Page, index: int) -> None:
         related = [p for p in self._catalog.related(page) if p.kind in SCREEN_FOR_KIND]
         show = bool(related) and index == page.related_section_index
-        self.related_title.setVisible(show)
+        self.related_area.setVisible(show)
         if not show:
             related = []
         targets: list[object] = [Route(SCREEN_FOR_KIND[p.kind], p.id) for p in related]
@@ -159,6 +178,8 @@ class InfoPageScreen(KioskScreen):
         kinds = {p.kind for p in related}
         key = "page.related_conditions" if kinds == {PageKind.CONDITION} else "page.related_procedures"
         self.related_title.setText(self.texts.t(key))
+        self.related_area.setAccessibleName(self.texts.t(key))
+        self.related_area.verticalScrollBar().setAccessibleName(self.texts.t("page.scroll"))
         self._place_related()
 
     # -- layout ---------------------------------------------------------------------------
@@ -194,5 +215,33 @@ class InfoPageScreen(KioskScreen):
         self._reading.setSpacing(m.px("pad_small"))
         self._tabs_grid.setSpacing(m.px("pad_small"))
         self._related_grid.setSpacing(m.px("pad_small"))
+        # At least one row of related pages stays in sight, the rest scroll.
+        self.related_area.setMinimumHeight(m.px("target") + m.px("heading") * 2)
         self._place_tabs()
         self._place_related()
+
+
+class _WrappingScrollArea(QScrollArea):
+    """A vertical scroll area whose contents keep the height their wrapped words need.
+
+    QScrollArea sizes its widget from minimumSizeHint, which ignores height-for-width: the related-page buttons
+    would be squeezed to the viewport and cut their words instead of scrolling.
+    """
+
+    def fit_contents(self) -> None:
+        contents = self.widget()
+        layout = contents.layout() if contents is not None else None
+        if contents is None or layout is None:
+            return
+        if not layout.hasHeightForWidth():
+            return
+        # The full width of the area, less the scroll bar when the words need more height than there is.
+        width = self.width() - 2 * self.frameWidth()
+        height = layout.totalHeightForWidth(width)
+        if height > self.height():
+            height = layout.totalHeightForWidth(width - self.verticalScrollBar().sizeHint().width())
+        contents.setMinimumHeight(height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.fit_contents()

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.qt import QIcon, QLabel, QPushButton, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
+from kiosk.qt import QIcon, QLabel, QPushButton, QResizeEvent, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
 
 from kiosk.ui.theme import Metrics
 
+# Put before the words of a chosen option or setting: selection is shown by a mark as well as colour.
+CHECKED_MARK = "✓  "
 # Roles whose face is dark: their words are drawn light (see kiosk.qss).
 _DARK_ROLES = {"primary", "choice", "on-dark"}
 
@@ -69,9 +71,14 @@ class TouchButton(QPushButton):
         layout.setSpacing(vertical // 2)
         self.updateGeometry()
 
+    def set_single_line(self) -> None:
+        """Words on one line that the button grows to hold (bar buttons), so a row can tell when it is too full."""
+        self.label.setWordWrap(False)
+
     def set_words(self, text: str, hint: str = "", show_hint: bool = False) -> None:
         """Set the visible words, the accessible name and description in one call."""
         self.label.setText(text)
+        self.label.setMinimumHeight(0)  # the next resize measures the new words (see resizeEvent)
         if show_hint and hint:
             self._hint_label().setText(hint)
             self._hint_label().show()
@@ -96,6 +103,20 @@ class TouchButton(QPushButton):
                 if label.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
                     label.style().unpolish(label)
                     label.style().polish(label)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        # Qt's box layout can hand a word-wrapped label a height measured for other words or another font (seen
+        # after a language and text-size change); the words' own height at the real width is the floor.
+        super().resizeEvent(event)
+        layout = self.layout()
+        assert layout is not None
+        margins = layout.contentsMargins()
+        width = event.size().width() - margins.left() - margins.right()
+        for label in self._labels():
+            if label.wordWrap() and label.isVisibleTo(self):
+                needed = label.heightForWidth(width)
+                if needed > 0 and label.minimumHeight() != needed:
+                    label.setMinimumHeight(needed)
 
     # The inner layout knows how much room the wrapped words need; QPushButton does not.
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)

@@ -290,12 +290,15 @@ class OnScreenKeyboard(QWidget):
     def apply_metrics(self, metrics: Metrics) -> None:
         """Finger-sized keys (64 px at least) and type sizes for this screen's scale."""
         self._metrics = metrics
+        # Keys keep their size whatever the patient's text size: their letters are already large, and the keys'
+        # height is budgeted so the question stays in sight above them.
+        keys = Metrics(metrics.scale)
         # The keyboard's own sheet, as a widget's sheet wins over the window's QLabel#ButtonText
         # rule: letters are read at a glance, so they are larger than the words on the other keys.
         sheet = (
-            f'QPushButton[keyclass="char"] QLabel#ButtonText {{ font-size: {metrics.px("heading")}px; }}\n'
-            f'QPushButton[keyclass="symbol"] QLabel#ButtonText {{ font-size: {metrics.px("title")}px; }}\n'
-            f'QPushButton[keyclass="word"] QLabel#ButtonText {{ font-size: {metrics.px("button")}px; }}\n'
+            f'QPushButton[keyclass="char"] QLabel#ButtonText {{ font-size: {keys.px("heading")}px; }}\n'
+            f'QPushButton[keyclass="symbol"] QLabel#ButtonText {{ font-size: {keys.px("title")}px; }}\n'
+            f'QPushButton[keyclass="word"] QLabel#ButtonText {{ font-size: {keys.px("button")}px; }}\n'
         )
         # Setting a sheet re-polishes every key; the window calls this on each resize.
         if sheet != self.styleSheet():

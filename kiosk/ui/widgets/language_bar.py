@@ -5,7 +5,7 @@ from __future__ import annotations
 from kiosk.qt import QButtonGroup, QHBoxLayout, QSizePolicy, QWidget
 
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.buttons import CHECKED_MARK, TouchButton
 
 
 class LanguageBar(QWidget):
@@ -19,10 +19,9 @@ class LanguageBar(QWidget):
         for language in texts.languages:
             button = TouchButton("language")
             button.setCheckable(True)
+            button.set_single_line()
             button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             # Each button speaks its own language, so a reader finds theirs in any state.
-            name = texts.strings.language_name(language)
-            button.set_words(name, texts.strings.text(language, "language.switch_to"))
             button.setObjectName(f"language-{language}")
             button.clicked.connect(lambda _=False, code=language: texts.set_language(code))
             self._group.addButton(button)
@@ -35,4 +34,12 @@ class LanguageBar(QWidget):
 
     def _sync(self, language: str) -> None:
         self._buttons[language].setChecked(True)
+        strings = self._texts.strings
+        for code, button in self._buttons.items():
+            name = strings.language_name(code)
+            # The current language is shown by a mark as well as by the fill colour.
+            button.set_words(
+                (CHECKED_MARK if code == language else "") + name, strings.text(code, "language.switch_to")
+            )
+            button.setAccessibleName(name)
         self.setAccessibleName(self._texts.t("nav.languages"))

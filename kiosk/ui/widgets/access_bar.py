@@ -1,0 +1,88 @@
+"""The access controls above every patient screen but attract: text size, high contrast, controls low.
+
+They sit beside Back and Home rather than behind a menu: a patient who cannot read small print must be able
+to find the control that makes it bigger without reading anything first.
+"""
+
+from __future__ import annotations
+
+from kiosk.qt import QButtonGroup, QHBoxLayout, QSizePolicy, QWidget
+
+from kiosk.ui.presentation import Presentation, TextSize, ThemeName
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.widgets.buttons import CHECKED_MARK, TouchButton
+
+TEXT_SIZE_WORDS = {
+    TextSize.NORMAL: "access.text_normal",
+    TextSize.LARGE: "access.text_large",
+    TextSize.EXTRA_LARGE: "access.text_extra_large",
+}
+
+
+class AccessBar(QWidget):
+    def __init__(self, texts: UiTexts, presentation: Presentation, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("AccessBar")
+        self._texts = texts
+        self._presentation = presentation
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        # Three "A"s in three sizes: the picture says "text size" in every language.
+        self._size_group = QButtonGroup(self)
+        self.text_sizes: dict[TextSize, TouchButton] = {}
+        for size in TextSize:
+            button = _small_button(checkable=True)
+            button.setObjectName(f"text-size-{size}")
+            button.setProperty("textsize", str(size))
+            button.clicked.connect(lambda _=False, s=size: presentation.set_text_size(s))
+            self._size_group.addButton(button)
+            self._layout.addWidget(button)
+            self.text_sizes[size] = button
+        self.contrast = _small_button(checkable=True)
+        self.contrast.setObjectName("HighContrast")
+        self.contrast.clicked.connect(self._toggle_contrast)
+        self._layout.addWidget(self.contrast)
+        self.low = _small_button(checkable=True)
+        self.low.setObjectName("LowPosition")
+        self.low.clicked.connect(lambda checked: presentation.set_low_position(checked))
+        self._layout.addWidget(self.low)
+        texts.language_changed.connect(lambda _language: self.sync())
+        presentation.changed.connect(self.sync)
+        self.sync()
+
+    def add_control(self, button: TouchButton) -> None:
+        """Another access control (read aloud) joins the bar, before Controls low."""
+        button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        button.set_single_line()
+        self._layout.insertWidget(self._layout.indexOf(self.low), button)
+
+    def _toggle_contrast(self) -> None:
+        high = self._presentation.theme is ThemeName.HIGH_CONTRAST
+        self._presentation.set_theme(ThemeName.NORMAL if high else ThemeName.HIGH_CONTRAST)
+
+    def sync(self) -> None:
+        """Words and checked state follow the language and the patient's choices."""
+        t = self._texts.t
+        presentation = self._presentation
+        for size, button in self.text_sizes.items():
+            chosen = presentation.text_size is size
+            button.setChecked(chosen)
+            # Chosen is said by a mark too, not only by the fill colour.
+            button.set_words((CHECKED_MARK if chosen else "") + "A", t("access.text_size_hint"))
+            button.setAccessibleName(t(TEXT_SIZE_WORDS[size]))
+        high = presentation.theme is ThemeName.HIGH_CONTRAST
+        self.contrast.setChecked(high)
+        self.contrast.set_words((CHECKED_MARK if high else "◐  ") + t("access.contrast"), t("access.contrast_hint"))
+        self.contrast.setAccessibleName(t("access.contrast"))
+        low = presentation.low_position
+        self.low.setChecked(low)
+        self.low.set_words((CHECKED_MARK if low else "↓  ") + t("access.low"), t("access.low_hint"))
+        self.low.setAccessibleName(t("access.low"))
+
+
+def _small_button(checkable: bool) -> TouchButton:
+    button = TouchButton()
+    button.setCheckable(checkable)
+    button.set_single_line()
+    button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+    return button
