@@ -41,6 +41,13 @@ class ContentCatalog:
         found = [p for i in page.related if (p := self.page(i, page.language))]
         return [p for p in found if kind is None or p.kind == kind]
 
+    def pages_needing_review(self, language: str) -> list[Page]:
+        """The language's own pages flagged `needs_clinical_review`: procedures, then conditions, then slides."""
+        # No fallback here: an English page shown in place of a missing translation is not this language's to review.
+        kinds = list(PageKind)
+        flagged = [page for page in self.pages.get(language, {}).values() if page.needs_clinical_review]
+        return sorted(flagged, key=lambda page: (kinds.index(page.kind), page.order, page.title))
+
 
 def load_catalog(folder: Path, languages: Sequence[str], default_language: str) -> ContentCatalog:
     """Read the folder; every problem found is in `catalog.problems`, none raise."""
@@ -164,7 +171,16 @@ def _check_images(catalog: ContentCatalog) -> Iterable[Problem]:
 def _check_reviews(catalog: ContentCatalog) -> Iterable[Problem]:
     for pages in catalog.pages.values():
         for page in pages.values():
-            if page.kind != PageKind.SLIDE and page.reviewed is None:
+            if page.needs_clinical_review:
+                # One warning per page: this one already asks for the review date.
+                yield Problem(
+                    page.path,
+                    _line_of(page.path, "needs_clinical_review"),
+                    "this translation has not been checked by a clinician; once one has, remove "
+                    "needs_clinical_review and add reviewed = YYYY-MM-DD",
+                    warning=True,
+                )
+            elif page.kind != PageKind.SLIDE and page.reviewed is None:
                 yield Problem(
                     page.path,
                     1,

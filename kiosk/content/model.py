@@ -37,6 +37,8 @@ class Page:
     reviewed: dt.date | None = None
     duration_seconds: int | None = None
     image: str | None = None
+    # True until a clinician has checked this translation; set in the page's front matter.
+    needs_clinical_review: bool = False
     intro: str = ""
     sections: tuple[Section, ...] = field(default_factory=tuple)
 

@@ -34,6 +34,8 @@ class PageHeader(BaseModel):
     reviewed: dt.date | None = None
     duration: Annotated[int, Field(ge=3, le=60)] | None = None
     image: str | None = None
+    # A translation no clinician has checked yet (say a machine translation); the staff console lists these.
+    needs_clinical_review: bool = False
 
 
 class PageParseError(Exception):
@@ -108,6 +110,7 @@ def parse_page_text(text: str, path: Path, language: str) -> Page:
         reviewed=header.reviewed,
         duration_seconds=header.duration,
         image=header.image,
+        needs_clinical_review=header.needs_clinical_review,
         intro=intro,
         sections=tuple(sections),
     )
@@ -168,6 +171,7 @@ def _header_problem(path: Path, header_lines: list[str], error: ErrorDetails) ->
         "title": "text of 1 to 120 characters",
         "summary": "text of at most 160 characters",
         "image": "a path to an image, relative to the content folder",
+        "needs_clinical_review": "true or false without quotes",
     }
     return Problem(
         path,

@@ -341,3 +341,37 @@ def test_a_folder_named_like_a_page_is_a_problem_not_a_crash(valid_content: Cont
     catalog = valid_content.load()
 
     assert [p.path for p in catalog.errors] == [odd]
+
+
+# --- Translations no clinician has checked ---------------------------------------------------------
+
+
+def test_pages_needing_review_lists_only_that_language_flagged_pages_in_menu_order(content: ContentTree) -> None:
+    flag = "needs_clinical_review = true"
+    for language in ("en", "vi"):
+        content.page(language, "slide-welcome", kind="slide", order=1, reviewed=None, extra="duration = 10")
+        content.page(language, "leg-pain", order=2)
+        content.page(language, "back-pain", order=1)
+        content.page(language, "nerve-block", kind="procedure", order=5)
+    content.page("vi", "slide-welcome", kind="slide", order=1, reviewed=None, extra=f"duration = 10\n{flag}")
+    content.page("vi", "leg-pain", order=2, reviewed=None, extra=flag)
+    content.page("vi", "nerve-block", kind="procedure", order=5, reviewed=None, extra=flag)
+
+    catalog = content.load(languages=("en", "vi"))
+
+    assert [p.id for p in catalog.pages_needing_review("vi")] == ["nerve-block", "leg-pain", "slide-welcome"]
+    assert catalog.pages_needing_review("en") == []
+    assert catalog.pages_needing_review("fr") == []
+
+
+def test_a_page_needing_clinical_review_is_one_warning_at_the_flag_line(content: ContentTree) -> None:
+    content.page("en", "back-pain")
+    path = content.page("vi", "back-pain", reviewed=None, extra="needs_clinical_review = true")
+
+    catalog = content.load(languages=("en", "vi"))
+
+    assert catalog.errors == []
+    assert [str(p) for p in catalog.problems] == [
+        f"{path}:7: warning: this translation has not been checked by a clinician; once one has, remove "
+        "needs_clinical_review and add reviewed = YYYY-MM-DD"
+    ]

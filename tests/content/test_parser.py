@@ -157,7 +157,7 @@ def test_an_unknown_header_key_lists_the_known_keys_at_its_line(content: Content
 
     assert [str(p) for p in problems_of(path)] == [
         f"{path}:5: colour is not a known metadata key; use only id, title, kind, order, summary, "
-        "related, related_section, reviewed, duration, image"
+        "related, related_section, reviewed, duration, image, needs_clinical_review"
     ]
 
 
@@ -228,3 +228,25 @@ def test_a_problem_prints_as_file_line_message(tmp_path: Path) -> None:
 
     assert str(Problem(path, 7, "something is wrong")) == f"{path}:7: something is wrong"
     assert str(Problem(path, 1, "no review yet", warning=True)) == f"{path}:1: warning: no review yet"
+
+
+def test_a_page_needs_no_clinical_review_unless_its_header_says_so(content: ContentTree) -> None:
+    page = parse_page(content.page("en", "back-pain"), "en")
+
+    assert page.needs_clinical_review is False
+
+
+def test_a_machine_translated_page_carries_its_needs_clinical_review_flag(content: ContentTree) -> None:
+    path = content.page("vi", "back-pain", reviewed=None, extra="needs_clinical_review = true")
+
+    page = parse_page(path, "vi")
+
+    assert page.needs_clinical_review is True
+
+
+def test_a_quoted_needs_clinical_review_is_refused_at_its_line(content: ContentTree) -> None:
+    path = content.page("vi", "back-pain", reviewed=None, extra='needs_clinical_review = "maybe"')
+
+    assert [str(p) for p in problems_of(path, "vi")] == [
+        f"{path}:7: needs_clinical_review = 'maybe' is not allowed; use true or false without quotes"
+    ]
