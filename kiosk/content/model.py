@@ -37,6 +37,7 @@ class Page:
     reviewed: dt.date | None = None
     duration_seconds: int | None = None
     image: str | None = None
+    needs_clinical_review: bool = False
     intro: str = ""
     sections: tuple[Section, ...] = field(default_factory=tuple)
 

@@ -34,6 +34,7 @@ class PageHeader(BaseModel):
     reviewed: dt.date | None = None
     duration: Annotated[int, Field(ge=3, le=60)] | None = None
     image: str | None = None
+    needs_clinical_review: bool = False
 
 
 class PageParseError(Exception):
@@ -108,6 +109,7 @@ def parse_page_text(text: str, path: Path, language: str) -> Page:
         reviewed=header.reviewed,
         duration_seconds=header.duration,
         image=header.image,
+        needs_clinical_review=header.needs_clinical_review,
         intro=intro,
         sections=tuple(sections),
     )
