@@ -90,6 +90,20 @@ class StringCatalog:
         return language in self.unreviewed
 
 
+def languages_needing_review(languages: Iterable[str], folder: Path | None = None) -> set[str]:
+    """The languages whose strings file flags its text for clinical review; unreadable files are check_strings' job."""
+    folder = folder or strings_dir()
+    flagged = set()
+    for language in languages:
+        try:
+            table = tomllib.loads(read_text(folder / f"{language}.toml"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        if _review_flag(table) is True:
+            flagged.add(language)
+    return flagged
+
+
 def check_strings(languages: Iterable[str], default_language: str, folder: Path | None = None) -> list[Problem]:
     """Report unreadable files and keys missing from (or unknown to) a language."""
     folder = folder or strings_dir()
