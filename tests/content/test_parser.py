@@ -157,7 +157,7 @@ def test_an_unknown_header_key_lists_the_known_keys_at_its_line(content: Content
 
     assert [str(p) for p in problems_of(path)] == [
         f"{path}:5: colour is not a known metadata key; use only id, title, kind, order, summary, "
-        "related, related_section, reviewed, duration, image"
+        "related, related_section, reviewed, duration, image, needs_clinical_review"
     ]
 
 
@@ -228,3 +228,11 @@ def test_a_problem_prints_as_file_line_message(tmp_path: Path) -> None:
 
     assert str(Problem(path, 7, "something is wrong")) == f"{path}:7: something is wrong"
     assert str(Problem(path, 1, "no review yet", warning=True)) == f"{path}:1: warning: no review yet"
+
+
+def test_a_page_flagged_for_clinical_review_carries_the_flag(content: ContentTree) -> None:
+    flagged = content.page("en", "back-pain", extra="needs_clinical_review = true")
+    plain = content.page("en", "leg-pain")
+
+    assert parse_page(flagged, "en").needs_clinical_review
+    assert not parse_page(plain, "en").needs_clinical_review
