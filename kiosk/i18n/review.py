@@ -6,9 +6,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from kiosk.content.catalog import ContentCatalog
-
-# Staff read the console and the command line in English; a language not named here shows its code.
-ENGLISH_NAMES = {"en": "English", "es": "Spanish", "vi": "Vietnamese"}
+from kiosk.i18n.strings import ENGLISH_NAMES
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ from kiosk.content.model import Problem
 from kiosk.paths import resources_dir
 from kiosk.tomlfiles import error_line, error_message, read_text
 
+# Staff read the console and the command line in English, so they name languages in English.
+ENGLISH_NAMES = {"en": "English", "es": "Spanish", "vi": "Vietnamese"}
+
 
 def strings_dir() -> Path:
     return resources_dir() / "strings"
