@@ -21,7 +21,9 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         description=(
             "Check every page of every enabled language: headers, links between pages, "
             "missing translations, missing images, duplicate ids, and the UI strings. "
-            "Prints each problem as file:line: what is wrong; exits 1 if any is found."
+            "Prints each problem as file:line: what is wrong; exits 1 if any is found. "
+            "Also names each enabled language whose translation still needs a clinician's review "
+            "(a note, not a problem)."
         ),
     )
     check.add_argument(
@@ -41,7 +43,8 @@ def check_content(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from kiosk.config.loader import load_settings
     from kiosk.content.catalog import load_catalog
-    from kiosk.i18n.strings import available_languages, check_strings
+    from kiosk.i18n.review import unreviewed_translations
+    from kiosk.i18n.strings import available_languages, check_strings, languages_needing_review
     from kiosk.services.startup import content_folder
 
     settings, _ = load_settings(args.config, available_languages())
@@ -51,6 +54,10 @@ def _check(args: argparse.Namespace) -> int:
     problems = sorted(catalog.problems + check_strings(languages.enabled, languages.default))
     for problem in problems:
         print(problem)
+    # A flag is a note for whoever signs the content off, not a fault: patients may still be shown the text.
+    flagged = languages_needing_review(languages.enabled)
+    for translation in unreviewed_translations(languages.enabled, catalog, flagged):
+        print(f"note: {translation.sentence()}")
     errors = [p for p in problems if not p.warning]
     pages = sum(len(p) for p in catalog.pages.values())
     print(

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONSOLE_FONT_PX = 15  # desk-PC text, not the kiosk's touchscreen size
-VIEWS = ("login", "queue", "detail", "audit", "dashboard", "users", "locked", "reception", "on-kiosk")
+VIEWS = ("login", "queue", "detail", "audit", "dashboard", "kiosks", "users", "locked", "reception", "on-kiosk")
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,14 +72,16 @@ def _screenshot(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from kiosk.services.startup import load_context
     from kiosk.ui.app import application
-    from kiosk.ui.console.context import procedure_titles
+    from kiosk.ui.console.context import procedure_titles, translations_to_review
     from kiosk.ui.console.previews import render_console
 
     context = load_context(args.config, open_database=False)  # settings and titles only: no clinic data
     application()  # the console window carries its own style sheet and text sizes
     width, height = args.size or (1366, 768)
     titles = procedure_titles(context.catalog)
-    if not render_console(context.settings, titles, args.screenshot, (width, height), args.out):
+    # The real flags of the configured strings and pages: the picture shows what this clinic's staff would see.
+    translations = translations_to_review(context)
+    if not render_console(context.settings, titles, args.screenshot, (width, height), args.out, translations):
         print(f"kiosk: could not write {args.out}; check the folder exists and is writable.", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"saved console view {args.screenshot} ({width}x{height}, demo data) to {args.out}")

@@ -11,12 +11,15 @@ import re
 import string
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kiosk.content.model import Problem
 from kiosk.paths import resources_dir
 from kiosk.tomlfiles import error_line, error_message, read_text
+
+# Staff read the console and the command line in English, so they name languages in English.
+ENGLISH_NAMES = {"en": "English", "es": "Spanish", "vi": "Vietnamese"}
 
 
 def strings_dir() -> Path:
@@ -25,6 +28,20 @@ def strings_dir() -> Path:
 
 def available_languages(folder: Path | None = None) -> list[str]:
     return sorted(path.stem for path in (folder or strings_dir()).glob("*.toml"))
+
+
+# The top-level table about a strings file rather than in it: never shown, never compared between languages.
+META_TABLE = "meta"
+
+
+def _ui_strings(table: Mapping[str, object]) -> dict[str, str]:
+    """A strings file's UI strings by dotted key, without its [meta] table."""
+    return _flatten({key: value for key, value in table.items() if key != META_TABLE})
+
+
+def _review_flag(table: Mapping[str, object]) -> object:
+    meta = table.get(META_TABLE, {})
+    return meta.get("needs_clinical_review", False) if isinstance(meta, Mapping) else meta
 
 
 def _flatten(table: Mapping[str, object], prefix: str = "") -> dict[str, str]:
@@ -44,15 +61,22 @@ class StringCatalog:
 
     strings: Mapping[str, Mapping[str, str]]
     default_language: str
+    # Languages whose [meta] says no clinician has checked the translation yet.
+    unreviewed: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
     def load(cls, languages: Iterable[str], default_language: str, folder: Path | None = None) -> StringCatalog:
         folder = folder or strings_dir()
         strings = {}
+        unreviewed = set()
         for language in {*languages, default_language}:
             path = folder / f"{language}.toml"
-            strings[language] = _flatten(tomllib.loads(read_text(path)))
-        return cls(strings, default_language)
+            table = tomllib.loads(read_text(path))
+            strings[language] = _ui_strings(table)
+            # Only a real `true` flags a language; check_strings reports any other value.
+            if _review_flag(table) is True:
+                unreviewed.add(language)
+        return cls(strings, default_language, frozenset(unreviewed))
 
     def text(self, language: str, key: str, **values: object) -> str:
         template = self.strings.get(language, {}).get(key)
@@ -63,6 +87,24 @@ class StringCatalog:
     def language_name(self, language: str) -> str:
         """A language's name written in that language, for its switch button."""
         return self.text(language, "language.name")
+
+    def needs_clinical_review(self, language: str) -> bool:
+        """Whether the language's UI text is a translation no clinician has checked yet ([meta] in its file)."""
+        return language in self.unreviewed
+
+
+def languages_needing_review(languages: Iterable[str], folder: Path | None = None) -> set[str]:
+    """The languages whose strings file flags its text for clinical review; unreadable files are check_strings' job."""
+    folder = folder or strings_dir()
+    flagged = set()
+    for language in languages:
+        try:
+            table = tomllib.loads(read_text(folder / f"{language}.toml"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+        if _review_flag(table) is True:
+            flagged.add(language)
+    return flagged
 
 
 def check_strings(languages: Iterable[str], default_language: str, folder: Path | None = None) -> list[Problem]:
@@ -75,7 +117,16 @@ def check_strings(languages: Iterable[str], default_language: str, folder: Path 
         text = ""
         try:
             text = read_text(path)
-            tables[language] = _flatten(tomllib.loads(text))
+            table = tomllib.loads(text)
+            tables[language] = _ui_strings(table)
+            if not isinstance(_review_flag(table), bool):
+                problems.append(
+                    Problem(
+                        path,
+                        _key_lines(text).get(f"{META_TABLE}.needs_clinical_review", 1),
+                        "[meta] needs_clinical_review must be true or false (without quotes)",
+                    )
+                )
         except FileNotFoundError:
             problems.append(
                 Problem(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -13,6 +13,7 @@ from kiosk.ops.doctor import Check, fail, ok, warn
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
+    from kiosk.ui.widgets.keyboard_layouts import KeyboardLayout
 
 GIB = 1024**3
 MIB = 1024**2
@@ -122,19 +123,20 @@ def log_folder_check(settings: Settings) -> Check:
     return warn("log folder", f"{folder} does not exist and cannot be made in {parent}", fix)
 
 
-def keyboard_check(languages: Sequence[str], qt_plugin: bool | None) -> Check:
-    """The kiosk draws its own keyboard: it must type every letter of every enabled language."""
-    from kiosk.ui.widgets.keyboard_layouts import LAYOUTS, KeyKind
+def keyboard_check(
+    languages: Sequence[str], qt_plugin: bool | None, layouts: Mapping[str, KeyboardLayout] | None = None
+) -> Check:
+    """The kiosk draws its own keyboard: it must type every letter of every enabled language in that language."""
+    from kiosk.ui.widgets.keyboard_layouts import LAYOUTS
 
-    typed = {
-        key.text.casefold() for layout in LAYOUTS.values() for key in layout.every_key() if key.kind is KeyKind.CHAR
-    }
-    typed |= {mark for layout in LAYOUTS.values() for mark in layout.marks()}
+    layouts = LAYOUTS if layouts is None else layouts
     plugin = {True: "present", False: "absent", None: "not checked"}[qt_plugin]
     note = f"Qt's own virtual keyboard plugin: {plugin} (not needed)"
     unknown = [language for language in languages if language not in LANGUAGE_LETTERS]
     missing = {
-        language: [letter for letter in _ASCII_LETTERS + LANGUAGE_LETTERS[language] if letter not in typed]
+        language: [
+            letter for letter in _ASCII_LETTERS + LANGUAGE_LETTERS[language] if letter not in _typed(layouts, language)
+        ]
         for language in languages
         if language in LANGUAGE_LETTERS
     }
@@ -153,6 +155,21 @@ def keyboard_check(languages: Sequence[str], qt_plugin: bool | None) -> Check:
             "try the keyboard in that language on the kiosk",
         )
     return ok("keyboard", f"the on-screen keyboard types every letter of {', '.join(languages)}; {note}")
+
+
+def _typed(layouts: Mapping[str, KeyboardLayout], language: str) -> set[str]:
+    """What the keys shown to a patient reading `language` type: a language's own layout replaces the one it
+    stands for (Vietnamese letters replace the Spanish row), so letters must be counted per language."""
+    from kiosk.ui.widgets.keyboard_layouts import KeyKind
+
+    replaced = {layout.stands_for for layout in layouts.values() if layout.language == language}
+    shown = [
+        layout
+        for name, layout in layouts.items()
+        if layout.language == language or (not layout.language and name not in replaced)
+    ]
+    typed = {key.text.casefold() for layout in shown for key in layout.every_key() if key.kind is KeyKind.CHAR}
+    return typed | {mark for layout in shown for mark in layout.marks()}
 
 
 def _letters(letters: Sequence[str]) -> str:

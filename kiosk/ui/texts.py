@@ -37,3 +37,15 @@ class UiTexts(QObject):
 
     def t(self, key: str, **values: object) -> str:
         return self.strings.text(self._language, key, **values)
+
+    def number(self, value: int) -> str:
+        """A whole number as the current language writes it (its digits and thousands separator)."""
+        return self.locale.toString(value)
+
+    def date_order(self) -> tuple[str, ...]:
+        """ "day", "month" and "year" in the order the current language writes a date (US English: month first)."""
+        pattern = self.locale.dateFormat(QLocale.FormatType.ShortFormat)
+        found = {part: pattern.find(letter) for part, letter in (("day", "d"), ("month", "M"), ("year", "y"))}
+        if min(found.values()) < 0:
+            return ("day", "month", "year")  # a locale without all three: the order most of the world uses
+        return tuple(sorted(found, key=found.__getitem__))

@@ -34,6 +34,25 @@ def test_content_check_passes_on_the_bundled_content(capsys: pytest.CaptureFixtu
     assert "0 problems" in out
 
 
+def test_content_check_notes_translations_that_need_clinical_review_without_failing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(bundled_content_dir(), folder)
+    for page_id in ("sacroiliitis", "si-joint-injection"):
+        page = folder / "es" / f"{page_id}.md"
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("+++\n", "+++\nneeds_clinical_review = true\n", 1), encoding="utf-8")
+    settings = tmp_path / "kiosk.toml"
+    settings.write_text('[languages]\nenabled = ["en", "es"]\n', encoding="utf-8")
+
+    assert main(["--config", str(settings), "content", "check", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "note: Spanish: UI text and 2 pages need clinical review before patients rely on them" in out.splitlines()
+    assert "English:" not in out  # en.toml says it needs none
+    assert "0 problems" in out
+
+
 def test_content_check_names_file_and_line_and_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "content"
     shutil.copytree(bundled_content_dir(), folder)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 import tomllib
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,8 @@ def strings(tmp_path: Path) -> Path:
 # --- The bundled strings ------------------------------------------------------------------------
 
 
-def test_the_kiosk_ships_english_and_spanish() -> None:
-    assert available_languages() == ["en", "es"]
+def test_the_kiosk_ships_english_spanish_and_vietnamese() -> None:
+    assert available_languages() == ["en", "es", "vi"]
 
 
 @pytest.mark.parametrize("language", available_languages())
@@ -96,10 +97,60 @@ def test_the_bundled_strings_pass_the_check() -> None:
 
 
 def test_each_language_names_itself_in_its_own_words() -> None:
-    catalog = StringCatalog.load(["en", "es"], "en")
+    catalog = StringCatalog.load(["en", "es", "vi"], "en")
 
     assert catalog.language_name("en") == "English"
     assert catalog.language_name("es") == "Español"
+    assert catalog.language_name("vi") == "Tiếng Việt"
+
+
+def test_vietnamese_keeps_the_emergency_number_and_is_stored_composed() -> None:
+    vietnamese = bundled("vi")
+
+    assert "911" in vietnamese["form.emergency"] and "911" in vietnamese["red_flag.emergency"]
+    # Composed letters (ễ as one character) match what the keyboard types and what a search folds.
+    assert [key for key, text in vietnamese.items() if unicodedata.normalize("NFC", text) != text] == []
+    # Every string is translated: none is left in English (the few that are the same in any language aside).
+    same = {key for key, text in vietnamese.items() if text == bundled("en")[key]}
+    assert same <= {
+        "meta.needs_clinical_review",
+        "form.error_icon",
+        "keyboard.shift",
+        "keyboard.backspace",
+        "keyboard.letters",
+        "keyboard.numbers",
+        "keyboard.more_letters",
+        "options.email",
+        "options.percent",
+        *(f"keyboard.tone_{tone}" for tone in ("sac", "huyen", "hoi", "nga", "nang")),
+    }
+
+
+def test_translations_no_clinician_has_checked_are_flagged() -> None:
+    catalog = StringCatalog.load(["en", "es", "vi"], "en")
+
+    assert [language for language in ("en", "es", "vi") if catalog.needs_clinical_review(language)] == ["es", "vi"]
+    # [meta] is about the file, not a string to show: no screen can look it up.
+    assert catalog.text("vi", "meta.needs_clinical_review") == "meta.needs_clinical_review"
+    assert not any(key.startswith("meta.") for key in catalog.strings["vi"])
+
+
+def test_meta_need_not_match_between_languages(strings: Path) -> None:
+    (strings / "es.toml").write_text("[meta]\nneeds_clinical_review = true\n\n" + ES, encoding="utf-8")
+
+    assert check_strings(["en", "es"], "en", strings) == []
+    catalog = StringCatalog.load(["en", "es"], "en", strings)
+    assert catalog.needs_clinical_review("es") and not catalog.needs_clinical_review("en")
+
+
+def test_a_review_flag_that_is_not_true_or_false_is_named(strings: Path) -> None:
+    (strings / "es.toml").write_text('[meta]\nneeds_clinical_review = "yes"\n\n' + ES, encoding="utf-8")
+
+    assert [str(p) for p in check_strings(["en", "es"], "en", strings)] == [
+        f"{strings / 'es.toml'}:2: [meta] needs_clinical_review must be true or false (without quotes)"
+    ]
+    # Only a real true flags a language; a quoted "yes" is reported, not guessed at.
+    assert not StringCatalog.load(["en", "es"], "en", strings).needs_clinical_review("es")
 
 
 # --- check_strings on a small folder ------------------------------------------------------------

@@ -13,6 +13,7 @@ from kiosk.ops.doctor_checks import GIB, MIB, DiskUsage
 from kiosk.ops.qt_probe import FONT_FIX, SPEECH_FIX, QtReport, screen_checks, speech_check
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
+from kiosk.ui.widgets.keyboard_layouts import LAYOUTS
 
 
 def by_name(checks: list[Check]) -> dict[str, Check]:
@@ -93,10 +94,25 @@ def test_the_keyboard_types_english_and_spanish() -> None:
     assert check.message.endswith("en, es; Qt's own virtual keyboard plugin: absent (not needed)")
 
 
+def test_the_keyboard_types_vietnamese_with_its_tone_marks() -> None:
+    check = doctor_checks.keyboard_check(["en", "es", "vi"], qt_plugin=False)
+    assert check.status is Status.OK
+    assert check.message.endswith("en, es, vi; Qt's own virtual keyboard plugin: absent (not needed)")
+
+
 def test_a_language_the_keyboard_cannot_type_fails_with_its_letters() -> None:
-    check = doctor_checks.keyboard_check(["en", "vi"], qt_plugin=True)
+    without_vietnamese = {name: layout for name, layout in LAYOUTS.items() if layout.language != "vi"}
+    check = doctor_checks.keyboard_check(["en", "vi"], qt_plugin=True, layouts=without_vietnamese)
     assert check.status is Status.FAIL
     assert check.message == "the on-screen keyboard cannot type vi: ă đ ơ ư and 5 tone mark(s)"
+
+
+def test_letters_count_only_in_the_language_whose_keyboard_shows_them() -> None:
+    # Spanish patients see the "letters" layout, not the Vietnamese one that has no ñ row.
+    only_vietnamese_letters = {name: layout for name, layout in LAYOUTS.items() if name not in {"letters", "accents"}}
+    check = doctor_checks.keyboard_check(["es", "vi"], qt_plugin=None, layouts=only_vietnamese_letters)
+    assert check.status is Status.FAIL
+    assert check.message == "the on-screen keyboard cannot type es: á é í ó ú ü ñ"
 
 
 def test_a_language_without_a_letter_list_warns() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,15 +30,8 @@ from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.keyboard import KeyButton, OnScreenKeyboard
 from kiosk.ui.widgets.keyboard_layouts import (
     LAYOUTS,
-    Key,
     KeyboardLayout,
     KeyKind,
-    backspace,
-    chars,
-    done,
-    next_field,
-    shift,
-    space,
 )
 from tests.ui.helpers import clipped_labels, really_visible
 
@@ -64,7 +58,7 @@ MakeRig = Callable[..., Rig]
 
 @pytest.fixture
 def texts() -> UiTexts:
-    return UiTexts(StringCatalog.load(["en", "es"], "en"), ("en", "es"), "en")
+    return UiTexts(StringCatalog.load(["en", "es", "vi"], "en"), ("en", "es", "vi"), "en")
 
 
 @pytest.fixture
@@ -334,9 +328,15 @@ def _show(rig: Rig, layout: str) -> None:
         rig.keyboard.attach(rig.editor, layout)
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize(
+    ("language", "layout"),
+    [
+        *((language, layout) for language in ("en", "es") for layout in ("letters", "numbers", "email", "accents")),
+        # In Vietnamese "letters" shows the Vietnamese layout, which opens no accent picker.
+        *(("vi", layout) for layout in ("letters", "numbers", "email")),
+    ],
+)
 @pytest.mark.parametrize("orientation", ORIENTATIONS)
-@pytest.mark.parametrize("layout", ["letters", "numbers", "email", "accents"])
 def test_every_key_is_a_named_finger_target_and_the_keyboard_is_short_enough(
     qtbot: QtBot, make_rig: MakeRig, texts: UiTexts, layout: str, orientation: str, language: str
 ) -> None:
@@ -346,7 +346,7 @@ def test_every_key_is_a_named_finger_target_and_the_keyboard_is_short_enough(
     qtbot.wait(1)  # let the layouts settle, as a real paint would
 
     keys = [button for button in rig.keyboard.keys if really_visible(button)]
-    assert len(keys) == sum(len(row) for row in LAYOUTS[layout].rows)
+    assert len(keys) == sum(len(row) for row in LAYOUTS[rig.keyboard.current_layout].rows)
     problems: list[str] = []
     whole = rig.keyboard.rect()
     for button in keys:
@@ -488,6 +488,10 @@ def test_the_layouts_are_complete() -> None:
     assert set("áéíóúüñ") <= {key.text for key in LAYOUTS["letters"].every_key()}
     assert set("0123456789+()-") <= {key.text for key in LAYOUTS["numbers"].every_key()}
     assert {"@", ".", "-", "_", ".com"} <= {key.text for key in LAYOUTS["email"].every_key()}
+    vietnamese = LAYOUTS["vietnamese"]
+    assert set("abcdefghijklmnopqrstuvwxyzăâđêôơư") <= {key.text for key in vietnamese.every_key()}
+    assert vietnamese.marks() == {"\u0301", "\u0300", "\u0309", "\u0303", "\u0323"}
+    assert (vietnamese.language, vietnamese.stands_for) == ("vi", "letters")
 
 
 def test_only_real_layouts_can_be_attached(make_rig: MakeRig) -> None:
@@ -499,41 +503,6 @@ def test_only_real_layouts_can_be_attached(make_rig: MakeRig) -> None:
         rig.keyboard.attach(rig.editor, "klingon")
 
 
-def test_a_vietnamese_layout_with_tone_marks_needs_only_data(qtbot: QtBot, make_rig: MakeRig) -> None:
-    tones = {"sac": "\u0301", "huyen": "\u0300", "nang": "\u0323"}
-    vietnamese = KeyboardLayout(
-        "vietnamese",
-        (
-            chars("qwertyuiop"),
-            chars("asdfghjklđ"),
-            (shift(1), *chars("zxcvbnm"), backspace(1)),
-            (
-                *chars("ăâêôơư"),
-                *(Key(KeyKind.MARK, mark, label=f"keyboard.tone_{name}") for name, mark in tones.items()),
-            ),
-            (space(3), next_field(2), done(2)),
-        ),
-    )
-    english = StringCatalog.load(["en"], "en").strings["en"]
-    names = {f"keyboard.tone_{name}": f"Tone {name}" for name in tones}
-    texts = UiTexts(StringCatalog({"en": {**english, **names}}, "en"), ("en",), "en")
-    rig = make_rig(keyboard_texts=texts, layouts={"vietnamese": vietnamese})
-    rig.keyboard.attach(rig.editor, "vietnamese")
-
-    tap(qtbot, rig.keyboard, "tone_nang")  # nothing to put a tone on yet: nothing typed
-    tap(qtbot, rig.keyboard, "v", "i", "ê", "tone_nang", "t")
-    assert rig.text() == "việt"
-
-    tap(qtbot, rig.keyboard, "space", "a", "tone_sac", "tone_huyen")  # a second tone replaces the first
-    assert rig.text() == "việt à"
-    tap(qtbot, rig.keyboard, "tone_huyen")  # the same tone again takes it off
-    assert rig.text() == "việt a"
-    tap(qtbot, rig.keyboard, "space", "shift", "ê", "tone_nang")  # a tone sits on a capital too
-    assert rig.text() == "việt a Ệ"
-    assert key(rig.keyboard, "tone_sac").accessibleName() == "Tone sac"
-    assert key(rig.keyboard, "tone_sac").words() == "\u25cc\u0301"
-
-
 def test_a_hidden_keyboard_takes_a_new_language_when_it_next_opens(make_rig: MakeRig, texts: UiTexts) -> None:
     rig = make_rig()
     rig.keyboard.hide()
@@ -543,3 +512,86 @@ def test_a_hidden_keyboard_takes_a_new_language_when_it_next_opens(make_rig: Mak
     rig.keyboard.attach(rig.editor, "letters")
     assert key(rig.keyboard, "next").words() == "Siguiente"
     assert key(rig.keyboard, "done").accessibleName() == "Terminar de escribir: ocultar el teclado"
+
+
+# --- Vietnamese ---------------------------------------------------------------------------------
+
+
+@EDITORS
+def test_a_vietnamese_name_is_typed_with_its_tone_keys(
+    qtbot: QtBot, make_rig: MakeRig, texts: UiTexts, editor: type[Editor]
+) -> None:
+    texts.set_language("vi")
+    rig = make_rig(editor=editor)
+    # The form asks for "letters" for every name field; in Vietnamese that is the Vietnamese layout.
+    rig.keyboard.attach(rig.editor, "letters", capitalize_words=True)
+    assert rig.keyboard.current_layout == "vietnamese"
+
+    tap(qtbot, rig.keyboard, "n", "g", "u", "y", "ê", "tone_nga", "n")
+
+    assert rig.text() == "Nguyễn"
+    # Stored as typed by a real keyboard: one composed letter, not ê plus a loose mark.
+    assert len(rig.text()) == 6 and unicodedata.is_normalized("NFC", rig.text())
+
+
+def test_a_second_tone_replaces_the_first_and_the_same_tone_takes_it_off(
+    qtbot: QtBot, make_rig: MakeRig, texts: UiTexts
+) -> None:
+    texts.set_language("vi")
+    rig = make_rig()
+    rig.keyboard.attach(rig.editor, "letters", capitalize_words=True)
+
+    tap(qtbot, rig.keyboard, "tone_sac")  # nothing to put a tone on yet: nothing typed
+    assert rig.text() == ""
+    tap(qtbot, rig.keyboard, "t", "r", "ư", "tone_hoi")
+    assert rig.text() == "Trử"
+    tap(qtbot, rig.keyboard, "tone_nang")
+    assert rig.text() == "Trự"
+    tap(qtbot, rig.keyboard, "tone_nang")
+    assert rig.text() == "Trư"
+    tap(qtbot, rig.keyboard, "ơ", "tone_huyen", "n", "g", "space", "đ", "a", "tone_sac", "space", "o", "tone_nga")
+    assert rig.text() == "Trường Đá Õ"  # a tone sits on a capital too
+    assert unicodedata.is_normalized("NFC", rig.text())
+
+
+def test_the_tone_keys_are_named_in_the_patients_language(make_rig: MakeRig, texts: UiTexts) -> None:
+    texts.set_language("vi")
+    rig = make_rig()
+    rig.keyboard.attach(rig.editor, "letters")
+
+    assert key(rig.keyboard, "tone_nga").accessibleName() == "Dấu ngã: đặt lên chữ trước con trỏ"
+    assert key(rig.keyboard, "tone_nang").accessibleName() == "Dấu nặng: đặt dưới chữ trước con trỏ"
+    assert key(rig.keyboard, "tone_sac").words() == "\u25cc\u0301"  # the mark on a dotted circle
+    assert key(rig.keyboard, "next").words() == "Ô kế tiếp"
+
+
+def test_switching_language_mid_field_keeps_the_text_and_changes_the_letters(
+    qtbot: QtBot, make_rig: MakeRig, texts: UiTexts
+) -> None:
+    rig = make_rig()
+    rig.keyboard.attach(rig.editor, "letters", capitalize_words=True)
+    tap_text(qtbot, rig.keyboard, "ana ")
+
+    texts.set_language("vi")
+
+    assert rig.keyboard.current_layout == "vietnamese"
+    tap(qtbot, rig.keyboard, "l", "ê", "tone_huyen")
+    assert rig.text() == "Ana Lề"
+
+    texts.set_language("es")
+
+    assert rig.keyboard.current_layout == "letters"
+    tap(qtbot, rig.keyboard, "ñ")
+    assert rig.text() == "Ana Lềñ"
+    assert rig.editor.hasFocus()
+
+
+def test_the_numbers_key_comes_back_to_the_vietnamese_letters(qtbot: QtBot, make_rig: MakeRig, texts: UiTexts) -> None:
+    texts.set_language("vi")
+    rig = make_rig()
+    rig.keyboard.attach(rig.editor, "letters")
+
+    tap(qtbot, rig.keyboard, "numbers", "4", "letters", "ơ")
+
+    assert rig.keyboard.current_layout == "vietnamese"
+    assert rig.text() == "4ơ"

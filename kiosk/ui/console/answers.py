@@ -24,6 +24,7 @@ from kiosk.domain.requests import (
     RequestKind,
     YesNoUnsure,
 )
+from kiosk.i18n.strings import ENGLISH_NAMES
 
 KIND_LABELS = {RequestKind.APPOINTMENT: "Appointment request", RequestKind.FOLLOW_UP: "Follow-up after a procedure"}
 METHOD_LABELS = {
@@ -55,7 +56,8 @@ RED_FLAG_LABELS = {
     RedFlag.BLADDER_OR_BOWEL_CHANGES: "bladder or bowel changes",
 }
 
-LANGUAGE_NAMES = {"en": "English", "es": "Spanish", "vi": "Vietnamese"}
+# One list of language names in English, shared with the console's translations listing.
+LANGUAGE_NAMES = ENGLISH_NAMES
 
 Rows = list[tuple[str, str]]
 

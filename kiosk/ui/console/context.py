@@ -9,6 +9,7 @@ from kiosk.config.settings import Settings
 from kiosk.content.catalog import ContentCatalog
 from kiosk.content.model import PageKind
 from kiosk.domain.staff import Actor, Permission, can
+from kiosk.i18n.review import UnreviewedTranslation, unreviewed_translations
 from kiosk.services.accounts import AccountRules
 from kiosk.services.startup import KioskContext
 from kiosk.storage.database import Database
@@ -21,12 +22,15 @@ class ConsoleContext:
     workstation: str
     # Procedure page id -> its title, so a request's reason reads as words, not an id.
     procedure_titles: Mapping[str, str] = field(default_factory=dict)
+    # Enabled languages whose UI text or pages no clinician has checked yet, listed for staff.
+    translations: tuple[UnreviewedTranslation, ...] = ()
 
     @classmethod
     def from_kiosk(cls, kiosk: KioskContext, workstation: str) -> ConsoleContext:
         if kiosk.database is None:
             raise ValueError("the console needs an open database")
-        return cls(kiosk.database, kiosk.settings, workstation, procedure_titles(kiosk.catalog))
+        titles = procedure_titles(kiosk.catalog)
+        return cls(kiosk.database, kiosk.settings, workstation, titles, translations_to_review(kiosk))
 
     @property
     def rules(self) -> AccountRules:
@@ -41,6 +45,11 @@ class ConsoleContext:
 
     def procedure_title(self, page_id: str) -> str:
         return self.procedure_titles.get(page_id) or page_id.replace("-", " ").capitalize()
+
+
+def translations_to_review(kiosk: KioskContext) -> tuple[UnreviewedTranslation, ...]:
+    enabled = kiosk.settings.languages.enabled
+    return tuple(unreviewed_translations(enabled, kiosk.catalog, kiosk.strings.unreviewed))
 
 
 def procedure_titles(catalog: ContentCatalog) -> dict[str, str]:

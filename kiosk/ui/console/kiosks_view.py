@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -26,6 +26,7 @@ from kiosk.qt import (
     QWidget,
 )
 
+from kiosk.i18n.review import UnreviewedTranslation
 from kiosk.services.heartbeat import (
     BEAT_SECONDS,
     STALE_BEATS,
@@ -48,6 +49,12 @@ EXPLAINED = (
     "Each patient kiosk reports every minute. One not seen for more than "
     f"{BEAT_SECONDS * STALE_BEATS // 60} minutes may be switched off, frozen or cut off from the database: "
     "check its screen and its network cable. Front-desk PCs are shown as last started."
+)
+TRANSLATIONS_TITLE = "Translations on the patient screens"
+ALL_REVIEWED = "No translation on the patient screens is waiting for clinical review."
+REVIEW_EXPLAINED = (
+    "Patients see these translations now. Once a clinician has checked one, clear its flag "
+    "(needs_clinical_review = false in its strings file or page)."
 )
 
 
@@ -125,6 +132,7 @@ class KiosksView(QWidget):
         parent: QWidget | None = None,
         *,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        translations: Sequence[UnreviewedTranslation] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("KiosksView")
@@ -163,6 +171,16 @@ class KiosksView(QWidget):
         layout.addWidget(label(EXPLAINED, "muted", wrap=True))
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
+        # What the kiosks show patients belongs with the kiosks: both roles open this tab, and it stays in sight.
+        layout.addWidget(label(TRANSLATIONS_TITLE, "section"))
+        self.translations = label("", "banner-error" if translations else "banner-ok", wrap=True)
+        self.translations.setObjectName("TranslationsReview")
+        # A sign as well as the colour, as everywhere in the console.
+        lines = [f"⚠ {translation.sentence()}." for translation in translations]
+        self.translations.setText("\n".join(lines) or f"✓ {ALL_REVIEWED}")
+        layout.addWidget(self.translations)
+        if translations:
+            layout.addWidget(label(REVIEW_EXPLAINED, "muted", wrap=True))
 
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)

@@ -29,6 +29,7 @@ from kiosk.domain.requests import (
     YesNoUnsure,
 )
 from kiosk.domain.staff import Actor, Role
+from kiosk.i18n.review import UnreviewedTranslation
 from kiosk.services.accounts import AccountRules, create_account, sign_in
 from kiosk.services.demo_data import generate_requests
 from kiosk.services.requests import submit_request
@@ -38,7 +39,7 @@ from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.window import ConsoleWindow
 
 # "on-kiosk" is the console an admin opened over the patient kiosk (it offers "Close the kiosk app").
-VIEWS = ("login", "queue", "detail", "audit", "dashboard", "users", "locked", "reception", "on-kiosk")
+VIEWS = ("login", "queue", "detail", "audit", "dashboard", "kiosks", "users", "locked", "reception", "on-kiosk")
 PREVIEW_WORKSTATION = "front-desk-1"
 PREVIEW_KIOSK = "waiting-room-kiosk"
 DEMO_ADMIN = "dana.admin"
@@ -107,7 +108,7 @@ def open_view(window: ConsoleWindow, view: str, actor: Actor) -> None:
     assert workspace is not None
     if view in ("detail", "locked", "reception"):
         workspace.queue.select_row(0)  # urgent requests come first: the detail shows red flags
-    titles = {"audit": "Audit trail", "dashboard": "Overview", "users": "Staff accounts"}
+    titles = {"audit": "Audit trail", "dashboard": "Overview", "kiosks": "Kiosks", "users": "Staff accounts"}
     if view in titles:
         workspace.show_tab(titles[view])
     if view == "locked":
@@ -115,7 +116,12 @@ def open_view(window: ConsoleWindow, view: str, actor: Actor) -> None:
 
 
 def render_console(
-    settings: Settings, procedure_titles: dict[str, str], view: str, size: tuple[int, int], out: Path
+    settings: Settings,
+    procedure_titles: dict[str, str],
+    view: str,
+    size: tuple[int, int],
+    out: Path,
+    translations: tuple[UnreviewedTranslation, ...] = (),
 ) -> bool:
     """Save a PNG of `view` at `size`; False if the file could not be written."""
     if view not in VIEWS:
@@ -127,7 +133,7 @@ def render_console(
         if view != "reception":
             # Something for the audit and account views to show besides the demo admin.
             demo_actor(database, DEMO_RECEPTION, Role.RECEPTION, rules)
-        context = ConsoleContext(database, settings, PREVIEW_WORKSTATION, procedure_titles)
+        context = ConsoleContext(database, settings, PREVIEW_WORKSTATION, procedure_titles, translations)
         window = ConsoleWindow(context, on_kiosk=view == "on-kiosk")
         try:
             window.resize(*size)

@@ -86,7 +86,9 @@ class Workspace(QWidget):
         self.tabs.addTab(self.splitter, "Queue")
         self.dashboard = DashboardView(context.database)
         self.tabs.addTab(self.dashboard, "Overview")
-        self.tabs.addTab(KiosksView(context.database), "Kiosks")  # every PC: last seen, outbox backlog
+        # Every PC (last seen, outbox backlog), and the translations its patients see that await clinical review.
+        self.kiosks = KiosksView(context.database, translations=context.translations)
+        self.tabs.addTab(self.kiosks, "Kiosks")
         self.audit: AuditView | None = None
         self.users: UsersView | None = None
         if context.may(actor, Permission.VIEW_AUDIT):

@@ -166,8 +166,8 @@ class DateField(FieldWidget):
         self._order()
 
     def _parts_in_order(self) -> tuple[str, ...]:
-        # US English writes month first; Spanish (and most of the world) day first.
-        return ("month", "day", "year") if self.texts.language == "en" else self.PARTS
+        # US English writes month first; Spanish, Vietnamese (and most of the world) day first.
+        return self.texts.date_order()
 
     def _order(self) -> None:
         for column in self._columns.values():
@@ -287,7 +287,7 @@ class ScaleField(FieldWidget):
         """The scale's words for a value, so a number is never the only meaning shown."""
         t = self.texts.t
         if self.percent:
-            number = t("options.percent", percent=value)
+            number = t("options.percent", percent=self.texts.number(value))
             if value == 0:
                 return f"{number} · {t('scale.relief_0')}"
             return f"{number} · {t('scale.relief_100')}" if value == 100 else number
@@ -301,7 +301,7 @@ class ScaleField(FieldWidget):
             word = t("scale.pain_high")
         else:
             word = t("scale.pain_10")
-        return f"{value} · {word}"
+        return f"{self.texts.number(value)} · {word}"
 
     def _show_choice(self) -> None:
         value = self.value()
@@ -311,7 +311,7 @@ class ScaleField(FieldWidget):
     def retranslate(self) -> None:
         super().retranslate()
         for value, button in self.buttons.items():
-            button.set_words(str(value))
+            button.set_words(self.texts.number(value))
             button.setAccessibleName(self.words_for(value))
         low, high = (0, 100) if self.percent else (0, 10)
         self.low_words.setText(self.words_for(low))

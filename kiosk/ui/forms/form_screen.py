@@ -417,7 +417,8 @@ class RequestFormScreen(KioskScreen):
         key = "form.follow_up_title" if self.draft.kind == RequestKind.FOLLOW_UP else "form.appointment_title"
         self.title.setText(t(key))
         step = self.draft.current
-        self.progress.setText(t("form.step_of", number=self.draft.step + 1, count=len(self.draft.steps)))
+        number, count = self.texts.number(self.draft.step + 1), self.texts.number(len(self.draft.steps))
+        self.progress.setText(t("form.step_of", number=number, count=count))
         self.step_title.setText(t(step.title_key))
         self.previous.set_words("←  " + t("form.previous"))
         self.previous.setAccessibleName(t("form.previous"))

@@ -62,9 +62,10 @@ class IdleWarning(QWidget):
     def retranslate(self) -> None:
         t = self._texts.t
         self.title.setText(t("idle.title"))
-        self.countdown.setText(str(self.seconds_left))
-        self.countdown.setAccessibleName(t("idle.body", seconds=self.seconds_left))
-        self.body.setText(t("idle.body", seconds=self.seconds_left))
+        seconds = self._texts.number(self.seconds_left)
+        self.countdown.setText(seconds)
+        self.countdown.setAccessibleName(t("idle.body", seconds=seconds))
+        self.body.setText(t("idle.body", seconds=seconds))
         self.button.set_words(t("idle.more_time"), t("idle.more_time_hint"))
         self._fit_card()
 

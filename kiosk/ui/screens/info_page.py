@@ -149,7 +149,7 @@ class InfoPageScreen(KioskScreen):
         targets: list[object] = [Route(screen, page.id, n) for n in range(len(page.sections))]
         for number, (button, section) in enumerate(zip(self._tabs.ensure(targets), page.sections, strict=True)):
             button.setObjectName(f"section-{number + 1}")
-            button.set_words(f"{number + 1}.  {section.title}")
+            button.set_words(f"{self.texts.number(number + 1)}.  {section.title}")
             button.setAccessibleName(section.title)
         self.tabs_panel.setAccessibleName(self.texts.t("page.sections"))
         self.tabs_panel.setVisible(len(self.tabs) > 1)

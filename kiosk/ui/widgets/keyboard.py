@@ -24,7 +24,7 @@ from kiosk.qt import (
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import MIN_TARGET, Metrics
 from kiosk.ui.widgets.buttons import TouchButton
-from kiosk.ui.widgets.keyboard_layouts import LAYOUTS, Key, KeyboardLayout, KeyKind
+from kiosk.ui.widgets.keyboard_layouts import LAYOUTS, Key, KeyboardLayout, KeyKind, for_language
 
 Editor = QLineEdit | QPlainTextEdit
 
@@ -167,7 +167,10 @@ class OnScreenKeyboard(QWidget):
 
     # -- the text box ----------------------------------------------------------------------------
     def attach(self, editor: QLineEdit | QPlainTextEdit, layout: str, capitalize_words: bool = False) -> None:
-        """Type into `editor` with `layout`; capitalize_words starts each word of a name with a capital."""
+        """Type into `editor` with `layout` (or its stand-in for the patient's language).
+
+        capitalize_words starts each word of a name with a capital.
+        """
         chosen = self._layouts.get(layout)
         if chosen is None or chosen.picker:
             raise ValueError(f"no keyboard layout {layout!r}; choose one of {self.layout_names()}")
@@ -176,7 +179,7 @@ class OnScreenKeyboard(QWidget):
         self._capitalize_words = capitalize_words
         editor.cursorPositionChanged.connect(self._cursor_moved)
         editor.destroyed.connect(self._forget_editor)
-        self._show_layout(layout)
+        self._show_layout(self._for_language(layout))
         self._auto_shift()
         self.show()
 
@@ -190,8 +193,8 @@ class OnScreenKeyboard(QWidget):
         self._set_shift(False)
 
     def layout_names(self) -> list[str]:
-        """The layouts attach() accepts (pickers open only from a key)."""
-        return [name for name, layout in self._layouts.items() if not layout.picker]
+        """The layouts a field asks attach() for (pickers open from a key, a language's layout by itself)."""
+        return [name for name, layout in self._layouts.items() if not layout.picker and not layout.stands_for]
 
     @property
     def current_layout(self) -> str:
@@ -212,7 +215,7 @@ class OnScreenKeyboard(QWidget):
         elif key.kind is KeyKind.LAYOUT:
             if self._layouts[key.target].picker:
                 self._opened_from = self._current
-            self._show_layout(key.target)
+            self._show_layout(self._for_language(key.target))
         elif key.kind is KeyKind.NEXT:
             self.next_requested.emit()
         elif key.kind is KeyKind.DONE:
@@ -239,6 +242,9 @@ class OnScreenKeyboard(QWidget):
         # Replacing a selection can leave the cursor where it was, so no signal says to look again.
         self._auto_shift()
 
+    def _for_language(self, name: str) -> str:
+        return for_language(self._layouts, name, self._texts.language)
+
     def _show_layout(self, name: str) -> None:
         self._current = name
         for page_name, page in self._pages.items():
@@ -262,6 +268,10 @@ class OnScreenKeyboard(QWidget):
 
     # -- words and sizes -------------------------------------------------------------------------
     def _language_changed(self, *_: object) -> None:
+        # The letters follow the patient's language at once (Vietnamese ones in Vietnamese); what was
+        # typed stays in the box, which the keyboard never touches here.
+        self._opened_from = self._for_language(self._opened_from)
+        self._show_layout(self._for_language(self._current))
         # A hidden keyboard takes the new words when it next opens (attach): a switch relabels no unseen keys.
         if self.isVisible():
             self._retranslate()

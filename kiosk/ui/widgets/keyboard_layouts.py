@@ -52,6 +52,14 @@ class KeyboardLayout:
     # A picker (other accented letters) goes back to the layout that opened it after one letter,
     # like the long-press pop-up of a phone keyboard, but without a long press to discover.
     picker: bool = False
+    # A layout for one language's patients: while that language is on screen it is shown wherever
+    # `stands_for` is asked for, so a form field names one layout ("letters") for every language.
+    language: str = ""
+    stands_for: str = ""
+
+    def __post_init__(self) -> None:
+        if bool(self.language) != bool(self.stands_for):
+            raise ValueError("a language's layout needs both its language and the layout it stands for")
 
     @property
     def units(self) -> float:
@@ -152,9 +160,47 @@ EMAIL = KeyboardLayout(
     ),
 )
 
-# A Vietnamese layout needs only data: its letters as CHAR keys (ă â đ ê ô ơ ư) and one MARK key
-# per tone, e.g. Key(KeyKind.MARK, "\u0301", label="keyboard.tone_sac"), plus those strings.
-# The keyboard puts a tone on the letter before the cursor, and a second tone replaces the first.
-LAYOUTS: Mapping[str, KeyboardLayout] = MappingProxyType(
-    {layout.name: layout for layout in (LETTERS, NUMBERS, EMAIL, ACCENTS)}
+
+def tone(mark: str, name: str) -> Key:
+    return Key(KeyKind.MARK, mark, label=f"keyboard.tone_{name}")
+
+
+# Vietnamese: the same QWERTY (names and words use every Latin letter), đ beside d's row, and a
+# row with the six vowels that carry their own mark, then the five tones. A tone goes on the letter
+# before the cursor and a second tone replaces the first, so "Nguyễn" is N g u y ê, ngã, n: the
+# order a Vietnamese writer thinks in. Five rows like the others, so the keyboard is no taller; that
+# row is 11 keys, a little narrower than the 10 of the other rows, still 64 px at the narrowest.
+# No apostrophe, hyphen or accent picker: Vietnamese names do not use them, and the tones type
+# á é í ó ú ñ (n and ngã) for the occasional Spanish name.
+VIETNAMESE = KeyboardLayout(
+    "vietnamese",
+    (
+        chars("qwertyuiop"),
+        chars("asdfghjklđ"),
+        (shift(), *chars("zxcvbnm"), backspace()),
+        (
+            *chars("ăâêôơư"),
+            tone("\u0301", "sac"),
+            tone("\u0300", "huyen"),
+            tone("\u0309", "hoi"),
+            tone("\u0303", "nga"),
+            tone("\u0323", "nang"),
+        ),
+        (show("numbers", "keyboard.numbers", 1.5), char(","), space(3), char("."), next_field(2), done(1.5)),
+    ),
+    language="vi",
+    stands_for="letters",
 )
+
+LAYOUTS: Mapping[str, KeyboardLayout] = MappingProxyType(
+    {layout.name: layout for layout in (LETTERS, NUMBERS, EMAIL, ACCENTS, VIETNAMESE)}
+)
+
+
+def for_language(layouts: Mapping[str, KeyboardLayout], name: str, language: str) -> str:
+    """The layout to show for `name` in `language`: its language's own layout if there is one."""
+    base = layouts[name].stands_for or name
+    return next(
+        (other.name for other in layouts.values() if other.stands_for == base and other.language == language),
+        base,
+    )
