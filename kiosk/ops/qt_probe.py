@@ -24,8 +24,9 @@ SAMPLE_LETTERS = "ệăđơưñáü"  # Vietnamese and Spanish letters a Latin-o
 _NO_DISPLAY = "no display in this session ($DISPLAY and $WAYLAND_DISPLAY are unset)"
 _IN_SESSION = "run `kiosk doctor` in the kiosk's own desktop session to check the screen and platform plugin"
 SPEECH_FIX = (
-    "install a speech engine and its sound library: on Debian/Ubuntu `apt install speech-dispatcher espeak-ng "
-    "libpulse0`; on Windows add the voices under Settings > Time & language > Speech"
+    "install the speech engine, its voices and libraries: on Debian/Ubuntu `apt install speech-dispatcher "
+    "espeak-ng libspeechd2 libpulse0`; on Windows the engine is built in: add a voice for each language under "
+    "Settings > Time & language > Speech"
 )
 FONT_FIX = "install the Noto fonts: on Debian/Ubuntu `apt install fonts-noto-core`; on Windows Segoe UI is built in"
 

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from kiosk.qt import QCloseEvent, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
+from kiosk.qt import QCloseEvent, QHBoxLayout, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
 
 from kiosk.ops.keep_awake import KeepAwake
 from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
@@ -22,9 +22,12 @@ from kiosk.ui.screens.closed import ClosedScreen
 from kiosk.ui.screens.crash import CrashScreen
 from kiosk.ui.screens.idle_warning import IdleWarning
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
+from kiosk.ui.speech.read_aloud import ReadAloud
+from kiosk.ui.speech.words import sentences
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics, stylesheet
 from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.read_aloud_button import ReadAloudButton
 from kiosk.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -71,6 +74,14 @@ class KioskWindow(QWidget):
         self.portrait = False
 
         self.top_bar = TopBar(self.texts, settings.clinic.name)
+        # Read-aloud's engine is made after start-up (`kiosk run` calls read_aloud.prepare_later); until then, and
+        # wherever no voice reads the patient's language, its button stays hidden.
+        self.read_aloud = ReadAloud(self.texts, parent=self)
+        self.read_aloud_button = ReadAloudButton(self.texts, self.read_aloud)
+        # In the top bar until the accessibility bar takes it (before the language buttons).
+        bar_layout = self.top_bar.layout()
+        assert isinstance(bar_layout, QHBoxLayout)
+        bar_layout.insertWidget(bar_layout.indexOf(self.top_bar.languages), self.read_aloud_button)
         self.attract = AttractScreen(self.texts, context.catalog, settings)
         # The screens after attract are built on first use, or by build_all_screens() once the first frame is
         # up (`kiosk run` does it then): the request form alone, with its keyboard, took ~0.3 s of start-up.
@@ -102,6 +113,7 @@ class KioskWindow(QWidget):
 
         self.idle = IdleMonitor(settings.idle.info_timeout_seconds, settings.idle.warning_seconds)
         self.idle.warning_started.connect(self.idle_warning.show_countdown)
+        self.idle.warning_started.connect(self._announce_idle_warning)
         self.idle.countdown.connect(self.idle_warning.show_countdown)
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
         self.idle.expired.connect(self.reset_for_next_patient)
@@ -164,6 +176,8 @@ class KioskWindow(QWidget):
                 RequestFormScreen(self.texts, context.catalog, context.settings, lambda: context.database)
             )
             self._form.submitted.connect(self.show_receipt)
+            self._form.step_shown.connect(self._form_step_shown)
+            self._form.announce.connect(self.read_aloud.announce)
         return self._form
 
     @property
@@ -245,6 +259,7 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(self.crash_screen)
         self.crash_screen.setFocus()
         self.crash_timer.start()
+        self.read_aloud.show_screen(self.crash_screen)
 
     def _opening_hours_changed(self, open_now: bool, upcoming: NextOpening | None) -> None:
         settings = self.context.settings.lockdown
@@ -267,11 +282,20 @@ class KioskWindow(QWidget):
     def reset_for_next_patient(self) -> None:
         """Back to the attract loop in the default language, as if nobody had been here."""
         self.crash_timer.stop()
+        self.read_aloud.reset()  # silent and off before the language goes back to the default
         self.idle_warning.hide()
         self._wipe_visit()
         self.texts.reset()
         self.navigator.reset()
         log.info("visit ended: back on the attract loop")
+
+    def _form_step_shown(self) -> None:
+        if self._form is not None and self.stack.currentWidget() is self._form:
+            self.read_aloud.show_screen(self._form)
+
+    def _announce_idle_warning(self, _seconds: int) -> None:
+        card = self.idle_warning
+        self.read_aloud.announce(sentences([card.title.text(), card.body.text(), card.button.accessibleName()]))
 
     def _more_time(self) -> None:
         self.idle.extend()
@@ -305,6 +329,7 @@ class KioskWindow(QWidget):
         private = route_is_form(route) or confirming
         self.idle.timeout_seconds = settings.form_timeout_seconds if private else settings.info_timeout_seconds
         self.idle.watch(not on_attract)
+        self.read_aloud.show_screen(screen)
 
     # -- size and orientation --------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
@@ -341,5 +366,6 @@ class KioskWindow(QWidget):
             log.info("close request ignored: the kiosk is locked down")
             return
         self.attract.stop()
+        self.read_aloud.reset()
         self.keep_awake.release()
         super().closeEvent(event)
