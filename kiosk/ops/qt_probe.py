@@ -223,7 +223,9 @@ def speech_check(report: QtReport, languages: Sequence[str]) -> Check:
     if report.speech_error:
         return warn("text-to-speech", f"Qt's text-to-speech cannot load ({report.speech_error})", SPEECH_FIX)
     if not report.speech_locales:
-        return warn("text-to-speech", "no text-to-speech engine is installed", SPEECH_FIX)
+        return warn(
+            "text-to-speech", "no text-to-speech engine is installed (read-aloud's button is hidden)", SPEECH_FIX
+        )
     for engine, locales in report.speech_locales.items():
         spoken = {locale.split("_")[0] for locale in locales}
         if all(language in spoken for language in languages):
@@ -231,5 +233,6 @@ def speech_check(report: QtReport, languages: Sequence[str]) -> Check:
     have = {locale.split("_")[0] for locales in report.speech_locales.values() for locale in locales}
     lacking = [language for language in languages if language not in have]
     if lacking:
-        return warn("text-to-speech", f"no voice for {', '.join(lacking)}", SPEECH_FIX)
+        hidden = "read-aloud's button is hidden in that language" if len(lacking) == 1 else "in those languages"
+        return warn("text-to-speech", f"no voice for {', '.join(lacking)} ({hidden})", SPEECH_FIX)
     return warn("text-to-speech", f"no single engine has voices for all of {', '.join(languages)}", SPEECH_FIX)

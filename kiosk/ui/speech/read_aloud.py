@@ -85,8 +85,13 @@ class ReadAloud(QObject):
         """Make the engine after `delay_ms`, once start-up is done (`kiosk run`)."""
         QTimer.singleShot(delay_ms, self, self.prepare)
 
-    def prepare(self) -> None:
-        """Make the engine and pick the voice for the current language; once. Logs why read-aloud is off."""
+    def prepare(self, engine: str | None = None) -> None:
+        """Make the engine and pick the voice for the current language; once. Logs why read-aloud is off.
+
+        `engine` names another engine than the one given when made (tests prepare a window's with "mock").
+        """
+        if engine is not None:
+            self._engine_name = engine
         if self._prepared:
             return
         self._prepared = True
@@ -104,7 +109,8 @@ class ReadAloud(QObject):
             log.warning("read-aloud is off: no text-to-speech engine is installed; %s", SPEECH_FIX)
             return
         if name and name not in engines:  # asked for by name; Qt itself would print a warning and fail
-            log.warning("read-aloud is off: no text-to-speech engine %r (found: %s); %s", name, engines, SPEECH_FIX)
+            found = ", ".join(engines) or "none"
+            log.warning("read-aloud is off: no text-to-speech engine %r (found: %s); %s", name, found, SPEECH_FIX)
             return
         speech = QTextToSpeech(name, self) if name else QTextToSpeech(self)
         if speech.engine() == MOCK_ENGINE and name != MOCK_ENGINE:
