@@ -116,8 +116,10 @@ from PySide6.QtWidgets import (
 )
 
 # Qt modules that only some paths use load on first use, through __getattr__ below: charts (the console's
-# dashboard), printing (the console's request print-out) and D-Bus (keep-awake on Linux). Importing them up
-# front cost `kiosk run` about 0.1 s and several MiB before its first frame. mypy reads them from here.
+# dashboard), printing (the console's request print-out), D-Bus (keep-awake on Linux) and text-to-speech
+# (read-aloud). Importing them up front cost `kiosk run` about 0.1 s and several MiB before its first frame.
+# Text-to-speech also fails to import where libpulse is missing: on first use, its ImportError reaches only the
+# caller (read-aloud turns itself off), never every verb. mypy reads them from here.
 if TYPE_CHECKING:
     from PySide6.QtCharts import (
         QBarCategoryAxis,
@@ -131,6 +133,7 @@ if TYPE_CHECKING:
     )
     from PySide6.QtDBus import QDBusConnection, QDBusInterface
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+    from PySide6.QtTextToSpeech import QTextToSpeech
 
 _LOADED_ON_USE = {
     **dict.fromkeys(
@@ -148,6 +151,7 @@ _LOADED_ON_USE = {
     ),
     **dict.fromkeys(("QDBusConnection", "QDBusInterface"), "PySide6.QtDBus"),
     **dict.fromkeys(("QPrintDialog", "QPrinter"), "PySide6.QtPrintSupport"),
+    "QTextToSpeech": "PySide6.QtTextToSpeech",
 }
 
 
@@ -267,6 +271,7 @@ __all__ = [
     "QTextCursor",
     "QTextDocument",
     "QTextEdit",
+    "QTextToSpeech",
     "QTime",
     "QTimer",
     "QToolButton",

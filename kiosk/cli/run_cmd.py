@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
+READ_ALOUD_AFTER_MS = 2000
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -134,6 +135,8 @@ def _open_database(window: KioskWindow, started: _Started) -> None:
         window.set_out_of_service("the database could not be opened (unexpected error)")
         raise  # to the crash handler's log; no READY, so systemd or `kiosk supervise` restarts the kiosk
     window.build_all_screens()  # now, while the attract loop plays, rather than on a patient's first tap
+    # After READY: speech-dispatcher's engine takes ~1.6 s of this thread to list its voices.
+    window.read_aloud.prepare_later(READ_ALOUD_AFTER_MS)
     schedule_backups(window, context)
     started.heartbeat = schedule_heartbeat(window, context)  # held, so it beats until the kiosk stops
     # READY goes to systemd / `kiosk supervise` with the next frame: the kiosk is up and its database open.

@@ -24,8 +24,9 @@ SAMPLE_LETTERS = "ệăđơưñáü"  # Vietnamese and Spanish letters a Latin-o
 _NO_DISPLAY = "no display in this session ($DISPLAY and $WAYLAND_DISPLAY are unset)"
 _IN_SESSION = "run `kiosk doctor` in the kiosk's own desktop session to check the screen and platform plugin"
 SPEECH_FIX = (
-    "install a speech engine and its sound library: on Debian/Ubuntu `apt install speech-dispatcher espeak-ng "
-    "libpulse0`; on Windows add the voices under Settings > Time & language > Speech"
+    "install the speech engine, its voices and libraries: on Debian/Ubuntu `apt install speech-dispatcher "
+    "espeak-ng libspeechd2 libpulse0`; on Windows the engine is built in: add a voice for each language under "
+    "Settings > Time & language > Speech"
 )
 FONT_FIX = "install the Noto fonts: on Debian/Ubuntu `apt install fonts-noto-core`; on Windows Segoe UI is built in"
 
@@ -222,7 +223,9 @@ def speech_check(report: QtReport, languages: Sequence[str]) -> Check:
     if report.speech_error:
         return warn("text-to-speech", f"Qt's text-to-speech cannot load ({report.speech_error})", SPEECH_FIX)
     if not report.speech_locales:
-        return warn("text-to-speech", "no text-to-speech engine is installed", SPEECH_FIX)
+        return warn(
+            "text-to-speech", "no text-to-speech engine is installed (read-aloud's button is hidden)", SPEECH_FIX
+        )
     for engine, locales in report.speech_locales.items():
         spoken = {locale.split("_")[0] for locale in locales}
         if all(language in spoken for language in languages):
@@ -230,5 +233,6 @@ def speech_check(report: QtReport, languages: Sequence[str]) -> Check:
     have = {locale.split("_")[0] for locales in report.speech_locales.values() for locale in locales}
     lacking = [language for language in languages if language not in have]
     if lacking:
-        return warn("text-to-speech", f"no voice for {', '.join(lacking)}", SPEECH_FIX)
+        hidden = "read-aloud's button is hidden in that language" if len(lacking) == 1 else "in those languages"
+        return warn("text-to-speech", f"no voice for {', '.join(lacking)} ({hidden})", SPEECH_FIX)
     return warn("text-to-speech", f"no single engine has voices for all of {', '.join(languages)}", SPEECH_FIX)

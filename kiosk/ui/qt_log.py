@@ -9,8 +9,13 @@ from kiosk.qt import QtMsgType, qInstallMessageHandler
 log = logging.getLogger("qt")
 
 # The off-screen platform (screenshots, headless runs) cannot pass size hints to a
-# window manager it does not have; the message says nothing about the kiosk.
-HARMLESS = ("This plugin does not support propagateSizeHints()",)
+# window manager it does not have; the message says nothing about the kiosk. Qt Multimedia, loaded with
+# text-to-speech, looks for PipeWire before PulseAudio; speech-dispatcher plays its own sound either way.
+HARMLESS = (
+    "This plugin does not support propagateSizeHints()",
+    "Couldn't load pipewire-0.3 library",
+    "Couldn't resolve pipewire-0.3 symbols",
+)
 
 _LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,

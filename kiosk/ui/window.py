@@ -23,10 +23,13 @@ from kiosk.ui.screens.closed import ClosedScreen
 from kiosk.ui.screens.crash import CrashScreen
 from kiosk.ui.screens.idle_warning import IdleWarning
 from kiosk.ui.screens.out_of_service import OutOfServiceScreen
+from kiosk.ui.speech.read_aloud import ReadAloud
+from kiosk.ui.speech.words import sentences
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics, stylesheet
 from kiosk.ui.widgets.access_bar import AccessBar
 from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.read_aloud_button import ReadAloudButton
 from kiosk.ui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -79,6 +82,11 @@ class KioskWindow(QWidget):
         self.presentation = Presentation(TextSize(access.text_size), ThemeName(access.theme), access.low_position)
 
         self.access_bar = AccessBar(self.texts, self.presentation)
+        # Read-aloud's engine is made after start-up (`kiosk run` calls read_aloud.prepare_later); until then, and
+        # wherever no voice reads the patient's language, its button stays hidden.
+        self.read_aloud = ReadAloud(self.texts, parent=self)
+        self.read_aloud_button = ReadAloudButton(self.texts, self.read_aloud)
+        self.access_bar.add_control(self.read_aloud_button)
         self.top_bar = TopBar(self.texts, settings.clinic.name, self.access_bar)
         # The empty top of the screen when the patient asks for the controls low (portrait only).
         self.low_space = QWidget()
@@ -123,6 +131,7 @@ class KioskWindow(QWidget):
 
         self.idle = IdleMonitor(settings.idle.info_timeout_seconds, settings.idle.warning_seconds)
         self.idle.warning_started.connect(self.idle_warning.show_countdown)
+        self.idle.warning_started.connect(self._announce_idle_warning)
         self.idle.countdown.connect(self.idle_warning.show_countdown)
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
         self.idle.expired.connect(self.reset_for_next_patient)
@@ -188,6 +197,8 @@ class KioskWindow(QWidget):
                 RequestFormScreen(self.texts, context.catalog, context.settings, lambda: context.database)
             )
             self._form.submitted.connect(self.show_receipt)
+            self._form.step_shown.connect(self._form_step_shown)
+            self._form.announce.connect(self.read_aloud.announce)
         return self._form
 
     @property
@@ -269,6 +280,7 @@ class KioskWindow(QWidget):
         self.stack.setCurrentWidget(self.crash_screen)
         self.crash_screen.setFocus()
         self.crash_timer.start()
+        self.read_aloud.show_screen(self.crash_screen)
 
     def _opening_hours_changed(self, open_now: bool, upcoming: NextOpening | None) -> None:
         settings = self.context.settings.lockdown
@@ -291,12 +303,21 @@ class KioskWindow(QWidget):
     def reset_for_next_patient(self) -> None:
         """Back to the attract loop in the default language, as if nobody had been here."""
         self.crash_timer.stop()
+        self.read_aloud.reset()  # silent and off before the language goes back to the default
         self.idle_warning.hide()
         self._wipe_visit()
         self.texts.reset()
         self.presentation.reset()
         self.navigator.reset()
         log.info("visit ended: back on the attract loop")
+
+    def _form_step_shown(self) -> None:
+        if self._form is not None and self.stack.currentWidget() is self._form:
+            self.read_aloud.show_screen(self._form)
+
+    def _announce_idle_warning(self, _seconds: int) -> None:
+        card = self.idle_warning
+        self.read_aloud.announce(sentences([card.title.text(), card.body.text(), card.button.accessibleName()]))
 
     def _more_time(self) -> None:
         self.idle.extend()
@@ -331,6 +352,7 @@ class KioskWindow(QWidget):
         self.idle.timeout_seconds = settings.form_timeout_seconds if private else settings.info_timeout_seconds
         self.idle.watch(not on_attract)
         self._place_controls()
+        self.read_aloud.show_screen(screen)
 
     # -- size and orientation --------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
@@ -390,5 +412,6 @@ class KioskWindow(QWidget):
             log.info("close request ignored: the kiosk is locked down")
             return
         self.attract.stop()
+        self.read_aloud.reset()
         self.keep_awake.release()
         super().closeEvent(event)

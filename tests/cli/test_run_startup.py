@@ -41,6 +41,8 @@ NOT_BEFORE_FIRST_FRAME = (
     "kiosk.ui.screens.home",
     "PySide6.QtCharts",
     "PySide6.QtPrintSupport",
+    "PySide6.QtTextToSpeech",  # read-aloud's engine is made two seconds after READY
+    "PySide6.QtMultimedia",
 )
 
 

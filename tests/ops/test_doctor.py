@@ -169,17 +169,28 @@ def test_speech_that_cannot_load_warns_with_what_to_install() -> None:
     check = speech_check(report, ["en", "es"])
     assert check.status is Status.WARN
     assert check.message == "Qt's text-to-speech cannot load (libpulse.so.0: cannot open shared object file)"
-    assert check.fix == SPEECH_FIX and "libpulse0" in SPEECH_FIX and "espeak-ng" in SPEECH_FIX
+    assert check.fix == SPEECH_FIX
+    assert "apt install speech-dispatcher espeak-ng libspeechd2 libpulse0" in SPEECH_FIX
+    assert "on Windows the engine is built in" in SPEECH_FIX
 
 
 def test_speech_needs_a_voice_for_every_enabled_language() -> None:
     english_only = QtReport(platform="xcb", speech_locales={"speechd": ["en_US", "en_GB"]})
-    assert speech_check(english_only, ["en", "es"]).message == "no voice for es"
+    assert (
+        speech_check(english_only, ["en", "es"]).message
+        == "no voice for es (read-aloud's button is hidden in that language)"
+    )
+    no_vietnamese = QtReport(platform="xcb", speech_locales={"speechd": ["en_US", "es_ES"], "mock": []})
+    check = speech_check(no_vietnamese, ["en", "es", "vi"])
+    assert (check.status, check.fix) == (Status.WARN, SPEECH_FIX)
+    assert check.message == "no voice for vi (read-aloud's button is hidden in that language)"
     both = QtReport(platform="xcb", speech_locales={"speechd": ["en_US", "es_ES"]})
     assert speech_check(both, ["en", "es"]) == Check(
         "text-to-speech", Status.OK, "the 'speechd' engine has voices for en, es"
     )
-    assert speech_check(QtReport(platform="xcb"), ["en"]).message == "no text-to-speech engine is installed"
+    no_engine = speech_check(QtReport(platform="xcb"), ["en"])
+    assert (no_engine.status, no_engine.fix) == (Status.WARN, SPEECH_FIX)
+    assert no_engine.message == "no text-to-speech engine is installed (read-aloud's button is hidden)"
 
 
 # -- storage ------------------------------------------------------------------------------------------------------

@@ -37,6 +37,8 @@ from kiosk.storage.database import Database
 from kiosk.ui.forms.fields import Editor, FieldWidget, make_field
 from kiosk.ui.forms.review import ReviewPage
 from kiosk.ui.screens.base import KioskScreen, text_label
+from kiosk.ui.speech.form_words import errors_text, step_text
+from kiosk.ui.speech.words import sentences
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
@@ -49,6 +51,9 @@ class RequestFormScreen(KioskScreen):
     """Steps of one draft; Next checks the step, the last step sends the request once."""
 
     submitted = Signal(object)  # Receipt
+    # For read-aloud: a new step is shown; an error or notice just appeared (its words, to be said once).
+    step_shown = Signal()
+    announce = Signal(str)
 
     def __init__(
         self,
@@ -307,6 +312,7 @@ class RequestFormScreen(KioskScreen):
             self.questions.ensureWidgetVisible(first)
             editors = first.editors()
             (editors[0] if editors else first).setFocus()
+        self.announce.emit(errors_text(self.fields[first_step]))
 
     def _take_page(self) -> None:
         # Take the shown page back (the scroll area would delete it on the next setWidget).
@@ -317,6 +323,7 @@ class RequestFormScreen(KioskScreen):
     def _show_failure(self) -> None:
         self.failure.show()
         self._show_words()
+        self.announce.emit(sentences([self.failure_title.text(), self.failure_body.text()]))
 
     def _show_step(self) -> None:
         if self.draft is None:
@@ -334,6 +341,7 @@ class RequestFormScreen(KioskScreen):
         page.show()
         self.questions.verticalScrollBar().setValue(0)
         self._show_words()
+        self.step_shown.emit()
 
     # -- keyboard ----------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
@@ -397,6 +405,9 @@ class RequestFormScreen(KioskScreen):
         self.setFocus()
 
     # -- words and sizes -----------------------------------------------------------------------------
+    def spoken_text(self) -> str:
+        return step_text(self)
+
     def retranslate(self) -> None:
         """The language changed: every built question follows, then the screen's own words."""
         if self.draft is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kiosk.qt import QLabel, QSizePolicy, Qt, QWidget
 
 from kiosk.services.navigation import Route
+from kiosk.ui.speech.words import layout_words, sentences
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics
 
@@ -37,6 +38,16 @@ class KioskScreen(QWidget):
 
     def arrange(self) -> None:
         """Rearrange for the orientation and sizes; the default layout needs nothing."""
+
+    def spoken_text(self) -> str:
+        """The words read aloud for the screen as it is now: what is visible, in reading order.
+
+        Titles, labels, the text of a page and the names of buttons (a card's hint too); never what a patient
+        typed. Screens whose layout order is not their reading order, or that show more than should be read,
+        say so in their own spoken_text.
+        """
+        layout = self.layout()
+        return sentences(layout_words(layout, self)) if layout is not None else ""
 
 
 def text_label(role: str = "", object_name: str = "") -> QLabel:

@@ -8,6 +8,7 @@ from kiosk.config.settings import Settings
 from kiosk.domain.reference import format_reference
 from kiosk.services.requests import Receipt
 from kiosk.ui.screens.base import KioskScreen, text_label
+from kiosk.ui.speech.words import sentences, spell_out, widget_words
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import TouchButton
 
@@ -76,6 +77,20 @@ class ConfirmationScreen(KioskScreen):
         self.next_contact.setText(t("confirm.next_contact"))
         self.next_contact.setVisible(not urgent)
         self.done_button.set_words(t("confirm.done"))
+
+    def spoken_text(self) -> str:
+        """The code one character at a time ("K, 7, M, 2, Q, X"), as the patient will tell it to the desk."""
+        return sentences(
+            [
+                self.title.text(),
+                *widget_words(self.banner, self),  # the urgent message, when shown
+                self.code_intro.text(),
+                spell_out(self.code.text()),
+                self.code_hint.text(),
+                *([self.next_contact.text()] if self.next_contact.isVisibleTo(self) else []),
+                self.done_button.accessibleName(),
+            ]
+        )
 
     def arrange(self) -> None:
         margin = self.metrics.px("pad2")

@@ -25,6 +25,7 @@ from kiosk.content.catalog import ContentCatalog
 from kiosk.content.model import Page, PageKind
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.screens.base import KioskScreen, text_label
+from kiosk.ui.speech.words import layout_words, sentences
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import ButtonSet, TouchButton
 from kiosk.ui.widgets.markdown_view import MarkdownView
@@ -181,6 +182,10 @@ class InfoPageScreen(KioskScreen):
         self.related_area.setAccessibleName(self.texts.t(key))
         self.related_area.verticalScrollBar().setAccessibleName(self.texts.t("page.scroll"))
         self._place_related()
+
+    def spoken_text(self) -> str:
+        """The page's title and the section shown, not every section's name: the patient chose this section."""
+        return sentences([self.title.text(), *layout_words(self._reading, self)])
 
     # -- layout ---------------------------------------------------------------------------
     def _place_tabs(self) -> None:
