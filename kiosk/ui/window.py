@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from kiosk.qt import QCloseEvent, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
+from kiosk.qt import QApplication, QCloseEvent, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
 
 from kiosk.ops.keep_awake import KeepAwake
 from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
@@ -122,6 +122,7 @@ class KioskWindow(QWidget):
         self.out_of_service.navigate.connect(self.navigator.go)
         self.top_bar.back_requested.connect(self._back)
         self.top_bar.home_requested.connect(self.navigator.home)
+        self._shown: tuple[KioskScreen, Route] | None = None  # the screen and route on show, for keypad focus
         self.navigator.subscribe(self._show)
         self._show(self.navigator.current)
 
@@ -292,9 +293,12 @@ class KioskWindow(QWidget):
             screen = self.out_of_service
         if route == ATTRACT and self.clinic_closed:
             screen = self.closed_screen
+        focused = QApplication.focusWidget()
         screen.show_route(route)
         self.stack.setCurrentWidget(screen)
-        screen.setFocus()
+        if not self._keeps_focus(screen, route, focused):
+            screen.setFocus()
+        self._shown = (screen, route)
         on_attract = route == ATTRACT
         self.top_bar.setVisible(not on_attract)
         confirming = route.screen == Screen.CONFIRMATION
@@ -305,6 +309,13 @@ class KioskWindow(QWidget):
         private = route_is_form(route) or confirming
         self.idle.timeout_seconds = settings.form_timeout_seconds if private else settings.info_timeout_seconds
         self.idle.watch(not on_attract)
+
+    def _keeps_focus(self, screen: KioskScreen, route: Route, focused: QWidget | None) -> bool:
+        """Another section of the same page keeps the keypad's place (the section tab, Back) if it is still there;
+        anything else starts at the new screen itself, which a screen reader announces by its title."""
+        if self._shown is None or self._shown[0] is not screen or self._shown[1].page_id != route.page_id:
+            return False
+        return focused is not None and focused is QApplication.focusWidget() and focused.isVisible()
 
     # -- size and orientation --------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)

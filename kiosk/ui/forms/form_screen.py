@@ -34,6 +34,7 @@ from kiosk.services.request_form import RequestDraft, is_review, new_draft
 from kiosk.services.submission import RequestSender, SubmitOutcome
 from kiosk.services.workstations import this_workstation_name
 from kiosk.storage.database import Database
+from kiosk.ui.focus_order import chain_focus, tab_stops
 from kiosk.ui.forms.fields import Editor, FieldWidget, make_field
 from kiosk.ui.forms.review import ReviewPage
 from kiosk.ui.screens.base import KioskScreen, text_label
@@ -305,8 +306,8 @@ class RequestFormScreen(KioskScreen):
                 first = widget
         if first is not None:
             self.questions.ensureWidgetVisible(first)
-            editors = first.editors()
-            (editors[0] if editors else first).setFocus()
+            stops = tab_stops(first)  # a text box, or the first of the choices, for a keypad user
+            (stops[0] if stops else first).setFocus()
 
     def _take_page(self) -> None:
         # Take the shown page back (the scroll area would delete it on the next setWidget).
@@ -443,6 +444,13 @@ class RequestFormScreen(KioskScreen):
                 ],
                 self.metrics,
             )
+        self.setAccessibleName(f"{self.title.text()}. {self.progress.text()}: {self.step_title.text()}")
+        self._order_focus()
+
+    def _order_focus(self) -> None:
+        """Tab goes from the step's questions to the buttons under them, as they are read (pages join late)."""
+        page = self._shown_page
+        chain_focus([self, self.questions, *(tab_stops(page) if page else []), self.retry, self.previous, self.next])
 
     def arrange(self) -> None:
         m = self.metrics

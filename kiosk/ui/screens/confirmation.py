@@ -76,6 +76,7 @@ class ConfirmationScreen(KioskScreen):
         self.next_contact.setText(t("confirm.next_contact"))
         self.next_contact.setVisible(not urgent)
         self.done_button.set_words(t("confirm.done"))
+        self.setAccessibleName(self.title.text())  # what a screen reader says as the screen opens
 
     def arrange(self) -> None:
         margin = self.metrics.px("pad2")

@@ -19,6 +19,7 @@ from kiosk.qt import (
 from kiosk.content.catalog import ContentCatalog
 from kiosk.content.model import Page, PageKind
 from kiosk.services.navigation import Route, Screen
+from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import ButtonSet, TouchButton
@@ -115,6 +116,9 @@ class InfoPageScreen(KioskScreen):
             date = self.texts.locale.toString(day, QLocale.FormatType.LongFormat)
             self.reviewed.setText(t("page.reviewed", date=date))
         self.reviewed.setVisible(page.reviewed is not None)
+        self.setAccessibleName(page.title)  # what a screen reader says as the page opens
+        # Sections and related pages are made when a page first needs them: put them where they are read.
+        chain_focus([self, *self.tabs, self.text, *self.related_buttons, self.request])
 
     def _new_button(self, role: str) -> TouchButton:
         button = TouchButton(role)
@@ -122,6 +126,7 @@ class InfoPageScreen(KioskScreen):
         button.apply_metrics(self.metrics)
         if role == "tab":
             button.setCheckable(True)
+            button.setAutoExclusive(True)  # read as a radio button: one section of several, arrow keys move
             self._tab_group.addButton(button)
         return button
 

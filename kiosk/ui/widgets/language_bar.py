@@ -19,6 +19,7 @@ class LanguageBar(QWidget):
         for language in texts.languages:
             button = TouchButton("language")
             button.setCheckable(True)
+            button.setAutoExclusive(True)  # read as a radio button: one of the languages, arrow keys move
             button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             # Each button speaks its own language, so a reader finds theirs in any state.
             name = texts.strings.language_name(language)
