@@ -19,6 +19,7 @@ from kiosk.services.startup import KioskContext
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import MakeWindow
 from tests.ui.helpers import really_visible
+from tests.ui.patient_screens import active_window
 from tests.ui.test_forms import SEND_TIMEOUT_MS
 
 Key = Qt.Key
@@ -157,10 +158,7 @@ def fill_person(qtbot: QtBot, window: KioskWindow) -> None:
 
 @pytest.fixture
 def keypad_window(qtbot: QtBot, make_window: MakeWindow) -> KioskWindow:
-    window = make_window()
-    window.activateWindow()
-    qtbot.waitActive(window)
-    return window
+    return active_window(qtbot, make_window)
 
 
 # -- the walk -----------------------------------------------------------------------------------------------------
