@@ -37,6 +37,7 @@ from PySide6.QtCore import (
     qVersion,
 )
 from PySide6.QtGui import (
+    QAccessible,
     QAction,
     QBrush,
     QCloseEvent,
@@ -46,6 +47,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QFontMetrics,
     QGuiApplication,
+    QHideEvent,
     QIcon,
     QImage,
     QKeyEvent,
@@ -174,6 +176,7 @@ __all__ = [
     "QAbstractItemView",
     "QAbstractScrollArea",
     "QAbstractTableModel",
+    "QAccessible",
     "QAction",
     "QApplication",
     "QBarCategoryAxis",
@@ -211,6 +214,7 @@ __all__ = [
     "QGuiApplication",
     "QHBoxLayout",
     "QHeaderView",
+    "QHideEvent",
     "QIcon",
     "QImage",
     "QInputDialog",

@@ -117,9 +117,9 @@ class LanguageSettings(_Section):
         tuple[str, ...],
         Field(
             min_length=1,
-            description='a list of language codes the kiosk has translations for, like ["en", "es"]',
+            description='a list of language codes the kiosk has translations for, like ["en", "es", "vi"]',
         ),
-    ] = ("en", "es")
+    ] = ("en", "es", "vi")
 
     @model_validator(mode="after")
     def _default_is_enabled(self) -> LanguageSettings:

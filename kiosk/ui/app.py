@@ -119,7 +119,9 @@ def render_screen(
     window.show()
     if name != "attract":
         open_screen(window, name)
-    QApplication.processEvents()
+    # A few turns: wrapped words that need more height ask for a second layout pass, as they would on screen.
+    for _ in range(3):
+        QApplication.processEvents()
     return window
 
 

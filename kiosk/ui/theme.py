@@ -123,7 +123,8 @@ BASE_SIZES = {
 # The sizes that are type; the patient's text size multiplies these, not the spacing. The reference code (96 px at
 # 1080 lines) is large enough already.
 TYPE_SIZES = frozenset({"body", "small", "button", "heading", "title", "slide_title", "input", "slide_body"})
-TITLE_SIZES = frozenset({"title", "slide_title"})
+# Titles and headings are large already: they grow half as much, leaving the room to the words people must read.
+TITLE_SIZES = frozenset({"title", "slide_title", "heading"})
 # Large is a quarter bigger, extra large half as big again: at 1080 lines body text goes 30 → 38 → 45 px.
 TEXT_SCALES = MappingProxyType({TextSize.NORMAL: 1.0, TextSize.LARGE: 1.25, TextSize.EXTRA_LARGE: 1.5})
 MIN_TARGET = 64
@@ -145,7 +146,6 @@ class Metrics:
     def px(self, name: str) -> int:
         size = BASE_SIZES[name] * self.scale
         if name in TITLE_SIZES:
-            # Titles are large already: they grow half as much, leaving the room to the words people must read.
             size *= 1 + (self.text_scale - 1) / 2
         elif name in TYPE_SIZES:
             size *= self.text_scale

@@ -7,13 +7,14 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from kiosk.qt import QCloseEvent, QLabel, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
+from kiosk.qt import QApplication, QCloseEvent, QLabel, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
 
 from kiosk.ops.keep_awake import KeepAwake
 from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
 from kiosk.services.opening_hours import NextOpening
 from kiosk.services.startup import KioskContext
 from kiosk.ui.console.hidden_entry import StaffEntry
+from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import LockdownGuard, OpeningHoursWatch
 from kiosk.ui.presentation import Presentation, TextSize, ThemeName
@@ -43,9 +44,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 AnyScreen = TypeVar("AnyScreen", bound=KioskScreen)
 CRASH_SCREEN_MS = 8000  # long enough to read two short sentences, short enough that the next patient finds attract
-# With controls low, the top of a portrait screen is left empty: 40% of 1920 px puts every control below about
-# 1.15 m on a 32-inch screen mounted at a standing height, within reach from a wheelchair.
-LOW_SHARE = 0.4
+# With controls low, the top of a portrait screen is left empty. A 32-inch portrait screen is 0.71 m tall; with its
+# top edge at 1.37 m, the top 30% ends at 1.16 m, under the 1.22 m (48 in) highest forward reach of the ADA
+# standards. More would leave a form step with its keyboard no room at extra-large text.
+LOW_SHARE = 0.3
 
 
 # The window's attribute (a property that builds the screen on first use) for each route's screen. Names, not
@@ -152,6 +154,7 @@ class KioskWindow(QWidget):
         self.out_of_service.navigate.connect(self.navigator.go)
         self.top_bar.back_requested.connect(self._back)
         self.top_bar.home_requested.connect(self.navigator.home)
+        self._shown: tuple[KioskScreen, Route] | None = None  # the screen and route on show, for keypad focus
         self.navigator.subscribe(self._show)
         self.presentation.changed.connect(self._presentation_changed)
         self.texts.language_changed.connect(lambda _language: self._retranslate())
@@ -338,9 +341,12 @@ class KioskWindow(QWidget):
             screen = self.out_of_service
         if route == ATTRACT and self.clinic_closed:
             screen = self.closed_screen
+        focused = QApplication.focusWidget()
         screen.show_route(route)
         self.stack.setCurrentWidget(screen)
-        screen.setFocus()
+        if not self._keeps_focus(screen, route, focused):
+            screen.setFocus()
+        self._shown = (screen, route)
         on_attract = route == ATTRACT
         self.top_bar.setVisible(not on_attract)
         confirming = route.screen == Screen.CONFIRMATION
@@ -353,6 +359,13 @@ class KioskWindow(QWidget):
         self.idle.watch(not on_attract)
         self._place_controls()
         self.read_aloud.show_screen(screen)
+
+    def _keeps_focus(self, screen: KioskScreen, route: Route, focused: QWidget | None) -> bool:
+        """Another section of the same page keeps the keypad's place (the section tab, Back) if it is still there;
+        anything else starts at the new screen itself, which a screen reader announces by its title."""
+        if self._shown is None or self._shown[0] is not screen or self._shown[1].page_id != route.page_id:
+            return False
+        return focused is not None and focused is QApplication.focusWidget() and focused.isVisible()
 
     # -- size and orientation --------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
@@ -395,6 +408,8 @@ class KioskWindow(QWidget):
         if low:
             self.low_space.setFixedHeight(round(self.height() * LOW_SHARE))
         self.top_bar.fit(self.width())
+        # Tab follows reading order: the bar's rows top to bottom, each left to right.
+        chain_focus(self.top_bar.reading_order())
 
     def _retranslate(self) -> None:
         self.low_note.setText(self.texts.t("access.low_note"))

@@ -54,7 +54,7 @@ def test_a_bigger_text_size_makes_the_words_bigger_and_keeps_the_answers(qtbot: 
     choose(qtbot, window, "patient_status", "new")
     next_step(qtbot, window)
     type_into(qtbot, window, "first_name", "lan")
-    label = window.form.step_title
+    label = window.form.fields[1][0].label  # a question's words: body text, which grows the most
     sizes = {}
     for size in TextSize:
         click(qtbot, window.access_bar.text_sizes[size])

@@ -9,7 +9,7 @@ from kiosk.qt import QLabel, QPoint, QRect, QScrollArea, QScrollBar, QWidget
 
 from kiosk.services.navigation import Route
 from kiosk.services.startup import KioskContext, load_context
-from kiosk.ui.presentation import TextSize
+from kiosk.ui.presentation import Look, TextSize, ThemeName
 from kiosk.ui.previews import IDLE_WARNING, open_screen, screen_names
 from kiosk.ui.widgets.markdown_view import MarkdownView
 from tests.ui.conftest import MakeWindow
@@ -38,23 +38,38 @@ def _rect_in_window(widget: QWidget, window: QWidget) -> QRect:
     return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
 
 
-# Every text size in both orientations; the larger sizes with the languages whose words run longest.
+# Every text size in both orientations; the larger sizes with the languages whose words run longest; and the
+# controls low (portrait screens only) with large text, the tightest fit there is.
 LOOKS = [
-    ("en", TextSize.NORMAL),
-    ("es", TextSize.NORMAL),
-    ("es", TextSize.LARGE),
-    ("en", TextSize.EXTRA_LARGE),
-    ("es", TextSize.EXTRA_LARGE),
+    Look(TextSize.NORMAL),
+    Look(TextSize.LARGE),
+    Look(TextSize.EXTRA_LARGE),
+    Look(TextSize.LARGE, low_position=True),
+    Look(TextSize.EXTRA_LARGE, ThemeName.HIGH_CONTRAST, low_position=True),
+]
+LANGUAGES_FOR = {TextSize.NORMAL: ["en", "es", "vi"], TextSize.LARGE: ["es"], TextSize.EXTRA_LARGE: ["en", "es", "vi"]}
+CASES = [
+    (language, look)
+    for look in LOOKS
+    for language in (LANGUAGES_FOR[look.text_size] if not look.low_position else ["es", "vi"])
 ]
 
 
+def _case_id(case: object) -> str:
+    if isinstance(case, Look):
+        return f"{case.text_size}{'-low' if case.low_position else ''}{'-hc' if case.theme != ThemeName.NORMAL else ''}"
+    return str(case)
+
+
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize(("language", "text_size"), LOOKS)
+@pytest.mark.parametrize(("language", "look"), CASES, ids=_case_id)
 def test_every_screen_fits_and_every_control_is_a_named_finger_target(
-    qtbot: QtBot, make_window: MakeWindow, context: KioskContext, size: str, language: str, text_size: TextSize
+    qtbot: QtBot, make_window: MakeWindow, context: KioskContext, size: str, language: str, look: Look
 ) -> None:
+    if look.low_position and size != "portrait":
+        pytest.skip("the controls go low on portrait screens only")
     window = make_window(SIZES[size], language=language)
-    window.presentation.set_text_size(text_size)
+    window.presentation.apply(look)
     problems: list[str] = []
     for name in screen_names(context):
         open_screen(window, name)

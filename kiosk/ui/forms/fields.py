@@ -22,6 +22,7 @@ from kiosk.qt import (
 
 from kiosk.content.catalog import ContentCatalog
 from kiosk.services.request_form import FieldKind, FieldSpec, Option
+from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.screens.base import text_label
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import MIN_TARGET, Metrics
@@ -174,6 +175,7 @@ class DateField(FieldWidget):
             self._row.removeWidget(column)
         for part in self._parts_in_order():
             self._row.addWidget(self._columns[part], 2 if part == "year" else 1)
+        chain_focus(self.editors())  # Tab follows the boxes as the language writes them
 
     def answers(self) -> dict[str, object]:
         return {self._keys[part]: box.text() for part, box in self.boxes.items()}
@@ -207,7 +209,8 @@ class ChoiceField(FieldWidget):
             button.setObjectName(f"option-{spec.key}-{option.value}")
             button.toggled.connect(lambda _on, b=button, o=option: self._relabel(b, o))
             button.toggled.connect(lambda _on: self.changed.emit())
-            self.group.addButton(button)
+            if not self.multi:
+                _join_radio_group(self.group, button)
             self.buttons[option.value] = button
             grid.addWidget(button, index // columns, index % columns)
         for column in range(columns):
@@ -261,7 +264,7 @@ class ScaleField(FieldWidget):
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.toggled.connect(lambda _on: self._show_choice())
             button.toggled.connect(lambda _on: self.changed.emit())
-            self.group.addButton(button)
+            _join_radio_group(self.group, button)
             self.buttons[value] = button
             row.addWidget(button)
         self._row = row
@@ -350,6 +353,13 @@ class ConsentField(FieldWidget):
         box = "☑" if self.button.isChecked() else "☐"
         self.button.set_words(f"{box}  {words}")
         self.button.setAccessibleName(words)
+
+
+def _join_radio_group(group: QButtonGroup, button: TouchButton) -> None:
+    # One answer of several: read as a radio button, one Tab stop, arrow keys move and choose. (Many answers stay
+    # out of any group: each box is its own Tab stop and reads as a check box.)
+    group.addButton(button)
+    button.setAutoExclusive(True)
 
 
 def _line_edit(name: str) -> QLineEdit:

@@ -34,6 +34,7 @@ from kiosk.services.request_form import RequestDraft, is_review, new_draft
 from kiosk.services.submission import RequestSender, SubmitOutcome
 from kiosk.services.workstations import this_workstation_name
 from kiosk.storage.database import Database
+from kiosk.ui.focus_order import chain_focus, tab_stops
 from kiosk.ui.forms.fields import Editor, FieldWidget, make_field
 from kiosk.ui.forms.review import ReviewPage
 from kiosk.ui.screens.base import KioskScreen, text_label
@@ -108,6 +109,10 @@ class RequestFormScreen(KioskScreen):
         buttons = QHBoxLayout()
         buttons.addWidget(self.previous)
         buttons.addStretch(1)
+        # "Step 2 of 7" moves here, between the buttons, when the form's name gives way to the keyboard.
+        self._progress_slot = QHBoxLayout()
+        buttons.addLayout(self._progress_slot)
+        buttons.addStretch(1)
         buttons.addWidget(self.next)
 
         self.keyboard = OnScreenKeyboard(texts)
@@ -120,6 +125,7 @@ class RequestFormScreen(KioskScreen):
         heading = QHBoxLayout()  # title and "Step 2 of 7" share a line, to leave room for the keyboard
         heading.addWidget(self.title, 1)
         heading.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignBottom)
+        self._heading = heading
         self._outer.addLayout(heading)
         self._outer.addWidget(self.step_title)
         self._outer.addWidget(self.questions, 1)
@@ -310,8 +316,8 @@ class RequestFormScreen(KioskScreen):
                 first = widget
         if first is not None:
             self.questions.ensureWidgetVisible(first)
-            editors = first.editors()
-            (editors[0] if editors else first).setFocus()
+            stops = tab_stops(first)  # a text box, or the first of the choices, for a keypad user
+            (stops[0] if stops else first).setFocus()
         self.announce.emit(errors_text(self.fields[first_step]))
 
     def _take_page(self) -> None:
@@ -356,6 +362,7 @@ class RequestFormScreen(KioskScreen):
                     capitalize_words=spec.capitalize_words,
                 )
                 self.keyboard.show()
+                self._fit_title()
                 # Keep the field in sight above the keyboard.
                 self.questions.ensureWidgetVisible(watched, 0, self.metrics.px("target"))
         return False
@@ -401,8 +408,20 @@ class RequestFormScreen(KioskScreen):
     def _hide_keyboard(self) -> None:
         self.keyboard.detach()
         self.keyboard.hide()
+        self._fit_title()
         self._editor = None
         self.setFocus()
+
+    def _fit_title(self) -> None:
+        """At large text sizes the form's name gives way to the keyboard (the step's own title stays)."""
+        crowded = self.keyboard.isVisibleTo(self) and self.metrics.text_scale > 1
+        self.title.setVisible(not crowded)
+        if crowded and self._progress_slot.indexOf(self.progress) < 0:
+            self._heading.removeWidget(self.progress)
+            self._progress_slot.addWidget(self.progress)
+        elif not crowded and self._heading.indexOf(self.progress) < 0:
+            self._progress_slot.removeWidget(self.progress)
+            self._heading.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignBottom)
 
     # -- words and sizes -----------------------------------------------------------------------------
     def spoken_text(self) -> str:
@@ -455,12 +474,20 @@ class RequestFormScreen(KioskScreen):
                 ],
                 self.metrics,
             )
+        self.setAccessibleName(f"{self.title.text()}. {self.progress.text()}: {self.step_title.text()}")
+        self._order_focus()
+
+    def _order_focus(self) -> None:
+        """Tab goes from the step's questions to the buttons under them, as they are read (pages join late)."""
+        page = self._shown_page
+        chain_focus([self, self.questions, *(tab_stops(page) if page else []), self.retry, self.previous, self.next])
 
     def arrange(self) -> None:
         m = self.metrics
         margin = m.px("pad2")
         self._outer.setContentsMargins(margin, m.px("pad"), margin, m.px("pad_small"))
         self._outer.setSpacing(m.px("pad_small"))
+        self._fit_title()
         # The questions scroll; with the keyboard open they may shrink to one row in sight.
         self.questions.setMinimumHeight(m.px("target") * 3 // 2)
         for widgets in self.fields:

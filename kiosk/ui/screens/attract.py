@@ -27,6 +27,9 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import TouchButton
 
+# Keys that start a visit from a keypad, as a touch anywhere does.
+BEGIN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+
 
 class AttractScreen(KioskScreen):
     """Cycles the slides with one single-shot timer, so a paused loop costs no CPU."""
@@ -164,6 +167,9 @@ class AttractScreen(KioskScreen):
             "\n".join(strings.text(code, "attract.touch_to_begin") for code in self.texts.languages)
         )
         self.contact.setText(self._contact_line())
+        # The screen itself has the focus: a screen reader says how to begin, also from a keypad.
+        self.setAccessibleName(self.texts.t("attract.touch_to_begin"))
+        self.setAccessibleDescription(self.texts.t("a11y.press_to_begin"))
         self._show_pause_words()
         self._show_slide()
 
@@ -211,7 +217,7 @@ class AttractScreen(KioskScreen):
         self.begin.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        if event.key() in BEGIN_KEYS:
             self.begin.emit()
         else:
             super().keyPressEvent(event)

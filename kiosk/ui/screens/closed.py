@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QHBoxLayout, QMouseEvent, Qt, QTime, QVBoxLayout, Signal
+from kiosk.qt import QHBoxLayout, QKeyEvent, QMouseEvent, Qt, QTime, QVBoxLayout, Signal
 
 from kiosk.services.opening_hours import NextOpening, OpensWhen
+from kiosk.ui.screens.attract import BEGIN_KEYS
 from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import TouchButton
@@ -59,6 +60,7 @@ class ClosedScreen(KioskScreen):
         self.opens.setText(self._opens_words())
         self.opens.setVisible(self.opening is not None)
         self.learn.set_words(t("closed.learn"), t("closed.learn_hint"))
+        self.setAccessibleName(t("closed.title"))
 
     def _opens_words(self) -> str:
         if self.opening is None:
@@ -79,3 +81,9 @@ class ClosedScreen(KioskScreen):
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         self.begin.emit()  # anywhere on the screen, as on the attract loop
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.key() in BEGIN_KEYS:  # a keypad starts here as a touch does
+            self.begin.emit()
+        else:
+            super().keyPressEvent(event)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QFrame, QSizePolicy, Qt, QVBoxLayout, Signal
+from kiosk.qt import QFrame, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
 
 from kiosk.config.settings import Settings
 from kiosk.domain.reference import format_reference
@@ -11,6 +11,7 @@ from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.speech.words import sentences, spell_out, widget_words
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.wrapping_scroll import WrappingScrollArea
 
 
 class ConfirmationScreen(KioskScreen):
@@ -41,12 +42,18 @@ class ConfirmationScreen(KioskScreen):
         self.done_button.setObjectName("ConfirmationDone")
         self.done_button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.done_button.clicked.connect(self.done)
+        # The words scroll when extra-large text leaves them too little room; Done stays in sight below them.
+        words = QWidget()
+        self._words = QVBoxLayout(words)
+        self._words.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.title, self.banner, self.code_intro, self.code, self.code_hint, self.next_contact):
+            self._words.addWidget(widget)
+        self._words.addStretch(1)
+        self.words_area = WrappingScrollArea()
+        self.words_area.setObjectName("ConfirmationWords")
+        self.words_area.setWidget(words)
         self._outer = QVBoxLayout(self)
-        self._outer.addWidget(self.title)
-        self._outer.addWidget(self.banner)
-        for widget in (self.code_intro, self.code, self.code_hint, self.next_contact):
-            self._outer.addWidget(widget)
-        self._outer.addStretch(1)
+        self._outer.addWidget(self.words_area, 1)
         self._outer.addWidget(self.done_button)
 
     def show_receipt(self, receipt: Receipt) -> None:
@@ -77,6 +84,9 @@ class ConfirmationScreen(KioskScreen):
         self.next_contact.setText(t("confirm.next_contact"))
         self.next_contact.setVisible(not urgent)
         self.done_button.set_words(t("confirm.done"))
+        self.words_area.set_names(self.title.text(), t("page.scroll"))
+        self.words_area.fit_contents()  # new words, new height
+        self.setAccessibleName(self.title.text())  # what a screen reader says as the screen opens
 
     def spoken_text(self) -> str:
         """The code one character at a time ("K, 7, M, 2, Q, X"), as the patient will tell it to the desk."""
@@ -96,3 +106,5 @@ class ConfirmationScreen(KioskScreen):
         margin = self.metrics.px("pad2")
         self._outer.setContentsMargins(margin, margin, margin, margin)
         self._outer.setSpacing(self.metrics.px("pad"))
+        self._words.setSpacing(self.metrics.px("pad"))
+        self.words_area.fit_contents()

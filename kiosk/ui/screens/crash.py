@@ -46,6 +46,7 @@ class CrashScreen(KioskScreen):
         self.body.setText(t("crash.body"))
         self.call_us.setText(t("crash.call_us", phone=self.phone))
         self.start_again.set_words(t("crash.start_again"), t("crash.start_again_hint"))
+        self.setAccessibleName(t("crash.title"))
 
     def arrange(self) -> None:
         margin = self.metrics.px("pad2")

@@ -42,6 +42,7 @@ class HomeScreen(KioskScreen):
         t = self.texts.t
         self.title.setText(t("home.title"))
         self.subtitle.setText(t("home.subtitle"))
+        self.setAccessibleName(t("home.title"))  # what a screen reader says as the screen opens
         for key, button in self.choices.items():
             button.set_words(t(f"home.{key}"), t(f"home.{key}_hint"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QFrame, QLabel, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
+from kiosk.qt import QApplication, QFrame, QHideEvent, QLabel, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
 
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics
@@ -46,6 +46,7 @@ class IdleWarning(QWidget):
         outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(1)
         texts.language_changed.connect(lambda _language: self.retranslate())
+        self._focus_before: QWidget | None = None
         self.hide()
 
     def show_countdown(self, seconds: int) -> None:
@@ -55,9 +56,23 @@ class IdleWarning(QWidget):
             parent = self.parentWidget()
             if parent is not None:
                 self.setGeometry(parent.rect())
+            focused = QApplication.focusWidget()
+            self._focus_before = focused if focused is not None and not self.isAncestorOf(focused) else None
             self.show()
             self.raise_()
             self.button.setFocus()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
+        # A keypad user goes on where they were (a reset moves focus on to the attract screen itself).
+        before, self._focus_before = self._focus_before, None
+        if before is not None and before.isVisible():
+            before.setFocus()
+        super().hideEvent(event)
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 (Qt's name)
+        # While the card is up, Tab stays on it: the page behind is covered and cannot be used.
+        self.button.setFocus()
+        return True
 
     def retranslate(self) -> None:
         t = self._texts.t

@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 from kiosk.qt import (
-    QAbstractScrollArea,
     QBoxLayout,
     QButtonGroup,
     QDate,
-    QFrame,
     QGridLayout,
     QLabel,
     QLocale,
-    QResizeEvent,
-    QScrollArea,
-    QScroller,
     QSizePolicy,
     Qt,
     QVBoxLayout,
@@ -24,11 +19,13 @@ from kiosk.qt import (
 from kiosk.content.catalog import ContentCatalog
 from kiosk.content.model import Page, PageKind
 from kiosk.services.navigation import Route, Screen
+from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.speech.words import layout_words, sentences
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import ButtonSet, TouchButton
 from kiosk.ui.widgets.markdown_view import MarkdownView
+from kiosk.ui.widgets.wrapping_scroll import WrappingScrollArea
 
 SCREEN_FOR_KIND = {PageKind.PROCEDURE: Screen.PROCEDURE, PageKind.CONDITION: Screen.CONDITION}
 
@@ -46,14 +43,19 @@ class InfoPageScreen(KioskScreen):
         self.title = text_label("title")
 
         self.tabs_panel = QWidget()
-        self.tabs_panel.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self._tabs_grid = QGridLayout(self.tabs_panel)
+        # The tabs show whole while there is room (the text gives way first), and scroll when large text needs it.
+        self.tabs_area = WrappingScrollArea()
+        self.tabs_area.setObjectName("SectionTabs")
+        self.tabs_area.setWidget(self.tabs_panel)
         self._tabs_grid.setContentsMargins(0, 0, 0, 0)
         self._tab_group = QButtonGroup(self)
         self._tabs = ButtonSet(lambda: self._new_button("tab"), self.navigate.emit)
 
         self.section_title = text_label("section-title")
         self.text = MarkdownView()
+        # The text scrolls: it takes whatever height is left (never asking for more), the tabs and buttons first.
+        self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.related_title = text_label("section-title")
         self._related_grid = QGridLayout()
         self._related = ButtonSet(lambda: self._new_button("link"), self.navigate.emit)
@@ -63,30 +65,25 @@ class InfoPageScreen(KioskScreen):
         self.reviewed = QLabel()
         self.reviewed.setProperty("role", "note")
 
-        # Related pages scroll on their own when large text leaves too little room for them under the text.
+        # Related pages scroll on their own (under their heading) when large text leaves them too little room.
         related_box = QWidget()
         related_layout = QVBoxLayout(related_box)
         related_layout.setContentsMargins(0, 0, 0, 0)
-        related_layout.addWidget(self.related_title)
         related_layout.addLayout(self._related_grid)
-        self.related_area = _WrappingScrollArea()
+        self.related_area = WrappingScrollArea()
         self.related_area.setObjectName("RelatedPages")
         self.related_area.setWidget(related_box)
-        self.related_area.setWidgetResizable(True)
-        self.related_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.related_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.related_area.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        QScroller.grabGesture(self.related_area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
 
         reading = QVBoxLayout()
         reading.addWidget(self.section_title)
         reading.addWidget(self.text, 1)
+        reading.addWidget(self.related_title)
         reading.addWidget(self.related_area)
         reading.addWidget(self.request)
         reading.addWidget(self.reviewed)
         self._reading = reading
         self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
-        self._body.addWidget(self.tabs_panel, 0, Qt.AlignmentFlag.AlignTop)
+        self._body.addWidget(self.tabs_area, 0, Qt.AlignmentFlag.AlignTop)
         self._body.addLayout(reading, 1)
         self._outer = QVBoxLayout(self)
         self._outer.addWidget(self.title)
@@ -135,6 +132,9 @@ class InfoPageScreen(KioskScreen):
             date = self.texts.locale.toString(day, QLocale.FormatType.LongFormat)
             self.reviewed.setText(t("page.reviewed", date=date))
         self.reviewed.setVisible(page.reviewed is not None)
+        self.setAccessibleName(page.title)  # what a screen reader says as the page opens
+        # Sections and related pages are made when a page first needs them: put them where they are read.
+        chain_focus([self, *self.tabs, self.text, *self.related_buttons, self.request])
 
     def _new_button(self, role: str) -> TouchButton:
         button = TouchButton(role)
@@ -142,6 +142,7 @@ class InfoPageScreen(KioskScreen):
         button.apply_metrics(self.metrics)
         if role == "tab":
             button.setCheckable(True)
+            button.setAutoExclusive(True)  # read as a radio button: one section of several, arrow keys move
             self._tab_group.addButton(button)
         return button
 
@@ -153,7 +154,8 @@ class InfoPageScreen(KioskScreen):
             button.set_words(f"{self.texts.number(number + 1)}.  {section.title}")
             button.setAccessibleName(section.title)
         self.tabs_panel.setAccessibleName(self.texts.t("page.sections"))
-        self.tabs_panel.setVisible(len(self.tabs) > 1)
+        self.tabs_area.set_names(self.texts.t("page.sections"), self.texts.t("page.scroll"))
+        self.tabs_area.setVisible(len(self.tabs) > 1)
         self._place_tabs()
 
     @property
@@ -167,6 +169,7 @@ class InfoPageScreen(KioskScreen):
     def _show_related(self, page: Page, index: int) -> None:
         related = [p for p in self._catalog.related(page) if p.kind in SCREEN_FOR_KIND]
         show = bool(related) and index == page.related_section_index
+        self.related_title.setVisible(show)
         self.related_area.setVisible(show)
         if not show:
             related = []
@@ -179,8 +182,7 @@ class InfoPageScreen(KioskScreen):
         kinds = {p.kind for p in related}
         key = "page.related_conditions" if kinds == {PageKind.CONDITION} else "page.related_procedures"
         self.related_title.setText(self.texts.t(key))
-        self.related_area.setAccessibleName(self.texts.t(key))
-        self.related_area.verticalScrollBar().setAccessibleName(self.texts.t("page.scroll"))
+        self.related_area.set_names(self.texts.t(key), self.texts.t("page.scroll"))
         self._place_related()
 
     def spoken_text(self) -> str:
@@ -195,6 +197,7 @@ class InfoPageScreen(KioskScreen):
             button.show()  # a layout shows new children only on the next event loop turn
         for column in range(2):
             self._tabs_grid.setColumnStretch(column, 1 if column < columns else 0)
+        self.tabs_area.fit_contents()
 
     def _place_related(self) -> None:
         columns = 2 if self.portrait else 3
@@ -207,46 +210,26 @@ class InfoPageScreen(KioskScreen):
     def arrange(self) -> None:
         m = self.metrics
         self._body.setDirection(QBoxLayout.Direction.TopToBottom if self.portrait else QBoxLayout.Direction.LeftToRight)
+        # Beside the text the tabs sit at the top of their column; above it they take the height their words need.
+        top = Qt.AlignmentFlag(0) if self.portrait else Qt.AlignmentFlag.AlignTop
+        self._body.setAlignment(self.tabs_area, top)
         if self.portrait:
-            self.tabs_panel.setMinimumWidth(0)
-            self.tabs_panel.setMaximumWidth(16_777_215)
+            self.tabs_area.setMinimumWidth(0)
+            self.tabs_area.setMaximumWidth(16_777_215)
         else:
             # Under a third of a 1920 px width: room for every section name on one or two lines.
-            self.tabs_panel.setFixedWidth(round(560 * m.scale))
+            self.tabs_area.setFixedWidth(round(560 * m.scale))
         margin = m.px("pad2")
         self._outer.setContentsMargins(margin, m.px("pad"), margin, m.px("pad"))
         self._outer.setSpacing(m.px("pad"))
-        self._body.setSpacing(m.px("pad2"))
+        self._body.setSpacing(m.px("pad" if self.portrait else "pad2"))
         self._reading.setSpacing(m.px("pad_small"))
         self._tabs_grid.setSpacing(m.px("pad_small"))
         self._related_grid.setSpacing(m.px("pad_small"))
+        # The text scrolls, so it gives up room first on a tight screen; three lines of it stay in sight.
+        # (Its own minimum counts the scroll bar's whole length, ~300 px, which would squeeze the section tabs.)
+        self.text.setMinimumHeight(m.px("target") * 3 // 2)
         # At least one row of related pages stays in sight, the rest scroll.
-        self.related_area.setMinimumHeight(m.px("target") + m.px("heading") * 2)
+        self.related_area.setMinimumHeight(m.px("target") + m.px("pad_small"))
         self._place_tabs()
         self._place_related()
-
-
-class _WrappingScrollArea(QScrollArea):
-    """A vertical scroll area whose contents keep the height their wrapped words need.
-
-    QScrollArea sizes its widget from minimumSizeHint, which ignores height-for-width: the related-page buttons
-    would be squeezed to the viewport and cut their words instead of scrolling.
-    """
-
-    def fit_contents(self) -> None:
-        contents = self.widget()
-        layout = contents.layout() if contents is not None else None
-        if contents is None or layout is None:
-            return
-        if not layout.hasHeightForWidth():
-            return
-        # The full width of the area, less the scroll bar when the words need more height than there is.
-        width = self.width() - 2 * self.frameWidth()
-        height = layout.totalHeightForWidth(width)
-        if height > self.height():
-            height = layout.totalHeightForWidth(width - self.verticalScrollBar().sizeHint().width())
-        contents.setMinimumHeight(height)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
-        super().resizeEvent(event)
-        self.fit_contents()

@@ -52,6 +52,7 @@ class OutOfServiceScreen(KioskScreen):
         self.body.setText(t("out_of_service.body"))
         self.learn.set_words(t("out_of_service.learn"), t("out_of_service.learn_hint"))
         self.staff.setText(t("out_of_service.staff"))
+        self.setAccessibleName(t("out_of_service.title"))
 
     def arrange(self) -> None:
         margin = self.metrics.px("pad2")

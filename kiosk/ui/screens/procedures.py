@@ -33,6 +33,7 @@ class ProceduresScreen(KioskScreen):
         t = self.texts.t
         self.title.setText(t("procedures.title"))
         self.subtitle.setText(t("procedures.subtitle"))
+        self.setAccessibleName(t("procedures.title"))  # what a screen reader says as the screen opens
         pages = self._catalog.of_kind(PageKind.PROCEDURE, self.texts.language)
         targets: list[object] = [Route(Screen.PROCEDURE, page.id) for page in pages]
         for card, page in zip(self._cards_set.ensure(targets), pages, strict=True):

@@ -6,7 +6,7 @@ to find the control that makes it bigger without reading anything first.
 
 from __future__ import annotations
 
-from kiosk.qt import QButtonGroup, QHBoxLayout, QSizePolicy, QWidget
+from kiosk.qt import QButtonGroup, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.ui.presentation import Presentation, TextSize, ThemeName
 from kiosk.ui.texts import UiTexts
@@ -25,8 +25,13 @@ class AccessBar(QWidget):
         self.setObjectName("AccessBar")
         self._texts = texts
         self._presentation = presentation
-        self._layout = QHBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
+        # One line beside the other controls, or two lines of their own on a narrow screen (see TopBar.fit).
+        lines = QVBoxLayout(self)
+        lines.setContentsMargins(0, 0, 0, 0)
+        self._lines = (QHBoxLayout(), QHBoxLayout())
+        for line in self._lines:
+            lines.addLayout(line)
+        self._two_lines = False
         # Three "A"s in three sizes: the picture says "text size" in every language.
         self._size_group = QButtonGroup(self)
         self.text_sizes: dict[TextSize, TouchButton] = {}
@@ -34,18 +39,19 @@ class AccessBar(QWidget):
             button = _small_button(checkable=True)
             button.setObjectName(f"text-size-{size}")
             button.setProperty("textsize", str(size))
+            button.setAutoExclusive(True)  # read as radio buttons: one of three sizes, arrow keys move
             button.clicked.connect(lambda _=False, s=size: presentation.set_text_size(s))
             self._size_group.addButton(button)
-            self._layout.addWidget(button)
             self.text_sizes[size] = button
         self.contrast = _small_button(checkable=True)
         self.contrast.setObjectName("HighContrast")
         self.contrast.clicked.connect(self._toggle_contrast)
-        self._layout.addWidget(self.contrast)
         self.low = _small_button(checkable=True)
         self.low.setObjectName("LowPosition")
         self.low.clicked.connect(lambda checked: presentation.set_low_position(checked))
-        self._layout.addWidget(self.low)
+        # Reading order; on two lines, the second starts after High contrast.
+        self._controls: list[TouchButton] = [*self.text_sizes.values(), self.contrast, self.low]
+        self._arrange()
         texts.language_changed.connect(lambda _language: self.sync())
         presentation.changed.connect(self.sync)
         self.sync()
@@ -54,7 +60,33 @@ class AccessBar(QWidget):
         """Another access control (read aloud) joins the bar, before Controls low."""
         button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         button.set_single_line()
-        self._layout.insertWidget(self._layout.indexOf(self.low), button)
+        button.setParent(self)
+        self._controls.insert(self._controls.index(self.low), button)
+        self._arrange()
+
+    def set_two_lines(self, two: bool) -> None:
+        if two != self._two_lines:
+            self._two_lines = two
+            self._arrange()
+
+    def set_spacing(self, spacing: int) -> None:
+        layout = self.layout()
+        assert layout is not None
+        layout.setSpacing(spacing)
+        for line in self._lines:
+            line.setSpacing(spacing)
+
+    def _arrange(self) -> None:
+        for line in self._lines:
+            while line.count():
+                line.takeAt(0)
+        split = self._controls.index(self.contrast) + 1 if self._two_lines else len(self._controls)
+        first, second = self._lines
+        for index, control in enumerate(self._controls):
+            (first if index < split else second).addWidget(control)
+        # Two lines are right-aligned like the one line they replace.
+        first.insertStretch(0, 1)
+        second.insertStretch(0, 1)
 
     def _toggle_contrast(self) -> None:
         high = self._presentation.theme is ThemeName.HIGH_CONTRAST

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.qt import QIcon, QLabel, QPushButton, QResizeEvent, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
+from kiosk.qt import QIcon, QKeyEvent, QLabel, QPushButton, QResizeEvent, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
 
 from kiosk.ui.theme import Metrics
 
@@ -39,6 +39,7 @@ class TouchButton(QPushButton):
         self._alignment = Qt.AlignmentFlag.AlignCenter
         self.set_alignment(self._alignment)
         self.toggled.connect(lambda _checked: self._update_tone())
+        self.toggled.connect(self._take_tab_stop)
         self._update_tone()
 
     def set_alignment(self, alignment: Qt.AlignmentFlag) -> None:
@@ -63,7 +64,9 @@ class TouchButton(QPushButton):
         """At least a finger's width in both directions, with room around the words."""
         target = metrics.px("target")
         self.setMinimumSize(target, target)
-        horizontal = metrics.px("pad2" if self.property("role") == "choice" else "pad")
+        # One-line bar buttons sit many to a row: a narrower margin lets the row fit more often.
+        single_line = not self.label.wordWrap()
+        horizontal = metrics.px("pad2" if self.property("role") == "choice" else "pad_small" if single_line else "pad")
         vertical = metrics.px("pad_small")
         layout = self.layout()
         assert layout is not None
@@ -92,6 +95,20 @@ class TouchButton(QPushButton):
 
     def words(self) -> str:
         return self.label.text()
+
+    def _take_tab_stop(self, checked: bool) -> None:
+        # Tab reaches one button of a radio group (arrow keys the others): the chosen one, as in any radio group.
+        group = self.group()
+        if checked and group is not None and group.exclusive():
+            for button in group.buttons():
+                button.setFocusPolicy(Qt.FocusPolicy.StrongFocus if button is self else Qt.FocusPolicy.ClickFocus)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        # Enter presses the focused button, as on every keypad; QPushButton does that only inside a dialog.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.isAutoRepeat():
+            self.click()
+            return
+        super().keyPressEvent(event)
 
     def _update_tone(self) -> None:
         dark = self.property("role") in _DARK_ROLES or self.isChecked()

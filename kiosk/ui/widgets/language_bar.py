@@ -20,6 +20,7 @@ class LanguageBar(QWidget):
             button = TouchButton("language")
             button.setCheckable(True)
             button.set_single_line()
+            button.setAutoExclusive(True)  # read as a radio button: one of the languages, arrow keys move
             button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             # Each button speaks its own language, so a reader finds theirs in any state.
             button.setObjectName(f"language-{language}")

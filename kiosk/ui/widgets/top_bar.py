@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget, Signal
+from kiosk.qt import QFrame, QHBoxLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget, Signal
 
+from kiosk.ui.focus_order import tab_stops
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.access_bar import AccessBar
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.language_bar import LanguageBar
+
+# Where each group goes, tried in order until every row fits across the screen: one row on a wide screen; on a
+# narrow one (portrait, long words) languages, then the access controls, get rows of their own. Each entry lists the
+# rows as group names; "access2" is the access controls on two lines of their own.
+Plan = tuple[tuple[str, ...], ...]
+PLANS: tuple[Plan, ...] = (
+    (("nav", "access", "languages"),),
+    (("nav", "languages"), ("access",)),
+    (("nav", "languages"), ("access2",)),
+    (("nav",), ("languages",), ("access",)),
+    (("nav",), ("languages",), ("access2",)),
+)
 
 
 class TopBar(QFrame):
@@ -19,30 +32,32 @@ class TopBar(QFrame):
         self.setObjectName("TopBar")
         self._texts = texts
         self.access = access
-        rows = QVBoxLayout(self)
-        self._first = QHBoxLayout()
-        rows.addLayout(self._first)
-        # The access controls join the first row when it has room (landscape), else a row of their own. Both rows
-        # are layouts of this one widget, so moving the controls never reparents (and so never hides) them.
-        self._second_row = QHBoxLayout()
-        rows.addLayout(self._second_row)
         self.back = TouchButton()
         self.back.setObjectName("BackButton")
         self.home = TouchButton()
         self.home.setObjectName("HomeButton")
-        for button in (self.back, self.home):
-            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
-            button.set_single_line()
-            self._first.addWidget(button)
         # Shown on home, where Back and Home are not: says whose kiosk this is.
         self.clinic = QLabel(clinic_name)
         self.clinic.setObjectName("TopBarClinic")
-        self._first.addWidget(self.clinic)
-        self._first.addStretch(1)
+        nav = QWidget()
+        nav_row = QHBoxLayout(nav)
+        nav_row.setContentsMargins(0, 0, 0, 0)
+        for button in (self.back, self.home):
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+            button.set_single_line()
+            nav_row.addWidget(button)
+        nav_row.addWidget(self.clinic)
+        self.nav = nav
         self.languages = LanguageBar(texts)
-        self._first.addWidget(self.languages)
-        self._one_row = True
-        self._first.insertWidget(self._first.indexOf(self.languages), access)
+        # Every group stays a child of this bar whichever row holds it, so moving one never hides it.
+        groups = {"nav": nav, "access": access, "access2": access, "languages": self.languages}
+        self._groups: dict[str, QWidget] = groups
+        rows = QVBoxLayout(self)
+        self._rows = [QHBoxLayout() for _ in range(3)]
+        for row in self._rows:
+            rows.addLayout(row)
+        self.plan: Plan = PLANS[0]
+        self._place(PLANS[0])
         self.back.clicked.connect(self.back_requested)
         self.home.clicked.connect(self.home_requested)
         texts.language_changed.connect(self.retranslate)
@@ -50,39 +65,51 @@ class TopBar(QFrame):
 
     @property
     def one_row(self) -> bool:
-        return self._one_row
+        return len(self.plan) == 1
 
     def set_margins(self, margin: int) -> None:
         rows = self.layout()
         assert rows is not None
         rows.setContentsMargins(margin, margin // 2, margin, margin // 2)
         rows.setSpacing(margin // 2)
-        for row in (self._first, self._second_row, self.access.layout(), self.languages.layout()):
-            assert row is not None
-            row.setSpacing(margin // 2)
+        self.access.set_spacing(margin // 2)
+        for layout in (*self._rows, self.nav.layout(), self.languages.layout()):
+            assert layout is not None
+            layout.setSpacing(margin // 2)
 
     def fit(self, width: int) -> None:
-        """One row when everything fits across `width`, two when it does not (portrait, large text, more words)."""
-        self._place(one_row=True)
-        self.ensurePolished()
+        """The first plan whose every row fits across `width`; the last one if none does."""
         rows = self.layout()
         assert rows is not None
         margins = rows.contentsMargins()
-        if self._first.sizeHint().width() + margins.left() + margins.right() > width:
-            self._place(one_row=False)
+        room = width - margins.left() - margins.right()
+        self.ensurePolished()
+        # Back, Home and the clinic name show and hide per screen; the rows are rebuilt for each try, as a row's
+        # cached sizes would still count what was shown before.
+        for plan in PLANS:
+            self._place(plan, rebuild=True)
+            if all(row.sizeHint().width() <= room for row in self._rows):
+                return
 
-    def _place(self, one_row: bool) -> None:
-        if one_row == self._one_row:
+    def _place(self, plan: Plan, rebuild: bool = False) -> None:
+        if plan == self.plan and self._rows[0].count() and not rebuild:
             return
-        self._one_row = one_row
-        if one_row:
-            self._second_row.removeWidget(self.access)
-            self._second_row.takeAt(0)  # the stretch that pushed the controls to the right
-            self._first.insertWidget(self._first.indexOf(self.languages), self.access)
-        else:
-            self._first.removeWidget(self.access)
-            self._second_row.addStretch(1)
-            self._second_row.addWidget(self.access)
+        self.plan = plan
+        for row in self._rows:
+            _empty(row)
+        self.access.set_two_lines(any("access2" in row for row in plan))
+        for row, names in zip(self._rows, plan, strict=False):
+            for index, name in enumerate(names):
+                # The stretch keeps Back and Home on the left and the rest on the right, as in one row.
+                if name != "nav" and (index == 0 or names[index - 1] == "nav"):
+                    row.addStretch(1)
+                row.addWidget(self._groups[name])
+            if names == ("nav",):
+                row.addStretch(1)  # Back and Home alone keep their size, on the left
+
+    def reading_order(self) -> list[QWidget]:
+        """The bar's controls row by row, left to right: the order Tab should visit them in."""
+        return [control for names in self.plan for name in names for control in tab_stops(self._groups[name])]
 
     def retranslate(self) -> None:
         t = self._texts.t
@@ -90,3 +117,9 @@ class TopBar(QFrame):
         self.back.setAccessibleName(t("nav.back"))
         self.home.set_words("⌂  " + t("nav.home"), t("nav.home_hint"))
         self.home.setAccessibleName(t("nav.home"))
+
+
+def _empty(row: QLayout) -> None:
+    """Take every widget and stretch out of a row without deleting the widgets."""
+    while row.count():
+        row.takeAt(0)
