@@ -30,7 +30,7 @@ def test_every_verb_has_help(verb: list[str], capsys: pytest.CaptureFixture[str]
 def test_content_check_passes_on_the_bundled_content(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["content", "check"]) == 0
     out = capsys.readouterr().out
-    assert "24 pages in 2 languages" in out
+    assert "36 pages in 3 languages" in out
     assert "0 problems" in out
 
 
@@ -139,7 +139,7 @@ def test_screenshot_refuses_unknown_screen_and_language(capsys: pytest.CaptureFi
     assert main(["screenshot", "--screen", "nowhere", "--out", str(tmp_path / "x.png")]) == 2
     assert "`kiosk screenshot --list` names them all" in capsys.readouterr().err
     assert main(["screenshot", "--lang", "fr", "--out", str(tmp_path / "x.png")]) == 2
-    assert "language 'fr' is not enabled; use one of en, es." in capsys.readouterr().err
+    assert "language 'fr' is not enabled; use one of en, es, vi." in capsys.readouterr().err
 
 
 def test_kiosk_run_starts_on_the_embedded_default(tmp_path: Path, private_folders: Path) -> None:
@@ -162,7 +162,7 @@ def test_kiosk_run_starts_on_the_embedded_default(tmp_path: Path, private_folder
             seen.append(line)
             if "kiosk running" in line:
                 break
-        assert any("kiosk running: 24 content pages, languages en, es" in line for line in seen), "".join(seen)
+        assert any("kiosk running: 36 content pages, languages en, es, vi" in line for line in seen), "".join(seen)
         database = private_folders / "data" / "clinic-kiosk" / "kiosk.sqlite3"
         assert database.is_file()
     finally:

@@ -38,7 +38,7 @@ def test_without_a_settings_file_the_kiosk_runs_on_demo_defaults() -> None:
     assert source is None
     assert settings.clinic.name == "Ascent Pain"
     assert settings.languages.default == "en"
-    assert settings.languages.enabled == ("en", "es")
+    assert settings.languages.enabled == ("en", "es", "vi")
     assert settings.idle.info_timeout_seconds == 120
     assert settings.idle.warning_seconds == 30
     assert settings.content.folder is None
@@ -230,7 +230,7 @@ def test_a_default_language_outside_the_default_enabled_list_names_that_list(
     path = write_settings('[languages]\ndefault = "fr"\n')
 
     assert settings_error(path) == (
-        f"In {path}, setting languages.default = 'fr' is not allowed: it must be one of languages.enabled (en, es)."
+        f"In {path}, setting languages.default = 'fr' is not allowed: it must be one of languages.enabled (en, es, vi)."
     )
 
 

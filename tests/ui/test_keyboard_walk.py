@@ -325,6 +325,8 @@ def test_tab_order_on_home_is_reading_order(qtbot: QtBot, keypad_window: KioskWi
     window = keypad_window
     press(qtbot, Key.Key_Return)
     assert tab_cycle(qtbot, window) == [
+        "text-size-normal",  # the three text sizes are one stop, like the languages
+        "HighContrast",
         "language-en",  # one stop for the language group; the arrow keys choose among them
         "screen",
         "choice-learn",
@@ -348,6 +350,8 @@ def test_tab_order_on_a_procedure_page_is_reading_order(qtbot: QtBot, keypad_win
     assert tab_cycle(qtbot, window) == [
         "BackButton",
         "HomeButton",
+        "text-size-normal",
+        "HighContrast",
         "language-en",
         "screen",
         f"section-{related + 1}",  # the section shown is the one stop of the section tabs
@@ -367,6 +371,8 @@ def test_tab_order_on_a_form_step_is_reading_order(qtbot: QtBot, keypad_window: 
     assert tab_cycle(qtbot, window) == [
         "BackButton",
         "HomeButton",
+        "text-size-normal",
+        "HighContrast",
         "language-en",
         "screen",
         "QScrollArea",

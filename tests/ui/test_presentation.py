@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QAbstractButton, QColor, QWidget
 
+from kiosk.config.settings import AccessibilitySettings, AttractSettings
 from kiosk.services.navigation import ATTRACT, Route, Screen
+from kiosk.services.startup import KioskContext
+from kiosk.ui.app import build_window
 from kiosk.ui.presentation import TextSize, ThemeName
 from kiosk.ui.theme import HIGH_CONTRAST, PALETTE
 from kiosk.ui.widgets.buttons import CHECKED_MARK
@@ -128,3 +133,47 @@ def test_controls_low_puts_every_control_in_the_lower_part_of_a_portrait_screen(
     click(qtbot, window.access_bar.low)
     assert not window.low_space.isVisible()
     qtbot.waitUntil(lambda: window.top_bar.y() == 0)
+
+
+def _context_with(context: KioskContext, **sections: object) -> KioskContext:
+    settings = context.settings.model_copy(update=sections)
+    return dataclasses.replace(context, settings=settings)
+
+
+def test_every_visit_starts_from_the_clinics_accessibility_settings(qtbot: QtBot, context: KioskContext) -> None:
+    access = AccessibilitySettings(text_size="large", theme="high-contrast")
+    window = build_window(_context_with(context, accessibility=access), 1920, 1080)
+    qtbot.add_widget(window)
+    window.show()
+    assert window.metrics is not None and window.metrics.text_scale == 1.25
+    assert window.theme is ThemeName.HIGH_CONTRAST
+    window.navigator.home()
+    click(qtbot, window.access_bar.contrast)
+    click(qtbot, window.access_bar.text_sizes[TextSize.NORMAL])
+    window.reset_for_next_patient()
+    assert window.presentation.text_size is TextSize.LARGE
+    assert window.presentation.theme is ThemeName.HIGH_CONTRAST
+
+
+def test_reduced_motion_keeps_the_slides_still_until_play(qtbot: QtBot, context: KioskContext) -> None:
+    attract = AttractSettings(reduced_motion=True)
+    window = build_window(_context_with(context, attract=attract), 1920, 1080)
+    qtbot.add_widget(window)
+    window.show()
+    screen = window.attract
+    assert screen.paused and not screen._timer.isActive()
+    assert screen.pause_button.accessibleName() == "Play"
+    click(qtbot, screen.pause_button)
+    assert not screen.paused and screen._timer.isActive()
+    # Back on attract after a visit, it is still again.
+    window.navigator.home()
+    window.reset_for_next_patient()
+    assert screen.paused and not screen._timer.isActive()
+
+
+def test_the_section_on_screen_is_marked_in_words(window: KioskWindow) -> None:
+    window.navigator.home()
+    window.go(Route(Screen.PROCEDURE, "si-joint-injection", 1))
+    tabs = window.info_page.tabs
+    assert tabs[1].words().startswith(CHECKED_MARK) and tabs[1].isChecked()
+    assert not any(tab.words().startswith(CHECKED_MARK) for index, tab in enumerate(tabs) if index != 1)

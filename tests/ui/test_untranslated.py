@@ -26,6 +26,7 @@ from tests.ui.patient_screens import (
 SAME_BY_DESIGN = (
     "TouchToBegin",  # the attract loop invites in every enabled language at once
     ":language-",  # each language button speaks its own language, so a reader finds theirs in any state
+    ":text-size-",  # the three "A"s show the size itself (their spoken names are translated)
 )
 
 

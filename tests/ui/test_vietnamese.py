@@ -142,7 +142,7 @@ def test_the_pain_and_relief_scales_read_their_numbers_and_words_in_vietnamese(q
 def test_a_reviewed_date_on_a_page_is_written_the_vietnamese_way(make_kiosk: MakeKiosk, tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(bundled_content_dir(), content)
-    page = content / "en" / "si-joint-injection.md"
+    page = content / "vi" / "si-joint-injection.md"
     page.write_text(page.read_text(encoding="utf-8").replace("order = 1\n", "order = 1\nreviewed = 2025-01-15\n", 1))
     window = make_kiosk(f'[content]\nfolder = "{content.as_posix()}"\n')
 

@@ -23,7 +23,7 @@ from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.speech.words import layout_words, sentences
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.widgets.buttons import ButtonSet, TouchButton
+from kiosk.ui.widgets.buttons import CHECKED_MARK, ButtonSet, TouchButton
 from kiosk.ui.widgets.markdown_view import MarkdownView
 from kiosk.ui.widgets.wrapping_scroll import WrappingScrollArea
 
@@ -149,9 +149,12 @@ class InfoPageScreen(KioskScreen):
     def _build_tabs(self, page: Page) -> None:
         screen = self._route.screen
         targets: list[object] = [Route(screen, page.id, n) for n in range(len(page.sections))]
+        shown = min(self._route.section, max(0, len(page.sections) - 1))
         for number, (button, section) in enumerate(zip(self._tabs.ensure(targets), page.sections, strict=True)):
             button.setObjectName(f"section-{number + 1}")
-            button.set_words(f"{self.texts.number(number + 1)}.  {section.title}")
+            # The section on screen is marked in words too, not only by its fill colour.
+            mark = CHECKED_MARK if number == shown else ""
+            button.set_words(f"{mark}{self.texts.number(number + 1)}.  {section.title}")
             button.setAccessibleName(section.title)
         self.tabs_panel.setAccessibleName(self.texts.t("page.sections"))
         self.tabs_area.set_names(self.texts.t("page.sections"), self.texts.t("page.scroll"))
