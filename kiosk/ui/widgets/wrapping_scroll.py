@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QAbstractScrollArea, QFrame, QResizeEvent, QScrollArea, QScroller, Qt, QWidget
+from kiosk.qt import QFrame, QResizeEvent, QScrollArea, QScroller, QSize, Qt, QWidget
 
 
 class WrappingScrollArea(QScrollArea):
@@ -17,7 +17,6 @@ class WrappingScrollArea(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
         # Not a Tab stop of its own: Tab goes to the controls inside, and the area scrolls each into view.
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -40,6 +39,16 @@ class WrappingScrollArea(QScrollArea):
         if height > self.height():
             height = layout.totalHeightForWidth(width - self.verticalScrollBar().sizeHint().width())
         contents.setMinimumHeight(height)
+        self.updateGeometry()  # the area's own hint follows its contents
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        # All of the contents when there is room: Qt's own hint is a fixed 256x192 (or 0x0 once adjusted).
+        contents = self.widget()
+        if contents is None:
+            return super().sizeHint()
+        hint = contents.sizeHint().expandedTo(contents.minimumSize())
+        frame = 2 * self.frameWidth()
+        return QSize(hint.width() + frame, hint.height() + frame)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
