@@ -157,7 +157,9 @@ class KioskWindow(QWidget):
         self._shown: tuple[KioskScreen, Route] | None = None  # the screen and route on show, for keypad focus
         self.navigator.subscribe(self._show)
         self.presentation.changed.connect(self._presentation_changed)
-        self.texts.language_changed.connect(lambda _language: self._retranslate())
+        # The speaker button shows or hides once the speech engine is ready: the bar may need another row.
+        self.read_aloud.availability_changed.connect(self._speech_availability_changed)
+        self.texts.language_changed.connect(self._language_changed)
         self._retranslate()
         self._show(self.navigator.current)
 
@@ -397,7 +399,7 @@ class KioskWindow(QWidget):
         self.apply_size(self.width(), self.height())
 
     def _place_controls(self) -> None:
-        """The access controls in one row or two, and the empty space above low controls."""
+        """The bar's controls in the rows that fit their words, and the empty space above low controls."""
         if self.metrics is None:
             return
         on_attract = self.navigator.current == ATTRACT
@@ -411,8 +413,16 @@ class KioskWindow(QWidget):
         # Tab follows reading order: the bar's rows top to bottom, each left to right.
         chain_focus(self.top_bar.reading_order())
 
+    # Bound methods, not lambdas on self: a lambda would tie the window into a reference cycle (see above).
+    def _language_changed(self, _language: str) -> None:
+        self._retranslate()
+
+    def _speech_availability_changed(self, _available: bool) -> None:
+        self._place_controls()
+
     def _retranslate(self) -> None:
         self.low_note.setText(self.texts.t("access.low_note"))
+        self._place_controls()  # another language's words may need another row
 
     def _all_screens(self) -> list[KioskScreen]:
         """The screens built so far."""
