@@ -60,7 +60,9 @@ class AccessBar(QWidget):
         """Another access control (read aloud) joins the bar, before Controls low."""
         button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         button.set_single_line()
+        hidden = button.isHidden()  # a new parent hides a widget; keep what its owner decided
         button.setParent(self)
+        button.setHidden(hidden)
         self._controls.insert(self._controls.index(self.low), button)
         self._arrange()
 
