@@ -28,8 +28,12 @@ class IdleMonitor(QObject):
     warning_cancelled = Signal()
     expired = Signal()
 
-    def __init__(self, timeout_seconds: int, warning_seconds: int, second_ms: int = 1000) -> None:
-        super().__init__()
+    def __init__(
+        self, timeout_seconds: int, warning_seconds: int, second_ms: int = 1000, parent: QObject | None = None
+    ) -> None:
+        # Owned by its window, so its timers and its application-wide filter go when the window does: a monitor
+        # outliving its window would end the visit of a window that no longer exists.
+        super().__init__(parent)
         # Tests shorten the second to run the real timers quickly; the kiosk never does.
         self.second_ms = second_ms
         self.timeout_seconds = timeout_seconds

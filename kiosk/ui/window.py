@@ -131,7 +131,7 @@ class KioskWindow(QWidget):
         layout.addWidget(self.stack, 1)
         self.idle_warning = IdleWarning(self.texts, self)
 
-        self.idle = IdleMonitor(settings.idle.info_timeout_seconds, settings.idle.warning_seconds)
+        self.idle = IdleMonitor(settings.idle.info_timeout_seconds, settings.idle.warning_seconds, parent=self)
         self.idle.warning_started.connect(self.idle_warning.show_countdown)
         self.idle.warning_started.connect(self._announce_idle_warning)
         self.idle.countdown.connect(self.idle_warning.show_countdown)
@@ -437,6 +437,7 @@ class KioskWindow(QWidget):
             log.info("close request ignored: the kiosk is locked down")
             return
         self.attract.stop()
+        self.idle.watch(False)  # a closed window has no visit to end
         self.read_aloud.reset()
         self.keep_awake.release()
         super().closeEvent(event)
