@@ -28,12 +28,8 @@ class IdleMonitor(QObject):
     warning_cancelled = Signal()
     expired = Signal()
 
-    def __init__(
-        self, timeout_seconds: int, warning_seconds: int, second_ms: int = 1000, parent: QObject | None = None
-    ) -> None:
-        # Owned by its window, so its timers and its application-wide filter go when the window does: a monitor
-        # outliving its window would end the visit of a window that no longer exists.
-        super().__init__(parent)
+    def __init__(self, timeout_seconds: int, warning_seconds: int, second_ms: int = 1000) -> None:
+        super().__init__()
         # Tests shorten the second to run the real timers quickly; the kiosk never does.
         self.second_ms = second_ms
         self.timeout_seconds = timeout_seconds
@@ -63,6 +59,14 @@ class IdleMonitor(QObject):
             self._wait.start(self.timeout_seconds * self.second_ms)
         else:
             self._wait.stop()
+
+    def release(self) -> None:
+        """The window is gone: no more counting and no more filtering (a monitor outliving its window would end
+        the visit of a window that no longer exists)."""
+        self.watch(False)
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
 
     def extend(self) -> None:
         if self._active:

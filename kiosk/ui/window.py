@@ -131,7 +131,8 @@ class KioskWindow(QWidget):
         layout.addWidget(self.stack, 1)
         self.idle_warning = IdleWarning(self.texts, self)
 
-        self.idle = IdleMonitor(settings.idle.info_timeout_seconds, settings.idle.warning_seconds, parent=self)
+        self.idle = IdleMonitor(settings.idle.info_timeout_seconds, settings.idle.warning_seconds)
+        self.destroyed.connect(self.idle.release)
         self.idle.warning_started.connect(self.idle_warning.show_countdown)
         self.idle.warning_started.connect(self._announce_idle_warning)
         self.idle.countdown.connect(self.idle_warning.show_countdown)

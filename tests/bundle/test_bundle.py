@@ -128,7 +128,7 @@ def test_version(bundle: Path, tmp_path: Path) -> None:
 def test_content_check_reads_the_bundled_pages(bundle: Path, tmp_path: Path) -> None:
     result = _start(bundle, "content", "check", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "24 pages in 2 languages" in result.stdout
+    assert "36 pages in 3 languages" in result.stdout
 
 
 def test_bundle_draws_the_home_screen_like_the_checkout(bundle: Path, tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_smoke_start_offscreen_then_sigterm(bundle: Path, tmp_path: Path, privat
             if "kiosk running" in line:
                 print(f"\nthe bundled kiosk was running {time.monotonic() - started:.1f} s after it started")
                 break
-        assert any("kiosk running: 24 content pages, languages en, es" in line for line in seen), "".join(seen)
+        assert any("kiosk running: 36 content pages, languages en, es, vi" in line for line in seen), "".join(seen)
         if sys.platform == "win32":
             process.terminate()
         else:
