@@ -27,25 +27,22 @@ def test_contrast_ratio_matches_known_values() -> None:
     assert contrast_ratio("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
 
 
+def _below(theme: ThemeName, pairs: tuple[tuple[str, str], ...], least: float) -> dict[str, float]:
+    """The pairs of `theme` whose contrast is under `least`, each with its ratio."""
+    palette = PALETTES[theme]
+    ratios = {f"{fg} on {bg}": contrast_ratio(palette[fg], palette[bg]) for fg, bg in pairs}
+    return {pair: round(ratio, 2) for pair, ratio in ratios.items() if ratio < least}
+
+
 @pytest.mark.parametrize("theme", list(ThemeName))
 def test_every_text_pair_reaches_7_to_1(theme: ThemeName) -> None:
-    palette = PALETTES[theme]
-    weak = {
-        f"{fg} on {bg}": round(contrast_ratio(palette[fg], palette[bg]), 2)
-        for fg, bg in TEXT_PAIRS
-        if contrast_ratio(palette[fg], palette[bg]) < BODY_TEXT
-    }
+    weak = _below(theme, TEXT_PAIRS, BODY_TEXT)
     assert not weak, f"{theme}: text below {BODY_TEXT}:1: {weak}"
 
 
 @pytest.mark.parametrize("theme", list(ThemeName))
 def test_control_outlines_and_focus_reach_3_to_1(theme: ThemeName) -> None:
-    palette = PALETTES[theme]
-    weak = {
-        f"{fg} on {bg}": round(contrast_ratio(palette[fg], palette[bg]), 2)
-        for fg, bg in OUTLINE_PAIRS
-        if contrast_ratio(palette[fg], palette[bg]) < OUTLINES
-    }
+    weak = _below(theme, OUTLINE_PAIRS, OUTLINES)
     assert not weak, f"{theme}: outlines below {OUTLINES}:1: {weak}"
 
 

@@ -321,13 +321,16 @@ def tab_cycle(qtbot: QtBot, window: KioskWindow) -> list[str]:
     return ["screen" if w is screen else name_of(w) for w in ours]
 
 
+# The bar's access controls and languages, in reading order: one stop per group, the arrow keys choose within it.
+BAR_STOPS = ["text-size-normal", "HighContrast", "language-en"]
+NAV_STOPS = ["BackButton", "HomeButton"]
+
+
 def test_tab_order_on_home_is_reading_order(qtbot: QtBot, keypad_window: KioskWindow) -> None:
     window = keypad_window
     press(qtbot, Key.Key_Return)
     assert tab_cycle(qtbot, window) == [
-        "text-size-normal",  # the three text sizes are one stop, like the languages
-        "HighContrast",
-        "language-en",  # one stop for the language group; the arrow keys choose among them
+        *BAR_STOPS,  # home has no Back or Home
         "screen",
         "choice-learn",
         "choice-appointment",
@@ -348,11 +351,8 @@ def test_tab_order_on_a_procedure_page_is_reading_order(qtbot: QtBot, keypad_win
     assert buttons
     request = ["RequestAppointment"] if window.info_page.request.isVisible() else []
     assert tab_cycle(qtbot, window) == [
-        "BackButton",
-        "HomeButton",
-        "text-size-normal",
-        "HighContrast",
-        "language-en",
+        *NAV_STOPS,
+        *BAR_STOPS,
         "screen",
         f"section-{related + 1}",  # the section shown is the one stop of the section tabs
         "MarkdownView",
@@ -369,11 +369,8 @@ def test_tab_order_on_a_form_step_is_reading_order(qtbot: QtBot, keypad_window: 
     window.go(Route(Screen.APPOINTMENT))
     window.form.go_to_step(3)  # phone, email, how to contact
     assert tab_cycle(qtbot, window) == [
-        "BackButton",
-        "HomeButton",
-        "text-size-normal",
-        "HighContrast",
-        "language-en",
+        *NAV_STOPS,
+        *BAR_STOPS,
         "screen",
         "QScrollArea",
         "field-phone",

@@ -63,10 +63,6 @@ class TopBar(QFrame):
         texts.language_changed.connect(self.retranslate)
         self.retranslate()
 
-    @property
-    def one_row(self) -> bool:
-        return len(self.plan) == 1
-
     def set_margins(self, margin: int) -> None:
         rows = self.layout()
         assert rows is not None
@@ -87,13 +83,11 @@ class TopBar(QFrame):
         # Back, Home and the clinic name show and hide per screen; the rows are rebuilt for each try, as a row's
         # cached sizes would still count what was shown before.
         for plan in PLANS:
-            self._place(plan, rebuild=True)
+            self._place(plan)
             if all(row.sizeHint().width() <= room for row in self._rows):
                 return
 
-    def _place(self, plan: Plan, rebuild: bool = False) -> None:
-        if plan == self.plan and self._rows[0].count() and not rebuild:
-            return
+    def _place(self, plan: Plan) -> None:
         self.plan = plan
         for row in self._rows:
             _empty(row)
