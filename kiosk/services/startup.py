@@ -157,13 +157,14 @@ def upgrade_with_backup(database: Database, settings: Settings) -> Path | None:
 
     Returns the backup's path, or None when nothing was upgraded (or nothing needed saving).
     """
-    # Alembic is imported here, not at the top: only commands that migrate pay for it.
+    from kiosk.storage.schema_version import at_head
+
+    if at_head(database.engine):
+        return None  # the usual start: Alembic is not even imported
     from kiosk.storage.backup import SUFFIX, backup_folder, backup_to, key_of, stamp
-    from kiosk.storage.migrations import current_revision, head_revision, upgrade_to_head
+    from kiosk.storage.migrations import current_revision, upgrade_to_head
 
     current = current_revision(database.engine)
-    if current == head_revision():
-        return None
     saved: Path | None = None
     if current is not None and database.engine.dialect.name == "sqlite":
         target = backup_folder(settings) / f"kiosk-before-upgrade-from-{current}-{stamp()}{SUFFIX}"

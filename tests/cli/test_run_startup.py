@@ -17,14 +17,14 @@ import pytest
 
 from tests.ops.kiosk_process import KIOSK, kiosk_install, notify_socket
 
-# The bench's own probe (kiosk.bench.probe) watches for the first paint of the attract screen from outside;
-# this child also prints what was imported by then.
+# The bench's own probe (kiosk.bench.probe) watches for the first paint of the attract screen from outside,
+# then waits for READY; this child also prints what was imported at each of the two.
 FIRST_PAINT = """
 import json, sys
 import kiosk.bench.probe as probe
 said = probe.say
 def say(*words):
-    if words[:1] == (probe.PAINTED,):
+    if words[:1] in ((probe.PAINTED,), (probe.PEAK,)):
         print("loaded", json.dumps(sorted(sys.modules)), flush=True)
     said(*words)
 probe.say = say
@@ -46,19 +46,41 @@ NOT_BEFORE_FIRST_FRAME = (
 )
 
 
+# Only needed to upgrade a database: a kiosk whose database is already at the newest schema never loads them.
+ONLY_TO_UPGRADE = ("alembic", "mako", "pygments", "kiosk.storage.migrations")
+
+
+def start_once(config: Path, env: dict[str, str], folder: Path) -> tuple[list[set[str]], str]:
+    """Start `kiosk run` until READY: the modules loaded at its first frame and at READY, and its log."""
+    argv = [sys.executable, "-c", FIRST_PAINT, "start", "0", "--", "--config", str(config), "run", "--windowed"]
+    done = subprocess.run(argv, env=env, cwd=folder, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    prefix = "loaded "
+    loaded = [set(json.loads(line[len(prefix) :])) for line in done.stdout.splitlines() if line.startswith(prefix)]
+    assert len(loaded) == 2, done.stdout[-2000:]
+    return loaded, done.stderr
+
+
 def test_the_first_frame_is_painted_before_the_database_and_the_later_screens_are_loaded(tmp_path: Path) -> None:
     config, env = kiosk_install(tmp_path)
-    argv = [sys.executable, "-c", FIRST_PAINT, "start", "0", "--", "--config", str(config), "run", "--windowed"]
-    done = subprocess.run(argv, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-    lines = done.stdout.splitlines()
-    loaded = set(json.loads(next(line for line in lines if line.startswith("loaded "))[len("loaded ") :]))
+    (loaded, _at_ready), log = start_once(config, env, tmp_path)
     assert "kiosk.ui.screens.attract" in loaded
     assert {name for name in loaded if name.split(".")[0] in NOT_BEFORE_FIRST_FRAME} == set()
     assert loaded & set(NOT_BEFORE_FIRST_FRAME) == set()
     # The database was still opened (and created) right after that frame, before the kiosk stopped.
-    assert "start-up: database done" in done.stderr
+    assert "start-up: database done" in log
     assert (tmp_path / "kiosk.sqlite3").is_file()
+
+
+def test_a_database_at_the_newest_schema_starts_without_loading_the_migration_tools(tmp_path: Path) -> None:
+    config, env = kiosk_install(tmp_path)
+    (_first, created), _log = start_once(config, env, tmp_path)
+    assert "alembic" in created  # the first start made the database, with Alembic
+
+    (_first, started), log = start_once(config, env, tmp_path)
+
+    assert "start-up: database done" in log and "sqlalchemy" in started
+    assert {name for name in started if name.split(".")[0] in ONLY_TO_UPGRADE or name in ONLY_TO_UPGRADE} == set()
 
 
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="sd_notify needs AF_UNIX sockets")

@@ -16,6 +16,7 @@ from kiosk.services.queue import QueueFilter, count_requests, fetch_rows
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import alembic_config, current_revision, head_revision, upgrade_to_head
 from kiosk.storage.models import Base, Workstation
+from kiosk.storage.schema_version import at_head, stored_revision
 
 from .conftest import NOW, workstation
 
@@ -33,10 +34,12 @@ def tables(database: Database) -> set[str]:
 
 def test_an_empty_server_database_is_brought_to_head(fresh: Database) -> None:
     assert current_revision(fresh.engine) is None
+    assert stored_revision(fresh.engine) is None
 
     upgrade_to_head(fresh.engine)
 
-    assert current_revision(fresh.engine) == head_revision()
+    assert current_revision(fresh.engine) == head_revision() == stored_revision(fresh.engine)
+    assert at_head(fresh.engine)
     assert {"workstations", "patient_requests", "request_events", "staff_users", "audit_log"} <= tables(fresh)
 
 
