@@ -30,6 +30,9 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
 
 
 def _clean_line(line: str) -> str:
+    if line.isascii() and line.isprintable():
+        # Most of what is typed: printable ASCII holds none of the characters removed below (tab is not printable).
+        return " ".join(line.split())
     # Whitespace (tabs included) is kept only to separate words; split() then turns every run into one space.
     kept = "".join(
         char

@@ -103,11 +103,11 @@ def submit_request(
     if created_at.tzinfo is None:
         raise ValueError("give now with its zone (datetime.now(UTC)), not a naive time")
     try:
-        with database.transaction() as session:
-            receipt = _store(session, request, workstation, created_at.astimezone(dt.UTC))
-            if session.get_bind().dialect.name == "postgresql":
+        with database.write() as connection:
+            receipt = _store(connection, request, workstation, created_at.astimezone(dt.UTC))
+            if connection.dialect.name == "postgresql":
                 # Delivered to every console's LISTEN only if and when this transaction commits (changes.py).
-                session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NEW_REQUEST_CHANNEL})
+                connection.execute(text("SELECT pg_notify(:channel, '')"), {"channel": NEW_REQUEST_CHANNEL})
     except (SQLAlchemyError, OSError) as exc:
         reason = _failure_name(exc)
         # Class and error code only: SQLAlchemy's messages carry the statement's
@@ -130,16 +130,17 @@ def load_request(database: Database, reference: str) -> AppointmentRequest | Fol
 
 
 def _store(
-    session: Session, request: AppointmentRequest | FollowUpRequest, workstation: str, created_at: dt.datetime
+    connection: Connection, request: AppointmentRequest | FollowUpRequest, workstation: str, created_at: dt.datetime
 ) -> Receipt:
-    connection = session.connection()  # BEGIN IMMEDIATE: the write lock, held until commit
+    # The connection holds the write lock (BEGIN IMMEDIATE on SQLite) until commit.
     _check_database_file(connection)
     request_id = str(request.request_id)
     stored = connection.execute(_STORED_RECEIPT, {"id": request_id}).first()
     if stored is not None:
-        existing = session.get(RequestRecord, request_id)
-        if existing is not None:
-            _warn_if_different(existing, request)
+        with Session(bind=connection) as session:  # rare (a second tap, a retry): the whole row, to compare
+            existing = session.get(RequestRecord, request_id)
+            if existing is not None:
+                _warn_if_different(existing, request)
         return Receipt(reference=stored.reference, urgent=stored.urgent, created_at=stored.created_at)
     for _ in range(REFERENCE_ATTEMPTS):
         reference = new_reference()
