@@ -21,7 +21,7 @@ def fresh(database_file: Path) -> Iterator[Database]:
 
 
 def test_the_head_the_kiosk_knows_is_the_newest_script() -> None:
-    assert HEAD_REVISION == head_revision(), (
+    assert head_revision() == HEAD_REVISION, (
         "a migration was added: set HEAD_REVISION in kiosk/storage/schema_version.py to its revision"
     )
 
