@@ -6,52 +6,102 @@ in the kiosk changes for the bench. It prints `painted` once that frame is on sc
 database and builds its other screens after that frame, so peak memory is read once start-up is over: when
 the kiosk tells its service manager it is ready (`peak <KiB or ->`). Then it either quits (`start`) or stays
 on the attract loop for SECONDS and prints `cpu <seconds>` (`idle`).
+
+The probe itself never imports Qt: the kiosk loads it when it chooses, and what is imported before or after
+PySide6 changes what start-up costs (PySide6's import hook runs for every later import). The probe joins in
+only when the kiosk imports kiosk.ui.app, which brings Qt with it.
 """
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import sys
 import time
-from collections.abc import Callable
-
-from kiosk.qt import QApplication, QEvent, QObject, QTimer
+from collections.abc import Callable, Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from kiosk.bench.memory import peak_kib
+
+if TYPE_CHECKING:
+    from kiosk.qt import QApplication
 
 PAINTED = "painted"
 PEAK = "peak"
 CPU = "cpu"
 READY_TIMEOUT_MS = 60_000  # a kiosk that never says ready reports its peak then, rather than hanging the bench
+WATCHED_MODULE = "kiosk.ui.app"  # `kiosk run` creates its QApplication through its application()
 
 
 def say(*words: object) -> None:
     print(*words, flush=True)
 
 
-class FirstAttractPaint(QObject):
-    """Calls `then` once, after the first paint of the attract screen has been handled."""
+def _app() -> QApplication:
+    from kiosk.qt import QApplication
 
-    def __init__(self, then: Callable[[], None]) -> None:
-        super().__init__()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
+
+
+def _first_attract_paint(then: Callable[[], None]) -> Any:
+    """An event filter that calls `then` once, after the first paint of the attract screen has been handled."""
+    from kiosk.qt import QEvent, QObject, QTimer
+
+    class FirstAttractPaint(QObject):
+        seen = False
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+            if not self.seen and event.type() == QEvent.Type.Paint and type(watched).__name__ == "AttractScreen":
+                self.seen = True
+                QTimer.singleShot(0, then)  # runs once this paint and its flush are done
+            return False
+
+    return FirstAttractPaint()
+
+
+class _WhenImported(importlib.abc.MetaPathFinder):
+    """Calls `then(module)` right after `name` is first imported, before anything uses it."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self._name = name
         self._then = then
-        self._seen = False
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if not self._seen and event.type() == QEvent.Type.Paint and type(watched).__name__ == "AttractScreen":
-            self._seen = True
-            QTimer.singleShot(0, self._then)  # runs once this paint and its flush are done
-        return False
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname != self._name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        assert spec is not None and spec.loader is not None
+        loader = spec.loader
+        execute = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            execute(module)
+            self._then(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+watcher: Any = None
+mode = "start"
+seconds = 0.0
+_started = False
 
 
 def painted() -> None:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
+    from kiosk.qt import QTimer
+
+    app = _app()
     app.removeEventFilter(watcher)
     say(PAINTED)
     QTimer.singleShot(READY_TIMEOUT_MS, app, started)
-
-
-_started = False
 
 
 def started() -> None:
@@ -60,8 +110,9 @@ def started() -> None:
     if _started:
         return
     _started = True
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
+    from kiosk.qt import QTimer
+
+    app = _app()
     peak = peak_kib()
     say(PEAK, "-" if peak is None else peak)
     if mode == "start":
@@ -76,35 +127,37 @@ def started() -> None:
     QTimer.singleShot(int(seconds * 1000), done)
 
 
-watcher: FirstAttractPaint
-mode = "start"
-seconds = 0.0
+def _watch_application(ui_app: ModuleType) -> None:
+    make_application: Callable[[], QApplication] = ui_app.application
+
+    def application() -> QApplication:
+        # `kiosk run` creates the application through this function; the watcher joins as soon as it exists.
+        global watcher
+        created = make_application()
+        watcher = _first_attract_paint(painted)
+        created.installEventFilter(watcher)
+        return created
+
+    ui_app.application = application  # type: ignore[attr-defined]  # the one hook the bench needs
 
 
 def main(argv: list[str]) -> int:
-    global watcher, mode, seconds
+    global mode, seconds
     mode, seconds, kiosk_args = argv[0], float(argv[1]), argv[argv.index("--") + 1 :]
-    from kiosk.cli.main import main as kiosk_main
     from kiosk.ops.watchdog import ServiceWatchdog
-    from kiosk.ui import app as ui_app
 
-    make_application = ui_app.application
-    watcher = FirstAttractPaint(painted)
     say_ready = ServiceWatchdog.ready
 
     def ready(self: ServiceWatchdog) -> None:
+        from kiosk.qt import QTimer
+
         say_ready(self)
         QTimer.singleShot(0, started)  # READY goes out once the database is open and every screen is built
 
     ServiceWatchdog.ready = ready  # type: ignore[method-assign]
+    sys.meta_path.insert(0, _WhenImported(WATCHED_MODULE, _watch_application))
+    from kiosk.cli.main import main as kiosk_main
 
-    def application() -> QApplication:
-        # `kiosk run` creates the application through this function; the watcher joins as soon as it exists.
-        created = make_application()
-        created.installEventFilter(watcher)
-        return created
-
-    ui_app.application = application  # the one hook the bench needs
     return kiosk_main(kiosk_args)
 
 
