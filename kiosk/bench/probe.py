@@ -14,7 +14,6 @@ only when the kiosk imports kiosk.ui.app, which brings Qt with it.
 
 from __future__ import annotations
 
-import importlib.abc
 import importlib.util
 import sys
 import time
@@ -63,8 +62,12 @@ def _first_attract_paint(then: Callable[[], None]) -> Any:
     return FirstAttractPaint()
 
 
-class _WhenImported(importlib.abc.MetaPathFinder):
-    """Calls `then(module)` right after `name` is first imported, before anything uses it."""
+class _WhenImported:
+    """Calls `then(module)` right after `name` is first imported, before anything uses it.
+
+    A finder on sys.meta_path (importlib.abc.MetaPathFinder's protocol, without importing importlib.abc, which
+    would load importlib.resources earlier than the kiosk itself does).
+    """
 
     def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
         self._name = name

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.bench.startup import LIBRARIES_AT_FIRST_FRAME, LIBRARIES_AT_READY
 from tests.ops.kiosk_process import KIOSK, kiosk_install, notify_socket
 
 # The bench's own probe (kiosk.bench.probe) watches for the first paint of the attract screen from outside,
@@ -81,6 +82,28 @@ def test_a_database_at_the_newest_schema_starts_without_loading_the_migration_to
 
     assert "start-up: database done" in log and "sqlalchemy" in started
     assert {name for name in started if name.split(".")[0] in ONLY_TO_UPGRADE or name in ONLY_TO_UPGRADE} == set()
+
+
+def third_party(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules} - set(sys.stdlib_module_names) - {"kiosk", "__main__"}
+
+
+def loaded_by(libraries: tuple[str, ...]) -> set[str]:
+    """The top-level packages a bare Python has loaded after importing `libraries`, then Qt's widgets."""
+    imports = f"import {', '.join(libraries)}; import PySide6.QtWidgets"
+    program = f"import json, sys; {imports}; print(json.dumps(list(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=True)
+    return third_party(set(json.loads(done.stdout)))
+
+
+def test_the_bench_floors_load_the_libraries_the_kiosk_has_loaded(tmp_path: Path) -> None:
+    """The informative floors of `kiosk bench` stand for the libraries the kiosk really loads, no more, no less."""
+    config, env = kiosk_install(tmp_path)
+    start_once(config, env, tmp_path)  # makes the database: a kiosk's every later start is like the next one
+    at_first_frame, at_ready = start_once(config, env, tmp_path)[0]
+    for loaded, libraries in ((at_first_frame, LIBRARIES_AT_FIRST_FRAME), (at_ready, LIBRARIES_AT_READY)):
+        assert set(libraries) <= loaded
+        assert third_party(loaded) <= loaded_by(libraries)
 
 
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="sd_notify needs AF_UNIX sockets")
