@@ -3,119 +3,124 @@
 import importlib
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    Q_ARG,
-    ClassInfo,
-    QAbstractItemModel,
-    QAbstractTableModel,
-    QCoreApplication,
-    QDate,
-    QDateTime,
-    QElapsedTimer,
-    QEvent,
-    QItemSelectionModel,
-    QLocale,
-    QMarginsF,
-    QMetaObject,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QPoint,
-    QPointF,
-    QRect,
-    QRegularExpression,
-    QSize,
-    QSocketNotifier,
-    QSortFilterProxyModel,
-    Qt,
-    QTime,
-    QTimer,
-    QtMsgType,
-    Signal,
-    Slot,
-    qInstallMessageHandler,
-    qVersion,
-)
-from PySide6.QtGui import (
-    QAccessible,
-    QAction,
-    QBrush,
-    QCloseEvent,
-    QColor,
-    QCursor,
-    QFont,
-    QFontDatabase,
-    QFontMetrics,
-    QGuiApplication,
-    QHideEvent,
-    QIcon,
-    QImage,
-    QKeyEvent,
-    QKeySequence,
-    QMouseEvent,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QPen,
-    QPixmap,
-    QRegularExpressionValidator,
-    QResizeEvent,
-    QShortcut,
-    QShowEvent,
-    QStandardItem,
-    QStandardItemModel,
-    QTextBlockFormat,
-    QTextCursor,
-    QTextDocument,
-    QTouchEvent,
-)
-from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
-    QAbstractScrollArea,
-    QApplication,
-    QBoxLayout,
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QLayout,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QScrollArea,
-    QScrollBar,
-    QScroller,
-    QSizePolicy,
-    QSpinBox,
-    QSplitter,
-    QStackedWidget,
-    QStatusBar,
-    QTableView,
-    QTabWidget,
-    QTextBrowser,
-    QTextEdit,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+# Every class below is made on first use, through __getattr__ at the end: PySide6 builds a Python class (and
+# its enums) the first time a name is looked up, which for all of these cost `kiosk run` about 20 ms and a few
+# MiB before its first frame, though the attract screen needs fewer than half of them (kiosk bench).
+# mypy reads them from here.
+if TYPE_CHECKING:
+    from PySide6.QtCore import (
+        Q_ARG,
+        ClassInfo,
+        QAbstractItemModel,
+        QAbstractTableModel,
+        QCoreApplication,
+        QDate,
+        QDateTime,
+        QElapsedTimer,
+        QEvent,
+        QItemSelectionModel,
+        QLocale,
+        QMarginsF,
+        QMetaObject,
+        QModelIndex,
+        QObject,
+        QPersistentModelIndex,
+        QPoint,
+        QPointF,
+        QRect,
+        QRegularExpression,
+        QSize,
+        QSocketNotifier,
+        QSortFilterProxyModel,
+        Qt,
+        QTime,
+        QTimer,
+        QtMsgType,
+        Signal,
+        Slot,
+        qInstallMessageHandler,
+        qVersion,
+    )
+    from PySide6.QtGui import (
+        QAccessible,
+        QAction,
+        QBrush,
+        QCloseEvent,
+        QColor,
+        QCursor,
+        QFont,
+        QFontDatabase,
+        QFontMetrics,
+        QGuiApplication,
+        QHideEvent,
+        QIcon,
+        QImage,
+        QKeyEvent,
+        QKeySequence,
+        QMouseEvent,
+        QPageLayout,
+        QPageSize,
+        QPainter,
+        QPaintEvent,
+        QPalette,
+        QPen,
+        QPixmap,
+        QRegularExpressionValidator,
+        QResizeEvent,
+        QShortcut,
+        QShowEvent,
+        QStandardItem,
+        QStandardItemModel,
+        QTextBlockFormat,
+        QTextCursor,
+        QTextDocument,
+        QTouchEvent,
+    )
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractItemView,
+        QAbstractScrollArea,
+        QApplication,
+        QBoxLayout,
+        QButtonGroup,
+        QCheckBox,
+        QComboBox,
+        QDateEdit,
+        QDialog,
+        QDialogButtonBox,
+        QFileDialog,
+        QFormLayout,
+        QFrame,
+        QGridLayout,
+        QGroupBox,
+        QHBoxLayout,
+        QHeaderView,
+        QInputDialog,
+        QLabel,
+        QLayout,
+        QLineEdit,
+        QListWidget,
+        QListWidgetItem,
+        QMainWindow,
+        QMessageBox,
+        QPlainTextEdit,
+        QPushButton,
+        QScrollArea,
+        QScrollBar,
+        QScroller,
+        QSizePolicy,
+        QSpinBox,
+        QSplitter,
+        QStackedWidget,
+        QStatusBar,
+        QTableView,
+        QTabWidget,
+        QTextBrowser,
+        QTextEdit,
+        QToolButton,
+        QVBoxLayout,
+        QWidget,
+    )
 
 # Qt modules that only some paths use load on first use, through __getattr__ below: charts (the console's
 # dashboard), printing (the console's request print-out), D-Bus (keep-awake on Linux) and text-to-speech
@@ -157,15 +162,23 @@ _LOADED_ON_USE = {
 }
 
 
+_ALWAYS_LOADED = ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets")
+for _module in _ALWAYS_LOADED:
+    importlib.import_module(_module)  # the libraries themselves load now; only their classes wait for use
+
+
 if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any name (a typo) imported from here
 
-    def __getattr__(name: str) -> object:  # PEP 562: runs only for names not defined above
-        module = _LOADED_ON_USE.get(name)
-        if module is None:
+    def __getattr__(name: str) -> object:  # PEP 562: runs for a name not yet looked up here
+        if name not in __all__:
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value  # later look-ups find it directly
-        return value
+        modules = (_LOADED_ON_USE[name],) if name in _LOADED_ON_USE else _ALWAYS_LOADED
+        for module in modules:
+            value = getattr(importlib.import_module(module), name, None)
+            if value is not None:
+                globals()[name] = value  # later look-ups find it directly
+                return value
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
