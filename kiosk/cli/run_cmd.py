@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     # Settings, content and strings code is imported before Qt: once PySide6 is loaded, its import hook runs for
-    # every later import, which cost this start about 40 ms (kiosk bench, cold start).
+    # every later import, which cost this start about 15-20 ms (kiosk bench, cold start).
     import kiosk.services.startup  # noqa: F401 (imported for its timing)
     from kiosk.ui.app import has_display
 
