@@ -26,7 +26,9 @@ LIBRARIES_AT_READY = (*LIBRARIES_AT_FIRST_FRAME, "sqlalchemy.orm", "sqlcipher3",
 # The floor: nothing but PySide6 and one empty window, reporting its first paint the way the probe does.
 # It is a string run with `python -c` so the floor imports none of the kiosk (and kiosk/qt.py stays the
 # only kiosk module that names PySide6). Given libraries (a comma-separated third argument), it imports
-# them first, before PySide6 as the kiosk does, and its window shows one line of text.
+# them first and its window shows one line of text. They come before PySide6, so they escape its import hook;
+# the kiosk imports the first-frame ones before Qt too, but SQLAlchemy and the rest after it, so part of the
+# kiosk's own share at READY is that hook's cost on those imports.
 BARE_WINDOW = """
 import importlib, sys, time
 from pathlib import Path

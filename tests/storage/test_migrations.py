@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,13 +26,6 @@ def tables_on_disk(path: Path) -> set[str]:
     with encrypted_files.connect(path) as other:
         rows = other.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
         return {row[0] for row in rows}
-
-
-@pytest.fixture
-def fresh(database_file: Path) -> Iterator[Database]:
-    opened = Database.open(f"sqlite:///{database_file}")
-    yield opened
-    opened.close()
 
 
 def test_the_checkout_runs_the_migrations_in_its_db_folder() -> None:

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic import command
 
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import alembic_config, current_revision, head_revision, upgrade_to_head
 from kiosk.storage.schema_version import HEAD_REVISION, at_head, stored_revision
-
-
-@pytest.fixture
-def fresh(database_file: Path) -> Iterator[Database]:
-    opened = Database.open(f"sqlite:///{database_file}")
-    yield opened
-    opened.close()
 
 
 def test_the_head_the_kiosk_knows_is_the_newest_script() -> None:
