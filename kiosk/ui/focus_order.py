@@ -17,15 +17,13 @@ def takes_tab(widget: QWidget) -> bool:
 
 
 def tab_stops(root: QWidget) -> list[QWidget]:
-    """The controls inside `root` that Tab can reach (shown or not), in their current chain order."""
-    found: list[QWidget] = []
-    widget = root.nextInFocusChain()
-    # The chain is a ring through the whole window: walk it once, keeping root's descendants.
-    while widget is not None and widget is not root:
-        if root.isAncestorOf(widget) and takes_tab(widget):
-            found.append(widget)
-        widget = widget.nextInFocusChain()
-    return found
+    """The controls inside `root` that Tab can reach (shown or not), in the order they joined `root`.
+
+    Screens build their controls in reading order, so that is the order joined. Not a walk round the window's Tab
+    chain: that visits every widget of the window (thousands with the keyboard) for each call, and leaves behind a
+    Python wrapper for each of Qt's own inner widgets it passes, which outlives the widget when a page goes.
+    """
+    return [widget for widget in root.findChildren(QWidget) if takes_tab(widget)]
 
 
 def chain_focus(widgets: Iterable[QWidget | None]) -> None:

@@ -66,6 +66,10 @@ class AccessBar(QWidget):
         self._controls.insert(self._controls.index(self.low), button)
         self._arrange()
 
+    def controls(self) -> list[TouchButton]:
+        """The controls in reading order (a control added later sits where it is read, not at the end)."""
+        return list(self._controls)
+
     def set_two_lines(self, two: bool) -> None:
         if two != self._two_lines:
             self._two_lines = two

@@ -103,7 +103,13 @@ class TopBar(QFrame):
 
     def reading_order(self) -> list[QWidget]:
         """The bar's controls row by row, left to right: the order Tab should visit them in."""
-        return [control for names in self.plan for name in names for control in tab_stops(self._groups[name])]
+        stops: dict[str, list[QWidget]] = {
+            "nav": [self.back, self.home],
+            "access": [*self.access.controls()],
+            "access2": [*self.access.controls()],
+            "languages": tab_stops(self.languages),
+        }
+        return [control for names in self.plan for name in names for control in stops[name]]
 
     def retranslate(self) -> None:
         t = self._texts.t
