@@ -7,7 +7,20 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-from kiosk.qt import QApplication, QCloseEvent, QLabel, QResizeEvent, QStackedWidget, Qt, QTimer, QVBoxLayout, QWidget
+from kiosk.qt import (
+    QApplication,
+    QCloseEvent,
+    QColor,
+    QLabel,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.ops.keep_awake import KeepAwake
 from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
@@ -27,7 +40,7 @@ from kiosk.ui.screens.out_of_service import OutOfServiceScreen
 from kiosk.ui.speech.read_aloud import ReadAloud
 from kiosk.ui.speech.words import sentences
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.theme import Metrics, stylesheet
+from kiosk.ui.theme import PALETTES, Metrics, stylesheet
 from kiosk.ui.widgets.access_bar import AccessBar
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.read_aloud_button import ReadAloudButton
@@ -80,6 +93,12 @@ class KioskWindow(QWidget):
         self.metrics: Metrics | None = None
         self.theme = ThemeName.NORMAL
         self.portrait = False
+        # The style sheet for the current size and theme, and which look (sheet, scale, orientation) each screen
+        # was last brought to: a screen catches up when shown, see _bring_up_to_date.
+        self._sheet = ""
+        self._look: tuple[Metrics, ThemeName, bool] | None = None
+        self._looks: dict[KioskScreen, tuple[Metrics, ThemeName, bool]] = {}
+        self._background = QColor(PALETTES[self.theme]["background"])
         access = settings.accessibility
         self.presentation = Presentation(TextSize(access.text_size), ThemeName(access.theme), access.low_position)
 
@@ -222,12 +241,9 @@ class KioskWindow(QWidget):
             getattr(self, name)
 
     def _added(self, screen: AnyScreen) -> AnyScreen:
-        """A new screen joins the stack at the window's current size and scale, like those built at start."""
+        """A new screen joins the stack at the window's current look, like those built at start."""
         self.stack.addWidget(screen)
-        if self.metrics is not None:
-            screen.relayout(self.portrait, self.metrics)
-            for button in screen.findChildren(TouchButton):
-                button.apply_metrics(self.metrics)
+        self._bring_up_to_date(screen)
         return screen
 
     def _wipe_visit(self) -> None:
@@ -283,6 +299,7 @@ class KioskWindow(QWidget):
         self.idle_warning.hide()
         self._wipe_visit()
         self.top_bar.setVisible(False)
+        self._bring_up_to_date(self.crash_screen)
         self.stack.setCurrentWidget(self.crash_screen)
         self.crash_screen.setFocus()
         self.crash_timer.start()
@@ -345,6 +362,7 @@ class KioskWindow(QWidget):
         if route == ATTRACT and self.clinic_closed:
             screen = self.closed_screen
         focused = QApplication.focusWidget()
+        self._bring_up_to_date(screen)
         screen.show_route(route)
         self.stack.setCurrentWidget(screen)
         if not self._keeps_focus(screen, route, focused):
@@ -379,24 +397,52 @@ class KioskWindow(QWidget):
     def apply_size(self, width: int, height: int) -> None:
         metrics = Metrics.for_size(width, height, self.presentation.text_size)
         theme = self.presentation.theme
-        portrait = height > width
         if metrics != self.metrics or theme != self.theme:
             self.metrics = metrics
             self.theme = theme
-            # One style sheet for the whole window, so every size and colour follows one scale and one palette.
-            self.setStyleSheet(stylesheet(metrics, theme))
-        self.portrait = portrait
+            # One style sheet for the bar and every screen, so every size and colour follows one scale and palette.
+            self._sheet = stylesheet(metrics, theme)
+            self._background = QColor(PALETTES[theme]["background"])
+            self.update()
+        self.portrait = height > width
+        self._look = (metrics, theme, self.portrait)
         self.top_bar.set_margins(metrics.px("pad"))
-        for screen in self._all_screens():
-            screen.relayout(portrait, metrics)
-        for button in self.findChildren(TouchButton):
-            button.apply_metrics(metrics)
+        for part in (self.top_bar, self.low_space, self.idle_warning):
+            _take_sheet(part, self._sheet)
+            for button in part.findChildren(TouchButton):
+                button.apply_metrics(metrics)
+        current = self.stack.currentWidget()
+        if isinstance(current, KioskScreen):
+            self._bring_up_to_date(current)
         self.idle_warning.setGeometry(self.rect())
         self.idle_warning.relayout(metrics, width)
         self._place_controls()
 
+    def _bring_up_to_date(self, screen: KioskScreen) -> None:
+        """Give `screen` the current style sheet, scale and orientation, if it has not had them yet.
+
+        Only the screen in sight changes with a new text size or theme; the others catch up when shown. Qt
+        re-polishes every widget under a changed style sheet, shown or not, so one sheet on the whole window
+        made a text-size tap restyle the form's keyboard and every other hidden screen: ~100 ms, not one frame.
+        """
+        if self._look is None or self._looks.get(screen) == self._look:
+            return
+        metrics = self._look[0]
+        _take_sheet(screen, self._sheet)
+        screen.relayout(self.portrait, metrics)
+        for button in screen.findChildren(TouchButton):
+            button.apply_metrics(metrics)
+        self._looks[screen] = self._look
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        # The window's own background from the theme, painted rather than styled: a style sheet on the window
+        # would apply to, and re-polish, every screen under it (see _bring_up_to_date).
+        painter = QPainter(self)
+        painter.fillRect(event.rect(), self._background)
+        painter.end()
+
     def _presentation_changed(self) -> None:
-        # A new text size or theme restyles and reflows every screen built so far, keeping what was typed.
+        # A new text size or theme restyles and reflows the screen in sight, keeping what was typed.
         self.apply_size(self.width(), self.height())
 
     def _place_controls(self) -> None:
@@ -442,3 +488,8 @@ class KioskWindow(QWidget):
         self.read_aloud.reset()
         self.keep_awake.release()
         super().closeEvent(event)
+
+
+def _take_sheet(widget: QWidget, sheet: str) -> None:
+    if widget.styleSheet() != sheet:  # setting the same sheet again would still re-polish every child
+        widget.setStyleSheet(sheet)

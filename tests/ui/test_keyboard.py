@@ -453,13 +453,31 @@ def test_the_keyboard_keeps_nothing_typed_and_leaves_the_clipboard_alone(qtbot: 
 
     rig.keyboard.detach()
 
-    held = _strings_held_by(rig.keyboard)
+    held = [text for root in (rig.keyboard, *rig.keyboard.pages()) for text in _strings_held_by(root)]
     assert not [text for text in held if "José" in text or "Peña" in text or "jos" in text.lower()]
     assert all(value is not rig.editor for value in vars(rig.keyboard).values())
     assert clipboard.text() == "left by staff"
     # Detached, the keys type nowhere.
     tap(qtbot, rig.keyboard, "a")
     assert rig.text() == "José Peña"
+
+
+def test_only_the_layout_in_use_is_inside_the_keyboard_and_the_others_come_back_whole(
+    qtbot: QtBot, make_rig: MakeRig
+) -> None:
+    rig = make_rig()
+    rig.keyboard.attach(rig.editor, "letters")
+    inside = {button.objectName() for button in rig.keyboard.findChildren(KeyButton)}
+    # A change of text size or contrast restyles every widget under the window: the unused layouts' keys are not.
+    assert "key-q" in inside and "key-(" not in inside and "key-à" not in inside
+    rig.keyboard.attach(rig.editor, "numbers")
+    inside = {button.objectName() for button in rig.keyboard.findChildren(KeyButton)}
+    assert "key-(" in inside and "key-q" not in inside
+    tap_text(qtbot, rig.keyboard, "(5)")
+    rig.keyboard.attach(rig.editor, "letters")
+    tap_text(qtbot, rig.keyboard, "qa")
+    assert rig.text() == "(5)qa"
+    assert key(rig.keyboard, "q").size() == key(rig.keyboard, "a").size()
 
 
 def test_a_destroyed_text_box_is_let_go(qtbot: QtBot, make_rig: MakeRig) -> None:

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QAbstractButton, QColor, QWidget
+from kiosk.qt import QAbstractButton, QApplication, QColor, QEvent, QObject, QWidget
 
 from kiosk.config.settings import AccessibilitySettings, AttractSettings
 from kiosk.services.navigation import ATTRACT, Route, Screen
@@ -87,6 +87,42 @@ def test_high_contrast_paints_white_on_black_and_back(qtbot: QtBot, window: Kios
     assert window.access_bar.contrast.words().startswith(CHECKED_MARK.strip())
     click(qtbot, window.access_bar.contrast)
     assert _background_at(window, screen) == PALETTE["background"]
+
+
+class _StyleChanges(QObject):
+    """Counts the times Qt re-polishes a widget inside `root` (each costs a frame's share on a busy screen)."""
+
+    def __init__(self, root: QWidget) -> None:
+        super().__init__()
+        self.root = root
+        self.count = 0
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.StyleChange and isinstance(watched, QWidget) and self.root.isAncestorOf(watched):
+            self.count += 1
+        return False
+
+
+def test_a_look_chosen_on_one_screen_reaches_the_next_and_waits_for_hidden_ones(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    start(qtbot, window, "appointment")
+    words = window.form.fields[0][0].label.fontInfo().pixelSize()
+    window.navigator.home()
+    changes = _StyleChanges(window.form)
+    try:
+        click(qtbot, window.access_bar.contrast)
+        click(qtbot, window.access_bar.text_sizes[TextSize.EXTRA_LARGE])
+        # The hidden form, keyboard and all, is not restyled by the taps: only the screen in sight is.
+        assert changes.count == 0
+        assert _background_at(window, window.current_screen) == HIGH_CONTRAST["background"]
+        window.go(Route(Screen.APPOINTMENT))
+        assert changes.count > 0
+    finally:
+        QApplication.instance().removeEventFilter(changes)
+    assert _background_at(window, window.current_screen) == HIGH_CONTRAST["background"]
+    assert window.form.fields[0][0].label.fontInfo().pixelSize() >= 1.4 * words
 
 
 def test_the_current_language_is_marked_in_words_not_only_colour(window: KioskWindow) -> None:

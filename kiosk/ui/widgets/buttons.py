@@ -174,6 +174,7 @@ class ChoiceButton(TouchButton):
         self.picture.setObjectName("ButtonIcon")
         self.picture.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self._icon_path = icon
+        self._icon_side = 0
         self.picture.setVisible(icon is not None)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
@@ -181,9 +182,12 @@ class ChoiceButton(TouchButton):
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
-        if self._icon_path is not None:
-            # Pictures beside words help people who read little or read another language.
-            side = metrics.px("target") * 3 // 2
+        side = metrics.px("target") * 3 // 2
+        if self._icon_path is not None and side != self._icon_side:
+            # Pictures beside words help people who read little or read another language. Drawn again only for a
+            # new size: each new QIcon leaves its drawing in Qt's pixmap cache, which grows to 10 MiB before it
+            # lets any go, and the window sizes every button on each text-size or contrast change.
+            self._icon_side = side
             self.picture.setPixmap(QIcon(str(self._icon_path)).pixmap(side, side))
 
     def set_words(self, text: str, hint: str = "", show_hint: bool = True) -> None:

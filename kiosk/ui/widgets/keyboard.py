@@ -125,13 +125,18 @@ class OnScreenKeyboard(QWidget):
         self._rows: dict[str, list[tuple[QHBoxLayout, list[KeyButton]]]] = {}
         self.keys: list[KeyButton] = []
 
-        outer = QVBoxLayout(self)
+        self._outer = QVBoxLayout(self)
         # Fixed-size keys must not force a minimum width on the host; they refit to its width.
-        outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        self._outer.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        # Only the page in use is inside the keyboard; the others wait on a shelf that is never shown. Qt restyles
+        # every widget under a window whose text size or contrast changes, shown or not, and the pages together
+        # are some 370 widgets: most of the kiosk's. Moving a page costs a few ms when the patient changes layout.
+        self._shelf = QWidget()
+        self._shelf.setObjectName("KeyboardShelf")
+        self.destroyed.connect(self._shelf.deleteLater)  # parentless, so it goes with the keyboard explicitly
         for layout in self._layouts.values():
-            page = self._build_page(layout)
-            page.setVisible(layout.name == self._current)
-            outer.addWidget(page)
+            self._build_page(layout).setParent(self._shelf)
+        self._place_page(self._current)
         self._words_language = ""
         texts.language_changed.connect(self._language_changed)
         self._retranslate()
@@ -246,9 +251,21 @@ class OnScreenKeyboard(QWidget):
         return for_language(self._layouts, name, self._texts.language)
 
     def _show_layout(self, name: str) -> None:
-        self._current = name
-        for page_name, page in self._pages.items():
-            page.setVisible(page_name == name)
+        if name != self._current:
+            shown = self._pages[self._current]
+            self._outer.removeWidget(shown)
+            shown.setParent(self._shelf)
+            self._current = name
+            self._place_page(name)
+
+    def _place_page(self, name: str) -> None:
+        page = self._pages[name]
+        self._outer.addWidget(page)
+        page.show()
+
+    def pages(self) -> list[QWidget]:
+        """Every layout's page of keys, in use or on the shelf."""
+        return list(self._pages.values())
 
     def _auto_shift(self) -> None:
         if self._capitalize_words and self._editor is not None:
@@ -345,9 +362,7 @@ class OnScreenKeyboard(QWidget):
         rows = max(len(layout.rows) for layout in self._layouts.values())
         budget = int(HEIGHT_SHARE * 1080 * metrics.scale) - 2 * gap - (rows - 1) * gap
         key_height = max(MIN_TARGET, min(metrics.px("target"), budget // rows))
-        outer = self.layout()
-        assert outer is not None
-        outer.setContentsMargins(gap, gap, gap, gap)
+        self._outer.setContentsMargins(gap, gap, gap, gap)
         for name, layout in self._layouts.items():
             # A row of U units is U keys and U - 1 gaps; a 1.5-wide key spans half a gap too.
             unit = (width - 2 * gap - (layout.units - 1) * gap) / layout.units

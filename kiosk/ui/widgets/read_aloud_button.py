@@ -25,6 +25,7 @@ class ReadAloudButton(TouchButton):
         self._read_aloud = read_aloud
         # The speaker sits before the words, on one line with them.
         self.picture = QLabel()
+        self._icon_side = 0
         self.picture.setObjectName("ButtonIcon")
         self.picture.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         layout = self.layout()
@@ -64,5 +65,7 @@ class ReadAloudButton(TouchButton):
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
         side = metrics.px("target") * 5 // 8
-        self.picture.setPixmap(QIcon(str(resources_dir().joinpath(*ICON))).pixmap(side, side))
+        if side != self._icon_side:  # drawn again only for a new size (see ChoiceButton.apply_metrics)
+            self._icon_side = side
+            self.picture.setPixmap(QIcon(str(resources_dir().joinpath(*ICON))).pixmap(side, side))
         self._row.setSpacing(metrics.px("pad_small"))
