@@ -12,6 +12,7 @@ from kiosk.qt import QApplication, QTableView
 from kiosk.bench.figures import Figure, at_most, median, ms, reported
 from kiosk.bench.walk import PaintWatch
 from kiosk.bench.workspace import Workspace
+from kiosk.domain.reference import parse_reference
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services.demo_data import generate_requests
 from kiosk.services.queue import PREFIX_END, QueueFilter
@@ -28,7 +29,9 @@ WAIT_S = 30.0
 
 _COLUMNS = "id, reference, kind, urgent, first_name, last_name, created_at, status, red_flags"
 _OPEN = "status != 'closed'"  # the open-queue index's own WHERE, as the service writes it
-_NAME = "((last_name_key >= ? AND last_name_key < ?) OR (first_name_key >= ? AND first_name_key < ?))"
+# What the search asks (kiosk.services.queue.search_choices): six letters that may be a reference, or the start of
+# a last or a first name. One SELECT per choice, so each is a range of its own index, as the service asks it.
+_CHOICES = ("reference = ?", "last_name_key >= ? AND last_name_key < ?", "first_name_key >= ? AND first_name_key < ?")
 
 
 def _raw(database: Database, queries: Sequence[tuple[str, tuple[Any, ...]]]) -> float:
@@ -55,6 +58,29 @@ def _pages(where: str, parameters: tuple[Any, ...]) -> list[tuple[str, tuple[Any
             (
                 f"SELECT {_COLUMNS} FROM patient_requests WHERE {where} AND urgent = {flag} "
                 f"ORDER BY created_at, id LIMIT {BATCH}",
+                parameters,
+            )
+            for flag in (1, 0)
+        ),
+    ]
+
+
+def _search_pages(parameters: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
+    """The search's count and one page per urgency: the matches found and ordered in the name indexes, then
+    only the page's rows read from the table."""
+
+    def matches(flag: int) -> str:
+        return " UNION ".join(
+            f"SELECT created_at, id FROM patient_requests WHERE urgent = {flag} AND {choice}" for choice in _CHOICES
+        )
+
+    shown = ", ".join(f"p.{column}" for column in _COLUMNS.split(", "))
+    return [
+        *((f"SELECT count(*) FROM ({matches(flag)})", parameters) for flag in (1, 0)),
+        *(
+            (
+                f"SELECT {shown} FROM ({matches(flag)} ORDER BY created_at, id LIMIT {BATCH}) AS hits "
+                "JOIN patient_requests AS p ON p.id = hits.id ORDER BY hits.created_at, hits.id",
                 parameters,
             )
             for flag in (1, 0)
@@ -122,8 +148,8 @@ def measure_size(workspace: Workspace, size: int, repeats: int) -> list[Figure]:
             )
             for _ in range(repeats)
         ]
-        name_range = (SEARCH, SEARCH + PREFIX_END) * 2
-        raw_search = [_raw(database, _pages(_NAME, name_range)) for _ in range(repeats)]
+        choices = (parse_reference(SEARCH), *(SEARCH, SEARCH + PREFIX_END) * 2)
+        raw_search = [_raw(database, _search_pages(choices)) for _ in range(repeats)]
     finally:
         database.close()
 

@@ -101,14 +101,17 @@ class RequestRecord(Base):
     status_changed_by: Mapped[str | None] = mapped_column(String(64))
     # When the desk first acted on it (any status after "new"): the overview's time to first contact.
     first_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    # Names folded for search (case and accents removed, see kiosk.domain.search), indexed for prefix lookups.
-    last_name_key: Mapped[str] = mapped_column(String(80), index=True, default="", server_default="")
-    first_name_key: Mapped[str] = mapped_column(String(80), index=True, default="", server_default="")
+    # Names folded for search (case and accents removed, see kiosk.domain.search), kept in the name indexes below.
+    last_name_key: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    first_name_key: Mapped[str] = mapped_column(String(80), default="", server_default="")
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy reads it as declared)
     # The queue's order (urgent first, then oldest, then id) read straight from an index, measured at a
     # million rows (see kiosk/services/queue.py and migration 0004): every request; only open ones
     # (partial, so it stays small while closed requests pile up); one phone number's requests.
+    # A name search reads the two name indexes instead (migration 0006): one urgency's prefix range of one
+    # name key, holding the other key and every filtered column, so matches are counted and put in queue
+    # order without reading the table.
     __table_args__ = (
         Index("ix_patient_requests_queue", "urgent", "created_at", "id"),
         Index(
@@ -121,6 +124,26 @@ class RequestRecord(Base):
             postgresql_where=text("status != 'closed'"),
         ),
         Index("ix_patient_requests_phone_queue", "phone_e164", "urgent", "created_at", "id"),
+        Index(
+            "ix_patient_requests_last_name_queue",
+            "urgent",
+            "last_name_key",
+            "first_name_key",
+            "created_at",
+            "id",
+            "status",
+            "kind",
+        ),
+        Index(
+            "ix_patient_requests_first_name_queue",
+            "urgent",
+            "first_name_key",
+            "last_name_key",
+            "created_at",
+            "id",
+            "status",
+            "kind",
+        ),
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import Connection, event, update
 
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest, RequestKind
@@ -139,7 +140,13 @@ def test_digits_that_are_neither_phone_nor_reference_match_nothing(
 
 def test_keyset_pages_return_every_row_once_in_queue_order(any_database: Database) -> None:
     generate_requests(any_database, 1234, seed=7, now=T0, days=3)
-    for where in (QueueFilter(), QueueFilter(statuses=EVERY_STATUS), QueueFilter(statuses=EVERY_STATUS, search="ng")):
+    for where in (
+        QueueFilter(),
+        QueueFilter(statuses=EVERY_STATUS),
+        QueueFilter(statuses=EVERY_STATUS, search="ng"),
+        QueueFilter(search="m"),  # first or last names, open requests only
+        QueueFilter(search="maria", kinds=frozenset({RequestKind.APPOINTMENT})),
+    ):
         everything = fetch_rows(any_database, where, None, 10_000)
         paged: list[QueueRow] = []
         after = None
@@ -151,3 +158,30 @@ def test_keyset_pages_return_every_row_once_in_queue_order(any_database: Databas
         assert len({row.id for row in paged}) == len(paged) == count_requests(any_database, where) > 0
         keys = [(not row.urgent, row.created_at, row.id) for row in paged]
         assert keys == sorted(keys)
+
+
+def test_a_name_search_reads_only_the_name_indexes_page_after_page(database: Database) -> None:
+    """A plan check, not a timing: at a million requests any other plan costs 0.2-1.7 s a page (migration 0006)."""
+    generate_requests(database, 1000, seed=3, now=T0, days=3)
+    plans: list[str] = []
+
+    def explain(connection: Connection, cursor: Any, statement: str, parameters: Any, *_: object) -> None:
+        if statement.startswith("SELECT"):
+            rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+            plans.append(" | ".join(row[3] for row in rows))
+
+    where = QueueFilter(search="nguyen")  # a name, and six letters that could be a reference
+    event.listen(database.engine, "before_cursor_execute", explain)
+    try:
+        count = count_requests(database, where)
+        first = fetch_rows(database, where, None, 2)
+        second = fetch_rows(database, where, first[-1], 2)
+    finally:
+        event.remove(database.engine, "before_cursor_execute", explain)
+
+    assert count > 4 and len(first) == len(second) == 2
+    assert plans, "no statement was seen"
+    for plan in plans:
+        assert "COVERING INDEX ix_patient_requests_last_name_queue" in plan, plan
+        assert "COVERING INDEX ix_patient_requests_first_name_queue" in plan, plan
+        assert "ix_patient_requests_queue" not in plan and "ix_patient_requests_open_queue" not in plan, plan

@@ -131,8 +131,14 @@ def test_the_queue_columns_are_indexed(database: Database) -> None:
     assert indexes["ix_patient_requests_queue"] == (["urgent", "created_at", "id"], False)
     assert indexes["ix_patient_requests_open_queue"] == (["urgent", "created_at", "id", "status"], False)
     assert indexes["ix_patient_requests_phone_queue"] == (["phone_e164", "urgent", "created_at", "id"], False)
-    assert indexes["ix_patient_requests_last_name_key"] == (["last_name_key"], False)
-    assert indexes["ix_patient_requests_first_name_key"] == (["first_name_key"], False)
+    assert indexes["ix_patient_requests_last_name_queue"] == (
+        ["urgent", "last_name_key", "first_name_key", "created_at", "id", "status", "kind"],
+        False,
+    )
+    assert indexes["ix_patient_requests_first_name_queue"] == (
+        ["urgent", "first_name_key", "last_name_key", "created_at", "id", "status", "kind"],
+        False,
+    )
     assert indexes["ix_patient_requests_created_at"] == (["created_at"], False)
     [unique] = inspect(database.engine).get_unique_constraints("patient_requests")
     assert (unique["name"], unique["column_names"]) == ("uq_patient_requests_reference", ["reference"])
