@@ -12,6 +12,7 @@ import sys
 
 from kiosk.bench import loop
 from kiosk.bench.form_fill import visit
+from kiosk.bench.interaction import WARM_UP_SHARE
 from kiosk.bench.loop import Steps
 from kiosk.bench.memory import current_kib
 from kiosk.bench.patients import Patients
@@ -51,12 +52,15 @@ def taps(window: KioskWindow, count: int) -> dict[str, object]:
 
 
 def growth(window: KioskWindow, navigations: int, submissions: int) -> dict[str, int]:
-    """RSS before and after, first for the bare stack flipping pages (the floor), then for the kiosk."""
+    """RSS at the start, after a first-use warm-up and after the run: the bare stack flipping pages (the floor),
+    then the kiosk."""
     readings: list[int] = []
     bare = _bare()
 
     def floor() -> Steps:
         yield from bare.taps(1, [])
+        yield from _resident_kib(readings)
+        yield from bare.taps(navigations // WARM_UP_SHARE, [])
         yield from _resident_kib(readings)
         yield from bare.taps(navigations, [])
         yield from _resident_kib(readings)
@@ -70,14 +74,25 @@ def growth(window: KioskWindow, navigations: int, submissions: int) -> dict[str,
         yield from walk.taps(1, [])
         yield from visit(window, patients.answers(RequestKind.APPOINTMENT))  # every screen met before reading
         yield from _resident_kib(readings)
+        yield from walk.taps(navigations // WARM_UP_SHARE, [])
+        for _ in range(submissions // WARM_UP_SHARE):
+            yield from visit(window, patients.answers(RequestKind.APPOINTMENT))
+        yield from _resident_kib(readings)
         yield from walk.taps(navigations, [])
         for _ in range(submissions):
             yield from visit(window, patients.answers(RequestKind.APPOINTMENT))
         yield from _resident_kib(readings)
 
     loop.run(kiosk())
-    bare_before, bare_after, before, after = readings
-    return {"before_kib": before, "after_kib": after, "bare_before_kib": bare_before, "bare_after_kib": bare_after}
+    bare_started, bare_before, bare_after, started, before, after = readings
+    return {
+        "started_kib": started,
+        "before_kib": before,
+        "after_kib": after,
+        "bare_started_kib": bare_started,
+        "bare_before_kib": bare_before,
+        "bare_after_kib": bare_after,
+    }
 
 
 def main(argv: list[str]) -> int:

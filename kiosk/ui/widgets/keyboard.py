@@ -122,6 +122,7 @@ class OnScreenKeyboard(QWidget):
         self._metrics: Metrics | None = None
         self._fitted_width = 0
         self._pages: dict[str, QWidget] = {}
+        self._sized: dict[str, tuple[Metrics, int]] = {}  # the scale and width each layout's keys were sized for
         self._rows: dict[str, list[tuple[QHBoxLayout, list[KeyButton]]]] = {}
         self.keys: list[KeyButton] = []
 
@@ -260,6 +261,7 @@ class OnScreenKeyboard(QWidget):
 
     def _place_page(self, name: str) -> None:
         page = self._pages[name]
+        self._size_page(name)
         self._outer.addWidget(page)
         page.show()
 
@@ -330,10 +332,7 @@ class OnScreenKeyboard(QWidget):
         # Setting a sheet re-polishes every key; the window calls this on each resize.
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)
-        for button in self.keys:
-            button.apply_metrics(metrics)
-        if self._fitted_width:
-            self._fit(self._fitted_width)
+        self._size_page(self._current)
 
     def relayout(self, metrics: Metrics, width: int) -> None:
         """Size the keys so the widest row fills `width` and the keyboard stays short enough."""
@@ -358,25 +357,44 @@ class OnScreenKeyboard(QWidget):
         if metrics is None:
             return
         self._fitted_width = width
+        gap, key_height, rows = self._grid(metrics)
+        self._outer.setContentsMargins(gap, gap, gap, gap)
+        # Every layout gets the height of the tallest, so switching does not move the form.
+        self.setFixedHeight(rows * key_height + (rows + 1) * gap)
+        self._size_page(self._current)
+
+    def _grid(self, metrics: Metrics) -> tuple[int, int, int]:
+        """The gap between keys, the keys' height and the most rows any layout has."""
         gap = max(4, metrics.px("pad_small") // 2)
         rows = max(len(layout.rows) for layout in self._layouts.values())
         budget = int(HEIGHT_SHARE * 1080 * metrics.scale) - 2 * gap - (rows - 1) * gap
-        key_height = max(MIN_TARGET, min(metrics.px("target"), budget // rows))
-        self._outer.setContentsMargins(gap, gap, gap, gap)
-        for name, layout in self._layouts.items():
-            # A row of U units is U keys and U - 1 gaps; a 1.5-wide key spans half a gap too.
-            unit = (width - 2 * gap - (layout.units - 1) * gap) / layout.units
-            unit = max(MIN_TARGET, min(unit, MAX_KEY_ASPECT * key_height))
-            column = self._pages[name].layout()
-            assert column is not None
-            column.setSpacing(gap)
-            for line, buttons in self._rows[name]:
-                line.setSpacing(gap)
-                for button in buttons:
+        return gap, max(MIN_TARGET, min(metrics.px("target"), budget // rows)), rows
+
+    def _size_page(self, name: str) -> None:
+        """Size one layout's keys for the current scale and width, unless they already are.
+
+        Only the page in use is sized when the text size or the width changes; one on the shelf is sized when it
+        is next placed (a text-size tap on a form step would otherwise size some 190 keys, most of them unseen).
+        """
+        metrics = self._metrics
+        if metrics is None or self._sized.get(name) == (metrics, self._fitted_width):
+            return
+        self._sized[name] = (metrics, self._fitted_width)
+        gap, key_height, _rows = self._grid(metrics)
+        layout = self._layouts[name]
+        # A row of U units is U keys and U - 1 gaps; a 1.5-wide key spans half a gap too.
+        unit = (self._fitted_width - 2 * gap - (layout.units - 1) * gap) / layout.units
+        unit = max(MIN_TARGET, min(unit, MAX_KEY_ASPECT * key_height))
+        column = self._pages[name].layout()
+        assert column is not None
+        column.setSpacing(gap)
+        for line, buttons in self._rows[name]:
+            line.setSpacing(gap)
+            for button in buttons:
+                button.apply_metrics(metrics)
+                if self._fitted_width:
                     span = button.key.width
                     button.fit(int(span * unit + (span - 1) * gap), key_height)
-        # Every layout gets the height of the tallest, so switching does not move the form.
-        self.setFixedHeight(rows * key_height + (rows + 1) * gap)
 
 
 # -- editing the text box: read when needed, never kept -----------------------------------------
