@@ -50,18 +50,22 @@ def _raw(database: Database, queries: Sequence[tuple[str, tuple[Any, ...]]]) -> 
         connection.close()
 
 
+def _page(where: str, parameters: tuple[Any, ...]) -> tuple[str, tuple[Any, ...]]:
+    """One page in queue order, as the service asks it: the ids ordered in an index, then only their rows read."""
+    shown = ", ".join(f"p.{column}" for column in _COLUMNS.split(", "))
+    return (
+        f"SELECT {shown} FROM (SELECT created_at, id FROM patient_requests WHERE {where} "
+        f"ORDER BY created_at, id LIMIT {BATCH}) AS hits "
+        "JOIN patient_requests AS p ON p.id = hits.id ORDER BY hits.created_at, hits.id",
+        parameters,
+    )
+
+
 def _pages(where: str, parameters: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...]]]:
     """The count and one page in queue order: urgent ones, then the rest, each read along the index."""
     return [
         (f"SELECT count(*) FROM patient_requests WHERE {where}", parameters),
-        *(
-            (
-                f"SELECT {_COLUMNS} FROM patient_requests WHERE {where} AND urgent = {flag} "
-                f"ORDER BY created_at, id LIMIT {BATCH}",
-                parameters,
-            )
-            for flag in (1, 0)
-        ),
+        *(_page(f"{where} AND urgent = {flag}", parameters) for flag in (1, 0)),
     ]
 
 
@@ -136,16 +140,7 @@ def measure_size(workspace: Workspace, size: int, repeats: int) -> list[Figure]:
         raw_open = [_raw(database, _pages(_OPEN, ())) for _ in range(repeats)]
         keyset = (last.created_at.replace(tzinfo=None).isoformat(" ", "microseconds"), last.id) if last else ("", "")
         raw_scroll = [
-            _raw(
-                database,
-                [
-                    (
-                        f"SELECT {_COLUMNS} FROM patient_requests WHERE {_OPEN} AND urgent = 0 "
-                        f"AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT {BATCH}",
-                        keyset,
-                    )
-                ],
-            )
+            _raw(database, [_page(f"{_OPEN} AND urgent = 0 AND (created_at, id) > (?, ?)", keyset)])
             for _ in range(repeats)
         ]
         choices = (parse_reference(SEARCH), *(SEARCH, SEARCH + PREFIX_END) * 2)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     CompoundSelect,
     Row,
+    Select,
     and_,
     false,
     func,
@@ -209,20 +210,21 @@ def fetch_rows(
             if after is not None and after.urgent is False and urgent:
                 continue  # the cursor is already past every urgent row
             since = after if after is not None and after.urgent is urgent else None
+            # The page's ids are put in order from an index alone; only the rows shown are read. Asked for whole
+            # rows, SQLite walks the full queue index and reads the row behind every candidate to test its status,
+            # instead of the open-queue index that holds only open requests (0.2 s a page at a million requests).
+            matches: Select[dt.datetime, str] | CompoundSelect[tuple[dt.datetime, str]]
             if len(choices) < 2:
-                statement = select(*_ROW_COLUMNS).where(*conditions, *choices, RequestRecord.urgent == urgent)
-                if since is not None:
-                    statement = statement.where(_later_than(since))
-                statement = statement.order_by(RequestRecord.created_at, RequestRecord.id)
+                run = [*conditions, *choices] if since is None else [*conditions, *choices, _later_than(since)]
+                matches = select(RequestRecord.created_at, RequestRecord.id).where(*run, RequestRecord.urgent == urgent)
             else:
-                # The page's ids are put in order from the name indexes alone; only the rows shown are read.
                 # Given the cursor as a range it could use, SQLite walks the queue index instead (0.3 s a page).
                 run = conditions if since is None else [*conditions, _later_than(since, indexed=False)]
                 matches = _matches(run, choices, urgent)
-                order = (matches.selected_columns.created_at, matches.selected_columns.id)
-                hits = matches.order_by(*order).limit(limit - len(rows)).subquery()
-                statement = select(*_ROW_COLUMNS).join(hits, RequestRecord.id == hits.c.id)
-                statement = statement.order_by(hits.c.created_at, hits.c.id)
+            order = (matches.selected_columns.created_at, matches.selected_columns.id)
+            hits = matches.order_by(*order).limit(limit - len(rows)).subquery()
+            statement = select(*_ROW_COLUMNS).join(hits, RequestRecord.id == hits.c.id)
+            statement = statement.order_by(hits.c.created_at, hits.c.id)
             rows.extend(_queue_row(record) for record in session.execute(statement.limit(limit - len(rows))))
     return rows
 
