@@ -93,10 +93,9 @@ class KioskWindow(QWidget):
         self.metrics: Metrics | None = None
         self.theme = ThemeName.NORMAL
         self.portrait = False
-        # The style sheet for the current size and theme, and which look (sheet, scale, orientation) each screen
+        # The style sheet for the current size and theme, and which look (scale, theme, orientation) each screen
         # was last brought to: a screen catches up when shown, see _bring_up_to_date.
         self._sheet = ""
-        self._look: tuple[Metrics, ThemeName, bool] | None = None
         self._looks: dict[KioskScreen, tuple[Metrics, ThemeName, bool]] = {}
         self._background = QColor(PALETTES[self.theme]["background"])
         access = settings.accessibility
@@ -405,7 +404,6 @@ class KioskWindow(QWidget):
             self._background = QColor(PALETTES[theme]["background"])
             self.update()
         self.portrait = height > width
-        self._look = (metrics, theme, self.portrait)
         self.top_bar.set_margins(metrics.px("pad"))
         for part in (self.top_bar, self.low_space, self.idle_warning):
             _take_sheet(part, self._sheet)
@@ -425,14 +423,15 @@ class KioskWindow(QWidget):
         re-polishes every widget under a changed style sheet, shown or not, so one sheet on the whole window
         made a text-size tap restyle the form's keyboard and every other hidden screen: ~100 ms, not one frame.
         """
-        if self._look is None or self._looks.get(screen) == self._look:
+        metrics = self.metrics
+        look = (metrics, self.theme, self.portrait)
+        if metrics is None or self._looks.get(screen) == look:
             return
-        metrics = self._look[0]
         _take_sheet(screen, self._sheet)
         screen.relayout(self.portrait, metrics)
         for button in screen.findChildren(TouchButton):
             button.apply_metrics(metrics)
-        self._looks[screen] = self._look
+        self._looks[screen] = (metrics, self.theme, self.portrait)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
         # The window's own background from the theme, painted rather than styled: a style sheet on the window

@@ -163,6 +163,25 @@ def _button_label(name: str) -> QLabel:
     return label
 
 
+class ButtonPicture(QLabel):
+    """A button's icon, drawn at the size the button's scale asks for."""
+
+    def __init__(self, icon: Path | None) -> None:
+        super().__init__()
+        self.setObjectName("ButtonIcon")
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self._icon = icon
+        self._side = 0
+        self.setVisible(icon is not None)
+
+    def draw(self, side: int) -> None:
+        # Drawn again only for a new size: each new QIcon leaves its drawing in Qt's pixmap cache, which grows to
+        # 10 MiB before it lets any go, and the window sizes every button on each text-size or contrast change.
+        if self._icon is not None and side != self._side:
+            self._side = side
+            self.setPixmap(QIcon(str(self._icon)).pixmap(side, side))
+
+
 class ChoiceButton(TouchButton):
     """A large card: an optional picture, a title and the hint line under it."""
 
@@ -170,25 +189,15 @@ class ChoiceButton(TouchButton):
         super().__init__("choice", parent)
         self.set_alignment(Qt.AlignmentFlag.AlignLeft)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.picture = QLabel()
-        self.picture.setObjectName("ButtonIcon")
-        self.picture.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self._icon_path = icon
-        self._icon_side = 0
-        self.picture.setVisible(icon is not None)
+        self.picture = ButtonPicture(icon)
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(1, self.picture)
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
-        side = metrics.px("target") * 3 // 2
-        if self._icon_path is not None and side != self._icon_side:
-            # Pictures beside words help people who read little or read another language. Drawn again only for a
-            # new size: each new QIcon leaves its drawing in Qt's pixmap cache, which grows to 10 MiB before it
-            # lets any go, and the window sizes every button on each text-size or contrast change.
-            self._icon_side = side
-            self.picture.setPixmap(QIcon(str(self._icon_path)).pixmap(side, side))
+        # Pictures beside words help people who read little or read another language.
+        self.picture.draw(metrics.px("target") * 3 // 2)
 
     def set_words(self, text: str, hint: str = "", show_hint: bool = True) -> None:
         super().set_words(text, hint, show_hint)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QHBoxLayout, QIcon, QLabel, QSizePolicy, Qt, QVBoxLayout, QWidget
+from kiosk.qt import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.paths import resources_dir
 from kiosk.ui.speech.read_aloud import ReadAloud
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.buttons import ButtonPicture, TouchButton
 
 ICON = ("images", "icons", "speaker.svg")
 
@@ -24,10 +24,7 @@ class ReadAloudButton(TouchButton):
         self._texts = texts
         self._read_aloud = read_aloud
         # The speaker sits before the words, on one line with them.
-        self.picture = QLabel()
-        self._icon_side = 0
-        self.picture.setObjectName("ButtonIcon")
-        self.picture.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self.picture = ButtonPicture(resources_dir().joinpath(*ICON))
         layout = self.layout()
         assert isinstance(layout, QVBoxLayout)
         index = layout.indexOf(self.label)
@@ -64,8 +61,5 @@ class ReadAloudButton(TouchButton):
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
-        side = metrics.px("target") * 5 // 8
-        if side != self._icon_side:  # drawn again only for a new size (see ChoiceButton.apply_metrics)
-            self._icon_side = side
-            self.picture.setPixmap(QIcon(str(resources_dir().joinpath(*ICON))).pixmap(side, side))
+        self.picture.draw(metrics.px("target") * 5 // 8)
         self._row.setSpacing(metrics.px("pad_small"))
