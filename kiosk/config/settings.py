@@ -144,6 +144,11 @@ class IdleSettings(_Section):
         # WCAG 2.2.1 asks for at least 20 seconds to answer a time-out warning.
         Field(ge=20, le=300, description="a whole number of seconds from 20 to 300"),
     ] = 30
+    urgent_confirmation_seconds: Annotated[
+        int,
+        # Long enough for someone at the desk to walk over; staff clear it sooner from the corner sign-in.
+        Field(ge=60, le=1800, description="a whole number of seconds from 60 to 1800"),
+    ] = 180
 
 
 class ContentSettings(_Section):
@@ -311,6 +316,56 @@ class StaffSettings(_Section):
     ] = True
 
 
+class UrgentSettings(_Section):
+    """How the reception console calls a person to a patient who reported a warning sign."""
+
+    chime: Annotated[
+        bool,
+        Field(
+            description=(
+                "true to play the urgent chime on this PC's consoles, false to show the red banner only"
+                " (each console can also turn its sound off for a while, and says so in the banner)"
+            )
+        ),
+    ] = True
+    chime_volume: Annotated[
+        int,
+        # Never 0: a chime nobody can hear is a silent alarm; `chime = false` says so openly instead.
+        Field(ge=10, le=100, description="the chime's loudness in percent: a whole number from 10 to 100"),
+    ] = 80
+    chime_plays: Annotated[
+        int,
+        Field(ge=1, le=5, description="how many times the chime sounds each time it is raised: 1 to 5"),
+    ] = 2
+    repeat_after_minutes: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=60,
+            description=(
+                'minutes an urgent request may wait without "Seen at the desk" before the banner and chime'
+                " are raised again: a whole number from 1 to 60"
+            ),
+        ),
+    ] = 5
+    urgent_target_minutes: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=120,
+            description="minutes within which someone should see an urgent request: a whole number from 1 to 120",
+        ),
+    ] = 10
+    routine_target_hours: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=336,
+            description="hours within which the desk should act on any other request: a whole number from 1 to 336",
+        ),
+    ] = 24
+
+
 class LockdownSettings(_Section):
     """How `kiosk run` keeps patients inside the kiosk (without --windowed) and when it sleeps."""
 
@@ -392,5 +447,6 @@ class Settings(_Section):
     content: ContentSettings = ContentSettings()
     database: DatabaseSettings = DatabaseSettings()
     staff: StaffSettings = StaffSettings()
+    urgent: UrgentSettings = UrgentSettings()
     lockdown: LockdownSettings = LockdownSettings()
     logging: LoggingSettings = LoggingSettings()

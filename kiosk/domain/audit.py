@@ -19,6 +19,7 @@ class AuditAction(enum.StrEnum):
     UNLOCK = "unlock"
     VIEW_REQUEST = "view_request"
     STATUS_CHANGE = "status_change"
+    SEEN_AT_DESK = "seen_at_desk"  # an urgent request's patient was seen at the front desk
     NOTE = "note"
     EXPORT = "export"
     PRINT = "print"

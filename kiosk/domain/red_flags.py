@@ -6,12 +6,14 @@ from collections.abc import Mapping
 
 from kiosk.domain.requests import FollowUpRequest, PatientRequest, RedFlag
 
-# The warning-signs step asks in this order; a tuple, so the order is decided here and not by the enum.
+# The warning-signs step asks in this order, most serious first (a sign of nerve compression before one
+# of infection), so a patient who stops reading has answered the gravest; a tuple, so the order is decided
+# here and not by the enum.
 RED_FLAG_QUESTIONS: tuple[RedFlag, ...] = (
+    RedFlag.BLADDER_OR_BOWEL_CHANGES,
+    RedFlag.LEG_WEAKNESS_OR_NUMBNESS,
     RedFlag.FEVER,
     RedFlag.SITE_REDNESS_OR_SWELLING,
-    RedFlag.LEG_WEAKNESS_OR_NUMBNESS,
-    RedFlag.BLADDER_OR_BOWEL_CHANGES,
 )
 
 YES = "yes"

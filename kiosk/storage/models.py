@@ -101,6 +101,10 @@ class RequestRecord(Base):
     status_changed_by: Mapped[str | None] = mapped_column(String(64))
     # When the desk first acted on it (any status after "new"): the overview's time to first contact.
     first_contact_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # An urgent request's patient was seen at the front desk: who pressed "Seen at the desk", and when.
+    # Until then (or until the desk first acts on it) every console keeps its urgent alarm raised.
+    seen_at_desk_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    seen_at_desk_by: Mapped[str | None] = mapped_column(String(64))
     # Names folded for search (case and accents removed, see kiosk.domain.search), kept in the name indexes below.
     last_name_key: Mapped[str] = mapped_column(String(80), default="", server_default="")
     first_name_key: Mapped[str] = mapped_column(String(80), default="", server_default="")

@@ -65,22 +65,22 @@ def appointment() -> AppointmentRequest:
     )
 
 
-def test_questions_are_asked_in_display_order_each_once() -> None:
+def test_questions_are_asked_most_serious_first_each_once() -> None:
     assert RED_FLAG_QUESTIONS == (
+        RedFlag.BLADDER_OR_BOWEL_CHANGES,
+        RedFlag.LEG_WEAKNESS_OR_NUMBNESS,
         RedFlag.FEVER,
         RedFlag.SITE_REDNESS_OR_SWELLING,
-        RedFlag.LEG_WEAKNESS_OR_NUMBNESS,
-        RedFlag.BLADDER_OR_BOWEL_CHANGES,
     )
     assert set(RED_FLAG_QUESTIONS) == set(RedFlag)
 
 
 def test_each_question_has_its_answer_key() -> None:
     assert [red_flag_key(flag) for flag in RED_FLAG_QUESTIONS] == [
+        "red_flag_bladder_or_bowel_changes",
+        "red_flag_leg_weakness_or_numbness",
         "red_flag_fever",
         "red_flag_site_redness_or_swelling",
-        "red_flag_leg_weakness_or_numbness",
-        "red_flag_bladder_or_bowel_changes",
     ]
 
 
