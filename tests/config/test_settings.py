@@ -200,7 +200,7 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
         pytest.param(
             "[screensaver]\nseconds = 10\n",
             "setting screensaver is not a known setting: the file accepts "
-            "clinic, languages, idle, attract, accessibility, content, database, staff, lockdown, logging;"
+            "clinic, languages, idle, attract, accessibility, content, database, staff, urgent, lockdown, logging;"
             " check the spelling.",
             id="unknown-table",
         ),
