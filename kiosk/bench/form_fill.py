@@ -40,17 +40,20 @@ def _touch_option(window: KioskWindow, name: str) -> None:
     touch(button)
 
 
-def visit(window: KioskWindow, answers: dict[str, object]) -> Steps:
-    """From Home to the confirmation and back to the attract loop, tapping as a patient does (steps for loop.run)."""
+_CHOICE_FOR = {RequestKind.APPOINTMENT: "appointment", RequestKind.FOLLOW_UP: "follow_up"}
+
+
+def send(window: KioskWindow, kind: RequestKind, answers: dict[str, object]) -> Steps:
+    """From Home to the confirmation, answering each step and tapping Next, then Send, as a patient does."""
     if not window.home.isVisible():
         window.navigator.home()
         yield None
-    touch(window.home.choices["appointment"])
+    touch(window.home.choices[_CHOICE_FOR[kind]])
     yield None
     form = window.form
     draft = form.draft
-    if draft is None or draft.kind is not RequestKind.APPOINTMENT:
-        raise VisitFailed("the appointment form did not open")
+    if draft is None or draft.kind is not kind:
+        raise VisitFailed(f"the {kind.value} form did not open")
     for _ in range(MAX_STEPS):
         if draft.on_review:
             break
@@ -66,5 +69,10 @@ def visit(window: KioskWindow, answers: dict[str, object]) -> Steps:
     yield lambda: not form.sending
     if window.navigator.current.screen is not Screen.CONFIRMATION:
         raise VisitFailed("the request was not confirmed")
+
+
+def visit(window: KioskWindow, answers: dict[str, object]) -> Steps:
+    """From Home to the confirmation and back to the attract loop, tapping as a patient does (steps for loop.run)."""
+    yield from send(window, RequestKind.APPOINTMENT, answers)
     touch(window.confirmation.done_button)
     yield None
