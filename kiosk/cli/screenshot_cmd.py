@@ -50,6 +50,11 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         action="store_true",
         help="preview with the controls in the lower part of the screen (portrait sizes only)",
     )
+    parser.add_argument(
+        "--read-aloud",
+        action="store_true",
+        help="preview with the read-aloud (speaker) button shown, as where a voice for the language is installed",
+    )
     parser.add_argument("--out", metavar="FILE.png", type=Path, help="where to save the PNG")
     parser.set_defaults(handler=screenshot)
 
@@ -63,7 +68,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     from kiosk.services.startup import load_context
     from kiosk.ui.app import application, render_screen
     from kiosk.ui.presentation import Look, TextSize, ThemeName
-    from kiosk.ui.previews import screen_names
+    from kiosk.ui.previews import screen_names, show_read_aloud_button
 
     context = load_context(args.config, open_database=False)
     names = screen_names(context)
@@ -95,12 +100,15 @@ def _screenshot(args: argparse.Namespace) -> int:
         args.low_position or access.low_position,
     )
     window = render_screen(context, args.screen, width, height, language, look)
+    if args.read_aloud:
+        show_read_aloud_button(window)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if not window.grab().save(str(args.out), "PNG"):
         print(f"kiosk: could not write {args.out}; check the folder exists and is writable.", file=sys.stderr)
         return EXIT_PROBLEMS
     print(
-        f"saved {args.screen} ({language}, {width}x{height}, {look.text_size} text, {look.theme} colours) to {args.out}"
+        f"saved {args.screen} ({language}, {width}x{height}, {look.text_size} text, {look.theme} colours"
+        f"{', read-aloud shown' if args.read_aloud else ''}) to {args.out}"
     )
     window.close()
     return 0

@@ -157,6 +157,9 @@ def follow_up_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
         FieldSpec(f"red_flag_{flag}", FieldKind.CHOICE, f"fields.red_flag_{flag}", _options(("yes", "no")))
         for flag in RED_FLAG_QUESTIONS
     )
+    # Two steps of two, most serious first: four questions did not fit a 1280x800 screen or large text, and a
+    # safety question must never wait below a scroll (tests/ui/test_warning_signs_fit.py measures every look).
+    half = (len(red_flags) + 1) // 2
     return [
         StepSpec(
             "procedure",
@@ -193,7 +196,13 @@ def follow_up_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
                 ),
             ),
         ),
-        StepSpec("warning_signs", "steps.warning_signs", red_flags, intro_key="fields.warning_intro"),
+        StepSpec("warning_signs", "steps.warning_signs", red_flags[:half], intro_key="fields.warning_intro"),
+        StepSpec(
+            "warning_signs_more",
+            "steps.warning_signs_more",
+            red_flags[half:],
+            intro_key="fields.warning_intro_more",
+        ),
         StepSpec(
             "wishes",
             "steps.wishes",

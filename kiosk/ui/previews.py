@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kiosk.qt import QApplication
+
 from kiosk.content.model import PageKind
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import FORM_SCREENS, Route, Screen
@@ -66,3 +68,11 @@ def open_screen(window: KioskWindow, name: str) -> None:
         window.go(Route.parse(name))
         if window.navigator.current.screen in FORM_SCREENS:
             window.form.focus_first_field()  # show the step as a patient types into it
+
+
+def show_read_aloud_button(window: KioskWindow, shown: bool = True) -> None:
+    """Show (or hide) the speaker button as a kiosk with (or without) a voice for the language does."""
+    # The bar and the button both follow this signal; a real engine takes seconds to make and may have no voice.
+    window.read_aloud.availability_changed.emit(shown)
+    for _ in range(3):
+        QApplication.processEvents()  # the bar may take another row, and the screen under it less height

@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from kiosk.qt import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, Qt, QWidget
+from kiosk.qt import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QPoint, QRect, Qt, QWidget
 
 from kiosk.domain.reference import format_reference
-from kiosk.domain.requests import AppointmentRequest, FollowUpRequest, RedFlag
-from kiosk.services.navigation import ATTRACT, Screen
+from kiosk.domain.requests import AppointmentRequest, FollowUpRequest, RedFlag, RequestKind
+from kiosk.services.navigation import ATTRACT, Route, Screen
 from kiosk.services.requests import load_request
 from kiosk.services.startup import KioskContext
 from kiosk.storage.database import BUSY_TIMEOUT_MS
+from kiosk.ui.forms.fields import (
+    ChoiceField,
+    ConsentField,
+    DateField,
+    FieldWidget,
+    MultilineField,
+    ScaleField,
+    TextField,
+)
+from kiosk.ui.presentation import Look, TextSize
 from kiosk.ui.window import KioskWindow
 from tests import encrypted_files
+from tests.domain.test_forms import appointment_answers, follow_up_answers
+from tests.ui.conftest import MakeWindow
 from tests.ui.helpers import really_visible
 from tests.ui.test_keyboard import tap_text
 
@@ -138,10 +152,12 @@ def test_a_red_flag_follow_up_says_tell_the_desk_now_and_is_urgent(
     choose(qtbot, window, "relief_duration", "weeks")
     choose(qtbot, window, "relief_within_hours", "yes")
     next_step(qtbot, window)
+    # The warning signs come two to a step, the most serious first.
+    choose(qtbot, window, "red_flag_bladder_or_bowel_changes", "no")
+    choose(qtbot, window, "red_flag_leg_weakness_or_numbness", "no")
+    next_step(qtbot, window)
     choose(qtbot, window, "red_flag_fever", "no")
     choose(qtbot, window, "red_flag_site_redness_or_swelling", "yes")
-    choose(qtbot, window, "red_flag_leg_weakness_or_numbness", "no")
-    choose(qtbot, window, "red_flag_bladder_or_bowel_changes", "no")
     next_step(qtbot, window)
     choose(qtbot, window, "next_steps", "follow_up_visit")
     type_into(qtbot, window, "concerns", "it is warm")
@@ -303,4 +319,113 @@ def test_the_confirmation_times_out_to_attract_and_forgets_the_code(qtbot: QtBot
     assert window.navigator.current == ATTRACT
     assert window.confirmation.receipt is None
     assert _patient_text_anywhere(window, shown) == []
+
+
+# -- an error is never reported for a question out of sight ---------------------------------------------------------
+def _good_answers(kind: RequestKind) -> dict[str, object]:
+    """Good answers for every step; given for the steps before one, Next there finds only that step's problems."""
+    done = dt.date.today() - dt.timedelta(days=30)
+    if kind == RequestKind.APPOINTMENT:
+        return appointment_answers(reason="si-joint-injection")
+    return follow_up_answers(
+        procedure="si-joint-injection",
+        procedure_day=str(done.day),
+        procedure_month=str(done.month),
+        procedure_year=str(done.year),
+    )
+
+
+def _answer(field: FieldWidget, answers: dict[str, object]) -> None:
+    """Put the answers in the question's own controls, as a patient's taps and typing would."""
+    if isinstance(field, DateField):
+        for part, box in field.boxes.items():
+            box.setText(str(answers[f"{field.spec.key.removesuffix('_date')}_{part}"]))
+    elif isinstance(field, TextField):
+        field.edit.setText(str(answers[field.spec.key]))
+    elif isinstance(field, MultilineField):
+        field.edit.setPlainText(str(answers[field.spec.key]))
+    elif isinstance(field, ConsentField):
+        field.button.setChecked(bool(answers[field.spec.key]))
+    elif isinstance(field, ScaleField):
+        field.buttons[int(str(answers[field.spec.key]))].setChecked(True)
+    elif isinstance(field, ChoiceField):
+        value = answers[field.spec.key]
+        for chosen in value if isinstance(value, frozenset) else [value]:
+            field.buttons[str(chosen)].setChecked(True)
+
+
+def _in_sight(window: KioskWindow, part: QWidget) -> bool:
+    viewport = window.form.questions.viewport()
+    shown = QRect(part.mapTo(window, QPoint(0, 0)), part.size())
+    return QRect(viewport.mapTo(window, QPoint(0, 0)), viewport.size()).contains(shown)
+
+
+# The smallest room there is: a small screen or a portrait one at the largest text, and the keyboard open.
+ERROR_CASES = {
+    "tablet-extra-large": ((1280, 800), Look(TextSize.EXTRA_LARGE), False),
+    "portrait-extra-large": ((1080, 1920), Look(TextSize.EXTRA_LARGE), False),
+    "portrait-extra-large-low": ((1080, 1920), Look(TextSize.EXTRA_LARGE, low_position=True), False),
+    "landscape-keyboard": ((1920, 1080), Look(TextSize.NORMAL), True),
+    "landscape-large-keyboard": ((1920, 1080), Look(TextSize.LARGE), True),
+}
+
+
+@pytest.mark.parametrize("case", ERROR_CASES)
+def test_next_on_an_empty_step_shows_the_first_problem_whole_and_focused(
+    qtbot: QtBot, make_window: MakeWindow, case: str
+) -> None:
+    size, look, keyboard = ERROR_CASES[case]
+    window = make_window(size, language="es")  # Spanish runs longest
+    window.presentation.apply(look)
+    missed: list[str] = []
+    for screen, kind in ((Screen.APPOINTMENT, RequestKind.APPOINTMENT), (Screen.FOLLOW_UP, RequestKind.FOLLOW_UP)):
+        window.go(Route(screen))
+        form = window.form
+        assert form.draft is not None
+        for index, step in enumerate(form.draft.steps):
+            if not step.fields:
+                continue  # the review asks nothing
+            form.start(kind)  # a fresh draft: the steps before are answered well, this one is left empty
+            for earlier in range(index):
+                form.go_to_step(earlier)
+                for field in form.fields[earlier]:
+                    _answer(field, _good_answers(kind))
+            form.go_to_step(index)
+            if keyboard:
+                form.focus_first_field()
+            opened = form.keyboard.isVisible()
+            next_step(qtbot, window)
+            qtbot.wait(1)
+            assert form.draft.step == index, f"{step.id}: Next moved on, or back to step {form.draft.step + 1}"
+            first = next(field for field in form.fields[index] if field.error.isVisible())
+            label = first.label if first.label.isVisibleTo(first) else first
+            where = f"{kind} {step.id}{' (keyboard open)' if opened else ''}"
+            if not (_in_sight(window, label) and _in_sight(window, first.error)):
+                missed.append(f"{where}: {first.spec.key} or its error is out of sight")
+            focused = QApplication.focusWidget()
+            if focused is None or not first.isAncestorOf(focused):
+                missed.append(f"{where}: the focus is on {focused!r}, not on {first.spec.key}")
+    assert missed == []
+
+
+def test_an_error_with_no_room_above_the_keyboard_closes_it_and_a_touch_on_the_box_opens_it_again(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    start(qtbot, window, "appointment")
+    choose(qtbot, window, "patient_status", "new")
+    next_step(qtbot, window)
+    type_into(qtbot, window, "first_name", "ana")
+    type_into(qtbot, window, "last_name", "pérez")
+    next_step(qtbot, window)
+    type_into(qtbot, window, "dob_month", "3")  # the date of birth half typed, the keyboard open
+    next_step(qtbot, window)
+    qtbot.wait(1)  # as the next frame paints it
+    date = window.form.fields[2][0]
+    assert date.error.text() == "⚠  Please answer this question."
+    assert not window.form.keyboard.isVisible()  # the question, its boxes and its error fill the room there is
+    assert _in_sight(window, date.label) and _in_sight(window, date.error)
+    box = QApplication.focusWidget()
+    assert isinstance(box, QLineEdit) and date.isAncestorOf(box)
+    click(qtbot, box)
+    assert window.form.keyboard.isVisible()
     assert _patient_text_anywhere(window, "Peña") == []

@@ -120,6 +120,7 @@ class RequestFormScreen(KioskScreen):
         self.keyboard.next_requested.connect(self._next_editor)
         self.keyboard.done_requested.connect(self._hide_keyboard)
         self._editor: Editor | None = None
+        self._keyboard_waits = False  # True while an error puts the cursor in a box without opening the keyboard
 
         self._outer = QVBoxLayout(self)
         heading = QHBoxLayout()  # title and "Step 2 of 7" share a line, to leave room for the keyboard
@@ -315,10 +316,28 @@ class RequestFormScreen(KioskScreen):
             if code and first is None:
                 first = widget
         if first is not None:
-            self.questions.ensureWidgetVisible(first)
             stops = tab_stops(first)  # a text box, or the first of the choices, for a keypad user
-            (stops[0] if stops else first).setFocus()
+            (stops[0] if stops else first).setFocus()  # a text box's focus opens the keyboard
+            self._reveal(first)
         self.announce.emit(errors_text(self.fields[first_step]))
+
+    def _reveal(self, field: FieldWidget) -> None:
+        """Scroll so the whole question, with its new error line, is in sight: never an error off screen."""
+        # The error lines just shown and the keyboard change sizes only at the next layout pass: run it now, or the
+        # scroll would aim at where the question was before.
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        margin = self.metrics.px("pad_small")
+        if self.keyboard.isVisible() and field.height() + 2 * margin > self.questions.viewport().height():
+            # No room for the question and its error above the keyboard: the error first; a touch on the box
+            # brings the keyboard back (see eventFilter).
+            editor = self._editor
+            self._hide_keyboard()
+            if editor is not None:
+                self._keyboard_waits = True
+                editor.setFocus()
+                self._keyboard_waits = False
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self.questions.ensureWidgetVisible(field, 0, margin)
 
     def _take_page(self) -> None:
         # Take the shown page back (the scroll area would delete it on the next setWidget).
@@ -351,21 +370,29 @@ class RequestFormScreen(KioskScreen):
 
     # -- keyboard ----------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit | QPlainTextEdit):
-            widget = self._field_of(watched)
-            if widget is not None:
-                self._editor = watched
-                spec = widget.spec
-                self.keyboard.attach(
-                    watched,
-                    spec.keyboard if spec.kind.value != "date" else "numbers",
-                    capitalize_words=spec.capitalize_words,
-                )
-                self.keyboard.show()
-                self._fit_title()
-                # Keep the field in sight above the keyboard.
-                self.questions.ensureWidgetVisible(watched, 0, self.metrics.px("target"))
+        if not isinstance(watched, QLineEdit | QPlainTextEdit):
+            return False
+        if event.type() == QEvent.Type.FocusIn and not self._keyboard_waits:
+            self._open_keyboard(watched)
+        elif event.type() == QEvent.Type.MouseButtonPress and not self.keyboard.isVisible():
+            self._open_keyboard(watched)  # a box that kept its focus while an error was shown
         return False
+
+    def _open_keyboard(self, editor: Editor) -> None:
+        widget = self._field_of(editor)
+        if widget is None:
+            return
+        self._editor = editor
+        spec = widget.spec
+        self.keyboard.attach(
+            editor,
+            spec.keyboard if spec.kind.value != "date" else "numbers",
+            capitalize_words=spec.capitalize_words,
+        )
+        self.keyboard.show()
+        self._fit_title()
+        # Keep the field in sight above the keyboard.
+        self.questions.ensureWidgetVisible(editor, 0, self.metrics.px("target"))
 
     def _field_of(self, editor: QWidget) -> FieldWidget | None:
         for widgets in self.fields:

@@ -1,0 +1,116 @@
+"""Every warning-sign question and its Yes and No are in sight without scrolling, in every look a patient can pick."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.qt import QApplication, QPoint, QRect, QWidget
+
+from kiosk.domain.red_flags import RED_FLAG_QUESTIONS, red_flag_key
+from kiosk.services.navigation import Route, Screen
+from kiosk.ui.forms.fields import ChoiceField
+from kiosk.ui.presentation import Look, TextSize, ThemeName
+from kiosk.ui.previews import show_read_aloud_button
+from kiosk.ui.window import KioskWindow
+from tests.ui.conftest import MakeWindow
+
+SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "tablet": (1280, 800)}
+LANGUAGES = ("en", "es", "vi")
+# Every text size in normal colours, and high contrast (bolder borders) at the largest.
+LOOKS = [*(Look(size) for size in TextSize), Look(TextSize.EXTRA_LARGE, ThemeName.HIGH_CONTRAST)]
+# The controls low on a portrait screen leave its top 30 % empty.
+LOW_LOOKS = [Look(TextSize.LARGE, low_position=True), Look(TextSize.EXTRA_LARGE, low_position=True)]
+
+
+def rect_in_window(widget: QWidget, window: QWidget) -> QRect:
+    return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+
+def settle(window: KioskWindow) -> None:
+    """Lay out until nothing moves: wrapped words ask for another pass once they know their width."""
+    bar = window.form.questions.verticalScrollBar()
+    last = None
+    for _ in range(10):
+        QApplication.processEvents()
+        now = (bar.maximum(), window.form.questions.viewport().size())
+        if now == last:
+            return
+        last = now
+
+
+def warning_steps(window: KioskWindow) -> list[int]:
+    draft = window.form.draft
+    assert draft is not None
+    return [index for index, step in enumerate(draft.steps) if step.id.startswith("warning_signs")]
+
+
+def out_of_sight(window: KioskWindow, step: int) -> tuple[list[str], int]:
+    """What on the step is not wholly in the viewport at scroll 0, and the room left under the last answer."""
+    form = window.form
+    form.go_to_step(step)
+    settle(window)
+    viewport = rect_in_window(form.questions.viewport(), window)
+    bar = form.questions.verticalScrollBar()
+    problems = [f"the questions scroll by {bar.maximum()} px"] if bar.maximum() > 0 else []
+    room = 10_000
+    fields = [field for field in form.fields[step] if not field.isHidden()]
+    assert fields, "a warning-sign step without questions"
+    for field in fields:
+        assert isinstance(field, ChoiceField)
+        for name, part in [("question", field), ("words", field.label), *field.buttons.items()]:
+            shown = rect_in_window(part, window)
+            words = field.label.text()[:30]
+            if not part.isVisible() or shown.isEmpty():
+                problems.append(f"{words!r} {name}: not shown")
+            elif not (viewport.contains(shown) and window.rect().contains(shown)):
+                problems.append(f"{words!r} {name}: at {shown.getCoords()}, the viewport is {viewport.getCoords()}")
+            else:
+                room = min(room, viewport.bottom() - shown.bottom())
+    return problems, room
+
+
+def misfits(window: KioskWindow, size: str, looks: list[Look]) -> tuple[list[str], tuple[int, str]]:
+    """Every language, with and without the speaker, on every warning-sign step: what is out of sight."""
+    problems: list[str] = []
+    tightest = (10_000, "")
+    for look in looks:
+        window.presentation.apply(look)
+        for language in LANGUAGES:
+            window.texts.set_language(language)
+            for speaker in (False, True):
+                show_read_aloud_button(window, speaker)
+                for step in warning_steps(window):
+                    found, room = out_of_sight(window, step)
+                    case = f"{size} {language} {look.text_size} {look.theme} low={look.low_position} speaker={speaker}"
+                    problems += [f"{case} step {step + 1}: {problem}" for problem in found]
+                    tightest = min(tightest, (room, f"{case} step {step + 1}"))
+    return problems, tightest
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_every_warning_sign_and_its_answers_fit_without_scrolling(
+    qtbot: QtBot, make_window: MakeWindow, size: str
+) -> None:
+    window = make_window(SIZES[size])
+    window.go(Route(Screen.FOLLOW_UP))
+    draft = window.form.draft
+    assert draft is not None
+    steps = warning_steps(window)
+    assert draft.steps[steps[0]].intro_key == "fields.warning_intro"  # the intro comes with the first of them
+    asked = [spec.key for step in steps for spec in draft.steps[step].fields]
+    assert asked == [red_flag_key(flag) for flag in RED_FLAG_QUESTIONS]  # each once, most serious first
+    problems, tightest = misfits(window, size, LOOKS)
+    print(f"least room under the last answer at {size}: {tightest[0]} px ({tightest[1]})")
+    assert problems == []
+
+
+# Known gap: with the controls low, extra-large text, Spanish and the speaker shown, the bar takes four rows and
+# the form's name three lines; the first warning step then scrolls by about 110 px. The fix (the form's name giving
+# way, as it does for the keyboard) is still to do.
+@pytest.mark.xfail(strict=True, reason="the controls low at extra-large text leave too little room (see above)")
+def test_with_the_controls_low_every_warning_sign_still_fits(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(SIZES["portrait"])
+    window.go(Route(Screen.FOLLOW_UP))
+    problems, _tightest = misfits(window, "portrait", LOW_LOOKS)
+    assert problems == []
