@@ -156,6 +156,8 @@ class QueueRow:
     created_at: dt.datetime
     status: RequestStatus
     red_flags: tuple[str, ...]
+    seen_at_desk_at: dt.datetime | None = None  # when someone pressed "Seen at the desk", and who
+    seen_at_desk_by: str | None = None
 
 
 _ROW_COLUMNS = (
@@ -168,6 +170,9 @@ _ROW_COLUMNS = (
     RequestRecord.created_at,
     RequestRecord.status,
     RequestRecord.red_flags,
+    # Read with the page's rows by id, after the index has chosen them: the plans stay as they were.
+    RequestRecord.seen_at_desk_at,
+    RequestRecord.seen_at_desk_by,
 )
 
 
@@ -288,7 +293,9 @@ def _matches(
     )
 
 
-def _queue_row(record: Row[str, str, str, bool, str, str, dt.datetime, str, list[str]]) -> QueueRow:
+def _queue_row(
+    record: Row[str, str, str, bool, str, str, dt.datetime, str, list[str], dt.datetime | None, str | None],
+) -> QueueRow:
     return QueueRow(
         id=record.id,
         reference=record.reference,
@@ -299,4 +306,6 @@ def _queue_row(record: Row[str, str, str, bool, str, str, dt.datetime, str, list
         created_at=record.created_at,
         status=RequestStatus(record.status),
         red_flags=tuple(record.red_flags or ()),
+        seen_at_desk_at=record.seen_at_desk_at,
+        seen_at_desk_by=record.seen_at_desk_by,
     )

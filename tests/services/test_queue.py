@@ -11,10 +11,12 @@ from sqlalchemy import Connection, event, update
 
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest, RequestKind
+from kiosk.domain.staff import Actor, Role
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services.demo_data import generate_requests
 from kiosk.services.queue import QueueFilter, QueueRow, count_requests, fetch_rows
 from kiosk.services.requests import submit_request
+from kiosk.services.urgent_alarm import mark_seen_at_desk
 from kiosk.storage.database import Database
 from kiosk.storage.models import RequestRecord
 from tests.services import factories
@@ -210,3 +212,22 @@ def test_the_open_queue_reads_its_pages_from_the_open_requests_index(database: D
     for plan in plans:
         assert "COVERING INDEX ix_patient_requests_open_queue" in plan, plan
         assert "ix_patient_requests_queue " not in plan, plan
+
+
+def test_a_row_says_who_saw_an_urgent_request_at_the_desk_and_when(
+    any_database: Database, desk: dict[str, str]
+) -> None:
+    rows = fetch_rows(any_database, QueueFilter(), None, 50)
+    assert [(row.seen_at_desk_at, row.seen_at_desk_by) for row in rows] == [(None, None)] * len(rows)
+    urgent = next(row for row in rows if row.reference == desk["urgent"])
+    seen_at = T0 + dt.timedelta(minutes=36)
+    mark_seen_at_desk(any_database, urgent.id, Actor("alice", Role.RECEPTION, "front-desk-1"), now=seen_at)
+
+    again = fetch_rows(any_database, QueueFilter(), None, 50)
+    assert _references(again) == _references(rows)  # seen changes what a row says, not where it stands
+    assert (again[0].reference, again[0].seen_at_desk_at, again[0].seen_at_desk_by) == (
+        desk["urgent"],
+        seen_at,
+        "alice",
+    )
+    assert all(row.seen_at_desk_at is None for row in again[1:])

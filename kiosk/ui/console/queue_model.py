@@ -22,8 +22,9 @@ from kiosk.qt import (
 
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import RequestKind
-from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS
+from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS, RequestStatus
 from kiosk.services.queue import QueueFilter, QueueRow, count_requests, fetch_rows
+from kiosk.services.waiting import WAIT_WORDS, WaitState, WaitTargets, request_wait_state, seen_words, target_words
 from kiosk.storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -31,10 +32,18 @@ log = logging.getLogger(__name__)
 COLUMNS = ("Reference", "Type", "Name", "Received", "Status", "Waiting")
 REFERENCE, TYPE, NAME, RECEIVED, STATUS, WAITING = range(len(COLUMNS))
 KIND_WORDS = {RequestKind.APPOINTMENT: "Appointment", RequestKind.FOLLOW_UP: "Follow-up"}
-# Said in words and marked in bold as well as tinted: the colour is never the only sign.
-URGENT_PREFIX = "\u26a0 Urgent \u00b7 "
+# Said in words and marked in bold as well as tinted: the colour is never the only sign. Only follow-ups carry
+# warning signs, so the Type cell's "Urgent" stands for "urgent follow-up" (the tooltip says it in full).
+URGENT_WORDS = "\u26a0 Urgent"
 URGENT_BACKGROUND = QColor("#fde2e1")
 URGENT_TEXT = QColor("#5c0a06")  # dark enough on the tint for WCAG AA
+URGENT_BADGE = QColor("#8a130c")  # the Type cell of an urgent row: white on this is 9:1
+ON_BADGE = QColor("#ffffff")
+# A wait past the target or half of it: the Status cell says "overdue" or "due soon", and both cells are tinted.
+DUE_SOON_BACKGROUND, DUE_SOON_TEXT = QColor("#ffe9a8"), QColor("#4d3300")
+OVERDUE_BACKGROUND, OVERDUE_TEXT = QColor("#fbd3cf"), QColor("#7a0c05")
+SEEN_BACKGROUND, SEEN_TEXT = QColor("#e6f2ea"), QColor("#1d5b33")
+SEEN_MARK = "\u2713 "
 NOT_WAITING = "\u2014"
 # A refresh reloads as many rows as were shown, so the view stays where it was, up to this many.
 REFRESH_ROWS_MAX = 5000
@@ -55,10 +64,15 @@ def waiting_words(waited: dt.timedelta) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
-def received_words(moment: dt.datetime) -> str:
-    """This PC's local date and time, like "3 Mar 2025 09:05"."""
+def received_words(moment: dt.datetime, now: dt.datetime | None = None) -> str:
+    """This PC's local date and time, like "3 Mar 09:05"; from another year "3 Mar 2025", the hour no longer matters.
+
+    The year is left out for this year's requests: the column's width goes to the patient's name instead.
+    """
     local = moment.astimezone()
-    return f"{local.day} {local:%b %Y %H:%M}"
+    if local.year == (now or dt.datetime.now(dt.UTC)).astimezone().year:
+        return f"{local.day} {local:%b %H:%M}"
+    return f"{local.day} {local:%b %Y}"
 
 
 class QueueModel(QAbstractTableModel):
@@ -77,11 +91,13 @@ class QueueModel(QAbstractTableModel):
         batch_size: int = 200,
         region: str = "US",
         now: Callable[[], dt.datetime] | None = None,
+        targets: WaitTargets | None = None,
     ) -> None:
         super().__init__(parent)
         self.database = database
         self.batch_size = batch_size
         self.region = region
+        self.targets = targets or WaitTargets()
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
         self.where = QueueFilter()
         self._rows: list[QueueRow] = []
@@ -128,16 +144,27 @@ class QueueModel(QAbstractTableModel):
             return self._cell(row, index.column(), tooltip=role == Qt.ItemDataRole.ToolTipRole)
         if role == Qt.ItemDataRole.UserRole:
             return row.id
-        if row.urgent:
-            if role == Qt.ItemDataRole.BackgroundRole:
-                return QBrush(URGENT_BACKGROUND)
-            if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(URGENT_TEXT)
-            if role == Qt.ItemDataRole.FontRole:
-                bold = QFont()
-                bold.setBold(True)
-                return bold
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            colours = self._colours(row, index.column())
+            if colours is None:
+                return None
+            return QBrush(colours[0] if role == Qt.ItemDataRole.BackgroundRole else colours[1])
+        if role == Qt.ItemDataRole.FontRole and (row.urgent or self._marked(row, index.column())):
+            bold = QFont()
+            bold.setBold(True)
+            return bold
         return None
+
+    def wait_state(self, row: QueueRow) -> WaitState | None:
+        """How the request's wait stands against its target now; None when it no longer waits for the desk."""
+        return request_wait_state(
+            status=row.status,
+            urgent=row.urgent,
+            seen_at_desk_at=row.seen_at_desk_at,
+            created_at=row.created_at,
+            now=self._now(),
+            targets=self.targets,
+        )
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> bool:  # noqa: N802 (Qt's name)
         return not parent.isValid() and not self._complete
@@ -184,6 +211,32 @@ class QueueModel(QAbstractTableModel):
         self._complete = True  # no retry loop from the view's scrolling; Refresh tries again
         self.failed.emit(UNREADABLE)
 
+    def _seen(self, row: QueueRow) -> bool:
+        return row.urgent and row.seen_at_desk_at is not None
+
+    def _marked(self, row: QueueRow, column: int) -> bool:
+        """Whether the cell carries a state of its own (a wait against its target, or "seen at the desk")."""
+        if column == STATUS and row.status is RequestStatus.NEW and self._seen(row):
+            return True
+        return column in (STATUS, WAITING) and self.wait_state(row) not in (None, WaitState.WITHIN)
+
+    def _colours(self, row: QueueRow, column: int) -> tuple[QColor, QColor] | None:
+        """(background, text) for the cell, or None for the table's own."""
+        if row.urgent and column == TYPE:
+            return URGENT_BADGE, ON_BADGE
+        if column in (STATUS, WAITING):
+            state = self.wait_state(row)
+            if state is WaitState.OVERDUE:
+                # An urgent request past its target is as pressing as its badge: the same solid red.
+                return (URGENT_BADGE, ON_BADGE) if row.urgent else (OVERDUE_BACKGROUND, OVERDUE_TEXT)
+            if state is WaitState.DUE_SOON:
+                return DUE_SOON_BACKGROUND, DUE_SOON_TEXT
+            if column == STATUS and row.status is RequestStatus.NEW and self._seen(row):
+                return SEEN_BACKGROUND, SEEN_TEXT
+        if row.urgent:
+            return URGENT_BACKGROUND, URGENT_TEXT
+        return None
+
     def _cell(self, row: QueueRow, column: int, *, tooltip: bool) -> str:
         if column == REFERENCE:
             return format_reference(row.reference)
@@ -193,13 +246,43 @@ class QueueModel(QAbstractTableModel):
                 return kind
             if tooltip:
                 return f"Urgent {kind.lower()}: the patient reported warning signs; call them now."
-            return URGENT_PREFIX + kind
+            return URGENT_WORDS
         if column == NAME:
             return f"{row.last_name}, {row.first_name}"
         if column == RECEIVED:
-            return received_words(row.created_at)
+            return received_words(row.created_at, self._now())
         if column == STATUS:
-            return STATUS_LABELS[row.status]
+            return self._status_words(row, tooltip=tooltip)
         if row.status not in OPEN_STATUSES:
             return NOT_WAITING
-        return waiting_words(self._now() - row.created_at)
+        waited = waiting_words(self._now() - row.created_at)
+        return self._wait_tooltip(row, waited) if tooltip else waited
+
+    def _status_words(self, row: QueueRow, *, tooltip: bool) -> str:
+        status = STATUS_LABELS[row.status]
+        seen_at, seen_by = row.seen_at_desk_at, row.seen_at_desk_by or ""
+        if self._seen(row) and seen_at is not None:
+            if tooltip:
+                local = seen_at.astimezone()
+                who = f" by {seen_by}" if seen_by else ""
+                return f"Seen at the desk at {local:%H:%M} on {local.day} {local:%b}{who}. Status: {status}."
+            if row.status is RequestStatus.NEW:
+                return SEEN_MARK + seen_words(seen_at, seen_by, today=self._now().astimezone().date(), short=True)
+            return status
+        state = self.wait_state(row)
+        if state is None or state is WaitState.WITHIN:
+            return status
+        words = f"{status} \u00b7 {WAIT_WORDS[state]}"
+        return self._wait_tooltip(row, waiting_words(self._now() - row.created_at)) if tooltip else words
+
+    def _wait_tooltip(self, row: QueueRow, waited: str) -> str:
+        state = self.wait_state(row)
+        if state is None:
+            return f"Received {waited} ago; someone at the desk has dealt with it."
+        kind = "urgent requests" if row.urgent else "requests that are not urgent"
+        target = target_words(self.targets.for_request(row.urgent))
+        if state is WaitState.OVERDUE:
+            return f"Waiting {waited}: past the {target} target for {kind}."
+        if state is WaitState.DUE_SOON:
+            return f"Waiting {waited}: past half the {target} target for {kind}."
+        return f"Waiting {waited}, within the {target} target for {kind}."

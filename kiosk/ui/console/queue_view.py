@@ -31,21 +31,24 @@ from kiosk.domain.staff import Actor, Permission, PermissionDenied
 from kiosk.services.changes import ChangeWatcher, arrivals_since
 from kiosk.services.export import export_csv
 from kiosk.services.queue import QueueFilter
+from kiosk.services.waiting import WaitTargets
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.queue_filters import QueueFilters
-from kiosk.ui.console.queue_model import COLUMNS, URGENT_PREFIX, QueueModel
+from kiosk.ui.console.queue_model import COLUMNS, SEEN_MARK, QueueModel
 from kiosk.ui.console.widgets import button, label, set_role
 
 log = logging.getLogger(__name__)
 
 SEARCH_PAUSE_MS = 350  # search once typing pauses, not on every key
 POLL_MS = 1000  # new requests show within two seconds
-# The widest text each column shows (urgent rows are bold); Name takes what is left.
+CLOCK_MS = 30_000  # waiting times and their "due soon"/"overdue" move on with the clock, not only on changes
+# The widest text each column shows (urgent rows are bold); Name takes what is left. A username longer
+# than the sample's is elided in the Status cell; its tooltip and the detail view say it in full.
 COLUMN_SAMPLES = {
     0: "HHH HHH",
-    1: URGENT_PREFIX + "Follow-up",
-    3: "28 Nov 2026 23:59",
-    4: "Could not reach",
+    1: "Appointment",  # wider than URGENT_WORDS
+    3: "28 Nov 23:59",  # wider than "28 Nov 2025", a date of another year
+    4: SEEN_MARK + "Seen 23:59 (sam.desk)",
     5: "23 h 59 min",
 }
 NAME_COLUMN = 2
@@ -66,7 +69,12 @@ class QueueView(QWidget):
         self.context = context
         self.actor = actor
         self.can_export = context.may(actor, Permission.EXPORT)
-        self.model = QueueModel(context.database, self, region=context.settings.clinic.phone_region)
+        self.model = QueueModel(
+            context.database,
+            self,
+            region=context.settings.clinic.phone_region,
+            targets=WaitTargets.from_settings(context.settings.urgent),
+        )
         self.watcher = ChangeWatcher(context.database)
         self.last_seen = dt.datetime.now(dt.UTC)  # arrivals after this make the "N new" badge
         self._restoring = False
@@ -119,6 +127,9 @@ class QueueView(QWidget):
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(POLL_MS)
         self.poll_timer.timeout.connect(self.poll)
+        self.clock_timer = QTimer(self)
+        self.clock_timer.setInterval(CLOCK_MS)
+        self.clock_timer.timeout.connect(self.table.viewport().update)  # cells read the clock as they paint
 
         self.search.textEdited.connect(lambda _: self._search_timer.start())
         self.search.returnPressed.connect(self.apply_filter)
@@ -197,9 +208,11 @@ class QueueView(QWidget):
 
     def start_polling(self) -> None:
         self.poll_timer.start()
+        self.clock_timer.start()
 
     def stop_polling(self) -> None:
         self.poll_timer.stop()
+        self.clock_timer.stop()
 
     def poll(self) -> None:
         """Cheap when nothing changed; on a change from another console or the kiosk, reload and count arrivals."""
@@ -283,4 +296,5 @@ class QueueView(QWidget):
 
     def close_watcher(self) -> None:
         self.poll_timer.stop()
+        self.clock_timer.stop()
         self.watcher.close()

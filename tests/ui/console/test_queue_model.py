@@ -54,23 +54,24 @@ def _text(model: QueueModel, row: int, column: int, role: Qt.ItemDataRole = Qt.I
 def test_each_column_says_what_reception_needs(qtbot: QtBot, database: Database) -> None:
     urgent = _submit(database, factories.urgent_follow_up(), 0, "Thị Mai", "Nguyễn")
     plain = _submit(database, factories.appointment(), 15, "José", "Núñez")
-    model = _model(qtbot, database, now=T0 + dt.timedelta(hours=2, minutes=30))
+    now = T0 + dt.timedelta(hours=2, minutes=30)
+    model = _model(qtbot, database, now=now)
 
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())] == list(COLUMNS)
     assert [_text(model, 0, c) for c in range(6)] == [
         format_reference(urgent),
-        "\u26a0 Urgent \u00b7 Follow-up",
+        "\u26a0 Urgent",
         "Nguyễn, Thị Mai",
-        received_words(T0),
-        "New",
+        received_words(T0, now),
+        "New \u00b7 overdue",  # past the 10-minute target for urgent requests
         "2 h 30 min",
     ]
     assert [_text(model, 1, c) for c in range(6)] == [
         format_reference(plain),
         "Appointment",
         "Núñez, José",
-        received_words(T0 + dt.timedelta(minutes=15)),
-        "New",
+        received_words(T0 + dt.timedelta(minutes=15), now),
+        "New",  # within the 24-hour target
         "2 h 15 min",
     ]
     assert _text(model, 0, 0, Qt.ItemDataRole.UserRole) == model.row_at(0).id
@@ -88,6 +89,12 @@ def test_urgent_rows_are_marked_in_words_and_weight_not_only_colour(qtbot: QtBot
     assert _text(model, 1, 1) == "Follow-up"
     assert _text(model, 1, 2, Qt.ItemDataRole.FontRole) is None
     assert _text(model, 1, 4, Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_received_leaves_out_this_years_year_and_an_old_requests_hour() -> None:
+    local = T0.astimezone()
+    assert received_words(T0, T0 + dt.timedelta(days=30)) == f"{local.day} {local:%b %H:%M}"
+    assert received_words(T0, T0 + dt.timedelta(days=400)) == f"{local.day} {local:%b %Y}"
 
 
 def test_waiting_is_said_as_a_receptionist_would(qtbot: QtBot) -> None:
