@@ -21,6 +21,7 @@ class IdleMonitor(QObject):
     `warning_started(seconds)` then `countdown(seconds_left)` each second, and
     `expired()` at zero; any touch before the warning restarts the wait, but
     once the warning shows, only "I need more time" (`extend()`) keeps the page.
+    `hold(seconds)` instead counts a fixed time that no touch changes and no warning interrupts.
     """
 
     warning_started = Signal(int)
@@ -43,6 +44,9 @@ class IdleMonitor(QObject):
         self._tick = QTimer(self)
         self._tick.setInterval(second_ms)
         self._tick.timeout.connect(self._on_tick)
+        self._hold = QTimer(self)
+        self._hold.setSingleShot(True)
+        self._hold.timeout.connect(self.expired)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
@@ -54,11 +58,21 @@ class IdleMonitor(QObject):
     def watch(self, active: bool) -> None:
         """Count inactivity only while a patient screen (not the attract loop) shows."""
         self._active = active
+        self._hold.stop()
         self._stop_warning(cancelled=self.warning)
         if active:
             self._wait.start(self.timeout_seconds * self.second_ms)
         else:
             self._wait.stop()
+
+    def hold(self, seconds: int) -> None:
+        """Expire after exactly `seconds`, whatever is touched meanwhile, with no "are you still there?" first."""
+        self.watch(False)
+        self._hold.start(seconds * self.second_ms)
+
+    @property
+    def holding(self) -> bool:
+        return self._hold.isActive()
 
     def release(self) -> None:
         """The window is gone: no more counting and no more filtering (a monitor outliving its window would end

@@ -34,6 +34,10 @@ PALETTE = {
     "closed_background": "#161b21",
     "on_closed": "#c9d1da",
     "closed_border": "#8d99a6",
+    # The urgent confirmation's band: white words on the error red, the loudest thing the kiosk shows.
+    "urgent_background": "#a3160f",
+    "on_urgent": "#ffffff",
+    "urgent_border": "#6e0e09",
 }
 
 # High contrast: white and yellow on black, the scheme low-vision users most often choose. Selected and primary
@@ -62,6 +66,10 @@ HIGH_CONTRAST = {
     "closed_background": "#000000",
     "on_closed": "#ffffff",
     "closed_border": "#ffffff",
+    # Filled yellow with black words and a white frame: on black, the brightest thing on the screen.
+    "urgent_background": "#ffe14d",
+    "on_urgent": "#000000",
+    "urgent_border": "#ffffff",
 }
 
 PALETTES = MappingProxyType({ThemeName.NORMAL: PALETTE, ThemeName.HIGH_CONTRAST: HIGH_CONTRAST})
@@ -84,6 +92,7 @@ TEXT_PAIRS = (
     ("error", "notice_background"),
     ("on_slide", "slide_background"),
     ("on_closed", "closed_background"),
+    ("on_urgent", "urgent_background"),
 )
 # Frames that show where a control is or which one has focus (WCAG 1.4.11 and 2.4.13: at least 3:1). A focus frame
 # is drawn at a button's outer edge, against the page, so it is measured against the page colours.
@@ -93,6 +102,7 @@ OUTLINE_PAIRS = (
     ("focus", "background"),
     ("focus", "surface"),
     ("closed_border", "closed_background"),
+    ("urgent_background", "background"),
 )
 
 # Reference sizes at 1080 pixels on the short side of the screen.

@@ -374,9 +374,15 @@ class KioskWindow(QWidget):
         self.top_bar.home.setVisible(route.screen not in (Screen.HOME, Screen.CONFIRMATION))
         self.top_bar.clinic.setVisible(route.screen == Screen.HOME)
         settings = self.context.settings.idle
-        private = route_is_form(route) or confirming
-        self.idle.timeout_seconds = settings.form_timeout_seconds if private else settings.info_timeout_seconds
-        self.idle.watch(not on_attract)
+        if confirming and self._confirmation is not None and self._confirmation.is_urgent:
+            # Up until staff clear it (the corner sign-in resets the kiosk) or its own time passes: touches neither
+            # end nor extend it, and no "are you still there?" covers the instruction. Shown again, it keeps counting.
+            if not self.idle.holding:
+                self.idle.hold(settings.urgent_confirmation_seconds)
+        else:
+            private = route_is_form(route) or confirming
+            self.idle.timeout_seconds = settings.form_timeout_seconds if private else settings.info_timeout_seconds
+            self.idle.watch(not on_attract)
         self._place_controls()
         self.read_aloud.show_screen(screen)
 

@@ -143,7 +143,7 @@ def _follow_up_sent(qtbot: QtBot, window: KioskWindow) -> Iterator[str]:
     next_step(qtbot, window)
     yield "follow-up review"
     send(qtbot, window)
-    assert window.confirmation.banner.isVisible()
+    assert window.confirmation.band.isVisible()
     yield "urgent confirmation"
 
 

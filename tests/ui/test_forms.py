@@ -166,10 +166,9 @@ def test_a_red_flag_follow_up_says_tell_the_desk_now_and_is_urgent(
 
     screen = window.confirmation
     assert window.navigator.current.screen == Screen.CONFIRMATION
-    assert screen.title.text() == "Please tell the front desk now"
-    assert screen.urgent.text() == "⚠ Urgent"  # words and a sign, not colour alone
-    assert "911" in screen.emergency.text()
-    assert "(504) 249-7576" in screen.call.text()
+    assert screen.instruction.text() == "Please go to the front desk now"
+    assert screen.picture.pixmap() is not None and not screen.picture.pixmap().isNull()  # not colour alone
+    assert "911" in screen.away.text() and "(504)\u00a0249\u20117576" in screen.away.text()  # kept on one line
     receipt = screen.receipt
     assert receipt is not None and receipt.urgent
 

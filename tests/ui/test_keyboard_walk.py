@@ -242,10 +242,11 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
 
     arrived(window, Screen.CONFIRMATION)
     screen = window.confirmation
-    assert screen.banner.isVisible()  # a red-flag answer: "please tell the front desk now"
+    assert screen.band.isVisible()  # a red-flag answer: "please go to the front desk now"
+    assert not screen.done_button.isVisible()  # it stays until staff clear it or its time passes
     receipt = screen.receipt
     assert receipt is not None and receipt.urgent
-    assert screen.code.text() == format_reference(receipt.reference)
+    assert screen.urgent_code.text() == format_reference(receipt.reference)
     stored = load_request(context.database, receipt.reference)
     assert isinstance(stored, FollowUpRequest)
     assert stored.red_flags == frozenset({RedFlag.LEG_WEAKNESS_OR_NUMBNESS})

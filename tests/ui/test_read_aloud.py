@@ -187,7 +187,7 @@ def test_an_urgent_confirmation_reads_the_desk_message_first(qtbot: QtBot, windo
     window.show_receipt(Receipt("K7M2QX", urgent=True, created_at=dt.datetime.now()))
     t = window.texts.t
     said = " ".join(heard.said(qtbot))
-    assert said.startswith(" ".join(words(f"{t('red_flag.title')} {t('red_flag.urgent')} {t('red_flag.body')}")))
+    assert said.startswith(" ".join(words(f"{t('red_flag.instruction')} {t('red_flag.reason')}")))
     assert " ".join(words(t("confirm.next_contact"))) not in said
 
 

@@ -1,21 +1,31 @@
-"""After sending: the reference code in large type, or "please tell the front desk now"."""
+"""After sending: the reference code and Done, or, for an urgent request, "please go to the front desk now" first."""
 
 from __future__ import annotations
 
-from kiosk.qt import QFrame, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
+from kiosk.qt import QFrame, QHBoxLayout, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
 
 from kiosk.config.settings import Settings
 from kiosk.domain.reference import format_reference
+from kiosk.paths import resources_dir
 from kiosk.services.requests import Receipt
 from kiosk.ui.screens.base import KioskScreen, text_label
-from kiosk.ui.speech.words import sentences, spell_out, widget_words
+from kiosk.ui.speech.words import sentences, spell_out
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.buttons import ButtonPicture, TouchButton
 from kiosk.ui.widgets.wrapping_scroll import WrappingScrollArea
+
+DESK_ICON = ("images", "icons", "front-desk.svg")
+# A phone number is read in one piece: it never breaks across lines at its space or hyphen.
+_UNBROKEN = str.maketrans({" ": "\u00a0", "-": "\u2011"})
 
 
 class ConfirmationScreen(KioskScreen):
-    """Shown only after the request's commit returned; urgent requests get the desk message."""
+    """Shown only after the request's commit returned.
+
+    A routine request shows its code and Done. An urgent one leads with a full-width band telling the patient to
+    go to the front desk now, then whom to call if they have left, then the code; it has no Done: the window keeps
+    it up until staff clear it or [idle] urgent_confirmation_seconds pass.
+    """
 
     done = Signal()
 
@@ -23,88 +33,144 @@ class ConfirmationScreen(KioskScreen):
         super().__init__(texts)
         self._phone = settings.clinic.phone
         self.receipt: Receipt | None = None
-        self.banner = QFrame()
-        self.banner.setObjectName("UrgentBanner")
-        banner_layout = QVBoxLayout(self.banner)
-        self.urgent = text_label("urgent", "UrgentLabel")
-        self.urgent_body = text_label("body")
-        self.call = text_label("body")
-        self.emergency = text_label("body", "EmergencyLine")
-        for label in (self.urgent, self.urgent_body, self.call, self.emergency):
-            banner_layout.addWidget(label)
+
+        # The urgent band: a pictogram beside the words, so the message is not carried by colour alone.
+        self.band = QFrame()
+        self.band.setObjectName("UrgentBand")
+        self.picture = ButtonPicture(resources_dir().joinpath(*DESK_ICON))
+        self.picture.setObjectName("UrgentPicture")
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.instruction = text_label("", "UrgentInstruction")
+        self.reason = text_label("", "UrgentReason")
+        band_words = QVBoxLayout()
+        band_words.setContentsMargins(0, 0, 0, 0)
+        band_words.addStretch(1)  # the words sit together in the middle when the pictogram is taller
+        band_words.addWidget(self.instruction)
+        band_words.addWidget(self.reason)
+        band_words.addStretch(1)
+        self._band_layout = QHBoxLayout(self.band)
+        self._band_layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._band_layout.addLayout(band_words, 1)
+        self.away = text_label("", "UrgentAway")
+        self.urgent_code_intro = text_label("subtitle")
+        self.urgent_code = text_label("", "UrgentCode")
+        self.urgent_code_hint = text_label()
+        self._urgent_words = (self.away, self.urgent_code_intro, self.urgent_code, self.urgent_code_hint)
+
+        # The routine confirmation.
         self.title = text_label("title")
         self.code_intro = text_label("subtitle")
         self.code = text_label("", "ReferenceCode")
-        self.code.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.code_hint = text_label()
         self.next_contact = text_label()
+        self._routine_words = (self.title, self.code_intro, self.code, self.code_hint, self.next_contact)
+        for code in (self.code, self.urgent_code):
+            code.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.done_button = TouchButton("primary")
         self.done_button.setObjectName("ConfirmationDone")
         self.done_button.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.done_button.clicked.connect(self.done)
-        # The words scroll when extra-large text leaves them too little room; Done stays in sight below them.
+
+        # The words scroll when extra-large text leaves them too little room; the band and Done stay in sight.
         words = QWidget()
         self._words = QVBoxLayout(words)
         self._words.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.title, self.banner, self.code_intro, self.code, self.code_hint, self.next_contact):
+        for widget in (*self._urgent_words, *self._routine_words):
             self._words.addWidget(widget)
         self._words.addStretch(1)
         self.words_area = WrappingScrollArea()
         self.words_area.setObjectName("ConfirmationWords")
         self.words_area.setWidget(words)
+        self._body = QVBoxLayout()
+        self._body.addWidget(self.words_area, 1)
+        self._body.addWidget(self.done_button)
+        # The band runs edge to edge under the top bar; the rest keeps the screen's margins.
         self._outer = QVBoxLayout(self)
-        self._outer.addWidget(self.words_area, 1)
-        self._outer.addWidget(self.done_button)
+        self._outer.setContentsMargins(0, 0, 0, 0)
+        self._outer.setSpacing(0)
+        self._outer.addWidget(self.band)
+        self._outer.addLayout(self._body, 1)
+
+    @property
+    def is_urgent(self) -> bool:
+        return bool(self.receipt and self.receipt.urgent)
 
     def show_receipt(self, receipt: Receipt) -> None:
         self.receipt = receipt
         self.retranslate()
 
     def clear(self) -> None:
-        """Nothing of the last patient stays on screen or in memory here."""
+        """Nothing of the last patient stays on screen or in memory here, not even in an accessible name."""
         self.receipt = None
-        for label in (self.code, self.title):
-            label.clear()
+        self.retranslate()
 
     def retranslate(self) -> None:
         t = self.texts.t
-        urgent = bool(self.receipt and self.receipt.urgent)
-        self.banner.setVisible(urgent)
-        self.title.setText(t("red_flag.title") if urgent else t("confirm.title"))
-        self.urgent.setText(t("red_flag.urgent"))
-        self.urgent_body.setText(t("red_flag.body"))
-        self.call.setText(t("red_flag.call", phone=self._phone))
-        self.emergency.setText(t("red_flag.emergency"))
-        self.code_intro.setText(t("confirm.code_intro"))
+        urgent = self.is_urgent
         code = format_reference(self.receipt.reference) if self.receipt else ""
-        self.code.setText(code)
         # Read out character by character, as a person would tell it to the desk.
-        self.code.setAccessibleName(f"{t('confirm.code_intro')} {' '.join(code.replace(' ', ''))}")
+        code_name = f"{t('confirm.code_intro')} {' '.join(code.replace(' ', ''))}" if code else ""
+        self.band.setVisible(urgent)
+        for widget in self._urgent_words:
+            widget.setVisible(urgent)
+        for widget in self._routine_words:
+            widget.setVisible(not urgent)
+        self.done_button.setVisible(not urgent)
+
+        self.instruction.setText(t("red_flag.instruction"))
+        self.band.setAccessibleName(self.instruction.text())
+        self.reason.setText(t("red_flag.reason"))
+        self.away.setText(t("red_flag.away", phone=self._phone.translate(_UNBROKEN)))
+        self.urgent_code_intro.setText(t("confirm.code_intro"))
+        self.urgent_code_hint.setText(t("red_flag.code_hint"))
+        self.title.setText(t("confirm.title"))
+        self.code_intro.setText(t("confirm.code_intro"))
         self.code_hint.setText(t("confirm.code_hint"))
         self.next_contact.setText(t("confirm.next_contact"))
-        self.next_contact.setVisible(not urgent)
+        for label in (self.code, self.urgent_code):
+            label.setText(code)
+            label.setAccessibleName(code_name)
         self.done_button.set_words(t("confirm.done"))
-        self.words_area.set_names(self.title.text(), t("page.scroll"))
+
+        heading = self.instruction.text() if urgent else self.title.text()
+        self.words_area.set_names(heading, t("page.scroll"))
         self.words_area.fit_contents()  # new words, new height
-        self.setAccessibleName(self.title.text())  # what a screen reader says as the screen opens
+        self.setAccessibleName(heading)  # what a screen reader says as the screen opens
 
     def spoken_text(self) -> str:
-        """The code one character at a time ("K, 7, M, 2, Q, X"), as the patient will tell it to the desk."""
+        """The code one character at a time ("K, 7, M, 2, Q, X"), as the patient will tell it to the desk.
+
+        An urgent confirmation says the instruction first, then whom to call, then the code.
+        """
+        if self.is_urgent:
+            return sentences(
+                [
+                    self.instruction.text(),
+                    self.reason.text(),
+                    self.texts.t("red_flag.away", phone=self._phone),  # the plain number, for the speech engine
+                    self.urgent_code_intro.text(),
+                    spell_out(self.urgent_code.text()),
+                    self.urgent_code_hint.text(),
+                ]
+            )
         return sentences(
             [
                 self.title.text(),
-                *widget_words(self.banner, self),  # the urgent message, when shown
                 self.code_intro.text(),
                 spell_out(self.code.text()),
                 self.code_hint.text(),
-                *([self.next_contact.text()] if self.next_contact.isVisibleTo(self) else []),
+                self.next_contact.text(),
                 self.done_button.accessibleName(),
             ]
         )
 
     def arrange(self) -> None:
         margin = self.metrics.px("pad2")
-        self._outer.setContentsMargins(margin, margin, margin, margin)
-        self._outer.setSpacing(self.metrics.px("pad"))
-        self._words.setSpacing(self.metrics.px("pad"))
+        pad = self.metrics.px("pad")
+        self._body.setContentsMargins(margin, margin, margin, margin)
+        self._body.setSpacing(pad)
+        self._words.setSpacing(pad)
+        self._band_layout.setContentsMargins(margin, pad, margin, pad)
+        self._band_layout.setSpacing(margin)
+        self.picture.draw(self.metrics.px("target") * 2)
         self.words_area.fit_contents()
