@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         QTime,
         QTimer,
         QtMsgType,
+        QUrl,
         Signal,
         Slot,
         qInstallMessageHandler,
@@ -123,10 +124,11 @@ if TYPE_CHECKING:
     )
 
 # Qt modules that only some paths use load on first use, through __getattr__ below: charts (the console's
-# dashboard), printing (the console's request print-out), D-Bus (keep-awake on Linux) and text-to-speech
-# (read-aloud). Importing them up front cost `kiosk run` about 0.1 s and several MiB before its first frame.
-# Text-to-speech also fails to import where libpulse is missing: on first use, its ImportError reaches only the
-# caller (read-aloud turns itself off), never every verb. mypy reads them from here.
+# dashboard), printing (the console's request print-out), D-Bus (keep-awake on Linux), multimedia (the console's
+# urgent chime) and text-to-speech (read-aloud). Importing them up front cost `kiosk run` about 0.1 s and several
+# MiB before its first frame. Multimedia and text-to-speech also fail to import where libpulse is missing: on first
+# use, the ImportError reaches only the caller (no chime, no read-aloud, each saying so), never every verb.
+# mypy reads them from here.
 if TYPE_CHECKING:
     from PySide6.QtCharts import (
         QBarCategoryAxis,
@@ -139,6 +141,7 @@ if TYPE_CHECKING:
         QValueAxis,
     )
     from PySide6.QtDBus import QDBusConnection, QDBusInterface
+    from PySide6.QtMultimedia import QAudioDevice, QMediaDevices, QSoundEffect
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
     from PySide6.QtTextToSpeech import QTextToSpeech
 
@@ -158,6 +161,7 @@ _LOADED_ON_USE = {
     ),
     **dict.fromkeys(("QDBusConnection", "QDBusInterface"), "PySide6.QtDBus"),
     **dict.fromkeys(("QPrintDialog", "QPrinter"), "PySide6.QtPrintSupport"),
+    **dict.fromkeys(("QAudioDevice", "QMediaDevices", "QSoundEffect"), "PySide6.QtMultimedia"),
     "QTextToSpeech": "PySide6.QtTextToSpeech",
 }
 
@@ -192,6 +196,7 @@ __all__ = [
     "QAccessible",
     "QAction",
     "QApplication",
+    "QAudioDevice",
     "QBarCategoryAxis",
     "QBarSeries",
     "QBarSet",
@@ -242,6 +247,7 @@ __all__ = [
     "QLocale",
     "QMainWindow",
     "QMarginsF",
+    "QMediaDevices",
     "QMessageBox",
     "QMetaObject",
     "QModelIndex",
@@ -274,6 +280,7 @@ __all__ = [
     "QSizePolicy",
     "QSocketNotifier",
     "QSortFilterProxyModel",
+    "QSoundEffect",
     "QSpinBox",
     "QSplitter",
     "QStackedBarSeries",
@@ -293,6 +300,7 @@ __all__ = [
     "QTimer",
     "QToolButton",
     "QTouchEvent",
+    "QUrl",
     "QVBoxLayout",
     "QValueAxis",
     "QWidget",

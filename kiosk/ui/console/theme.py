@@ -21,6 +21,11 @@ CONSOLE_COLOURS = {
     "disabled_text": "#6b7480",
     "bar_before": "#8a130c",
     "bar_now": "#0b4f5c",
+    # The urgent banner: white on this red is 6.5:1; amber on near-black (the failing check) is 11:1.
+    "alarm": "#b3261e",
+    "alarm_edge": "#7a1410",
+    "stale_background": "#1f1f1f",
+    "stale_text": "#ffc845",
 }
 
 # Pixel sizes at 1366x768; a 1080-line screen gets one step larger.

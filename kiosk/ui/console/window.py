@@ -1,4 +1,4 @@
-"""The reception console window: sign-in page, the signed-in workspace, and the lock page over it."""
+"""The reception console window: sign-in page, the signed-in workspace, the lock page over it, the urgent banner."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from kiosk.qt import (
     QMainWindow,
     QMessageBox,
     QResizeEvent,
+    QShowEvent,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
     Signal,
 )
@@ -24,6 +26,7 @@ from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.lock import IdleLock, LockView
 from kiosk.ui.console.login_view import LoginView
 from kiosk.ui.console.theme import console_stylesheet
+from kiosk.ui.console.urgent_banner import UrgentBanner
 from kiosk.ui.console.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -51,7 +54,8 @@ class ConsoleWindow(QMainWindow):
     def __init__(self, context: ConsoleContext, parent: QWidget | None = None, *, on_kiosk: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("ConsoleWindow")
-        self.setWindowTitle(f"{context.clinic_name} — reception console")
+        self.title = f"{context.clinic_name} — reception console"
+        self.setWindowTitle(self.title)
         self.context = context
         self.actor: Actor | None = None
         self.workspace: Workspace | None = None
@@ -61,7 +65,17 @@ class ConsoleWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.login)
         self.pages.addWidget(self.lock_view)
-        self.setCentralWidget(self.pages)
+        # Above every page, signed in or not: the urgent alarm watches from the moment the console opens.
+        self.urgent = UrgentBanner(context)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.urgent)
+        column.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+        self.urgent.title_changed.connect(lambda prefix: self.setWindowTitle(prefix + self.title))
+        self.urgent.open_requested.connect(self.open_request)
         self.idle_lock = IdleLock(self, context.settings.staff.lock_after_minutes)
         # Opened over the patient kiosk, a console nobody is using must give the screen back to
         # patients: idle there signs out and closes rather than leaving a lock page on show.
@@ -97,6 +111,7 @@ class ConsoleWindow(QMainWindow):
         if ws.header.close_kiosk_button is not None:
             ws.header.close_kiosk_button.clicked.connect(self.close_kiosk)
         ws.start()
+        self.urgent.set_viewer(actor, private=False)
         self.idle_lock.set_timeout_ms(self.context.settings.staff.lock_after_minutes * 60_000)
         self.idle_lock.start()
         ws.queue.search.setFocus()  # not the table: focusing it would open (and audit) the first request
@@ -109,7 +124,8 @@ class ConsoleWindow(QMainWindow):
             self.idle_lock.set_timeout_ms(KIOSK_SIGN_IN_IDLE_MS)  # the lock page gives the kiosk back too
         else:
             self.idle_lock.stop()
-        self.workspace.pause()
+        self.workspace.pause()  # the queue stops polling; the urgent banner keeps watching, count only
+        self.urgent.set_viewer(self.actor, private=True)
         self.lock_view.show_for(self.actor)
         self.pages.setCurrentWidget(self.lock_view)
         note_console_locked(self.context.database, self.actor)
@@ -120,13 +136,20 @@ class ConsoleWindow(QMainWindow):
             return
         self.pages.setCurrentWidget(self.workspace)
         self.workspace.resume()
+        self.urgent.set_viewer(self.actor, private=False)
         self.idle_lock.start()
+
+    def open_request(self, request_id: str) -> None:
+        """The banner's Open: the request in the queue and its detail, for a signed-in, unlocked console only."""
+        if self.workspace is not None and not self.locked:
+            self.workspace.open_request(request_id)
 
     def end_session(self) -> None:
         """Sign out: audit it, drop the workspace and everything it showed, back to an empty sign-in form."""
         actor, workspace = self.actor, self.workspace
         self.actor, self.workspace = None, None
         self.idle_lock.stop()
+        self.urgent.set_viewer(None, private=True)
         if workspace is not None:
             workspace.close_down()
             self.pages.removeWidget(workspace)
@@ -152,6 +175,10 @@ class ConsoleWindow(QMainWindow):
         self.quit_application(EXIT_STAFF_QUIT)
 
     # -- window --------------------------------------------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        self.urgent.start()  # once, at the first show; it runs until the window closes
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         self._restyle(event.size().height())
@@ -166,5 +193,6 @@ class ConsoleWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.end_session()
         self.idle_lock.close()
+        self.urgent.stop()  # joins the watcher's thread and closes its connections
         super().closeEvent(event)
         self.closed.emit()

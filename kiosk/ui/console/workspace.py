@@ -132,6 +132,16 @@ class Workspace(QWidget):
     def _open(self, request_id: str) -> None:
         self.detail.open_request(request_id)
 
+    def open_request(self, request_id: str) -> None:
+        """Show one request (the urgent banner's Open): selected in the queue if listed there, and in the detail."""
+        self.tabs.setCurrentWidget(self.splitter)
+        model = self.queue.model
+        row = next((n for n in range(model.rowCount()) if model.row_at(n).id == request_id), None)
+        if row is None or self.queue.selected_id() == request_id:
+            self.detail.open_request(request_id)  # hidden by a filter, or already selected: the detail still shows it
+        else:
+            self.queue.select_row(row)  # selecting opens it, as a click does
+
     def _tab_shown(self, index: int) -> None:
         # Each admin view reads fresh figures when it comes into sight, not in the background.
         page = self.tabs.widget(index)
