@@ -232,9 +232,11 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
     choose(qtbot, window, "relief_duration", "weeks")
     choose(qtbot, window, "relief_within_hours", "yes")
     next_step(qtbot, window)
-    for flag in ("fever", "site_redness_or_swelling", "leg_weakness_or_numbness", "bladder_or_bowel_changes"):
-        choose(qtbot, window, f"red_flag_{flag}", "yes" if flag == "leg_weakness_or_numbness" else "no")
-    next_step(qtbot, window)
+    # The warning signs come two to a step, the most serious first.
+    for flags in (("bladder_or_bowel_changes", "leg_weakness_or_numbness"), ("fever", "site_redness_or_swelling")):
+        for flag in flags:
+            choose(qtbot, window, f"red_flag_{flag}", "yes" if flag == "leg_weakness_or_numbness" else "no")
+        next_step(qtbot, window)
     choose(qtbot, window, "next_steps", "repeat_injection")
     answer_text(qtbot, window, "concerns", "sore at night")
     next_step(qtbot, window)
