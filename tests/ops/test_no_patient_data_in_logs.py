@@ -149,10 +149,11 @@ def send_follow_up(qtbot: QtBot, window: KioskWindow) -> str:
     choose(qtbot, window, "relief_within_hours", "yes")
     next_step(qtbot, window)
     # A red flag: the urgent path logs differently from the normal one, so both are exercised.
+    choose(qtbot, window, "red_flag_bladder_or_bowel_changes", "no")
+    choose(qtbot, window, "red_flag_leg_weakness_or_numbness", "no")
+    next_step(qtbot, window)  # the warning signs come two to a step, the most serious first
     choose(qtbot, window, "red_flag_fever", "yes")
     choose(qtbot, window, "red_flag_site_redness_or_swelling", "no")
-    choose(qtbot, window, "red_flag_leg_weakness_or_numbness", "no")
-    choose(qtbot, window, "red_flag_bladder_or_bowel_changes", "no")
     next_step(qtbot, window)
     choose(qtbot, window, "next_steps", "follow_up_visit")
     type_into(qtbot, window, "concerns", CONCERNS)
