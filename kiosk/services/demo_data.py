@@ -8,7 +8,7 @@ import itertools
 import json
 import random
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
@@ -105,7 +105,9 @@ def generate_requests(
     # driver: the per-value conversions are over half the time of a million rows. Elsewhere Core does it.
     # The rows already there are part of the seed: demo data added on top of the same seed's gets new ids.
     rng = random.Random(f"{seed}/{len(taken)}")
-    maker = _RowMaker(rng, moment, days, _SQLITE if sqlite else _Storage())
+    # "Seen at the desk" draws from a stream of its own, so adding it left every other value as it was.
+    seen_rng = random.Random(f"{seed}/{len(taken)}/seen")
+    maker = _RowMaker(rng, moment, days, _SQLITE if sqlite else _Storage(), seen_rng)
     added = 0
     for batch in _batches(maker.rows(count, taken), BATCH_SIZE):
         with database.transaction() as session:
@@ -214,6 +216,7 @@ class _RowMaker:
     now: dt.datetime
     days: int
     storage: _Storage = _Storage()
+    seen_rng: random.Random = field(default_factory=random.Random)
 
     def __post_init__(self) -> None:
         encode = self.storage.json
@@ -313,12 +316,15 @@ class _RowMaker:
         still_open = 0.9 if hours < 24 else 0.6 if hours < 72 else 0.3 if hours < 168 else 0.08 if hours < 720 else 0.01
         untouched = random_() < (0.8 if hours < 24 else 0.2)
         if random_() < still_open and untouched:
+            # Most urgent patients are seen at the desk before anyone calls; a few still wait for it.
+            seen = self._seen_after(created, self.now) if urgent and self.seen_rng.random() < 0.6 else None
             return {
                 "status": _NEW,
                 "version": 1,
                 "first_contact_at": None,
                 "status_changed_at": None,
                 "status_changed_by": None,
+                **self._seen_columns(seen),
             }
         # Urgent ones are called within the hour; others within about a working day.
         minutes = 5 + random_() * 55 if urgent else 20 + random_() * 1780
@@ -331,7 +337,20 @@ class _RowMaker:
             "first_contact_at": self.storage.time(first_contact),
             "status_changed_at": self.storage.time(changed),
             "status_changed_by": DEMO_STAFF,
+            **self._seen_columns(self._seen_after(created, first_contact) if urgent else None),
         }
+
+    def _seen_after(self, created: dt.datetime, latest: dt.datetime) -> dt.datetime | None:
+        """A "Seen at the desk" 1 to 20 minutes after arrival (a long tail, as at a busy desk), never after `latest`."""
+        seen = created + dt.timedelta(minutes=1 + 19 * self.seen_rng.random() ** 2)
+        if seen <= latest:
+            return seen
+        return latest if latest < self.now else None  # acted on first: seen when first called; else not yet
+
+    def _seen_columns(self, seen: dt.datetime | None) -> dict[str, Any]:
+        if seen is None:
+            return {"seen_at_desk_at": None, "seen_at_desk_by": None}
+        return {"seen_at_desk_at": self.storage.time(seen), "seen_at_desk_by": DEMO_STAFF}
 
 
 def _code(number: int) -> str:

@@ -1,16 +1,18 @@
-"""The figures on reception's dashboard: requests per day by type, who is waiting, time to first contact."""
+"""The figures on reception's dashboard: requests per day by type, who is waiting, time to first contact and to
+"Seen at the desk"."""
 
 from __future__ import annotations
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
 
 from kiosk.domain.requests import RequestKind
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services.queue import QueueFilter, filter_conditions, local_day_start
+from kiosk.services.urgent_alarm import SeenTimes, seen_at_desk_times
 from kiosk.storage.database import Database
 from kiosk.storage.models import RequestRecord
 
@@ -30,10 +32,17 @@ class Overview:
     waiting_now: int  # requests nobody at the desk has acted on yet
     waiting_urgent: int  # of those, the urgent ones
     median_first_contact: dt.timedelta | None  # over the window's requests the desk has acted on; None if none
+    # Per day of the last SEEN_DAYS, oldest first: urgent requests and how long they waited for "Seen at the desk".
+    seen_at_desk: list[SeenTimes] = field(default_factory=list)
 
 
-def overview(database: Database, *, today: dt.date | None = None, days: int = 30) -> Overview:
-    """The dashboard's figures for the `days` local calendar days ending with `today`."""
+SEEN_DAYS = 14  # two working weeks: enough days to see a trend, few enough rows to read at a glance
+
+
+def overview(
+    database: Database, *, today: dt.date | None = None, days: int = 30, seen_days: int = SEEN_DAYS
+) -> Overview:
+    """The dashboard's figures for the `days` local days ending with `today` (the last `seen_days` for urgent ones)."""
     if days < 1:
         raise ValueError("days must be at least 1")
     last_day = today or dt.date.today()
@@ -88,4 +97,5 @@ def overview(database: Database, *, today: dt.date | None = None, days: int = 30
         waiting_now=sum(waiting.values()),
         waiting_urgent=waiting.get(True, 0),
         median_first_contact=dt.timedelta(seconds=statistics.median(waits)) if waits else None,
+        seen_at_desk=seen_at_desk_times(database, today=last_day, days=seen_days),
     )

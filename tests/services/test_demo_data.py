@@ -15,7 +15,7 @@ from kiosk.domain.reference import parse_reference
 from kiosk.domain.requests import RequestKind
 from kiosk.domain.search import fold_name
 from kiosk.domain.workflow import OPEN_STATUSES, RequestStatus
-from kiosk.services.demo_data import generate_requests
+from kiosk.services.demo_data import DEMO_STAFF, generate_requests
 from kiosk.services.request_rows import from_record
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
@@ -123,3 +123,21 @@ def test_the_command_refuses_a_database_that_has_requests_unless_forced(
     assert "already holds 10 requests" in err and "--force" in err and err.count("\n") == 1
 
     assert main(["--config", str(settings_file), "demo-data", "--count", "10", "--force"]) == 0
+
+
+def test_urgent_requests_are_seen_at_the_desk_within_minutes_and_before_the_first_call(database: Database) -> None:
+    generate_requests(database, 5000, seed=3, now=NOW, days=60)
+    records = _records(database)
+    seen = [record for record in records if record.seen_at_desk_at is not None]
+
+    assert seen and all(record.urgent for record in seen)
+    assert {record.seen_at_desk_by for record in seen} == {DEMO_STAFF}
+    for record in seen:
+        assert record.seen_at_desk_at is not None
+        assert record.created_at < record.seen_at_desk_at <= NOW
+        assert record.seen_at_desk_at - record.created_at <= dt.timedelta(minutes=20)
+        if record.first_contact_at is not None:
+            assert record.seen_at_desk_at <= record.first_contact_at
+    worked = [record for record in records if record.urgent and record.first_contact_at is not None]
+    assert sum(record.seen_at_desk_at is not None for record in worked) / len(worked) > 0.9
+    assert all(record.seen_at_desk_at is None for record in records if not record.urgent)

@@ -11,6 +11,7 @@ from kiosk.services.casework import change_status
 from kiosk.services.overview import DayCount, overview
 from kiosk.services.queue import local_day_start
 from kiosk.services.requests import submit_request
+from kiosk.services.urgent_alarm import mark_seen_at_desk
 from kiosk.storage.database import Database
 from tests.services import factories
 
@@ -112,3 +113,23 @@ def test_an_even_count_takes_the_middle_two(database: Database) -> None:
         )
 
     assert overview(database, today=TODAY).median_first_contact == dt.timedelta(minutes=15)
+
+
+def test_time_to_seen_at_the_desk_per_day_for_the_last_fourteen_days(database: Database) -> None:
+    day = TODAY - dt.timedelta(days=2)
+    for minutes_to_seen in (2, 4, 30):
+        arrived = _at(day, 10, minutes_to_seen)
+        request_id = _store(database, factories.urgent_follow_up(), arrived)
+        mark_seen_at_desk(database, request_id, ALICE, now=arrived + dt.timedelta(minutes=minutes_to_seen))
+    _store(database, factories.urgent_follow_up(), _at(TODAY, 9))  # today: one nobody has seen yet
+    _store(database, factories.appointment(), _at(TODAY - dt.timedelta(days=5), 9))  # not urgent: not counted
+
+    seen = overview(database, today=TODAY).seen_at_desk
+
+    assert [times.day for times in seen] == [TODAY - dt.timedelta(days=13 - n) for n in range(14)]
+    by_day = {times.day: times for times in seen}
+    assert (by_day[day].urgent, by_day[day].seen) == (3, 3)
+    assert (by_day[day].median, by_day[day].p90) == (dt.timedelta(minutes=4), dt.timedelta(minutes=30))
+    assert (by_day[TODAY].urgent, by_day[TODAY].seen, by_day[TODAY].median) == (1, 0, None)
+    quiet = [times for times in seen if times.day not in (day, TODAY)]
+    assert {(times.urgent, times.seen, times.median, times.p90) for times in quiet} == {(0, 0, None, None)}

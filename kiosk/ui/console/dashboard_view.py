@@ -1,4 +1,4 @@
-"""The overview page: requests per day for the last 30 days by type, who is waiting, time to first contact."""
+"""The overview page: requests per day by type, who is waiting, time to first contact and to "Seen at the desk"."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import math
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.qt import (
+    QAbstractItemView,
     QBarSet,
     QBrush,
     QCategoryAxis,
@@ -16,18 +17,24 @@ from kiosk.qt import (
     QChartView,
     QColor,
     QFont,
+    QFontMetrics,
     QHBoxLayout,
+    QHeaderView,
     QPainter,
     QPen,
     QSizePolicy,
     QStackedBarSeries,
+    QStandardItem,
+    QStandardItemModel,
     Qt,
+    QTableView,
     QValueAxis,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.services.overview import DayCount, Overview, overview
+from kiosk.services.overview import SEEN_DAYS, DayCount, Overview, overview
+from kiosk.services.urgent_alarm import SeenTimes
 from kiosk.storage.database import Database
 from kiosk.ui.console.theme import CONSOLE_COLOURS
 from kiosk.ui.console.widgets import button, card, label
@@ -39,6 +46,8 @@ LABEL_EVERY = 3  # days between date labels: 30 dates side by side would not fit
 _TEXT_PIXELS = 14  # axis and legend text, as the console's small text
 _BIG_NUMBER_PIXELS = 40
 UNREADABLE = "The overview could not be read from the database: check the connection, then choose Refresh."
+SEEN_COLUMNS = ("Day", "Urgent", "Seen", "Median", "90th percentile")
+NONE_WORDS = "\u2014"  # a day without urgent requests, or with none seen yet: nothing to measure
 
 
 def duration_words(duration: dt.timedelta | None) -> str:
@@ -55,6 +64,16 @@ def duration_words(duration: dt.timedelta | None) -> str:
         return f"{hours} h {rest} min" if rest else f"{hours} h"
     days, hours = divmod(hours, 24)
     return f"{days} days {hours} h" if hours else f"{days} days"
+
+
+def seen_row_words(times: SeenTimes) -> tuple[str, str, str, str, str]:
+    """One row of the "Seen at the desk" table: day, urgent requests, how many were seen, median, 90th percentile."""
+    day = f"{times.day:%a} {times.day.day} {times.day:%b}"
+    if times.urgent == 0:
+        return day, NONE_WORDS, NONE_WORDS, NONE_WORDS, NONE_WORDS
+    median = duration_words(times.median) if times.median is not None else NONE_WORDS
+    p90 = duration_words(times.p90) if times.p90 is not None else NONE_WORDS
+    return day, str(times.urgent), str(times.seen), median, p90
 
 
 def day_label(day: dt.date) -> str:
@@ -138,6 +157,10 @@ class DashboardView(QWidget):
         self.chart = QChart()
         self.chart_view = QChartView(self.chart)
         self._build_chart()
+        self.seen_model = QStandardItemModel(0, len(SEEN_COLUMNS), self)
+        self.seen_model.setHorizontalHeaderLabels(list(SEEN_COLUMNS))
+        self.seen_table = QTableView()
+        self._build_seen_table()
 
         top = QHBoxLayout()
         top.addWidget(label("Overview", "title"))
@@ -155,13 +178,25 @@ class DashboardView(QWidget):
         chart_layout.addWidget(label(f"Requests per day, last {DAYS} days", "heading"))
         chart_layout.addWidget(self.chart_view, 1)
 
+        seen_card = card()
+        seen_layout = QVBoxLayout(seen_card)
+        seen_layout.setContentsMargins(14, 10, 14, 10)
+        seen_heading = label(f"Time to \u201cSeen at the desk\u201d, last {SEEN_DAYS} days", "heading", wrap=True)
+        seen_heading.setObjectName("SeenTimesHeading")
+        seen_layout.addWidget(seen_heading)
+        seen_layout.addWidget(self.seen_table, 1)
+        figures_row = QHBoxLayout()
+        figures_row.setSpacing(14)
+        figures_row.addWidget(chart_card, 3)
+        figures_row.addWidget(seen_card, 2)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(14)
         layout.addLayout(top)
         layout.addWidget(self.error)
         layout.addLayout(tiles)
-        layout.addWidget(chart_card, 1)
+        layout.addLayout(figures_row, 1)
 
         self.refresh_button.clicked.connect(self.refresh)
         self.refresh()
@@ -216,6 +251,28 @@ class DashboardView(QWidget):
         self.chart_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do in it; Tab skips it
         self.chart_view.setAccessibleName("Requests per day chart")
 
+    def _build_seen_table(self) -> None:
+        table = self.seen_table
+        table.setObjectName("SeenTimesTable")
+        table.setAccessibleName("Time from urgent request to seen at the desk, per day")
+        table.setModel(self.seen_model)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # read-only figures, as the chart beside it
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        # Fourteen rows in the height the chart beside it gets at 768 px: small text (console.qss), tight rows.
+        rows = table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setMinimumSectionSize(1)
+        rows.setDefaultSectionSize(QFontMetrics(_font(_TEXT_PIXELS)).height() + 6)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+
     def refresh(self) -> None:
         try:
             figures = overview(self.database, days=DAYS)
@@ -228,6 +285,7 @@ class DashboardView(QWidget):
         self.figures = figures
         self._show_tiles(figures)
         self._show_chart(figures.per_day)
+        self._show_seen_times(figures.seen_at_desk)
         self.updated.setText(f"Updated {dt.datetime.now():%H:%M}")
 
     def _show_tiles(self, figures: Overview) -> None:
@@ -276,6 +334,25 @@ class DashboardView(QWidget):
                 f"Stacked bars per day from {day_label(per_day[0].day)} to {day_label(per_day[-1].day)}; "
                 f"busiest day {day_label(busiest.day)} with {busiest.appointments + busiest.follow_ups} requests."
             )
+
+    def _show_seen_times(self, days: list[SeenTimes]) -> None:
+        self.seen_model.removeRows(0, self.seen_model.rowCount())
+        for times in reversed(days):  # today first: the day staff ask about
+            cells = []
+            for column, words in enumerate(seen_row_words(times)):
+                cell = QStandardItem(words)
+                if column:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if times.urgent == 0:
+                    cell.setToolTip("No urgent requests this day")
+                elif times.seen == 0 and column >= 3:
+                    cell.setToolTip("None of this day's urgent requests has been seen at the desk yet")
+                cells.append(cell)
+            self.seen_model.appendRow(cells)
+
+    def seen_row(self, row: int) -> list[str]:
+        """The words in one row of the "Seen at the desk" table, today's first."""
+        return [self.seen_model.item(row, column).text() for column in range(self.seen_model.columnCount())]
 
     def day_total(self, index: int) -> tuple[int, int]:
         """(appointments, follow-ups) drawn for day `index` of the chart, oldest first."""

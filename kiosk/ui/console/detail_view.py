@@ -25,6 +25,8 @@ from kiosk.domain.staff import Actor, PermissionDenied
 from kiosk.domain.workflow import STATUS_LABELS, RequestStatus, TransitionError, allowed_next
 from kiosk.services import casework
 from kiosk.services.casework import CaseDetail, CaseEvent, CaseNotFound, StaleCase
+from kiosk.services.urgent_alarm import SEEN_EVENT, NotUrgentError, SeenAtDesk, mark_seen_at_desk
+from kiosk.services.waiting import waits_for_desk
 from kiosk.ui.console.answers import KIND_LABELS, Section, local_time, request_sections, urgent_banner
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.pain_bars import PainBars
@@ -47,7 +49,29 @@ def event_line(event: CaseEvent) -> str:
     if event.kind == "status" and event.to_status is not None:
         before = STATUS_LABELS[event.from_status] if event.from_status else "?"
         return f"{head}: status {before} → {STATUS_LABELS[event.to_status]}"
+    if event.kind == SEEN_EVENT:
+        return f"{head}: seen at the desk"
     return f"{head}: {event.note or ''}"
+
+
+def seen_line(detail: CaseDetail) -> str:
+    """ "Seen at the desk at 10:42 by alice" (with the day when it was not today), or "" if nobody has pressed it."""
+    if detail.seen_at_desk_at is None:
+        return ""
+    local = detail.seen_at_desk_at.astimezone()
+    when = f"{local:%H:%M}" if local.date() == dt.date.today() else local_time(detail.seen_at_desk_at)
+    who = f" by {detail.seen_at_desk_by}" if detail.seen_at_desk_by else ""
+    return f"\u2713 Seen at the desk at {when}{who}"
+
+
+def seen_result_sentence(seen: SeenAtDesk, username: str) -> str:
+    """What the person who pressed "Seen at the desk" is told: done, or who was there first."""
+    when = f"{seen.at.astimezone():%H:%M}"
+    if not seen.already:
+        return f"Marked as seen at the desk at {when}: the alarm stops on every console."
+    if seen.by == username:
+        return f"You had already marked this request seen at the desk at {when}."
+    return f"{seen.by} was first: they marked this request seen at the desk at {when}, so nothing more is needed here."
 
 
 class DetailView(QWidget):
@@ -72,6 +96,13 @@ class DetailView(QWidget):
         self.received = label("", "muted", wrap=True)
         self.banner = label("", "banner-error", wrap=True)
         self.banner.setObjectName("DetailBanner")
+        # The urgent loop's acknowledgement: big and red while the patient waits, a plain line once pressed.
+        self.seen_button = button("Seen at the desk", "SeenAtDesk")
+        self.seen_button.setToolTip("The patient is at the front desk: stop the urgent alarm on every console")
+        self.seen_hint = label("Press once the patient has come to the desk.", "muted", wrap=True)
+        self.seen_hint.setObjectName("SeenAtDeskHint")
+        self.seen_label = label("", "banner-ok", wrap=True)
+        self.seen_label.setObjectName("DetailSeen")
         self.status_buttons: dict[str, QPushButton] = {}
         self._status_grid = QGridLayout()
         self._status_grid.setSpacing(6)
@@ -104,6 +135,7 @@ class DetailView(QWidget):
         self.print_button.clicked.connect(self.print_current)
         self.pdf_button.clicked.connect(self.save_current_pdf)
         self.save_note_button.clicked.connect(self.save_note)
+        self.seen_button.clicked.connect(self.mark_seen)
 
     def _build_body(self) -> None:
         top = QVBoxLayout()
@@ -116,6 +148,12 @@ class DetailView(QWidget):
         top.addLayout(title_row)
         top.addWidget(self.received)
         top.addWidget(self.urgent)
+        seen_row = QHBoxLayout()
+        seen_row.setSpacing(10)
+        seen_row.addWidget(self.seen_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        seen_row.addWidget(self.seen_hint, 1, Qt.AlignmentFlag.AlignVCenter)
+        top.addLayout(seen_row)
+        top.addWidget(self.seen_label)
         top.addWidget(self.status)
         # The next statuses get rows of their own so each reads in full in a narrow pane.
         actions = QHBoxLayout()
@@ -176,6 +214,7 @@ class DetailView(QWidget):
         self.title.setText(name)
         self.urgent.setVisible(detail.urgent)
         self.urgent.setText(urgent_banner(request) if detail.urgent else "")
+        self._show_seen(detail)
         self.status.setText(status_line(detail))
         self.received.setText(
             f"{KIND_LABELS[request.kind]} · reference {format_reference(detail.reference)} · "
@@ -192,8 +231,9 @@ class DetailView(QWidget):
     def clear(self) -> None:
         """Forget the request on screen (sign-out): nothing of it stays in any widget."""
         self.detail = None
-        for widget in (self.title, self.urgent, self.status, self.received, self.banner):
+        for widget in (self.title, self.urgent, self.status, self.received, self.banner, self.seen_label):
             widget.clear()
+        self._show_seen(None)
         self.note_edit.clear()
         self.note_error.clear()
         self._fill_history(None)
@@ -205,6 +245,17 @@ class DetailView(QWidget):
         self.banner.setText(sentence)
         set_role(self.banner, "banner-ok" if ok else "banner-error")
         self.banner.show()
+
+    def _show_seen(self, detail: CaseDetail | None) -> None:
+        waiting = detail is not None and detail.urgent and detail.seen_at_desk_at is None
+        self.seen_button.setVisible(waiting)
+        self.seen_hint.setVisible(waiting)
+        if detail is not None and waiting:
+            # Red and large only while the patient still waits for the desk; afterwards it is a late record.
+            set_role(self.seen_button, "urgent-action" if waits_for_desk(detail.status, True, None) else "plain")
+        seen = seen_line(detail) if detail is not None else ""
+        self.seen_label.setText(seen)
+        self.seen_label.setVisible(bool(seen))
 
     def _fill_status_buttons(self, detail: CaseDetail) -> None:
         for old in self.status_buttons.values():
@@ -282,9 +333,10 @@ class DetailView(QWidget):
             return
         if not detail.events:
             self.history.addWidget(label("No notes or status changes yet.", "muted"))
+        names = {"note": "HistoryNote", SEEN_EVENT: "HistorySeen"}
         for event in detail.events:
             line = label(event_line(event), wrap=True)
-            line.setObjectName("HistoryNote" if event.kind == "note" else "HistoryStatus")
+            line.setObjectName(names.get(event.kind, "HistoryStatus"))
             self.history.addWidget(line)
 
     # -- actions -------------------------------------------------------------------------------------------------
@@ -305,6 +357,20 @@ class DetailView(QWidget):
             return
         self.show_detail(detail)
         self.show_banner(f"Marked as {STATUS_LABELS[status].lower()}.", ok=True)
+        self.changed.emit(detail)
+
+    def mark_seen(self) -> None:
+        """Record "Seen at the desk" as the signed-in person, reload, and say who was first if it was not them."""
+        if self.detail is None:
+            return
+        try:
+            seen = mark_seen_at_desk(self.context.database, self.detail.id, self.actor)
+            detail = casework.open_case(self.context.database, self.detail.id, self.actor)
+        except (LookupError, NotUrgentError, CaseNotFound, PermissionDenied) as exc:
+            self.show_banner(str(exc))
+            return
+        self.show_detail(detail)
+        self.show_banner(seen_result_sentence(seen, self.actor.username), ok=True)
         self.changed.emit(detail)
 
     def save_note(self) -> None:

@@ -17,6 +17,7 @@ from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import FollowUpRequest
 from kiosk.domain.workflow import STATUS_LABELS
 from kiosk.services.casework import CaseDetail, CaseEvent
+from kiosk.services.urgent_alarm import SEEN_EVENT
 from kiosk.ui.console.answers import KIND_LABELS, local_time, red_flag_words, request_sections
 
 PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
@@ -58,6 +59,8 @@ def _event_words(event: CaseEvent) -> str:
     if event.kind == "status" and event.to_status is not None:
         before = STATUS_LABELS[event.from_status] if event.from_status is not None else "?"
         return f"Status: {before} → {STATUS_LABELS[event.to_status]}"
+    if event.kind == SEEN_EVENT:
+        return "Seen at the desk"
     return f"Note: {event.note or ''}"
 
 
@@ -79,9 +82,15 @@ def _urgent_banner(detail: CaseDetail) -> str:
     flags = detail.request.red_flags if isinstance(detail.request, FollowUpRequest) else frozenset()
     words = red_flag_words(flags)
     sentence = f"URGENT: red flags reported: {words}" if words else "URGENT"
+    if detail.seen_at_desk_at is not None:
+        who = f" by {detail.seen_at_desk_by}" if detail.seen_at_desk_by else ""
+        seen = f"Seen at the desk {local_time(detail.seen_at_desk_at)}{who}."
+    else:
+        seen = "Not yet seen at the desk."
     return (
         '<table class="urgent" width="100%" cellpadding="8" cellspacing="0" border="1" '
-        f'style="border-color: #8a130c; border-style: solid;"><tr><td>{_text(sentence)}</td></tr></table>'
+        f'style="border-color: #8a130c; border-style: solid;"><tr><td>{_text(sentence)}<br>'
+        f'<span style="font-weight: normal;">{_text(seen)}</span></td></tr></table>'
     )
 
 

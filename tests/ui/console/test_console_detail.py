@@ -36,7 +36,7 @@ def test_opening_a_request_shows_every_answer_and_its_red_flags(
 
     text = shown_text(workspace)
     assert workspace.detail.urgent.isVisible()
-    assert workspace.detail.urgent.text() == "⚠ URGENT — red flags: fever, new leg weakness or numbness"
+    assert workspace.detail.urgent.text() == "⚠ URGENT — red flags: new leg weakness or numbness, fever"
     for answer in (
         f"{factories.FIRST_NAME} {factories.LAST_NAME}",
         "14 March 1961",

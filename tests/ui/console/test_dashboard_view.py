@@ -14,7 +14,10 @@ from kiosk.domain.requests import PatientRequest
 from kiosk.domain.staff import Actor, Role
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services.casework import change_status
+from kiosk.services.overview import SEEN_DAYS
+from kiosk.services.queue import local_day_start
 from kiosk.services.requests import submit_request
+from kiosk.services.urgent_alarm import mark_seen_at_desk
 from kiosk.storage.database import Database
 from kiosk.ui.console.dashboard_view import DAYS, DashboardView, day_label, duration_words, nice_ceiling
 from kiosk.ui.console.theme import console_stylesheet
@@ -156,3 +159,27 @@ def test_screenshot(
     # Nothing is squeezed below its readable size.
     assert view.chart_view.height() >= view.chart_view.minimumHeight()
     assert view.waiting.value.height() >= view.waiting.value.sizeHint().height()
+
+
+def test_the_seen_at_the_desk_table_shows_median_and_90th_percentile_per_day(qtbot: QtBot, database: Database) -> None:
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    arrived = max(now - dt.timedelta(hours=1), local_day_start(dt.date.today()))  # today on this PC's clock
+    for minutes in (3, 9):
+        request_id = _store(database, factories.urgent_follow_up(), arrived)
+        mark_seen_at_desk(database, request_id, DESK, now=arrived + dt.timedelta(minutes=minutes))
+    _store(database, factories.urgent_follow_up(), arrived)  # not seen yet
+    view = _view(qtbot, database)
+
+    assert view.seen_model.rowCount() == SEEN_DAYS
+    assert [view.seen_model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
+        "Day",
+        "Urgent",
+        "Seen",
+        "Median",
+        "90th percentile",
+    ]
+    today = dt.date.today()
+    assert view.seen_row(0) == [f"{today:%a} {today.day} {today:%b}", "3", "2", "6 min", "9 min"]  # today first
+    yesterday = today - dt.timedelta(days=1)
+    assert view.seen_row(1) == [f"{yesterday:%a} {yesterday.day} {yesterday:%b}", "—", "—", "—", "—"]
+    assert view.seen_table.isVisible()

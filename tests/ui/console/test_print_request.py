@@ -52,7 +52,7 @@ def test_the_page_names_the_clinic_and_request_and_says_urgent_in_words(urgent_c
 
     assert CLINIC in text
     assert f"Patient request {format_reference(urgent_case.reference)}" in text
-    assert "URGENT: red flags reported: fever, new leg weakness or numbness" in text
+    assert "URGENT: red flags reported: new leg weakness or numbness, fever" in text  # most serious first
     assert "8 before → 3 now" in text
     assert "60%" in text
     assert "Zelphine Quorrington-Abara" in text
