@@ -260,6 +260,7 @@ class DetailView(QWidget):
     def _fill_status_buttons(self, detail: CaseDetail) -> None:
         for old in self.status_buttons.values():
             self._status_grid.removeWidget(old)
+            old.hide()  # deleted only when the event loop next runs: until then it must not draw over the new layout
             old.deleteLater()
         self.status_buttons = {}
         for place, status in enumerate(allowed_next(detail.status)):
@@ -288,6 +289,7 @@ class DetailView(QWidget):
     def _replace_sections(self, holder: QWidget | None) -> None:
         if self._sections is not None:
             self.sections_holder.removeWidget(self._sections)
+            self._sections.hide()
             self._sections.deleteLater()
         self._sections = holder
         if holder is not None:
@@ -328,6 +330,7 @@ class DetailView(QWidget):
             item = self.history.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()
                 widget.deleteLater()
         if detail is None:
             return
