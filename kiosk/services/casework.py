@@ -56,6 +56,8 @@ class CaseDetail:
     status_changed_at: dt.datetime | None
     status_changed_by: str | None
     first_contact_at: dt.datetime | None
+    seen_at_desk_at: dt.datetime | None = None  # "Seen at the desk" (urgent requests), and who pressed it
+    seen_at_desk_by: str | None = None
 
 
 class CaseNotFound(Exception):  # noqa: N818 (the name others code against)
@@ -208,6 +210,8 @@ def _detail(session: Session, record: RequestRecord) -> CaseDetail:
         status_changed_at=record.status_changed_at,
         status_changed_by=record.status_changed_by,
         first_contact_at=record.first_contact_at,
+        seen_at_desk_at=record.seen_at_desk_at,
+        seen_at_desk_by=record.seen_at_desk_by,
     )
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 
 from kiosk.domain.audit import AuditAction
 from kiosk.domain.red_flags import RED_FLAG_QUESTIONS

@@ -68,9 +68,18 @@ ACTION_WORDS = {
     AuditAction.ACCOUNT_LOCKED: "Account locked",
     AuditAction.PERMISSION_DENIED: "Not allowed",
     AuditAction.KIOSK_CLOSED: "Closed the kiosk app",
+    AuditAction.SEEN_AT_DESK: "Seen at the desk",
 }
 # Actions whose record is a request id: shown by the reference staff know, the id in the tooltip.
-REQUEST_ACTIONS = frozenset({AuditAction.VIEW_REQUEST, AuditAction.STATUS_CHANGE, AuditAction.NOTE, AuditAction.PRINT})
+REQUEST_ACTIONS = frozenset(
+    {
+        AuditAction.VIEW_REQUEST,
+        AuditAction.STATUS_CHANGE,
+        AuditAction.NOTE,
+        AuditAction.PRINT,
+        AuditAction.SEEN_AT_DESK,
+    }
+)
 OUTCOME_WORDS = {Outcome.OK: "OK", Outcome.DENIED: "Denied", Outcome.FAILED: "Failed"}
 
 
