@@ -46,6 +46,14 @@ def private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     return home
 
 
+@pytest.fixture(autouse=True)
+def silent_chime(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sounds the console's urgent chime on the developer's speakers; tests that listen put a stand-in."""
+    from kiosk.ui.console import chime
+
+    monkeypatch.setattr(chime, "qt_sound_effect", lambda _parent: None)  # as on a PC with no sound output
+
+
 @pytest.fixture
 def write_settings(tmp_path: Path) -> Iterator[object]:
     """Write a settings file and return its path: write_settings('[idle]\\n...')."""

@@ -1,5 +1,5 @@
 """kiosk/qt.py makes each Qt class on first use, and loads the Qt modules only some paths use (charts, printing,
-D-Bus) on first use too, yet exports them all."""
+D-Bus, multimedia) on first use too, yet exports them all."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 import kiosk.qt
 
-ON_USE = ("PySide6.QtCharts", "PySide6.QtPrintSupport", "PySide6.QtDBus")
+ON_USE = ("PySide6.QtCharts", "PySide6.QtPrintSupport", "PySide6.QtDBus", "PySide6.QtMultimedia")
 
 
 def test_importing_the_qt_module_loads_no_chart_print_or_dbus_module() -> None:
@@ -27,6 +27,20 @@ def test_every_exported_name_still_imports(name: str) -> None:
     assert name in kiosk.qt.__all__
     exported = getattr(kiosk.qt, name)
     assert exported.__module__ in ON_USE
+    assert exported.__name__ == name
+
+
+# Loading Qt Multimedia notes, as warnings, each optional library it does not find (PipeWire, VA-API).
+@pytest.mark.qt_log_ignore("Couldn't (load|resolve) ")
+@pytest.mark.parametrize("name", ["QSoundEffect", "QMediaDevices", "QAudioDevice"])
+def test_multimedia_names_load_on_use_and_a_missing_library_is_the_callers_import_error(name: str) -> None:
+    assert name in kiosk.qt.__all__
+    assert kiosk.qt._LOADED_ON_USE[name] == "PySide6.QtMultimedia"
+    try:
+        exported = getattr(kiosk.qt, name)
+    except ImportError as exc:  # no libpulse on this PC: only the urgent chime goes without (it says so)
+        pytest.skip(f"Qt Multimedia does not load here: {exc}")
+    assert exported.__module__ == "PySide6.QtMultimedia"
     assert exported.__name__ == name
 
 

@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONSOLE_FONT_PX = 15  # desk-PC text, not the kiosk's touchscreen size
-VIEWS = ("login", "queue", "detail", "audit", "dashboard", "kiosks", "users", "locked", "reception", "on-kiosk")
+VIEWS = (
+    "login", "queue", "detail", "audit", "dashboard", "kiosks", "users", "locked", "reception", "on-kiosk",
+    "urgent", "urgent-locked", "urgent-stale", "urgent-muted",
+)  # fmt: skip
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -91,6 +91,7 @@ def run_checks(config: str | None, qt_report: Callable[[], QtReport] | None = No
         return [
             first,
             *(not_checked(name, "settings invalid") for name in SETTINGS_DEPENDENT),
+            qt_probe.sound_check(report),
             *qt_probe.screen_checks(report),
         ]
     storage = ("database", "local disk", "encryption key", "migrations", "quick_check")
@@ -104,6 +105,7 @@ def run_checks(config: str | None, qt_report: Callable[[], QtReport] | None = No
         *_safely(["outbox"], lambda: [doctor_storage.outbox_check(settings)]),
         doctor_checks.keyboard_check(settings.languages.enabled, report.keyboard_plugin),
         qt_probe.speech_check(report, settings.languages.enabled),
+        qt_probe.sound_check(report, chime=settings.urgent.chime),
         *qt_probe.screen_checks(report),
     ]
 

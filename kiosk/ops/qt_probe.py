@@ -1,4 +1,5 @@
-"""Ask Qt, in a child process, what this PC offers the kiosk: platform plugin, screen, fonts, keyboard plugin, speech.
+"""Ask Qt, in a child process, what this PC offers the kiosk: platform plugin, screen, fonts, keyboard plugin, speech,
+sound.
 
 A child process, because Qt aborts the whole process when its platform plugin cannot load
 (a missing xcb library, no display): the doctor must survive that to report it.
@@ -28,6 +29,11 @@ SPEECH_FIX = (
     "espeak-ng libspeechd2 libpulse0`; on Windows the engine is built in: add a voice for each language under "
     "Settings > Time & language > Speech"
 )
+SOUND_FIX = (
+    "connect speakers or headphones and turn the PC's sound on; on Debian/Ubuntu Qt also needs `apt install libpulse0` "
+    "and a running PipeWire or PulseAudio; or set `chime = false` under [urgent] to say openly that this PC is silent"
+)
+SOUND_UNAVAILABLE = "sound is unavailable: the urgent chime cannot play; the banner still shows"
 FONT_FIX = "install the Noto fonts: on Debian/Ubuntu `apt install fonts-noto-core`; on Windows Segoe UI is built in"
 
 
@@ -47,6 +53,8 @@ class QtReport:
     keyboard_plugin: bool | None = None
     speech_error: str = ""
     speech_locales: dict[str, list[str]] = field(default_factory=dict)  # engine -> locale names ("es_ES")
+    sound_error: str = ""  # why Qt Multimedia did not load ("" when it did)
+    audio_outputs: list[str] = field(default_factory=list)  # the sound outputs Qt found, by description
 
 
 def _run_child(environment: dict[str, str]) -> tuple[dict[str, Any] | None, str]:
@@ -110,6 +118,8 @@ def _report(found: dict[str, Any] | None, **fixed: Any) -> QtReport:
         keyboard_plugin=found.get("keyboard_plugin"),
         speech_error=str(found.get("speech_error", "")),
         speech_locales={str(k): list(v) for k, v in found.get("speech_locales", {}).items()},
+        sound_error=str(found.get("sound_error", "")),
+        audio_outputs=[str(name) for name in found.get("audio_outputs", [])],
     )
 
 
@@ -136,6 +146,7 @@ def _probe() -> dict[str, Any]:
     metrics = QFontMetrics(font)
     contexts = [os.path.join(folder, "platforminputcontexts") for folder in QCoreApplication.libraryPaths()]
     speech_error, speech_locales = _speech()
+    sound_error, audio_outputs = _sound()
     return {
         "platform": app.platformName(),
         "qt_version": qVersion(),
@@ -148,7 +159,18 @@ def _probe() -> dict[str, Any]:
         ),
         "speech_error": speech_error,
         "speech_locales": speech_locales,
+        "sound_error": sound_error,
+        "audio_outputs": audio_outputs,
     }
+
+
+def _sound() -> tuple[str, list[str]]:
+    """The outputs the console's urgent chime could play through (Qt Multimedia loads only here, on use)."""
+    try:
+        from kiosk.qt import QMediaDevices
+    except ImportError as exc:  # Qt Multimedia needs libpulse on Linux
+        return str(exc)[:300], []
+    return "", [device.description() for device in QMediaDevices.audioOutputs()]
 
 
 def _speech() -> tuple[str, dict[str, list[str]]]:
@@ -236,3 +258,14 @@ def speech_check(report: QtReport, languages: Sequence[str]) -> Check:
         hidden = "read-aloud's button is hidden in that language" if len(lacking) == 1 else "in those languages"
         return warn("text-to-speech", f"no voice for {', '.join(lacking)} ({hidden})", SPEECH_FIX)
     return warn("text-to-speech", f"no single engine has voices for all of {', '.join(languages)}", SPEECH_FIX)
+
+
+def sound_check(report: QtReport, *, chime: bool = True) -> Check:
+    """Whether the console's urgent chime can sound on this PC; the banner shows either way."""
+    if not chime:
+        return ok("sound", "the urgent chime is off in the settings ([urgent] chime = false): the banner only")
+    if report.sound_error:
+        return warn("sound", f"{SOUND_UNAVAILABLE} (Qt Multimedia cannot load: {report.sound_error})", SOUND_FIX)
+    if not report.audio_outputs:
+        return warn("sound", SOUND_UNAVAILABLE, SOUND_FIX)
+    return ok("sound", f"the urgent chime plays through {report.audio_outputs[0]}")

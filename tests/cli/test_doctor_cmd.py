@@ -38,6 +38,7 @@ DESKTOP = QtReport(
     fonts_with_vietnamese=["Noto Sans"],
     keyboard_plugin=True,
     speech_locales={"speechd": ["en_US", "es_ES"]},
+    audio_outputs=["Built-in Audio Analog Stereo"],
 )
 Doctor = Callable[..., tuple[int, dict[str, dict[str, str]], str]]
 
@@ -108,6 +109,7 @@ def test_a_healthy_install_passes_with_the_real_qt_probe(installed: Path, config
     # Off-screen there is no screen to measure: a warning with the reason, not a failure.
     assert statuses["screen"] == "WARN"
     assert "text-to-speech" in statuses and "qt platform" in statuses and "free disk" in statuses
+    assert "sound" in statuses  # OK with a sound output, WARN (the banner still shows) without one
 
 
 def test_text_lines_say_ok_warn_or_fail_with_the_fix(installed: Path, desktop: None, doctor: Doctor) -> None:
@@ -117,6 +119,7 @@ def test_text_lines_say_ok_warn_or_fail_with_the_fix(installed: Path, desktop: N
     assert "OK   migrations: at the newest layout" in lines
     assert lines.splitlines()[-1].endswith("WARN, 0 FAIL")
     assert checks["outbox"]["message"] == "not used: the database is on this PC"
+    assert "OK   sound: the urgent chime plays through Built-in Audio Analog Stereo" in lines
 
 
 def test_invalid_settings_fail_and_the_rest_is_not_checked(config: Path, desktop: None, doctor: Doctor) -> None:

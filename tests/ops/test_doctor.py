@@ -10,7 +10,7 @@ from kiosk.config.settings import DatabaseSettings, LoggingSettings, Settings
 from kiosk.ops import doctor_checks, doctor_storage
 from kiosk.ops.doctor import Check, Status, from_sentence, passed, run_checks, summary
 from kiosk.ops.doctor_checks import GIB, MIB, DiskUsage
-from kiosk.ops.qt_probe import FONT_FIX, SPEECH_FIX, QtReport, screen_checks, speech_check
+from kiosk.ops.qt_probe import FONT_FIX, SOUND_FIX, SPEECH_FIX, QtReport, screen_checks, sound_check, speech_check
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
 from kiosk.ui.widgets.keyboard_layouts import LAYOUTS
@@ -162,6 +162,27 @@ def test_fonts_without_vietnamese_letters_warn_with_the_package() -> None:
     assert none.status is Status.WARN
     assert none.message.startswith("no installed font has the Vietnamese letters")
     assert none.fix == FONT_FIX and "fonts-noto-core" in FONT_FIX
+
+
+def test_sound_is_ok_with_an_output_and_warns_without_one_or_without_qt_multimedia() -> None:
+    speakers = QtReport(platform="xcb", audio_outputs=["Built-in Audio Analog Stereo"])
+    assert sound_check(speakers) == Check(
+        "sound", Status.OK, "the urgent chime plays through Built-in Audio Analog Stereo"
+    )
+    silent = sound_check(QtReport(platform="xcb"))
+    assert silent == Check(
+        "sound", Status.WARN, "sound is unavailable: the urgent chime cannot play; the banner still shows", SOUND_FIX
+    )
+    no_library = sound_check(QtReport(platform="xcb", sound_error="libpulse.so.0: cannot open shared object file"))
+    assert no_library.status is Status.WARN
+    assert no_library.message.startswith("sound is unavailable: the urgent chime cannot play; the banner still shows")
+    assert "libpulse.so.0" in no_library.message and "apt install libpulse0" in no_library.fix
+
+
+def test_a_pc_whose_chime_is_off_in_the_settings_needs_no_sound() -> None:
+    check = sound_check(QtReport(platform="xcb"), chime=False)
+    assert check.status is Status.OK
+    assert "off in the settings" in check.message
 
 
 def test_speech_that_cannot_load_warns_with_what_to_install() -> None:

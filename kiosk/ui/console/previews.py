@@ -7,6 +7,7 @@ read from or written to the configured database, so no real patient appears and 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 import tempfile
@@ -33,13 +34,20 @@ from kiosk.i18n.review import UnreviewedTranslation
 from kiosk.services.accounts import AccountRules, create_account, sign_in
 from kiosk.services.demo_data import generate_requests
 from kiosk.services.requests import submit_request
+from kiosk.services.urgent_alarm import mark_seen_at_desk, urgent_waiting
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
+from kiosk.ui.console.chime import Chime
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.window import ConsoleWindow
 
 # "on-kiosk" is the console an admin opened over the patient kiosk (it offers "Close the kiosk app").
-VIEWS = ("login", "queue", "detail", "audit", "dashboard", "kiosks", "users", "locked", "reception", "on-kiosk")
+# The urgent-* views show the urgent banner: two waiting, locked with one, a check that fails, the chime muted.
+URGENT_VIEWS = ("urgent", "urgent-locked", "urgent-stale", "urgent-muted")
+VIEWS = (
+    "login", "queue", "detail", "audit", "dashboard", "kiosks", "users", "locked", "reception", "on-kiosk",
+    *URGENT_VIEWS,
+)  # fmt: skip
 PREVIEW_WORKSTATION = "front-desk-1"
 PREVIEW_KIOSK = "waiting-room-kiosk"
 DEMO_ADMIN = "dana.admin"
@@ -84,9 +92,65 @@ def demo_database(count: int = 48, seed: int = 7) -> Iterator[Database]:
             generate_requests(database, count, seed=seed, days=30)
             arrived = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=12)
             submit_request(database, urgent_example(), PREVIEW_KIOSK, now=arrived)
+            # A second urgent request, already "Seen at the desk", so the queue shows that outcome too.
+            seen = dataclasses.replace(
+                urgent_example(),
+                contact=dataclasses.replace(urgent_example().contact, first_name="Tomás", last_name="Vega"),
+            )
+            submit_request(database, seen, PREVIEW_KIOSK, now=arrived + dt.timedelta(minutes=4))
+            desk = Actor(username=DEMO_RECEPTION, role=Role.RECEPTION, workstation=PREVIEW_WORKSTATION)
+            mark_seen_at_desk(database, str(seen.request_id), desk, now=arrived + dt.timedelta(minutes=6))
             yield database
         finally:
             database.close()
+
+
+class SilentChime:
+    """A picture makes no sound, yet shows a console whose chime works (so the Sound off button is drawn)."""
+
+    def setLoopCount(self, count: int) -> None:  # noqa: N802 (Qt's name)
+        pass
+
+    def setVolume(self, volume: float) -> None:  # noqa: N802 (Qt's name)
+        pass
+
+    def play(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def status(self) -> object:
+        return "ready"
+
+
+def prepare_urgent(database: Database, view: str, actor: Actor) -> None:
+    """The demo data each urgent view promises: a second urgent request waiting, or just one left waiting."""
+    if view in ("urgent", "urgent-muted"):
+        second = dataclasses.replace(
+            urgent_example(),
+            request_id=uuid.uuid4(),
+            contact=dataclasses.replace(urgent_example().contact, first_name="Ruth", last_name="Okafor"),
+            red_flags=frozenset({RedFlag.BLADDER_OR_BOWEL_CHANGES, RedFlag.FEVER}),
+        )
+        submit_request(database, second, PREVIEW_KIOSK, now=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2))
+    if view == "urgent-locked":
+        waiting = urgent_waiting(database)
+        for request_id in sorted(waiting.ids - {waiting.newest_id}):
+            mark_seen_at_desk(database, request_id, actor)
+
+
+def urgent_scene(window: ConsoleWindow, database: Database, view: str) -> None:
+    """Set the banner as `view` shows it, without waiting for the watcher's next look."""
+    banner = window.urgent
+    banner.watch.stop()  # a picture is one moment: no later look may redraw it (or, for -stale, the server is gone)
+    QApplication.processEvents()  # looks already on their way arrive before the scene is set
+    banner.show_result(urgent_waiting(database))  # for -stale: the last good look before the server went quiet
+    if view == "urgent-stale":
+        for _ in range(3):
+            banner.note_failure("OperationalError")
+    if view == "urgent-muted":
+        banner.toggle_sound()
 
 
 def demo_actor(database: Database, username: str, role: Role, rules: AccountRules) -> Actor:
@@ -106,12 +170,12 @@ def open_view(window: ConsoleWindow, view: str, actor: Actor) -> None:
     window.start_session(actor)
     workspace = window.workspace
     assert workspace is not None
-    if view in ("detail", "locked", "reception"):
+    if view in ("detail", "locked", "reception", "urgent", "urgent-muted", "urgent-locked"):
         workspace.queue.select_row(0)  # urgent requests come first: the detail shows red flags
     titles = {"audit": "Audit trail", "dashboard": "Overview", "kiosks": "Kiosks", "users": "Staff accounts"}
     if view in titles:
         workspace.show_tab(titles[view])
-    if view == "locked":
+    if view in ("locked", "urgent-locked"):
         window.lock()
 
 
@@ -133,12 +197,17 @@ def render_console(
         if view != "reception":
             # Something for the audit and account views to show besides the demo admin.
             demo_actor(database, DEMO_RECEPTION, Role.RECEPTION, rules)
+        if view in URGENT_VIEWS:
+            prepare_urgent(database, view, actor)
         context = ConsoleContext(database, settings, PREVIEW_WORKSTATION, procedure_titles, translations)
         window = ConsoleWindow(context, on_kiosk=view == "on-kiosk")
+        window.urgent.chime = Chime(settings.urgent, window, make_effect=lambda _parent: SilentChime())
         try:
             window.resize(*size)
             window.show()
             open_view(window, view, actor)
+            if view in URGENT_VIEWS:
+                urgent_scene(window, database, view)
             for _ in range(3):
                 QApplication.processEvents()
             out.parent.mkdir(parents=True, exist_ok=True)

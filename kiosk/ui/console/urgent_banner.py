@@ -123,7 +123,7 @@ class UrgentBanner(QFrame):
         self.open_button.setToolTip("Show the newest urgent request in the queue")
         self.seen_button = button("Seen at the desk", "UrgentSeen")
         self.seen_button.setToolTip("Record that you have seen this patient at the desk; the alarm stops for it")
-        self.sound_button = button("Sound off", "UrgentMute")
+        self.sound_button = button("Turn sound off", "UrgentMute")
         self.sound_button.setToolTip(MUTE_TIP)
         self._build_layout()
 
@@ -322,7 +322,7 @@ class UrgentBanner(QFrame):
         self.sound_button.setVisible(can_mute)
         if can_mute:
             muted = self.muted
-            self.sound_button.setText("Sound on" if muted else "Sound off")
+            self.sound_button.setText("Turn sound on" if muted else "Turn sound off")
             self.sound_button.setAccessibleName("Turn the chime on" if muted else "Turn the chime off")
             self.sound_button.setToolTip(UNMUTE_TIP if muted else MUTE_TIP)
         self.show()
