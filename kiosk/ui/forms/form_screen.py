@@ -15,6 +15,7 @@ from kiosk.qt import (
     QLineEdit,
     QObject,
     QPlainTextEdit,
+    QResizeEvent,
     QScrollArea,
     QSizePolicy,
     Qt,
@@ -107,6 +108,7 @@ class RequestFormScreen(KioskScreen):
         self.next.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.next.clicked.connect(self.step_forward)
         buttons = QHBoxLayout()
+        self._buttons = buttons
         buttons.addWidget(self.previous)
         buttons.addStretch(1)
         # "Step 2 of 7" moves here, between the buttons, when the form's name gives way to the keyboard.
@@ -366,6 +368,7 @@ class RequestFormScreen(KioskScreen):
         page.show()
         self.questions.verticalScrollBar().setValue(0)
         self._show_words()
+        self._fit_title()  # with the step's own words in place, as they take room too
         self.step_shown.emit()
 
     # -- keyboard ----------------------------------------------------------------------------------
@@ -440,15 +443,62 @@ class RequestFormScreen(KioskScreen):
         self.setFocus()
 
     def _fit_title(self) -> None:
-        """At large text sizes the form's name gives way to the keyboard (the step's own title stays)."""
-        crowded = self.keyboard.isVisibleTo(self) and self.metrics.text_scale > 1
-        self.title.setVisible(not crowded)
-        if crowded and self._progress_slot.indexOf(self.progress) < 0:
+        """The form's name gives way when room is short (the step's own title and "Step 2 of 7" stay).
+
+        At large text sizes it gives way to the keyboard; at any size, to a step whose questions would otherwise
+        need scrolling, so no question (a warning sign above all) starts out of sight.
+        """
+        if self.keyboard.isVisibleTo(self):
+            self._show_title(self.metrics.text_scale <= 1, progress_between=True)
+        else:
+            self._show_title(not self._questions_need_scrolling())
+
+    def _show_title(self, shown: bool, progress_between: bool = False) -> None:
+        self.title.setVisible(shown)
+        # Under the keyboard "Step 2 of 7" moves between the buttons, freeing the whole line, if it fits there. For
+        # questions alone it stays put: moving it would squeeze the buttons' words while the layout settles.
+        between = not shown and progress_between and self._progress_fits_between_buttons()
+        if between and self._progress_slot.indexOf(self.progress) < 0:
             self._heading.removeWidget(self.progress)
             self._progress_slot.addWidget(self.progress)
-        elif not crowded and self._heading.indexOf(self.progress) < 0:
+        elif not between and self._heading.indexOf(self.progress) < 0:
             self._progress_slot.removeWidget(self.progress)
             self._heading.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignBottom)
+
+    def _progress_fits_between_buttons(self) -> bool:
+        """Whether "Step 2 of 7" and both buttons fit on one line each: squeezed, a button's words are cut."""
+
+        def one_line(label: QLabel) -> int:
+            return label.fontMetrics().horizontalAdvance(label.text()) + 1  # +1: the advance rounds down
+
+        needed = one_line(self.progress)
+        for button in (self.previous, self.next):
+            if not button.isHidden():
+                layout = button.layout()
+                margins = layout.contentsMargins() if layout is not None else None
+                sides = margins.left() + margins.right() if margins is not None else 0
+                needed += max(one_line(button.label) + sides, button.minimumWidth())
+        # Four gaps: each button, the two stretches and the slot between them.
+        needed += 4 * max(self._buttons.spacing(), 0)
+        margins = self._outer.contentsMargins()
+        return needed <= self.width() - margins.left() - margins.right()
+
+    def _questions_need_scrolling(self) -> bool:
+        """Whether the step shown would scroll with the form's name above it.
+
+        Measured with the name in place and the layout run now, not after the next pass: the answer is then the
+        same whatever was shown before, so the name never flickers between passes, and the first frame is right.
+        """
+        page = self._shown_page
+        if page is None:
+            return False
+        self._show_title(True)
+        self._outer.activate()  # places the questions area under the name, at once
+        room = self.questions.maximumViewportSize()  # its inside with no scroll bar taking width
+        needed = page.heightForWidth(room.width()) if page.hasHeightForWidth() else page.sizeHint().height()
+        # As the scroll area itself sizes its page: never below the page's minimum.
+        needed = max(needed, page.minimumSizeHint().height(), page.minimumHeight())
+        return needed > room.height()
 
     # -- words and sizes -----------------------------------------------------------------------------
     def spoken_text(self) -> str:
@@ -465,6 +515,7 @@ class RequestFormScreen(KioskScreen):
             for widget in widgets:
                 widget.retranslate()
         self._show_words()
+        self._fit_title()  # another language's questions may take more lines
 
     def _show_words(self) -> None:
         """Title, progress, buttons and the review for the step shown (questions keep their own words)."""
@@ -514,7 +565,6 @@ class RequestFormScreen(KioskScreen):
         margin = m.px("pad2")
         self._outer.setContentsMargins(margin, m.px("pad"), margin, m.px("pad_small"))
         self._outer.setSpacing(m.px("pad_small"))
-        self._fit_title()
         # The questions scroll; with the keyboard open they may shrink to one row in sight.
         self.questions.setMinimumHeight(m.px("target") * 3 // 2)
         for widgets in self.fields:
@@ -522,3 +572,9 @@ class RequestFormScreen(KioskScreen):
                 widget.apply_metrics(m)
         self.keyboard.apply_metrics(m)
         self.keyboard.relayout(m, self.width() or (1080 if self.portrait else 1920))
+        self._fit_title()  # last: the questions' new sizes decide whether the form's name fits
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        # Less height (the controls moved low, the bar took another row) may leave the questions too little room.
+        self._fit_title()
