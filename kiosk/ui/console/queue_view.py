@@ -6,6 +6,8 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from kiosk.qt import (
     QAbstractItemView,
     QApplication,
@@ -98,6 +100,7 @@ class QueueView(QWidget):
         self.message = label("", "muted", wrap=True)
         self.message.setObjectName("QueueMessage")
         self.message.hide()
+        self._out_of_touch_since: dt.datetime | None = None  # while the database cannot be reached
 
         self.table = QTableView()
         self.table.setObjectName("QueueTable")
@@ -216,10 +219,29 @@ class QueueView(QWidget):
 
     def poll(self) -> None:
         """Cheap when nothing changed; on a change from another console or the kiosk, reload and count arrivals."""
-        if not self.watcher.changed():
+        try:
+            changed = self.watcher.changed()
+            arrived = arrivals_since(self.context.database, self.last_seen) if changed else self.arrivals
+        except (SQLAlchemyError, OSError) as exc:
+            # Said once on screen and once in the log (class only: a driver's message may quote a statement);
+            # the rows stay as they were, and the urgent banner above says since when nothing could be checked.
+            if self._out_of_touch_since is None:
+                self._out_of_touch_since = dt.datetime.now()
+                log.warning("the queue cannot check for changes: %s", type(exc).__name__)
+                self._show_message(
+                    f"The queue has not been updated since {self._out_of_touch_since:%H:%M}: the database cannot"
+                    " be reached. Call IT; what is shown may be out of date.",
+                    error=True,
+                )
+            return
+        if self._out_of_touch_since is not None:
+            self._out_of_touch_since = None
+            log.info("the queue can check for changes again")
+            self.message.hide()
+            changed = True  # whatever happened meanwhile is shown now
+        if not changed:
             return
         self.refresh(keep_selection=True)
-        arrived = arrivals_since(self.context.database, self.last_seen)
         if arrived > self.arrivals:
             if self.context.settings.staff.new_request_sound:
                 QApplication.beep()

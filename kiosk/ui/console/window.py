@@ -110,6 +110,8 @@ class ConsoleWindow(QMainWindow):
         ws.header.sign_out_button.clicked.connect(self.end_session)
         if ws.header.close_kiosk_button is not None:
             ws.header.close_kiosk_button.clicked.connect(self.close_kiosk)
+        # "Seen at the desk" or a first status change in the detail view ends an alarm: look again now, not next poll.
+        ws.detail.changed.connect(lambda _detail: self.urgent.watch.wake())
         ws.start()
         self.urgent.set_viewer(actor, private=False)
         self.idle_lock.set_timeout_ms(self.context.settings.staff.lock_after_minutes * 60_000)
