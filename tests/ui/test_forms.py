@@ -318,6 +318,7 @@ def test_the_confirmation_times_out_to_attract_and_forgets_the_code(qtbot: QtBot
     assert window.navigator.current == ATTRACT
     assert window.confirmation.receipt is None
     assert _patient_text_anywhere(window, shown) == []
+    assert _patient_text_anywhere(window, "Peña") == []
 
 
 # -- an error is never reported for a question out of sight ---------------------------------------------------------
@@ -427,4 +428,3 @@ def test_an_error_with_no_room_above_the_keyboard_closes_it_and_a_touch_on_the_b
     assert isinstance(box, QLineEdit) and date.isAncestorOf(box)
     click(qtbot, box)
     assert window.form.keyboard.isVisible()
-    assert _patient_text_anywhere(window, "Peña") == []
