@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.bench import concurrent, console, interaction, postgres, startup, submit
+from kiosk.bench import concurrent, console, interaction, postgres, startup, submit, urgent
 from kiosk.bench.figures import Figure, skipped
 from kiosk.bench.workspace import Workspace
 
@@ -27,11 +27,12 @@ class Plan:
     queue_sizes: tuple[int, ...]
     queue_repeats: int
     concurrent_submits: int
+    urgent_requests: int
 
 
-FULL = Plan(10, 60, 1000, 10_000, 1000, 1000, (10_000, 100_000, 1_000_000), 5, 1000)
+FULL = Plan(10, 60, 1000, 10_000, 1000, 1000, (10_000, 100_000, 1_000_000), 5, 1000, 100)
 # About three to four minutes on two cores: fewer of everything, and no million-row queue (the row names say so).
-QUICK = Plan(3, 10, 300, 1000, 50, 300, (10_000, 100_000), 3, 100)
+QUICK = Plan(3, 10, 300, 1000, 50, 300, (10_000, 100_000), 3, 100, 20)
 
 
 def _family(name: str, unit: str, measure: Callable[[], list[Figure]], say: Callable[[str], None]) -> list[Figure]:
@@ -83,6 +84,8 @@ def run(plan: Plan, say: Callable[[str], None] = lambda line: print(line, file=s
             ),
             *_family("8 kiosks, SQLite", "ms", lambda: _concurrency(workspace, plan.concurrent_submits), say),
             *_family("8 kiosks, PostgreSQL", "ms", lambda: postgres.measure(workspace, plan.concurrent_submits), say),
+            *_family("urgent alarm, SQLite", "ms", lambda: urgent.measure_sqlite(workspace, plan.urgent_requests), say),
+            *_family("urgent alarm, PostgreSQL", "ms", lambda: urgent.measure_postgresql(plan.urgent_requests), say),
         ]
     finally:
         workspace.remove()

@@ -26,6 +26,8 @@ FAMILIES = (
     "console at 10,000 requests",
     "console at 100,000 requests",
     "kiosks x",
+    "urgent request to desk banner painted, SQLite",
+    "urgent request to desk banner painted, PostgreSQL",
 )
 
 
