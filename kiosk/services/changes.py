@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from kiosk.services.requests import NEW_REQUEST_CHANNEL
-from kiosk.storage.database import Database
+from kiosk.storage.database import SERVER_CONNECT_ARGS, Database
 from kiosk.storage.models import RequestRecord
 
 if TYPE_CHECKING:
@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 # caught by comparing the token this often, and so is everything while the LISTEN connection is down.
 TOKEN_EVERY_S = 10.0
 RELISTEN_EVERY_S = 30.0  # how often to try LISTEN again after the connection dropped
-LISTEN_CONNECT_TIMEOUT_S = 3  # the console's poll runs on the GUI thread: never wait long for a dead server
 
 
 class ChangeWatcher:
@@ -35,17 +34,23 @@ class ChangeWatcher:
     connection listening on the channel submit_request notifies in the same transaction
     as the insert, and drains it without waiting. Everywhere else, and whenever that
     connection is gone, it compares a small token (row count, newest arrival, newest status change).
+
+    `connection` (SQLite): a DBAPI connection the caller owns and closes, with its own time limits, used
+    instead of one from the pool; it must never commit, or its own commits would not count as changes.
     """
 
-    def __init__(self, database: Database, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, database: Database, *, clock: Callable[[], float] = time.monotonic, connection: Any = None
+    ) -> None:
         self._database = database
         self._clock = clock
         self._connection: Any = None  # the DBAPI connection, SQLite only
+        self._owns_connection = connection is None
         self._listener: psycopg.Connection[Any] | None = None  # PostgreSQL only
         self._postgresql = database.engine.dialect.name == "postgresql"
         if database.engine.dialect.name == "sqlite":
-            # Its own pooled connection, held until close(): data_version is per connection.
-            self._connection = database.engine.raw_connection()
+            # A connection of its own, held until close(): data_version is per connection.
+            self._connection = connection if connection is not None else database.engine.raw_connection()
         elif self._postgresql:
             self._listener = self._listen()
         self._last = self._token()
@@ -74,9 +79,9 @@ class ChangeWatcher:
         return self._listener is not None
 
     def close(self) -> None:
-        if self._connection is not None:
+        if self._connection is not None and self._owns_connection:
             self._connection.close()  # back to the pool
-            self._connection = None
+        self._connection = None
         if self._listener is not None:
             self._listener.close()
             self._listener = None
@@ -87,7 +92,8 @@ class ChangeWatcher:
 
         engine = self._database.engine
         arguments, options = engine.dialect.create_connect_args(engine.url)
-        options.setdefault("connect_timeout", LISTEN_CONNECT_TIMEOUT_S)
+        for name, value in SERVER_CONNECT_ARGS.items():
+            options.setdefault(name, value)  # a dead or silent server is noticed within seconds here too
         try:
             listener = psycopg.connect(*arguments, **options, autocommit=True)
             listener.execute(f"LISTEN {NEW_REQUEST_CHANNEL}")

@@ -62,3 +62,19 @@ def test_arrivals_since_counts_only_later_requests(database: Database) -> None:
     assert arrivals_since(database, T0 - dt.timedelta(seconds=1)) == 3
     assert arrivals_since(database, T0) == 2
     assert arrivals_since(database, T0 + dt.timedelta(minutes=20)) == 0
+
+
+def test_a_connection_the_caller_owns_is_watched_and_left_open(database: Database, database_file: Path) -> None:
+    with database.engine.connect() as connection:
+        watcher = ChangeWatcher(database, connection=connection.connection)
+        assert not watcher.changed()
+
+        kiosk = encrypted_files.open_again(database_file)
+        try:
+            submit_request(kiosk, factories.appointment(), "kiosk-2", now=T0)
+        finally:
+            kiosk.close()
+
+        assert watcher.changed()
+        watcher.close()
+        assert connection.exec_driver_sql("PRAGMA data_version").scalar() is not None  # still the caller's to use

@@ -6,8 +6,6 @@ import datetime as dt
 import logging
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from kiosk.qt import (
     QAbstractItemView,
     QApplication,
@@ -30,19 +28,18 @@ from kiosk.qt import (
 )
 
 from kiosk.domain.staff import Actor, Permission, PermissionDenied
-from kiosk.services.changes import ChangeWatcher, arrivals_since
 from kiosk.services.export import export_csv
 from kiosk.services.queue import QueueFilter
 from kiosk.services.waiting import WaitTargets
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.queue_filters import QueueFilters
 from kiosk.ui.console.queue_model import COLUMNS, SEEN_MARK, QueueModel
+from kiosk.ui.console.queue_watch import POLL_MS, QueueWatch
 from kiosk.ui.console.widgets import button, label, set_role
 
 log = logging.getLogger(__name__)
 
 SEARCH_PAUSE_MS = 350  # search once typing pauses, not on every key
-POLL_MS = 1000  # new requests show within two seconds
 CLOCK_MS = 30_000  # waiting times and their "due soon"/"overdue" move on with the clock, not only on changes
 # The widest text each column shows (urgent rows are bold); Name takes what is left. A username longer
 # than the sample's is elided in the Status cell; its tooltip and the detail view say it in full.
@@ -77,8 +74,9 @@ class QueueView(QWidget):
             region=context.settings.clinic.phone_region,
             targets=WaitTargets.from_settings(context.settings.urgent),
         )
-        self.watcher = ChangeWatcher(context.database)
         self.last_seen = dt.datetime.now(dt.UTC)  # arrivals after this make the "N new" badge
+        # Asks the database off the GUI thread: a hung server must not freeze this window or the urgent banner.
+        self.watch = QueueWatch(context.database, self, since=self.last_seen, poll_ms=POLL_MS)
         self._restoring = False
         self.arrivals = 0
 
@@ -127,9 +125,6 @@ class QueueView(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_PAUSE_MS)
         self._search_timer.timeout.connect(self.apply_filter)
-        self.poll_timer = QTimer(self)
-        self.poll_timer.setInterval(POLL_MS)
-        self.poll_timer.timeout.connect(self.poll)
         self.clock_timer = QTimer(self)
         self.clock_timer.setInterval(CLOCK_MS)
         self.clock_timer.timeout.connect(self.table.viewport().update)  # cells read the clock as they paint
@@ -142,6 +137,8 @@ class QueueView(QWidget):
         if self.export_button is not None:
             self.export_button.clicked.connect(self.export)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.watch.changed.connect(self._changed)
+        self.watch.failed.connect(self._cannot_check)
         self.model.failed.connect(lambda sentence: self._show_message(sentence, error=True))
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.activated.connect(self.focus_search)
@@ -210,38 +207,32 @@ class QueueView(QWidget):
         self._show_count()
 
     def start_polling(self) -> None:
-        self.poll_timer.start()
+        self.watch.start()
         self.clock_timer.start()
 
     def stop_polling(self) -> None:
-        self.poll_timer.stop()
+        self.watch.pause()
         self.clock_timer.stop()
 
+    @property
+    def polling(self) -> bool:
+        """True while the watcher looks for changes (not before sign-in, while locked, or after closing)."""
+        return self.watch.active
+
     def poll(self) -> None:
-        """Cheap when nothing changed; on a change from another console or the kiosk, reload and count arrivals."""
-        try:
-            changed = self.watcher.changed()
-            arrived = arrivals_since(self.context.database, self.last_seen) if changed else self.arrivals
-        except (SQLAlchemyError, OSError) as exc:
-            # Said once on screen and once in the log (class only: a driver's message may quote a statement);
-            # the rows stay as they were, and the urgent banner above says since when nothing could be checked.
-            if self._out_of_touch_since is None:
-                self._out_of_touch_since = dt.datetime.now()
-                log.warning("the queue cannot check for changes: %s", type(exc).__name__)
-                self._show_message(
-                    f"The queue has not been updated since {self._out_of_touch_since:%H:%M}: the database cannot"
-                    " be reached. Call IT; what is shown may be out of date.",
-                    error=True,
-                )
-            return
+        """Look for changes now; the answer comes back by signal, so this never waits on the database."""
+        self.watch.wake()
+
+    def _changed(self, arrived: int, since: dt.datetime) -> None:
+        """Requests changed (from another console or the kiosk): reload, and count arrivals for the badge."""
         if self._out_of_touch_since is not None:
             self._out_of_touch_since = None
             log.info("the queue can check for changes again")
             self.message.hide()
-            changed = True  # whatever happened meanwhile is shown now
-        if not changed:
-            return
         self.refresh(keep_selection=True)
+        if since != self.last_seen:
+            self.watch.recount()  # counted from before the badge was cleared: count again from then
+            return
         if arrived > self.arrivals:
             if self.context.settings.staff.new_request_sound:
                 QApplication.beep()
@@ -250,8 +241,22 @@ class QueueView(QWidget):
             self.badge.setAccessibleName(f"{arrived:,} new requests")
             self.badge.show()
 
+    def _cannot_check(self, name: str) -> None:
+        # Said once on screen and once in the log (class only: a driver's message may quote a statement);
+        # the rows stay as they were, and the urgent banner above says since when nothing could be checked.
+        if self._out_of_touch_since is not None:
+            return
+        self._out_of_touch_since = dt.datetime.now()
+        log.warning("the queue cannot check for changes: %s", name)
+        self._show_message(
+            f"The queue has not been updated since {self._out_of_touch_since:%H:%M}: the database cannot"
+            " be reached. Call IT; what is shown may be out of date.",
+            error=True,
+        )
+
     def _clear_badge(self) -> None:
         self.last_seen = dt.datetime.now(dt.UTC)
+        self.watch.since = self.last_seen
         self.arrivals = 0
         self.badge.hide()
 
@@ -317,6 +322,6 @@ class QueueView(QWidget):
         self.message.show()
 
     def close_watcher(self) -> None:
-        self.poll_timer.stop()
+        """Stop the watcher's thread (joined, at most its join_s) and close its connections."""
         self.clock_timer.stop()
-        self.watcher.close()
+        self.watch.stop()

@@ -55,7 +55,7 @@ def test_idle_console_locks_hides_the_work_and_unlocks_with_the_password(
     assert console.lock_view.isVisible()
     assert "Ada (ada)" in console.lock_view.who.text()
     assert actions(database)[-1] == AuditAction.LOCK.value
-    assert not workspace.queue.poll_timer.isActive()
+    assert not workspace.queue.polling  # the queue stops asking the database while locked
 
     qtbot.keyClicks(console.lock_view.password, "wrong guess")
     qtbot.keyClick(console.lock_view.password, Qt.Key.Key_Return)
@@ -70,7 +70,7 @@ def test_idle_console_locks_hides_the_work_and_unlocks_with_the_password(
     assert workspace.queue.table.isVisible()
     assert workspace.detail.body.isVisible()  # the request they were on is still there
     assert console.idle_lock.active
-    assert workspace.queue.poll_timer.isActive()
+    assert workspace.queue.polling
     assert actions(database)[-1] == AuditAction.UNLOCK.value
 
 

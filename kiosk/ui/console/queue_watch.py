@@ -1,0 +1,224 @@
+"""The queue's watcher: asks, off the GUI thread and once a second, whether any request changed and how many arrived.
+
+Its own thread makes its own connection and its own ChangeWatcher (SQLite connections belong to the thread that
+made them), bounds every read in time, and hands each answer (or the failure's class name) to the GUI thread by
+signal, so a slow, hung or unreachable database never freezes the console or the urgent banner above the queue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection
+
+from kiosk.qt import QObject, Signal
+
+from kiosk.services.changes import ChangeWatcher, arrivals_since
+from kiosk.storage.database import _READ_ONLY, Database
+from kiosk.ui.console.urgent_watch import _OneConnection
+
+log = logging.getLogger(__name__)
+
+POLL_MS = 1000  # new requests show within two seconds
+AFTER_FAILURE_S = 2.0  # a failing database is asked again this often, not in a tight loop
+STATEMENT_TIMEOUT_MS = 3_000  # PostgreSQL: a read the server cannot answer in 3 s fails instead of hanging
+SQLITE_BUSY_MS = 2_000  # SQLite: the watcher's own connection gives up on a lock after 2 s, not 15
+JOIN_S = 5.0  # how long closing the console waits for the thread (a read is bounded well within this)
+
+# (the watcher, reads on the watcher's own connection, count arrivals after) -> None if nothing changed, else the count
+Look = Callable[[ChangeWatcher, Database, dt.datetime], int | None]
+
+
+def look_for_changes(watcher: ChangeWatcher, reads: Database, since: dt.datetime) -> int | None:
+    """None while nothing was committed since the last look; otherwise how many requests arrived after `since`."""
+    if not watcher.changed():
+        return None
+    return arrivals_since(reads, since)
+
+
+class QueueWatch(QObject):
+    """`changed(arrivals, since)` when requests changed (arrivals counted after `since`), `failed(class name)`
+    after each failed look.
+
+    `start()` looks every `poll_ms` (and resumes after `pause()`, which closes the connections while the console is
+    locked); `wake()` looks now; `recount()` counts arrivals again from the current `since`; `stop()` joins the
+    thread (at most `join_s`) and closes its connections. `since` is set from the GUI thread when the badge is cleared.
+    """
+
+    changed = Signal(int, object)
+    failed = Signal(str)
+
+    def __init__(
+        self,
+        database: Database,
+        parent: QObject | None = None,
+        *,
+        since: dt.datetime,
+        poll_ms: int = POLL_MS,
+        look: Look = look_for_changes,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.poll_s = poll_ms / 1000
+        self.join_s = JOIN_S
+        self._look = look
+        self._since = since
+        self._since_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._active = threading.Event()
+        self._wake = threading.Event()
+        self._recount = threading.Event()
+        self._emit_lock = threading.Lock()  # held while emitting, so stop() knows no signal follows it
+        self._thread: threading.Thread | None = None
+        self._connection: Connection | None = None
+        self._reads: Database | None = None
+        self._watcher: ChangeWatcher | None = None
+
+    # -- the GUI thread's side -------------------------------------------------------------------------------------
+    @property
+    def since(self) -> dt.datetime:
+        with self._since_lock:
+            return self._since
+
+    @since.setter
+    def since(self, moment: dt.datetime) -> None:
+        with self._since_lock:
+            self._since = moment
+
+    def start(self) -> None:
+        """Look now and then every `poll_ms`; the first call starts the thread."""
+        self._active.set()
+        self._wake.set()
+        if self._thread is None and not self._stopping.is_set():
+            self._thread = threading.Thread(target=self._run, name="queue-watch", daemon=True)
+            self._thread.start()
+
+    def pause(self) -> None:
+        self._active.clear()
+        self._wake.set()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def recount(self) -> None:
+        self._recount.set()
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Stop and join the thread; it closes its own connections on its way out."""
+        with self._emit_lock:
+            self._stopping.set()
+        self._active.clear()
+        self._wake.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(self.join_s)
+            if thread.is_alive():  # a read the server never answers: the thread closes up when it returns
+                log.warning("the queue watcher did not stop within %.1f s; it is left to finish alone", self.join_s)
+
+    @property
+    def active(self) -> bool:
+        """True while it looks every `poll_ms` (started, not paused or stopped)."""
+        return self._active.is_set() and self.running
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    # -- the worker thread ---------------------------------------------------------------------------------------
+    def _emit(self, signal: Any, *values: object) -> None:
+        with self._emit_lock:
+            if self._stopping.is_set():
+                return
+            try:
+                signal.emit(*values)
+            except RuntimeError:  # the queue (and this object with it) is gone
+                self._stopping.set()
+
+    def _run(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                if not self._active.is_set():
+                    self._close_connections()  # a locked console holds no connection
+                    self._wake.wait()
+                    self._wake.clear()
+                    continue
+                ok = self._look_once()
+                self._wake.wait(self.poll_s if ok else AFTER_FAILURE_S)
+                self._wake.clear()
+        finally:
+            self._close_connections()
+
+    def _look_once(self) -> bool:
+        try:
+            # A fresh watcher cannot know what changed before it was made: count, and let the queue reload once.
+            must_count = self._watcher is None or self._recount.is_set()
+            self._recount.clear()
+            watcher, reads = self._open()
+            since = self.since
+            arrivals = self._look(watcher, reads, since)
+            if arrivals is None and must_count:
+                arrivals = arrivals_since(reads, since)
+        except Exception as exc:  # any failure is a look that did not happen: the queue says so (class name only)
+            self._close_connections()
+            self._emit(self.failed, type(exc).__name__)
+            return False
+        if arrivals is not None:
+            self._emit(self.changed, arrivals, since)
+        return True
+
+    def _open(self) -> tuple[ChangeWatcher, Database]:
+        if self._watcher is None or self._reads is None:
+            connection = self._connect()
+            try:
+                reads = _OneConnection(connection)
+                # On SQLite data_version is read on this same connection, under the same busy limit.
+                raw = connection.connection if connection.dialect.name == "sqlite" else None
+                self._watcher = ChangeWatcher(reads, connection=raw)
+            except Exception:
+                connection.invalidate()
+                connection.close()
+                raise
+            self._connection, self._reads = connection, reads
+        return self._watcher, self._reads
+
+    def _connect(self) -> Connection:
+        url = self.database.engine.url
+        file = url.database if url.get_backend_name() == "sqlite" and url.database != ":memory:" else None
+        if file and not os.path.exists(file):  # connecting would make a new empty file there: say it is gone
+            raise FileNotFoundError(file)
+        connection = self.database.engine.connect()
+        try:
+            # First, so even the statements below take no write lock on SQLite (see kiosk/storage/database.py).
+            connection.execution_options(**{_READ_ONLY: True})
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+            elif connection.dialect.name == "sqlite":
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+            connection.commit()
+        except Exception:
+            connection.invalidate()
+            connection.close()
+            raise
+        return connection
+
+    def _close_connections(self) -> None:
+        watcher, self._watcher = self._watcher, None
+        connection, self._connection, self._reads = self._connection, None, None
+        if watcher is not None:
+            try:
+                watcher.close()  # its LISTEN connection; the SQLite connection is ours, closed below
+            except Exception as exc:
+                log.debug("closing the queue's change watcher: %s", type(exc).__name__)
+        if connection is not None:
+            try:
+                # Its own time limits must not go back to the pool with it.
+                connection.invalidate()
+                connection.close()
+            except Exception as exc:
+                log.debug("closing the queue watcher's connection: %s", type(exc).__name__)
