@@ -135,9 +135,13 @@ def _follow_up_sent(qtbot: QtBot, window: KioskWindow) -> Iterator[str]:
     choose(qtbot, window, "relief_duration", "days")
     choose(qtbot, window, "relief_within_hours", "no")
     next_step(qtbot, window)
-    for flag in ("fever", "site_redness_or_swelling", "leg_weakness_or_numbness", "bladder_or_bowel_changes"):
-        choose(qtbot, window, f"red_flag_{flag}", "yes" if flag == "fever" else "no")
-    next_step(qtbot, window)
+    # The warning signs come a few to a step (as many as every screen shows whole): answer each step's own.
+    draft = window.form.draft
+    assert draft is not None
+    while draft.current.id.startswith("warning_signs"):
+        for spec in draft.current.fields:
+            choose(qtbot, window, spec.key, "yes" if spec.key == "red_flag_fever" else "no")
+        next_step(qtbot, window)
     choose(qtbot, window, "next_steps", "question")
     type_into(qtbot, window, "concerns", "a little sore")
     next_step(qtbot, window)

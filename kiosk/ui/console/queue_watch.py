@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -19,15 +18,13 @@ from sqlalchemy import Connection
 from kiosk.qt import QObject, Signal
 
 from kiosk.services.changes import ChangeWatcher, arrivals_since
-from kiosk.storage.database import _READ_ONLY, Database
-from kiosk.ui.console.urgent_watch import _OneConnection
+from kiosk.storage.bounded import OneConnection, discard, open_bounded
+from kiosk.storage.database import Database
 
 log = logging.getLogger(__name__)
 
 POLL_MS = 1000  # new requests show within two seconds
 AFTER_FAILURE_S = 2.0  # a failing database is asked again this often, not in a tight loop
-STATEMENT_TIMEOUT_MS = 3_000  # PostgreSQL: a read the server cannot answer in 3 s fails instead of hanging
-SQLITE_BUSY_MS = 2_000  # SQLite: the watcher's own connection gives up on a lock after 2 s, not 15
 JOIN_S = 5.0  # how long closing the console waits for the thread (a read is bounded well within this)
 
 # (the watcher, reads on the watcher's own connection, count arrivals after) -> None if nothing changed, else the count
@@ -174,38 +171,17 @@ class QueueWatch(QObject):
 
     def _open(self) -> tuple[ChangeWatcher, Database]:
         if self._watcher is None or self._reads is None:
-            connection = self._connect()
+            connection = open_bounded(self.database)
             try:
-                reads = _OneConnection(connection)
+                reads = OneConnection(connection)
                 # On SQLite data_version is read on this same connection, under the same busy limit.
                 raw = connection.connection if connection.dialect.name == "sqlite" else None
                 self._watcher = ChangeWatcher(reads, connection=raw)
             except Exception:
-                connection.invalidate()
-                connection.close()
+                discard(connection)
                 raise
             self._connection, self._reads = connection, reads
         return self._watcher, self._reads
-
-    def _connect(self) -> Connection:
-        url = self.database.engine.url
-        file = url.database if url.get_backend_name() == "sqlite" and url.database != ":memory:" else None
-        if file and not os.path.exists(file):  # connecting would make a new empty file there: say it is gone
-            raise FileNotFoundError(file)
-        connection = self.database.engine.connect()
-        try:
-            # First, so even the statements below take no write lock on SQLite (see kiosk/storage/database.py).
-            connection.execution_options(**{_READ_ONLY: True})
-            if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
-            elif connection.dialect.name == "sqlite":
-                connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
-            connection.commit()
-        except Exception:
-            connection.invalidate()
-            connection.close()
-            raise
-        return connection
 
     def _close_connections(self) -> None:
         watcher, self._watcher = self._watcher, None
@@ -216,9 +192,4 @@ class QueueWatch(QObject):
             except Exception as exc:
                 log.debug("closing the queue's change watcher: %s", type(exc).__name__)
         if connection is not None:
-            try:
-                # Its own time limits must not go back to the pool with it.
-                connection.invalidate()
-                connection.close()
-            except Exception as exc:
-                log.debug("closing the queue watcher's connection: %s", type(exc).__name__)
+            discard(connection)

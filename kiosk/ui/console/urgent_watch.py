@@ -12,19 +12,18 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
-from sqlalchemy.orm import Session
 
 from kiosk.qt import QObject, Signal
 
 from kiosk.domain.staff import Actor
 from kiosk.services.requests import NEW_REQUEST_CHANNEL, DatabaseFileGoneError
 from kiosk.services.urgent_alarm import UrgentWaiting, mark_seen_at_desk, urgent_waiting
-from kiosk.storage.database import _READ_ONLY, FILE_IDENTITY, FILE_PATH, SERVER_CONNECT_ARGS, Database
+from kiosk.storage.bounded import OneConnection, discard, open_bounded
+from kiosk.storage.database import FILE_IDENTITY, FILE_PATH, SERVER_CONNECT_ARGS, Database
 
 if TYPE_CHECKING:
     import psycopg
@@ -36,22 +35,7 @@ LISTENING_POLL_S = 1.0  # with LISTEN a new request wakes the watcher at once; t
 AFTER_FAILURE_S = 1.0  # a failing database is asked again this often, not in a tight loop
 RELISTEN_S = 15.0  # how often to try LISTEN again after it failed or dropped
 WAIT_SLICE_S = 0.1  # how long one wait for a notice lasts, so stop() and wake() are answered quickly
-STATEMENT_TIMEOUT_MS = 3_000  # PostgreSQL: a read the server cannot answer in 3 s fails instead of hanging
-SQLITE_BUSY_MS = 2_000  # SQLite: the watcher's own connection gives up on a lock after 2 s, not 15
 JOIN_S = 5.0  # how long closing the console waits for the thread (a read is bounded well within this)
-
-
-class _OneConnection(Database):
-    """urgent_waiting's reads on the watcher's own connection (its time limits set once, on that connection)."""
-
-    def __init__(self, connection: Connection) -> None:
-        super().__init__(connection.engine)
-        self.connection = connection
-
-    @contextmanager
-    def read(self) -> Iterator[Session]:
-        with Session(bind=self.connection) as session, session.begin():
-            yield session
 
 
 class UrgentWatch(QObject):
@@ -84,7 +68,7 @@ class UrgentWatch(QObject):
         self._emit_lock = threading.Lock()  # held while emitting, so stop() knows no signal follows it
         self._thread: threading.Thread | None = None
         self._connection: Connection | None = None
-        self._reads: _OneConnection | None = None
+        self._reads: OneConnection | None = None
         self._listener: psycopg.Connection[Any] | None = None
         self._listen_tried_at = -RELISTEN_S
         self._failing = False
@@ -176,30 +160,10 @@ class UrgentWatch(QObject):
 
     def _reader(self) -> Database:
         if self._connection is None or self._reads is None:
-            self._connection = self._connect()
-            self._reads = _OneConnection(self._connection)
+            self._connection = open_bounded(self.database)
+            self._reads = OneConnection(self._connection)
         self._check_file(self._connection)
         return self._reads
-
-    def _connect(self) -> Connection:
-        url = self.database.engine.url
-        file = url.database if url.get_backend_name() == "sqlite" and url.database != ":memory:" else None
-        if file and not os.path.exists(file):  # connecting would make a new empty file there: say it is gone
-            raise FileNotFoundError(file)
-        connection = self.database.engine.connect()
-        try:
-            # First, so even the statements below take no write lock on SQLite (see kiosk/storage/database.py).
-            connection.execution_options(**{_READ_ONLY: True})
-            if self._postgresql:
-                connection.exec_driver_sql(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
-            elif connection.dialect.name == "sqlite":
-                connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
-            connection.commit()
-        except Exception:
-            connection.invalidate()
-            connection.close()
-            raise
-        return connection
 
     @staticmethod
     def _check_file(connection: Connection) -> None:
@@ -217,12 +181,7 @@ class UrgentWatch(QObject):
     def _drop_connection(self) -> None:
         connection, self._connection, self._reads = self._connection, None, None
         if connection is not None:
-            try:
-                # Its own time limits must not go back to the pool with it.
-                connection.invalidate()
-                connection.close()
-            except Exception as exc:
-                log.debug("closing the urgent watcher's connection: %s", type(exc).__name__)
+            discard(connection)
 
     def _try_listen(self) -> None:
         now = time.monotonic()
