@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     )
     from PySide6.QtGui import (
         QAccessible,
+        QAccessibleAnnouncementEvent,
+        QAccessibleEvent,
+        QAccessibleInterface,
         QAction,
         QBrush,
         QCloseEvent,
@@ -194,6 +197,9 @@ __all__ = [
     "QAbstractScrollArea",
     "QAbstractTableModel",
     "QAccessible",
+    "QAccessibleAnnouncementEvent",
+    "QAccessibleEvent",
+    "QAccessibleInterface",
     "QAction",
     "QApplication",
     "QAudioDevice",

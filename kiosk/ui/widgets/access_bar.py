@@ -40,15 +40,18 @@ class AccessBar(QWidget):
             button.setObjectName(f"text-size-{size}")
             button.setProperty("textsize", str(size))
             button.setAutoExclusive(True)  # read as radio buttons: one of three sizes, arrow keys move
-            button.clicked.connect(lambda _=False, s=size: presentation.set_text_size(s))
+            # `toggled`, not `clicked`, for every control here: a screen reader's or switch's Toggle action checks
+            # the button without a click, and must change the screen as a tap does (sync's own setChecked is a no-op
+            # for the presentation, which ignores a choice it already has).
+            button.toggled.connect(lambda checked, s=size: self._size_chosen(s, checked))
             self._size_group.addButton(button)
             self.text_sizes[size] = button
         self.contrast = _small_button(checkable=True)
         self.contrast.setObjectName("HighContrast")
-        self.contrast.clicked.connect(self._toggle_contrast)
+        self.contrast.toggled.connect(self._contrast_chosen)
         self.low = _small_button(checkable=True)
         self.low.setObjectName("LowPosition")
-        self.low.clicked.connect(lambda checked: presentation.set_low_position(checked))
+        self.low.toggled.connect(presentation.set_low_position)
         # Reading order; on two lines, the second starts after High contrast.
         self._controls: list[TouchButton] = [*self.text_sizes.values(), self.contrast, self.low]
         self._arrange()
@@ -94,9 +97,12 @@ class AccessBar(QWidget):
         first.insertStretch(0, 1)
         second.insertStretch(0, 1)
 
-    def _toggle_contrast(self) -> None:
-        high = self._presentation.theme is ThemeName.HIGH_CONTRAST
-        self._presentation.set_theme(ThemeName.NORMAL if high else ThemeName.HIGH_CONTRAST)
+    def _size_chosen(self, size: TextSize, checked: bool) -> None:
+        if checked:  # the size left unchecked by the choice says nothing
+            self._presentation.set_text_size(size)
+
+    def _contrast_chosen(self, high: bool) -> None:
+        self._presentation.set_theme(ThemeName.HIGH_CONTRAST if high else ThemeName.NORMAL)
 
     def sync(self) -> None:
         """Words and checked state follow the language and the patient's choices."""

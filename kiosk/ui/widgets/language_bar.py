@@ -24,7 +24,9 @@ class LanguageBar(QWidget):
             button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
             # Each button speaks its own language, so a reader finds theirs in any state.
             button.setObjectName(f"language-{language}")
-            button.clicked.connect(lambda _=False, code=language: texts.set_language(code))
+            # `toggled`, not `clicked`: a screen reader's or switch's Toggle action checks the button without a
+            # click, and must change the words as a tap does.
+            button.toggled.connect(lambda checked, code=language: self._chosen(code, checked))
             self._group.addButton(button)
             layout.addWidget(button)
             self._buttons[language] = button
@@ -32,6 +34,10 @@ class LanguageBar(QWidget):
         self._sync(texts.language)
         self.setAccessibleName(texts.t("nav.languages"))
         self.setVisible(len(texts.languages) > 1)
+
+    def _chosen(self, language: str, checked: bool) -> None:
+        if checked:  # the button left unchecked by the choice says nothing
+            self._texts.set_language(language)
 
     def _sync(self, language: str) -> None:
         self._buttons[language].setChecked(True)
