@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QApplication, QEvent, QObject, QTimer, Signal
+from kiosk.qt import (
+    QAbstractButton,
+    QApplication,
+    QEvent,
+    QLineEdit,
+    QObject,
+    QPlainTextEdit,
+    QTextEdit,
+    QTimer,
+    Signal,
+)
 
-# Events that mean a person is at the screen.
+# Events that mean a person is at the screen. A screen reader's SetFocus action and a switch moving on send
+# focus events; typing through an input method sends InputMethod, not KeyPress.
 _ACTIVITY = {
     QEvent.Type.MouseButtonPress,
     QEvent.Type.MouseButtonRelease,
@@ -12,7 +23,12 @@ _ACTIVITY = {
     QEvent.Type.TouchUpdate,
     QEvent.Type.KeyPress,
     QEvent.Type.Wheel,
+    QEvent.Type.FocusIn,
+    QEvent.Type.FocusOut,
+    QEvent.Type.InputMethod,
 }
+# Marks a widget whose signals already count as activity, so it is followed once.
+_FOLLOWED = "idleFollowed"
 
 
 class IdleMonitor(QObject):
@@ -22,6 +38,10 @@ class IdleMonitor(QObject):
     `expired()` at zero; any touch before the warning restarts the wait, but
     once the warning shows, only "I need more time" (`extend()`) keeps the page.
     `hold(seconds)` instead counts a fixed time that no touch changes and no warning interrupts.
+
+    Assistive technology acts without input events: a Press or Toggle action calls click() or toggle(), and
+    text set through the accessible interface calls setText(). So every button's clicked and toggled, and every
+    text field's textChanged, count as a touch too (`follow`); a widget is followed when Qt first polishes it.
     """
 
     warning_started = Signal(int)
@@ -82,14 +102,39 @@ class IdleMonitor(QObject):
         if app is not None:
             app.removeEventFilter(self)
 
+    def note_activity(self) -> None:
+        """Someone did something (however it reached us): the wait starts over, as for a touch."""
+        if self._active and not self.warning:
+            self._wait.start(self.timeout_seconds * self.second_ms)
+
+    def follow(self, root: QObject) -> None:
+        """Count the clicks, toggles and text changes of `root` and every widget under it as activity."""
+        for widget in (root, *root.findChildren(QObject)):
+            self._follow_one(widget)
+
+    def _follow_one(self, widget: QObject) -> None:
+        if widget.property(_FOLLOWED):
+            return
+        if isinstance(widget, QAbstractButton):
+            widget.clicked.connect(self.note_activity)
+            widget.toggled.connect(self.note_activity)
+        elif isinstance(widget, (QLineEdit, QTextEdit, QPlainTextEdit)):
+            widget.textChanged.connect(self.note_activity)
+        else:
+            return
+        widget.setProperty(_FOLLOWED, True)
+
     def extend(self) -> None:
         if self._active:
             self.watch(True)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         # Restarting a timer on each touch is cheap and keeps the loop free of polling.
-        if self._active and not self.warning and event.type() in _ACTIVITY:
-            self._wait.start(self.timeout_seconds * self.second_ms)
+        kind = event.type()
+        if kind in _ACTIVITY:
+            self.note_activity()
+        elif kind == QEvent.Type.Polish:  # sent once per widget, before it first shows: screens built later too
+            self._follow_one(watched)
         return False
 
     def _start_warning(self) -> None:

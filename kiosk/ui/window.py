@@ -181,6 +181,8 @@ class KioskWindow(QWidget):
         self.texts.language_changed.connect(self._language_changed)
         self._retranslate()
         self._show(self.navigator.current)
+        # Assistive technology presses, toggles and types without input events (see IdleMonitor.follow).
+        self.idle.follow(self)
 
     # -- screens built on first use ------------------------------------------------------------
     @property

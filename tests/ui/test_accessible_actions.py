@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QAccessible, QAccessibleInterface, QWidget
+from kiosk.qt import QAccessible, QAccessibleInterface, QApplication, QLineEdit, QWidget
 
 from kiosk.ui.presentation import TextSize, ThemeName
 from kiosk.ui.window import KioskWindow
+from tests.ui.conftest import MakeWindow
+from tests.ui.patient_screens import active_window
+
+FAST_SECOND_MS = 5  # as in test_idle: the 120 s wait passes in 0.6 s
 
 
 def accessible(widget: QWidget) -> QAccessibleInterface:
@@ -62,3 +66,68 @@ def test_a_text_size_and_contrast_change_through_their_actions(qtbot: QtBot, win
         act(access.contrast, "Toggle")
         themes.append((window.presentation.theme, is_checked(access.contrast)))
     assert themes == [(ThemeName.HIGH_CONTRAST, True), (ThemeName.NORMAL, False)]
+
+
+def test_a_screen_reader_user_acting_only_through_actions_never_sees_the_warning(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = active_window(qtbot, make_window)
+    window.idle.set_second_ms(FAST_SECOND_MS)
+    window.navigator.home()
+    access = window.access_bar
+    # No mouse, touch or key event: a toggle, a move of focus, then a toggle back, each well inside the time-out.
+    sizes = access.text_sizes
+    steps: list[tuple[QWidget, str]] = [
+        (access.contrast, "Toggle"),
+        (sizes[TextSize.LARGE], "SetFocus"),
+        (access.contrast, "Toggle"),
+        (window.top_bar.languages._buttons["es"], "SetFocus"),
+        (sizes[TextSize.NORMAL], "SetFocus"),
+        (sizes[TextSize.LARGE], "Toggle"),
+    ]
+    for widget, action in steps:
+        qtbot.wait(250)
+        act(widget, action)
+        assert not window.idle.warning
+    assert not window.idle_warning.isVisible()  # 1.5 s passed, never 0.6 s without an action
+    assert window.current_screen is window.home
+
+
+def test_text_set_through_the_accessible_interface_counts_as_activity(qtbot: QtBot, window: KioskWindow) -> None:
+    window.idle.set_second_ms(FAST_SECOND_MS)
+    window.navigator.home()
+    # A text box made after the window, as a form step makes its own (followed when Qt first polishes it).
+    field = QLineEdit(window.home)
+    field.show()
+    text = accessible(field).editableTextInterface()
+    assert text is not None
+    for letter in "Ana":
+        qtbot.wait(250)
+        text.insertText(len(field.text()), letter)
+    assert field.text() == "Ana"  # 0.75 s, never 0.6 s without a letter
+    assert not window.idle.warning
+
+
+def test_the_time_out_warning_is_a_named_dialog_with_the_focus_on_its_button(
+    qtbot: QtBot, make_window: MakeWindow
+) -> None:
+    window = active_window(qtbot, make_window)
+    window.idle.set_second_ms(FAST_SECOND_MS)
+    window.navigator.home()
+    warning = window.idle_warning
+    with qtbot.wait_signal(window.idle.warning_started, timeout=3_000):
+        pass
+    dialog = accessible(warning)
+    assert dialog.role() == QAccessible.Role.Dialog
+    assert dialog.text(QAccessible.Text.Name) == "Are you still there?"
+    assert "30 seconds" in dialog.text(QAccessible.Text.Description)
+    assert QApplication.focusWidget() is warning.button
+    assert accessible(warning.button).state().focused
+    assert accessible(warning.button).text(QAccessible.Text.Name) == "I need more time"
+    with qtbot.wait_signal(window.idle.countdown, timeout=3_000):
+        pass
+    assert "29 seconds" in dialog.text(QAccessible.Text.Description)  # the countdown is heard as it runs
+    # A switch user's Press keeps the page, as a tap does.
+    act(warning.button, "Press")
+    qtbot.wait_until(lambda: not warning.isVisible(), timeout=1_000)
+    assert window.current_screen is window.home

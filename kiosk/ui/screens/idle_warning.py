@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QApplication, QFrame, QHideEvent, QLabel, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
+from kiosk.qt import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QApplication,
+    QDialog,
+    QFrame,
+    QHideEvent,
+    QLabel,
+    QSizePolicy,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.buttons import TouchButton
 
 
-class IdleWarning(QWidget):
-    """Covers the whole window; the page stays visible, dimmed, behind the card."""
+class IdleWarning(QDialog):
+    """Covers the whole window; the page stays visible, dimmed, behind the card.
+
+    A QDialog laid inside the window rather than a window of its own: Qt gives a QDialog the accessible role
+    Dialog (it takes a widget's role from its class), so a screen reader says "dialog", its question (the name)
+    and the countdown (the description), as it would for any alert box.
+    """
 
     more_time = Signal()
 
     def __init__(self, texts: UiTexts, parent: QWidget) -> None:
         super().__init__(parent)
+        self.setWindowFlags(Qt.WindowType.Widget)  # an overlay in the kiosk window: no frame, no window to switch to
         self.setObjectName("IdleBackdrop")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._texts = texts
@@ -61,6 +81,20 @@ class IdleWarning(QWidget):
             self.show()
             self.raise_()
             self.button.setFocus()
+            self._announce()
+
+    def _announce(self) -> None:
+        # Focus on the button alone would be read as "I need more time, button": the alert says the question and
+        # the countdown first, and at once, as the page is about to end.
+        QAccessible.updateAccessibility(QAccessibleEvent(self, QAccessible.Event.Alert))
+        words = f"{self.accessibleName()} {self.accessibleDescription()}"
+        announcement = QAccessibleAnnouncementEvent(self, words)
+        announcement.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+        QAccessible.updateAccessibility(announcement)
+
+    def reject(self) -> None:
+        # Escape would hide the card while the countdown went on: only "I need more time" or the end closes it.
+        pass
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
         # A keypad user goes on where they were (a reset moves focus on to the attract screen itself).
@@ -81,6 +115,9 @@ class IdleWarning(QWidget):
         self.countdown.setText(seconds)
         self.countdown.setAccessibleName(t("idle.body", seconds=seconds))
         self.body.setText(t("idle.body", seconds=seconds))
+        # Changing the description each second is what lets a screen reader follow the countdown.
+        self.setAccessibleName(self.title.text())
+        self.setAccessibleDescription(self.body.text())
         self.button.set_words(t("idle.more_time"), t("idle.more_time_hint"))
         self._fit_card()
 
