@@ -26,7 +26,7 @@ from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.screens.base import text_label
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import MIN_TARGET, Metrics
-from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.buttons import TouchButton, accessible_words
 
 Editor = QLineEdit | QPlainTextEdit
 CHECKED_MARK = "✓  "  # selection shown by a mark as well as colour
@@ -62,14 +62,43 @@ class FieldWidget(QWidget):
         """Text boxes the on-screen keyboard types into."""
         return []
 
+    def answer_controls(self) -> list[QWidget]:
+        """What a screen reader lands on to answer: the text boxes, or the choice buttons."""
+        return list(self.editors())
+
     def set_error(self, code: str) -> None:
         self._error_key = f"errors.{code}" if code else ""
         self._show_error()
 
     def _show_error(self) -> None:
         if self._error_key:
-            self.error.setText(f"{self.texts.t('form.error_icon')}  {self.texts.t(self._error_key)}")
+            sentence = self.texts.t(self._error_key)
+            self.error.setText(f"{self.texts.t('form.error_icon')}  {sentence}")
+            self.error.setAccessibleName(sentence)  # the sign is for the eye; Orca would say "warning sign"
         self.error.setVisible(bool(self._error_key))
+        self._describe()
+
+    def control_description(self) -> str:
+        """What a screen reader says after a control's name: the error with its question, else the resting words.
+
+        A label under a box is never read when the box takes focus; its description is, so the error goes there.
+        (QWidget.setAccessibleDescription posts the DescriptionChanged event that AT-SPI passes on to Orca.)
+        """
+        question = self.texts.t(self.spec.label_key)
+        if self._error_key:
+            return f"{question}: {self.texts.t(self._error_key)}"
+        return self._resting_description(question)
+
+    def _resting_description(self, _question: str) -> str:
+        return ""  # a text box is already named by its question
+
+    def _describe(self) -> None:
+        # The question's container is named by it, so Orca can say which question the focus entered.
+        self.setAccessibleName(self.texts.t(self.spec.label_key))
+        description = self.control_description()
+        self.setAccessibleDescription(description if self._error_key else "")
+        for control in self.answer_controls():
+            control.setAccessibleDescription(description)
 
     def retranslate(self) -> None:
         self.label.setText(self.texts.t(self.spec.label_key))
@@ -223,9 +252,17 @@ class ChoiceField(FieldWidget):
         return self.texts.t(option.label_key) if option.label_key else self._page_title(option.page_id)
 
     def _relabel(self, button: TouchButton, option: Option) -> None:
+        # The name is the answer alone ("Yes"), the description its question: Orca says "Yes, radio button, not
+        # selected, Fever or chills?", and arrowing along the answers does not repeat the question in every name.
         words = self._words(option)
-        button.set_words((CHECKED_MARK if button.isChecked() else "") + words)
-        button.setAccessibleName(words)
+        button.set_words((CHECKED_MARK if button.isChecked() else "") + words, description=self.control_description())
+        button.setAccessibleName(accessible_words(words))
+
+    def answer_controls(self) -> list[QWidget]:
+        return list(self.buttons.values())
+
+    def _resting_description(self, question: str) -> str:
+        return question
 
     def answers(self) -> dict[str, object]:
         chosen = [value for value, button in self.buttons.items() if button.isChecked()]
@@ -280,6 +317,12 @@ class ScaleField(FieldWidget):
         self.body.addWidget(self.choice_words)
         self.finish()
 
+    def answer_controls(self) -> list[QWidget]:
+        return list(self.buttons.values())
+
+    def _resting_description(self, question: str) -> str:
+        return question  # the two pain scales differ by their question only ("before" and "now")
+
     def value(self) -> int | None:
         return next((value for value, button in self.buttons.items() if button.isChecked()), None)
 
@@ -309,16 +352,19 @@ class ScaleField(FieldWidget):
     def _show_choice(self) -> None:
         value = self.value()
         self.choice_words.setText(f"{CHECKED_MARK}{self.words_for(value)}" if value is not None else "")
+        self.choice_words.setAccessibleName(accessible_words(self.choice_words.text()))
         self.choice_words.setVisible(value is not None)
 
     def retranslate(self) -> None:
         super().retranslate()
+        description = self.control_description()
         for value, button in self.buttons.items():
-            button.set_words(self.texts.number(value))
-            button.setAccessibleName(self.words_for(value))
+            button.set_words(self.texts.number(value), description=description)
+            button.setAccessibleName(accessible_words(self.words_for(value)))  # "7, Severe": the number has its words
         low, high = (0, 100) if self.percent else (0, 10)
-        self.low_words.setText(self.words_for(low))
-        self.high_words.setText(self.words_for(high))
+        for label, value in ((self.low_words, low), (self.high_words, high)):
+            label.setText(self.words_for(value))
+            label.setAccessibleName(accessible_words(label.text()))
         self._show_choice()
 
     def apply_metrics(self, metrics: Metrics) -> None:
@@ -347,11 +393,14 @@ class ConsentField(FieldWidget):
     def answers(self) -> dict[str, object]:
         return {self.spec.key: self.button.isChecked()}
 
+    def answer_controls(self) -> list[QWidget]:
+        return [self.button]
+
     def retranslate(self) -> None:
         super().retranslate()
         words = self.texts.t(self.spec.label_key)
         box = "☑" if self.button.isChecked() else "☐"
-        self.button.set_words(f"{box}  {words}")
+        self.button.set_words(f"{box}  {words}", description=self.control_description())
         self.button.setAccessibleName(words)
 
 

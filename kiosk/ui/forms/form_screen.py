@@ -528,15 +528,13 @@ class RequestFormScreen(KioskScreen):
         number, count = self.texts.number(self.draft.step + 1), self.texts.number(len(self.draft.steps))
         self.progress.setText(t("form.step_of", number=number, count=count))
         self.step_title.setText(t(step.title_key))
+        # The arrows are for the eye: set_words names the buttons without them ("Previous step", "Next").
         self.previous.set_words("←  " + t("form.previous"))
-        self.previous.setAccessibleName(t("form.previous"))
         self.previous.setVisible(self.draft.step > 0)
         if self._sending is not None:
             self.next.set_words(t("form.sending"))
-            self.next.setAccessibleName(t("form.sending"))
         else:
             self.next.set_words(t("form.submit") if self.draft.on_review else t("form.next") + "  →")
-            self.next.setAccessibleName(t("form.submit") if self.draft.on_review else t("form.next"))
         self.questions.setAccessibleName(t("form.questions"))
         self.questions.verticalScrollBar().setAccessibleName(t("page.scroll"))
         self.failure_title.setText(t("form.save_failed_title"))

@@ -11,7 +11,7 @@ from kiosk.ui.forms.fields import ChoiceField, ConsentField, FieldWidget, ScaleF
 from kiosk.ui.screens.base import text_label
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics
-from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.buttons import TouchButton, accessible_words
 
 
 def answer_words(field: FieldWidget, texts: UiTexts) -> str:
@@ -82,6 +82,7 @@ class ReviewPage(QWidget):
                 label.setText(t(field.spec.label_key))
                 value = text_label("answer")
                 value.setText(answer_words(field, self.texts))
+                value.setAccessibleName(accessible_words(value.text()))  # "7, Severe", not "7 middle dot Severe"
                 value.setObjectName(f"answer-{field.spec.key}")
                 grid.addWidget(label, row, 0, 1, 2)
                 grid.addWidget(value, row + 1, 0, 1, 2)

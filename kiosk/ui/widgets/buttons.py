@@ -7,12 +7,21 @@ from pathlib import Path
 
 from kiosk.qt import QIcon, QKeyEvent, QLabel, QPushButton, QResizeEvent, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
 
+from kiosk.ui.speech.words import speakable
 from kiosk.ui.theme import Metrics
 
 # Put before the words of a chosen option or setting: selection is shown by a mark as well as colour.
 CHECKED_MARK = "✓  "
 # Roles whose face is dark: their words are drawn light (see kiosk.qss).
 _DARK_ROLES = {"primary", "choice", "on-dark"}
+
+
+def accessible_words(text: str) -> str:
+    """Shown words as a screen reader should say them: no arrows, ticks or boxes ("✓  Yes" is "Yes").
+
+    Orca reads each glyph aloud ("check mark Yes", "left arrow Previous step"); the checked state says it already.
+    """
+    return speakable(text).replace(" ,", ",")  # "7 · Severe" reads "7, Severe"
 
 
 class TouchButton(QPushButton):
@@ -78,8 +87,8 @@ class TouchButton(QPushButton):
         """Words on one line that the button grows to hold (bar buttons), so a row can tell when it is too full."""
         self.label.setWordWrap(False)
 
-    def set_words(self, text: str, hint: str = "", show_hint: bool = False) -> None:
-        """Set the visible words, the accessible name and description in one call."""
+    def set_words(self, text: str, hint: str = "", show_hint: bool = False, description: str | None = None) -> None:
+        """Set the visible words, the accessible name and description (the hint, unless given) in one call."""
         self.label.setText(text)
         self.label.setMinimumHeight(0)  # the next resize measures the new words (see resizeEvent)
         if show_hint and hint:
@@ -88,8 +97,14 @@ class TouchButton(QPushButton):
         elif self.hint is not None:
             self.hint.setText(hint)
             self.hint.hide()
-        self.setAccessibleName(text)
-        self.setAccessibleDescription(hint)
+        name = accessible_words(text)
+        self.setAccessibleName(name)
+        # The words and the picture are the button's children in the accessibility tree: named as the button is,
+        # never a glyph or an unnamed image. (Qt has no way to leave a child widget out of that tree.)
+        self.label.setAccessibleName(name)
+        for picture in self.findChildren(ButtonPicture):
+            picture.setAccessibleName(name)
+        self.setAccessibleDescription(hint if description is None else description)
         self.setToolTip(hint)
         self.updateGeometry()
 
@@ -199,8 +214,8 @@ class ChoiceButton(TouchButton):
         # Pictures beside words help people who read little or read another language.
         self.picture.draw(metrics.px("target") * 3 // 2)
 
-    def set_words(self, text: str, hint: str = "", show_hint: bool = True) -> None:
-        super().set_words(text, hint, show_hint)
+    def set_words(self, text: str, hint: str = "", show_hint: bool = True, description: str | None = None) -> None:
+        super().set_words(text, hint, show_hint, description)
 
 
 class ButtonSet:
