@@ -166,7 +166,7 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
     qtbot: QtBot, keypad_window: KioskWindow, context: KioskContext
 ) -> None:
     window = keypad_window
-    assert focused() is window.attract
+    assert focused() is window.attract.start_button  # the screen as one button: Enter, Space or Press begins
     press(qtbot, Key.Key_Return)  # the attract loop starts on a key, as on a touch
     arrived(window, Screen.HOME)
 
@@ -212,7 +212,7 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
     assert stored.contact.date_of_birth.isoformat() == "1961-03-14"
     assert stored.reason == "si-joint-injection"
     activate(qtbot, window.confirmation.done_button)
-    assert window.navigator.current == ATTRACT and focused() is window.attract
+    assert window.navigator.current == ATTRACT and focused() is window.attract.start_button
 
     # The follow-up form: choices, dates, both pain scales, percent relief, warning signs, a few words.
     press(qtbot, Key.Key_Space)
@@ -295,10 +295,11 @@ def test_the_date_boxes_follow_the_language_order(qtbot: QtBot, keypad_window: K
     window.form.go_to_step(2)
     window.texts.set_language("es")  # day first in Spanish
     tab_to(qtbot, find(window, "field-dob_day"))
-    press(qtbot, Key.Key_Tab)
-    assert focused() is find(window, "field-dob_month")
-    press(qtbot, Key.Key_Tab)
-    assert focused() is find(window, "field-dob_year")
+    for box in ("dob_month", "dob_year"):
+        press(qtbot, Key.Key_Tab)  # each box's on-screen keyboard is the stop after it
+        assert window.form.keyboard.isAncestorOf(focused())
+        press(qtbot, Key.Key_Tab)
+        assert focused() is find(window, f"field-{box}")
     assert isinstance(focused(), QLineEdit)
 
 
@@ -308,17 +309,22 @@ def tab_cycle(qtbot: QtBot, window: KioskWindow) -> list[str]:
 
     Only the top bar and the screen count here: bars added around the screen keep their own place.
     """
+    screen = window.current_screen
+
+    def counts(widget: QWidget) -> bool:
+        return widget is screen or screen.isAncestorOf(widget) or window.top_bar.isAncestorOf(widget)
+
     start = focused()
-    seen: list[QWidget] = []
+    # Whether a stop counts is decided when it is reached: a keyboard page set aside later is no longer on screen.
+    ours: list[QWidget] = [start] if counts(start) else []
     for _ in range(MAX_PRESSES):
         press(qtbot, Key.Key_Tab)
         if focused() is start:
             break
-        seen.append(focused())
+        if counts(focused()):
+            ours.append(focused())
     else:
         raise AssertionError("Tab never comes back round")
-    screen = window.current_screen
-    ours = [w for w in [start, *seen] if w is screen or screen.isAncestorOf(w) or window.top_bar.isAncestorOf(w)]
     first_bar = next(i for i, w in enumerate(ours) if window.top_bar.isAncestorOf(w))
     ours = ours[first_bar:] + ours[:first_bar]
     return ["screen" if w is screen else name_of(w) for w in ours]
@@ -377,7 +383,9 @@ def test_tab_order_on_a_form_step_is_reading_order(qtbot: QtBot, keypad_window: 
         "screen",
         "QScrollArea",
         "field-phone",
+        "key-1",  # the on-screen keyboard, one stop after the box it types into (the phone pad's first key)
         "field-email",
+        "key-1",  # the email layout's first key
         "option-contact_method-phone_call",
         "PreviousStep",
         "NextStep",

@@ -9,7 +9,10 @@ from kiosk.qt import (
     QKeyEvent,
     QLabel,
     QMouseEvent,
+    QPaintEvent,
     QPixmap,
+    QPushButton,
+    QResizeEvent,
     QSizePolicy,
     Qt,
     QTime,
@@ -29,6 +32,17 @@ from kiosk.ui.widgets.buttons import TouchButton
 
 # Keys that start a visit from a keypad, as a touch anywhere does.
 BEGIN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
+
+
+class _StartButton(QPushButton):
+    """The whole screen as one button, under the words: what a screen reader or switch presses to begin.
+
+    A plain widget offers assistive technology only SetFocus; a button offers Press, which does what a touch does.
+    It draws nothing: the slides are the picture.
+    """
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        del event
 
 
 class AttractScreen(KioskScreen):
@@ -74,6 +88,11 @@ class AttractScreen(KioskScreen):
         self.contact = QLabel()
         self.contact.setObjectName("ClinicContact")
         self.contact.setWordWrap(True)
+        self.start_button = _StartButton(self)
+        self.start_button.setObjectName("AttractStart")
+        self.start_button.lower()  # under the words and the pause button, which keep their own touches
+        self.start_button.clicked.connect(self.begin)
+        self.setFocusProxy(self.start_button)  # the screen's focus is the button's: Enter, Space or Press begins
 
         header = QHBoxLayout()
         header.addWidget(self.logo)
@@ -170,6 +189,8 @@ class AttractScreen(KioskScreen):
         # The screen itself has the focus: a screen reader says how to begin, also from a keypad.
         self.setAccessibleName(self.texts.t("attract.touch_to_begin"))
         self.setAccessibleDescription(self.texts.t("a11y.press_to_begin"))
+        self.start_button.setAccessibleName(self.accessibleName())
+        self.start_button.setAccessibleDescription(self.accessibleDescription())
         self._show_pause_words()
         self._show_slide()
 
@@ -213,6 +234,10 @@ class AttractScreen(KioskScreen):
         self._outer.setSpacing(self.metrics.px("pad"))
 
     # -- touch anywhere -----------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.start_button.setGeometry(self.rect())
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         self.begin.emit()
 
