@@ -6,9 +6,15 @@ import unicodedata
 from collections.abc import Mapping
 
 from kiosk.qt import (
+    QApplication,
+    QEvent,
+    QFocusEvent,
     QHBoxLayout,
+    QHideEvent,
+    QKeyEvent,
     QLayout,
     QLineEdit,
+    QObject,
     QPlainTextEdit,
     QResizeEvent,
     QShowEvent,
@@ -21,10 +27,19 @@ from kiosk.qt import (
     Signal,
 )
 
+from kiosk.ui.presentation import ThemeName
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.theme import MIN_TARGET, Metrics
+from kiosk.ui.theme import MIN_TARGET, PALETTES, Metrics
 from kiosk.ui.widgets.buttons import TouchButton
-from kiosk.ui.widgets.keyboard_layouts import LAYOUTS, Key, KeyboardLayout, KeyKind, for_language
+from kiosk.ui.widgets.keyboard_layouts import (
+    LAYOUTS,
+    Key,
+    KeyboardLayout,
+    KeyKind,
+    base_of,
+    for_language,
+    names_its_page,
+)
 
 Editor = QLineEdit | QPlainTextEdit
 
@@ -39,10 +54,16 @@ WORD_STARTS = " -"
 # Held down, backspace repeats, slowly enough that a shaky or slow hand does not lose a word.
 REPEAT_DELAY_MS = 700
 REPEAT_INTERVAL_MS = 150
+# Keys that move the focus inside the keyboard: the arrows as on a keypad, Home and End along a row.
+MOVES = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End}
 
 
 class KeyButton(TouchButton):
-    """One key; it never takes focus, so the text box keeps its cursor while a finger types."""
+    """One key; a touch never gives it the focus, so the text box keeps its cursor while a finger types.
+
+    A keypad reaches the keys through the keyboard (one Tab stop, then the arrows), which gives them the focus
+    itself: NoFocus only keeps a tap, and Tab walking the window, from landing on a key.
+    """
 
     def __init__(self, key: Key, parent: QWidget | None = None) -> None:
         super().__init__("key", parent)
@@ -60,6 +81,11 @@ class KeyButton(TouchButton):
             self.setAutoRepeat(True)
             self.setAutoRepeatDelay(REPEAT_DELAY_MS)
             self.setAutoRepeatInterval(REPEAT_INTERVAL_MS)
+
+    def show_char(self, text: str) -> None:
+        """Show what the key types; its name is that character, punctuation too (a screen reader says "comma")."""
+        self.set_words(text)
+        self.setAccessibleName(text)
 
     def apply_metrics(self, metrics: Metrics) -> None:
         # The window calls this on every TouchButton; keep the key's grid size and its narrow
@@ -109,6 +135,7 @@ class OnScreenKeyboard(QWidget):
         self.setObjectName("OnScreenKeyboard")
         # A plain QWidget draws no style-sheet background without this.
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        # Not a Tab stop of its own: Tab reaches the keyboard from the box it types into (see eventFilter).
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # The host decides the width (the keys refit on resize); the height follows the key size.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
@@ -125,6 +152,10 @@ class OnScreenKeyboard(QWidget):
         self._sized: dict[str, tuple[Metrics, int]] = {}  # the scale and width each layout's keys were sized for
         self._rows: dict[str, list[tuple[QHBoxLayout, list[KeyButton]]]] = {}
         self.keys: list[KeyButton] = []
+        self._focus_key: KeyButton | None = None  # the key the keypad was last on: Tab comes back to it
+        # Pages the patient picked by hand while the keyboard is open ({"letters": "vietnamese"}), so the next box
+        # opens on them too; only layout names, forgotten when the keyboard hides.
+        self._chosen: dict[str, str] = {}
 
         self._outer = QVBoxLayout(self)
         # Fixed-size keys must not force a minimum width on the host; they refit to its width.
@@ -160,7 +191,8 @@ class OnScreenKeyboard(QWidget):
             line.addStretch(1)
             for key in row:
                 button = KeyButton(key)
-                button.clicked.connect(lambda _=False, k=key: self._press(k))
+                button.clicked.connect(lambda _=False, b=button: self._pressed(b))
+                button.installEventFilter(self)
                 line.addWidget(button)
                 buttons.append(button)
                 self.keys.append(button)
@@ -185,7 +217,9 @@ class OnScreenKeyboard(QWidget):
         self._capitalize_words = capitalize_words
         editor.cursorPositionChanged.connect(self._cursor_moved)
         editor.destroyed.connect(self._forget_editor)
-        self._show_layout(self._for_language(layout))
+        editor.installEventFilter(self)  # its Tab goes into the keyboard
+        name = self._for_language(layout)
+        self._show_layout(self._chosen.get(base_of(self._layouts, name), name))
         self._auto_shift()
         self.show()
 
@@ -195,6 +229,7 @@ class OnScreenKeyboard(QWidget):
         if editor is not None:
             editor.cursorPositionChanged.disconnect(self._cursor_moved)
             editor.destroyed.disconnect(self._forget_editor)
+            editor.removeEventFilter(self)
         self._capitalize_words = False
         self._set_shift(False)
 
@@ -215,16 +250,31 @@ class OnScreenKeyboard(QWidget):
         self._auto_shift()
 
     # -- keys ------------------------------------------------------------------------------------
+    def _pressed(self, button: KeyButton) -> None:
+        """A key was touched, or pressed with Enter or Space, or by a screen reader's press action."""
+        keypad = self._has_focus()
+        self._press(button.key)
+        if keypad and button.key.kind is KeyKind.NEXT and self.isVisible() and not self._has_focus():
+            # The host put the focus in the next box (which attaches it); the keypad stays on Next, to type on.
+            self._focus_on(self._matching_key(button.key))
+
     def _press(self, key: Key) -> None:
         if key.kind is KeyKind.SHIFT:
             self._set_shift(not self._shift)
         elif key.kind is KeyKind.LAYOUT:
             if self._layouts[key.target].picker:
                 self._opened_from = self._current
-            self._show_layout(self._for_language(key.target))
+            if names_its_page(self._layouts, key, self._current):
+                self._chosen[base_of(self._layouts, key.target)] = key.target
+            self._show_layout(self._shown_by(key))
         elif key.kind is KeyKind.NEXT:
             self.next_requested.emit()
         elif key.kind is KeyKind.DONE:
+            focused = QApplication.focusWidget()
+            if focused is not None and self.isAncestorOf(focused):
+                # Let go first: hiding a focused key would hand the focus on to whatever Tab finds next, maybe
+                # the text box, which opens the keyboard again; the host decides where the focus goes.
+                focused.clearFocus()
             # Hidden first, so a host that shows the keyboard again in its slot is obeyed.
             self.hide()
             self.done_requested.emit()
@@ -248,22 +298,139 @@ class OnScreenKeyboard(QWidget):
         # Replacing a selection can leave the cursor where it was, so no signal says to look again.
         self._auto_shift()
 
+    def _shown_by(self, key: Key) -> str:
+        """The page a layout key shows: the one it names, or its language's page, or the one picked by hand."""
+        if names_its_page(self._layouts, key, self._current):
+            return key.target
+        name = self._for_language(key.target)
+        return self._chosen.get(base_of(self._layouts, name), name)
+
     def _for_language(self, name: str) -> str:
         return for_language(self._layouts, name, self._texts.language)
 
     def _show_layout(self, name: str) -> None:
         if name != self._current:
-            shown = self._pages[self._current]
+            keypad = self._has_focus()
+            previous, shown = self._current, self._pages[self._current]
+            self._current = name
+            # The new page goes in before the old one goes out, so a keypad's focus moves from key to key and
+            # never falls out of the keyboard (into the text box, which would attach it again).
+            self._place_page(name)
+            if keypad:
+                self._focus_on(self._way_back(previous))
             self._outer.removeWidget(shown)
             shown.setParent(self._shelf)
-            self._current = name
-            self._place_page(name)
 
     def _place_page(self, name: str) -> None:
         page = self._pages[name]
         self._size_page(name)
         self._outer.addWidget(page)
         page.show()
+
+    # -- the keypad: one Tab stop after the box, arrows between keys -----------------------------------
+    # A keypad (or a switch mapped to keys) types here without touch. Tab from the box goes into its keyboard,
+    # the arrows move between keys as the eye sees them, Enter or Space presses one (TouchButton); Tab goes on
+    # to the stop after the box and Shift+Tab back to the box. One stop, not one per key: forty-odd stops would
+    # bury the rest of the form, and the kiosk's keypad has arrows. The keyboard follows its box rather than
+    # coming last on the screen: reaching it through the later boxes would attach it to the last of them.
+    # A screen reader's press action needs no focus at all. The box keeps its text and cursor while a key has
+    # the focus: the keyboard types into the box it was attached to, whichever widget has the focus.
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt's name)
+        super().focusInEvent(event)
+        self._focus_on(self._focus_key if self._focus_key in self._page_keys() else None, event.reason())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self._editor:
+            return self._tab_from_box(event)
+        if not isinstance(watched, KeyButton):
+            return False
+        if event.type() == QEvent.Type.FocusIn:
+            self._focus_key = watched
+        elif event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            pressed = event.key()
+            if pressed in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                backwards = pressed == Qt.Key.Key_Backtab or bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+                return self._leave(not backwards)
+            if pressed in MOVES:
+                self._focus_on(self._neighbour(watched, Qt.Key(pressed)))
+                return True
+        return False
+
+    def _tab_from_box(self, event: QEvent) -> bool:
+        plain_tab = (
+            isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() == Qt.Key.Key_Tab
+            and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        )
+        if not plain_tab or not self.isVisible():
+            return False  # a keyboard held back (an error in sight) is no Tab stop
+        self._focus_on(self._focus_key if self._focus_key in self._page_keys() else None, Qt.FocusReason.TabFocusReason)
+        return True
+
+    def _has_focus(self) -> bool:
+        focused = QApplication.focusWidget()
+        return focused is not None and (focused is self or self.isAncestorOf(focused))
+
+    def _page_keys(self) -> list[KeyButton]:
+        return [button for _line, buttons in self._rows[self._current] for button in buttons]
+
+    def _focus_on(self, button: KeyButton | None, reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason) -> None:
+        # Keys take no focus by themselves (NoFocus), but setFocus gives it all the same.
+        (button or self._page_keys()[0]).setFocus(reason)
+
+    def _leave(self, forward: bool) -> bool:
+        """Tab out of the keyboard: Shift+Tab back to its box, Tab on to the stop after the box."""
+        start: QWidget = self._editor or self
+        if not forward and self._editor is not None:
+            self._editor.setFocus(Qt.FocusReason.BacktabFocusReason)
+            return True
+        widget = start.nextInFocusChain()
+        while widget is not None and widget is not start:
+            takes_tab = bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            if takes_tab and not self.isAncestorOf(widget) and widget.isVisible() and widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+                return True
+            widget = widget.nextInFocusChain() if forward else widget.previousInFocusChain()
+        return False
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
+        self._chosen.clear()  # the next box, or the next patient, starts on the page for the language
+        super().hideEvent(event)
+
+    def _neighbour(self, button: KeyButton, move: Qt.Key) -> KeyButton:
+        """The key an arrow (or Home, End) points at from `button`; at an edge it stays where it is."""
+        rows = [buttons for _line, buttons in self._rows[self._current]]
+        row = next(index for index, buttons in enumerate(rows) if button in buttons)
+        column = rows[row].index(button)
+        if move in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            column += -1 if move == Qt.Key.Key_Left else 1
+            return rows[row][column] if 0 <= column < len(rows[row]) else button
+        if move in (Qt.Key.Key_Home, Qt.Key.Key_End):
+            return rows[row][0 if move == Qt.Key.Key_Home else -1]
+        other_row = row + (-1 if move == Qt.Key.Key_Up else 1)
+        if not 0 <= other_row < len(rows):
+            return button
+        # Up and down go to the key straight above or below, measured in key widths (rows are centred).
+        here = self._centre(rows[row], button)
+        return min(rows[other_row], key=lambda other: abs(self._centre(rows[other_row], other) - here))
+
+    def _centre(self, row: list[KeyButton], button: KeyButton) -> float:
+        widths = [key.key.width for key in row]
+        index = row.index(button)
+        start = (self._layouts[self._current].units - sum(widths)) / 2 + sum(widths[:index])
+        return start + widths[index] / 2
+
+    def _way_back(self, previous: str) -> KeyButton | None:
+        """After a layout change the keypad lands on the key that goes back (123 to ABC, a picked letter to àç…)."""
+        for button in self._page_keys():
+            key = button.key
+            if key.kind is KeyKind.LAYOUT and self._shown_by(key) == previous:
+                return button
+        return None
+
+    def _matching_key(self, key: Key) -> KeyButton | None:
+        return next((button for button in self._page_keys() if button.key.kind is key.kind), None)
 
     def pages(self) -> list[QWidget]:
         """Every layout's page of keys, in use or on the shelf."""
@@ -283,12 +450,13 @@ class OnScreenKeyboard(QWidget):
             elif changed and button.key.kind is KeyKind.CHAR:
                 # The keys show what they will type: capitals while shift is on.
                 letter = _capital(button.key.text) if on else button.key.text
-                button.set_words(letter)
+                button.show_char(letter)
 
     # -- words and sizes -------------------------------------------------------------------------
     def _language_changed(self, *_: object) -> None:
         # The letters follow the patient's language at once (Vietnamese ones in Vietnamese); what was
         # typed stays in the box, which the keyboard never touches here.
+        self._chosen.clear()  # a page picked by hand was picked for the other language
         self._opened_from = self._for_language(self._opened_from)
         self._show_layout(self._for_language(self._current))
         # A hidden keyboard takes the new words when it next opens (attach): a switch relabels no unseen keys.
@@ -303,13 +471,15 @@ class OnScreenKeyboard(QWidget):
             key = button.key
             if key.kind is KeyKind.CHAR:
                 text = _capital(key.text) if self._shift else key.text
-                button.set_words(text)
+                button.show_char(text)
                 continue
             label = t(key.label)
             spoken_key = f"{key.label}_name"
             spoken = t(spoken_key)
             # The catalog answers a missing string with its key; then the label is the name.
             spoken = label if spoken == spoken_key else spoken
+            if key.kind is KeyKind.LAYOUT and key.text:
+                label = key.text  # the letters it leads to, the same in every language; the string names it
             if key.kind is KeyKind.MARK:
                 # A tone shown on a dotted circle, the way dictionaries show a mark alone.
                 label = "\u25cc" + key.text
@@ -328,11 +498,20 @@ class OnScreenKeyboard(QWidget):
             f'QPushButton[keyclass="char"] QLabel#ButtonText {{ font-size: {keys.px("heading")}px; }}\n'
             f'QPushButton[keyclass="symbol"] QLabel#ButtonText {{ font-size: {keys.px("title")}px; }}\n'
             f'QPushButton[keyclass="word"] QLabel#ButtonText {{ font-size: {keys.px("button")}px; }}\n'
+            # kiosk.qss's key rule outranks its QPushButton:focus frame, so the keyboard draws that frame itself:
+            # a keypad user must see which key Enter will press.
+            f'QPushButton[role="key"]:focus {{ border: 5px solid {self._focus_colour()}; }}\n'
         )
         # Setting a sheet re-polishes every key; the window calls this on each resize.
         if sheet != self.styleSheet():
             self.setStyleSheet(sheet)
         self._size_page(self._current)
+
+    def _focus_colour(self) -> str:
+        # The window knows the patient's theme (normal or high contrast) and restyles the form when it changes,
+        # which calls apply_metrics again.
+        theme = getattr(self.window(), "theme", ThemeName.NORMAL)
+        return PALETTES[theme if isinstance(theme, ThemeName) else ThemeName.NORMAL]["focus"]
 
     def relayout(self, metrics: Metrics, width: int) -> None:
         """Size the keys so the widest row fills `width` and the keyboard stays short enough."""

@@ -28,7 +28,8 @@ class Key:
     # In key widths, so rows of different keys line up as on a real keyboard.
     width: float = 1.0
     target: str = ""
-    # UI string key of the visible label; "<label>_name" is the spoken name when it differs.
+    # UI string key of the visible label; "<label>_name" is the spoken name when it differs. A layout key that
+    # shows letters as its label (ăơư) has them in `text`, the same in every language, and `label` is its name.
     label: str = ""
 
     def __post_init__(self) -> None:
@@ -95,8 +96,8 @@ def space(width: float) -> Key:
     return Key(KeyKind.SPACE, width=width, label="keyboard.space")
 
 
-def show(layout: str, label: str, width: float) -> Key:
-    return Key(KeyKind.LAYOUT, width=width, target=layout, label=label)
+def show(layout: str, label: str, width: float, letters: str = "") -> Key:
+    return Key(KeyKind.LAYOUT, letters, width=width, target=layout, label=label)
 
 
 def next_field(width: float) -> Key:
@@ -116,7 +117,13 @@ LETTERS = KeyboardLayout(
         chars("qwertyuiop"),
         chars("asdfghjkl'"),
         (shift(), *chars("zxcvbnm"), backspace()),
-        (*chars("áéíóúüñ-"), show("accents", "keyboard.more_letters", 1.5)),
+        # The Vietnamese page is one key away in every language, so a Vietnamese name can be typed on English or
+        # Spanish screens too; this row is then 11 keys wide, as the Vietnamese page's tone row already is.
+        (
+            *chars("áéíóúüñ-"),
+            show("accents", "keyboard.more_letters", 1.5),
+            show("vietnamese", "keyboard.vietnamese", 1.5, "ăơư"),
+        ),
         (show("numbers", "keyboard.numbers", 1.5), char(","), space(3), char("."), next_field(2), done(1.5)),
     ),
 )
@@ -170,8 +177,8 @@ def tone(mark: str, name: str) -> Key:
 # before the cursor and a second tone replaces the first, so "Nguyễn" is N g u y ê, ngã, n: the
 # order a Vietnamese writer thinks in. Five rows like the others, so the keyboard is no taller; that
 # row is 11 keys, a little narrower than the 10 of the other rows, still 64 px at the narrowest.
-# No apostrophe, hyphen or accent picker: Vietnamese names do not use them, and the tones type
-# á é í ó ú ñ (n and ngã) for the occasional Spanish name.
+# No apostrophe or hyphen: Vietnamese names do not use them. The tones type á é í ó ú ñ (n and ngã) for the
+# occasional Spanish name, and the "áñü" key shows the Latin letters page itself (ü, the accent picker).
 VIETNAMESE = KeyboardLayout(
     "vietnamese",
     (
@@ -186,7 +193,15 @@ VIETNAMESE = KeyboardLayout(
             tone("\u0303", "nga"),
             tone("\u0323", "nang"),
         ),
-        (show("numbers", "keyboard.numbers", 1.5), char(","), space(3), char("."), next_field(2), done(1.5)),
+        (
+            show("numbers", "keyboard.numbers", 1.5),
+            show("letters", "keyboard.other_letters", 1.5, "áñü"),
+            char(","),
+            space(2.5),
+            char("."),
+            next_field(2),
+            done(1.5),
+        ),
     ),
     language="vi",
     stands_for="letters",
@@ -195,6 +210,18 @@ VIETNAMESE = KeyboardLayout(
 LAYOUTS: Mapping[str, KeyboardLayout] = MappingProxyType(
     {layout.name: layout for layout in (LETTERS, NUMBERS, EMAIL, ACCENTS, VIETNAMESE)}
 )
+
+
+def names_its_page(layouts: Mapping[str, KeyboardLayout], key: Key, current: str) -> bool:
+    """Whether a layout key shows exactly the page it names, whatever the screen language: a language's own page
+    (the Vietnamese letters from English screens) and the page it stands in for (the Latin letters from
+    Vietnamese screens). Any other layout key shows its page as the patient's language has it."""
+    return bool(layouts[key.target].language) or layouts[current].stands_for == key.target
+
+
+def base_of(layouts: Mapping[str, KeyboardLayout], name: str) -> str:
+    """The layout a field asks for that `name` is shown as ("letters" for the Vietnamese letters)."""
+    return layouts[name].stands_for or name
 
 
 def for_language(layouts: Mapping[str, KeyboardLayout], name: str, language: str) -> str:
