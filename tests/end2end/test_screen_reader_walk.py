@@ -1,0 +1,173 @@
+"""What a screen reader hears: the real `kiosk run` on a real X server (Xvfb), driven over AT-SPI from
+another process by role and accessible name only (tests/end2end/atspi_walk.py, with Debian's pyatspi).
+
+Needs Xvfb, a D-Bus session, the AT-SPI bus (at-spi2-core), xdotool (to give the window focus as a window
+manager would) and the system Python's pyatspi: `.ci/run` installs them. Without them the walk is skipped
+with the reason on a developer's machine, and fails in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.config.settings import DatabaseSettings, Settings
+from kiosk.storage.keys import open_configured_database
+from kiosk.storage.migrations import upgrade_to_head
+
+ROOT = Path(__file__).resolve().parents[2]
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's pyatspi is built for it, not for the project's venv
+BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+START_S = 60.0
+OPEN_ALL_DAY = "\n".join(f'{day} = "00:00-23:59"' for day in ("monday", "tuesday", "wednesday", "thursday",
+                                                               "friday", "saturday", "sunday"))  # fmt: skip
+STRINGS = ROOT / "resources" / "strings"
+
+
+def _missing() -> str | None:
+    for program in ("Xvfb", "dbus-daemon", "xdotool"):
+        if shutil.which(program) is None:
+            return f"{program} is not installed (apt install xvfb dbus-daemon xdotool)"
+    if not Path(BUS_LAUNCHER).exists():
+        return "the AT-SPI bus is not installed (apt install at-spi2-core)"
+    probe = subprocess.run([SYSTEM_PYTHON, "-c", "import pyatspi"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        return "the system Python has no pyatspi (apt install python3-pyatspi gir1.2-atspi-2.0)"
+    return None
+
+
+@pytest.fixture
+def desktop(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A private X server, D-Bus session and AT-SPI bus; the environment a program started in it gets."""
+    missing = _missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"{missing}: CI must run the screen-reader walk", pytrace=False)
+        pytest.skip(missing)
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+        pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    os.close(write)
+    with os.fdopen(read) as display_number:
+        display = f":{display_number.readline().strip()}"
+    bus = subprocess.run(
+        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    address, pid = bus.stdout.split()[:2]
+    env = {
+        **os.environ,
+        "DISPLAY": display,
+        "DBUS_SESSION_BUS_ADDRESS": address,
+        "HOME": str(tmp_path / "home"),
+        "XDG_CONFIG_HOME": str(tmp_path / "home" / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "home" / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "home" / "state"),
+        "XDG_CACHE_HOME": str(tmp_path / "home" / "cache"),
+        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        # The kiosk's accessibility tree is published on the AT-SPI bus, as when a screen reader runs.
+        "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
+    }
+    env.pop("QT_QPA_PLATFORM", None)  # the real X server, not off-screen
+    (tmp_path / "run").mkdir(mode=0o700)
+    launcher = subprocess.Popen(
+        [BUS_LAUNCHER, "--launch-immediately"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        yield env
+    finally:
+        launcher.terminate()
+        launcher.wait(10)
+        os.kill(int(pid), 15)
+        xvfb.terminate()
+        xvfb.wait(10)
+
+
+def _kiosk(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    database = tmp_path / "kiosk.sqlite3"
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        f'[database]\nurl = "sqlite:///{database.as_posix()}"\n\n[clinic.hours]\n{OPEN_ALL_DAY}\n\n'
+        "[lockdown]\nenabled = false\nclosed_screen = false\n\n"
+        f'[logging]\nfolder = "{(tmp_path / "logs").as_posix()}"\n',
+        encoding="utf-8",
+    )
+    opened = open_configured_database(Settings(database=DatabaseSettings(url=f"sqlite:///{database}")),
+                                      create_if_missing=True)  # fmt: skip
+    upgrade_to_head(opened.engine)
+    opened.close()
+    return subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "run", "--windowed", "--size", "1920x1080"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "kiosk.err").open("w"), text=True,
+    )  # fmt: skip
+
+
+def _give_focus(env: dict[str, str]) -> None:
+    """What a window manager does when the kiosk's window appears: give it the keyboard focus."""
+    deadline = time.monotonic() + START_S
+    while time.monotonic() < deadline:
+        # Every window (a name search skips some), then Qt's by its title: Qt also makes a small unmapped helper
+        # window of the same name, which cannot take focus, so focus goes to the one that does.
+        listed = subprocess.run(
+            ["xdotool", "search", "--name", ""], env=env, capture_output=True, text=True, check=False
+        )
+        for window in listed.stdout.split():
+            title = subprocess.run(["xdotool", "getwindowname", window], env=env, capture_output=True, text=True,
+                                   check=False)  # fmt: skip
+            if title.stdout.strip() != "Clinic kiosk":
+                continue
+            shown = subprocess.run(["xdotool", "windowfocus", "--sync", window], env=env, capture_output=True,
+                                   timeout=10, check=False)  # fmt: skip
+            if shown.returncode == 0:
+                return
+        time.sleep(0.2)
+    pytest.fail("the kiosk's window never appeared on the X server")  # its stderr is in kiosk.err beside the test
+
+
+def _walk(env: dict[str, str], language: str) -> list[dict[str, Any]]:
+    done = subprocess.run(
+        [SYSTEM_PYTHON, str(ROOT / "tests" / "end2end" / "atspi_walk.py"), str(STRINGS), language],
+        env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    lines = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    print(done.stdout, done.stderr[-2000:])
+    return lines
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_a_screen_reader_user_starts_a_visit_chooses_a_language_and_hears_the_first_error(
+    tmp_path: Path, desktop: dict[str, str], language: str
+) -> None:
+    kiosk = _kiosk(tmp_path, desktop)
+    try:
+        _give_focus(desktop)
+        steps = _walk(desktop, language)
+    finally:
+        kiosk.terminate()
+        kiosk.wait(20)
+    assert steps and steps[-1] == {"done": True}, steps[-1:] or "the walk printed nothing"
+    by_step = {str(step["step"]): step for step in steps if "step" in step}
+    words = tomllib.loads((STRINGS / f"{language}.toml").read_text("utf-8"))
+    # The form opens and says where the patient is.
+    heard_form = by_step["appointment form"]["heard"]
+    assert any(words["form"]["appointment_title"] in line for line in heard_form), heard_form
+    if language != "en":
+        assert by_step["language"]["title"] == words["home"]["title"]
+    # Next with nothing answered: the first question's answer gets the focus, and the error is heard with it.
+    error = by_step["error"]
+    sentence = words["errors"]["choice_required"]
+    assert sentence in str(error["description"]), error
+    assert any(sentence in line and words["fields"]["patient_status"] in line for line in error["heard"]), error
