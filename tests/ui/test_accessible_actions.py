@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QAccessible, QAccessibleInterface, QApplication, QLineEdit, QWidget
 
+from kiosk.services.navigation import Route, Screen
 from kiosk.ui.presentation import TextSize, ThemeName
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import MakeWindow
@@ -131,3 +132,14 @@ def test_the_time_out_warning_is_a_named_dialog_with_the_focus_on_its_button(
     act(warning.button, "Press")
     qtbot.wait_until(lambda: not warning.isVisible(), timeout=1_000)
     assert window.current_screen is window.home
+
+
+def test_a_section_tab_toggled_through_accessibility_opens_its_section(qtbot: QtBot, window: KioskWindow) -> None:
+    """A screen reader's Toggle on a section tab does what a tap does (it used to check the tab and stay put)."""
+    window.go(Route(Screen.PROCEDURE, "si-joint-injection", 0))
+    page = window.info_page
+    third = page.tabs[2]
+    act(third, "Toggle")
+    assert window.navigator.current == Route(Screen.PROCEDURE, "si-joint-injection", 2)
+    assert page.tabs[2].isChecked() and not page.tabs[0].isChecked()
+    assert page.section_title.text() in accessible(page.tabs[2]).text(QAccessible.Text.Name)

@@ -239,7 +239,14 @@ class ButtonSet:
         while len(self.buttons) < len(targets):
             button = self._make()
             index = len(self.buttons)
-            button.clicked.connect(lambda _=False, i=index: self._on_click(self.targets[i]))
+            # A checkable button (a section tab) answers its toggle: a screen reader's Toggle action checks it
+            # without a click, and must open the section as a tap does. Any other button answers its click.
+            button.clicked.connect(lambda _=False, b=button, i=index: None if b.isCheckable() else self._pick(i))
+            button.toggled.connect(lambda checked, i=index: self._pick(i) if checked else None)
             self.buttons.append(button)
         self.targets = list(targets)
         return self.buttons
+
+    def _pick(self, index: int) -> None:
+        if index < len(self.targets):
+            self._on_click(self.targets[index])
