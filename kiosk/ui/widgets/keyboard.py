@@ -82,10 +82,10 @@ class KeyButton(TouchButton):
             self.setAutoRepeatDelay(REPEAT_DELAY_MS)
             self.setAutoRepeatInterval(REPEAT_INTERVAL_MS)
 
-    def show_char(self, text: str) -> None:
-        """Show what the key types; its name is that character, punctuation too (a screen reader says "comma")."""
+    def show_char(self, text: str, spoken: str) -> None:
+        """Show what the key types; its name says it (a bare "ễ" or "," is left to the screen reader to say)."""
         self.set_words(text)
-        self.setAccessibleName(text)
+        self.setAccessibleName(spoken)
 
     def apply_metrics(self, metrics: Metrics) -> None:
         # The window calls this on every TouchButton; keep the key's grid size and its narrow
@@ -103,6 +103,44 @@ class KeyButton(TouchButton):
     def fit(self, width: int, height: int) -> None:
         self._fitted = QSize(max(MIN_TARGET, width), max(MIN_TARGET, height))
         self.setFixedSize(self._fitted)
+
+
+# Unicode's names for the marks on the keys' letters ("... E WITH CIRCUMFLEX AND TILDE"), and their strings.
+MARK_NAMES = {
+    "ACUTE": "acute",
+    "GRAVE": "grave",
+    "CIRCUMFLEX": "circumflex",
+    "TILDE": "tilde",
+    "DIAERESIS": "diaeresis",
+    "RING ABOVE": "ring_above",
+    "CEDILLA": "cedilla",
+    "BREVE": "breve",
+    "HORN": "horn",
+    "DOT BELOW": "dot_below",
+    "HOOK ABOVE": "hook_above",
+    "CARON": "caron",
+    "STROKE": "stroke",
+}
+
+
+def _spoken(text: str, texts: UiTexts) -> str:
+    """A letter with marks in words ("e with circumflex and tilde"), as a voice may say ễ as a bare e; else the text.
+
+    Unicode's name spells the marks out, so no table of letters is kept here.
+    """
+    name = unicodedata.name(text, "") if len(text) == 1 else ""
+    base, _, marks = name.partition(" WITH ")
+    parts = marks.split(" AND ") if marks else []
+    if not parts or any(part not in MARK_NAMES for part in parts):
+        return text
+    try:
+        letter = unicodedata.lookup(base)
+    except KeyError:
+        return text
+    said = texts.t(f"keyboard.mark_{MARK_NAMES[parts[0]]}")
+    for part in parts[1:]:
+        said = texts.t("keyboard.marks_and", first=said, second=texts.t(f"keyboard.mark_{MARK_NAMES[part]}"))
+    return texts.t("keyboard.letter_marked", letter=letter, marks=said)
 
 
 def _key_class(key: Key) -> str:
@@ -450,7 +488,7 @@ class OnScreenKeyboard(QWidget):
             elif changed and button.key.kind is KeyKind.CHAR:
                 # The keys show what they will type: capitals while shift is on.
                 letter = _capital(button.key.text) if on else button.key.text
-                button.show_char(letter)
+                button.show_char(letter, _spoken(letter, self._texts))
 
     # -- words and sizes -------------------------------------------------------------------------
     def _language_changed(self, *_: object) -> None:
@@ -471,7 +509,7 @@ class OnScreenKeyboard(QWidget):
             key = button.key
             if key.kind is KeyKind.CHAR:
                 text = _capital(key.text) if self._shift else key.text
-                button.show_char(text)
+                button.show_char(text, _spoken(text, self._texts))
                 continue
             label = t(key.label)
             spoken_key = f"{key.label}_name"
