@@ -186,6 +186,7 @@ class AttractScreen(KioskScreen):
             "\n".join(strings.text(code, "attract.touch_to_begin") for code in self.texts.languages)
         )
         self.contact.setText(self._contact_line())
+        self.contact.setAccessibleName(self._contact_line().replace("  ·  ", ". "))  # heard as two sentences
         # The screen itself has the focus: a screen reader says how to begin, also from a keypad.
         self.setAccessibleName(self.texts.t("attract.touch_to_begin"))
         self.setAccessibleDescription(self.texts.t("a11y.press_to_begin"))

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QFrame, QHBoxLayout, QSizePolicy, Qt, QVBoxLayout, QWidget, Signal
+from kiosk.qt import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
+    QAccessibleEvent,
+    QFrame,
+    QHBoxLayout,
+    QShowEvent,
+    QSizePolicy,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 
 from kiosk.config.settings import Settings
 from kiosk.domain.reference import format_reference
@@ -99,6 +111,20 @@ class ConfirmationScreen(KioskScreen):
         self.receipt = receipt
         self.retranslate()
 
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self.is_urgent:
+            self._announce_instruction()
+
+    def _announce_instruction(self) -> None:
+        # A screen reader hears the screen's name as focus arrives; the instruction and where to call are said
+        # at once and before anything else, as an assertive announcement (and an alert for older bridges).
+        words = " ".join(text for text in (self.instruction.text(), self.reason.text(), self.away.text()) if text)
+        QAccessible.updateAccessibility(QAccessibleEvent(self.band, QAccessible.Event.Alert))
+        announcement = QAccessibleAnnouncementEvent(self.band, words)
+        announcement.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+        QAccessible.updateAccessibility(announcement)
+
     def clear(self) -> None:
         """Nothing of the last patient stays on screen or in memory here, not even in an accessible name."""
         self.receipt = None
@@ -119,6 +145,7 @@ class ConfirmationScreen(KioskScreen):
 
         self.instruction.setText(t("red_flag.instruction"))
         self.band.setAccessibleName(self.instruction.text())
+        self.picture.setAccessibleName(self.instruction.text())  # the pictogram says the same, never an unnamed image
         self.reason.setText(t("red_flag.reason"))
         self.away.setText(t("red_flag.away", phone=self._phone.translate(_UNBROKEN)))
         self.urgent_code_intro.setText(t("confirm.code_intro"))

@@ -115,10 +115,7 @@ class InfoPageScreen(KioskScreen):
         index = min(self._route.section, max(0, len(page.sections) - 1))
         if page.sections:
             section = page.sections[index]
-            # Marking the section already shown is not a patient's choice: no toggled, so no second navigation.
-            was_blocked = self.tabs[index].blockSignals(True)
             self.tabs[index].setChecked(True)
-            self.tabs[index].blockSignals(was_blocked)
             self.section_title.setText(section.title)
             text = section.markdown
             if index == 0 and page.intro:
