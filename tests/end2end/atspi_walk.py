@@ -22,7 +22,7 @@ from typing import Any
 import pyatspi  # type: ignore[import-not-found]  # Debian's, for the system Python only
 
 APP_NAME = "Clinic kiosk"
-WAIT_S = 20.0
+WAIT_S = 30.0
 
 
 class WalkFailedError(Exception):
@@ -119,6 +119,85 @@ def focused() -> Any:
     return next((node for node in shown(app) if node.getState().contains(pyatspi.STATE_FOCUSED)), None)
 
 
+def controls() -> list[Any]:
+    return [node for node in shown(application()) if node.getRoleName() in ("radio button", "check box", "text")]
+
+
+def checked(node: Any) -> bool:
+    return bool(node.getState().contains(pyatspi.STATE_CHECKED))
+
+
+def answer(node: Any, value: str) -> None:
+    if node.getRoleName() == "text":
+        node.queryEditableText().setTextContents(value)
+    elif not checked(node):
+        act(node, "Toggle", "Press")
+
+
+def follow_up_answers(words: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(role, name or name's start, question) for each answer a patient gives; "" matches any question."""
+    fields, options = words["fields"], words["options"]
+    today = time.localtime()
+    done_year = today.tm_year if today.tm_mon > 1 else today.tm_year - 1
+    done_month = today.tm_mon - 1 if today.tm_mon > 1 else 12
+    return [
+        ("radio button", "*", fields["procedure"]),  # the only procedure listed, whatever its title
+        ("text", f"{fields['procedure_date']}: {fields['day']}", "3"),
+        ("text", f"{fields['procedure_date']}: {fields['month']}", str(done_month)),
+        ("text", f"{fields['procedure_date']}: {fields['year']}", str(done_year)),
+        ("text", fields["first_name"], "Ana"),
+        ("text", fields["last_name"], "Nguyen"),
+        ("text", f"{fields['date_of_birth']}: {fields['day']}", "14"),
+        ("text", f"{fields['date_of_birth']}: {fields['month']}", "3"),
+        ("text", f"{fields['date_of_birth']}: {fields['year']}", "1961"),
+        ("text", fields["phone"], "(312) 555-0188"),
+        ("radio button", options["phone_call"], fields["contact_method"]),
+        ("check box", options["morning"], fields["contact_times"]),
+        ("check box", fields["consent_contact"], ""),
+        ("radio button", "7", fields["pain_before"]),
+        ("radio button", "2", fields["pain_now"]),
+        ("radio button", "50", fields["relief_percent"]),
+        ("radio button", options["days"], fields["relief_duration"]),
+        ("radio button", options["yes"], fields["relief_within_hours"]),
+        ("radio button", options["yes"], fields["red_flag_bladder_or_bowel_changes"]),
+        ("radio button", options["no"], fields["red_flag_leg_weakness_or_numbness"]),
+        ("radio button", options["no"], fields["red_flag_fever"]),
+        ("radio button", options["no"], fields["red_flag_site_redness_or_swelling"]),
+        ("check box", options["question"], fields["next_steps"]),
+    ]
+
+
+def matches(node: Any, role: str, name: str, question: str) -> bool:
+    if node.getRoleName() != role:
+        return False
+    if role == "text":
+        return bool(node.name == name)
+    # A scale's answer is heard as "7, Severe" or "50%": its number is what the patient picks.
+    first = node.name.split(",")[0].strip().rstrip("%")
+    named = name == "*" or node.name == name or first == name
+    return named and (not question or node.description.startswith(question))
+
+
+def send_follow_up(words: dict[str, Any], before_send: Callable[[], None]) -> None:
+    """Answer each step's questions as they come, by role and name, and press Next until Send, then Send."""
+    wanted = follow_up_answers(words)
+    for _ in range(40):  # eleven steps; a slow machine may need a second look at some
+        pump(0.3)
+        for node in controls():
+            for role, name, third in wanted:  # third: the text typed, or the question a choice answers
+                if role == "text" and matches(node, role, name, ""):
+                    answer(node, third)
+                elif role != "text" and matches(node, role, name, third):
+                    answer(node, name)
+        submit = [node for node in shown(application()) if node.name == words["form"]["submit"]]
+        if submit:
+            before_send()
+            act(submit[0], "Press")
+            return
+        act(find("push button", words["form"]["next"]), "Press")
+    raise WalkFailedError("the follow-up never reached its Send button")
+
+
 def main(strings_dir: str, language: str) -> int:
     words = {lang: tomllib.loads((Path(strings_dir) / f"{lang}.toml").read_text("utf-8")) for lang in ("en", language)}
     ear = Ear()
@@ -150,6 +229,13 @@ def main(strings_dir: str, language: str) -> int:
             focused=where.name if where is not None else None,
             description=where.description if where is not None else None,
         )
+        # A follow-up that reports a warning sign: the instruction must be what is heard first.
+        act(find("push button", chosen["nav"]["home"]), "Press")
+        act(find("push button", chosen["home"]["follow_up"]), "Press")
+        send_follow_up(chosen, before_send=lambda: say("follow-up review"))
+        instruction = chosen["red_flag"]["instruction"]
+        wait_for("the urgent instruction", lambda: any(node.name == instruction for node in shown(application())))
+        say("urgent confirmation")
     except WalkFailedError as failure:
         print(json.dumps({"failed": str(failure)}), flush=True)
         return 1

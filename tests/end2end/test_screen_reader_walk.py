@@ -148,7 +148,7 @@ def _walk(env: dict[str, str], language: str) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("language", ["en", "vi"])
-def test_a_screen_reader_user_starts_a_visit_chooses_a_language_and_hears_the_first_error(
+def test_a_screen_reader_user_hears_errors_sends_a_follow_up_and_hears_go_to_the_desk_first(
     tmp_path: Path, desktop: dict[str, str], language: str
 ) -> None:
     kiosk = _kiosk(tmp_path, desktop)
@@ -171,3 +171,11 @@ def test_a_screen_reader_user_starts_a_visit_chooses_a_language_and_hears_the_fi
     sentence = words["errors"]["choice_required"]
     assert sentence in str(error["description"]), error
     assert any(sentence in line and words["fields"]["patient_status"] in line for line in error["heard"]), error
+    # The whole follow-up answered by role and name alone, with a warning sign: what is heard first after Send
+    # is the instruction to go to the front desk, with the clinic's phone line.
+    # (While it sends, the focus leaves the disabled Send button for the form itself, which is heard by its name.)
+    heard = by_step["urgent confirmation"]["heard"]
+    after_form = [line for line in heard if not line.startswith(words["form"]["follow_up_title"])]
+    assert after_form, f"nothing but the form was heard after Send: {heard}"
+    assert after_form[0].startswith(words["red_flag"]["instruction"]), heard
+    assert "911" in after_form[0], heard
