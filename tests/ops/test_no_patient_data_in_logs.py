@@ -33,7 +33,15 @@ from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.window import ConsoleWindow
 from kiosk.ui.window import KioskWindow
 from tests.ui.console.conftest import SETUP, type_sign_in
-from tests.ui.test_forms import choose, next_step, send, start, type_into
+from tests.ui.test_forms import (
+    answer_warning_signs,
+    choose,
+    fill_follow_up_to_warning_signs,
+    next_step,
+    send,
+    start,
+    type_into,
+)
 from tests.ui.test_submission import locked_by_another_process
 
 FIRST, LAST = "zebulon", "quixwellington"  # the form capitalises them: Zebulon Quixwellington
@@ -134,27 +142,9 @@ def send_appointment(qtbot: QtBot, window: KioskWindow, database: Database) -> s
 
 
 def send_follow_up(qtbot: QtBot, window: KioskWindow) -> str:
-    start(qtbot, window, "follow_up")
-    choose(qtbot, window, "procedure", "si-joint-injection")
-    type_into(qtbot, window, "procedure_month", "1")
-    type_into(qtbot, window, "procedure_day", "5")
-    type_into(qtbot, window, "procedure_year", "2026")
-    next_step(qtbot, window)
-    fill_contact(qtbot, window)
-    choose(qtbot, window, "pain_before", "8")
-    choose(qtbot, window, "pain_now", "3")
-    next_step(qtbot, window)
-    choose(qtbot, window, "relief_percent", "60")
-    choose(qtbot, window, "relief_duration", "weeks")
-    choose(qtbot, window, "relief_within_hours", "yes")
-    next_step(qtbot, window)
+    fill_follow_up_to_warning_signs(qtbot, window, fill_contact)
     # A red flag: the urgent path logs differently from the normal one, so both are exercised.
-    choose(qtbot, window, "red_flag_bladder_or_bowel_changes", "no")
-    choose(qtbot, window, "red_flag_leg_weakness_or_numbness", "no")
-    next_step(qtbot, window)  # the warning signs come two to a step, the most serious first
-    choose(qtbot, window, "red_flag_fever", "yes")
-    choose(qtbot, window, "red_flag_site_redness_or_swelling", "no")
-    next_step(qtbot, window)
+    answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_fever"}))
     choose(qtbot, window, "next_steps", "follow_up_visit")
     type_into(qtbot, window, "concerns", CONCERNS)
     next_step(qtbot, window)

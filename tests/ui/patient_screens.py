@@ -38,7 +38,15 @@ from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import MakeWindow
 from tests.ui.helpers import really_visible, widget_path
-from tests.ui.test_forms import choose, fill_appointment_to_review, fill_person, next_step, send, start, type_into
+from tests.ui.test_forms import (
+    answer_warning_signs,
+    choose,
+    fill_appointment_to_review,
+    fill_follow_up_to_warning_signs,
+    next_step,
+    send,
+    type_into,
+)
 
 LANGUAGES = available_languages()  # vi joins as soon as resources/strings/vi.toml exists
 Role = QAccessible.Role
@@ -121,27 +129,8 @@ def _appointment_sent(qtbot: QtBot, window: KioskWindow) -> Iterator[str]:
 
 
 def _follow_up_sent(qtbot: QtBot, window: KioskWindow) -> Iterator[str]:
-    start(qtbot, window, "follow_up")
-    choose(qtbot, window, "procedure", "si-joint-injection")
-    type_into(qtbot, window, "procedure_month", "1")
-    type_into(qtbot, window, "procedure_day", "5")
-    type_into(qtbot, window, "procedure_year", "2026")
-    next_step(qtbot, window)
-    fill_person(qtbot, window)
-    choose(qtbot, window, "pain_before", "7")
-    choose(qtbot, window, "pain_now", "2")
-    next_step(qtbot, window)
-    choose(qtbot, window, "relief_percent", "50")
-    choose(qtbot, window, "relief_duration", "days")
-    choose(qtbot, window, "relief_within_hours", "no")
-    next_step(qtbot, window)
-    # The warning signs come a few to a step (as many as every screen shows whole): answer each step's own.
-    draft = window.form.draft
-    assert draft is not None
-    while draft.current.id.startswith("warning_signs"):
-        for spec in draft.current.fields:
-            choose(qtbot, window, spec.key, "yes" if spec.key == "red_flag_fever" else "no")
-        next_step(qtbot, window)
+    fill_follow_up_to_warning_signs(qtbot, window)
+    answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_fever"}))
     choose(qtbot, window, "next_steps", "question")
     type_into(qtbot, window, "concerns", "a little sore")
     next_step(qtbot, window)

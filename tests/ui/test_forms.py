@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -88,6 +89,37 @@ def fill_person(qtbot: QtBot, window: KioskWindow) -> None:
     next_step(qtbot, window)
 
 
+def fill_follow_up_to_warning_signs(
+    qtbot: QtBot, window: KioskWindow, person: Callable[[QtBot, KioskWindow], None] | None = None
+) -> None:
+    """The follow-up's steps before its warning signs: procedure and date, the person, pain, relief."""
+    start(qtbot, window, "follow_up")
+    choose(qtbot, window, "procedure", "si-joint-injection")
+    type_into(qtbot, window, "procedure_month", "1")
+    type_into(qtbot, window, "procedure_day", "5")
+    type_into(qtbot, window, "procedure_year", "2026")
+    next_step(qtbot, window)
+    (person or fill_person)(qtbot, window)
+    choose(qtbot, window, "pain_before", "8")
+    choose(qtbot, window, "pain_now", "3")
+    next_step(qtbot, window)
+    choose(qtbot, window, "relief_percent", "60")
+    choose(qtbot, window, "relief_duration", "weeks")
+    choose(qtbot, window, "relief_within_hours", "yes")
+    next_step(qtbot, window)
+
+
+def answer_warning_signs(qtbot: QtBot, window: KioskWindow, yes: frozenset[str] = frozenset()) -> None:
+    """Answer each warning-sign step as it comes (the form asks as many per step as every screen shows whole),
+    "yes" to the answer keys in `yes` and "no" to the rest, then go on past the last of them."""
+    draft = window.form.draft
+    assert draft is not None
+    while draft.current.id.startswith("warning_signs"):
+        for spec in draft.current.fields:
+            choose(qtbot, window, spec.key, "yes" if spec.key in yes else "no")
+        next_step(qtbot, window)
+
+
 def fill_appointment_to_review(qtbot: QtBot, window: KioskWindow) -> None:
     start(qtbot, window, "appointment")
     choose(qtbot, window, "patient_status", "new")
@@ -138,27 +170,8 @@ def test_an_appointment_request_is_sent_and_stored_as_typed(
 def test_a_red_flag_follow_up_says_tell_the_desk_now_and_is_urgent(
     qtbot: QtBot, window: KioskWindow, context: KioskContext
 ) -> None:
-    start(qtbot, window, "follow_up")
-    choose(qtbot, window, "procedure", "si-joint-injection")
-    type_into(qtbot, window, "procedure_month", "1")
-    type_into(qtbot, window, "procedure_day", "5")
-    type_into(qtbot, window, "procedure_year", "2026")
-    next_step(qtbot, window)
-    fill_person(qtbot, window)
-    choose(qtbot, window, "pain_before", "8")
-    choose(qtbot, window, "pain_now", "3")
-    next_step(qtbot, window)
-    choose(qtbot, window, "relief_percent", "60")
-    choose(qtbot, window, "relief_duration", "weeks")
-    choose(qtbot, window, "relief_within_hours", "yes")
-    next_step(qtbot, window)
-    # The warning signs come two to a step, the most serious first.
-    choose(qtbot, window, "red_flag_bladder_or_bowel_changes", "no")
-    choose(qtbot, window, "red_flag_leg_weakness_or_numbness", "no")
-    next_step(qtbot, window)
-    choose(qtbot, window, "red_flag_fever", "no")
-    choose(qtbot, window, "red_flag_site_redness_or_swelling", "yes")
-    next_step(qtbot, window)
+    fill_follow_up_to_warning_signs(qtbot, window)
+    answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_site_redness_or_swelling"}))
     choose(qtbot, window, "next_steps", "follow_up_visit")
     type_into(qtbot, window, "concerns", "it is warm")
     next_step(qtbot, window)

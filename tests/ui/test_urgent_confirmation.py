@@ -15,9 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QLabel, QPoint, Qt, QWidget
 
-from kiosk.domain.red_flags import RED_FLAG_QUESTIONS, red_flag_key
 from kiosk.domain.reference import format_reference
-from kiosk.domain.requests import RedFlag
 from kiosk.services.navigation import ATTRACT, Route, Screen
 from kiosk.services.requests import Receipt
 from kiosk.services.startup import KioskContext
@@ -26,7 +24,14 @@ from kiosk.ui.presentation import TextSize, ThemeName
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import ORIENTATIONS, MakeWindow
 from tests.ui.helpers import clipped_labels, really_visible
-from tests.ui.test_forms import _patient_text_anywhere, choose, fill_person, next_step, send, start, type_into
+from tests.ui.test_forms import (
+    _patient_text_anywhere,
+    answer_warning_signs,
+    choose,
+    fill_follow_up_to_warning_signs,
+    next_step,
+    send,
+)
 from tests.ui.test_read_aloud import Heard, turn_on, words
 
 CODE = "K7M2QX"
@@ -68,28 +73,8 @@ def press(qtbot: QtBot, widget: QWidget) -> None:
 def test_a_warning_sign_in_a_real_follow_up_leads_with_go_to_the_front_desk(
     qtbot: QtBot, window: KioskWindow, context: KioskContext
 ) -> None:
-    start(qtbot, window, "follow_up")
-    choose(qtbot, window, "procedure", "si-joint-injection")
-    type_into(qtbot, window, "procedure_month", "1")
-    type_into(qtbot, window, "procedure_day", "5")
-    type_into(qtbot, window, "procedure_year", "2026")
-    next_step(qtbot, window)
-    fill_person(qtbot, window)
-    choose(qtbot, window, "pain_before", "8")
-    choose(qtbot, window, "pain_now", "3")
-    next_step(qtbot, window)
-    choose(qtbot, window, "relief_percent", "60")
-    choose(qtbot, window, "relief_duration", "weeks")
-    choose(qtbot, window, "relief_within_hours", "yes")
-    next_step(qtbot, window)
-    # The warning signs, on however many steps the form asks them.
-    for flag in RED_FLAG_QUESTIONS:
-        key = red_flag_key(flag)
-        shown = window.form.findChild(QWidget, f"option-{key}-no")
-        if shown is None or not really_visible(shown):
-            next_step(qtbot, window)
-        choose(qtbot, window, key, "yes" if flag == RedFlag.BLADDER_OR_BOWEL_CHANGES else "no")
-    next_step(qtbot, window)
+    fill_follow_up_to_warning_signs(qtbot, window)
+    answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_bladder_or_bowel_changes"}))
     choose(qtbot, window, "next_steps", "question")
     next_step(qtbot, window)
     send(qtbot, window)
