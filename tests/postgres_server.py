@@ -47,6 +47,14 @@ def postgres_server() -> Iterator[PostgresServer]:
         shutil.rmtree(server.folder, ignore_errors=True)
 
 
+@pytest.fixture
+def server_comes_back(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
+    """For tests that stop the session's server: whatever happens, it runs again for the next test."""
+    yield postgres_server
+    with contextlib.suppress(ServerUnavailable):  # already running
+        postgres_server.start()
+
+
 @pytest.fixture(scope="session")
 def postgres_url(postgres_server: PostgresServer) -> str:
     """A database on the session's server, empty, owned by the kiosk role: `postgresql+psycopg://...`."""

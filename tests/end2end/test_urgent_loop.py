@@ -26,7 +26,7 @@ from kiosk.services.accounts import AccountRules, create_account
 from kiosk.storage.database import Database
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.window import ConsoleWindow
-from tests.postgres_server import PostgresServer, ServerUnavailable, url_of
+from tests.postgres_server import PostgresServer, url_of
 from tests.ui.console.conftest import ADMIN, ADMIN_PASSWORD, SETUP, WORKSTATION, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,13 +155,6 @@ def test_a_warning_sign_sent_at_a_real_kiosk_raises_the_banner_at_the_desk(
     qtbot.waitUntil(lambda: code in _banner(console), timeout=BANNER_WITHIN_MS)
     assert _banner(console) == f"⚠ 1 urgent request waiting — {code}: bladder or bowel changes"
     assert console.windowTitle().startswith("(1 urgent) ")
-
-
-@pytest.fixture
-def server_comes_back(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
-    yield postgres_server
-    with contextlib.suppress(ServerUnavailable):  # already running
-        postgres_server.start()
 
 
 def test_a_request_that_waited_in_the_outbox_raises_the_alarm_when_it_is_forwarded(

@@ -7,7 +7,6 @@ closed port on this machine.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import socket
 import time
@@ -37,7 +36,7 @@ from kiosk.services.requests import Receipt, SubmitFailed, load_request, store_a
 from kiosk.services.workstations import record_start
 from kiosk.storage.database import SQLITE_HEADER, Database
 from kiosk.storage.models import RequestEvent, RequestRecord, ReservedReference
-from tests.postgres_server import PostgresServer, ServerUnavailable
+from tests.postgres_server import PostgresServer
 from tests.services import factories
 
 KIOSK = "waiting-room-2"
@@ -75,14 +74,6 @@ def dead_server() -> Iterator[Database]:
 def server(pg_database: Database) -> Database:
     record_start(pg_database, role="kiosk", name=KIOSK)
     return pg_database
-
-
-@pytest.fixture
-def server_comes_back(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
-    """Tests stop the session's server; whatever happens, it runs again for the next test."""
-    yield postgres_server
-    with contextlib.suppress(ServerUnavailable):  # already running
-        postgres_server.start()
 
 
 def server_rows(server: Database) -> list[RequestRecord]:

@@ -10,7 +10,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -23,7 +22,7 @@ from kiosk.services.startup import KioskContext
 from kiosk.storage.database import BUSY_TIMEOUT_MS, Database
 from kiosk.storage.models import RequestRecord
 from kiosk.ui.window import KioskWindow
-from tests.postgres_server import PostgresServer, ServerUnavailable
+from tests.postgres_server import PostgresServer
 from tests.ui.test_forms import click, fill_appointment_to_review
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -135,13 +134,6 @@ def test_an_idle_reset_during_a_send_keeps_the_request_but_never_shows_it_to_the
     window.navigator.home()
     click(qtbot, window.home.choices["appointment"])
     assert window.form.draft is not None and window.form.draft.receipt is None  # a fresh, empty form
-
-
-@pytest.fixture
-def server_comes_back(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
-    yield postgres_server
-    with contextlib.suppress(ServerUnavailable):  # already running
-        postgres_server.start()
 
 
 def test_with_the_server_down_the_patient_still_gets_a_confirmation_and_it_reaches_the_server(
