@@ -5,10 +5,56 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
 GENESIS_HASH = "0" * 64  # the "previous hash" of the very first row
+
+
+class HashVersion(enum.IntEnum):
+    """How a row's hash was made; stored on the row (migration 0008) and covered by the hash from version 1 on.
+
+    A database keeps verifying across the switch: rows written before 0008 are LEGACY, and once a
+    row of a newer version exists no later row may fall back to an older one (a forger who rewrote
+    the tail as plain SHA-256 to avoid needing the key is caught there, and by the head kept outside).
+    """
+
+    LEGACY = 0  # SHA-256, written before the trail kept its head outside the table
+    PLAIN = 1  # SHA-256 with the version in the hash: a database without a key (PostgreSQL, unencrypted SQLite)
+    KEYED = 2  # HMAC-SHA256 with a key derived from the database key: cannot be recomputed without it
+
+
+# Labels for the keys derived from the database key (HMAC-SHA256 of a label, as HKDF-Expand does for one
+# block): the chain key never equals the database key, and knowing one derived key gives no other.
+_CHAIN_LABEL = b"clinic-kiosk audit chain key v1"
+_WRAP_LABEL = b"clinic-kiosk audit chain key wrap v1"
+_CHECK_LABEL = b"clinic-kiosk audit chain key check v1"
+CHECK_CHARS = 16
+
+
+def derive_chain_key(database_key: bytes) -> bytes:
+    """The key a chain that starts under this database key is sealed with."""
+    return hmac.new(database_key, _CHAIN_LABEL, hashlib.sha256).digest()
+
+
+def key_check(database_key: bytes) -> str:
+    """A short public tag naming which database key a wrapped chain key belongs to (reveals nothing of it)."""
+    return hmac.new(database_key, _CHECK_LABEL, hashlib.sha256).hexdigest()[:CHECK_CHARS]
+
+
+def wrap_chain_key(chain_key: bytes, database_key: bytes) -> str:
+    """The chain key hidden under a (new) database key, so `kiosk db rekey` does not orphan older rows.
+
+    XOR with a pad derived from the database key: the pad is 32 random-looking bytes used for this one
+    chain key only, so this is a one-time pad; no cipher library is needed for 32 bytes.
+    """
+    pad = hmac.new(database_key, _WRAP_LABEL, hashlib.sha256).digest()
+    return bytes(a ^ b for a, b in zip(chain_key, pad, strict=True)).hex()
+
+
+def unwrap_chain_key(wrapped: str, database_key: bytes) -> bytes:
+    return bytes.fromhex(wrap_chain_key(bytes.fromhex(wrapped), database_key))
 
 
 class AuditAction(enum.StrEnum):
@@ -24,6 +70,11 @@ class AuditAction(enum.StrEnum):
     EXPORT = "export"
     PRINT = "print"
     PURGE = "purge"
+    # Verbs that release or change the data at scale: each writes its row before it acts (issue 18).
+    BACKUP = "backup"
+    RESTORE = "restore"
+    REKEY = "rekey"
+    ENCRYPT = "encrypt"
     USER_ADD = "user_add"
     USER_DISABLE = "user_disable"
     USER_ENABLE = "user_enable"
@@ -53,26 +104,35 @@ class AuditFields:
     detail: str
 
 
-def row_hash(row_id: int, fields: AuditFields, prev_hash: str) -> str:
-    """SHA-256 of the row's id, content and its predecessor's hash, in one canonical JSON form.
+def row_hash(
+    row_id: int,
+    fields: AuditFields,
+    prev_hash: str,
+    version: HashVersion = HashVersion.LEGACY,
+    chain_key: bytes | None = None,
+) -> str:
+    """The row's seal over its id, content and its predecessor's hash, in one canonical JSON form.
 
     The id is included so that a row deleted from the middle, or rows swapped,
-    break the chain even if their contents look alike.
+    break the chain even if their contents look alike. From version 1 on the version is
+    sealed too, so a row cannot be passed off as an older, weaker kind.
     """
-    canonical = json.dumps(
-        {
-            "id": row_id,
-            "at": fields.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
-            "actor": fields.actor,
-            "workstation": fields.workstation,
-            "action": fields.action,
-            "target": fields.target,
-            "outcome": fields.outcome,
-            "detail": fields.detail,
-            "prev": prev_hash,
-        },
-        ensure_ascii=False,
-        sort_keys=True,
-        separators=(",", ":"),
-    )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    document: dict[str, object] = {
+        "id": row_id,
+        "at": fields.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor": fields.actor,
+        "workstation": fields.workstation,
+        "action": fields.action,
+        "target": fields.target,
+        "outcome": fields.outcome,
+        "detail": fields.detail,
+        "prev": prev_hash,
+    }
+    if version is not HashVersion.LEGACY:
+        document["v"] = int(version)
+    canonical = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    if version is HashVersion.KEYED:
+        if chain_key is None:
+            raise ValueError("a keyed row needs the chain key")
+        return hmac.new(chain_key, canonical, hashlib.sha256).hexdigest()
+    return hashlib.sha256(canonical).hexdigest()
