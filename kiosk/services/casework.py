@@ -16,10 +16,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from kiosk.domain.audit import AuditAction
 from kiosk.domain.requests import PatientRequest
-from kiosk.domain.staff import Actor, Permission, require
+from kiosk.domain.staff import Actor, Permission
 from kiosk.domain.text import clean_text
 from kiosk.domain.workflow import STATUS_LABELS, RequestStatus, check_transition
 from kiosk.services.audit import record_for
+from kiosk.services.authority import acting
 from kiosk.services.request_rows import from_record
 from kiosk.storage.database import Database
 from kiosk.storage.models import RequestEvent, RequestRecord
@@ -74,8 +75,8 @@ class StaleCase(Exception):  # noqa: N818 (the name others code against)
 
 def open_case(database: Database, request_id: str, actor: Actor) -> CaseDetail:
     """The request with its history; the view is audited in the same transaction."""
-    require(actor, Permission.WORK_REQUESTS)
-    with database.transaction() as session:
+    # Every step below asks the account's stored state (authority.acting), not the sign-in copy.
+    with acting(database, actor, Permission.WORK_REQUESTS, target=request_id) as session:
         record = _load(session, request_id)
         detail = _detail(session, record)
         record_for(session, actor, AuditAction.VIEW_REQUEST, target=request_id, detail=record.reference)
@@ -96,10 +97,9 @@ def change_status(
     Raises StaleCase (with the fresh copy) when someone did, TransitionError when
     the workflow does not allow the move; in both cases nothing is written.
     """
-    require(actor, Permission.WORK_REQUESTS)
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     try:
-        with database.transaction() as session:
+        with acting(database, actor, Permission.WORK_REQUESTS, target=request_id) as session:
             record = _load(session, request_id)
             if record.version != expected_version:
                 current = _detail(session, record)
@@ -145,7 +145,6 @@ def add_note(
     database: Database, request_id: str, text: str, *, actor: Actor, now: dt.datetime | None = None
 ) -> CaseDetail:
     """Append a note by `actor`. Notes only add to the history, so they never conflict with other changes."""
-    require(actor, Permission.WORK_REQUESTS)
     note = clean_text(text, multiline=True)
     if not note:
         raise ValueError("Type a note before saving it.")
@@ -155,7 +154,7 @@ def add_note(
             "shorten it or save it as two notes."
         )
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    with database.transaction() as session:
+    with acting(database, actor, Permission.WORK_REQUESTS, target=request_id) as session:
         record = _load(session, request_id)
         session.add(
             RequestEvent(
@@ -174,9 +173,9 @@ def add_note(
 
 
 def record_print(database: Database, request_id: str, actor: Actor) -> None:
-    """Audit that `actor` printed (or saved as PDF) the request."""
-    require(actor, Permission.WORK_REQUESTS)
-    with database.transaction() as session:
+    """Audit that `actor` prints (or saves as PDF) the request: called before the page leaves, so a refusal
+    (PermissionDenied, AccountRevoked) or a failed audit row means nothing is printed."""
+    with acting(database, actor, Permission.WORK_REQUESTS, target=request_id) as session:
         record = _load(session, request_id)
         record_for(session, actor, AuditAction.PRINT, target=request_id, detail=record.reference)
 

@@ -17,9 +17,10 @@ from sqlalchemy import ColumnElement, select
 from kiosk.domain.audit import AuditAction
 from kiosk.domain.red_flags import RED_FLAG_QUESTIONS
 from kiosk.domain.requests import RedFlag
-from kiosk.domain.staff import Actor, Permission, require
+from kiosk.domain.staff import Actor, Permission
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services.audit import record_for
+from kiosk.services.authority import acting
 from kiosk.services.queue import OPEN_ONLY, local_day_start
 from kiosk.storage.database import Database
 from kiosk.storage.models import RequestEvent, RequestRecord
@@ -107,9 +108,9 @@ def mark_seen_at_desk(
 
     Pressed again (or on another console a moment later) it changes nothing and says who was first.
     """
-    require(actor, Permission.WORK_REQUESTS)
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    with database.transaction() as session:
+    # The account's stored state, not the sign-in copy (kiosk.services.authority).
+    with acting(database, actor, Permission.WORK_REQUESTS, target=request_id) as session:
         record = session.get(RequestRecord, request_id)
         if record is None:
             raise LookupError(f"Request {request_id} is no longer in the database: refresh the queue and look again.")
