@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Iterable
+import reprlib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,8 @@ from pydantic import BaseModel, ValidationError
 from kiosk.config.errors import SettingsError as SettingsError  # re-exported: callers import it from here
 from kiosk.config.locations import CONFIG_ENV, find_config_path
 from kiosk.config.settings import LanguageSettings, Settings
-from kiosk.tomlfiles import read_text
+from kiosk.config.url_privacy import hide_passwords, refuse_readable_password
+from kiosk.tomlfiles import TomlError, loads, read_text
 
 # Paths in the file are relative to the file, not to wherever the kiosk was started.
 _RELATIVE_PATH_KEYS = (
@@ -46,13 +47,14 @@ def load_settings(
 
 def parse_settings_file(path: Path) -> Settings:
     try:
-        raw = tomllib.loads(read_text(path))
+        raw = loads(read_text(path))
     except UnicodeDecodeError as exc:
         raise SettingsError(f"The settings file {path} is not UTF-8 text: save it as UTF-8 and start again.") from exc
-    except tomllib.TOMLDecodeError as exc:
+    except TomlError as exc:
         raise SettingsError(
-            f"The settings file {path} is not valid TOML ({exc}): correct that line and start again."
-        ) from exc
+            f"The settings file {path} is not valid TOML ({exc.msg}, at line {exc.lineno}): "
+            "correct that line and start again."
+        ) from None
     except OSError as exc:
         raise SettingsError(
             f"The settings file {path} cannot be read ({exc.strerror}): give the kiosk's account permission to read it."
@@ -60,11 +62,32 @@ def parse_settings_file(path: Path) -> Settings:
     for table, key in _RELATIVE_PATH_KEYS:
         section = raw.get(table)
         if isinstance(section, dict) and isinstance(section.get(key), str):
-            section[key] = str((path.parent / Path(section[key]).expanduser()).resolve())
+            section[key] = _usable_path(path, f"{table}.{key}", section[key], lambda value: _beside(path.parent, value))
     database = raw.get("database")
     if isinstance(database, dict) and isinstance(database.get("url"), str):
-        database["url"] = _sqlite_url_beside(database["url"], path.parent)
-    return settings_from_mapping(raw, source=str(path))
+        database["url"] = _usable_path(
+            path, "database.url", database["url"], lambda value: _sqlite_url_beside(value, path.parent)
+        )
+    settings = settings_from_mapping(raw, source=str(path))
+    refuse_readable_password(path, settings.database.url)  # a password others can read is refused
+    return settings
+
+
+def _beside(folder: Path, value: str) -> str:
+    return str((folder / Path(value).expanduser()).resolve())
+
+
+def _usable_path(path: Path, setting: str, value: str, resolve: Callable[[str], str]) -> str:
+    """The path resolved, or one sentence when no file system could hold it (a NUL character, ~nosuchuser)."""
+    try:
+        return resolve(value)
+    except RuntimeError:  # expanduser: "~name" of an account this PC does not have
+        why = "the account named after ~ does not exist on this PC"
+    except (ValueError, OSError):  # a NUL character, or a name longer than the file system allows
+        why = "no file or folder can have this name"
+    raise SettingsError(
+        f"In {path}, setting {setting} = {_shown(value)} is not allowed: {why}; write the full path instead."
+    )
 
 
 def _sqlite_url_beside(url: str, folder: Path) -> str:
@@ -79,7 +102,13 @@ def settings_from_mapping(raw: dict[str, Any], source: str = "settings") -> Sett
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
-        raise SettingsError(_sentence(exc, raw, source)) from None
+        # Any value quoted back is shown with its URL password hidden (kiosk/config/url_privacy.py).
+        raise SettingsError(hide_passwords(_sentence(exc, raw, source), _database_url(raw))) from None
+
+
+def _database_url(raw: dict[str, Any]) -> object:
+    database = raw.get("database")
+    return database.get("url") if isinstance(database, dict) else None
 
 
 def _sentence(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
@@ -90,18 +119,31 @@ def _sentence(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
         return _unknown_key_sentence(loc, source)
     if error["type"] == "value_error" and not loc:
         return f"In {source}: {error['msg']}."
-    value = _lookup(raw, loc)
+    value = _shown(_lookup(raw, loc))
     allowed = _allowed(loc)
-    if loc == ["languages"]:
+    if loc == ["languages"] and error["type"] == "value_error":
         # The only whole-table rule: the default must be one of the enabled ones.
+        # Reaching this rule means both fields are valid on their own (pydantic checks fields first).
         languages = raw.get("languages", {})
         defaults = LanguageSettings()
         return (
-            f"In {source}, setting languages.default = {languages.get('default', defaults.default)!r} is "
+            f"In {source}, setting languages.default = {_shown(languages.get('default', defaults.default))} is "
             f"not allowed: it must be one of languages.enabled "
             f"({', '.join(languages.get('enabled', defaults.enabled))})."
         )
-    return f"In {source}, setting {key} = {value!r} is not allowed: use {allowed}."
+    return f"In {source}, setting {key} = {value} is not allowed: use {allowed}."
+
+
+# A value is quoted back to whoever wrote it; a line of text or a few list items are enough to find it.
+_QUOTE = reprlib.Repr()
+_QUOTE.maxstring = 300
+_QUOTE.maxother = 300
+_QUOTE.maxlong = 40
+_QUOTE.maxlevel = 3
+
+
+def _shown(value: object) -> str:
+    return _QUOTE.repr(value)
 
 
 def _unknown_key_sentence(loc: list[str], source: str) -> str:
@@ -119,7 +161,7 @@ def _unknown_key_sentence(loc: list[str], source: str) -> str:
 def _allowed(loc: list[str]) -> str:
     model: type[BaseModel] = Settings
     description = "a value of the right type"
-    for part in loc:
+    for depth, part in enumerate(loc, start=1):
         field = model.model_fields.get(part)
         if field is None:
             break
@@ -128,6 +170,8 @@ def _allowed(loc: list[str]) -> str:
         annotation = field.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             model = annotation
+            if depth == len(loc):  # the whole table has the wrong type (clinic = 5 instead of [clinic])
+                return f"a [{'.'.join(loc)}] table of settings ({', '.join(model.model_fields)})"
         else:
             break
     return description

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
+import reprlib
 from pathlib import Path
 from typing import Annotated
 
@@ -12,11 +12,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from kiosk.content.model import Page, PageKind, Problem, Section
-from kiosk.tomlfiles import error_line, error_message, read_text
+from kiosk.tomlfiles import TomlError, loads, read_text
 
 FENCE = "+++"
 PAGE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
+# A wrong value is quoted back to the author; its start is enough to find it.
+_QUOTE = reprlib.Repr()
+_QUOTE.maxstring = 120
+_QUOTE.maxother = 120
+_QUOTE.maxlevel = 3
 
 
 class PageHeader(BaseModel):
@@ -76,11 +81,10 @@ def parse_page_text(text: str, path: Path, language: str) -> Page:
     header_lines = lines[1:end]
     header_text = "\n".join(header_lines)
     try:
-        raw = tomllib.loads(header_text)
-    except tomllib.TOMLDecodeError as exc:
-        line = 1 + error_line(exc, header_text)  # the header starts on the file's second line
-        msg = error_message(exc)
-        raise PageParseError([Problem(path, line, f"the metadata header is not valid TOML: {msg}")]) from None
+        raw = loads(header_text)
+    except TomlError as exc:
+        line = 1 + exc.lineno  # the header starts on the file's second line
+        raise PageParseError([Problem(path, line, f"the metadata header is not valid TOML: {exc.msg}")]) from None
     try:
         header = PageHeader.model_validate(raw)
     except ValidationError as exc:
@@ -176,5 +180,5 @@ def _header_problem(path: Path, header_lines: list[str], error: ErrorDetails) ->
     return Problem(
         path,
         _key_line(header_lines, key),
-        f"{key} = {error.get('input')!r} is not allowed; use {rules.get(key, 'a valid value')}",
+        f"{key} = {_QUOTE.repr(error.get('input'))} is not allowed; use {rules.get(key, 'a valid value')}",
     )

@@ -1,0 +1,179 @@
+"""Whatever a content author (or a broken disk) puts in a page, the page is read or named as file:line: problem,
+and the rest of the content still loads: one bad page never stops the kiosk."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from kiosk.cli.main import main
+from kiosk.content.model import Page, Problem
+from kiosk.content.parser import PageHeader, PageParseError, parse_page, parse_page_text
+from kiosk.ops import qt_probe
+from kiosk.services.startup import load_context
+from tests.cli.test_doctor_cmd import DESKTOP
+from tests.toml_strategies import bare_keys, nested, values
+
+from .conftest import ContentTree
+
+FUZZ = settings(
+    max_examples=int(os.environ.get("KIOSK_FUZZ_EXAMPLES", "30")),  # raise it to hunt longer on a spare PC
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+HEADER_KEYS = list(PageHeader.model_fields)
+DEEP_HEADER = (
+    '+++\nid = "deep"\ntitle = "Deep"\nkind = "condition"\nrelated = ' + nested(5000, "[") + "\n+++\n## A\n\nText.\n"
+)
+
+
+def read_or_named(text: str | bytes, path: Path) -> Page | list[Problem]:
+    """Parse a page: the Page, or its problems, each a line an author can act on."""
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    try:
+        return parse_page(path, "en")
+    except PageParseError as exc:
+        assert exc.problems
+        for problem in exc.problems:
+            assert problem.path == path and problem.line >= 1
+            shown = str(problem)
+            shown.encode("utf-8")  # printable by `kiosk content check`
+            assert "Traceback" not in shown and len(shown) < 2000, shown
+        return exc.problems
+
+
+@st.composite
+def page_files(draw: st.DrawFn) -> str:
+    """A page in the kiosk's shape: a `+++` header of known (and some unknown) keys with any values, then Markdown."""
+    keys = draw(st.lists(st.sampled_from(HEADER_KEYS) | bare_keys, max_size=6, unique=True))
+    header = [f"{key} = {draw(values)}" for key in keys]
+    body = draw(st.lists(st.one_of(st.text(max_size=30), st.text(max_size=20).map(lambda t: "## " + t)), max_size=5))
+    return "\n".join(["+++", *header, "+++", *body]) + "\n"
+
+
+@FUZZ
+@given(text=page_files())
+@example(text=DEEP_HEADER)
+@example(text='+++\nid = "p"\ntitle = "x"\nkind = "slide"\norder = ' + "9" * 5000 + "\n+++\n")
+@example(text='+++\nid = "p"\ntitle = "' + "t" * 5000 + '"\nkind = "slide"\n+++\n')
+def test_a_page_of_any_shape_is_read_or_named(tmp_path: Path, text: str) -> None:
+    read_or_named(text, tmp_path / "p.md")
+
+
+@FUZZ
+@given(text=st.text(max_size=300))
+@example(text="+++\nx = " + "{a = " * 3000 + "\n+++\n")
+def test_any_text_is_read_or_named(tmp_path: Path, text: str) -> None:
+    read_or_named(text, tmp_path / "p.md")
+
+
+@FUZZ
+@given(data=st.binary(max_size=300))
+@example(data=b"+++\norder = 0x" + b"f" * 5000 + b"\n+++\n")
+def test_any_bytes_are_read_or_named(tmp_path: Path, data: bytes) -> None:
+    read_or_named(data, tmp_path / "p.md")
+
+
+@FUZZ
+@given(
+    depth=st.integers(min_value=1, max_value=30_000),
+    opener=st.sampled_from(["[", "{a = "]),
+    key=st.sampled_from(["related", "title", "extra"]),
+)
+def test_a_header_nested_to_any_depth_is_read_or_named(tmp_path: Path, depth: int, opener: str, key: str) -> None:
+    text = f'+++\nid = "p"\ntitle = "P"\nkind = "slide"\n{key} = {nested(depth, opener)}\n+++\n# Hello\n'
+    read_or_named(text, tmp_path / "p.md")
+
+
+def test_a_header_nested_thousands_deep_is_named_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "deep.md"
+
+    assert read_or_named(DEEP_HEADER, path) == [
+        Problem(
+            path,
+            5,
+            "the metadata header is not valid TOML: tables or lists are nested too deeply to read; "
+            "settings and page headers need only a few levels",
+        )
+    ]
+
+
+def test_parse_page_text_takes_any_text(tmp_path: Path) -> None:
+    with pytest.raises(PageParseError):
+        parse_page_text("+++\na = " + "[" * 100_000 + "\n+++\n", tmp_path / "p.md", "en")
+
+
+# --- One bad page among good ones ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def one_deep_page(valid_content: ContentTree) -> Path:
+    """The valid content plus one English page whose header is nested thousands of levels deep."""
+    return valid_content.write("en", "deep.md", DEEP_HEADER)
+
+
+def test_the_catalog_leaves_the_bad_page_out_and_keeps_the_others(
+    valid_content: ContentTree, one_deep_page: Path
+) -> None:
+    catalog = valid_content.load()
+
+    assert sorted(catalog.pages["en"]) == ["back-pain", "leg-pain", "nerve-block", "slide-welcome"]
+    assert [problem.path for problem in catalog.errors] == [one_deep_page]
+
+
+def test_the_kiosk_starts_with_the_other_pages_and_logs_the_bad_one(
+    valid_content: ContentTree, one_deep_page: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings_file = tmp_path / "kiosk.toml"
+    settings_file.write_text(
+        f'[languages]\nenabled = ["en", "es"]\n[content]\nfolder = "{valid_content.folder.as_posix()}"\n',
+        encoding="utf-8",
+    )
+
+    with caplog.at_level(logging.WARNING):
+        context = load_context(str(settings_file), open_database=False, kiosk=True)
+
+    assert context.catalog.page("nerve-block", "en") is not None
+    assert context.catalog.page("deep", "en") is None
+    assert f"content problem: {one_deep_page}:5: the metadata header is not valid TOML" in caplog.text
+
+
+def test_content_check_names_the_bad_page(
+    valid_content: ContentTree, one_deep_page: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["content", "check", str(valid_content.folder)]) == 1
+
+    out, err = capsys.readouterr()
+    assert f"{one_deep_page}:5: the metadata header is not valid TOML: tables or lists are nested too deeply" in out
+    assert "Traceback" not in out + err
+
+
+def test_doctor_names_the_bad_page(
+    valid_content: ContentTree,
+    one_deep_page: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(qt_probe, "probe_qt", lambda: DESKTOP)
+    settings_file = tmp_path / "kiosk.toml"
+    settings_file.write_text(
+        f'[languages]\nenabled = ["en", "es"]\n[content]\nfolder = "{valid_content.folder.as_posix()}"\n',
+        encoding="utf-8",
+    )
+
+    main(["--config", str(settings_file), "doctor", "--json"])
+
+    checks = {check["name"]: check for check in json.loads(capsys.readouterr().out)["checks"]}
+    assert checks["content"]["status"] == "FAIL"
+    assert f"first: {one_deep_page}:5: the metadata header is not valid TOML" in checks["content"]["message"]
