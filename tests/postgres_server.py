@@ -6,6 +6,10 @@ folder, fsync on, as an unprivileged OS user when the tests run as root) and sto
 `pg_database` gives each test its own freshly migrated database; `any_database` runs a test once on
 the encrypted SQLite file (tests/conftest.py's `database`) and once on PostgreSQL.
 
+The session's server speaks TLS, as a clinic's server must (kiosk/storage/pg_security.py requires it): a
+self-signed certificate made at start-up with `cryptography` (`give_tls`), so test URLs carry no sslmode and
+connect with the kiosk's default, sslmode=require. `server_without_tls` turns ssl off for one test.
+
 The server itself (kiosk/bench/pg_server.py) is shared with `kiosk bench`. Without PostgreSQL on a
 developer's machine the PostgreSQL tests are skipped with the reason; in CI (environment variable CI set,
 as .ci/run does) they fail instead.
@@ -14,14 +18,18 @@ as .ci/run does) they fail instead.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import ipaddress
 import os
+import pwd
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
 
 import pytest
 
-from kiosk.bench.pg_server import APP_ROLE, PostgresServer, ServerUnavailable, start_server
+from kiosk.bench.pg_server import ADMIN_ROLE, APP_ROLE, PostgresServer, ServerUnavailable, start_server
 from kiosk.bench.pg_server import free_port as _free_port
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
@@ -40,11 +48,77 @@ def postgres_server() -> Iterator[PostgresServer]:
             pytest.fail(f"{exc} (CI must run the PostgreSQL tests)", pytrace=False)
         pytest.skip(str(exc))
     try:
+        give_tls(server)
         yield server
     finally:
         with contextlib.suppress(ServerUnavailable, subprocess.SubprocessError):
             server.stop()
         shutil.rmtree(server.folder, ignore_errors=True)
+
+
+def give_tls(server: PostgresServer) -> None:
+    """A self-signed certificate for 127.0.0.1, and ssl = on (a reload is enough: ssl is a SIGHUP setting)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=7))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = server.folder / "server.crt", server.folder / "server.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # PostgreSQL refuses a wider key
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
+    if server.run_as is not None:
+        entry = pwd.getpwnam(server.run_as)
+        for path in (cert_file, key_file):
+            os.chown(path, entry.pw_uid, entry.pw_gid)
+    server.admin(f"ALTER SYSTEM SET ssl_cert_file = '{cert_file}'")
+    server.admin(f"ALTER SYSTEM SET ssl_key_file = '{key_file}'")
+    set_ssl(server, on=True)
+    server.tls = True  # its URLs no longer carry the local opt-out (kiosk/bench/pg_server.py)
+
+
+def set_ssl(server: PostgresServer, *, on: bool) -> None:
+    import psycopg
+
+    wanted = "on" if on else "off"
+    server.admin(f"ALTER SYSTEM SET ssl = {wanted}")
+    server.admin("SELECT pg_reload_conf()")
+    deadline = time.monotonic() + 10
+    while True:  # the reload is a signal: wait until a new session sees it, so the test's next connection does
+        with psycopg.connect(host=str(server.socket_dir), port=server.port, user=ADMIN_ROLE, dbname="postgres") as c:
+            row = c.execute("SHOW ssl").fetchone()
+        if (row and row[0] == wanted) or time.monotonic() > deadline:
+            return
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def server_without_tls(postgres_server: PostgresServer) -> Iterator[PostgresServer]:
+    """The session's server with ssl = off for one test (new connections only), and on again after it."""
+    set_ssl(postgres_server, on=False)
+    try:
+        yield postgres_server
+    finally:
+        set_ssl(postgres_server, on=True)
 
 
 @pytest.fixture

@@ -55,6 +55,9 @@ class PostgresServer:
     port: int = field(default_factory=free_port)
     password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     run_as: str | None = None
+    # tests/postgres_server.py gives the tests' server a certificate; without one (kiosk bench) URLs carry the
+    # explicit local opt-out, sslmode=disable, which the kiosk accepts only for 127.0.0.1 (pg_security.py).
+    tls: bool = False
     _names: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
@@ -129,6 +132,7 @@ class PostgresServer:
             host="127.0.0.1",
             port=self.port,
             database=database,
+            query={} if self.tls else {"sslmode": "disable"},
         ).render_as_string(hide_password=False)
 
     def new_database(self, template: str | None = None) -> str:

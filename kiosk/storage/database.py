@@ -142,11 +142,14 @@ def create_database_engine(url: str, key: bytes | None = None) -> Engine:
         return engine
     if key is not None:
         raise ValueError("only an SQLite database takes a key")
+    from kiosk.storage.pg_security import secure_url
+
+    parsed = secure_url(parsed)  # TLS required unless the URL opts out for a server on this PC (pg_security.py)
     try:
         # A dead or unreachable server fails in seconds, not minutes, so a kiosk can keep the request
         # in its outbox (kiosk/services/outbox.py); settings given in the URL's query win.
         connect_args = {k: v for k, v in SERVER_CONNECT_ARGS.items() if k not in parsed.query}
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
+        return create_engine(parsed, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
     except ImportError as exc:
         raise DatabaseError(
             f"The database {parsed.render_as_string(hide_password=True)} needs a driver that is not "
