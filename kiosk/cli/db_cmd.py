@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.cli.db_key_verbs import add_key_verbs
+from kiosk.cli.db_move_key import add_move_key_verb
 from kiosk.cli.errors import EXIT_PROBLEMS, friendly
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     purge.set_defaults(handler=_handler(_purge))
     add_key_verbs(actions)  # rekey, encrypt
+    add_move_key_verb(actions)  # move-key (kiosk/cli/db_move_key.py)
 
 
 def _days(text: str) -> int:

@@ -98,6 +98,7 @@ def run_checks(config: str | None, qt_report: Callable[[], QtReport] | None = No
     return [
         first,
         *_safely(storage, lambda: doctor_storage.storage_checks(settings)),
+        *_safely(["key location", "database tls"], lambda: doctor_checks.data_protection_checks(settings)),
         *_safely(["content"], lambda: [doctor_checks.content_check(settings)]),
         *_safely(["free disk"], lambda: doctor_checks.disk_space_checks(settings)),
         *_safely(["log folder"], lambda: [doctor_checks.log_folder_check(settings)]),
@@ -128,6 +129,8 @@ SETTINGS_DEPENDENT = (
     "encryption key",
     "migrations",
     "quick_check",
+    "key location",
+    "database tls",
     "content",
     "free disk",
     "log folder",

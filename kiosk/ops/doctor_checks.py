@@ -1,4 +1,5 @@
-"""Doctor's file checks: content, free disk, the log folder, and the on-screen keyboard's letters."""
+"""Doctor's file checks: content, free disk, the log folder, the on-screen keyboard's letters, and where the
+database key sits and whether the PostgreSQL connection is encrypted."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from kiosk.ops.doctor import Check, fail, ok, warn
+from kiosk.ops.doctor import Check, Status, fail, from_sentence, not_checked, ok, warn
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
@@ -177,3 +178,79 @@ def _letters(letters: Sequence[str]) -> str:
     plain = [letter for letter in letters if not unicodedata.combining(letter)]
     marks = len(letters) - len(plain)
     return " ".join(plain) + (f" and {marks} tone mark(s)" if marks else "")
+
+
+def key_location_check(settings: Settings) -> Check:
+    """A copy of the data folder or of the backups must not carry the key that opens them."""
+    import stat
+
+    from kiosk.storage.key_location import MOVE_COMMAND, key_place
+    from kiosk.storage.keys import KeyFile
+
+    place = key_place(settings)
+    if place is None:
+        return ok("key location", "no key file to keep apart (see database and encryption key)")
+    store = place.store
+    if not isinstance(store, KeyFile):
+        return ok("key location", f"the key is in the {store.where}, not in a file beside the data")
+    if place.shared_with:
+        shared = " and ".join(f"the {name} folder {folder}" for name, folder in place.shared_with.items())
+        message = f"the {store.where} shares a folder tree with {shared}: a copy of it carries the key"
+        if place.movable:
+            return warn("key location", message, f"run `{MOVE_COMMAND}` (it moves the key to the {place.target})")
+        return warn(
+            "key location",
+            message,
+            "move the key file to a folder of its own, outside the database and backup folders, "
+            "and set database.key_file to it",
+        )
+    folder = store.path.parent
+    mode = stat.S_IMODE(folder.stat().st_mode)
+    if os.name == "posix" and mode & 0o077:
+        return warn(
+            "key location", f"the key's folder {folder} can be opened by other accounts (mode {mode:o})",
+            f"run `chmod 700 {folder}` as the kiosk's account",
+        )  # fmt: skip
+    return ok("key location", f"the {store.where} is apart from the database and backup folders")
+
+
+def data_protection_checks(settings: Settings) -> list[Check]:
+    """key location, database tls: the two ways a copy or a wire could give the data away."""
+    return [key_location_check(settings), tls_check(settings)]
+
+
+def tls_check(settings: Settings) -> Check:
+    """What the server's own view of one fresh kiosk connection says about its encryption."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kiosk.storage.database import Database, DatabaseError
+    from kiosk.storage.keys import database_path
+    from kiosk.storage.pg_security import is_tls_refusal, tls_refusal_sentence, tls_state
+
+    if database_path(settings.database) is not None:
+        return ok("database tls", "not used: the database is a file on this PC")
+    url = make_url(settings.database.resolved_url())
+    try:
+        database = Database.open(url.render_as_string(hide_password=False))
+    except DatabaseError as exc:
+        return from_sentence("database tls", Status.FAIL, str(exc))
+    try:
+        with database.engine.connect() as connection:
+            state = tls_state(connection)
+    except SQLAlchemyError as exc:
+        if is_tls_refusal(exc):
+            return from_sentence("database tls", Status.FAIL, tls_refusal_sentence(url))
+        return not_checked("database tls", f"the server did not answer ({type(exc).__name__})")
+    finally:
+        database.close()
+    if state.in_use:
+        return ok(
+            "database tls",
+            f"encrypted with {state.protocol} ({state.cipher}, {state.bits} bits), sslmode={state.mode}",
+        )
+    return warn(
+        "database tls",
+        f"not encrypted: database.url opts out (sslmode={state.mode}) for a server on this PC",
+        "remove sslmode from database.url once the server has a certificate",
+    )

@@ -171,6 +171,10 @@ def _server_problem(exc: SQLAlchemyError, url: str, shown: str) -> Check:
     text = str(original).lower()
     parsed = make_url(url)
     where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    from kiosk.storage.pg_security import is_tls_refusal, tls_refusal_sentence
+
+    if is_tls_refusal(exc):  # it answered, but without TLS: not "cannot be reached"
+        return from_sentence("database", Status.FAIL, tls_refusal_sentence(parsed))
     if sqlstate in _AUTH_SQLSTATES or "authentication failed" in text or "no pg_hba.conf entry" in text:
         return fail(
             "database",

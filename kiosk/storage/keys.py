@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import secrets
@@ -63,6 +64,15 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
+def _make_folder(folder: Path) -> None:
+    """A new folder for a key is 0700; the kiosk's own key folder is kept 0700 even if someone widened it."""
+    from kiosk.config.locations import key_dir
+
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix" and folder == key_dir() and stat.S_IMODE(folder.stat().st_mode) & 0o077:
+        folder.chmod(0o700)
+
+
 @dataclass(frozen=True)
 class KeyFile:
     """A file holding the key as 64 hex characters and a newline, readable by the kiosk's account only."""
@@ -100,7 +110,7 @@ class KeyFile:
         folder = self.path.parent
         temporary = folder / f".{self.path.name}.{os.getpid()}.tmp"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            _make_folder(folder)
             # 0o600 from the start: the key is never readable by others, not even for a moment.
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
@@ -187,6 +197,19 @@ def database_path(db: DatabaseSettings) -> Path | None:
 
 
 def default_key_file(path: Path) -> Path:
+    """Where a new key file goes without a keyring: the kiosk's key folder, apart from the data and backups.
+
+    The name carries the database's file name (for IT) and a digest of its full path, so two databases
+    with the same name in different folders (the outbox of two installations, say) never share a key file.
+    """
+    from kiosk.config.locations import key_dir
+
+    digest = hashlib.sha256(str(path).encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    return key_dir() / f"{path.name}.{digest}.key"
+
+
+def legacy_key_file(path: Path) -> Path:
+    """Where earlier versions put the key: beside the database. Still read, so no installation loses its key."""
     return path.with_name(path.name + ".key")
 
 
@@ -198,6 +221,7 @@ def key_stores(db: DatabaseSettings, path: Path) -> list[KeyStore]:
     if keyring_available():
         stores.append(KeyringEntry(str(path)))
     stores.append(KeyFile(default_key_file(path)))
+    stores.append(KeyFile(legacy_key_file(path)))  # last: `kiosk db move-key` moves it into the first place
     return stores
 
 
@@ -217,7 +241,8 @@ def old_store(store: KeyStore) -> KeyStore:
 
 
 def _tried(stores: list[KeyStore]) -> str:
-    return " and the ".join(store.where for store in stores)
+    places = [f"the {store.where}" for store in stores]
+    return places[0][4:] if len(places) == 1 else ", ".join(places[:-1])[4:] + " and " + places[-1]
 
 
 def database_exists(path: Path) -> bool:

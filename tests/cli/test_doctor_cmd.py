@@ -20,7 +20,7 @@ from kiosk.ops.qt_probe import QtReport
 from kiosk.paths import bundled_content_dir
 from kiosk.services.outbox import keep_in_outbox, open_outbox
 from kiosk.storage.database import Database
-from kiosk.storage.keys import new_key
+from kiosk.storage.keys import default_key_file, new_key
 from kiosk.storage.migrations import alembic_config
 from tests import encrypted_files
 from tests.postgres_server import PostgresServer, _free_port
@@ -149,7 +149,7 @@ def test_a_missing_database_fails_and_nothing_is_created(tmp_path: Path, desktop
 
 
 def test_a_missing_key_fails_and_is_not_recreated(installed: Path, desktop: None, doctor: Doctor) -> None:
-    key = installed.with_name("kiosk.sqlite3.key")
+    key = default_key_file(installed)
     key.unlink()
     code, checks, _ = doctor()
     assert code == 1
@@ -162,7 +162,7 @@ def test_a_missing_key_fails_and_is_not_recreated(installed: Path, desktop: None
 
 
 def test_a_wrong_key_fails(installed: Path, desktop: None, doctor: Doctor) -> None:
-    key = installed.with_name("kiosk.sqlite3.key")
+    key = default_key_file(installed)
     key.write_text(new_key().hex() + "\n", encoding="ascii")
     code, checks, lines = doctor()
     assert code == 1
@@ -171,7 +171,7 @@ def test_a_wrong_key_fails(installed: Path, desktop: None, doctor: Doctor) -> No
 
 
 def test_a_key_others_can_read_fails_with_the_chmod_fix(installed: Path, desktop: None, doctor: Doctor) -> None:
-    key = installed.with_name("kiosk.sqlite3.key")
+    key = default_key_file(installed)
     key.chmod(0o644)
     code, checks, _ = doctor()
     assert code == 1

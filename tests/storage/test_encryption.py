@@ -22,7 +22,7 @@ from kiosk.cli.main import main
 from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.services.requests import load_request, submit_request
 from kiosk.storage.database import SQLITE_HEADER, Database, DatabaseError, apply_key
-from kiosk.storage.keys import default_key_file, open_configured_database, resolve_key
+from kiosk.storage.keys import default_key_file, legacy_key_file, open_configured_database, resolve_key
 from kiosk.storage.migrations import upgrade_to_head
 from tests import encrypted_files
 from tests.services import factories
@@ -181,7 +181,8 @@ def test_a_missing_key_never_replaces_the_database_with_a_new_one(database: Data
         with pytest.raises(DatabaseError) as caught:
             open_configured_database(settings_for(database_file), create_if_missing=create)
         assert str(caught.value) == (
-            f"The database {database_file} exists but its key was not found (tried the key file {key_file}): "
+            f"The database {database_file} exists but its key was not found (tried the key file {key_file} "
+            f"and the key file {legacy_key_file(database_file)}): "
             "restore the key file from the copy IT keeps (see database.key_file); "
             "do not delete the database: a new one would not hold the requests already stored."
         )
@@ -261,9 +262,10 @@ def test_with_an_os_keyring_the_key_goes_there_and_no_key_file_is_written(
     os_keyring.entries.clear()  # a new user profile, a reinstalled PC
     with pytest.raises(DatabaseError) as caught:
         open_configured_database(settings_for(database_file), create_if_missing=True)
-    assert f'(tried the keyring entry "clinic-kiosk"/{database_file} and the key file {database_file}.key)' in str(
-        caught.value
-    )
+    assert (
+        f'(tried the keyring entry "clinic-kiosk"/{database_file}, the key file {default_key_file(database_file)} '
+        f"and the key file {database_file}.key)"
+    ) in str(caught.value)
 
 
 def test_a_clinic_that_chose_no_encryption_gets_a_plain_file_and_an_encrypted_one_is_not_misread(
@@ -385,7 +387,7 @@ def test_rekey_keeps_the_data_and_the_old_key_no_longer_opens_it(
     new_key = encrypted_files.key_of(database_file)
     assert new_key is not None and new_key != old_key
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600 or os.name != "posix"
-    assert sorted(path.name for path in database_file.parent.glob("*.key*")) == [key_file.name]  # no .new, .old
+    assert [path.name for path in key_file.parent.glob("*.key.*") if path.suffix in {".new", ".old"}] == []
     reopened = open_configured_database(settings_for(database_file), create_if_missing=False)
     try:
         assert [load_request(reopened, reference) is not None for reference in references] == [True] * 5
@@ -413,7 +415,8 @@ def test_rekey_while_a_kiosk_writes_changes_nothing(
     err = capsys.readouterr().err
     assert "could not be given a new key (OperationalError): Stop every kiosk and console" in err
     assert encrypted_files.key_of(database_file) == old_key
-    assert sorted(path.name for path in database_file.parent.glob("*.key*")) == [database_file.name + ".key"]
+    key_file = default_key_file(database_file)
+    assert [path.name for path in key_file.parent.glob("*.key.*") if path.suffix in {".new", ".old"}] == []
 
 
 def make_plain_database(database_file: Path) -> list[str]:

@@ -1,0 +1,36 @@
+"""`kiosk db move-key`: move the database key from beside the database to a place of its own."""
+
+from __future__ import annotations
+
+import argparse
+
+from kiosk.cli.errors import friendly
+
+
+def add_move_key_verb(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `move-key` to `kiosk db` (called by kiosk/cli/db_cmd.py)."""
+    verb = actions.add_parser(
+        "move-key",
+        help="move the database key out of the database's folder (kiosks may keep running)",
+        description=(
+            "Earlier versions kept the key file beside the database, so a copy of that folder carried its own key. "
+            "This copies the key to the OS keyring or to the kiosk's own key folder (readable by this account "
+            "only), checks that the copy opens the database, and only then removes the old file. Give IT's safe "
+            "copy of the key no change: the key itself stays the same."
+        ),
+    )
+    verb.set_defaults(handler=_move)
+
+
+def _move(args: argparse.Namespace) -> int:
+    return friendly(lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    from kiosk.config.loader import load_settings
+    from kiosk.i18n.strings import available_languages
+    from kiosk.storage.key_location import move_key_apart
+
+    settings, _ = load_settings(args.config, available_languages())
+    print(move_key_apart(settings))
+    return 0
