@@ -287,6 +287,7 @@ def test_qt_that_cannot_start_fails_without_taking_doctor_down(
 def _server_settings(config: Path, url: str, tmp_path: Path) -> None:
     outbox = tmp_path / "outbox.sqlite3"
     config.write_text(f'[database]\nurl = "{url}"\noutbox_path = "{outbox.as_posix()}"\n', encoding="utf-8")
+    config.chmod(0o600)  # it holds the server's password: a file others can read is refused
 
 
 @pytest.fixture

@@ -100,6 +100,7 @@ def _settings_file(tmp_path: Path, database: Database) -> Path:
         f'\n[logging]\nfolder = "{(tmp_path / "logs").as_posix()}"\n',
         encoding="utf-8",
     )
+    config.chmod(0o600)  # a PostgreSQL URL holds the server's password: a file others can read is refused
     return config
 
 
