@@ -23,10 +23,11 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "verify",
         help="check that no audit row was changed or removed",
         description=(
-            "Recompute the hash chain of every audit row, oldest first. Prints "
-            "'audit trail intact: N rows checked' and exits 0, or prints each row that was "
-            "changed or removed and exits 1. Note N: rows removed from the very end leave "
-            "no trace in the chain, only a smaller count than last time."
+            "Recompute the seal of every audit row, oldest first (an HMAC keyed from the database key "
+            "on an encrypted database), and compare the newest row with the record of it kept outside "
+            "the table (a file beside the key; on PostgreSQL the audit_head table), so rows removed from "
+            "the end are found too. Also checks the database triggers that keep the trail append-only. "
+            "Prints 'audit trail intact: N rows checked' and exits 0, or prints each problem and exits 1."
         ),
     )
     verify.set_defaults(handler=verify_audit)

@@ -198,10 +198,12 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def _restore(args: argparse.Namespace) -> int:
+    from kiosk.cli import audit_first
     from kiosk.storage.backup import restore_from
 
     settings = _settings(args)
-    kept = restore_from(args.file, settings)
+    with audit_first.restoring(settings, args.file):  # no audit row in the database it replaces: no restore
+        kept = restore_from(args.file, settings)
     print(f"database restored from {args.file}")
     if kept is not None:
         print(f"the database as it was before is kept at {kept}")
@@ -210,6 +212,7 @@ def _restore(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
+    from kiosk.cli import audit_first
     from kiosk.cli.user_cmd import cli_actor
     from kiosk.services.retention import count_purgeable, purge_closed
 
@@ -221,6 +224,7 @@ def _purge(args: argparse.Namespace) -> int:
             count = count_purgeable(database, older_than_days=days)
             print(f"{count} closed requests were closed more than {days} days ago and would be removed (dry run)")
             return 0
+        audit_first.before_purge(database, days)  # who asked, committed before the first request goes
         removed = purge_closed(database, older_than_days=days, actor=cli_actor())
     finally:
         database.close()

@@ -105,6 +105,7 @@ def _opens_with(url: str, key: bytes) -> bool:
 def _rekey(args: argparse.Namespace) -> int:
     import sqlcipher3
 
+    from kiosk.cli import audit_first
     from kiosk.storage.database import Database, DatabaseError, WrongKeyError
     from kiosk.storage.keys import find_key, new_key, old_store, open_configured_database, pending_store
 
@@ -116,6 +117,7 @@ def _rekey(args: argparse.Namespace) -> int:
     assert found is not None  # it has just opened the file
     store, old_key = found
     key = new_key()
+    audit_first.before_rekey(database, key)  # its audit row (and the audit key under the new key) first
     pending, old = pending_store(store), old_store(store)
     try:
         pending.save(key)  # 1: the new key is safe on disk before the file changes
@@ -185,6 +187,7 @@ def _plain_backup(plain: Any, path: Path) -> Path:
 def _encrypt(args: argparse.Namespace) -> int:
     import sqlcipher3
 
+    from kiosk.cli import audit_first
     from kiosk.storage.database import Database, DatabaseError
     from kiosk.storage.keys import find_key, is_plain_sqlite, key_stores, new_key
 
@@ -199,6 +202,7 @@ def _encrypt(args: argparse.Namespace) -> int:
         store.save(key)
     else:
         store, key = found
+    audit_first.before_encrypt(settings.database.resolved_url())  # no audit row, no encryption
     encrypted = path.with_name(f".{path.name}.encrypting-{os.getpid()}")
     encrypted.unlink(missing_ok=True)
     plain = sqlcipher3.connect(str(path), isolation_level=None, timeout=5)

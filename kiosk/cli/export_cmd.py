@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import getpass
 import sys
 from pathlib import Path
 
@@ -101,7 +100,7 @@ def _export(args: argparse.Namespace, received_from: dt.date | None, received_to
 
 
 def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no login name in a bare container or service account
-        return "unknown"
+    # The account the OS runs this process as, never $USER (anyone can set it): kiosk/cli/os_account.py.
+    from kiosk.cli.os_account import os_account
+
+    return os_account()

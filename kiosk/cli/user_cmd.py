@@ -91,14 +91,10 @@ def guarded(action: Callable[[argparse.Namespace], int]) -> Callable[[argparse.N
 
 
 def cli_actor() -> Actor:
-    """Whoever runs the command line acts as an admin, recorded under their operating-system login."""
-    from kiosk.services.workstations import this_workstation_name
+    """Whoever runs the command line acts as an admin, recorded as their OS account (not $USER) on this PC."""
+    from kiosk.cli import os_account
 
-    try:
-        login = getpass.getuser()
-    except (KeyError, OSError):  # no login name in a bare container or service account
-        login = "unknown"
-    return Actor(username=f"cli:{login}"[:64], role=Role.ADMIN, workstation=this_workstation_name())
+    return os_account.cli_actor()
 
 
 def read_password_file(path: Path) -> str:

@@ -221,3 +221,36 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(String(400))
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))
+    # kiosk.domain.audit.HashVersion: 0 for rows from before migration 0008, 2 (HMAC) with a database key.
+    hash_version: Mapped[int] = mapped_column(Integer(), default=0, server_default="0")
+
+
+class AuditChainKey(Base):
+    """The audit chain's key, hidden under one database key; one row per key the database has had.
+
+    The chain key is derived from the database key the keyed chain began under; `kiosk db rekey` adds a
+    row here (before the rekey) so the older rows still verify under the new key. Insert-only, like the
+    trail; a wrapped key is useless without the database key it was wrapped with.
+    """
+
+    __tablename__ = "audit_chain_keys"
+
+    key_check: Mapped[str] = mapped_column(String(16), primary_key=True)  # kiosk.domain.audit.key_check
+    wrapped: Mapped[str] = mapped_column(String(64))
+    added_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AuditHead(Base):
+    """PostgreSQL only: the newest audit row's id and hash, kept by a trigger so a cut tail is noticed.
+
+    One row (id 1). A SECURITY DEFINER trigger owned by the tables' owner writes it, and the kiosk's login
+    role may only read it (README, "PostgreSQL: roles"). SQLite leaves this table empty: whoever can open
+    the file can write every table in it, so its head is kept in a file beside the key instead
+    (kiosk/services/audit_head.py).
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer())
+    last_hash: Mapped[str] = mapped_column(String(64))

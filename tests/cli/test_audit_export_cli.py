@@ -77,11 +77,13 @@ def test_verify_names_each_problem_and_exits_1(
 
     lines = capsys.readouterr().out.splitlines()
     assert lines[:-1] == [
+        "problem: the database trigger audit_log_no_update, which stops audit_log rows being changed, was removed",
+        "problem: the database trigger audit_log_no_delete, which stops audit_log rows being changed, was removed",
         "problem: row 2 was changed after it was written",
         "problem: rows 4 to 4 are missing",
         "problem: row 5 does not follow the row before it (a row was removed or changed)",
     ]
-    assert lines[-1].startswith("audit trail damaged: 3 problems in 5 rows checked; keep a copy of the database")
+    assert lines[-1].startswith("audit trail damaged: 5 problems in 5 rows checked; keep a copy of the database")
 
 
 def test_verify_without_a_database_file_is_one_sentence(

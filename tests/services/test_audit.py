@@ -55,9 +55,14 @@ def _tamper(database: Database, statement: str) -> None:
     assert database.engine.url.database is not None
     connection = encrypted_files.connect(database.engine.url.database)
     try:
+        guards = connection.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+        ).fetchall()
         connection.execute("DROP TRIGGER audit_log_no_update")
         connection.execute("DROP TRIGGER audit_log_no_delete")
         connection.execute(statement)
+        for (sql,) in guards:  # a careful forger puts the guards back, as the PostgreSQL branch re-enables them
+            connection.execute(sql)
         connection.commit()
     finally:
         connection.close()
