@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -180,14 +181,43 @@ def _age(seconds: float) -> str:
 
 
 def _backup(args: argparse.Namespace) -> int:
-    from kiosk.storage.backup import SUFFIX, backup_folder, backup_to, key_of, stamp
+    from sqlalchemy.exc import SQLAlchemyError
 
-    settings = _settings(args)
+    from kiosk.cli.user_cmd import cli_actor
+    from kiosk.config.loader import load_settings
+    from kiosk.domain.audit import AuditAction, Outcome
+    from kiosk.i18n.strings import available_languages
+    from kiosk.services.audit import record_for
+    from kiosk.storage.backup import SUFFIX, backup_folder, backup_to, key_of, stamp
+    from kiosk.storage.database import DatabaseError
+    from kiosk.storage.output_files import check_output_path, installation_files
+
+    settings, settings_path = load_settings(args.config, available_languages())
+    installation = installation_files(settings, settings_path)
     database = _open(settings)
     try:
-        target = args.out or backup_folder(settings) / f"kiosk-manual-{stamp()}{SUFFIX}"
+        target = args.out or _free_name(backup_folder(settings), f"kiosk-manual-{stamp()}", SUFFIX)
+        try:
+            check_output_path(target, installation)  # refused before anything is audited or copied
+        except OSError as exc:
+            raise DatabaseError(f"Nothing was backed up: {exc}") from exc
+        actor = cli_actor()
+        try:
+            # The copy holds every request: its audit row is committed before a page is copied.
+            with database.transaction() as session:
+                record_for(session, actor, AuditAction.BACKUP, detail=f"to {target.name}")
+        except SQLAlchemyError as exc:
+            raise DatabaseError(
+                "Nothing was backed up: the audit trail could not record the backup "
+                f"({_driver_words(exc)}); free disk space if the disk is full, then run `kiosk db check`."
+            ) from exc
         started = time.perf_counter()
-        saved = backup_to(database, target, key_of(database))
+        try:
+            saved = backup_to(database, target, key_of(database), installation=installation)
+        except DatabaseError:
+            with contextlib.suppress(SQLAlchemyError), database.transaction() as session:
+                record_for(session, actor, AuditAction.BACKUP, outcome=Outcome.FAILED, detail="no file written")
+            raise
         encrypted = key_of(database) is not None
     finally:
         database.close()
@@ -195,6 +225,22 @@ def _backup(args: argparse.Namespace) -> int:
     how = "encrypted with the database's key" if encrypted else "not encrypted, like the database"
     print(f"backup saved to {saved} ({size:.1f} MB, {how}) in {time.perf_counter() - started:.1f} s")
     return 0
+
+
+def _driver_words(exc: Exception) -> str:
+    """SQLite's own words ("database or disk is full"), never the statement or its values."""
+    words = str(getattr(exc, "orig", None) or type(exc).__name__).strip().splitlines()
+    return words[0][:160] if words else type(exc).__name__
+
+
+def _free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """The default backup's name; a second backup within the same second gets "-2", never the first one's name."""
+    candidate = folder / f"{stem}{suffix}"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{number}{suffix}"
+        number += 1
+    return candidate
 
 
 def _restore(args: argparse.Namespace) -> int:

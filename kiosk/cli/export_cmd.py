@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 from pathlib import Path
 
 from kiosk.cli.errors import EXIT_USAGE, friendly
 from kiosk.domain.requests import RequestKind
 from kiosk.domain.workflow import RequestStatus
+
+log = logging.getLogger(__name__)
+
+
+_EARLIEST = dt.date(1900, 1, 1)
+_LATEST = dt.date(9000, 12, 31)
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,6 +62,12 @@ def export_requests(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    # No request was received before 1900 or will be after 9000: such a bound selects everything, and the
+    # day arithmetic of a filter at the very ends of the calendar (0001-01-01, 9999-12-31) would overflow.
+    if received_from is not None and received_from < _EARLIEST:
+        received_from = None
+    if received_to is not None and received_to > _LATEST:
+        received_to = None
     if received_from and received_to and received_from > received_to:
         print(f"kiosk: --from {received_from} is after --to {received_to}: swap them.", file=sys.stderr)
         return EXIT_USAGE
@@ -71,11 +84,16 @@ def _day(value: str | None, flag: str) -> dt.date | None:
 
 
 def _export(args: argparse.Namespace, received_from: dt.date | None, received_to: dt.date | None) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from kiosk.cli.audit_cmd import open_existing_database
+    from kiosk.config.loader import load_settings
     from kiosk.domain.staff import Actor, Role
+    from kiosk.i18n.strings import available_languages
     from kiosk.services.export import ExportError, export_csv
     from kiosk.services.queue import QueueFilter
     from kiosk.services.workstations import this_workstation_name
+    from kiosk.storage.output_files import installation_files
 
     where = QueueFilter(
         statuses=frozenset(RequestStatus(s) for s in args.status) if args.status else frozenset(RequestStatus),
@@ -87,11 +105,22 @@ def _export(args: argparse.Namespace, received_from: dt.date | None, received_to
     # IT runs this on the server with file access, which already gives them everything: the
     # audit row names the operating-system account so the export is still accounted for.
     actor = Actor(username=f"cli:{_os_user()}", role=Role.ADMIN, workstation=this_workstation_name())
+    settings, settings_path = load_settings(args.config, available_languages())
     database = open_existing_database(args.config)
     try:
-        count = export_csv(database, where, args.out, actor=actor)
+        count = export_csv(
+            database, where, args.out, actor=actor, installation=installation_files(settings, settings_path)
+        )
     except ExportError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SQLAlchemyError as exc:  # the last line of defence: a sentence, never a traceback
+        log.info("export failed", exc_info=True)
+        print(
+            f"kiosk: Nothing was exported: the database could not be used ({type(exc).__name__}); "
+            "run `kiosk db check`.",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     finally:
         database.close()

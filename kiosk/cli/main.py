@@ -82,5 +82,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(only=verb_named(words)).parse_args(words)
     # Files are attached by the long-running verbs once they have read [logging] (kiosk.ops.logs.attach_log_file).
     configure_logging(args.verb, args.verbose)
+    # An export, backup or PDF killed half-way left a private temporary file beside its target: remove it now.
+    from kiosk.storage.output_files import remove_partial_outputs
+
+    remove_partial_outputs()
     result: int = args.handler(args)
     return result

@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
-import os
-import tempfile
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.domain.audit import AuditAction, Outcome
 from kiosk.domain.csv_safety import neutralise
 from kiosk.domain.requests import OTHER_REASON, RequestKind
-from kiosk.domain.staff import Actor, Permission, PermissionDenied, require
+from kiosk.domain.staff import Actor, Permission, PermissionDenied
 from kiosk.domain.workflow import STATUS_LABELS, RequestStatus
 from kiosk.services.audit import record_for
+from kiosk.services.authority import confirm as confirm_authority
 from kiosk.services.queue import QueueFilter, queue_conditions
-from kiosk.storage.database import Database
+from kiosk.storage.database import Database, DatabaseError
 from kiosk.storage.models import RequestRecord
+from kiosk.storage.output_files import (
+    InstallationFiles,
+    OutputRefusedError,
+    files_of_database,
+    replace_when_done,
+)
+
+log = logging.getLogger(__name__)
 
 # Each batch is read in its own short read transaction: a reader never blocks a kiosk's
 # write, but one snapshot held for a whole export would stop SQLite checkpointing the WAL.
@@ -60,8 +68,20 @@ COLUMNS = (
 _KIND_LABELS = {RequestKind.APPOINTMENT.value: "Appointment", RequestKind.FOLLOW_UP.value: "Follow-up"}
 
 
+# What to do next, by the driver's own words: a full disk, a damaged file and a busy one need different hands.
+_NEXT_STEP = (
+    (("full",), "free disk space on the database's drive, then export again"),
+    (
+        ("malformed", "not a database", "corrupt"),
+        "run `kiosk db check`; restore the newest good backup if it is damaged",
+    ),
+    (("locked", "busy"), "another program is writing to the database; try again in a minute"),
+    (("readonly", "read-only"), "the kiosk's account cannot write to the database; check its folder's permissions"),
+)
+
+
 class ExportError(OSError):
-    """The file could not be written; the message names the path and what to do."""
+    """No file was written; the message names the path or the cause and what to do."""
 
 
 def export_csv(
@@ -72,65 +92,138 @@ def export_csv(
     actor: Actor,
     reception_can_export: bool = False,
     region: str = "US",
+    installation: InstallationFiles | None = None,
 ) -> int:
     """Write every request `where` selects, urgent first then oldest; return how many rows were written.
 
-    A Path is written to a temporary file beside it and renamed into place, so a
-    failed export never leaves half a file. The export is audited with its row count only.
+    The audit row ("N rows") is committed before the first row is written: no audit row,
+    no data out. A Path is checked first (never one of the installation's own files, see
+    kiosk.storage.output_files; `installation` defaults to what the database alone reveals),
+    then written to a private temporary file beside it and renamed into place, so a failed
+    export never leaves half a file. Raises ExportError with one sentence.
     """
     try:
-        require(actor, Permission.EXPORT, reception_can_export=reception_can_export)
+        confirm_authority(database, actor, Permission.EXPORT, reception_can_export=reception_can_export)
+    except SQLAlchemyError as exc:
+        raise ExportError(
+            f"Nothing was exported: the database could not be read ({_cause(exc)}); {_next(exc)}."
+        ) from exc
     except PermissionDenied:
         with database.transaction() as session:
             record_for(session, actor, AuditAction.PERMISSION_DENIED, target="export", outcome=Outcome.DENIED)
         raise
-    if isinstance(out, Path):
-        try:
-            count = _write_file(database, where, out, region)
-        except OSError as exc:
-            with database.transaction() as session:
-                record_for(session, actor, AuditAction.EXPORT, outcome=Outcome.FAILED, detail="no file written")
-            raise ExportError(
-                f"The export could not be saved as {out} ({exc.strerror or type(exc).__name__}): "
-                "choose a folder you can write to that has free space, and close the file if a program has it open."
-            ) from exc
-    else:
-        count = _write_rows(database, where, out, region)
-    with database.transaction() as session:
-        record_for(session, actor, AuditAction.EXPORT, detail=f"{count} rows")
-    return count
-
-
-def _write_file(database: Database, where: QueueFilter, path: Path, region: str) -> int:
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    # Rows that arrive after the audit row was written are left for the next export: the count stays true.
+    as_of = dt.datetime.now(dt.UTC)
     try:
-        # utf-8-sig writes a BOM, which is how Excel knows the file is UTF-8 (accents in names).
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
-            count = _write_rows(database, where, stream, region)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        if isinstance(out, Path):
+            # The empty private file is made first, so a folder that cannot take it costs no audit row;
+            # no row of data is written into it before the audit row is committed.
+            with replace_when_done(out, _installation(database, installation)) as temporary:
+                _audit_export(database, where, region, as_of, actor)
+                # utf-8-sig writes a BOM, which is how Excel knows the file is UTF-8 (accents in names).
+                with temporary.open("w", encoding="utf-8-sig", newline="") as stream:
+                    written = _write_rows(database, where, stream, region, as_of)
+        else:
+            _audit_export(database, where, region, as_of, actor)
+            written = _write_rows(database, where, out, region, as_of)
+    except ExportError:
         raise
-    return count
+    except OSError as exc:
+        _record_failure(database, actor)
+        raise ExportError(_unsaved(out, exc)) from exc
+    except (SQLAlchemyError, DatabaseError) as exc:
+        log.info("export stopped: the database could not be read", exc_info=True)
+        _record_failure(database, actor)
+        raise ExportError(
+            f"Nothing was exported: the database could not be read ({_cause(exc)}), so no file was written; "
+            f"{_next(exc)}."
+        ) from exc
+    return written
 
 
-def _write_rows(database: Database, where: QueueFilter, stream: TextIO, region: str) -> int:
+def _audit_export(database: Database, where: QueueFilter, region: str, as_of: dt.datetime, actor: Actor) -> None:
+    """Commit the export's audit row ("N rows"); ExportError if it cannot be, and then nothing is written."""
+    try:
+        count = _count(database, where, region, as_of)
+    except (SQLAlchemyError, DatabaseError) as exc:
+        log.info("export refused: the requests could not be counted", exc_info=True)
+        raise ExportError(
+            f"Nothing was exported: the database could not be read ({_cause(exc)}); {_next(exc)}."
+        ) from exc
+    try:
+        with database.transaction() as session:
+            record_for(session, actor, AuditAction.EXPORT, detail=f"{count} rows")
+    except (SQLAlchemyError, DatabaseError) as exc:
+        log.info("export refused: its audit row could not be written", exc_info=True)
+        raise ExportError(
+            f"Nothing was exported: the audit trail could not record the export ({_cause(exc)}); {_next(exc)}."
+        ) from exc
+
+
+def _installation(database: Database, given: InstallationFiles | None) -> InstallationFiles | None:
+    if given is not None:
+        return given
+    path = database.engine.url.database
+    if database.engine.dialect.name != "sqlite" or not path or path == ":memory:":
+        return None
+    return files_of_database(Path(path).expanduser().absolute())
+
+
+def _unsaved(out: Path | TextIO, exc: OSError) -> str:
+    if isinstance(exc, OutputRefusedError):
+        return f"Nothing was exported: {exc}"
+    return (
+        f"The export could not be saved as {out} ({exc.strerror or type(exc).__name__}): "
+        "choose a folder you can write to that has free space, and close the file if a program has it open."
+    )
+
+
+def _cause(exc: Exception) -> str:
+    """The driver's own words ("database or disk is full"), never the SQL statement or its values."""
+    words = str(getattr(exc, "orig", None) or exc).strip()
+    return words.splitlines()[0][:160] if words else type(exc).__name__
+
+
+def _next(exc: Exception) -> str:
+    words = _cause(exc).lower()
+    for clues, step in _NEXT_STEP:
+        if any(clue in words for clue in clues):
+            return step
+    return "run `kiosk db check`, and free disk space if the disk is full"
+
+
+def _record_failure(database: Database, actor: Actor) -> None:
+    """Best effort: the failure is already told to the person; a database that cannot take the row is logged."""
+    try:
+        with database.transaction() as session:
+            record_for(session, actor, AuditAction.EXPORT, outcome=Outcome.FAILED, detail="no file written")
+    except (SQLAlchemyError, DatabaseError):
+        log.info("the failed export could not be audited", exc_info=True)
+
+
+def _count(database: Database, where: QueueFilter, region: str, as_of: dt.datetime) -> int:
+    conditions = queue_conditions(where, region)
+    with database.read() as session:
+        statement = (
+            select(func.count()).select_from(RequestRecord).where(*conditions, RequestRecord.created_at <= as_of)
+        )
+        return session.scalar(statement) or 0
+
+
+def _write_rows(database: Database, where: QueueFilter, stream: TextIO, region: str, as_of: dt.datetime) -> int:
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     count = 0
-    for record in _records(database, where, region):
+    for record in _records(database, where, region, as_of):
         writer.writerow([neutralise(cell) for cell in _cells(record)])
         count += 1
     return count
 
 
-def _records(database: Database, where: QueueFilter, region: str) -> Iterator[RequestRecord]:
+def _records(database: Database, where: QueueFilter, region: str, as_of: dt.datetime) -> Iterator[RequestRecord]:
     """Urgent first, then oldest: one keyset walk over created_at per urgency, a batch at a time."""
     # Urgency is handled by the two walks below, not by the filter's own condition.
-    conditions = queue_conditions(replace(where, urgency=None), region)
+    conditions = [*queue_conditions(replace(where, urgency=None), region), RequestRecord.created_at <= as_of]
     for urgent in (True, False):
         if where.urgency is not None and where.urgency is not urgent:
             continue

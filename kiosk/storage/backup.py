@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from kiosk.storage.database import Database, DatabaseError, apply_key
 from kiosk.storage.health import findings_of
+from kiosk.storage.output_files import InstallationFiles, OutputRefusedError, files_of_database, replace_when_done
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
@@ -94,27 +95,33 @@ def _fsync_folder(folder: Path) -> None:
         os.close(descriptor)
 
 
-def _copy_pages(source: Any, destination: Path, key: bytes | None) -> None:
-    """Copy with SQLite's backup API into a temporary file, check it, fsync it, then rename it into place."""
+def _copy_pages(
+    source: Any, destination: Path, key: bytes | None, installation: InstallationFiles | None = None
+) -> None:
+    """Copy with SQLite's backup API into a private temporary file, check it, fsync it, then rename it into place.
+
+    The temporary file is made empty with mode 0600 before SQLite opens it (SQLite would make it 0644 under a
+    usual umask), so the copy is never readable by other accounts; see kiosk.storage.output_files.
+    """
     folder = destination.parent
-    temporary = folder / f".{destination.name}.{os.getpid()}.partial"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        temporary.unlink(missing_ok=True)
-        copy = _connect(temporary, key)
-        try:
-            # One step (pages=-1) reads one snapshot: in WAL mode the kiosks keep writing meanwhile,
-            # and the copy holds exactly what was committed when the step began.
-            source.backup(copy, pages=-1)
-            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
-            findings = findings_of(copy.execute("PRAGMA quick_check").fetchall())
-        finally:
-            copy.close()
-        if findings:
-            raise DatabaseError(f"The backup copy {destination} failed its check ({findings[0]}); nothing was saved.")
-        _fsync_file(temporary)
-        os.replace(temporary, destination)
-        _fsync_folder(folder)
+        with replace_when_done(destination, installation) as temporary:
+            copy = _connect(temporary, key)
+            try:
+                # One step (pages=-1) reads one snapshot: in WAL mode the kiosks keep writing meanwhile,
+                # and the copy holds exactly what was committed when the step began.
+                source.backup(copy, pages=-1)
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+                findings = findings_of(copy.execute("PRAGMA quick_check").fetchall())
+            finally:
+                copy.close()
+            if findings:
+                raise DatabaseError(
+                    f"The backup copy {destination} failed its check ({findings[0]}); nothing was saved."
+                )
+    except OutputRefusedError as exc:
+        raise DatabaseError(f"Nothing was backed up: {exc}") from exc
     except OSError as exc:
         raise DatabaseError(
             f"The backup {destination} could not be written ({exc.strerror or type(exc).__name__}): "
@@ -125,12 +132,6 @@ def _copy_pages(source: Any, destination: Path, key: bytes | None) -> None:
             f"The backup {destination} could not be written ({type(exc).__name__}: {exc}): "
             "check that the folder is writable and has free space, then run `kiosk db check`."
         ) from exc
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
-        for leftover in (Path(f"{temporary}-journal"), Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
-            with contextlib.suppress(OSError):
-                leftover.unlink(missing_ok=True)
 
 
 def _sqlcipher() -> Any:
@@ -146,18 +147,25 @@ def _sqlcipher_error() -> type[Exception]:
     return error
 
 
-def backup_to(database: Database, destination: Path, key: bytes | None) -> Path:
+def backup_to(
+    database: Database, destination: Path, key: bytes | None, *, installation: InstallationFiles | None = None
+) -> Path:
     """A consistent copy of the live database at `destination`, encrypted with `key` like the original.
 
-    Safe while kiosks write: the copy is one snapshot. Written to a temporary name,
-    checked, fsynced and renamed, so `destination` is either absent or complete.
+    Safe while kiosks write: the copy is one snapshot. Written to a private (0600) temporary
+    name, checked, fsynced and renamed, so `destination` is either absent or complete.
+    Never over one of the installation's own files (`installation`; at least the live
+    database, its working files and its key): DatabaseError with one sentence instead.
     """
     if database.engine.dialect.name != "sqlite":
         raise DatabaseError(_NOT_SQLITE)
     destination = destination.expanduser().absolute()
+    live = database.engine.url.database
+    if installation is None and live and live != ":memory:":
+        installation = InstallationFiles(files_of_database(Path(live).expanduser().absolute()).files)
     connection = database.engine.raw_connection()
     try:
-        _copy_pages(connection.driver_connection, destination, key)
+        _copy_pages(connection.driver_connection, destination, key, installation)
     finally:
         connection.close()
     log.info("database backed up to %s", destination)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config.settings import Settings
 from kiosk.content.catalog import ContentCatalog
@@ -13,6 +15,9 @@ from kiosk.i18n.review import UnreviewedTranslation, unreviewed_translations
 from kiosk.services.accounts import AccountRules
 from kiosk.services.startup import KioskContext
 from kiosk.storage.database import Database
+
+if TYPE_CHECKING:
+    from kiosk.storage.output_files import InstallationFiles
 
 
 @dataclass(frozen=True)
@@ -24,17 +29,28 @@ class ConsoleContext:
     procedure_titles: Mapping[str, str] = field(default_factory=dict)
     # Enabled languages whose UI text or pages no clinician has checked yet, listed for staff.
     translations: tuple[UnreviewedTranslation, ...] = ()
+    # The settings file this console was started with: an export or PDF must never replace it.
+    settings_path: Path | None = None
 
     @classmethod
     def from_kiosk(cls, kiosk: KioskContext, workstation: str) -> ConsoleContext:
         if kiosk.database is None:
             raise ValueError("the console needs an open database")
         titles = procedure_titles(kiosk.catalog)
-        return cls(kiosk.database, kiosk.settings, workstation, titles, translations_to_review(kiosk))
+        return cls(
+            kiosk.database, kiosk.settings, workstation, titles, translations_to_review(kiosk), kiosk.settings_path
+        )
 
     @property
     def rules(self) -> AccountRules:
         return AccountRules.from_settings(self.settings.staff)
+
+    @property
+    def own_files(self) -> InstallationFiles:
+        """The installation's files an export or PDF must never replace (kiosk.storage.output_files)."""
+        from kiosk.storage.output_files import installation_files
+
+        return installation_files(self.settings, self.settings_path)
 
     @property
     def clinic_name(self) -> str:

@@ -436,6 +436,7 @@ class DetailView(QWidget):
                 page_size=page["page_size"],
                 region=page["region"],
                 procedure_title=self.context.procedure_title,
+                installation=self.context.own_files,
             )
         except OSError as exc:
             self.show_banner(str(exc))

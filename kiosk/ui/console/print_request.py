@@ -18,6 +18,7 @@ from kiosk.domain.requests import FollowUpRequest
 from kiosk.domain.workflow import STATUS_LABELS
 from kiosk.services.casework import CaseDetail, CaseEvent
 from kiosk.services.urgent_alarm import SEEN_EVENT
+from kiosk.storage.output_files import InstallationFiles, OutputRefusedError, replace_when_done
 from kiosk.ui.console.answers import KIND_LABELS, local_time, red_flag_words, request_sections
 
 PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
@@ -164,22 +165,41 @@ def save_pdf(
     page_size: str = "letter",
     region: str = "US",
     procedure_title: Callable[[str], str] | None = None,
-) -> None:
-    """Write the request as a PDF; OSError (with a sentence) if the file cannot be written there.
+    installation: InstallationFiles | None = None,
+    confirm: Callable[[], bool] | None = None,
+) -> bool:
+    """Write the request as a PDF; True when saved. OSError (with a sentence) if the file cannot be written there.
 
-    `page_size` is "letter" (the default, for a US clinic) or "a4".
+    `page_size` is "letter" (the default, for a US clinic) or "a4". The path is refused when it is one of
+    the installation's own files (`installation`, see kiosk.storage.output_files) or not a regular file.
+    `confirm` runs once the path is known to be writable and before any page is written (the audit row,
+    the account's rights); False from it writes nothing. The PDF is written to a private (0600) temporary
+    file beside `path` and renamed into place once complete.
     """
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}")
     try:
-        # Qt only warns when it cannot open the file; trying first gives staff a sentence instead.
-        path.open("wb").close()
+        with replace_when_done(path, installation) as temporary:
+            if confirm is not None and not confirm():
+                raise _NotConfirmedError
+            printer = _printer(page_size)
+            printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+            printer.setOutputFileName(str(temporary))
+            request_document(detail, clinic_name, region=region, procedure_title=procedure_title).print_(printer)
+            # Qt only warns when it cannot write the file; an empty file is how that shows.
+            if temporary.stat().st_size == 0:
+                raise OSError(f"The PDF could not be written in {path.parent}")
+    except _NotConfirmedError:
+        return False
+    except OutputRefusedError:
+        raise
     except OSError as exc:
         raise OSError(f"The PDF cannot be saved in {path.parent}: choose a folder you can write to.") from exc
-    printer = _printer(page_size)
-    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
-    printer.setOutputFileName(str(path))
-    request_document(detail, clinic_name, region=region, procedure_title=procedure_title).print_(printer)
+    return True
+
+
+class _NotConfirmedError(Exception):
+    """`confirm` said no: the temporary file goes and nothing is saved."""
 
 
 def print_request(
@@ -190,12 +210,19 @@ def print_request(
     page_size: str = "letter",
     region: str = "US",
     procedure_title: Callable[[str], str] | None = None,
+    confirm: Callable[[], bool] | None = None,
 ) -> bool:
-    """Ask where to print (the system dialog) and print if staff accept; True when it was sent."""
+    """Ask where to print (the system dialog) and print if staff accept; True when it was sent.
+
+    `confirm` runs after the dialog is accepted and before anything is sent (the audit row, the
+    account's rights, the console still unlocked); False from it prints nothing.
+    """
     printer = _printer(page_size)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(f"Print request {format_reference(detail.reference)}")
     if dialog.exec() != QDialog.DialogCode.Accepted:
+        return False
+    if confirm is not None and not confirm():
         return False
     request_document(detail, clinic_name, region=region, procedure_title=procedure_title).print_(printer)
     return True

@@ -309,6 +309,7 @@ class QueueView(QWidget):
                 actor=self.actor,
                 reception_can_export=self.context.settings.staff.reception_can_export,
                 region=self.context.settings.clinic.phone_region,
+                installation=self.context.own_files,  # never over the database, key, settings, backups...
             )
         except (PermissionDenied, OSError) as exc:
             self._show_message(str(exc), error=True)

@@ -1,0 +1,267 @@
+"""`kiosk export --out` and `kiosk db backup --out` aimed at the installation's own files, as a hurried IT
+person or an attacker would: every one is refused with one sentence and left byte for byte as it was;
+what is written is private (0600), audited before any data is written, and never left half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.cli.main import main
+from kiosk.config.settings import DatabaseSettings
+from kiosk.services.requests import submit_request
+from kiosk.storage.database import Database
+from kiosk.storage.keys import KeyFile, find_key
+from kiosk.storage.models import AuditEntry
+from kiosk.storage.output_files import PARTIAL_PREFIX
+from tests import encrypted_files
+from tests.services import factories
+from tests.storage.test_health import corrupt_middle
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="device files, FIFOs and modes as on a Linux kiosk PC")
+
+
+@dataclass(frozen=True)
+class Installation:
+    settings: Path
+    database: Path
+    key: Path
+    outbox: Path
+    backups: Path
+    backup: Path
+
+
+@pytest.fixture
+def installation(write_settings: Callable[[str], Path], database: Database, database_file: Path) -> Installation:
+    """A real installation tree: encrypted database and its key, settings, outbox and a day's backup."""
+    folder = database_file.parent
+    submit_request(database, factories.appointment(), "kiosk-1")
+    outbox = folder / "outbox.sqlite3"
+    outbox.write_bytes(b"requests waiting for the server")
+    backups = folder / "backups"
+    backups.mkdir()
+    backup = backups / "kiosk-2025-03-03.sqlite3"
+    backup.write_bytes(b"yesterday's backup")
+    settings = write_settings(
+        f'[database]\nurl = "sqlite:///{database_file.as_posix()}"\noutbox_path = "{outbox.as_posix()}"\n'
+    )
+    found = find_key(DatabaseSettings(url=f"sqlite:///{database_file}"), database_file)
+    assert found is not None and isinstance(found[0], KeyFile)
+    return Installation(settings, database_file, found[0].path, outbox, backups, backup)
+
+
+def _kiosk(installation: Installation, *args: str) -> int:
+    return main(["--config", str(installation.settings), *args])
+
+
+VERBS = {"export": ("export", "--out"), "backup": ("db", "backup", "--out")}
+
+
+def _targets(installation: Installation) -> dict[str, tuple[Path, str]]:
+    """Each attack: the path given to --out, and what the one sentence must call it."""
+    tree = installation.database.parent
+    key_link = tree / "requests.csv"
+    key_link.symlink_to(installation.key)
+    database_link = tree / "copy-of-requests.sqlite3"
+    os.link(installation.database, database_link)
+    fifo = tree / "pipe"
+    os.mkfifo(fifo)
+    return {
+        "database": (installation.database, "is the kiosk's database;"),
+        "database -wal": (Path(f"{installation.database}-wal"), "a working file of the kiosk's database"),
+        "database -shm": (Path(f"{installation.database}-shm"), "a working file of the kiosk's database"),
+        "database -journal": (Path(f"{installation.database}-journal"), "a working file of the kiosk's database"),
+        "key": (installation.key, "is the kiosk's database key file"),
+        "next key": (installation.key.with_name(installation.key.name + ".new"), "the kiosk's next database key"),
+        "previous key": (installation.key.with_name(installation.key.name + ".old"), "previous database key"),
+        "settings": (installation.settings, "is the kiosk's settings file"),
+        "outbox": (installation.outbox, "is the kiosk's outbox"),
+        "backups folder": (installation.backups, "is a folder, not a file"),
+        "a backup": (installation.backup, "is one of the kiosk's backups"),
+        "device": (Path("/dev/null"), "is a device, not a file"),
+        "fifo": (fifo, "is a pipe, socket or other special file"),
+        "symlink to the key": (key_link, "is the kiosk's database key file"),
+        "hard link to the database": (database_link, "is the kiosk's database;"),
+    }
+
+
+def _snapshot(installation: Installation) -> dict[Path, bytes | None]:
+    """Every file of the installation, byte for byte (None: not there).
+
+    The -wal and -shm files are left out: the refused export's "failed" audit row goes through them.
+    """
+    files = [installation.database, installation.key, installation.settings, installation.outbox, installation.backup]
+    files += [Path(f"{installation.database}-journal")]
+    files += [installation.key.with_name(installation.key.name + suffix) for suffix in (".new", ".old")]
+    return {path: path.read_bytes() if path.exists() else None for path in files}
+
+
+def _partials(*folders: Path) -> list[Path]:
+    return [path for folder in folders for path in folder.iterdir() if path.name.startswith(PARTIAL_PREFIX)]
+
+
+@pytest.mark.parametrize("verb", VERBS)
+def test_no_verb_writes_over_the_installations_own_files(
+    verb: str, installation: Installation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    targets = _targets(installation)
+    before = _snapshot(installation)
+    for name, (target, what) in targets.items():
+        assert _kiosk(installation, *VERBS[verb], str(target)) == 2, name
+        err = capsys.readouterr().err
+        assert err.startswith("kiosk: ") and err.count("\n") == 1, (name, err)
+        assert what in err and str(target.absolute()) in err, (name, err)
+        assert "Traceback" not in err
+    assert _snapshot(installation) == before
+    wal = Path(f"{installation.database}-wal").read_bytes()
+    assert wal[:4] in (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")  # still SQLite's write-ahead log
+    assert Path("/dev/null").is_char_device()
+    assert stat.S_ISFIFO(targets["fifo"][0].lstat().st_mode)
+    assert targets["symlink to the key"][0].is_symlink()
+    assert _partials(installation.database.parent, installation.backups) == []
+    with encrypted_files.open_again(installation.database).read() as session:
+        # Nothing refused was audited as released.
+        released = session.scalars(
+            select(AuditEntry).where(AuditEntry.action.in_(["export", "backup"]), AuditEntry.outcome == "ok")
+        ).all()
+    assert released == []
+
+
+def test_what_is_written_is_private_and_a_new_backup_in_the_backups_folder_is_fine(
+    installation: Installation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for verb in VERBS:
+        fresh = installation.backups / f"before-the-move-{verb}.sqlite3"
+        replaced = tmp_path / verb / "last-week.out"
+        replaced.parent.mkdir()
+        replaced.write_text("last week's file\n")
+        replaced.chmod(0o644)
+        umask = os.umask(0o022)  # what a clinic PC usually has: new files readable by every account
+        try:
+            assert _kiosk(installation, *VERBS[verb], str(fresh)) == 0
+            assert _kiosk(installation, *VERBS[verb], str(replaced)) == 0
+        finally:
+            os.umask(umask)
+        for written in (fresh, replaced):
+            assert stat.S_IMODE(written.stat().st_mode) == 0o600, written
+            assert written.read_bytes() != b"last week's file\n"
+        assert _partials(installation.backups, replaced.parent) == []
+    capsys.readouterr()
+
+
+def test_the_default_backup_never_replaces_an_earlier_one(
+    installation: Installation, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("kiosk.storage.backup.stamp", lambda now=None: "20250303-090000")  # both in one second
+
+    assert _kiosk(installation, "db", "backup") == 0
+    assert _kiosk(installation, "db", "backup") == 0
+
+    capsys.readouterr()
+    manual = sorted(path.name for path in installation.backups.iterdir() if path.name.startswith("kiosk-manual-"))
+    assert manual == ["kiosk-manual-20250303-090000-2.sqlite3", "kiosk-manual-20250303-090000.sqlite3"]
+
+
+_KILLED_EXPORT = """
+import os, signal, sys
+from kiosk.cli.main import main
+from kiosk.services import export
+
+cells = export._cells
+def killed_half_way(record):
+    os.kill(os.getpid(), signal.SIGKILL)  # as a power cut or Task Manager would: no clean-up runs
+export._cells = killed_half_way
+main(["--config", sys.argv[1], "export", "--out", sys.argv[2]])
+"""
+
+
+def test_a_killed_exports_partial_file_is_removed_by_the_next_command(
+    installation: Installation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "usb-stick" / "requests.csv"
+    out.parent.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLED_EXPORT, str(installation.settings), str(out)], check=False, timeout=120
+    )
+    assert done.returncode == -signal.SIGKILL
+    [partial] = _partials(out.parent)
+    assert stat.S_IMODE(partial.stat().st_mode) == 0o600
+    assert not out.exists()
+
+    assert _kiosk(installation, "db", "check") == 0
+
+    assert _partials(out.parent) == []
+    assert not out.exists()
+    capsys.readouterr()
+
+
+def _audit_refuses_new_rows(database_file: Path) -> None:
+    """As a full disk or a damaged page would make the audit insert fail, while reading still works."""
+    connection = encrypted_files.connect(database_file)
+    connection.execute(
+        "CREATE TRIGGER audit_full BEFORE INSERT ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    connection.commit()
+    connection.close()
+
+
+@pytest.mark.parametrize("verb", VERBS)
+def test_no_audit_row_means_no_data_out(
+    verb: str, installation: Installation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _audit_refuses_new_rows(installation.database)
+    out = tmp_path / "out" / "requests.csv"
+    out.parent.mkdir()
+
+    assert _kiosk(installation, *VERBS[verb], str(out)) == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith("kiosk: Nothing was ") and err.count("\n") == 1, err
+    assert "the audit trail could not record" in err and "(database or disk is full)" in err
+    assert "free disk space" in err
+    assert not out.exists()
+    assert list(out.parent.iterdir()) == []
+
+
+def test_export_of_a_damaged_database_is_one_sentence_and_no_file(
+    installation: Installation, database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for _ in range(300):
+        submit_request(database, factories.appointment(), "kiosk-1")
+    database.close()
+    size = installation.database.stat().st_size
+    corrupt_middle(installation.database, length=size // 2 - 4096)  # the second half: most request pages
+    out = tmp_path / "requests.csv"
+
+    code = _kiosk(installation, "export", "--out", str(out))
+
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.startswith("kiosk: Nothing was exported: the database could not be read (") and err.count("\n") == 1
+    assert "`kiosk db check`" in err
+    assert not out.exists()
+    assert _partials(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [("--to", "9999-12-31"), ("--from", "0001-01-01"), ("--from", "0001-01-01", "--to", "9999-12-31")],
+    ids=" ".join,
+)
+def test_export_dates_at_the_ends_of_the_calendar_select_everything(
+    dates: tuple[str, ...], installation: Installation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "requests.csv"
+    assert _kiosk(installation, "export", "--out", str(out), *dates) == 0
+    assert capsys.readouterr().out == f"wrote 1 request to {out}\n"
