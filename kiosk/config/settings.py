@@ -215,8 +215,9 @@ class DatabaseSettings(_Section):
         str | None,
         Field(
             description=(
-                'an SQLAlchemy URL starting "sqlite:///" or "postgresql+psycopg://",'
-                " or left out for the built-in SQLite file"
+                'an SQLAlchemy URL starting "sqlite:///" or "postgresql+psycopg://" (TLS is required unless'
+                " ?sslmode=disable is added for a server on this PC; a password in it needs the settings file"
+                " readable by the kiosk's account only), or left out for the built-in SQLite file"
             )
         ),
     ] = None
@@ -225,7 +226,8 @@ class DatabaseSettings(_Section):
         Field(
             description=(
                 "the path of the file holding the database key (64 hexadecimal characters, readable by the"
-                ' kiosk\'s account only), or left out for the OS keyring or "<database file>.key" beside the database'
+                " kiosk's account only) in a folder apart from the database and its backups, or left out for the OS"
+                ' keyring or the kiosk\'s own key folder ("clinic-kiosk-keys" in the account\'s settings folder)'
             )
         ),
     ] = None
