@@ -227,7 +227,7 @@ class DatabaseSettings(_Section):
             description=(
                 "the path of the file holding the database key (64 hexadecimal characters, readable by the"
                 " kiosk's account only) in a folder apart from the database and its backups, or left out for the OS"
-                ' keyring or the kiosk\'s own key folder ("clinic-kiosk-keys" in the account\'s settings folder)'
+                " keyring or the kiosk's own key folder (\"clinic-kiosk-keys\" in the account's settings folder)"
             )
         ),
     ] = None
