@@ -143,7 +143,8 @@ _QUOTE.maxlevel = 3
 
 
 def _shown(value: object) -> str:
-    return _QUOTE.repr(value)
+    # A URL's password never shows, not even part of one cut short by the length limit (url_privacy.py).
+    return hide_passwords(_QUOTE.repr(hide_passwords(value) if isinstance(value, str) else value))
 
 
 def _unknown_key_sentence(loc: list[str], source: str) -> str:
