@@ -6,9 +6,13 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, friendly
 from kiosk.cli.sizes import parse_size
+
+if TYPE_CHECKING:
+    from kiosk.config.settings import Settings
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -78,6 +82,10 @@ def _screenshot(args: argparse.Namespace) -> int:
     if args.out is None:
         print("kiosk: say where to save the picture with --out FILE.png.", file=sys.stderr)
         return EXIT_USAGE
+    refusal = refused_output(args.out, context.settings, context.settings_path)
+    if refusal is not None:
+        print(f"kiosk: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
     if args.screen not in names:
         print(
             f"kiosk: there is no screen called {args.screen!r}; `kiosk screenshot --list` names them all.",
@@ -102,8 +110,12 @@ def _screenshot(args: argparse.Namespace) -> int:
     window = render_screen(context, args.screen, width, height, language, look)
     if args.read_aloud:
         show_read_aloud_button(window)
+    from kiosk.storage.output_files import installation_files, write_with
+
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    if not window.grab().save(str(args.out), "PNG"):
+    # A private temporary file renamed into place, never over the key, database or settings (output_files).
+    own = installation_files(context.settings, context.settings_path)
+    if not write_with(args.out, own, lambda temporary: bool(window.grab().save(str(temporary), "PNG"))):
         print(f"kiosk: could not write {args.out}; check the folder exists and is writable.", file=sys.stderr)
         return EXIT_PROBLEMS
     print(
@@ -112,3 +124,14 @@ def _screenshot(args: argparse.Namespace) -> int:
     )
     window.close()
     return 0
+
+
+def refused_output(out: Path, settings: Settings, settings_path: Path | None) -> str | None:
+    """Why `out` may not be written (one sentence), or None: checked before anything is drawn."""
+    from kiosk.storage.output_files import OutputRefusedError, check_output_path, installation_files
+
+    try:
+        check_output_path(out, installation_files(settings, settings_path))
+    except OutputRefusedError as exc:
+        return str(exc)
+    return None

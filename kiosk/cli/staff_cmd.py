@@ -73,18 +73,33 @@ def _console_application() -> QApplication:
 
 def _screenshot(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.cli.screenshot_cmd import refused_output
     from kiosk.services.startup import load_context
+    from kiosk.storage.output_files import installation_files, write_with
     from kiosk.ui.app import application
     from kiosk.ui.console.context import procedure_titles, translations_to_review
     from kiosk.ui.console.previews import render_console
 
     context = load_context(args.config, open_database=False)  # settings and titles only: no clinic data
+    refusal = refused_output(args.out, context.settings, context.settings_path)  # never over the key, database...
+    if refusal is not None:
+        print(f"kiosk: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
     application()  # the console window carries its own style sheet and text sizes
     width, height = args.size or (1366, 768)
     titles = procedure_titles(context.catalog)
     # The real flags of the configured strings and pages: the picture shows what this clinic's staff would see.
     translations = translations_to_review(context)
-    if not render_console(context.settings, titles, args.screenshot, (width, height), args.out, translations):
+    own = installation_files(context.settings, context.settings_path)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    # Drawn into a private temporary file that is renamed into place (kiosk.storage.output_files).
+    if not write_with(
+        args.out,
+        own,
+        lambda temporary: render_console(
+            context.settings, titles, args.screenshot, (width, height), temporary, translations
+        ),
+    ):
         print(f"kiosk: could not write {args.out}; check the folder exists and is writable.", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"saved console view {args.screenshot} ({width}x{height}, demo data) to {args.out}")

@@ -16,7 +16,7 @@ import logging
 import os
 import secrets
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -230,6 +230,25 @@ def replace_when_done(path: Path, installation: InstallationFiles | None = None)
         except BaseException:
             _remove_partial(temporary)
             raise
+
+
+class _NothingWrittenError(Exception):
+    """The writer reported failure or wrote nothing: the temporary file goes and the target stays."""
+
+
+def write_with(path: Path, installation: InstallationFiles | None, write: Callable[[Path], bool]) -> bool:
+    """For a writer that takes a file name and reports success (Qt's image and PDF writers): run
+    `write(temporary)` on a private temporary file; it replaces `path` only if `write` returned True and
+    wrote something. False otherwise; OutputRefusedError when `path` may not be written at all."""
+    try:
+        with replace_when_done(path, installation) as temporary:
+            if not write(temporary) or temporary.stat().st_size == 0:
+                raise _NothingWrittenError
+    except OutputRefusedError:
+        raise
+    except (_NothingWrittenError, OSError):  # a folder that cannot take the file: the caller's sentence says so
+        return False
+    return True
 
 
 def remove_partial_outputs() -> int:

@@ -265,3 +265,34 @@ def test_export_dates_at_the_ends_of_the_calendar_select_everything(
     out = tmp_path / "requests.csv"
     assert _kiosk(installation, "export", "--out", str(out), *dates) == 0
     assert capsys.readouterr().out == f"wrote 1 request to {out}\n"
+
+
+@pytest.mark.parametrize(
+    "verb", [("screenshot", "--screen", "home"), ("staff", "--screenshot", "reception")], ids=lambda verb: verb[0]
+)
+def test_screenshots_never_write_over_the_installations_own_files(
+    verb: tuple[str, ...], installation: Installation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _snapshot(installation)
+    for target in (installation.key, installation.settings, installation.database, Path("/dev/null")):
+        assert _kiosk(installation, *verb, "--out", str(target)) == 2
+        err = capsys.readouterr().err
+        # `kiosk staff` logs its start-up steps to stderr too; the refusal is the one sentence among them.
+        [sentence] = [line for line in err.splitlines() if line.startswith("kiosk: ")]
+        assert sentence.startswith(f"kiosk: {target} is ") and "Traceback" not in err, err
+    assert _snapshot(installation) == before
+
+
+def test_a_screenshot_is_written_privately(
+    installation: Installation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pictures" / "home.png"
+    umask = os.umask(0o022)
+    try:
+        assert _kiosk(installation, "screenshot", "--screen", "home", "--size", "640x480", "--out", str(out)) == 0
+    finally:
+        os.umask(umask)
+    capsys.readouterr()
+    assert out.read_bytes().startswith(b"\x89PNG")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert _partials(out.parent) == []
