@@ -180,6 +180,14 @@ def _letters(letters: Sequence[str]) -> str:
     return " ".join(plain) + (f" and {marks} tone mark(s)" if marks else "")
 
 
+def keyed_settings(settings: Settings) -> Settings:
+    """The encrypted file whose key must stay apart: the SQLite database, or with PostgreSQL the kiosk's outbox."""
+    from kiosk.services.outbox import outbox_settings
+    from kiosk.storage.keys import database_path
+
+    return settings if database_path(settings.database) is not None else outbox_settings(settings)
+
+
 def key_location_check(settings: Settings) -> Check:
     """A copy of the data folder or of the backups must not carry the key that opens them."""
     import stat
@@ -187,7 +195,7 @@ def key_location_check(settings: Settings) -> Check:
     from kiosk.storage.key_location import MOVE_COMMAND, key_place
     from kiosk.storage.keys import KeyFile
 
-    place = key_place(settings)
+    place = key_place(keyed_settings(settings))
     if place is None:
         return ok("key location", "no key file to keep apart (see database and encryption key)")
     store = place.store

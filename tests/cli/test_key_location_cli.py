@@ -14,6 +14,7 @@ from kiosk.config.locations import key_dir
 from kiosk.ops import qt_probe
 from kiosk.storage.keys import default_key_file, legacy_key_file, new_key
 from tests.cli.test_doctor_cmd import DESKTOP
+from tests.postgres_server import _free_port
 
 ADMIN_PASSWORD = "violet harbour lamp at dusk"
 
@@ -136,3 +137,28 @@ def test_doctor_warns_when_a_chosen_key_file_sits_in_the_data_folder(
     )
     assert main(["--config", str(config), "db", "move-key"]) == 2
     assert "change database.key_file to match; nothing was changed" in capsys.readouterr().err
+
+
+def test_with_postgresql_the_outbox_key_beside_the_outbox_is_found_warned_and_moved(
+    config: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.config.loader import load_settings
+    from kiosk.services.outbox import open_outbox
+
+    outbox = tmp_path / "data" / "outbox.sqlite3"
+    port = _free_port()  # no server: a kiosk keeps requests in its outbox
+    config.write_text(
+        f'[database]\nurl = "postgresql+psycopg://kiosk@127.0.0.1:{port}/kiosk"\noutbox_path = "{outbox.as_posix()}"\n',
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "db", "move-key"]) == 0
+    assert "no outbox file yet" in capsys.readouterr().out
+    settings, _ = load_settings(str(config))
+    open_outbox(settings).close()
+    default_key_file(outbox).rename(legacy_key_file(outbox))  # as earlier versions left it
+
+    check = doctor(config, capsys)["key location"]
+    assert check["status"] == "WARN" and check["message"].startswith(f"the key file {legacy_key_file(outbox)} shares")
+    assert main(["--config", str(config), "db", "move-key"]) == 0
+    assert not legacy_key_file(outbox).exists() and default_key_file(outbox).is_file()
+    assert doctor(config, capsys)["key location"]["status"] == "OK"
