@@ -20,6 +20,8 @@ from sqlalchemy import select
 from kiosk.cli.main import main
 from kiosk.domain.audit import AuditAction, AuditFields, HashVersion, row_hash
 from kiosk.domain.staff import Actor, Role
+from kiosk.ops import qt_probe
+from kiosk.ops.qt_probe import QtReport
 from kiosk.services import audit_head
 from kiosk.services.audit import record_for
 from kiosk.services.requests import submit_request
@@ -31,6 +33,18 @@ from tests import encrypted_files
 from tests.services import factories
 
 ALICE = Actor("alice", Role.RECEPTION, "front-desk-1")
+# A healthy desktop as the Qt probe reports it, so `kiosk doctor` needs no Qt child process here.
+DESKTOP = QtReport(
+    platform="xcb",
+    qt_version="6",
+    screen=(1920, 1080),
+    kiosk_font="Noto Sans",
+    kiosk_font_covers=True,
+    fonts_with_vietnamese=["Noto Sans"],
+    keyboard_plugin=True,
+    speech_locales={"speechd": ["en_US"]},
+    audio_outputs=["Built-in Audio Analog Stereo"],
+)
 # What a disk that fills up (or any write failure) does to the audit insert, on demand.
 _AUDIT_FAILS = (
     "CREATE TRIGGER test_audit_fails BEFORE INSERT ON audit_log "
@@ -178,6 +192,35 @@ def test_a_dropped_guard_trigger_is_reported(
     assert _problems(capsys) == [
         "problem: the database trigger audit_log_no_delete, which stops audit_log rows being changed, was removed"
     ]
+
+
+def test_doctor_fails_on_a_cut_trail_and_a_dropped_guard(
+    settings_file: Path,
+    database: Database,
+    database_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(qt_probe, "probe_qt", lambda: DESKTOP)
+    _history(database)
+
+    def audit_trail() -> dict[str, str]:
+        capsys.readouterr()
+        kiosk(settings_file, "doctor", "--json")
+        checks = {check["name"]: check for check in json.loads(capsys.readouterr().out)["checks"]}
+        return checks["audit trail"]
+
+    assert audit_trail()["status"] == "OK"
+    _as_forger(database_file, "DELETE FROM audit_log WHERE id > 3")
+    cut = audit_trail()
+    assert (cut["status"], cut["message"]) == (
+        "FAIL",
+        "the trail was cut: rows 4 to 5 were written and are gone (the end of the trail was deleted)",
+    )
+    assert "kiosk audit verify" in cut["fix"]
+    _run_sql(database_file, "DROP TRIGGER audit_log_no_update")
+    assert audit_trail()["message"].startswith("the database trigger audit_log_no_update, which stops audit_log")
+    assert kiosk(settings_file, "doctor") == 1
 
 
 def test_the_cli_actor_is_the_os_account_and_the_host_not_user(
