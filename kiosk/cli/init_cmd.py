@@ -38,20 +38,19 @@ def _init(args: argparse.Namespace) -> int:
     from kiosk.config.loader import parse_settings_file
     from kiosk.config.locations import find_config_path
     from kiosk.config.settings import Settings
-    from kiosk.domain.passwords import password_problem
     from kiosk.services.accounts import AccountError, AccountRules, normalise_username
 
     if args.admin_password_file is not None and not args.admin_user:
         raise AccountError("Give the admin's username with --admin-user NAME as well as --admin-password-file.")
     path, _ = find_config_path(args.config)
     settings = parse_settings_file(path) if path.is_file() else Settings()
-    rules = AccountRules.from_settings(settings.staff)
+    rules = AccountRules.from_settings(settings.staff, settings.clinic.name)
     # Scripted answers are checked before anything is written.
     username = normalise_username(args.admin_user) if args.admin_user else None
     password = None
     if args.admin_password_file is not None:
         password = read_password_file(args.admin_password_file)
-        problem = password_problem(password, rules.min_password_length, username or "")
+        problem = rules.password_problem(password, username or "")
         if problem is not None:
             raise AccountError(problem)
 

@@ -40,14 +40,14 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     listing = actions.add_parser(
         "list",
         help="list staff accounts",
-        description="List every staff account: role, whether it is active or locked, and its last sign-in.",
+        description="List every staff account: role, whether it is active, failed sign-ins in a row, last sign-in.",
     )
     listing.set_defaults(handler=guarded(_list))
 
     for verb, what, action in (
         ("disable", "stop an account from signing in (its history stays)", _disable),
         ("enable", "let a disabled account sign in again", _enable),
-        ("unlock", "lift the lock after too many failed sign-ins", _unlock),
+        ("unlock", "clear failed sign-ins, so the account's next try waits for nothing", _unlock),
     ):
         sub = actions.add_parser(verb, help=what, description=what[0].upper() + what[1:] + ".")
         sub.add_argument("name", metavar="NAME", help="username")
@@ -55,8 +55,9 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
     reset = actions.add_parser(
         "reset-password",
-        help="set a new password for an account (also unlocks it)",
-        description="Set a new password for an account and unlock it. Without --password-file it is asked twice.",
+        help="set a new password for an account (also clears failed sign-ins)",
+        description="Set a new password for an account and clear its failed sign-ins. "
+        "Without --password-file it is asked twice.",
     )
     reset.add_argument("name", metavar="NAME", help="username")
     _password_file_option(reset)
@@ -126,11 +127,16 @@ def ask_new_password(prompt: str = "New password: ") -> str:
 
 def new_password(file: Path | None, rules: AccountRules, username: str) -> str:
     """From the file or asked twice, checked against the rules before anything is written."""
-    from kiosk.domain.passwords import password_problem
     from kiosk.services.accounts import AccountError
 
+    if file is None:
+        # Said before the question: people choose better when they know the rule.
+        print(
+            f"Choose a password of at least {rules.min_password_length} characters: "
+            "a few unrelated words in a row are easy to remember and hard to guess."
+        )
     password = read_password_file(file) if file is not None else ask_new_password()
-    problem = password_problem(password, rules.min_password_length, username)
+    problem = rules.password_problem(password, username)
     if problem is not None:
         raise AccountError(problem)
     return password
@@ -141,7 +147,7 @@ def load(config: str | None) -> tuple[Settings, AccountRules]:
     from kiosk.services.accounts import AccountRules
 
     settings, _ = load_settings(config)
-    return settings, AccountRules.from_settings(settings.staff)
+    return settings, AccountRules.from_settings(settings.staff, settings.clinic.name)
 
 
 def _open_existing(settings: Settings) -> Database:
@@ -149,7 +155,9 @@ def _open_existing(settings: Settings) -> Database:
 
     from kiosk.services.startup import open_database_at_head
     from kiosk.storage.database import DatabaseError
+    from kiosk.storage.health import refuse_lost_database
 
+    refuse_lost_database(settings)  # deleted or emptied while its key or backups remain: the restore, not init
     parsed = make_url(settings.database.resolved_url())
     if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).expanduser().is_file():
         # Opening would create an empty database with no admin in it.
@@ -209,14 +217,15 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def format_table(accounts: list[StaffAccount]) -> str:
-    header = ("USERNAME", "NAME", "ROLE", "ACTIVE", "LOCKED", "LAST SIGN-IN")
+    # No LOCKED column: accounts no longer lock; a run of failures only makes the next try wait.
+    header = ("USERNAME", "NAME", "ROLE", "ACTIVE", "FAILED SIGN-INS", "LAST SIGN-IN")
     rows = [
         (
             account.username,
             account.display_name,
             account.role.value,
             "yes" if account.active else "no",
-            "yes" if account.locked else "no",
+            str(account.failed_logins),
             account.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M") if account.last_login_at else "never",
         )
         for account in accounts
@@ -255,7 +264,7 @@ def _unlock(args: argparse.Namespace) -> int:
 
     def change(database: Database, _rules: AccountRules) -> int:
         account = unlock_account(database, args.name, by=cli_actor())
-        print(f"Unlocked {account.username!r}: it can sign in again.")
+        print(f"Cleared the failed sign-ins of {account.username!r}: its next try waits for nothing.")
         return 0
 
     return _with_database(args.config, change)
@@ -275,5 +284,5 @@ def _reset(args: argparse.Namespace) -> int:
         account = reset_password(database, username, password, by=cli_actor(), rules=rules)
     finally:
         database.close()
-    print(f"Set a new password for {account.username!r}; the account is unlocked.")
+    print(f"Set a new password for {account.username!r}; its failed sign-ins are cleared.")
     return 0

@@ -1,15 +1,22 @@
-"""Staff accounts: Argon2id passwords, sign-in with per-account throttling and lock-out, admin changes.
+"""Staff accounts: Argon2id passwords, sign-in with per-account throttling (never a lock-out), admin changes.
 
 Every change and every sign-in attempt writes its audit row in the same
 transaction as the change, so a failure count and its audit row commit together.
 A refusal is decided inside the transaction and raised after it commits.
 
-Throttling (per account, on consecutive failures n): the 1st and 2nd failure
-cost nothing; after the 3rd an attempt is refused without checking the password
-until 2 s have passed since the last failure, then 4, 8, 16, 32 s, and 60 s from
-the 8th on. At `max_failed_logins` failures the account locks until an admin
-unlocks it or resets its password. Refused-while-throttled attempts do not count
-as failures: they never reach the password check.
+Throttling, after NIST SP 800-63B-4 (per account, on consecutive failures n):
+the 1st and 2nd failure cost nothing; after the 3rd an attempt is refused
+without checking the password until 2 s have passed since the last failure,
+then 4, 8, 16 s, and 30 s from the 7th on. There is no lock-out: a stranger at
+the staff corner can make an account wait at most 30 s, never shut the desk
+out. Refused-while-throttled attempts do not count as failures, so hammering
+does not lengthen the wait. The count lives in the account's row, read with
+FOR UPDATE, so several consoles on one PostgreSQL server share one count.
+
+A wrong password, an unknown name and a throttled account get the same
+sentence and the same work (one Argon2 hash), so neither the words nor the
+time of the answer tell anyone which names exist. Only someone who typed the
+right password learns that the account is disabled.
 """
 
 from __future__ import annotations
@@ -30,7 +37,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.config.settings import StaffSettings
 from kiosk.domain.audit import AuditAction, Outcome
-from kiosk.domain.passwords import MAX_PASSWORD_LENGTH, normalise, password_problem
+from kiosk.domain.passwords import MAX_PASSWORD_LENGTH, SINGLE_FACTOR_MIN_LENGTH, normalise, password_problem
 from kiosk.domain.staff import Actor, Permission, PermissionDenied, Role, require
 from kiosk.services.audit import record, record_for
 from kiosk.storage.database import Database
@@ -42,26 +49,41 @@ T = TypeVar("T")
 HASHER = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1, type=Type.ID)
 USERNAME_LIMIT = 64
 DISPLAY_NAME_LIMIT = 120
-MAX_THROTTLE_SECONDS = 60.0
+# A modest cap: long enough that guessing online takes centuries against the password rules, short
+# enough that someone keeping an account throttled costs its owner half a minute, not the shift.
+MAX_THROTTLE_SECONDS = 30.0
 FREE_FAILURES = 2  # failures before any wait: a typo or two costs nothing
 # Failed sign-ins under an unknown name are audited under this, never the typed text:
 # people type their password into the username box.
 UNKNOWN_ACTOR = "(unknown)"
 _USERNAME = re.compile(r"[\w.\-]{1,64}")
 
-WRONG_CREDENTIALS = "That username and password do not match an account: check both and try again."
-ACCOUNT_LOCKED = "This account is locked after too many failed sign-ins: ask a clinic admin to unlock it."
+# One sentence for a wrong password, an unknown name and a throttled account: it must not tell them apart,
+# and it must still tell the owner of a throttled account what to do.
+WRONG_CREDENTIALS = (
+    "That username and password do not match, or there were several failed tries just now: "
+    "check both, wait half a minute, and try again."
+)
+PASSWORD_BELOW_RULES = "password shorter or easier to guess than the current rules: set a new one"
 ACCOUNT_DISABLED = "This account is disabled: ask a clinic admin to enable it."
 
 
 @dataclass(frozen=True)
 class AccountRules:
-    min_password_length: int = 8
-    max_failed_logins: int = 10
+    min_password_length: int = SINGLE_FACTOR_MIN_LENGTH
+    clinic_name: str = ""  # its words may not carry a password
+
+    def __post_init__(self) -> None:
+        # An older settings file may still ask for 8: the console is single-factor, so 15 is the floor.
+        object.__setattr__(self, "min_password_length", max(self.min_password_length, SINGLE_FACTOR_MIN_LENGTH))
 
     @classmethod
-    def from_settings(cls, staff: StaffSettings) -> AccountRules:
-        return cls(min_password_length=staff.min_password_length, max_failed_logins=staff.max_failed_logins)
+    def from_settings(cls, staff: StaffSettings, clinic_name: str = "") -> AccountRules:
+        return cls(min_password_length=staff.min_password_length, clinic_name=clinic_name)
+
+    def password_problem(self, password: str, username: str) -> str | None:
+        """What is wrong with `password` as a new password for `username`, as one sentence; None if it will do."""
+        return password_problem(password, self.min_password_length, username, clinic_name=self.clinic_name)
 
 
 @dataclass(frozen=True)
@@ -70,8 +92,7 @@ class StaffAccount:
     display_name: str
     role: Role
     active: bool
-    locked: bool
-    failed_logins: int
+    failed_logins: int  # in a row since the last sign-in; from the 3rd, each try waits (see throttle_delay)
     created_at: dt.datetime
     last_login_at: dt.datetime | None
 
@@ -81,16 +102,15 @@ class AccountError(Exception):
 
 
 class LoginRefused(AccountError):  # noqa: N818 (the interface name; reads as the outcome it is)
-    def __init__(self, message: str, retry_after_seconds: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after_seconds = retry_after_seconds  # set when throttled: wait this long
+    """The same sentence whatever the reason, except a disabled account told to someone with its password."""
 
 
 def throttle_delay(failures: int) -> float:
     """Seconds an account waits after `failures` consecutive failed sign-ins before the next try."""
     if failures <= FREE_FAILURES:
         return 0.0
-    return min(MAX_THROTTLE_SECONDS, 2.0 ** (failures - FREE_FAILURES))
+    # The exponent is capped too: 2.0 ** 1100 overflows, and a patient stranger can reach 1100 failures.
+    return min(MAX_THROTTLE_SECONDS, 2.0 ** min(failures - FREE_FAILURES, 16))
 
 
 def normalise_username(username: str) -> str:
@@ -133,7 +153,6 @@ def _as_account(row: StaffUser) -> StaffAccount:
         display_name=row.display_name,
         role=Role(row.role),
         active=row.active,
-        locked=row.locked_at is not None,
         failed_logins=row.failed_logins,
         created_at=row.created_at,
         last_login_at=row.last_login_at,
@@ -175,9 +194,11 @@ def _attempt(
         name = normalise_username(username)
     except AccountError:
         name = ""
-    row = _find(session, name) if name else None
+    # FOR UPDATE: consoles sharing a PostgreSQL server take turns on one account, so each sees the
+    # failures before it and none gets a free guess in parallel (SQLite's BEGIN IMMEDIATE does the same).
+    row = session.scalar(select(StaffUser).where(StaffUser.username == name).with_for_update()) if name else None
 
-    def refuse(message: str, detail: str, outcome: Outcome = Outcome.FAILED, retry: float | None = None) -> _Attempt:
+    def refuse(detail: str, message: str = WRONG_CREDENTIALS, outcome: Outcome = Outcome.FAILED) -> _Attempt:
         actor = row.username if row is not None else UNKNOWN_ACTOR
         record(
             session,
@@ -189,47 +210,29 @@ def _attempt(
             detail=detail,
             now=now,
         )
-        return _Attempt(row, LoginRefused(message, retry))
+        return _Attempt(row, LoginRefused(message))
 
     if row is None:
-        _verify(_dummy_hash(), password)
-        return refuse(WRONG_CREDENTIALS, "unknown username")
-    # Locked and throttled attempts never reach the password check: that is the point of them.
-    if row.locked_at is not None:
-        return refuse(ACCOUNT_LOCKED, "locked", Outcome.DENIED)
+        _verify(_dummy_hash(), password)  # the same work as a wrong password, so the answer takes as long
+        return refuse("unknown username")
     wait = _remaining_wait(row, now)
     if wait > 0:
-        return refuse(
-            f"Too many failed sign-ins for this account: wait {math.ceil(wait)} seconds and try again.",
-            f"throttled, failures={row.failed_logins}",
-            Outcome.DENIED,
-            retry=wait,
-        )
+        # Never checked against the real hash (that is the point of waiting), but hashed all the same.
+        _verify(_dummy_hash(), password)
+        return refuse(f"throttled, failures={row.failed_logins}, wait={math.ceil(wait)}s", outcome=Outcome.DENIED)
     if not _verify(row.password_hash, password):
         row.failed_logins += 1
         row.last_failed_at = now
-        attempt = refuse(WRONG_CREDENTIALS, f"wrong password, failures={row.failed_logins}")
-        if row.failed_logins >= rules.max_failed_logins:
-            row.locked_at = now
-            record(
-                session,
-                actor=row.username,
-                workstation=workstation,
-                action=AuditAction.ACCOUNT_LOCKED,
-                target=row.username,
-                outcome=Outcome.OK,
-                detail=f"failures={row.failed_logins}",
-                now=now,
-            )
-            return _Attempt(row, LoginRefused(ACCOUNT_LOCKED))
-        return attempt
+        return refuse(f"wrong password, failures={row.failed_logins}")
     if not row.active:
         # Said only to someone who knows the password: the account's existence is no secret to them.
-        return refuse(ACCOUNT_DISABLED, "disabled", Outcome.DENIED)
+        return refuse("disabled", ACCOUNT_DISABLED, Outcome.DENIED)
     if HASHER.check_needs_rehash(row.password_hash):
         row.password_hash = hash_password(password)
-    row.failed_logins = 0
-    row.last_failed_at = None
+    _clear_failures(row)  # also lifts a lock left by versions that locked accounts
+    # NIST: rules apply when a password is set, so an older, shorter one still signs in; the audit
+    # trail tells admins whose password to renew (the password itself is never written anywhere).
+    outdated = success is AuditAction.LOGIN and rules.password_problem(password, row.username) is not None
     record(
         session,
         actor=row.username,
@@ -237,6 +240,7 @@ def _attempt(
         action=success,
         target=row.username,
         outcome=Outcome.OK,
+        detail=PASSWORD_BELOW_RULES if outdated else "",
         now=now,
     )
     return _Attempt(row, None)
@@ -366,7 +370,7 @@ def create_account(
     shown_name = " ".join(display_name.split()) or name
     if len(shown_name) > DISPLAY_NAME_LIMIT:
         raise AccountError(f"Use a display name of at most {DISPLAY_NAME_LIMIT} characters.")
-    problem = password_problem(password, rules.min_password_length, name)
+    problem = rules.password_problem(password, name)
     if problem is not None:
         raise AccountError(problem)
     password_hash = hash_password(password)  # before the transaction: the write lock is not held while hashing
@@ -411,21 +415,25 @@ def set_active(database: Database, username: str, active: bool, *, by: Actor) ->
 def reset_password(
     database: Database, username: str, new_password: str, *, by: Actor, rules: AccountRules
 ) -> StaffAccount:
-    """Set a new password chosen by an admin; also lifts a lock-out."""
+    """Set a new password chosen by an admin; also clears failed sign-ins, so there is no wait."""
     name = normalise_username(username)
-    problem = password_problem(new_password, rules.min_password_length, name)
+    problem = rules.password_problem(new_password, name)
     if problem is not None:
         raise AccountError(problem)
     password_hash = hash_password(new_password)
 
     def change(session: Session) -> StaffAccount:
         row = _existing(session, name)
-        was_locked = row.locked_at is not None
+        failures = row.failed_logins
         row.password_hash = password_hash
         row.password_changed_at = _now(None)
         _clear_failures(row)
         record_for(
-            session, by, AuditAction.PASSWORD_RESET, target=row.username, detail="unlocked" if was_locked else ""
+            session,
+            by,
+            AuditAction.PASSWORD_RESET,
+            target=row.username,
+            detail=f"failures={failures}" if failures else "",
         )
         return _as_account(row)
 
@@ -433,9 +441,11 @@ def reset_password(
 
 
 def unlock_account(database: Database, username: str, *, by: Actor) -> StaffAccount:
+    """Clear an account's failed sign-ins, so its next try waits for nothing (accounts no longer lock)."""
+
     def change(session: Session) -> StaffAccount:
         row = _existing(session, username)
-        detail = f"failures={row.failed_logins}" if row.locked_at is not None else "was not locked"
+        detail = f"failures={row.failed_logins}" if row.failed_logins else "no failed sign-ins"
         _clear_failures(row)
         record_for(session, by, AuditAction.USER_UNLOCK, target=row.username, detail=detail)
         return _as_account(row)
@@ -444,6 +454,6 @@ def unlock_account(database: Database, username: str, *, by: Actor) -> StaffAcco
 
 
 def _clear_failures(row: StaffUser) -> None:
-    row.locked_at = None
+    row.locked_at = None  # the column stays for older databases; nothing sets it any more
     row.failed_logins = 0
     row.last_failed_at = None

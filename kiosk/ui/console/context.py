@@ -43,7 +43,7 @@ class ConsoleContext:
 
     @property
     def rules(self) -> AccountRules:
-        return AccountRules.from_settings(self.settings.staff)
+        return AccountRules.from_settings(self.settings.staff, self.settings.clinic.name)
 
     @property
     def own_files(self) -> InstallationFiles:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import math
 
 from kiosk.qt import QFormLayout, QLineEdit, QVBoxLayout, QWidget, Signal
 
-from kiosk.services.accounts import AccountError, LoginRefused, sign_in
+from kiosk.services.accounts import AccountError, sign_in
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.widgets import button, card, centred, label
 
@@ -15,12 +14,9 @@ log = logging.getLogger(__name__)
 
 
 def refusal_sentence(exc: AccountError) -> str:
-    sentence = str(exc)
-    wait = exc.retry_after_seconds if isinstance(exc, LoginRefused) else None
-    if wait:
-        seconds = max(1, math.ceil(wait))
-        sentence += f" Try again in {seconds} second{'s' if seconds != 1 else ''}."
-    return sentence
+    # The service's sentence as it is: it is the same for an unknown name, a wrong password and an account
+    # that must wait, and adding a countdown here would tell a stranger which names exist.
+    return str(exc)
 
 
 class LoginView(QWidget):

@@ -1,4 +1,4 @@
-"""Admins manage staff accounts: list, add, disable or enable, unlock, reset a password.
+"""Admins manage staff accounts: list, add, disable or enable, clear failed sign-ins, reset a password.
 
 Every change goes through kiosk.services.accounts, which checks the admin's role
 again and writes the audit row; this page only collects input and shows results.
@@ -31,7 +31,6 @@ from kiosk.qt import (
     QWidget,
 )
 
-from kiosk.domain.passwords import password_problem
 from kiosk.domain.staff import Actor, Permission, PermissionDenied, Role, require
 from kiosk.services.accounts import (
     DISPLAY_NAME_LIMIT,
@@ -50,7 +49,8 @@ from kiosk.ui.console.widgets import button, label, set_role
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("Username", "Name", "Role", "Active", "Locked", "Last sign-in")
+# No "Locked" column: accounts no longer lock; failures in a row only make the next try wait (up to 30 s).
+COLUMNS = ("Username", "Name", "Role", "Active", "Failed sign-ins", "Last sign-in")
 ROLE_WORDS = {Role.RECEPTION: "Reception", Role.ADMIN: "Admin"}
 UNREADABLE = "The accounts could not be read from the database: check the connection, then choose Refresh."
 UNSAVED = "The change could not be saved in the database: check the connection and try again."
@@ -84,13 +84,13 @@ class AccountsModel(QAbstractTableModel):
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         account = self.accounts[index.row()]
-        # Words, not ticks or colours: "Disabled" and "Locked" read the same to everyone.
+        # Words, not ticks or colours: "Disabled" reads the same to everyone.
         return (
             account.username,
             account.display_name,
             ROLE_WORDS[account.role],
             "Active" if account.active else "Disabled",
-            "Locked" if account.locked else "No",
+            str(account.failed_logins) if account.failed_logins else "None",
             sign_in_words(account.last_login_at),
         )[index.column()]
 
@@ -211,7 +211,7 @@ class AddUserDialog(_AccountDialog):
             "Password",
             self.password,
             self.password_error,
-            f"At least {rules.min_password_length} characters; a few words in a row work well.",
+            f"At least {rules.min_password_length} characters; a few unrelated words in a row work well.",
         )
         self._field("Password again", self.repeat, self.repeat_error)
         self._finish_layout("Add a staff account", self.add_button)
@@ -224,7 +224,7 @@ class AddUserDialog(_AccountDialog):
         except AccountError as exc:
             self._show(self.username_error, str(exc), self.username)
             return
-        problem = password_problem(self.password.text(), self.rules.min_password_length, name)
+        problem = self.rules.password_problem(self.password.text(), name)
         if problem is not None:
             self._show(self.password_error, problem, self.password)
             return
@@ -284,12 +284,14 @@ class ResetPasswordDialog(_AccountDialog):
             f"At least {rules.min_password_length} characters. Tell {username} in person, not by email.",
         )
         self._field("Password again", self.repeat, self.repeat_error)
-        self._finish_layout(f"Choose a new password for {username}; this also unlocks the account.", self.save_button)
+        self._finish_layout(
+            f"Choose a new password for {username}; this also clears their failed sign-ins.", self.save_button
+        )
         self.save_button.clicked.connect(self.submit)
 
     def submit(self) -> None:
         self._clear_errors()
-        problem = password_problem(self.password.text(), self.rules.min_password_length, self.target)
+        problem = self.rules.password_problem(self.password.text(), self.target)
         if problem is not None:
             self._show(self.password_error, problem, self.password)
             return
@@ -334,7 +336,7 @@ class UsersView(QWidget):
 
         self.add_button = button("Add user…", "AddUser", primary=True)
         self.toggle_button = button("Disable", "ToggleActive")
-        self.unlock_button = button("Unlock", "UnlockUser")
+        self.unlock_button = button("Clear failed sign-ins", "UnlockUser")
         self.reset_button = button("Reset password…", "ResetPassword")
         self.refresh_button = button("Refresh", "UsersRefresh")
         self.message = label("", "banner-ok", wrap=True)
@@ -403,7 +405,7 @@ class UsersView(QWidget):
             return
         self.toggle_button.setText("Enable" if not account.active else "Disable")
         self.toggle_button.setAccessibleName(self.toggle_button.text())
-        self.unlock_button.setEnabled(account.locked)
+        self.unlock_button.setEnabled(account.failed_logins > 0)
         # Disabling yourself is refused by the service; not offering it is kinder.
         self.toggle_button.setEnabled(not (account.active and account.username == self.actor.username))
 
@@ -429,7 +431,7 @@ class UsersView(QWidget):
 
     def _after_reset(self, username: str) -> None:
         self.refresh(select=username)
-        self._show_message(f"New password set for {username}; the account is unlocked.", ok=True)
+        self._show_message(f"New password set for {username}; their failed sign-ins are cleared.", ok=True)
 
     def toggle_active(self) -> None:
         account = self.selected()
@@ -446,7 +448,9 @@ class UsersView(QWidget):
         if account is None:
             return
         if self._change(lambda: unlock_account(self.database, account.username, by=self.actor)):
-            self._show_message(f"Account {account.username} unlocked: they can sign in again.", ok=True)
+            self._show_message(
+                f"Failed sign-ins cleared for {account.username}: their next try waits for nothing.", ok=True
+            )
 
     def _change(self, action: Callable[[], StaffAccount]) -> bool:
         try:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.services.accounts import WRONG_CREDENTIALS, LoginRefused
-from kiosk.ui.console.login_view import refusal_sentence
+from kiosk.domain.audit import AuditAction
+from kiosk.services.accounts import WRONG_CREDENTIALS
+from kiosk.services.audit import AuditFilter, list_entries
+from kiosk.storage.database import Database
 from kiosk.ui.console.window import ConsoleWindow
 from tests.ui.console.conftest import ADMIN, ADMIN_PASSWORD, DESK, signed_in, type_sign_in
 
@@ -37,10 +39,26 @@ def test_empty_fields_ask_for_both(qtbot: QtBot, console: ConsoleWindow) -> None
     assert console.workspace is None
 
 
-def test_a_throttled_sign_in_says_how_long_to_wait() -> None:
-    refused = LoginRefused("That username or password is not right.", retry_after_seconds=3.2)
+def test_unknown_wrong_and_throttled_read_the_same_beside_the_form(
+    qtbot: QtBot, console: ConsoleWindow, database: Database
+) -> None:
+    """No countdown and no "locked": the form must not tell a stranger which names exist."""
+    seen = []
+    # The third failure makes the next try wait 2 s; the last is the right password, but too soon.
+    for username, password in (
+        [("nobody.here", "not my password at all")]
+        + [(ADMIN, "not my password at all")] * 3
+        + [(ADMIN, ADMIN_PASSWORD)]
+    ):
+        console.login.username.clear()  # the form keeps the username after a refusal
+        type_sign_in(qtbot, console, username, password)
+        seen.append(console.login.error.text())
 
-    assert refusal_sentence(refused).endswith("Try again in 4 seconds.")
+    assert console.workspace is None
+    assert seen == [WRONG_CREDENTIALS] * 5
+    last = list_entries(database, AuditFilter(action=AuditAction.LOGIN_FAILED))[0]
+    assert (last.actor, last.detail.split(",")[0]) == (ADMIN, "throttled")
+    assert "wait half a minute" in WRONG_CREDENTIALS  # the owner still learns what to do
 
 
 def test_sign_out_leaves_an_empty_form_for_the_next_person(qtbot: QtBot, console: ConsoleWindow) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kiosk.qt import QLineEdit, Qt
 
 from kiosk.domain.audit import AuditAction
-from kiosk.domain.passwords import password_problem
+from kiosk.domain.passwords import CONTEXT, GUESSABLE
 from kiosk.domain.staff import Actor, PermissionDenied, Role
 from kiosk.services.accounts import AccountError, AccountRules, create_account, list_accounts, sign_in
 from kiosk.storage.database import Database
@@ -20,7 +20,7 @@ from kiosk.storage.models import AuditEntry
 from kiosk.ui.console.theme import console_stylesheet
 from kiosk.ui.console.users_view import COLUMNS, AddUserDialog, ResetPasswordDialog, UsersView
 
-RULES = AccountRules(min_password_length=8, max_failed_logins=3)
+RULES = AccountRules(clinic_name="Ascent Pain")
 ADMIN = Actor("ada", Role.ADMIN, "back-office", "Ada")
 DESK = Actor("rita", Role.RECEPTION, "front-desk-1", "Rita")
 PASSWORD = "quiet morning tea"
@@ -83,7 +83,12 @@ def test_the_list_shows_every_account_in_words(qtbot: QtBot, accounts: Database)
 
     assert _usernames(view) == ["ada", "rita"]
     rita = _row(view, "rita")
-    assert (rita["Name"], rita["Role"], rita["Active"], rita["Locked"]) == ("Rita Moreno", "Reception", "Active", "No")
+    assert (rita["Name"], rita["Role"], rita["Active"], rita["Failed sign-ins"]) == (
+        "Rita Moreno",
+        "Reception",
+        "Active",
+        "None",
+    )
     assert rita["Last sign-in"].startswith(f"{dt.date.today().day} ")  # "23 Nov 2026, 14:05"
     assert _row(view, "ada")["Last sign-in"] == "Never"
     assert _row(view, "ada")["Role"] == "Admin"
@@ -123,7 +128,8 @@ def test_a_too_short_password_is_explained_next_to_the_field_and_nothing_typed_i
 
     assert dialog.isVisible()
     assert dialog.password_error.isVisible()
-    assert dialog.password_error.text() == password_problem("short", RULES.min_password_length)
+    assert dialog.password_error.text() == RULES.password_problem("short", "sam")
+    assert "at least 15 characters" in dialog.password_error.text()
     # The sentence sits right under the password box, not somewhere else on the form.
     gap = (
         dialog.password_error.mapTo(dialog, dialog.password_error.rect().topLeft()).y()
@@ -168,19 +174,22 @@ def test_a_taken_username_and_different_passwords_are_explained_where_they_belon
     assert dialog.isVisible()
 
 
-def test_disable_enable_and_unlock(qtbot: QtBot, accounts: Database) -> None:
-    # Three wrong passwords lock the account (the first two cost no wait, so the third is checked too).
-    for _ in range(RULES.max_failed_logins):
+def test_disable_enable_and_clear_failed_sign_ins(qtbot: QtBot, accounts: Database) -> None:
+    # Three wrong passwords make the next try wait (the first two cost no wait, so the third is checked too).
+    for _ in range(3):
         with pytest.raises(AccountError):
             sign_in(accounts, "rita", "not her password", workstation="w", rules=RULES)
     view = _view(qtbot, accounts)
     view.select_username("rita")
 
-    assert _row(view, "rita")["Locked"] == "Locked"
-    assert view.unlock_button.isEnabled()
+    assert "Locked" not in COLUMNS  # accounts no longer lock
+    assert _row(view, "rita")["Failed sign-ins"] == "3"
+    assert view.unlock_button.isEnabled() and view.unlock_button.text() == "Clear failed sign-ins"
     qtbot.mouseClick(view.unlock_button, Qt.MouseButton.LeftButton)
-    assert _row(view, "rita")["Locked"] == "No"
+    assert _row(view, "rita")["Failed sign-ins"] == "None"
+    assert "next try waits for nothing" in view.message.text()
     assert not view.unlock_button.isEnabled()
+    assert sign_in(accounts, "rita", PASSWORD, workstation="w", rules=RULES).username == "rita"
 
     assert view.toggle_button.text() == "Disable"
     qtbot.mouseClick(view.toggle_button, Qt.MouseButton.LeftButton)
@@ -191,6 +200,24 @@ def test_disable_enable_and_unlock(qtbot: QtBot, accounts: Database) -> None:
     assert _row(view, "rita")["Active"] == "Active"
     actions = [action for actor, action, target in _audit_actions(accounts) if actor == "ada" and target == "rita"]
     assert actions == [AuditAction.USER_UNLOCK.value, AuditAction.USER_DISABLE.value, AuditAction.USER_ENABLE.value]
+
+
+@pytest.mark.parametrize(
+    ("password", "sentence"),
+    [("Password1!Password1!", GUESSABLE), ("qwertyuiopasdfghjkl", GUESSABLE), ("Ascent Pain 2024!!", CONTEXT)],
+)
+def test_long_but_guessable_passwords_are_explained_next_to_the_field(
+    qtbot: QtBot, accounts: Database, password: str, sentence: str
+) -> None:
+    view = _view(qtbot, accounts)
+    dialog = _open_add_dialog(qtbot, view)
+    _type(qtbot, dialog.username, "sam")
+    _type(qtbot, dialog.password, password)
+    _type(qtbot, dialog.repeat, password)
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.password_error.isVisible()
+    assert dialog.password_error.text() == sentence
+    assert [account.username for account in list_accounts(accounts)] == ["ada", "rita"]
 
 
 def test_an_admin_cannot_disable_themself_from_the_page(qtbot: QtBot, accounts: Database) -> None:
