@@ -12,6 +12,7 @@ command starts, removes those whose writer is gone.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import os
 import secrets
@@ -31,6 +32,7 @@ PARTIAL_PREFIX = ".kiosk-partial-"
 _SQLITE_SIDE_FILES = ("-journal", "-wal", "-shm")
 _REGISTRY_FOLDER = "partial-outputs"
 _NEXT_KEY = "the kiosk's next database key (kept while `kiosk db rekey` runs)"
+_KEY_FOLDER = "in the kiosk's key folder, which holds nothing but database keys; choose another folder"
 _OLD_KEY = "the kiosk's previous database key (kept while `kiosk db rekey` runs)"
 
 
@@ -40,28 +42,31 @@ class OutputRefusedError(OSError):
 
 @dataclass(frozen=True)
 class InstallationFiles:
-    """The installation's own files (never written over) and folders whose existing files are never replaced."""
+    """The installation's own files (never written over), folders whose existing files are never replaced
+    (backups, logs), and sealed folders no output may go into at all (the key folder)."""
 
     files: dict[Path, str] = field(default_factory=dict)
     folders: dict[Path, str] = field(default_factory=dict)
+    sealed: dict[Path, str] = field(default_factory=dict)
 
     def with_file(self, path: Path, what: str) -> InstallationFiles:
-        return InstallationFiles({**self.files, path: what}, self.folders)
+        return dataclasses.replace(self, files={**self.files, path: what})
 
     def with_database(self, path: Path, what: str) -> InstallationFiles:
         """An SQLite file and the working files SQLite keeps beside it."""
         files = {**self.files, path: what}
         for suffix in _SQLITE_SIDE_FILES:
             files[Path(f"{path}{suffix}")] = f"a working file of {what}"
-        return InstallationFiles(files, self.folders)
+        return dataclasses.replace(self, files=files)
 
 
 def installation_files(settings: Settings, settings_path: Path | None) -> InstallationFiles:
     """Every file of the installation `settings` describe that an output must never replace."""
-    from kiosk.config.locations import default_config_path, log_dir
+    from kiosk.config.locations import default_config_path, key_dir, log_dir
     from kiosk.storage.keys import KeyFile, database_path, key_stores, old_store, pending_store
 
-    found = InstallationFiles()
+    # A backup or export beside the key would let one copied folder carry both (issue 18, class 8).
+    found = InstallationFiles(sealed={key_dir().absolute(): _KEY_FOLDER})
     found = found.with_file(
         (settings_path or default_config_path()).expanduser().absolute(), "the kiosk's settings file"
     )
@@ -85,9 +90,10 @@ def installation_files(settings: Settings, settings_path: Path | None) -> Instal
 
 def files_of_database(path: Path) -> InstallationFiles:
     """What an open database alone reveals about its installation: itself, its default key file and backups."""
+    from kiosk.config.locations import key_dir
     from kiosk.storage.keys import OLD_SUFFIX, PENDING_SUFFIX, default_key_file
 
-    found = InstallationFiles().with_database(path, "the kiosk's database")
+    found = InstallationFiles(sealed={key_dir().absolute(): _KEY_FOLDER}).with_database(path, "the kiosk's database")
     # Where this version keeps a new key, and beside the database where earlier versions kept it.
     for key in (default_key_file(path), path.with_name(path.name + ".key")):
         found = found.with_file(key, "the kiosk's database key file")
@@ -138,6 +144,9 @@ def check_output_path(path: Path, installation: InstallationFiles | None = None)
             raise OutputRefusedError(f"{target} is {what}; choose a new file name.")
         if info is not None and _same_place(Path(os.path.realpath(target)).parent, folder):
             raise OutputRefusedError(f"{target} is {what}; choose a new file name.")
+    for folder, what in (installation.sealed if installation else {}).items():
+        if _same_place(target.parent, folder) or _same_place(Path(os.path.realpath(target)).parent, folder):
+            raise OutputRefusedError(f"{target} is {what}.")
     return target
 
 

@@ -5,6 +5,7 @@ what is written is private (0600), audited before any data is written, and never
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import stat
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kiosk.cli.main import main
@@ -296,3 +299,47 @@ def test_a_screenshot_is_written_privately(
     assert out.read_bytes().startswith(b"\x89PNG")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert _partials(out.parent) == []
+
+
+def test_no_backup_or_export_goes_beside_the_key(
+    installation: Installation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.config.locations import key_dir
+
+    if installation.key.parent != key_dir():
+        pytest.skip("this version keeps the key beside the database")
+    for verb in VERBS.values():
+        target = key_dir() / "copy.sqlite3"
+        assert _kiosk(installation, *verb, str(target)) == 2
+        assert capsys.readouterr().err == (
+            f"kiosk: Nothing was {'exported' if verb[0] == 'export' else 'backed up'}: {target} is in the kiosk's "
+            "key folder, which holds nothing but database keys; choose another folder.\n"
+        )
+        assert not target.exists()
+
+
+_DAY_OR_TEXT = st.one_of(st.dates().map(dt.date.isoformat), st.text(max_size=12))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(received_from=st.none() | _DAY_OR_TEXT, received_to=st.none() | _DAY_OR_TEXT)
+@example(received_from="0001-01-01", received_to="9999-12-31")
+@example(received_from="9999-12-31", received_to=None)
+def test_any_dates_give_a_file_or_one_sentence(
+    received_from: str | None,
+    received_to: str | None,
+    installation: Installation,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "fuzz.csv"
+    # --from=VALUE: a value starting with "-" is then a value, as a shell user would have to write it too.
+    dates = [f"--from={received_from}"] if received_from is not None else []
+    dates += [f"--to={received_to}"] if received_to is not None else []
+
+    code = _kiosk(installation, "export", "--out", str(out), *dates)
+
+    err = capsys.readouterr().err
+    assert code in (0, 2)
+    assert "Traceback" not in err
+    assert code == 0 or (err.startswith("kiosk: ") and err.count("\n") == 1), err

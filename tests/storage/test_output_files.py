@@ -141,3 +141,14 @@ def test_a_running_writers_temporary_file_is_kept_and_a_killed_ones_is_removed(t
     assert not left.exists()
     assert not killed.exists()
     assert remove_partial_outputs() == 0
+
+
+def test_nothing_goes_into_the_key_folder_not_even_a_new_file(tmp_path: Path) -> None:
+    keys = tmp_path / "clinic-kiosk-keys"
+    keys.mkdir()
+    sealed = InstallationFiles(sealed={keys: "in the kiosk's key folder, which holds nothing but database keys"})
+
+    assert _refusal(keys / "backup.sqlite3", sealed) == (
+        f"{keys / 'backup.sqlite3'} is in the kiosk's key folder, which holds nothing but database keys."
+    )
+    assert check_output_path(tmp_path / "backup.sqlite3", sealed) == tmp_path / "backup.sqlite3"
