@@ -101,10 +101,11 @@ def _engine_of(session: Session) -> Engine:
 
 
 def _chain_key_for_writing(session: Session, now: dt.datetime) -> bytes | None:
+    engine = _engine_of(session)
     chain = audit_head.chain_key(session)
-    key = audit_head.database_key(_engine_of(session))
-    if chain is not None and key is not None:
-        audit_head.store_wrap(session, chain, key, now)  # a no-op once this database key has its wrap
+    key = audit_head.database_key(engine)
+    if chain is not None and key is not None and not audit_head.wrap_is_stored(engine):
+        audit_head.store_wrap(session, chain, key, now)  # once per database key; later rows skip the query
     return chain
 
 

@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import re
+import tempfile
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,8 +108,9 @@ def store_wrap(session: Session, chain: bytes, database_key_bytes: bytes, now: d
     session.flush()
 
 
-def forget_chain_key(engine: Engine) -> None:
-    _CHAIN_KEYS.pop(engine, None)
+def wrap_is_stored(engine: Engine) -> bool:
+    """True once this engine has seen its database key's wrap in audit_chain_keys (no query needed after)."""
+    return engine in _CHAIN_KEYS
 
 
 def chain_tag(chain: bytes | None) -> str:
@@ -175,9 +177,10 @@ def write_head_file(path: Path, head: Head, chain: bytes | None, *, force: bool 
     document = {"last_id": head.last_id, "last_hash": head.last_hash, "chain": head.chain, "seal": _seal(head, chain)}
     folder = path.parent
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    temporary = folder / f".{path.name}.{os.getpid()}.tmp"
+    # mkstemp: a name of its own per writer (consoles' threads commit side by side) and mode 0600 from the start.
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    temporary = Path(name)
     try:
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             os.write(descriptor, (json.dumps(document, sort_keys=True) + "\n").encode("ascii"))
             os.fsync(descriptor)
