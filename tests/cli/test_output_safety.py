@@ -21,14 +21,16 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from kiosk.cli.main import main
-from kiosk.config.settings import DatabaseSettings
+from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.services.requests import submit_request
+from kiosk.services.startup import create_database
 from kiosk.storage.database import Database
 from kiosk.storage.keys import KeyFile, find_key
 from kiosk.storage.models import AuditEntry
 from kiosk.storage.output_files import PARTIAL_PREFIX
 from tests import encrypted_files
 from tests.services import factories
+from tests.services.test_faults import fill_disk, small_disk  # noqa: F401 (a fixture: a real 1 MB disk)
 from tests.storage.test_health import corrupt_middle
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="device files, FIFOs and modes as on a Linux kiosk PC")
@@ -343,3 +345,32 @@ def test_any_dates_give_a_file_or_one_sentence(
     assert code in (0, 2)
     assert "Traceback" not in err
     assert code == 0 or (err.startswith("kiosk: ") and err.count("\n") == 1), err
+
+
+def test_a_really_full_disk_gives_one_sentence_and_no_file(
+    small_disk: Path,  # noqa: F811 (the fixture imported above)
+    write_settings: Callable[[str], Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Database and export on a 1 MB tmpfs that is full: no traceback, no file, whichever write fails first."""
+    database_file = small_disk / "kiosk.sqlite3"
+    database = create_database(Settings(database=DatabaseSettings(url=f"sqlite:///{database_file}")))
+    try:
+        for _ in range(5):
+            submit_request(database, factories.appointment(), "kiosk-1")
+    finally:
+        database.close()
+    settings = write_settings(f'[database]\nurl = "sqlite:///{database_file.as_posix()}"\n')
+    fill_disk(small_disk)
+
+    # First the export's own disk is full; then it goes elsewhere, and the audit row may not fit either.
+    for out, must_fail in ((small_disk / "requests.csv", True), (tmp_path / "requests.csv", False)):
+        code = main(["--config", str(settings), "export", "--out", str(out)])
+        err = capsys.readouterr().err
+        if code == 0 and not must_fail:
+            continue  # the database's log still had room for the audit row
+        assert code == 2, err
+        assert err.startswith("kiosk: ") and err.count("\n") == 1 and "Traceback" not in err, err
+        assert not out.exists()
+        assert _partials(out.parent) == []
