@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kiosk.domain.passwords import (
     CONTEXT,
     GUESSABLE,
     MAX_PASSWORD_LENGTH,
     SINGLE_FACTOR_MIN_LENGTH,
+    TOO_LONG,
+    TOO_SHORT,
     context_words,
     normalise,
     password_problem,
@@ -119,3 +123,15 @@ def test_length_counts_code_points_after_nfkc() -> None:
 def test_nfkc_makes_two_spellings_one_password() -> None:
     assert normalise("cafe\u0301 au lait") == normalise("caf\u00e9 au lait")
     assert normalise(fullwidth("fullwidth")) == "fullwidth"
+
+
+@settings(max_examples=60, deadline=None)
+@given(password=st.text(max_size=300), username=st.from_regex(r"[a-z0-9.\-_]{1,20}", fullmatch=True))
+def test_any_text_gets_none_or_one_sentence_that_never_repeats_it(password: str, username: str) -> None:
+    problem = password_problem(password, 8, username, clinic_name="Ascent Pain")
+    assert problem is None or problem in {
+        TOO_SHORT.format(n=15),
+        TOO_LONG.format(n=MAX_PASSWORD_LENGTH),
+        CONTEXT,
+        GUESSABLE,
+    }
