@@ -61,8 +61,11 @@ def record(
     previous = session.execute(
         select(AuditEntry.id, AuditEntry.row_hash).order_by(AuditEntry.id.desc()).limit(1)
     ).first()
-    row_id = 1 if previous is None or previous.id < 1 else previous.id + 1
-    prev_hash = GENESIS_HASH if previous is None else previous.row_hash
+    # A row with an id of 0 or less was never written by the kiosk: the chain does not build on it.
+    if previous is None or previous.id < 1:
+        row_id, prev_hash = 1, GENESIS_HASH
+    else:
+        row_id, prev_hash = previous.id + 1, previous.row_hash
     fields = AuditFields(
         at=(now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC),
         actor=actor[:64],
