@@ -343,3 +343,31 @@ def test_no_audit_row_means_no_encrypt(
     assert capsys.readouterr().err.startswith("kiosk: Nothing was done: the audit trail could not record the encrypt")
     assert is_plain_sqlite(plain_file)
     assert not list(tmp_path.glob("plain.sqlite3.plain-backup-*"))
+
+
+def test_encrypt_is_audited_first_and_the_trail_carries_on_sealed(
+    write_settings: Callable[[str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain_file = tmp_path / "plain.sqlite3"
+    plain = Database.open(f"sqlite:///{plain_file}")
+    upgrade_to_head(plain.engine)
+    _history(plain, rows=2)
+    plain.close()
+    settings = write_settings(f'[database]\nurl = "sqlite:///{plain_file.as_posix()}"\n')
+
+    assert kiosk(settings, "db", "encrypt") == 0
+    assert kiosk(settings, "audit", "verify") == 0  # before any sealed row: the plain trail's head still holds
+    encrypted = encrypted_files.open_again(plain_file)
+    try:
+        _history(encrypted, rows=2)
+    finally:
+        encrypted.close()
+
+    assert kiosk(settings, "audit", "verify") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "audit trail intact: 5 rows checked"
+    trail = _trail(plain_file)
+    assert [(entry.action, entry.hash_version) for entry in trail[2:]] == [
+        (AuditAction.ENCRYPT, HashVersion.PLAIN),
+        (AuditAction.VIEW_REQUEST, HashVersion.KEYED),
+        (AuditAction.VIEW_REQUEST, HashVersion.KEYED),
+    ]
