@@ -211,6 +211,13 @@ def _list(args: argparse.Namespace) -> int:
             print("No staff accounts yet: create the first admin with `kiosk init`.")
             return 0
         print(format_table(accounts))
+        for account in accounts:
+            if account.password_renewal_due:
+                # NIST: rules apply when a password is set, so this account still signs in; a nudge, not a block.
+                print(
+                    f"{account.username} still signs in with a password shorter or easier to guess than the "
+                    f"current rules: set a new one with `kiosk user reset-password {account.username}`."
+                )
         return 0
 
     return _with_database(args.config, show)

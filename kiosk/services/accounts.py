@@ -27,7 +27,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from argon2 import PasswordHasher, Type
@@ -41,7 +41,7 @@ from kiosk.domain.passwords import MAX_PASSWORD_LENGTH, SINGLE_FACTOR_MIN_LENGTH
 from kiosk.domain.staff import Actor, Permission, PermissionDenied, Role, require
 from kiosk.services.audit import record, record_for
 from kiosk.storage.database import Database
-from kiosk.storage.models import StaffUser
+from kiosk.storage.models import AuditEntry, StaffUser
 
 T = TypeVar("T")
 
@@ -95,6 +95,8 @@ class StaffAccount:
     failed_logins: int  # in a row since the last sign-in; from the 3rd, each try waits (see throttle_delay)
     created_at: dt.datetime
     last_login_at: dt.datetime | None
+    # Its newest sign-in used a password the current rules would refuse, and it has not changed since.
+    password_renewal_due: bool = False
 
 
 class AccountError(Exception):
@@ -314,7 +316,21 @@ def note_console_locked(database: Database, actor: Actor) -> None:
 
 def list_accounts(database: Database) -> list[StaffAccount]:
     with database.read() as session:
-        return [_as_account(row) for row in session.scalars(select(StaffUser).order_by(StaffUser.username))]
+        return [
+            replace(_as_account(row), password_renewal_due=_renewal_due(session, row))
+            for row in session.scalars(select(StaffUser).order_by(StaffUser.username))
+        ]
+
+
+def _renewal_due(session: Session, row: StaffUser) -> bool:
+    """From the audit trail: the only place a sign-in with an outdated password is noted (no schema change)."""
+    newest = session.scalar(
+        select(AuditEntry)
+        .where(AuditEntry.actor == row.username, AuditEntry.action == AuditAction.LOGIN.value)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return newest is not None and newest.detail == PASSWORD_BELOW_RULES and newest.at >= row.password_changed_at
 
 
 def has_admin(database: Database) -> bool:

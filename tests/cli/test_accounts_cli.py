@@ -421,3 +421,28 @@ def test_interactive_user_add_says_the_rule_before_asking(
     answers(DESK_PASSWORD, DESK_PASSWORD)
     assert initialised("user", "add", "maria", "--role", "reception") == 0
     assert "at least 15 characters" in capsys.readouterr().out.splitlines()[0]
+
+
+def test_user_list_calmly_names_accounts_still_signing_in_with_an_outdated_password(
+    initialised: Run, opened: Callable[[], Database], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import update
+
+    from kiosk.services.accounts import hash_password
+    from kiosk.storage.models import StaffUser
+
+    database = opened()
+    with database.transaction() as session:  # what `min_password_length = 8` used to allow
+        session.execute(
+            update(StaffUser).where(StaffUser.username == "ada").values(password_hash=hash_password("tulips88"))
+        )
+    assert sign_in(database, "ada", "tulips88", workstation="d", rules=AccountRules()).username == "ada"
+    capsys.readouterr()
+
+    assert initialised("user", "list") == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1] == (
+        "ada still signs in with a password shorter or easier to guess than the current rules: "
+        "set a new one with `kiosk user reset-password ada`."
+    )
+    assert "tulips" not in out

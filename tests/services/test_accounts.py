@@ -374,6 +374,14 @@ def test_a_password_set_before_the_rules_still_signs_in_and_the_audit_says_to_re
     login = list_entries(database, AuditFilter(action=AuditAction.LOGIN))[0]
     assert login.detail == PASSWORD_BELOW_RULES
     assert "tulips" not in login.detail
+    assert [a.password_renewal_due for a in list_accounts(database)] == [True]
+    # Once a new password is set, the note goes, even before the next sign-in.
+    admin = Actor("cli:it", Role.ADMIN, "it-laptop")
+    reset_password(database, "maria", "amber otter quietly sings", by=admin, rules=RULES)
+    assert [a.password_renewal_due for a in list_accounts(database)] == [False]
+    sign_in(database, "maria", "amber otter quietly sings", workstation="d", rules=RULES)
+    assert list_entries(database, AuditFilter(action=AuditAction.LOGIN))[0].detail == ""
+    assert [a.password_renewal_due for a in list_accounts(database)] == [False]
 
 
 def test_a_disabled_account_cannot_sign_in_and_enabling_restores_it(database: Database, admin: Actor) -> None:

@@ -342,6 +342,10 @@ class UsersView(QWidget):
         self.message = label("", "banner-ok", wrap=True)
         self.message.setObjectName("UsersMessage")
         self.message.hide()
+        # A calm note, not an alarm: these accounts still sign in (NIST: rules apply when a password is set).
+        self.renewal_note = label("", "muted", wrap=True)
+        self.renewal_note.setObjectName("PasswordRenewalNote")
+        self.renewal_note.hide()
 
         top = QHBoxLayout()
         top.addWidget(label("Staff accounts", "title"))
@@ -360,6 +364,7 @@ class UsersView(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.renewal_note)
 
         self.add_button.clicked.connect(self.add_user)
         self.toggle_button.clicked.connect(self.toggle_active)
@@ -381,6 +386,12 @@ class UsersView(QWidget):
             self._show_message(UNREADABLE, ok=False)
             return
         self.model.set_accounts(accounts)
+        due = [account.username for account in accounts if account.password_renewal_due]
+        self.renewal_note.setText(
+            f"{', '.join(due)} still sign{'s' if len(due) == 1 else ''} in with a password shorter or easier to "
+            "guess than the current rules: select the account and choose Reset password… to set a new one."
+        )
+        self.renewal_note.setVisible(bool(due))
         for row, account in enumerate(accounts):
             if account.username == keep:
                 self.table.selectRow(row)

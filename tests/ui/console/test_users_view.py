@@ -268,3 +268,21 @@ def test_screenshot(qtbot: QtBot, accounts: Database, size: tuple[int, int]) -> 
     error = dialog.password_error
     assert error.height() >= error.heightForWidth(error.width())
     dialog.reject()
+
+
+def test_accounts_signing_in_with_an_outdated_password_get_a_calm_note(qtbot: QtBot, accounts: Database) -> None:
+    from sqlalchemy import update
+
+    from kiosk.services.accounts import hash_password
+    from kiosk.storage.models import StaffUser
+
+    view = _view(qtbot, accounts)
+    assert not view.renewal_note.isVisible()
+    with accounts.transaction() as session:
+        session.execute(
+            update(StaffUser).where(StaffUser.username == "rita").values(password_hash=hash_password("tulips88"))
+        )
+    sign_in(accounts, "rita", "tulips88", workstation="front-desk-1", rules=RULES)
+    view.refresh()
+    assert view.renewal_note.isVisible()
+    assert view.renewal_note.text().startswith("rita still signs in with a password shorter")
