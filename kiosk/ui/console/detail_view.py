@@ -403,16 +403,15 @@ class DetailView(QWidget):
         if self.detail is None:
             return
         page = self._page()
-        sent = print_request(
+        print_request(  # audited by _record_print once the dialog is accepted, before the page is sent
             self.detail,
             self.context.clinic_name,
             self,
             page_size=page["page_size"],
             region=page["region"],
             procedure_title=self.context.procedure_title,
+            confirm=self._record_print,
         )
-        if sent:
-            self._record_print()
 
     def save_current_pdf(self) -> None:
         if self.detail is None:
@@ -429,7 +428,7 @@ class DetailView(QWidget):
             return False
         page = self._page()
         try:
-            save_pdf(
+            saved = save_pdf(  # the path is checked first, then audited by _record_print, then written
                 self.detail,
                 path,
                 self.context.clinic_name,
@@ -437,14 +436,23 @@ class DetailView(QWidget):
                 region=page["region"],
                 procedure_title=self.context.procedure_title,
                 installation=self.context.own_files,
+                confirm=self._record_print,
             )
         except OSError as exc:
             self.show_banner(str(exc))
             return False
-        self._record_print()
+        if not saved:
+            return False
         self.show_banner(f"Saved {path.name}.", ok=True)
         return True
 
-    def _record_print(self) -> None:
-        if self.detail is not None:
+    def _record_print(self) -> bool:
+        """Audit the print before the page leaves; False (with the sentence shown) means nothing may leave."""
+        if self.detail is None:
+            return False
+        try:
             casework.record_print(self.context.database, self.detail.id, self.actor)
+        except (CaseNotFound, PermissionDenied) as exc:
+            self.show_banner(str(exc))
+            return False
+        return True
