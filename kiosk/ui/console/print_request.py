@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from kiosk.services.casework import CaseDetail, CaseEvent
 from kiosk.services.urgent_alarm import SEEN_EVENT
 from kiosk.storage.output_files import InstallationFiles, OutputRefusedError, replace_when_done
 from kiosk.ui.console.answers import KIND_LABELS, local_time, red_flag_words, request_sections
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
 # Print sizes in points: paper is read at arm's length, so 10 pt body text is plenty and keeps it to one page.
@@ -180,7 +183,7 @@ def save_pdf(
         raise ValueError(f"page_size must be one of {sorted(PAGE_SIZES)}")
     try:
         with replace_when_done(path, installation) as temporary:
-            if confirm is not None and not confirm():
+            if confirm is not None and not _audited(confirm):
                 raise _NotConfirmedError
             printer = _printer(page_size)
             printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -191,7 +194,7 @@ def save_pdf(
                 raise OSError(f"The PDF could not be written in {path.parent}")
     except _NotConfirmedError:
         return False
-    except OutputRefusedError:
+    except (OutputRefusedError, AuditNotWrittenError):
         raise
     except OSError as exc:
         raise OSError(f"The PDF cannot be saved in {path.parent}: choose a folder you can write to.") from exc
@@ -200,6 +203,22 @@ def save_pdf(
 
 class _NotConfirmedError(Exception):
     """`confirm` said no: the temporary file goes and nothing is saved."""
+
+
+class AuditNotWrittenError(OSError):
+    """The audit row could not be written, so nothing was printed or saved; the message says so in a sentence."""
+
+
+def _audited(confirm: Callable[[], bool]) -> bool:
+    """Run the audit step; whatever stops its row from being written stops the page (no audit row, no data out)."""
+    try:
+        return confirm()
+    except Exception as exc:  # a full disk, a damaged or read-only database: the service's own errors vary
+        log.warning("the print or PDF was stopped: its audit row could not be written (%s)", type(exc).__name__)
+        raise AuditNotWrittenError(
+            "Nothing was saved or printed, because the audit trail could not record it: try again, and tell IT "
+            "if it keeps happening (the database may be full or damaged)."
+        ) from exc
 
 
 def print_request(

@@ -19,6 +19,7 @@ from kiosk.storage.database import Database
 from kiosk.storage.keys import KeyFile, find_key
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.window import ConsoleWindow
+from tests import encrypted_files
 from tests.services import factories
 from tests.ui.console.conftest import ADMIN, ADMIN_PASSWORD, SETUP, WORKSTATION, signed_in, submit
 
@@ -108,3 +109,31 @@ def test_what_the_console_saves_is_private(
     assert stat.S_IMODE(csv.stat().st_mode) == 0o600
     assert sorted(path.name for path in pdf.parent.iterdir()) == ["request.pdf", "requests.csv"]
     assert sorted(_released(database)) == ["export", "print"]
+
+
+def test_no_audit_row_means_no_pdf(
+    qtbot: QtBot, console: ConsoleWindow, database: Database, database_file: Path, tmp_path: Path
+) -> None:
+    submit(database, factories.urgent_follow_up())
+    workspace = signed_in(qtbot, console)
+    workspace.queue.select_row(0)
+    connection = encrypted_files.connect(database_file)
+    connection.execute(  # as a full disk would make the audit insert fail, while reading still works
+        "CREATE TRIGGER audit_full BEFORE INSERT ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    connection.commit()
+    connection.close()
+    out = tmp_path / "saved" / "request.pdf"
+    out.parent.mkdir()
+
+    try:
+        assert not workspace.detail.save_pdf_to(out)
+    finally:
+        connection = encrypted_files.connect(database_file)
+        connection.execute("DROP TRIGGER audit_full")  # signing out at the end writes its own audit row
+        connection.commit()
+        connection.close()
+
+    assert workspace.detail.banner.text().startswith("Nothing was saved or printed, because the audit trail")
+    assert list(out.parent.iterdir()) == []
