@@ -15,7 +15,6 @@ import contextlib
 import dataclasses
 import logging
 import os
-import secrets
 import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -177,7 +176,7 @@ def _registered() -> Iterator[Path | None]:
     """
     from filelock import FileLock
 
-    token = secrets.token_hex(8)
+    token = os.urandom(8).hex()
     try:
         folder = _registry()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -218,7 +217,7 @@ def replace_when_done(path: Path, installation: InstallationFiles | None = None)
     """
     target = check_output_path(path, installation)
     with _registered() as note:
-        temporary = target.parent / f"{PARTIAL_PREFIX}{secrets.token_hex(6)}{target.suffix}"
+        temporary = target.parent / f"{PARTIAL_PREFIX}{os.urandom(6).hex()}{target.suffix}"
         try:
             if note is not None:
                 # Written before the temporary file exists, so a crash never leaves one nobody knows of.
