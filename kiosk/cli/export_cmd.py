@@ -26,7 +26,9 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         description=(
             "Write the requests to a CSV file (UTF-8, opens in Excel), urgent first then oldest. "
             "Without filters every request is written, closed ones included. Cells that a spreadsheet "
-            "would run as a formula start with an apostrophe. The export is recorded in the audit trail."
+            "would run as a formula start with an apostrophe. The export is recorded in the audit trail before "
+            "any row is written, and the file is readable by your account only. FILE may not be one of the "
+            "kiosk's own files (database, key, settings, outbox, backups, logs)."
         ),
     )
     parser.add_argument("--out", metavar="FILE", type=Path, required=True, help="the CSV file to write")
