@@ -91,13 +91,19 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     add_move_key_verb(actions)  # move-key (kiosk/cli/db_move_key.py)
 
 
+# The same ceiling as database.retention_days: a hundred years keeps everything a clinic has.
+MOST_DAYS = 36_500
+
+
 def _days(text: str) -> int:
     try:
         value = int(text)
-    except ValueError:
+    except ValueError:  # not digits, or more digits than Python turns into a number
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days of 1 or more")
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not a whole number of days of 1 or more")
+    if value > MOST_DAYS:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is more than {MOST_DAYS} days (100 years); give fewer")
     return value
 
 

@@ -35,7 +35,7 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         # No default here: the generator's own (kiosk.services.demo_data.DEFAULT_DAYS, two years) applies, and
         # this module need not import the generator (and SQLAlchemy) just to build the command line.
         "--days",
-        type=_positive,
+        type=_days,
         default=None,
         metavar="DAYS",
         help="spread over (default 730, two years)",
@@ -51,6 +51,14 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("give a number of 1 or more")
+    return value
+
+
+def _days(text: str) -> int:
+    # A hundred years, as database.retention_days: further back than the calendar goes would stop the generator.
+    value = _positive(text)
+    if value > 36_500:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is too many days; give 1 to 36500")
     return value
 
 

@@ -1,7 +1,9 @@
-"""Turn the errors a person can fix into one sentence on stderr and exit code 2."""
+"""Turn the errors a person can fix into one sentence on stderr and exit code 2; anything else into one too."""
 
 from __future__ import annotations
 
+import argparse
+import logging
 import sys
 from collections.abc import Callable
 
@@ -9,6 +11,11 @@ from kiosk.config.errors import SettingsError
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_FAULT = 70  # sysexits.h's EX_SOFTWARE: a fault in the kiosk program, not in what was typed
+EXIT_INTERRUPTED = 130  # what shells report for Ctrl+C
+# The window and supervisor verbs keep their own crash handling: the kiosk's crash log, and a restart by
+# `kiosk supervise` or systemd on any failing exit.
+OWN_CRASH_HANDLING = frozenset({"run", "staff", "supervise"})
 # DatabaseError lives beside SQLAlchemy; importing it here would load SQLAlchemy for every verb (and for
 # `kiosk run` before its first frame). It is looked up by module name instead: an error of a class whose
 # module was never imported cannot have been raised.
@@ -31,3 +38,27 @@ def friendly(action: Callable[[], int]) -> int:
             raise
         print(f"kiosk: {exc}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def run_verb(args: argparse.Namespace) -> int:
+    """Run the verb's handler; a fault nobody foresaw is one sentence (the traceback only with --verbose)."""
+    if args.verb in OWN_CRASH_HANDLING:
+        result: int = args.handler(args)
+        return result
+    command = " ".join(str(word) for word in (args.verb, getattr(args, "action", None)) if word)
+    try:
+        result = args.handler(args)
+    except KeyboardInterrupt:
+        print(f"kiosk: `kiosk {command}` was stopped (Ctrl+C) before it finished.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception:
+        # DEBUG: the stderr log shows it only with --verbose, so IT sees a sentence first and details on request.
+        logging.getLogger(__name__).debug("details of the fault in `kiosk %s`", command, exc_info=True)
+        print(
+            f"kiosk: `kiosk {command}` stopped on a fault in the kiosk program, not in what you typed: "
+            f"run it again as `kiosk --verbose {command} ...` to see the details, and send them to the "
+            "kiosk's supplier.",
+            file=sys.stderr,
+        )
+        return EXIT_FAULT
+    return result

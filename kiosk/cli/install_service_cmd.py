@@ -37,13 +37,20 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def install_service(args: argparse.Namespace) -> int:
     config_text = args.service_config or args.config
-    config = Path(config_text).expanduser().resolve() if config_text else None
-    if config is not None and not config.is_file():
-        print(
-            f"kiosk: the settings file {config} does not exist; run `kiosk init` or give its right path.",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+    config = None
+    if config_text:
+        try:
+            config = Path(config_text).expanduser().resolve()
+            found = config.is_file()
+        except (OSError, RuntimeError):  # a name too long for the file system; ~name of no account on this PC
+            found = False
+        if not found:
+            print(
+                f"kiosk: the settings file {config or config_text} does not exist; "
+                "run `kiosk init` or give its right path.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
     service = render(args.platform or default_platform(), kiosk_command(), config)
     if args.print:
         print(service.text, end="")

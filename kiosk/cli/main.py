@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from kiosk import __version__
+from kiosk.cli.errors import run_verb
 from kiosk.ops.logs import configure_logging
 
 # Each verb's module in kiosk/cli/, in the order `kiosk --help` lists them. A command imports only its own
@@ -31,6 +32,18 @@ VERB_MODULES = {
     "supervise": "supervise_cmd",
     "install-service": "install_service_cmd",
 }
+
+
+def _print_any_text() -> None:
+    """Text the terminal cannot show is printed escaped (\\udcff), never a UnicodeEncodeError that stops the verb.
+
+    Linux hands a file name that is not UTF-8 to Python as half characters, and a Windows console or redirect may
+    take only its code page; either would otherwise crash the first print() of a path or a page title.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
 
 
 class _NotPlainError(Exception):
@@ -78,6 +91,7 @@ def verb_named(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _print_any_text()
     words = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(only=verb_named(words)).parse_args(words)
     # Files are attached by the long-running verbs once they have read [logging] (kiosk.ops.logs.attach_log_file).
@@ -86,5 +100,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kiosk.storage.output_files import remove_partial_outputs
 
     remove_partial_outputs()
-    result: int = args.handler(args)
-    return result
+    return run_verb(args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import reprlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,8 +34,16 @@ def load_settings(
 
     Returns the settings and the file they came from (None for demo defaults).
     """
-    path, named = find_config_path(cli_value)
-    if not path.is_file():
+    try:
+        path, named = find_config_path(cli_value)
+        found = path.is_file()
+    except (RuntimeError, OSError):  # ~name of no account on this PC; a name longer than the file system allows
+        source, named_as = ("--config", cli_value) if cli_value else (CONFIG_ENV, os.environ.get(CONFIG_ENV))
+        raise SettingsError(
+            f"The settings file {_shown(named_as)} named by {source} is not a path this PC can open: "
+            "give the full path of the settings file."
+        ) from None
+    if not found:
         if named:
             source = "--config" if cli_value else CONFIG_ENV
             raise SettingsError(

@@ -38,7 +38,11 @@ def cutoff_for(older_than_days: int, now: dt.datetime | None = None) -> dt.datet
     moment = dt.datetime.now(dt.UTC) if now is None else now
     if moment.tzinfo is None:
         raise ValueError("give now with its zone (datetime.now(UTC)), not a naive time")
-    return moment.astimezone(dt.UTC) - dt.timedelta(days=older_than_days)
+    try:
+        return moment.astimezone(dt.UTC) - dt.timedelta(days=older_than_days)
+    except OverflowError:
+        # Further back than the calendar goes (year 1): nothing was closed before then, so nothing is removed.
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 def count_purgeable(database: Database, *, older_than_days: int, now: dt.datetime | None = None) -> int:
