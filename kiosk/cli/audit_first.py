@@ -32,25 +32,27 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# These verbs need every kiosk and console stopped: a held write lock is reported after 2 s, not SQLite's 15 s.
+_BUSY_WAIT_MS = 2000
 # SQLite's primary result codes for a damaged file: a restore is how such a database gets fixed,
 # so its trail not taking a row must not stand in the way (the restored trail records the restore).
 _DAMAGED = (11, 26)  # SQLITE_CORRUPT, SQLITE_NOTADB
 
 
 def before_purge(database: Database, days: int) -> None:
-    record_before(
-        database, cli_actor(), AuditAction.PURGE, target="patient_requests", detail=f"closed more than {days} days ago"
-    )
+    detail = f"closed more than {days} days ago"
+    record_before(database, cli_actor(), AuditAction.PURGE, target="patient_requests", detail=detail)
 
 
 def before_rekey(database: Database, new_key: bytes) -> None:
-    record_rekey(database, new_key, cli_actor())
+    record_rekey(database, new_key, cli_actor(), busy_wait_ms=_BUSY_WAIT_MS)
 
 
 def before_encrypt(url: str) -> None:
     database = Database.open(url)
     try:
-        record_before_any_layout(database, cli_actor(), AuditAction.ENCRYPT, detail="database encrypted")
+        detail = "database encrypted"
+        record_before_any_layout(database, cli_actor(), AuditAction.ENCRYPT, detail=detail, busy_wait_ms=_BUSY_WAIT_MS)
     finally:
         database.close()
 
@@ -62,7 +64,8 @@ def restoring(settings: Settings, backup: Path) -> Iterator[None]:
     current = _current(settings)
     if current is not None:
         try:
-            record_before_any_layout(current, actor, AuditAction.RESTORE, detail=f"replaced by {backup.name}")
+            detail = f"replaced by {backup.name}"
+            record_before_any_layout(current, actor, AuditAction.RESTORE, detail=detail, busy_wait_ms=_BUSY_WAIT_MS)
         except AuditUnavailableError as exc:
             if _damage_code(exc) not in _DAMAGED:
                 raise

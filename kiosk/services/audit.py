@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from kiosk.domain.audit import GENESIS_HASH, AuditAction, AuditFields, HashVersi
 from kiosk.domain.staff import Actor
 from kiosk.services import audit_head
 from kiosk.services.audit_head import Head, HeadFileError
-from kiosk.storage.database import Database, DatabaseError
+from kiosk.storage.database import BUSY_TIMEOUT_MS, Database, DatabaseError
 from kiosk.storage.models import AuditEntry, UTCDateTime
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ _POSTGRESQL_CHAIN_LOCK = 7_401_150
 DETAIL_LIMIT = 400
 VERIFY_BATCH = 5000
 _PENDING_HEAD = "kiosk.audit_head_pending"  # Session.info: the head file to write once the row is committed
+_SQLITE_BUSY = 5  # SQLite's primary result code for "database is locked"
 
 
 class AuditUnavailableError(DatabaseError):
@@ -152,20 +154,49 @@ def record_for(
     )
 
 
-def record_before(database: Database, actor: Actor, action: AuditAction, *, target: str = "", detail: str = "") -> None:
+def record_before(
+    database: Database,
+    actor: Actor,
+    action: AuditAction,
+    *,
+    target: str = "",
+    detail: str = "",
+    busy_wait_ms: int | None = None,
+) -> None:
     """Commit the audit row of an action that is about to run; AuditUnavailableError (nothing ran) if it cannot.
 
     For the verbs that release or change data at scale (backup, restore, rekey, encrypt, purge):
-    the row is on disk before the first byte moves, so no audit row means no action.
+    the row is on disk before the first byte moves, so no audit row means no action. `busy_wait_ms`
+    shortens SQLite's wait for the write lock, for verbs that need every kiosk stopped anyway.
     """
     try:
-        with database.transaction() as session:
+        with _writing(database, busy_wait_ms) as session:
             record_for(session, actor, action, target=target, detail=detail)
     except SQLAlchemyError as exc:
         raise AuditUnavailableError(_unavailable(action, exc)) from exc
 
 
-def record_before_any_layout(database: Database, actor: Actor, action: AuditAction, *, detail: str = "") -> None:
+@contextmanager
+def _writing(database: Database, busy_wait_ms: int | None) -> Iterator[Session]:
+    """database.transaction(), with a shorter wait for SQLite's write lock when asked."""
+    if busy_wait_ms is None or database.engine.dialect.name != "sqlite":
+        with database.transaction() as session:
+            yield session
+        return
+    with database.engine.connect() as connection:
+        raw = connection.connection.driver_connection  # no transaction yet: BEGIN comes with the session below
+        assert raw is not None
+        raw.execute(f"PRAGMA busy_timeout = {int(busy_wait_ms)}")
+        try:
+            with Session(bind=connection) as session, session.begin():
+                yield session
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+
+def record_before_any_layout(
+    database: Database, actor: Actor, action: AuditAction, *, detail: str = "", busy_wait_ms: int | None = None
+) -> None:
     """record_before on a database that may still have an older layout (`kiosk db encrypt`, a restore).
 
     Encrypt is for files from earlier versions: a row is then written the way that layout's trail
@@ -175,10 +206,10 @@ def record_before_any_layout(database: Database, actor: Actor, action: AuditActi
     from kiosk.storage.schema_version import at_head
 
     if at_head(database.engine):
-        record_before(database, actor, action, target="database", detail=detail)
+        record_before(database, actor, action, target="database", detail=detail, busy_wait_ms=busy_wait_ms)
         return
     try:
-        with database.transaction() as session:
+        with _writing(database, busy_wait_ms) as session:
             _record_legacy(session, actor, action, detail)
     except SQLAlchemyError as exc:
         raise AuditUnavailableError(_unavailable(action, exc)) from exc
@@ -227,6 +258,13 @@ def _record_legacy(session: Session, actor: Actor, action: AuditAction, detail: 
 
 
 def _unavailable(action: AuditAction, exc: Exception) -> str:
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    if code is not None and int(code) & 0xFF == _SQLITE_BUSY:
+        return (
+            f"Nothing was done: the database is in use by another program (a running kiosk or console), so the "
+            f"audit trail could not record the {action.value}: stop every kiosk and console that uses it, then try "
+            "again."
+        )
     return (
         f"Nothing was done: the audit trail could not record the {action.value} "
         f"({type(getattr(exc, 'orig', None) or exc).__name__}); free disk space if the disk is full, "
@@ -234,14 +272,14 @@ def _unavailable(action: AuditAction, exc: Exception) -> str:
     )
 
 
-def record_rekey(database: Database, new_key: bytes, actor: Actor) -> None:
+def record_rekey(database: Database, new_key: bytes, actor: Actor, *, busy_wait_ms: int | None = None) -> None:
     """Before `kiosk db rekey` changes the key: its audit row, and the chain key wrapped under the new key.
 
     Both commit together before the rekey starts. If the rekey then fails, the extra wrap is for a key
     that never opened this database and stays unused.
     """
     try:
-        with database.transaction() as session:
+        with _writing(database, busy_wait_ms) as session:
             record_for(session, actor, AuditAction.REKEY, target="database", detail="new database key")
             chain = audit_head.chain_key(session)
             if chain is not None:

@@ -75,8 +75,8 @@ def chain_key(session: Session) -> bytes | None:
     wrapped under the new key in audit_chain_keys. The first keyed write stores its own wrap, so a key
     changed by any other means shows up as "no wrap for this key" instead of as edited rows.
     """
-    engine = session.get_bind()
-    assert isinstance(engine, Engine)
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
     found = _CHAIN_KEYS.get(engine)
     if found is not None:
         return found
@@ -123,12 +123,12 @@ def chain_tag(chain: bytes | None) -> str:
 
 def head_file(engine: Engine) -> Path | None:
     """Beside the key file of the SQLite database the engine opens (its folder is the kiosk's, 0700); None otherwise."""
-    from kiosk.storage.keys import default_key_file
+    from kiosk.storage.keys import key_file_place
 
     url = engine.url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return None
-    key_path = default_key_file(Path(url.database).expanduser().absolute())
+    key_path = key_file_place(Path(url.database).expanduser().absolute())
     return key_path.with_name(key_path.name + HEAD_SUFFIX)
 
 

@@ -213,10 +213,24 @@ def legacy_key_file(path: Path) -> Path:
     return path.with_name(path.name + ".key")
 
 
+# Database path -> the key file IT chose for it (database.key_file), noted whenever its key is looked for.
+_CHOSEN_KEY_FILES: dict[Path, Path] = {}
+
+
+def key_file_place(path: Path) -> Path:
+    """The key file IT chose for this database, else the default key file's place (even with a keyring).
+
+    The audit trail keeps its head file beside it (kiosk/services/audit_head.py): a place that does not
+    move when `kiosk db move-key` moves an old key out of the data folder.
+    """
+    return _CHOSEN_KEY_FILES.get(path) or default_key_file(path)
+
+
 def key_stores(db: DatabaseSettings, path: Path) -> list[KeyStore]:
     """Where the key is looked for, in order; the first is where a new key goes."""
     if db.key_file is not None:
-        return [KeyFile(db.key_file.expanduser().absolute())]  # IT chose a file: only that file
+        chosen = _CHOSEN_KEY_FILES[path] = db.key_file.expanduser().absolute()
+        return [KeyFile(chosen)]  # IT chose a file: only that file
     stores: list[KeyStore] = []
     if keyring_available():
         stores.append(KeyringEntry(str(path)))

@@ -18,15 +18,17 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.cli.main import main
+from kiosk.config.loader import load_settings
 from kiosk.domain.audit import AuditAction, AuditFields, HashVersion, row_hash
 from kiosk.domain.staff import Actor, Role
+from kiosk.i18n.strings import available_languages
 from kiosk.ops import qt_probe
 from kiosk.ops.qt_probe import QtReport
 from kiosk.services import audit_head
 from kiosk.services.audit import record_for
 from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
-from kiosk.storage.keys import is_plain_sqlite
+from kiosk.storage.keys import KeyFile, is_plain_sqlite, open_configured_database
 from kiosk.storage.migrations import upgrade_to_head
 from kiosk.storage.models import AuditEntry, RequestRecord
 from tests import encrypted_files
@@ -370,4 +372,37 @@ def test_encrypt_is_audited_first_and_the_trail_carries_on_sealed(
         (AuditAction.ENCRYPT, HashVersion.PLAIN),
         (AuditAction.VIEW_REQUEST, HashVersion.KEYED),
         (AuditAction.VIEW_REQUEST, HashVersion.KEYED),
+    ]
+
+
+def test_with_a_chosen_key_file_the_head_sits_beside_it_for_every_account(
+    write_settings: Callable[[str], Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data, key_file = tmp_path / "data" / "kiosk.sqlite3", tmp_path / "secrets" / "kiosk.key"
+    text = f'[database]\nurl = "sqlite:///{data.as_posix()}"\nkey_file = "{key_file.as_posix()}"\n'
+    settings = write_settings(text)
+    database = open_configured_database(load_settings(settings, available_languages())[0], create_if_missing=True)
+    upgrade_to_head(database.engine)
+    _history(database)
+    database.close()
+    assert (key_file.parent / "kiosk.key.audit-head").is_file()
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "another account's data"))  # IT's own account
+    assert kiosk(settings, "audit", "verify") == 0
+    connection = encrypted_files.connect(data, key=KeyFile(key_file).load())
+    guards = connection.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'audit_log' AND type = 'trigger'")
+    saved = [sql for (sql,) in guards]
+    connection.execute("DROP TRIGGER audit_log_no_delete")
+    connection.execute("DELETE FROM audit_log WHERE id = 5")
+    connection.execute(saved[1])
+    connection.commit()
+    connection.close()
+    capsys.readouterr()
+
+    assert kiosk(settings, "audit", "verify") == 1
+    assert _problems(capsys) == [
+        "problem: the trail was cut: rows 5 to 5 were written and are gone (the end of the trail was deleted)"
     ]
