@@ -21,9 +21,11 @@ from kiosk.qt import (
 
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import FollowUpRequest
-from kiosk.domain.staff import Actor, PermissionDenied
+from kiosk.domain.staff import Actor, Permission, PermissionDenied
 from kiosk.domain.workflow import STATUS_LABELS, RequestStatus, TransitionError, allowed_next
 from kiosk.services import casework
+from kiosk.services.authority import AccountRevoked
+from kiosk.services.authority import confirm as confirm_authority
 from kiosk.services.casework import CaseDetail, CaseEvent, CaseNotFound, StaleCase
 from kiosk.services.urgent_alarm import SEEN_EVENT, NotUrgentError, SeenAtDesk, mark_seen_at_desk
 from kiosk.services.waiting import waits_for_desk
@@ -75,9 +77,13 @@ def seen_result_sentence(seen: SeenAtDesk, username: str) -> str:
 
 
 class DetailView(QWidget):
-    """`changed(CaseDetail)` after a status change or a note, so the queue can show it."""
+    """`changed(CaseDetail)` after a status change or a note, so the queue can show it.
+
+    `account_revoked(sentence)` when the account was disabled or demoted since sign-in (the window signs out).
+    """
 
     changed = Signal(object)
+    account_revoked = Signal(str)
 
     def __init__(self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -202,7 +208,7 @@ class DetailView(QWidget):
         try:
             detail = casework.open_case(self.context.database, request_id, self.actor)
         except (CaseNotFound, PermissionDenied) as exc:
-            self.show_banner(str(exc))
+            self._refused(exc)
             return False
         self.show_detail(detail)
         return True
@@ -245,6 +251,17 @@ class DetailView(QWidget):
         self.banner.setText(sentence)
         set_role(self.banner, "banner-ok" if ok else "banner-error")
         self.banner.show()
+
+    def _refused(self, exc: Exception) -> None:
+        """The service's sentence in the banner; an account changed since sign-in also signs the console out."""
+        self.show_banner(str(exc))
+        if isinstance(exc, AccountRevoked):
+            self.account_revoked.emit(str(exc))
+
+    def _releasing(self) -> bool:
+        """Whether a request may leave now: not while the console is locked or signed out (this view is hidden
+        then), whatever dialog or code path asked; the receptionist starts again after unlocking."""
+        return self.detail is not None and self.isVisible()
 
     def _show_seen(self, detail: CaseDetail | None) -> None:
         waiting = detail is not None and detail.urgent and detail.seen_at_desk_at is None
@@ -356,7 +373,7 @@ class DetailView(QWidget):
             self.changed.emit(exc.current)
             return
         except (TransitionError, CaseNotFound, PermissionDenied) as exc:
-            self.show_banner(str(exc))
+            self._refused(exc)
             return
         self.show_detail(detail)
         self.show_banner(f"Marked as {STATUS_LABELS[status].lower()}.", ok=True)
@@ -370,7 +387,7 @@ class DetailView(QWidget):
             seen = mark_seen_at_desk(self.context.database, self.detail.id, self.actor)
             detail = casework.open_case(self.context.database, self.detail.id, self.actor)
         except (LookupError, NotUrgentError, CaseNotFound, PermissionDenied) as exc:
-            self.show_banner(str(exc))
+            self._refused(exc)
             return
         self.show_detail(detail)
         self.show_banner(seen_result_sentence(seen, self.actor.username), ok=True)
@@ -383,6 +400,9 @@ class DetailView(QWidget):
             detail = casework.add_note(
                 self.context.database, self.detail.id, self.note_edit.toPlainText(), actor=self.actor
             )
+        except AccountRevoked as exc:
+            self._refused(exc)
+            return
         except (ValueError, CaseNotFound, PermissionDenied) as exc:
             self.note_error.setText(str(exc))  # the typed note stays in the box to fix
             self.note_error.show()
@@ -400,8 +420,9 @@ class DetailView(QWidget):
     def print_current(self) -> None:
         from kiosk.ui.console.print_request import print_request
 
-        if self.detail is None:
+        if not self._releasing() or not self._may_print():
             return
+        assert self.detail is not None
         page = self._page()
         print_request(  # audited by _record_print once the dialog is accepted, before the page is sent
             self.detail,
@@ -424,8 +445,9 @@ class DetailView(QWidget):
     def save_pdf_to(self, path: Path) -> bool:
         from kiosk.ui.console.print_request import save_pdf
 
-        if self.detail is None:
+        if not self._releasing():
             return False
+        assert self.detail is not None
         page = self._page()
         try:
             saved = save_pdf(  # the path is checked first, then audited by _record_print, then written
@@ -446,13 +468,28 @@ class DetailView(QWidget):
         self.show_banner(f"Saved {path.name}.", ok=True)
         return True
 
-    def _record_print(self) -> bool:
-        """Audit the print before the page leaves; False (with the sentence shown) means nothing may leave."""
+    def _may_print(self) -> bool:
+        """Before the print dialog opens: the account may still print (read from the database)."""
         if self.detail is None:
             return False
         try:
+            confirm_authority(self.context.database, self.actor, Permission.WORK_REQUESTS)
+        except PermissionDenied as exc:
+            self._refused(exc)
+            return False
+        return True
+
+    def _record_print(self) -> bool:
+        """Audit the print before the page leaves; False (with the sentence shown) means nothing may leave.
+
+        Also checks again that the console is unlocked: a print dialog answered after a lock prints nothing.
+        """
+        if not self._releasing():
+            return False
+        assert self.detail is not None
+        try:
             casework.record_print(self.context.database, self.detail.id, self.actor)
         except (CaseNotFound, PermissionDenied) as exc:
-            self.show_banner(str(exc))
+            self._refused(exc)
             return False
         return True

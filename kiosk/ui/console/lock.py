@@ -1,8 +1,9 @@
-"""Auto-lock: a timer restarted by any input in the console, and the page that asks for the password again."""
+"""Auto-lock: a timer restarted by any input in the console, the page that asks for the password again,
+and the guard that lets no console dialog (Export, Save as PDF, Print, a question) stay open behind the lock."""
 
 from __future__ import annotations
 
-from kiosk.qt import QApplication, QEvent, QLineEdit, QObject, QTimer, QVBoxLayout, QWidget, Signal
+from kiosk.qt import QApplication, QDialog, QEvent, QLineEdit, QObject, QTimer, QVBoxLayout, QWidget, Signal
 
 from kiosk.domain.staff import Actor
 from kiosk.services.accounts import AccountError, confirm_password
@@ -76,6 +77,64 @@ class IdleLock(QObject):
 
     def close(self) -> None:
         self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+
+class DialogGuard(QObject):
+    """While engaged (console locked or signed out), every dialog of the console is cancelled, open or opening.
+
+    One rule for all of them, not a list: each QDialog (file, print, message box, account form) that
+    belongs to the window is rejected, exactly as if staff had pressed Cancel, so whatever it was about
+    to do (write a CSV or PDF, print, change an account) is not done, now or after unlocking.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.engaged = False
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def engage(self) -> None:
+        self.engaged = True
+        for dialog in self.open_dialogs():
+            dialog.reject()
+
+    def release(self) -> None:
+        self.engaged = False
+
+    def open_dialogs(self) -> list[QDialog]:
+        """The console's visible dialogs, innermost (most recently opened modal) first."""
+        dialogs = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            if isinstance(widget, QDialog) and widget.isVisible() and belongs_to(widget, self.window)
+        ]
+        active = QApplication.activeModalWidget()
+        dialogs.sort(key=lambda dialog: dialog is not active)
+        return dialogs
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # A dialog that code opens while locked (a message after a cancelled one) is cancelled as it shows;
+        # deferred, because rejecting inside its own show would leave Qt half-way through showing it.
+        if (
+            self.engaged
+            and event.type() == QEvent.Type.Show
+            and isinstance(watched, QDialog)
+            and belongs_to(watched, self.window)
+        ):
+            QTimer.singleShot(0, self, self._cancel_late)
+        return False
+
+    def _cancel_late(self) -> None:
+        if self.engaged:
+            for dialog in self.open_dialogs():
+                dialog.reject()
+
+    def close(self) -> None:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

@@ -28,6 +28,7 @@ from kiosk.qt import (
 )
 
 from kiosk.domain.staff import Actor, Permission, PermissionDenied
+from kiosk.services.authority import AccountRevoked
 from kiosk.services.export import export_csv
 from kiosk.services.queue import QueueFilter
 from kiosk.services.waiting import WaitTargets
@@ -59,9 +60,11 @@ def count_words(total: int) -> str:
 
 
 class QueueView(QWidget):
-    """`request_chosen(id)` when the receptionist selects a row."""
+    """`request_chosen(id)` when the receptionist selects a row; `account_revoked(sentence)` when the account
+    was disabled or demoted since sign-in (the window signs out)."""
 
     request_chosen = Signal(str)
+    account_revoked = Signal(str)
 
     def __init__(self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -301,6 +304,10 @@ class QueueView(QWidget):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> int | None:
+        if not self.isVisible():
+            # Locked or signed out since the export was asked for (this view is hidden then): nothing leaves;
+            # the receptionist starts the export again after unlocking.
+            return None
         try:
             written = export_csv(
                 self.context.database,
@@ -313,6 +320,8 @@ class QueueView(QWidget):
             )
         except (PermissionDenied, OSError) as exc:
             self._show_message(str(exc), error=True)
+            if isinstance(exc, AccountRevoked):
+                self.account_revoked.emit(str(exc))
             return None
         self._show_message(f"Exported {count_words(written)} to {path.name}.", error=False)
         return written

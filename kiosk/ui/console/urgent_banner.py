@@ -73,10 +73,12 @@ def desk_sentence(waiting: UrgentWaiting, now: dt.datetime) -> str:
 
 class UrgentBanner(QFrame):
     """Hidden while nothing waits and the check is healthy. `open_requested(id)` asks the workspace to show one;
-    `title_changed(prefix)` gives the window title's start ("(2 urgent) ", or "" when nothing waits)."""
+    `title_changed(prefix)` gives the window title's start ("(2 urgent) ", or "" when nothing waits);
+    `account_revoked(sentence)` when "Seen at the desk" found the account disabled since sign-in."""
 
     open_requested = Signal(str)
     title_changed = Signal(str)
+    account_revoked = Signal(str)
 
     def __init__(
         self,
@@ -134,6 +136,7 @@ class UrgentBanner(QFrame):
         self.watch.failed.connect(self.note_failure)
         self.watch.seen.connect(self._seen_done)
         self.watch.seen_failed.connect(self._seen_failed)
+        self.watch.revoked.connect(self.account_revoked)
         self.open_button.clicked.connect(self._open_newest)
         self.seen_button.clicked.connect(self.mark_seen)
         self.sound_button.clicked.connect(self.toggle_sound)

@@ -19,7 +19,8 @@ from sqlalchemy import Connection
 
 from kiosk.qt import QObject, Signal
 
-from kiosk.domain.staff import Actor
+from kiosk.domain.staff import Actor, PermissionDenied
+from kiosk.services.authority import AccountRevoked
 from kiosk.services.requests import NEW_REQUEST_CHANNEL, DatabaseFileGoneError
 from kiosk.services.urgent_alarm import UrgentWaiting, mark_seen_at_desk, urgent_waiting
 from kiosk.storage.bounded import OneConnection, discard, open_bounded
@@ -42,13 +43,15 @@ class UrgentWatch(QObject):
     """`checked(UrgentWaiting)` after each successful look, `failed(class name)` after each failed one.
 
     `start()` once; `wake()` asks for a look now (after "Seen at the desk"); `stop()` joins the thread and closes
-    both of its connections. `seen(SeenAtDesk)` or `seen_failed(sentence)` answers `mark_seen(...)`.
+    both of its connections. `seen(SeenAtDesk)` or `seen_failed(sentence)` answers `mark_seen(...)`, and
+    `revoked(sentence)` follows when the account was disabled or demoted since it signed in.
     """
 
     checked = Signal(object)
     failed = Signal(str)
     seen = Signal(object)
     seen_failed = Signal(str)
+    revoked = Signal(str)
 
     def __init__(
         self,
@@ -106,8 +109,10 @@ class UrgentWatch(QObject):
         def work() -> None:
             try:
                 done = mark_seen_at_desk(self.database, request_id, actor)
-            except (LookupError, ValueError) as exc:
+            except (LookupError, ValueError, PermissionDenied) as exc:
                 self._emit(self.seen_failed, str(exc))
+                if isinstance(exc, AccountRevoked):
+                    self._emit(self.revoked, str(exc))
                 return
             except Exception as exc:  # the database: the sentence says what to do, the log has the class only
                 log.error("Seen at the desk was not recorded: %s", type(exc).__name__)

@@ -23,7 +23,7 @@ from kiosk.ops.exit_codes import EXIT_STAFF_QUIT
 from kiosk.services.accounts import note_console_locked, sign_out
 from kiosk.services.staff_quit import may_close_kiosk, record_kiosk_closed
 from kiosk.ui.console.context import ConsoleContext
-from kiosk.ui.console.lock import IdleLock, LockView
+from kiosk.ui.console.lock import DialogGuard, IdleLock, LockView
 from kiosk.ui.console.login_view import LoginView
 from kiosk.ui.console.theme import console_stylesheet
 from kiosk.ui.console.urgent_banner import UrgentBanner
@@ -76,7 +76,11 @@ class ConsoleWindow(QMainWindow):
         self.setCentralWidget(central)
         self.urgent.title_changed.connect(lambda prefix: self.setWindowTitle(prefix + self.title))
         self.urgent.open_requested.connect(self.open_request)
+        self.urgent.account_revoked.connect(self.revoke)
         self.idle_lock = IdleLock(self, context.settings.staff.lock_after_minutes)
+        # Engaged whenever nobody is signed in and unlocked: no dialog of the console outlives the session.
+        self.dialogs = DialogGuard(self)
+        self.dialogs.engage()
         # Opened over the patient kiosk, a console nobody is using must give the screen back to
         # patients: idle there signs out and closes rather than leaving a lock page on show.
         self.on_kiosk = on_kiosk
@@ -112,6 +116,8 @@ class ConsoleWindow(QMainWindow):
             ws.header.close_kiosk_button.clicked.connect(self.close_kiosk)
         # "Seen at the desk" or a first status change in the detail view ends an alarm: look again now, not next poll.
         ws.detail.changed.connect(lambda _detail: self.urgent.watch.wake())
+        ws.account_revoked.connect(self.revoke)
+        self.dialogs.release()
         ws.start()
         self.urgent.set_viewer(actor, private=False)
         self.idle_lock.set_timeout_ms(self.context.settings.staff.lock_after_minutes * 60_000)
@@ -126,6 +132,8 @@ class ConsoleWindow(QMainWindow):
             self.idle_lock.set_timeout_ms(KIOSK_SIGN_IN_IDLE_MS)  # the lock page gives the kiosk back too
         else:
             self.idle_lock.stop()
+        # First: an Export or Save-as-PDF dialog left open is cancelled, so nothing leaves now or after unlocking.
+        self.dialogs.engage()
         self.workspace.pause()  # the queue stops polling; the urgent banner keeps watching, count only
         self.urgent.set_viewer(self.actor, private=True)
         self.lock_view.show_for(self.actor)
@@ -137,6 +145,7 @@ class ConsoleWindow(QMainWindow):
         if self.workspace is None:
             return
         self.pages.setCurrentWidget(self.workspace)
+        self.dialogs.release()
         self.workspace.resume()
         self.urgent.set_viewer(self.actor, private=False)
         self.idle_lock.start()
@@ -150,6 +159,7 @@ class ConsoleWindow(QMainWindow):
         """Sign out: audit it, drop the workspace and everything it showed, back to an empty sign-in form."""
         actor, workspace = self.actor, self.workspace
         self.actor, self.workspace = None, None
+        self.dialogs.engage()
         self.idle_lock.stop()
         self.urgent.set_viewer(None, private=True)
         if workspace is not None:
@@ -163,6 +173,15 @@ class ConsoleWindow(QMainWindow):
             sign_out(self.context.database, actor)
             log.info("console: staff member signed out")
             self.signed_out.emit()
+
+    def revoke(self, sentence: str) -> None:
+        """The account was disabled or lost its role since signing in: sign it out and say why on the sign-in page."""
+        if self.actor is None:
+            return
+        log.warning("console: the signed-in account lost its rights; signed out")
+        self.end_session()
+        self.login.error.setText(sentence)
+        self.login.error.show()
 
     def close_kiosk(self) -> None:
         """An admin on the console over the kiosk quits the kiosk app with EXIT_STAFF_QUIT: nothing restarts it."""
@@ -195,6 +214,7 @@ class ConsoleWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         self.end_session()
         self.idle_lock.close()
+        self.dialogs.close()
         self.urgent.stop()  # joins the watcher's thread and closes its connections
         super().closeEvent(event)
         self.closed.emit()

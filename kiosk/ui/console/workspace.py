@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.qt import QFrame, QHBoxLayout, QShowEvent, QSplitter, Qt, QTabWidget, QVBoxLayout, QWidget
+from kiosk.qt import QFrame, QHBoxLayout, QShowEvent, QSplitter, Qt, QTabWidget, QVBoxLayout, QWidget, Signal
 
 from kiosk.domain.staff import Actor, Permission, Role
 from kiosk.services.staff_quit import may_close_kiosk
@@ -58,7 +58,12 @@ class ConsoleHeader(QFrame):
 
 
 class Workspace(QWidget):
-    """Admin tabs are only built for people allowed to use them: a reception user cannot reach them at all."""
+    """Admin tabs are only built for people allowed to use them: a reception user cannot reach them at all.
+
+    `account_revoked(sentence)` when a service found the account disabled or demoted since sign-in.
+    """
+
+    account_revoked = Signal(str)
 
     def __init__(
         self, context: ConsoleContext, actor: Actor, parent: QWidget | None = None, *, on_kiosk: bool = False
@@ -111,6 +116,8 @@ class Workspace(QWidget):
         layout.addWidget(self.tabs, 1)
 
         self.queue.request_chosen.connect(self._open)
+        self.queue.account_revoked.connect(self.account_revoked)
+        self.detail.account_revoked.connect(self.account_revoked)
         self.detail.changed.connect(lambda _detail: self.queue.refresh(keep_selection=True))
         self.tabs.currentChanged.connect(self._tab_shown)
         self.header.about_button.clicked.connect(lambda: show_about(self))
