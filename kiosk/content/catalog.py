@@ -155,12 +155,15 @@ def _check_translations(catalog: ContentCatalog) -> Iterable[Problem]:
 def _check_images(catalog: ContentCatalog) -> Iterable[Problem]:
     for pages in catalog.pages.values():
         for page in pages.values():
-            text = read_text(page.path)
+            try:
+                text = read_text(page.path)
+            except (OSError, UnicodeError):  # changed or removed since it was read a moment ago
+                text = ""
             targets = image_references(text)
             if page.image:
                 targets.append((_line_of(page.path, "image"), page.image))
             for line, target in targets:
-                if not resolve_image(catalog.folder, target).is_file():
+                if not image_exists(catalog.folder, target):
                     yield Problem(
                         page.path,
                         line,
@@ -194,10 +197,17 @@ def resolve_image(folder: Path, target: str) -> Path:
     return (folder / target).resolve()
 
 
+def image_exists(folder: Path, target: str) -> bool:
+    try:
+        return resolve_image(folder, target).is_file()
+    except (OSError, ValueError):  # a NUL character, or a name longer than the file system allows: no such image
+        return False
+
+
 def _line_of(path: Path, key: str) -> int:
     try:
         lines = read_text(path).splitlines()
-    except OSError:
+    except (OSError, UnicodeError):  # changed or removed since it was read a moment ago
         return 1
     for number, line in enumerate(lines, start=1):
         if line.lstrip().startswith(f"{key} ") or line.lstrip().startswith(f"{key}="):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kiosk.cli.main import main
+from kiosk.content.catalog import load_catalog
 from kiosk.content.model import Page, Problem
 from kiosk.content.parser import PageHeader, PageParseError, parse_page, parse_page_text
 from kiosk.ops import qt_probe
@@ -177,3 +179,70 @@ def test_doctor_names_the_bad_page(
     checks = {check["name"]: check for check in json.loads(capsys.readouterr().out)["checks"]}
     assert checks["content"]["status"] == "FAIL"
     assert f"first: {one_deep_page}:5: the metadata header is not valid TOML" in checks["content"]["message"]
+
+
+# --- Whole content folders ---------------------------------------------------------------------------------------
+
+_IDS = ["alpha", "beta", "gamma"]
+_HEADER_VALUES = {
+    "id": st.sampled_from(_IDS).map(json.dumps),
+    "title": st.text(max_size=30).map(lambda text: json.dumps(text, ensure_ascii=False)),
+    "kind": st.sampled_from(["procedure", "condition", "slide"]).map(json.dumps),
+    "related": st.lists(st.sampled_from(_IDS), max_size=3).map(json.dumps),
+    "related_section": st.integers(min_value=-1, max_value=60).map(str),
+    "image": st.sampled_from(
+        ["images/none.png", "", "\\u0000", "x" * 5000, "../../../etc/passwd", "~nosuch/x.png"]
+    ).map(json.dumps),
+    "reviewed": st.sampled_from(["2025-01-15", "0001-01-01", "9999-12-31"]),
+    "duration": st.integers(min_value=0, max_value=100).map(str),
+    "needs_clinical_review": st.sampled_from(["true", "false"]),
+}
+_body_lines = st.one_of(
+    st.text(max_size=30),
+    st.text(max_size=20).map(lambda heading: "## " + heading),
+    st.sampled_from(["x" * 5000, "\u0000", "a/b", "images/none.png", "~nosuch/x"]).map(lambda t: f"![a]({t})"),
+)
+
+
+@st.composite
+def content_folders(draw: st.DrawFn) -> list[tuple[str, str, str]]:
+    """(language, file name, text) for a few pages: headers mostly in shape, some values anything at all."""
+    files = []
+    for language in draw(st.lists(st.sampled_from(["en", "es"]), min_size=1, max_size=2, unique=True)):
+        for page_id in draw(st.lists(st.sampled_from(_IDS), max_size=3, unique=True)):
+            header = [
+                f"{key} = {draw(strategy if draw(st.integers(0, 4)) else values)}"
+                for key, strategy in _HEADER_VALUES.items()
+                if draw(st.integers(0, 5))
+            ]
+            body = draw(st.lists(_body_lines, max_size=6))
+            files.append((language, f"{page_id}.md", "\n".join(["+++", *header, "+++", *body]) + "\n"))
+    return files
+
+
+@FUZZ
+@given(files=content_folders())
+def test_a_content_folder_of_any_pages_loads_and_names_each_problem(files: list[tuple[str, str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        for language, name, text in files:
+            (folder / language).mkdir(exist_ok=True)
+            (folder / language / name).write_text(text, encoding="utf-8", errors="surrogatepass")
+
+        catalog = load_catalog(folder, ["en", "es"], "en")
+
+        for problem in catalog.problems:
+            assert problem.line >= 1 and folder in problem.path.parents
+            str(problem).encode("utf-8")
+        for language, pages in catalog.pages.items():
+            assert {page.path.name for page in pages.values()} <= {name for lang, name, _ in files if lang == language}
+
+
+def test_a_page_naming_an_impossible_image_is_named_and_kept(valid_content: ContentTree) -> None:
+    path = valid_content.page("en", "odd", extra='image = "a\\u0000b"')
+    valid_content.page("es", "odd")
+
+    catalog = valid_content.load()
+
+    assert catalog.page("odd", "en") is not None
+    assert any(problem.path == path and "image 'a\\x00b' is missing" in problem.message for problem in catalog.errors)
