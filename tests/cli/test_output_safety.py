@@ -23,9 +23,9 @@ from sqlalchemy import select
 from kiosk.cli.main import main
 from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.services.requests import submit_request
-from kiosk.services.startup import create_database
 from kiosk.storage.database import Database
-from kiosk.storage.keys import KeyFile, find_key
+from kiosk.storage.keys import KeyFile, find_key, open_configured_database
+from kiosk.storage.migrations import upgrade_to_head
 from kiosk.storage.models import AuditEntry
 from kiosk.storage.output_files import PARTIAL_PREFIX
 from tests import encrypted_files
@@ -355,7 +355,10 @@ def test_a_really_full_disk_gives_one_sentence_and_no_file(
 ) -> None:
     """Database and export on a 1 MB tmpfs that is full: no traceback, no file, whichever write fails first."""
     database_file = small_disk / "kiosk.sqlite3"
-    database = create_database(Settings(database=DatabaseSettings(url=f"sqlite:///{database_file}")))
+    database = open_configured_database(
+        Settings(database=DatabaseSettings(url=f"sqlite:///{database_file}")), create_if_missing=True
+    )
+    upgrade_to_head(database.engine)
     try:
         for _ in range(5):
             submit_request(database, factories.appointment(), "kiosk-1")
