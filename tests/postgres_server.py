@@ -189,9 +189,28 @@ def open_another(database: Database) -> Database:
 def url_of(database: Database) -> str:
     """What database.url says for this database in a kiosk's settings (for a child process that opens it too).
 
-    SQLite: the plain file URL, whose key the kiosk finds beside it; PostgreSQL: the URL with its password.
+    SQLite: the plain file URL (a child process with another home needs `settings_of` for its key file too);
+    PostgreSQL: the URL with its password.
     """
     url = database.engine.url
     if url.get_backend_name() == "sqlite":
         return f"sqlite:///{url.database}"
     return url.render_as_string(hide_password=False)
+
+
+def settings_of(database: Database) -> str:
+    """The [database] lines a kiosk's settings file needs for this database: its URL, and for SQLite the key file.
+
+    The key lives in the key folder of the account that made it (kiosk/config/locations.py), so a child
+    process given a home of its own is told where the key is, as IT would set database.key_file.
+    """
+    url = url_of(database)
+    lines = f'url = "{url}"\n'
+    if database.engine.url.get_backend_name() == "sqlite":
+        from pathlib import Path
+
+        from kiosk.storage.keys import default_key_file
+
+        assert database.engine.url.database is not None
+        lines += f'key_file = "{default_key_file(Path(database.engine.url.database)).as_posix()}"\n'
+    return lines

@@ -26,7 +26,7 @@ from kiosk.services.accounts import AccountRules, create_account
 from kiosk.storage.database import Database
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.window import ConsoleWindow
-from tests.postgres_server import PostgresServer, url_of
+from tests.postgres_server import PostgresServer, settings_of
 from tests.ui.console.conftest import ADMIN, ADMIN_PASSWORD, SETUP, WORKSTATION, signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -96,7 +96,7 @@ class PatientKiosk:
 def _settings_file(tmp_path: Path, database: Database) -> Path:
     config = tmp_path / "kiosk.toml"
     config.write_text(
-        f'[database]\nurl = "{url_of(database)}"\noutbox_path = "{(tmp_path / "outbox.sqlite3").as_posix()}"\n'
+        f'[database]\n{settings_of(database)}outbox_path = "{(tmp_path / "outbox.sqlite3").as_posix()}"\n'
         f'\n[logging]\nfolder = "{(tmp_path / "logs").as_posix()}"\n',
         encoding="utf-8",
     )
