@@ -83,6 +83,10 @@ def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal)
     # Settings, content and strings first; the database opens right after the first frame (see _open_database).
     context = load_context(args.config, open_database=False)
     attach_log_file(context.settings, "run", args.verbose)
+    # Said again now that the log file is open (load_context said it on stderr only): IT reading the kiosk's log
+    # learns which page was left out and why, without patient data (content is the clinic's own text).
+    for problem in context.catalog.errors:
+        log.warning("content problem: %s", problem)
     width, height = args.size or (1280, 800)
     window = build_window(context, width, height, all_screens=False)  # the rest after the first frame
     crashes = install_crash_handler(window)
