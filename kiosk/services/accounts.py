@@ -4,14 +4,15 @@ Every change and every sign-in attempt writes its audit row in the same
 transaction as the change, so a failure count and its audit row commit together.
 A refusal is decided inside the transaction and raised after it commits.
 
-Throttling, after NIST SP 800-63B-4 (per account, on consecutive failures n):
-the 1st and 2nd failure cost nothing; after the 3rd an attempt is refused
-without checking the password until 2 s have passed since the last failure,
-then 4, 8, 16 s, and 30 s from the 7th on. There is no lock-out: a stranger at
-the staff corner can make an account wait at most 30 s, never shut the desk
-out. Refused-while-throttled attempts do not count as failures, so hammering
-does not lengthen the wait. The count lives in the account's row, read with
-FOR UPDATE, so several consoles on one PostgreSQL server share one count.
+Throttling, after NIST SP 800-63B-4 (per account and PC, on consecutive
+failures n from that PC): the 1st and 2nd failure cost nothing; after the 3rd
+an attempt is refused without checking the password until 2 s have passed
+since the last failure, then 4, 8, 16 s, and 30 s from the 7th on. There is no
+lock-out: a stranger at the staff corner slows that PC to one guess per 30 s
+and never shuts the desk out, whose PCs let the owner in at once.
+Refused-while-throttled attempts do not count as failures, so hammering does
+not lengthen the wait. The run of failures lives in the account's row, read
+with FOR UPDATE, so consoles sharing a PostgreSQL server take turns on it.
 
 A wrong password, an unknown name and a throttled account get the same
 sentence and the same work (one Argon2 hash), so neither the words nor the
@@ -53,6 +54,7 @@ DISPLAY_NAME_LIMIT = 120
 # enough that someone keeping an account throttled costs its owner half a minute, not the shift.
 MAX_THROTTLE_SECONDS = 30.0
 FREE_FAILURES = 2  # failures before any wait: a typo or two costs nothing
+_RECENT_FAILURES = 32  # audit rows read per try: well past the 7 at which the wait reaches its cap
 # Failed sign-ins under an unknown name are audited under this, never the typed text:
 # people type their password into the username box.
 UNKNOWN_ACTOR = "(unknown)"
@@ -217,7 +219,7 @@ def _attempt(
     if row is None:
         _verify(_dummy_hash(), password)  # the same work as a wrong password, so the answer takes as long
         return refuse("unknown username")
-    wait = _remaining_wait(row, now)
+    wait = _remaining_wait(session, row, workstation, now)
     if wait > 0:
         # Never checked against the real hash (that is the point of waiting), but hashed all the same.
         _verify(_dummy_hash(), password)
@@ -248,10 +250,35 @@ def _attempt(
     return _Attempt(row, None)
 
 
-def _remaining_wait(row: StaffUser, now: dt.datetime) -> float:
-    if row.last_failed_at is None:
+def _remaining_wait(session: Session, row: StaffUser, workstation: str, now: dt.datetime) -> float:
+    """How long this account must still wait before a try from this PC is checked.
+
+    Counted per account *and* PC: a stranger failing again and again at the kiosk's staff corner slows
+    that PC only, so the owner still gets in at the desk. The account's run of failures is in its row
+    (failed_logins, reset by a sign-in or an admin); which PC each came from is in the audit trail,
+    whose newest failed rows for the account are exactly that run.
+    """
+    if row.failed_logins <= 0 or row.last_failed_at is None:
         return 0.0
-    allowed_at = row.last_failed_at + dt.timedelta(seconds=throttle_delay(row.failed_logins))
+    expected = min(row.failed_logins, _RECENT_FAILURES)
+    recent = session.execute(
+        select(AuditEntry.workstation, AuditEntry.at)
+        .where(
+            AuditEntry.actor == row.username,
+            AuditEntry.action == AuditAction.LOGIN_FAILED.value,
+            AuditEntry.outcome == Outcome.FAILED.value,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(expected)
+    ).all()
+    here = [at for place, at in recent if place == workstation[:255]]  # record() keeps 255 characters
+    # Failures the trail no longer shows count as this PC's: a missing row must never mean no wait.
+    missing = expected - len(recent)
+    count = len(here) + missing
+    if count == 0:
+        return 0.0
+    last = max([*here, row.last_failed_at] if missing else here)
+    allowed_at = last + dt.timedelta(seconds=throttle_delay(count))
     return max(0.0, (allowed_at - now).total_seconds())
 
 
