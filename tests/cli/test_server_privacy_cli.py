@@ -114,3 +114,18 @@ def test_a_settings_file_without_a_password_may_stay_readable(config: Path, caps
     write(config, "postgresql+psycopg://kiosk@db.clinic.lan/kiosk", mode=0o644)  # password in ~/.pgpass
     checks, _ = doctor(config, capsys)
     assert checks["settings"]["status"] == "OK"
+
+
+def test_the_local_opt_out_works_and_doctor_says_it_is_not_encrypted(
+    config: Path, pg_database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = pg_database.engine.url.set(query={"sslmode": "disable"})  # the server is on this PC (127.0.0.1)
+    write(config, url.render_as_string(hide_password=False))
+    checks, _ = doctor(config, capsys)
+    assert checks["database"]["status"] == "OK"
+    assert checks["database tls"] == {
+        "name": "database tls",
+        "status": "WARN",
+        "message": "not encrypted: database.url opts out (sslmode=disable) for a server on this PC",
+        "fix": "remove sslmode from database.url once the server has a certificate",
+    }
