@@ -52,7 +52,7 @@ class ContentCatalog:
 def load_catalog(folder: Path, languages: Sequence[str], default_language: str) -> ContentCatalog:
     """Read the folder; every problem found is in `catalog.problems`, none raise."""
     catalog = ContentCatalog(folder, tuple(languages), default_language)
-    if not folder.is_dir():
+    if not _is_folder(folder):
         catalog.problems.append(Problem(folder, 1, "the content folder does not exist; check content.folder"))
         return catalog
     for language in languages:
@@ -68,7 +68,7 @@ def load_catalog(folder: Path, languages: Sequence[str], default_language: str) 
 
 def _load_language(folder: Path, language: str, problems: list[Problem]) -> dict[str, Page]:
     language_dir = folder / language
-    if not language_dir.is_dir():
+    if not _is_folder(language_dir):
         problems.append(
             Problem(
                 language_dir,
@@ -79,8 +79,13 @@ def _load_language(folder: Path, language: str, problems: list[Problem]) -> dict
         )
         return {}
     pages: dict[str, Page] = {}
+    try:
+        found = sorted(language_dir.rglob(f"*{PAGE_SUFFIX}"))
+    except OSError as exc:
+        problems.append(Problem(language_dir, 1, f"the folder cannot be read ({exc.strerror}); let the kiosk read it"))
+        return {}
     # Sub-folders are allowed (say conditions/ and slides/), so ids must be unique across them.
-    for path in sorted(language_dir.rglob(f"*{PAGE_SUFFIX}")):
+    for path in found:
         try:
             page = parse_page(path, language)
         except PageParseError as exc:
@@ -190,6 +195,13 @@ def _check_reviews(catalog: ContentCatalog) -> Iterable[Problem]:
                     "no medical review date; once a clinician has checked this page add reviewed = YYYY-MM-DD",
                     warning=True,
                 )
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # a name longer than the file system allows (is_dir raises for that): no such folder
+        return False
 
 
 def resolve_image(folder: Path, target: str) -> Path:
