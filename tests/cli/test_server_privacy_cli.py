@@ -108,12 +108,8 @@ def test_a_settings_file_others_can_read_is_refused_while_it_holds_a_password(
     assert SECRET not in out + err + shown
     config.chmod(0o640)  # a group is other accounts too
     assert kiosk(config, capsys, "user", "list")[0] == 2
-
-
-def test_a_settings_file_without_a_password_may_stay_readable(config: Path, capsys: pytest.CaptureFixture) -> None:
-    write(config, "postgresql+psycopg://kiosk@db.clinic.lan/kiosk", mode=0o644)  # password in ~/.pgpass
-    checks, _ = doctor(config, capsys)
-    assert checks["settings"]["status"] == "OK"
+    write(config, "postgresql+psycopg://kiosk@db.clinic.lan/kiosk", mode=0o644)  # the password in ~/.pgpass
+    assert doctor(config, capsys)[0]["settings"]["status"] == "OK"
 
 
 def test_the_local_opt_out_works_and_doctor_says_it_is_not_encrypted(
