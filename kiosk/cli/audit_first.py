@@ -44,6 +44,26 @@ def before_purge(database: Database, days: int) -> None:
     record_before(database, cli_actor(), AuditAction.PURGE, target="patient_requests", detail=detail)
 
 
+@contextlib.contextmanager
+def purging(database: Database, days: int) -> Iterator[None]:
+    """Around `kiosk db purge`: who asked, first; then each batch deletes and audits in one transaction.
+
+    A batch whose audit row fails is rolled back with it, so the purge stops with a sentence, never a
+    traceback, and every request already removed has its row.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    before_purge(database, days)
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise DatabaseError(
+            f"The purge stopped ({type(getattr(exc, 'orig', None) or exc).__name__}): the requests it removed so "
+            "far are each in the audit trail, the rest are untouched; free disk space if the disk is full, check "
+            "the database with `kiosk db check`, then run the purge again."
+        ) from exc
+
+
 def before_rekey(database: Database, new_key: bytes) -> None:
     record_rekey(database, new_key, cli_actor(), busy_wait_ms=_BUSY_WAIT_MS)
 

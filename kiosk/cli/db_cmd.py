@@ -276,8 +276,8 @@ def _purge(args: argparse.Namespace) -> int:
             count = count_purgeable(database, older_than_days=days)
             print(f"{count} closed requests were closed more than {days} days ago and would be removed (dry run)")
             return 0
-        audit_first.before_purge(database, days)  # who asked, committed before the first request goes
-        removed = purge_closed(database, older_than_days=days, actor=cli_actor())
+        with audit_first.purging(database, days):  # who asked, committed before the first request goes
+            removed = purge_closed(database, older_than_days=days, actor=cli_actor())
     finally:
         database.close()
     print(f"removed {removed} closed requests closed more than {days} days ago; open requests are kept")

@@ -298,6 +298,29 @@ def test_no_audit_row_means_no_purge(
         assert session.scalar(select(RequestRecord.id)) == str(request.request_id)
 
 
+def test_a_purge_whose_batch_cannot_be_audited_stops_with_a_sentence(
+    settings_file: Path, database: Database, database_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    request = factories.appointment()
+    submit_request(database, request, "kiosk-1")
+    _run_sql(database_file, "UPDATE patient_requests SET status = 'closed', status_changed_at = '2000-01-01 00:00:00'")
+    # Who asked is recorded; the disk fills before the batch's own row (deleted requests and their count).
+    _run_sql(
+        database_file,
+        "CREATE TRIGGER test_batch_fails BEFORE INSERT ON audit_log WHEN NEW.detail LIKE '%requests closed%' "
+        "BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END",
+    )
+
+    assert kiosk(settings_file, "db", "purge", "--older-than", "30") == 2
+
+    err = capsys.readouterr().err
+    assert err.startswith("kiosk: The purge stopped (")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    with database.read() as session:
+        assert session.scalar(select(RequestRecord.id)) == str(request.request_id)
+    assert [entry.detail for entry in _trail(database_file)][-1] == "closed more than 30 days ago"
+
+
 def test_no_audit_row_means_no_rekey(
     settings_file: Path, database: Database, database_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
