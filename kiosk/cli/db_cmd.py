@@ -125,9 +125,18 @@ def _settings(args: argparse.Namespace) -> Settings:
 def _open(settings: Settings) -> Database:
     """The existing configured database: never created by a maintenance command."""
     from kiosk.services.startup import refuse_network_file
+    from kiosk.storage.database import DatabaseError
+    from kiosk.storage.health import refuse_lost_database
     from kiosk.storage.keys import open_configured_database
 
     refuse_network_file(settings)
+    # A missing or empty file whose key or backups remain was lost: say which restore brings it back.
+    first_run = refuse_lost_database(settings)
+    if first_run is not None:
+        raise DatabaseError(
+            f"The database {first_run.path} does not exist: run `kiosk init` to create it, "
+            "or set database.url to the existing one."
+        )
     return open_configured_database(settings, create_if_missing=False)
 
 
@@ -155,28 +164,33 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     from kiosk.storage.backup import database_file, last_backup_age
-    from kiosk.storage.health import quick_check
+    from kiosk.storage.health import quick_check, restore_hint, write_lock_holder
 
     settings = _settings(args)
     database = _open(settings)
     name = "integrity_check" if args.full else "quick_check"
     started = time.perf_counter()
     try:
-        problems = quick_check(database, full=args.full)
+        problems = quick_check(database, full=args.full)  # DatabaseBusy if it cannot even read: a sentence
+        took = time.perf_counter() - started
+        busy = write_lock_holder(database) if not problems else None
     finally:
         database.close()
-    took = time.perf_counter() - started
     if database_file(settings) is not None:
         age = last_backup_age(settings)
         print("newest backup: none yet" if age is None else f"newest backup: {_age(age.total_seconds())} old")
     if not problems:
         print(f"database OK: {name} found no problems ({took:.1f} s)")
+        if busy is not None:
+            # Readers never wait for a writer, so the check ran; kiosks cannot save while this lasts.
+            print(f"database busy: {busy}")
         return 0
     for problem in problems:
         print(f"problem: {problem}")
     print(
         f"database damaged: {name} found {len(problems)} problem(s). " + _STOPPED + " Then restore the newest "
-        "good backup with `kiosk db restore FILE`; keep a copy of the damaged file for whoever investigates."
+        f"good backup with `kiosk db restore FILE`: {restore_hint(settings)}; keep a copy of the damaged file "
+        "for whoever investigates."
     )
     return EXIT_PROBLEMS
 

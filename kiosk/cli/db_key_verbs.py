@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,10 +46,18 @@ def add_key_verbs(actions: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "encrypt",
         help="encrypt a database made by an earlier version (kiosks stopped)",
         description=(
-            "Turn an unencrypted database from an earlier version into an encrypted one. " + _STOPPED + " A "
-            "copy of the unencrypted file is saved beside it first (kiosk.sqlite3.plain-backup-<time>); it "
-            "still holds patients' data in the clear, so move it to where IT keeps backups safely, or delete "
-            "it once the kiosk works. Refused if the database is already encrypted."
+            "Turn an unencrypted database from an earlier version into an encrypted one. " + _STOPPED + " It "
+            "works on a copy in a private folder beside the database (readable by the kiosk's account only) and "
+            "deletes that unencrypted copy once the encrypted file is verified, unless --keep-plain-copy is given. "
+            "Refused if the database is already encrypted."
+        ),
+    )
+    encrypt.add_argument(
+        "--keep-plain-copy",
+        action="store_true",
+        help=(
+            "keep the unencrypted copy (in a folder only the kiosk's account can open) to move where IT keeps "
+            "backups safely; it holds patients' data in the clear, and `kiosk doctor` fails while it is there"
         ),
     )
     encrypt.set_defaults(handler=_handler(_encrypt))
@@ -71,6 +81,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _sqlite_path(settings: Settings, verb: str) -> Path:
     from kiosk.storage.database import DatabaseError
+    from kiosk.storage.health import refuse_lost_database
     from kiosk.storage.keys import database_exists, database_path
 
     path = database_path(settings.database)
@@ -79,6 +90,7 @@ def _sqlite_path(settings: Settings, verb: str) -> Path:
             f"`kiosk db {verb}` is for the kiosk's SQLite file; a PostgreSQL server's data is protected on the "
             "server (disk encryption there): nothing was changed."
         )
+    refuse_lost_database(settings)  # deleted or emptied while its key or backups remain: name the restore
     if not database_exists(path):
         raise DatabaseError(f"There is no database at {path}: check database.url in the settings; nothing was changed.")
     if not settings.database.encrypt:
@@ -169,12 +181,13 @@ def _fsync_file(path: Path) -> None:
         os.close(descriptor)
 
 
-def _plain_backup(plain: Any, path: Path) -> Path:
-    """A consistent copy of the unencrypted file beside it (SQLite's backup API: the WAL's pages included)."""
+def _plain_backup(plain: Any, work: Path, name: str) -> Path:
+    """A consistent copy of the unencrypted file (SQLite's backup API: the WAL's pages included), mode 0600."""
     import sqlcipher3
 
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup = path.with_name(f"{path.name}.plain-backup-{stamp}")
+    from kiosk.storage.plain_copies import private_file
+
+    backup = private_file(work / name)  # 0600 before the first byte: SQLite keeps the mode it finds
     copy = sqlcipher3.connect(str(backup))
     try:
         plain.backup(copy)
@@ -190,9 +203,11 @@ def _encrypt(args: argparse.Namespace) -> int:
     from kiosk.cli import audit_first
     from kiosk.storage.database import Database, DatabaseError
     from kiosk.storage.keys import find_key, is_plain_sqlite, key_stores, new_key
+    from kiosk.storage.plain_copies import KEPT_PREFIX, private_file, remove_interrupted, work_folder
 
     settings = _settings(args)
     path = _sqlite_path(settings, "encrypt")
+    remove_interrupted(path)  # a killed run's copies: the database is whole either way (see plain_copies.py)
     if not is_plain_sqlite(path):
         raise DatabaseError(f"The database {path} is already encrypted: nothing was changed.")
     found = find_key(settings.database, path)
@@ -203,12 +218,51 @@ def _encrypt(args: argparse.Namespace) -> int:
     else:
         store, key = found
     audit_first.before_encrypt(settings.database.resolved_url())  # no audit row, no encryption
-    encrypted = path.with_name(f".{path.name}.encrypting-{os.getpid()}")
-    encrypted.unlink(missing_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    try:
+        work = work_folder(path)  # 0700, beside the database: the same disk, so the final rename is atomic
+        encrypted = private_file(work / f"{path.name}.encrypted")
+    except OSError as exc:
+        raise DatabaseError(
+            f"A private folder beside the database {path} cannot be made ({exc.strerror}): give the kiosk's "
+            "account write permission on that folder; nothing was changed."
+        ) from exc
+    try:
+        backup = _encrypt_into(path, work, encrypted, key, sqlcipher3)
+        _fsync_file(encrypted)
+        Database.open(f"sqlite:///{encrypted}", key).close()  # opens with the key before it replaces anything
+        os.chmod(encrypted, stat.S_IMODE(path.stat().st_mode))  # the database keeps the mode IT gave it
+        for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            leftover.unlink(missing_ok=True)  # the plain file's, empty now: never to be read with the new file
+        os.replace(encrypted, path)
+        if os.name == "posix":
+            _fsync_file(path.parent)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)  # the plain database is still in place, untouched
+        raise
+    said = f"The database {path} is encrypted now; its key is in the {store.where}: keep a copy where IT keeps secrets."
+    if args.keep_plain_copy:
+        kept_folder = path.parent / f"{KEPT_PREFIX}{stamp}"
+        os.replace(work, kept_folder)  # still 0700, the copy inside still 0600
+        kept = kept_folder / backup.name
+        print(
+            f"{said} The unencrypted copy {kept} was kept as asked; it holds patients' data in the clear: move it "
+            "to where IT keeps backups safely, then delete it here (`kiosk doctor` fails while it is there)."
+        )
+    else:
+        shutil.rmtree(work)
+        print(f"{said} The unencrypted copy made while encrypting was deleted once the encrypted file was verified.")
+    return 0
+
+
+def _encrypt_into(path: Path, work: Path, encrypted: Path, key: bytes, sqlcipher3: Any) -> Path:
+    """Copy the plain file into `work`, then export it encrypted into `encrypted`; returns the plain copy."""
+    from kiosk.storage.database import DatabaseError
+
     plain = sqlcipher3.connect(str(path), isolation_level=None, timeout=5)
     try:
         try:
-            backup = _plain_backup(plain, path)
+            backup = _plain_backup(plain, work, path.name)
             counts = _row_counts(plain, "main")
             plain.execute("ATTACH DATABASE ? AS encrypted KEY ?", (str(encrypted), f"x'{key.hex()}'"))
             plain.execute("SELECT sqlcipher_export('encrypted')")
@@ -221,26 +275,13 @@ def _encrypt(args: argparse.Namespace) -> int:
             # Everything in the WAL is in the file now; closing the last connection removes the WAL.
             plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except sqlcipher3.Error as exc:
-            encrypted.unlink(missing_ok=True)
             raise DatabaseError(
                 f"The database {path} could not be encrypted ({type(exc).__name__}: {exc}): "
                 "stop every kiosk and console using it, then try again; nothing was changed."
             ) from exc
     finally:
         plain.close()
-    _fsync_file(encrypted)
-    Database.open(f"sqlite:///{encrypted}", key).close()  # opens with the key before it replaces anything
-    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        leftover.unlink(missing_ok=True)  # the plain file's, empty now: never to be read with the new file
-    os.replace(encrypted, path)
-    if os.name == "posix":
-        _fsync_file(path.parent)
-    print(
-        f"The database {path} is encrypted now; its key is in the {store.where}: keep a copy where IT keeps "
-        f"secrets. The unencrypted copy {backup} still holds patients' data in the clear: move it to where IT "
-        "keeps backups safely, or delete it once the kiosk works."
-    )
-    return 0
+    return backup
 
 
 def _row_counts(connection: Any, schema: str) -> dict[str, int]:

@@ -86,15 +86,17 @@ def _first_admin(
 
     from kiosk.domain.staff import Role
     from kiosk.services.accounts import AccountError, create_account, has_admin, normalise_username
-    from kiosk.services.startup import open_database_at_head
+    from kiosk.services.startup import create_database
 
-    database = open_database_at_head(settings)
+    # The one place a database and its key are made, and only where neither (nor a backup) exists:
+    # a missing database whose key remains is refused with the restore to run, never replaced.
+    database = create_database(settings)
     try:
         shown = make_url(settings.database.resolved_url()).render_as_string(hide_password=True)
         print(f"Database ready: {shown}")
         from kiosk.storage.keys import describe_key_location
 
-        where = describe_key_location(settings)  # open_database_at_head made the key on a fresh machine
+        where = describe_key_location(settings)  # create_database made the key on a fresh machine
         if where is not None:
             print(f"The database is encrypted; its key is in the {where}: keep a copy where IT keeps secrets.")
         if has_admin(database):

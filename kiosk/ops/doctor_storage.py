@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,11 +13,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.ops.doctor import Check, Status, fail, from_sentence, not_checked, ok, warn
-from kiosk.storage.database import Database, DatabaseError, WrongKeyError
+from kiosk.storage.database import Database, DatabaseBusy, DatabaseError, WrongKeyError, explain_failure
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
 
+log = logging.getLogger(__name__)
 BACKUP_MAX_AGE = dt.timedelta(hours=48)  # a daily backup plus a day's grace: older means the schedule stopped
 _AUTH_SQLSTATES = {"28P01", "28000"}  # invalid_password, invalid_authorization_specification (pg_hba refusal)
 _NO_DATABASE_SQLSTATE = "3D000"
@@ -29,25 +31,41 @@ class _Opened:
 
     database: Database | None
     why_not: str = ""
+    busy: bool = False  # another program holds the lock: try again, nothing to repair
 
 
 def storage_checks(settings: Settings) -> list[Check]:
-    """database, local disk, encryption key, migrations, quick_check, in that order."""
+    """database, local disk, encryption key, migrations, quick_check, plaintext copies, in that order."""
+    from kiosk.storage.health import absent_database
     from kiosk.storage.keys import database_path
 
     path = database_path(settings.database)
     if path is None:
         return _server_checks(settings)
     local = _local_disk(settings)
-    if not _exists(path):
-        missing = fail("database", f"there is no database at {path}", "run `kiosk init` to create it and its key")
+    copies = plaintext_copies_check(settings)
+    absent = absent_database(settings)
+    if absent is not None:
+        if absent.first_run:
+            missing = fail("database", f"there is no database at {path}", "run `kiosk init` to create it and its key")
+        else:  # gone or emptied while its key or backups remain: a restore, never `kiosk init`
+            missing = from_sentence("database", Status.FAIL, str(absent.refusal()))
         return [
             missing,
             local,
             *(not_checked(n, "no database") for n in ("encryption key", "migrations", "quick_check")),
+            copies,
         ]
     key_check, opened = _open_file(settings, path)
     if opened.database is None:
+        if opened.busy:
+            return [
+                from_sentence("database", Status.WARN, opened.why_not),
+                local,
+                key_check,
+                *(_busy_skip(name) for name in ("migrations", "quick_check")),
+                copies,
+            ]
         database = fail("database", f"{path} cannot be opened", opened.why_not)
         return [
             database,
@@ -55,14 +73,47 @@ def storage_checks(settings: Settings) -> list[Check]:
             key_check,
             not_checked("migrations", "no database"),
             not_checked("quick_check", "no database"),
+            copies,
         ]
     try:
         size = path.stat().st_size / 1_000_000
-        checks = [ok("database", f"SQLite file {path} ({size:.1f} MB) opens"), local, key_check]
-        checks += _schema_and_pages(opened.database)
+        database = ok("database", f"SQLite file {path} ({size:.1f} MB) opens")
+        checks = [database, local, key_check, *_schema_and_pages(opened.database)]
+        busy = _write_lock(opened.database)
+        if busy is not None:  # it reads, but no kiosk can save a request while this lasts
+            checks[0] = from_sentence("database", Status.WARN, str(busy))
     finally:
         opened.database.close()
-    return checks
+    return [*checks, copies]
+
+
+def _busy_skip(name: str) -> Check:
+    return warn(name, "not checked: the database is busy", "run `kiosk doctor` again once it is free")
+
+
+def _write_lock(database: Database) -> DatabaseBusy | None:
+    from kiosk.storage.health import write_lock_holder
+
+    try:
+        return write_lock_holder(database)
+    except Exception:  # the checks above already said what is wrong with the file
+        log.debug("doctor: the write-lock probe failed", exc_info=True)
+        return None
+
+
+def plaintext_copies_check(settings: Settings) -> Check:
+    """Any unencrypted SQLite file beside the database or among the backups holds patients' data in the clear."""
+    from kiosk.storage.plain_copies import find_plain_copies, shown
+
+    copies = find_plain_copies(settings)
+    if not copies:
+        return ok("plaintext copies", "no unencrypted copy of the database in its folder or the backup folder")
+    return fail(
+        "plaintext copies",
+        f"{len(copies)} unencrypted copy(ies) of patients' data: {shown(copies)}",
+        "move each to where IT keeps backups safely (or delete it once the kiosk works); "
+        "`kiosk db encrypt` deletes its own copies once the encrypted file is verified",
+    )
 
 
 def _exists(path: Path) -> bool:
@@ -128,8 +179,9 @@ def _open_file(settings: Settings, path: Path) -> tuple[Check, _Opened]:
             "restore the right key file from the copy IT keeps; do not delete the database",
         )
         return wrong, _Opened(None, "its key does not fit (see encryption key)")
-    except DatabaseError as exc:
-        return ok("encryption key", f"found in the {store.where}"), _Opened(None, str(exc))
+    except DatabaseError as exc:  # busy, read-only, cut short, damaged: each sentence names its cause
+        busy = isinstance(exc, DatabaseBusy)
+        return ok("encryption key", f"found in the {store.where}"), _Opened(None, str(exc), busy=busy)
     return ok("encryption key", f"in the {store.where}, and it opens the database"), _Opened(database)
 
 
@@ -137,7 +189,7 @@ def _open(opener: Callable[[], Database]) -> _Opened:
     try:
         return _Opened(opener())
     except DatabaseError as exc:
-        return _Opened(None, str(exc))
+        return _Opened(None, str(exc), busy=isinstance(exc, DatabaseBusy))
 
 
 def _server_checks(settings: Settings) -> list[Check]:
@@ -201,6 +253,10 @@ def _schema_and_pages(database: Database) -> list[Check]:
     checks = [_migrations(database)]
     try:
         problems = quick_check(database)
+    except DatabaseBusy:
+        return [*checks, _busy_skip("quick_check")]
+    except DatabaseError as exc:  # read-only, full disk: not damage, so never a restore
+        return [*checks, from_sentence("quick_check", Status.FAIL, str(exc))]
     except SQLAlchemyError as exc:
         return [*checks, fail("quick_check", f"could not run ({type(exc).__name__})", _RESTORE)]
     if database.engine.dialect.name != "sqlite":
@@ -216,8 +272,13 @@ def _migrations(database: Database) -> Check:
     from kiosk.storage.migrations import alembic_config, current_revision, head_revision
 
     try:
-        current = current_revision(database.engine)
+        current = current_revision(database.read_engine)  # a read: never queued behind a writer's lock
     except SQLAlchemyError as exc:
+        named = explain_failure(exc, _file_of(database))
+        if isinstance(named, DatabaseBusy):
+            return _busy_skip("migrations")
+        if named is not None:
+            return from_sentence("migrations", Status.FAIL, str(named))
         return fail("migrations", f"the layout could not be read ({type(exc).__name__})", _RESTORE)
     head = head_revision()
     if current == head:
@@ -236,6 +297,11 @@ def _migrations(database: Database) -> Check:
         f"at layout {current}; this version needs {head}",
         "run `kiosk db upgrade` (a kiosk also does it when it starts, after a backup)",
     )
+
+
+def _file_of(database: Database) -> Path | None:
+    name = database.engine.url.database
+    return Path(name) if database.engine.dialect.name == "sqlite" and name and name != ":memory:" else None
 
 
 def backup_check(settings: Settings) -> Check:

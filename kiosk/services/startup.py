@@ -71,18 +71,65 @@ def open_database_at_head(settings: Settings, *, kiosk: bool = False) -> Databas
     when SQLite's own check fails, so the kiosk can show its out-of-service page.
     A kiosk (kiosk=True) whose PostgreSQL server cannot be reached starts anyway: its
     requests go to the local outbox until the server is back (kiosk.services.outbox).
+
+    Nothing here makes a database where one was lost: a missing or empty file whose key or backups
+    remain is refused with the restore to run (DatabaseMissing). Only a first run (no database, no key,
+    no backup) makes one, and only for `kiosk run`, through create_database as `kiosk init` does.
     """
+    from kiosk.storage.database import DatabaseError
+    from kiosk.storage.health import refuse_lost_database
+    from kiosk.storage.keys import open_configured_database
+
+    refuse_network_file(settings)
+    _remove_interrupted_encrypt(settings)
+    first_run = refuse_lost_database(settings)
+    if first_run is not None:
+        if not kiosk:
+            raise DatabaseError(
+                f"There is no database at {first_run.path} yet: run `kiosk init` to create it, its key "
+                "and the first admin account (or check database.url in the settings)."
+            )
+        # The README's first command, `kiosk run` on a fresh machine, sets up as `kiosk init` would.
+        log.info("first start: no database, key or backup yet; creating them as `kiosk init` does")
+        return create_database(settings, kiosk=True)
+    # Encrypted SQLite with its key, or PostgreSQL; raises DatabaseError with a sentence.
+    return _checked_at_head(open_configured_database(settings, create_if_missing=False), settings, kiosk=kiosk)
+
+
+def create_database(settings: Settings, *, kiosk: bool = False) -> Database:
+    """`kiosk init`'s database step: a new database and key only where neither exists (nor any backup).
+
+    An existing database is opened, checked and upgraded instead; a lost one is refused (DatabaseMissing).
+    """
+    from kiosk.storage.health import refuse_lost_database
+    from kiosk.storage.keys import open_configured_database
+
+    refuse_network_file(settings)
+    first_run = refuse_lost_database(settings)
+    database = open_configured_database(settings, create_if_missing=first_run is not None)
+    if first_run is not None:
+        log.info("created a new database at %s", first_run.path)
+    return _checked_at_head(database, settings, kiosk=kiosk)
+
+
+def _remove_interrupted_encrypt(settings: Settings) -> None:
+    """A killed `kiosk db encrypt` leaves a plain copy in its private folder: the next start removes it."""
+    from kiosk.storage.backup import database_file
+    from kiosk.storage.plain_copies import remove_interrupted
+
+    path = database_file(settings)
+    if path is not None:
+        remove_interrupted(path)
+
+
+def _checked_at_head(database: Database, settings: Settings, *, kiosk: bool) -> Database:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
     from kiosk.services.workstations import record_start
-    from kiosk.storage.database import DatabaseError
-    from kiosk.storage.keys import open_configured_database
+    from kiosk.storage.backup import database_file
+    from kiosk.storage.database import DatabaseError, explain_failure
 
-    url = settings.database.resolved_url()
-    refuse_network_file(settings)
-    # Encrypted SQLite with its key (made on a fresh machine), or PostgreSQL; raises DatabaseError with a sentence.
-    database = open_configured_database(settings, create_if_missing=True)
     try:
         check_or_raise(database, settings)
         upgrade_with_backup(database, settings)
@@ -98,8 +145,12 @@ def open_database_at_head(settings: Settings, *, kiosk: bool = False) -> Databas
             )
             return database
         database.close()
-        shown = make_url(url).render_as_string(hide_password=True)
         log.error("database could not be opened", exc_info=True)
+        # Busy, read-only, full or damaged each say so, with their own fix, rather than one vague sentence.
+        named = explain_failure(exc, database_file(settings))
+        if named is not None:
+            raise named from exc
+        shown = make_url(settings.database.resolved_url()).render_as_string(hide_password=True)
         cause = type(getattr(exc, "orig", None) or exc).__name__
         raise DatabaseError(
             f"The database {shown} could not be opened or updated ({cause}): "
@@ -136,7 +187,7 @@ def refuse_network_file(settings: Settings) -> None:
 
 def check_or_raise(database: Database, settings: Settings) -> None:
     from kiosk.storage.backup import backup_folder, database_file
-    from kiosk.storage.health import DatabaseDamaged, quick_check
+    from kiosk.storage.health import DatabaseDamaged, newest_backup, quick_check
 
     problems = _timed("quick_check", lambda: quick_check(database))
     if not problems:
@@ -144,7 +195,8 @@ def check_or_raise(database: Database, settings: Settings) -> None:
     path = database_file(settings)
     log.error("database check failed: %s", "; ".join(problems))
     folder = backup_folder(settings) if path is not None else None
-    where = f" (backups are in {folder})" if folder is not None else ""
+    newest = newest_backup(settings) if folder is not None else None
+    where = f" (the newest is {newest})" if newest is not None else f" (backups are in {folder})" if folder else ""
     raise DatabaseDamaged(
         f"The database {path or 'server'} is damaged ({problems[0]}): stop the kiosks, run `kiosk db check --full`, "
         f"then `kiosk db restore FILE` with the newest good backup{where}.",
@@ -159,7 +211,8 @@ def upgrade_with_backup(database: Database, settings: Settings) -> Path | None:
     """
     from kiosk.storage.schema_version import at_head
 
-    if at_head(database.engine):
+    # Read in a read transaction: a kiosk holding the write lock does not make this wait.
+    if at_head(database.read_engine):
         return None  # the usual start: Alembic is not even imported
     from kiosk.storage.backup import SUFFIX, backup_folder, backup_to, key_of, stamp
     from kiosk.storage.migrations import current_revision, upgrade_to_head

@@ -29,6 +29,12 @@ SERVER_CONNECT_ARGS = {
     "tcp_user_timeout": 10_000,
 }
 SQLITE_NOTADB = 26  # "file is not a database": what SQLCipher says when page 1 does not decrypt
+# SQLite's primary result codes (the low byte of an extended code) that name a cause IT can act on.
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
+SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN = 10, 11, 13, 14
+SQLITE_IOERR_SHORT_READ = 522  # the file ended before the page SQLite asked for: it was cut short
+PAGE_BYTES = 4096  # SQLCipher 4's page size, which the kiosk never changes
+_RESTORE = "stop every kiosk and console, then restore the newest good backup with `kiosk db restore FILE`"
 # Per pooled SQLite connection (Connection.info): the main file's path ("" in memory) and its
 # (st_dev, st_ino) when opened, so a submit can see the file deleted or replaced with one stat().
 FILE_PATH = "kiosk.database_path"
@@ -43,6 +49,188 @@ class WrongKeyError(DatabaseError):
     """The key does not open this file (or the file is not a database); keys.py names which key was tried."""
 
 
+class DatabaseBusy(DatabaseError):  # noqa: N818 (reads as the state it reports)
+    """Another program holds the file's lock: nothing is damaged, and the same step works once it lets go."""
+
+
+class DatabaseFileDamaged(DatabaseError):  # noqa: N818
+    """The file itself is cut short or has pages that do not read back: the fix is a restore, never a new key."""
+
+
+class DatabaseNotWritable(DatabaseError):  # noqa: N818
+    """The kiosk's account may not write the file or its folder (or the disk is read-only)."""
+
+
+_quiet = False
+
+
+def quiet_sqlcipher_log() -> None:
+    """Stop SQLCipher printing its own "ERROR CORE hmac check failed" lines on stderr.
+
+    SQLCipher (4.6 and later) logs at WARN to stderr by default, process-wide, so those lines reached IT before
+    the kiosk's sentence that names the cause and the fix; the kiosk reports and logs every failure itself.
+    """
+    global _quiet
+    if _quiet:
+        return
+    import sqlcipher3
+
+    connection = sqlcipher3.connect(":memory:")
+    try:
+        connection.execute("PRAGMA cipher_log_level = NONE")
+    finally:
+        connection.close()
+    _quiet = True
+
+
+def sqlite_code(exc: BaseException) -> int | None:
+    """SQLite's extended result code behind a driver or SQLAlchemy error, or None when there is none."""
+    original = getattr(exc, "orig", None) or exc
+    code = getattr(original, "sqlite_errorcode", None)
+    return code if isinstance(code, int) else None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True when another connection holds the lock (SQLITE_BUSY or SQLITE_LOCKED) after busy_timeout."""
+    code = sqlite_code(exc)
+    return code is not None and code & 0xFF in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def busy_error(path: Path | str | None) -> DatabaseBusy:
+    """The busy sentence, naming the program that has the file open when that is cheap to tell."""
+    from kiosk.storage.file_users import programs_using
+
+    shown = path or "database"
+    holders = programs_using([Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]) if path else []
+    who = f"another program, {' and '.join(holders)}," if holders else "another kiosk program"
+    return DatabaseBusy(
+        f"The database {shown} is busy: {who} holds its lock right now, and the data in it is intact: wait until "
+        "that program finishes and try again (if it stays busy, stop that program)."
+    )
+
+
+def explain_failure(exc: BaseException, path: Path | None, key: bytes | None = None) -> DatabaseError | None:
+    """A sentence naming the real cause of a failed open or read (busy, read-only, cut short, damaged, full).
+
+    None when the cause is none of these (a wrong key is told apart from damage by the caller or below).
+    """
+    code = sqlite_code(exc)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
+        return busy_error(path)
+    if path is None:
+        return None
+    if primary in (SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM):
+        return _not_writable(path)
+    if primary == SQLITE_FULL:
+        return DatabaseError(
+            f"The disk holding the database {path} is full: free some space on it, then try again; "
+            "the data in it is intact."
+        )
+    if primary in (SQLITE_CORRUPT, SQLITE_NOTADB) or code == SQLITE_IOERR_SHORT_READ:
+        return _damaged(path, key, code)
+    if primary == SQLITE_IOERR:
+        return DatabaseFileDamaged(
+            f"The disk reported an error reading the database {path}: check the disk (its health and "
+            f"cabling), then {_RESTORE} if `kiosk db check` finds damage."
+        )
+    return None
+
+
+def _not_writable(path: Path) -> DatabaseNotWritable:
+    folder = path.parent
+    if not folder.is_dir():
+        return DatabaseNotWritable(
+            f"The database folder {folder} does not exist or cannot be reached: check database.url and the disk."
+        )
+    if _read_only_disk(folder):
+        return DatabaseNotWritable(
+            f"The disk holding the database {path} is mounted read-only: remount it read-write (or move the "
+            "database to a writable disk), then try again; the data in it is intact."
+        )
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return DatabaseNotWritable(
+            f"The kiosk's account may not write the folder {folder}, where SQLite keeps the database's -wal and "
+            "-shm files: give that account write permission on the folder, then try again; the data in it is intact."
+        )
+    return DatabaseNotWritable(
+        f"The kiosk's account may not read and write the database file {path}: give that account read and "
+        "write permission on it, then try again; the data in it is intact."
+    )
+
+
+def _read_only_disk(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # Windows has no statvfs
+        return False
+
+
+def _damaged(path: Path, key: bytes | None, code: int) -> DatabaseError:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size % PAGE_BYTES or code == SQLITE_IOERR_SHORT_READ:
+        return DatabaseFileDamaged(
+            f"The database {path} is cut short ({size:,} bytes, which is not a whole number of {PAGE_BYTES}-byte "
+            f"pages): part of it was lost (a full or failing disk, or a copy that did not finish); {_RESTORE}."
+        )
+    if key is None:
+        return DatabaseFileDamaged(
+            f"The database {path} is damaged (SQLite finds its pages malformed, result code {code}); {_RESTORE}."
+        )
+    # Only the main file is checked page by page; pages waiting in the WAL (a key change that committed but
+    # was not yet copied back) could be under another key, so then a wrong key cannot be ruled out.
+    bad = None if _wal_has_frames(path) else _pages_failing_their_check(path, key)
+    pages = size // PAGE_BYTES
+    if code & 0xFF == SQLITE_NOTADB and (not bad or len(bad) >= pages):
+        return WrongKeyError(
+            f"The database {path} cannot be read with the key given: "
+            "it is encrypted with another key, not encrypted, or damaged."
+        )
+    if bad:
+        first = ", ".join(str(page) for page in sorted(bad)[:5])
+        return DatabaseFileDamaged(
+            f"The database {path} is damaged: page(s) {first} of {pages} do not read back while the others open "
+            f"with its key, so the key is right and the file is not; {_RESTORE}."
+        )
+    return DatabaseFileDamaged(
+        f"The database {path} is damaged (SQLite finds its pages malformed, result code {code}); {_RESTORE}."
+    )
+
+
+def _wal_has_frames(path: Path) -> bool:
+    try:
+        return Path(f"{path}-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _pages_failing_their_check(path: Path, key: bytes) -> set[int] | None:
+    """The pages whose HMAC fails with this key (SQLCipher's own page check, which needs no readable page 1).
+
+    A wrong key fails every page; damage fails only the pages it touched. None when the check cannot run.
+    """
+    import re
+
+    import sqlcipher3
+
+    try:
+        connection = sqlcipher3.connect(str(path))
+        try:
+            apply_key(connection, key)
+            rows = connection.execute("PRAGMA cipher_integrity_check").fetchall()
+        finally:
+            connection.close()
+    except sqlcipher3.Error:
+        return None
+    pages = (re.search(r"page (\d+)", str(row[0])) for row in rows)
+    return {int(found.group(1)) for found in pages if found}
+
+
 def _key_literal(key: bytes) -> str:
     if len(key) != KEY_BYTES:
         raise ValueError(f"a database key is {KEY_BYTES} bytes")
@@ -52,6 +240,7 @@ def _key_literal(key: bytes) -> str:
 
 def apply_key(dbapi_connection: Any, key: bytes) -> None:
     """Key a fresh SQLCipher connection; it must be the first statement the connection runs."""
+    quiet_sqlcipher_log()
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f'PRAGMA key = "{_key_literal(key)}"')
@@ -111,6 +300,16 @@ def _on_sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _raw_key(password: str | None) -> bytes | None:
+    """The key back from the URL's password (_key_literal's form), for the damaged-or-wrong-key check."""
+    if not password or not password.startswith("x'"):
+        return None
+    try:
+        return bytes.fromhex(password[2:-1])
+    except ValueError:
+        return None
+
+
 def _encrypted_url(parsed: URL, key: bytes) -> URL:
     # The pysqlcipher dialect runs `PRAGMA key="<password>"` as the very first statement on every
     # new connection, before any pragma or read; the URL hides the password whenever it is shown.
@@ -134,6 +333,7 @@ def create_database_engine(url: str, key: bytes | None = None) -> Engine:
             # hide_parameters: an error message must never carry a patient's answers into a log.
             engine = create_engine(parsed, hide_parameters=True)
         else:
+            quiet_sqlcipher_log()
             # The dialect would pick a one-connection-per-thread pool; a file wants the usual queue.
             engine = create_engine(_encrypted_url(parsed, key), hide_parameters=True, poolclass=pool.QueuePool)
             event.listen(engine, "connect", lambda connection, _record: _set_private_temp_storage(connection))
@@ -182,7 +382,13 @@ class Database:
                 connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
         except SQLAlchemyError as exc:
             self.close()
-            if getattr(getattr(exc, "orig", None), "sqlite_errorcode", None) == SQLITE_NOTADB:
+            database = self.engine.url.database
+            path = Path(database) if database and database != ":memory:" else None
+            # Busy, read-only, cut short, damaged on page 1 or a wrong key each have their own cause and fix.
+            named = explain_failure(exc, path, _raw_key(self.engine.url.password))
+            if named is not None:
+                raise named from exc
+            if sqlite_code(exc) == SQLITE_NOTADB:
                 raise WrongKeyError(
                     f"The database {shown} cannot be read with the key given: "
                     "it is encrypted with another key, not encrypted, or damaged."
@@ -190,7 +396,7 @@ class Database:
             cause = type(getattr(exc, "orig", None) or exc).__name__
             raise DatabaseError(
                 f"The database {shown} could not be opened ({cause}): "
-                "check that the file is reachable and not held by another program, and the log for details."
+                "check that the file is reachable, and the log for details."
             ) from exc
 
     @contextmanager
@@ -207,6 +413,18 @@ class Database:
         Same lock (BEGIN IMMEDIATE on SQLite), commit at the end, rollback if the block raises.
         """
         with self.engine.begin() as connection:
+            yield connection
+
+    @property
+    def read_engine(self) -> Engine:
+        """The engine for code that only reads and takes an Engine (schema version): its transactions never
+        take SQLite's write lock."""
+        return self.engine.execution_options(**{_READ_ONLY: True})
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """read() without the ORM session: checks and pragmas that must not wait for a writer's lock."""
+        with self.engine.connect().execution_options(**{_READ_ONLY: True}) as connection, connection.begin():
             yield connection
 
     @contextmanager

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.services import startup
 from kiosk.services.requests import Receipt, SubmitFailed, load_request, submit_request
-from kiosk.services.startup import open_database_at_head
+from kiosk.services.startup import create_database, open_database_at_head
 from kiosk.storage import database as database_module
 from kiosk.storage import health
 from kiosk.storage.database import Database, DatabaseError
@@ -72,7 +72,7 @@ def fill_disk(folder: Path) -> Path:
 
 def test_a_full_disk_never_gives_a_false_receipt_and_keeps_what_was_stored(small_disk: Path) -> None:
     path = small_disk / "kiosk.sqlite3"
-    database = open_database_at_head(settings_for(path))
+    database = create_database(settings_for(path))
     try:
         receipts: list[Receipt] = [submit_request(database, factories.appointment(), "kiosk-1") for _ in range(5)]
         filler = fill_disk(small_disk)
@@ -121,7 +121,7 @@ def test_a_database_locked_by_another_process_fails_clearly_then_works_when_rele
     database_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(database_module, "BUSY_TIMEOUT_MS", 1000)  # the same wait, shorter for the test
-    database = open_database_at_head(settings_for(database_file))
+    database = create_database(settings_for(database_file))
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLD_LOCK, str(database_file)],
         cwd=ROOT,
@@ -150,7 +150,7 @@ def test_a_database_locked_by_another_process_fails_clearly_then_works_when_rele
 
 def test_a_corrupt_page_stops_start_up_with_database_damaged(database_file: Path) -> None:
     settings = settings_for(database_file)
-    database = open_database_at_head(settings)
+    database = create_database(settings)
     for _ in range(300):
         submit_request(database, factories.appointment(), "kiosk-1")
     database.close()

@@ -10,7 +10,7 @@ import pytest
 from kiosk.config.loader import settings_from_mapping
 from kiosk.config.locations import default_database_path
 from kiosk.paths import bundled_content_dir
-from kiosk.services.startup import content_folder, load_context, open_database_at_head
+from kiosk.services.startup import content_folder, create_database, load_context, open_database_at_head
 from kiosk.services.workstations import list_workstations, this_workstation_name
 from kiosk.storage.database import DatabaseError
 from kiosk.storage.migrations import current_revision, head_revision
@@ -31,7 +31,7 @@ def test_demo_start_up_loads_the_bundled_content_and_strings_without_a_database(
 
 
 def test_start_up_opens_the_default_database_at_the_newest_schema_and_records_this_pc() -> None:
-    context = load_context(None, open_database=True)
+    context = load_context(None, open_database=True, kiosk=True)  # a kiosk's first start makes it, as init does
     try:
         assert context.database is not None
         assert default_database_path().is_file()
@@ -123,7 +123,7 @@ def test_upgrading_from_the_first_revision_with_data_takes_a_backup_first(tmp_pa
 
 def test_a_new_database_needs_no_backup_before_its_first_upgrade(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.sqlite3"
-    database = open_database_at_head(settings_from_mapping({"database": {"url": f"sqlite:///{path}"}}))
+    database = create_database(settings_from_mapping({"database": {"url": f"sqlite:///{path}"}}))
     database.close()
 
     assert not (tmp_path / "backups").exists()
