@@ -6,6 +6,7 @@ so the documentation and what `kiosk doctor` checks cannot drift apart.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 import secrets
@@ -19,12 +20,17 @@ from sqlalchemy.exc import DBAPIError
 
 from kiosk.domain.audit import AuditAction
 from kiosk.domain.staff import Actor, Role
+from kiosk.domain.workflow import RequestStatus
 from kiosk.ops.doctor import Status
 from kiosk.ops.doctor_audit import roles_check
 from kiosk.services.audit import record_for, verify_chain
+from kiosk.services.casework import change_status, open_case
+from kiosk.services.requests import submit_request
+from kiosk.services.retention import purge_closed
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
 from tests.postgres_server import PostgresServer
+from tests.services import factories
 
 ALICE = Actor("alice", Role.RECEPTION, "front-desk-1")
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -113,7 +119,15 @@ def test_doctor_warns_when_the_kiosk_role_owns_the_audit_tables(pg_database: Dat
 
 
 def test_the_readme_roles_let_the_kiosk_write_the_trail_but_never_cut_it(two_roles: TwoRoles) -> None:
-    _history(two_roles.kiosk)  # the PCs' role adds audit rows, and the head follows them
+    # The PCs' role does a day's work (a request, the desk's change, a purge), each with its audit row.
+    request = factories.appointment()
+    submit_request(two_roles.kiosk, request, "kiosk-1")
+    case = open_case(two_roles.kiosk, str(request.request_id), ALICE)
+    change_status(
+        two_roles.kiosk, str(request.request_id), RequestStatus.CLOSED, expected_version=case.version, actor=ALICE
+    )
+    purge_closed(two_roles.kiosk, older_than_days=1, actor=ALICE, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=9))
+    _history(two_roles.kiosk, rows=2)
 
     assert roles_check(two_roles.kiosk).status is Status.OK
     assert roles_check(two_roles.owner).status is Status.WARN
@@ -129,4 +143,4 @@ def test_the_readme_roles_let_the_kiosk_write_the_trail_but_never_cut_it(two_rol
             c.exec_driver_sql(statement)
     report = verify_chain(two_roles.kiosk)
     assert report.intact, report.problems
-    assert report.rows_checked == 5
+    assert report.rows_checked == 5  # viewed, status change, purge, two more views
