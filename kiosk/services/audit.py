@@ -11,7 +11,6 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import Engine, column, event, func, insert, select, table, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -535,11 +534,6 @@ def quick_problems(database: Database) -> list[str]:
                     f"row {head.last_id} is not the row written there: the end of the trail was replaced after it"
                 )
     return problems
-
-
-def head_location(database: Database) -> Path | None:
-    """The head file of an SQLite database (for IT and for the restore verb), None on PostgreSQL."""
-    return audit_head.head_file(database.engine)
 
 
 def _entries_in_order(database: Database) -> Iterator[AuditEntry]:
