@@ -38,7 +38,7 @@ from kiosk.services.audit import AuditFilter, list_entries, verify_chain
 from kiosk.services.queue import local_day_start
 from kiosk.storage.database import Database
 from kiosk.storage.models import AuditEntry, RequestRecord
-from kiosk.ui.console.widgets import button, label, set_role
+from kiosk.ui.console.widgets import button, label, set_role, tooltip_text
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,7 @@ class AuditModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._rows[index.row()].cells()[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._rows[index.row()].tooltips()[index.column()]
+            return tooltip_text(self._rows[index.row()].tooltips()[index.column()])
         return None
 
     def headerData(  # noqa: N802 (Qt's name)

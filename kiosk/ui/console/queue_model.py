@@ -26,6 +26,7 @@ from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS, RequestStatus
 from kiosk.services.queue import QueueFilter, QueueRow, count_requests, fetch_rows
 from kiosk.services.waiting import WAIT_WORDS, WaitState, WaitTargets, request_wait_state, seen_words, target_words
 from kiosk.storage.database import Database
+from kiosk.ui.console.widgets import tooltip_text
 
 log = logging.getLogger(__name__)
 
@@ -140,8 +141,10 @@ class QueueModel(QAbstractTableModel):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row = self._rows[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return self._cell(row, index.column(), tooltip=role == Qt.ItemDataRole.ToolTipRole)
+        if role == Qt.ItemDataRole.DisplayRole:  # item views draw display text as plain text
+            return self._cell(row, index.column(), tooltip=False)
+        if role == Qt.ItemDataRole.ToolTipRole:  # tooltips are not: a name typed as HTML must not render
+            return tooltip_text(self._cell(row, index.column(), tooltip=True))
         if role == Qt.ItemDataRole.UserRole:
             return row.id
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):

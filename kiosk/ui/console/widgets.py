@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import html
+
 from kiosk.qt import QFrame, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
 
 
 def label(text: str = "", role: str | None = None, *, wrap: bool = False, parent: QWidget | None = None) -> QLabel:
     widget = QLabel(text, parent)
+    # Never rich text: labels show what patients typed (names, concerns) and Qt would otherwise render
+    # anything that looks like HTML ("<h1>", "<a href>", "<img>") instead of showing it as typed.
+    widget.setTextFormat(Qt.TextFormat.PlainText)
     if role:
         widget.setProperty("role", role)
     widget.setWordWrap(wrap)
@@ -52,3 +57,14 @@ def set_role(widget: QWidget, role: str) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+def tooltip_text(text: str) -> str:
+    """`text` for a tooltip, shown exactly as typed.
+
+    Qt renders a tooltip as rich text whenever it looks like HTML (there is no plain-text switch for
+    tooltips), so text holding "<" or "&" is escaped and wrapped in a paragraph; other text is left as is.
+    """
+    if "<" not in text and "&" not in text:
+        return text
+    return f'<p style="white-space: pre-wrap">{html.escape(text)}</p>'
