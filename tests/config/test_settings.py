@@ -166,7 +166,9 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
         pytest.param(
             '[database]\nurl = "mysql://x"\n',
             "setting database.url = 'mysql://x' is not allowed: use an SQLAlchemy URL starting "
-            '"sqlite:///" or "postgresql+psycopg://", or left out for the built-in SQLite file.',
+            '"sqlite:///" or "postgresql+psycopg://" (TLS is required unless ?sslmode=disable is added for a server '
+            "on this PC; a password in it needs the settings file readable by the kiosk's account only), or left out "
+            "for the built-in SQLite file.",
             id="unsupported-database",
         ),
         pytest.param(
