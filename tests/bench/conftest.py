@@ -18,7 +18,8 @@ SETTINGS = '[database]\nurl = "sqlite:///{database}"\n\n[lockdown]\nenabled = fa
 
 @pytest.fixture
 def context(write_settings: Callable[[str], Path], tmp_path: Path) -> Iterator[KioskContext]:
-    built = load_context(str(write_settings(SETTINGS.format(database=(tmp_path / "kiosk.sqlite3").as_posix()))))
+    settings = write_settings(SETTINGS.format(database=(tmp_path / "kiosk.sqlite3").as_posix()))
+    built = load_context(str(settings), kiosk=True)
     yield built
     built.close()
 

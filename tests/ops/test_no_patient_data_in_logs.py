@@ -227,7 +227,7 @@ def test_no_log_line_holds_what_a_patient_typed(
     settings = settings_logging_to(log_folder)
     configure_logging("run", verbose=True)
     assert attach_log_file(settings, "run", verbose=True) == log_folder / "kiosk-run.log"
-    context = load_context(None)  # the demo settings and a real encrypted SQLite file in the test's data folder
+    context = load_context(None, kiosk=True)  # the demo settings and a real encrypted SQLite file, as a first start
     try:
         window = build_window(context, 1920, 1080)
         qtbot.add_widget(window)

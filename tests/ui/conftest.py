@@ -18,7 +18,7 @@ MakeWindow = Callable[..., KioskWindow]
 @pytest.fixture
 def context() -> KioskContext:
     """The demo settings and bundled content; a real SQLite file in the test's data folder."""
-    built = load_context(None, open_database=True)
+    built = load_context(None, open_database=True, kiosk=True)  # a first start makes the database, as `kiosk run`
     yield built
     built.close()
 

@@ -62,7 +62,7 @@ def all_languages_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> It
     enabled = ", ".join(f'"{code}"' for code in LANGUAGES)
     settings.write_text(f'[languages]\ndefault = "en"\nenabled = [{enabled}]\n', encoding="utf-8")
     monkeypatch.setenv("KIOSK_CONFIG", str(settings))
-    built = load_context(None, open_database=True)
+    built = load_context(None, open_database=True, kiosk=True)  # a first start makes the database, as `kiosk run`
     yield built
     built.close()
 

@@ -37,7 +37,7 @@ RAISE_WARNING = "This plugin does not support raise"  # off-screen: no window ma
 
 @pytest.fixture
 def locked_context(write_settings: Any) -> Iterator[KioskContext]:
-    context = load_context(str(write_settings(LOCKDOWN)), open_database=True)
+    context = load_context(str(write_settings(LOCKDOWN)), open_database=True, kiosk=True)
     assert context.database is not None
     for username, role, password in ((ADMIN, Role.ADMIN, ADMIN_PASSWORD), (DESK, Role.RECEPTION, DESK_PASSWORD)):
         create_account(
@@ -236,7 +236,7 @@ def test_which_keys_lock_down_swallows(key: Qt.Key, modifiers: Qt.KeyboardModifi
 def test_hide_cursor_hides_the_pointer_over_the_kiosk_but_not_over_the_console(
     qtbot: QtBot, write_settings: Any
 ) -> None:
-    context = load_context(str(write_settings(LOCKDOWN + "hide_cursor = true\n")), open_database=True)
+    context = load_context(str(write_settings(LOCKDOWN + "hide_cursor = true\n")), open_database=True, kiosk=True)
     window = KioskWindow(context, clock=lambda: MONDAY_10)
     try:
         window.enter_lockdown()

@@ -40,7 +40,7 @@ def test_request_buttons_lead_to_the_notice_and_information_stays_available(qtbo
 
 
 def test_a_working_kiosk_shows_the_form(qtbot: QtBot) -> None:
-    context = load_context(None, open_database=True)
+    context = load_context(None, open_database=True, kiosk=True)
     window = build_window(context, 1920, 1080)
     qtbot.add_widget(window)
     window.show()

@@ -37,7 +37,7 @@ def make_kiosk(qtbot: QtBot, write_settings: Any) -> Iterator[MakeKiosk]:
     contexts: list[KioskContext] = []
 
     def make(extra: str = "", clock: Callable[[], dt.datetime] = dt.datetime.now) -> KioskWindow:
-        context = load_context(str(write_settings(VIETNAMESE + extra)), open_database=True)
+        context = load_context(str(write_settings(VIETNAMESE + extra)), open_database=True, kiosk=True)
         contexts.append(context)
         window = KioskWindow(context, clock=clock)
         qtbot.add_widget(window)

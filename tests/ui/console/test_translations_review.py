@@ -41,7 +41,7 @@ def kiosk_with_vietnamese(tmp_path: Path, write_settings: Any) -> Iterator[Kiosk
         f'[languages]\nenabled = ["en", "es", "vi"]\n[content]\nfolder = "{content.as_posix()}"\n'
         f'[database]\nurl = "sqlite:///{(tmp_path / "kiosk.sqlite3").as_posix()}"\n'
     )
-    context = load_context(str(settings), open_database=True)
+    context = load_context(str(settings), open_database=True, kiosk=True)
     assert context.database is not None
     rules = AccountRules.from_settings(StaffSettings())
     for username, role, password in ((ADMIN, Role.ADMIN, ADMIN_PASSWORD), (DESK, Role.RECEPTION, DESK_PASSWORD)):
