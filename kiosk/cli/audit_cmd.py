@@ -69,6 +69,7 @@ def open_existing_database(config: str | None) -> Database:
     from kiosk.config.loader import load_settings
     from kiosk.i18n.strings import available_languages
     from kiosk.storage.database import DatabaseError
+    from kiosk.storage.health import refuse_lost_database
     from kiosk.storage.keys import open_configured_database
     from kiosk.storage.migrations import current_revision, head_revision
 
@@ -76,11 +77,12 @@ def open_existing_database(config: str | None) -> Database:
     url = settings.database.resolved_url()
     parsed = make_url(url)
     shown = parsed.render_as_string(hide_password=True)
+    refuse_lost_database(settings)  # deleted or emptied while its key or backups remain: name the restore
     if parsed.get_backend_name() == "sqlite" and parsed.database and not Path(parsed.database).expanduser().is_file():
         # Opening would create an empty file, and an empty trail would pass as intact.
         raise DatabaseError(
             f"There is no database at {parsed.database}: check database.url in the settings, "
-            "or start the kiosk or console once to create it."
+            "or run `kiosk init` to create it."
         )
     database = open_configured_database(settings, create_if_missing=False)  # encrypted: with its key
     try:

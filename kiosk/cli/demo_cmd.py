@@ -109,12 +109,14 @@ def _open(config: str | None) -> tuple[Database, str]:
     from kiosk.config.loader import load_settings
     from kiosk.i18n.strings import available_languages
     from kiosk.storage.database import DatabaseError
+    from kiosk.storage.health import refuse_lost_database
     from kiosk.storage.keys import open_configured_database
     from kiosk.storage.migrations import upgrade_to_head
 
     settings, _ = load_settings(config, available_languages())
     url = settings.database.resolved_url()
     shown = make_url(url).render_as_string(hide_password=True)
+    refuse_lost_database(settings)  # deleted or emptied while its key or backups remain: never a new one there
     database = open_configured_database(settings, create_if_missing=True)  # encrypted: with its key
     try:
         upgrade_to_head(database.engine)

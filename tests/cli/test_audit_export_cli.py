@@ -96,7 +96,7 @@ def test_verify_without_a_database_file_is_one_sentence(
 
     assert capsys.readouterr().err == (
         f"kiosk: There is no database at {missing.as_posix()}: check database.url in the settings, "
-        "or start the kiosk or console once to create it.\n"
+        "or run `kiosk init` to create it.\n"
     )
     assert not missing.exists()
 

@@ -112,6 +112,10 @@ def test_a_lost_database_is_refused_by_every_command_with_the_newest_backup_name
         ["db", "backup"],
         ["db", "purge", "--dry-run"],
         ["db", "rekey"],
+        ["db", "encrypt"],
+        ["audit", "verify"],
+        ["export", "--out", str(install.folder / "requests.csv")],
+        ["demo-data", "--count", "1"],
         ["init", "--admin-user", "ada", "--admin-password-file", str(password)],
     ]
     for command in commands:
