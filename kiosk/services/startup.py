@@ -145,7 +145,9 @@ def _checked_at_head(database: Database, settings: Settings, *, kiosk: bool) -> 
             )
             return database
         database.close()
-        log.error("database could not be opened", exc_info=True)
+        # The sentence below is what a person sees; the driver's traceback (it may name the server) only with --verbose.
+        log.error("database could not be opened (%s)", type(getattr(exc, "orig", None) or exc).__name__)
+        log.debug("details of the failed open", exc_info=True)
         # Busy, read-only, full or damaged each say so, with their own fix, rather than one vague sentence.
         named = explain_failure(exc, database_file(settings))
         if named is not None:

@@ -116,7 +116,9 @@ def explain_failure(exc: BaseException, path: Path | None, key: bytes | None = N
     """
     code = sqlite_code(exc)
     if code is None:
-        return None
+        from kiosk.storage.pg_security import tls_refusal
+
+        return tls_refusal(exc)  # PostgreSQL: a server without TLS is named, not blamed on the network
     primary = code & 0xFF
     if primary in (SQLITE_BUSY, SQLITE_LOCKED):
         return busy_error(path)

@@ -79,10 +79,15 @@ def is_tls_refusal(exc: BaseException) -> bool:
     return _SSL_OFF in str(getattr(exc, "orig", None) or exc).lower()
 
 
-def tls_refusal_sentence(url: URL) -> str:
-    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+def tls_refusal(exc: BaseException) -> DatabaseError | None:
+    """The sentence for a failed connection when the cause is a server without TLS (database.explain_failure)."""
+    return DatabaseError(tls_refusal_sentence(None)) if is_tls_refusal(exc) else None
+
+
+def tls_refusal_sentence(url: URL | None) -> str:
+    where = f" at {url.host or 'localhost'}:{url.port or 5432}" if url is not None else ""
     return (
-        f"The PostgreSQL server at {where} does not offer TLS (ssl = off), so the kiosk refuses to send "
+        f"The PostgreSQL server{where} does not offer TLS (ssl = off), so the kiosk refuses to send "
         "patients' data to it unencrypted: turn ssl on in the server's postgresql.conf with a certificate "
         "(ask whoever runs the server)."
     )

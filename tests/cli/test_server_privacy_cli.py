@@ -60,6 +60,11 @@ def test_a_server_with_ssl_off_is_refused_with_one_sentence(
     )
     assert checks["database"]["message"] == checks["database tls"]["message"]  # not "cannot be reached"
     assert server_without_tls.password not in shown
+    code, out, err = kiosk(config, capsys, "user", "list")
+    assert code == 2 and out == ""
+    said = err.splitlines()[-1]  # after the log's one line naming the error class, never a traceback
+    assert said.startswith("kiosk: The PostgreSQL server does not offer TLS (ssl = off), so the kiosk refuses")
+    assert "Traceback" not in err and server_without_tls.password not in err
 
 
 def test_turning_tls_off_for_a_server_elsewhere_is_refused(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
