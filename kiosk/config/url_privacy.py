@@ -14,26 +14,27 @@ from pathlib import Path
 from kiosk.config.errors import SettingsError
 
 MASK = "***"
-# scheme://user:PASSWORD@host: everything up to the last "@" of the word is hidden (a password may hold "@"),
-# and a word cut short by a quote ("...") is hidden to its end, since its "@" may be in the part cut off.
-_USERINFO = re.compile(r"""(\b[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s'"]*:)(?:[^\s'"]*@|[^\s'"@]*\.\.\.)""")
+# scheme://user:PASSWORD@host: everything up to the last "@" is hidden (a password may hold "@", spaces or quotes;
+# hiding too much is safe, too little is not), and a quote cut short ("...") is hidden to the cut, since its "@"
+# may be in the part left out.
+_USERINFO = re.compile(r"""(\b[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s'"]*:)(?:.*@|.*?\.\.\.)""", re.DOTALL)
 # libpq also takes the password as a query parameter: ?password=... or &password=...
 _QUERY = re.compile(r"""([?&]password=)[^&\s'"]*""", re.IGNORECASE)
-
-
-_SECRET = re.compile(r"://[^:/@]*:(.+)@", re.DOTALL)  # the whole password of one known URL, spaces and all
+# The whole password of one known URL, wherever a sentence repeats it.
+_SECRETS = (re.compile(r"://[^:/@]*:(.+)@", re.DOTALL), re.compile(r"[?&]password=([^&]+)", re.IGNORECASE))
 
 
 def hide_passwords(text: str, url: object = None) -> str:
     """The text with every URL's password replaced by ***, as SQLAlchemy's render_as_string(hide_password=True).
 
-    `url`, the raw database.url when known, is searched for its password too, so one holding a space or a
-    quote (which the general pattern stops at) is hidden wherever the text repeats it.
+    `url`, the raw database.url when known, is searched for its password too, so that one the patterns above
+    cannot see the end of is still hidden wherever the text repeats it.
     """
     if isinstance(url, str):
-        secret = _SECRET.search(url)
-        if secret and secret.group(1):
-            text = text.replace(secret.group(1), MASK)
+        for pattern in _SECRETS:
+            secret = pattern.search(url)
+            if secret and secret.group(1):
+                text = text.replace(secret.group(1), MASK)
     return _QUERY.sub(rf"\g<1>{MASK}", _USERINFO.sub(lambda found: f"{found.group(1)}{MASK}@", text))
 
 
