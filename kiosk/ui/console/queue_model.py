@@ -17,12 +17,15 @@ from kiosk.qt import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import RequestKind
+from kiosk.domain.staff import Actor, Permission, PermissionDenied
 from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS, RequestStatus
+from kiosk.services.authority import confirm as confirm_authority
 from kiosk.services.queue import QueueFilter, QueueRow, count_requests, fetch_rows
 from kiosk.services.waiting import WAIT_WORDS, WaitState, WaitTargets, request_wait_state, seen_words, target_words
 from kiosk.storage.database import Database
@@ -83,6 +86,7 @@ class QueueModel(QAbstractTableModel):
     """
 
     failed = Signal(str)  # a sentence for staff when the database cannot be read
+    revoked = Signal(str)  # the account was disabled or demoted since sign-in: nothing more is listed
 
     def __init__(
         self,
@@ -93,9 +97,11 @@ class QueueModel(QAbstractTableModel):
         region: str = "US",
         now: Callable[[], dt.datetime] | None = None,
         targets: WaitTargets | None = None,
+        actor: Actor | None = None,
     ) -> None:
         super().__init__(parent)
         self.database = database
+        self.actor = actor  # when set, each read first checks the account may still see requests
         self.batch_size = batch_size
         self.region = region
         self.targets = targets or WaitTargets()
@@ -175,6 +181,9 @@ class QueueModel(QAbstractTableModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802 (Qt's name)
         if parent.isValid() or self._complete:
             return
+        if not self._allowed():
+            self._complete = True
+            return
         after = self._rows[-1] if self._rows else None
         batch = self._read(after, self.batch_size)
         if not batch:
@@ -188,6 +197,9 @@ class QueueModel(QAbstractTableModel):
     def _reload(self, rows: int) -> None:
         self.beginResetModel()
         try:
+            if not self._allowed():
+                self._rows, self._total, self._complete = [], 0, True
+                return
             self._total = count_requests(self.database, self.where, region=self.region)
             self._complete = False
             self._rows = []
@@ -208,6 +220,21 @@ class QueueModel(QAbstractTableModel):
         if len(batch) < limit:
             self._complete = True
         return batch
+
+    def _allowed(self) -> bool:
+        """Whether the signed-in account may still list requests (its stored state); says why if not."""
+        if self.actor is None:
+            return True
+        try:
+            confirm_authority(self.database, self.actor, Permission.WORK_REQUESTS)
+        except SQLAlchemyError:
+            return True  # the read that follows fails the same way and says so
+        except PermissionDenied as exc:
+            sentence = str(exc)
+            # After the model's reset has finished: the window signs out and drops this model in answer.
+            QTimer.singleShot(0, self, lambda: self.revoked.emit(sentence))
+            return False
+        return True
 
     def _fail(self, exc: SQLAlchemyError) -> None:
         log.warning("queue: reading the requests failed (%s)", type(exc).__name__)

@@ -76,6 +76,7 @@ class QueueView(QWidget):
             self,
             region=context.settings.clinic.phone_region,
             targets=WaitTargets.from_settings(context.settings.urgent),
+            actor=actor,
         )
         self.last_seen = dt.datetime.now(dt.UTC)  # arrivals after this make the "N new" badge
         # Asks the database off the GUI thread: a hung server must not freeze this window or the urgent banner.
@@ -143,6 +144,7 @@ class QueueView(QWidget):
         self.watch.changed.connect(self._changed)
         self.watch.failed.connect(self._cannot_check)
         self.model.failed.connect(lambda sentence: self._show_message(sentence, error=True))
+        self.model.revoked.connect(self.account_revoked)
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.activated.connect(self.focus_search)
         self.apply_filter()

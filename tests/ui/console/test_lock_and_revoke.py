@@ -199,3 +199,19 @@ def test_a_desk_account_disabled_while_signed_in_cannot_open_a_request_and_is_si
     views = [entry.action for entry in list_entries(database, AuditFilter()) if entry.actor == DESK]
     assert views.count(AuditAction.VIEW_REQUEST.value) == 1
     assert AuditAction.PERMISSION_DENIED.value in views
+
+
+def test_a_desk_account_disabled_while_signed_in_lists_no_more_requests_and_is_signed_out(
+    qtbot: QtBot, console: ConsoleWindow, database: Database, other_console: Database
+) -> None:
+    submit(database, factories.appointment())
+    workspace = signed_in(qtbot, console, DESK, DESK_PASSWORD)
+    assert workspace.queue.model.rowCount() == 1
+
+    set_active(other_console, DESK, False, by=SETUP)
+    qtbot.keyClicks(workspace.queue.search, "Zel")  # the search reads the queue again
+    workspace.queue.apply_filter()
+
+    assert workspace.queue.model.rowCount() == 0
+    qtbot.waitUntil(lambda: console.workspace is None, timeout=2000)
+    assert console.login.error.text() == ACCOUNT_DISABLED_NOW
