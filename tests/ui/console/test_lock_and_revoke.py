@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QApplication, QDialog, QFileDialog, QMessageBox, QTimer, QWidget
+from kiosk.qt import QApplication, QDialog, QFileDialog, QMessageBox, QPrintDialog, QTimer, QWidget
 
 from kiosk.domain.audit import AuditAction
 from kiosk.domain.staff import Actor, Role
@@ -215,3 +215,29 @@ def test_a_desk_account_disabled_while_signed_in_lists_no_more_requests_and_is_s
     assert workspace.queue.model.rowCount() == 0
     qtbot.waitUntil(lambda: console.workspace is None, timeout=2000)
     assert console.login.error.text() == ACCOUNT_DISABLED_NOW
+
+
+def test_locking_with_the_print_dialog_open_closes_it_and_prints_nothing(
+    qtbot: QtBot, console: ConsoleWindow, database: Database, tmp_path: Path
+) -> None:
+    submit(database, factories.urgent_follow_up())
+    workspace = signed_in(qtbot, console)
+    workspace.queue.select_row(0)
+    printed = tmp_path / "printed.pdf"
+
+    def walk_away(dialog: QWidget) -> None:
+        assert isinstance(dialog, QPrintDialog)
+        dialog.printer().setOutputFileName(str(printed))  # to a file, never to a real printer on this PC
+        console.idle_lock.set_timeout_ms(1)
+        QTimer.singleShot(SOMEONE_PRESSES_SAVE_MS, dialog, lambda: dialog.isVisible() and dialog.accept())
+
+    poll = when_shown(QPrintDialog, walk_away)
+    workspace.detail.print_button.click()
+    qtbot.wait(50)
+
+    assert poll is not None and console.locked
+    assert open_dialogs() == []
+    unlock(qtbot, console)
+    qtbot.wait(SOMEONE_PRESSES_SAVE_MS)
+    assert not printed.exists()
+    assert exports_and_prints(database) == []
