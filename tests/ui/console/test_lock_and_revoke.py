@@ -18,7 +18,7 @@ from kiosk.qt import QApplication, QDialog, QFileDialog, QMessageBox, QPrintDial
 
 from kiosk.domain.audit import AuditAction
 from kiosk.domain.staff import Actor, Role
-from kiosk.services.accounts import AccountRules, create_account, set_active
+from kiosk.services.accounts import AccountRules, create_account, list_accounts, set_active
 from kiosk.services.audit import AuditFilter, list_entries
 from kiosk.services.authority import ACCOUNT_DISABLED_NOW
 from kiosk.storage.database import Database
@@ -241,3 +241,26 @@ def test_locking_with_the_print_dialog_open_closes_it_and_prints_nothing(
     qtbot.wait(SOMEONE_PRESSES_SAVE_MS)
     assert not printed.exists()
     assert exports_and_prints(database) == []
+
+
+def test_locking_closes_a_half_filled_account_dialog_and_no_account_is_added(
+    qtbot: QtBot, console: ConsoleWindow, database: Database
+) -> None:
+    workspace = signed_in(qtbot, console)
+    workspace.show_tab("Staff accounts")
+    assert workspace.users is not None
+    workspace.users.add_button.click()  # opened with open(): the test carries on while it shows
+    qtbot.waitUntil(lambda: bool(open_dialogs()), timeout=2000)
+    (dialog,) = open_dialogs()
+    phrase = "a long enough phrase here"
+    for name, text in (("username", "mallory"), ("password", phrase), ("repeat", phrase)):
+        qtbot.keyClicks(getattr(dialog, name), text)  # filled in, but Add account not yet pressed
+
+    console.idle_lock.set_timeout_ms(1)
+    qtbot.waitUntil(lambda: console.locked, timeout=2000)
+    qtbot.wait(50)
+
+    assert open_dialogs() == []
+    unlock(qtbot, console)
+    assert open_dialogs() == []
+    assert "mallory" not in [account.username for account in list_accounts(database)]
