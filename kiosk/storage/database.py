@@ -312,6 +312,12 @@ def _raw_key(password: str | None) -> bytes | None:
         return None
 
 
+def _driver_wait() -> dict[str, Any]:
+    # The driver's own wait (5 s by default) covers the reads SQLAlchemy makes on a new connection before the
+    # connect listener sets busy_timeout: the same wait from the first statement, so a lock is met the same way.
+    return {"timeout": BUSY_TIMEOUT_MS / 1000}
+
+
 def _encrypted_url(parsed: URL, key: bytes) -> URL:
     # The pysqlcipher dialect runs `PRAGMA key="<password>"` as the very first statement on every
     # new connection, before any pragma or read; the URL hides the password whenever it is shown.
@@ -333,11 +339,13 @@ def create_database_engine(url: str, key: bytes | None = None) -> Engine:
                 ) from exc
         if key is None:
             # hide_parameters: an error message must never carry a patient's answers into a log.
-            engine = create_engine(parsed, hide_parameters=True)
+            engine = create_engine(parsed, hide_parameters=True, connect_args=_driver_wait())
         else:
             quiet_sqlcipher_log()
             # The dialect would pick a one-connection-per-thread pool; a file wants the usual queue.
-            engine = create_engine(_encrypted_url(parsed, key), hide_parameters=True, poolclass=pool.QueuePool)
+            engine = create_engine(
+                _encrypted_url(parsed, key), hide_parameters=True, poolclass=pool.QueuePool, connect_args=_driver_wait()
+            )
             event.listen(engine, "connect", lambda connection, _record: _set_private_temp_storage(connection))
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)

@@ -260,6 +260,14 @@ def test_check_and_doctor_say_busy_while_another_program_holds_the_write_lock(
     assert_busy_not_damaged(json.dumps(checks["database"]), holder)
     assert checks["migrations"]["status"] == "OK" and checks["quick_check"]["status"] == "OK"
 
+    # Writers wait for the lock (busy_timeout), then say busy: adding an account, and a kiosk's start.
+    password = install.password_file()
+    assert install.run("user", "add", "maria", "--role", "reception", "--password-file", str(password)) == 2
+    assert_busy_not_damaged(capsys.readouterr().err, holder)
+    with pytest.raises(DatabaseError) as caught:
+        load_context(str(install.config), kiosk=True)
+    assert_busy_not_damaged(str(caught.value), holder)
+
 
 @pytest.mark.parametrize("holder", ["whole-file"], indirect=True)
 def test_a_database_shut_to_readers_is_busy_for_check_doctor_user_add_and_start_up(
