@@ -141,6 +141,7 @@ class QueueView(QWidget):
         if self.export_button is not None:
             self.export_button.clicked.connect(self.export)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.watch.changed.connect(self._changed)
         self.watch.failed.connect(self._cannot_check)
         self.model.failed.connect(lambda sentence: self._show_message(sentence, error=True))
@@ -297,6 +298,14 @@ class QueueView(QWidget):
             return
         self._clear_badge()  # they are looking at the queue
         self.request_chosen.emit(self.model.row_at(current.row()).id)
+
+    def _selection_changed(self, *_changes: object) -> None:
+        # A screen reader or switch chooses a row through the table's selection interface, which selects it but
+        # leaves Qt's current row where it was: the one row selected is the request they asked to see.
+        selection = self.table.selectionModel()
+        rows = selection.selectedRows()
+        if len(rows) == 1 and rows[0].row() != selection.currentIndex().row():
+            selection.setCurrentIndex(rows[0], QItemSelectionModel.SelectionFlag.NoUpdate)
 
     # -- export --------------------------------------------------------------------------------------------------
     def export(self) -> None:

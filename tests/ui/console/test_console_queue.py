@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QApplication, Qt
+from kiosk.qt import QAccessible, QApplication, Qt
 
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services.requests import submit_request
@@ -138,3 +138,25 @@ def test_an_export_that_cannot_be_written_says_so(
 
     assert workspace.queue.message.isVisible()
     assert workspace.queue.message.text().endswith(".")
+
+
+def test_a_row_selected_through_accessibility_opens_its_request(
+    qtbot: QtBot, console: ConsoleWindow, database: Database
+) -> None:
+    """A screen reader or switch picks a row with the table's selection interface, not a click or arrow key."""
+    submit(database, factories.appointment(), minutes_after=0)
+    second = submit(database, factories.follow_up(), minutes_after=5)
+    workspace = signed_in(qtbot, console)
+    table = QAccessible.queryAccessibleInterface(workspace.queue.table)
+    assert table is not None and table.selectionInterface() is not None
+    row = references(workspace).index(second.reference)
+    columns = workspace.queue.model.columnCount()
+    # The table's children: the header row's cells first (with a corner button), then each row's cells.
+    cells = [table.child(i) for i in range(table.childCount())]
+    in_row = [c for c in cells if c.tableCellInterface() is not None and c.tableCellInterface().rowIndex() == row]
+    assert len(in_row) == columns
+
+    assert table.selectionInterface().select(in_row[0])
+
+    qtbot.waitUntil(lambda: workspace.detail.detail is not None)
+    assert workspace.detail.detail is not None and workspace.detail.detail.reference == second.reference
