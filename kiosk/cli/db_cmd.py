@@ -183,7 +183,7 @@ def _check(args: argparse.Namespace) -> int:
         print(f"database OK: {name} found no problems ({took:.1f} s)")
         if busy is not None:
             # Readers never wait for a writer, so the check ran; kiosks cannot save while this lasts.
-            print(f"database busy: {busy}")
+            print(busy)
         return 0
     for problem in problems:
         print(f"problem: {problem}")

@@ -102,7 +102,8 @@ def busy_error(path: Path | str | None) -> DatabaseBusy:
 
     shown = path or "database"
     holders = programs_using([Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]) if path else []
-    who = f"another program, {' and '.join(holders)}," if holders else "another kiosk program"
+    # Every program with the file open is named: the one holding the lock is among them (an idle kiosk may be too).
+    who = f"another program (it is open in {' and '.join(holders)})" if holders else "another kiosk program"
     return DatabaseBusy(
         f"The database {shown} is busy: {who} holds its lock right now, and the data in it is intact: wait until "
         "that program finishes and try again (if it stays busy, stop that program)."

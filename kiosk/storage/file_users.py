@@ -11,7 +11,7 @@ _NAMED = 3  # a sentence names a few programs, not a process table
 
 
 def programs_using(paths: Iterable[Path]) -> list[str]:
-    """Each other process with one of `paths` open, as "name (process PID)", as far as this account can see.
+    """Each other process with one of `paths` open, as "name pid PID", as far as this account can see.
 
     psutil would answer on every OS, but it is a compiled dependency for half a sentence; on Linux the same
     answer is a walk over /proc/<pid>/fd, and elsewhere the caller says "another kiosk program".
@@ -30,7 +30,7 @@ def programs_using(paths: Iterable[Path]) -> list[str]:
         if not entry.name.isdigit() or int(entry.name) == me:
             continue
         if _has_open(entry.path, targets):
-            found.append(f"{_name(entry.path)} (process {entry.name})")
+            found.append(f"{_name(entry.path)} pid {entry.name}")
             if len(found) == _NAMED:
                 break
     return found

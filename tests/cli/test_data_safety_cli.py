@@ -240,7 +240,7 @@ def short_wait(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def assert_busy_not_damaged(text: str, holder: subprocess.Popen[str]) -> None:
     assert "is busy" in text, text
-    assert f"(process {holder.pid})" in text, text
+    assert f"pid {holder.pid}" in text, text
     assert "damaged" not in text and "kiosk db restore" not in text, text
 
 
