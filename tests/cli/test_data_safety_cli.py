@@ -427,6 +427,10 @@ def test_encrypt_keeps_its_plain_copy_private_and_a_killed_run_leaves_nothing_af
     assert checks["plaintext copies"]["status"] == "FAIL"
     assert str(copy) in checks["plaintext copies"]["message"]
 
+    # The next kiosk start removes the killed run's folder (and still refuses the unencrypted database).
+    with pytest.raises(DatabaseError, match="is not encrypted"):
+        load_context(str(plain_install.config), kiosk=True)
+    assert not copy.parent.exists()
     assert plain_install.run("db", "encrypt") == 0
     assert "was deleted once the encrypted file was verified" in capsys.readouterr().out
     assert plain_files(plain_install.folder) == []
