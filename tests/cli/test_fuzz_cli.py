@@ -12,6 +12,7 @@ import argparse
 import getpass
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -237,7 +238,9 @@ def assert_sentences_only(argv: list[str], code: int, printed: str) -> None:
     assert code != EXIT_FAULT, f"kiosk {argv} stopped on a fault:\n{printed[-3000:]}"
     talk = PYTHON_TALK.search(printed)
     assert talk is None, f"kiosk {argv} printed {talk.group(0)!r}:\n{printed[-3000:]}"
-    assert not Path(OUTSIDE).exists(), f"kiosk {argv} created {OUTSIDE}"
+    if Path(OUTSIDE).exists():
+        shutil.rmtree(OUTSIDE)  # so that one such failure does not make every later example fail too
+        pytest.fail(f"kiosk {argv} created {OUTSIDE}")
 
 
 # The failing command lines below are in files other helpers are fixing (issue 18); each xfail names them.
@@ -247,7 +250,8 @@ KNOWN: dict[tuple[str, ...], str] = {
         "kiosk/storage/output_files.py check_output_path)"
     ),
     ("db", "backup"): (
-        "other helpers' files: `kiosk db backup --out '~0'` (RuntimeError from expanduser in "
+        "backup helper: `kiosk db backup --out /nonexistent-kiosk-fuzz/out.csv` creates the missing folder "
+        "(kiosk/storage/backup.py) where export refuses; `kiosk db backup --out '~0'` (RuntimeError from expanduser in "
         "kiosk/storage/output_files.py check_output_path); `kiosk db backup --out $'\\xff'` (UnicodeEncodeError "
         "hashing the audit row's detail in kiosk/domain/audit.py row_hash)"
     ),
@@ -331,6 +335,14 @@ ONCE_CRASHED = [
     ),
     pytest.param(["config", "show", "--config", "~nosuchuser/kiosk.toml"], id="config ~nosuchuser"),
     pytest.param(["--config", "9" * 300, "doctor"], id="doctor settings name too long"),
+    pytest.param(
+        ["db", "backup", "--out", f"{OUTSIDE}/out.csv"],
+        id="backup into a missing folder",
+        marks=pytest.mark.xfail(
+            reason="backup helper: kiosk/storage/backup.py creates the missing folder (export refuses one)",
+            strict=False,
+        ),
+    ),
     pytest.param(
         ["db", "backup", "--out", "~0"],
         id="backup to ~0",
