@@ -133,6 +133,11 @@ def test_a_lost_database_is_refused_by_every_command_with_the_newest_backup_name
     # Nothing made a new database in its place, and the key is the one the backups need.
     assert not install.database.exists() or install.database.stat().st_size == 0
     assert install.key() == key
+    # The restore the sentence names brings it back.
+    assert install.run("db", "restore", str(install.backup)) == 0
+    capsys.readouterr()
+    assert install.run("user", "list") == 0
+    assert "ada" in capsys.readouterr().out
 
 
 def test_the_kiosk_and_the_console_refuse_a_deleted_database_too(install: Install) -> None:
@@ -155,14 +160,6 @@ def test_the_kiosk_and_the_console_refuse_a_deleted_database_too(install: Instal
         kiosk.send_signal(signal.SIGTERM)
         kiosk.communicate(timeout=20)
     assert not install.database.exists()
-
-
-def test_the_restore_it_names_brings_the_database_back(install: Install, capsys: pytest.CaptureFixture[str]) -> None:
-    install.database.unlink()
-    assert install.run("db", "restore", str(install.backup)) == 0
-    capsys.readouterr()
-    assert install.run("user", "list") == 0
-    assert "ada" in capsys.readouterr().out
 
 
 def test_only_init_creates_a_database_and_only_on_a_fresh_machine(
