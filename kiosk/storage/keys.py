@@ -358,7 +358,7 @@ def open_configured_database(settings: Settings, *, create_if_missing: bool) -> 
     if exists and is_plain_sqlite(path):
         raise DatabaseError(
             f"The database {path} is not encrypted (an earlier version made it): run `kiosk db encrypt` "
-            "to encrypt it; a backup of it is taken first."
+            "to encrypt it, with every kiosk and console stopped."
         )
     key = resolve_key(db, create=create_if_missing)
     assert key is not None  # an encrypted SQLite database always has one

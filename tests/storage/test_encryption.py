@@ -440,7 +440,7 @@ def test_encrypt_turns_an_earlier_versions_database_into_an_encrypted_one(
         open_configured_database(settings_for(database_file), create_if_missing=True)
     assert str(refused.value) == (
         f"The database {database_file} is not encrypted (an earlier version made it): run `kiosk db encrypt` "
-        "to encrypt it; a backup of it is taken first."
+        "to encrypt it, with every kiosk and console stopped."
     )
 
     assert _kiosk(settings_file, "db", "encrypt") == 0
