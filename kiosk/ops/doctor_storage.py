@@ -143,7 +143,7 @@ def _open_file(settings: Settings, path: Path) -> tuple[Check, _Opened]:
         key_check = fail(
             "encryption key",
             f"the database {path} is not encrypted (an earlier version made it)",
-            "run `kiosk db encrypt` (it takes a backup first)",
+            "run `kiosk db encrypt` with every kiosk and console stopped",
         )
         return key_check, _Opened(None, "a kiosk refuses an unencrypted database: run `kiosk db encrypt`")
     if not db.encrypt:
