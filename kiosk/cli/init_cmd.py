@@ -20,7 +20,9 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         description=(
             "Create the settings file (if there is none), create or update the database, and create the "
             "first admin account. Without options it asks for the admin's name and password; with "
-            "--admin-user and --admin-password-file it asks nothing. If an admin exists, it changes nothing."
+            "--admin-user and --admin-password-file it asks nothing. If an admin exists, it changes nothing. "
+            "It makes a database only where there is none, no key and no backup: a database that is missing or "
+            "empty while its key or backups remain is refused, with the `kiosk db restore` to run."
         ),
     )
     parser.add_argument("--admin-user", metavar="NAME", help="the first admin's username")
