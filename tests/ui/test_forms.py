@@ -155,6 +155,10 @@ def test_an_appointment_request_is_sent_and_stored_as_typed(
     receipt = window.confirmation.receipt
     assert receipt is not None and not receipt.urgent
     assert window.confirmation.code.text() == format_reference(receipt.reference)
+    # A screen reader says the code, letter by letter, right after the screen's name as the focus arrives.
+    spelled = " ".join(format_reference(receipt.reference).replace(" ", ""))
+    assert window.confirmation.accessibleName() == "Thank you. We have your request."
+    assert window.confirmation.accessibleDescription().startswith(f"Your reference code: {spelled}. If you talk")
     assert window.form.draft is None  # the answers left the screen with the confirmation
 
     assert context.database is not None
@@ -239,7 +243,7 @@ def test_opening_a_form_builds_only_its_first_step_and_later_steps_speak_the_lan
 def _patient_text_anywhere(window: KioskWindow, secret: str) -> list[str]:
     found = []
     for widget in window.findChildren(QWidget):
-        texts = [widget.accessibleName(), widget.toolTip()]
+        texts = [widget.accessibleName(), widget.accessibleDescription(), widget.toolTip()]
         if isinstance(widget, QLineEdit):
             texts.append(widget.text())
         if isinstance(widget, QPlainTextEdit):
@@ -331,6 +335,7 @@ def test_the_confirmation_times_out_to_attract_and_forgets_the_code(qtbot: QtBot
     assert window.navigator.current == ATTRACT
     assert window.confirmation.receipt is None
     assert _patient_text_anywhere(window, shown) == []
+    assert _patient_text_anywhere(window, " ".join(shown.replace(" ", ""))) == []  # nor spelled out for a reader
     assert _patient_text_anywhere(window, "Peña") == []
 
 

@@ -193,7 +193,9 @@ class RequestFormScreen(KioskScreen):
         # A send still running stores the request, but its confirmation is never shown to the next person.
         self._sending = None
         self._show_sending(False)
-        self._hide_keyboard()
+        # Leaving the form: the next screen takes the focus. Taking it here first would have a screen reader
+        # say the form's step again before the confirmation's first words.
+        self._hide_keyboard(take_focus=False)
         self.failure.hide()
         self._take_page()  # one of the pages, deleted with them below
         for page in self._pages:
@@ -278,7 +280,8 @@ class RequestFormScreen(KioskScreen):
         self.submitted.emit(outcome.receipt)
 
     def _show_sending(self, sending: bool) -> None:
-        self.next.setEnabled(not sending)
+        # Send keeps the focus while it says "Sending…" (a second press does nothing, see submit): disabling it
+        # would move the focus, and a screen reader would read the step's name again before the confirmation.
         self.retry.setEnabled(not sending)
         self.previous.setEnabled(not sending)
         self.questions.setEnabled(not sending)  # the review's Change buttons wait too
@@ -435,12 +438,13 @@ class RequestFormScreen(KioskScreen):
                 return
         self._hide_keyboard()
 
-    def _hide_keyboard(self) -> None:
+    def _hide_keyboard(self, take_focus: bool = True) -> None:
         self.keyboard.detach()
         self.keyboard.hide()
         self._fit_title()
         self._editor = None
-        self.setFocus()
+        if take_focus:
+            self.setFocus()
 
     def _fit_title(self) -> None:
         """The form's name gives way when room is short (the step's own title and "Step 2 of 7" stay).

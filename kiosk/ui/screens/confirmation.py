@@ -163,6 +163,9 @@ class ConfirmationScreen(KioskScreen):
         self.words_area.set_names(heading, t("page.scroll"))
         self.words_area.fit_contents()  # new words, new height
         self.setAccessibleName(heading)  # what a screen reader says as the screen opens
+        # ... and right after it, the code to tell the desk: a screen-reader user should not have to go looking.
+        hint = self.urgent_code_hint.text() if urgent else f"{self.code_hint.text()} {self.next_contact.text()}"
+        self.setAccessibleDescription(f"{code_name}. {hint}" if code_name else "")
 
     def spoken_text(self) -> str:
         """The code one character at a time ("K, 7, M, 2, Q, X"), as the patient will tell it to the desk.
