@@ -203,7 +203,13 @@ class InfoPageScreen(KioskScreen):
         self.tabs_area.fit_contents()
 
     def _place_related(self) -> None:
+        m = self.metrics
         columns = 2 if self.portrait else 3
+        # Upright with large text, the section tabs and related pages stacked above and below the text left it
+        # two lines: more than one row of related pages (read after the text, if at all) then shows a row and a
+        # half and scrolls.
+        crowded = self.portrait and m.text_scale > 1.0 and len(self.related_buttons) > columns
+        self.related_area.setMaximumHeight(m.px("target") * 3 // 2 + m.px("pad_small") if crowded else 16_777_215)
         for number, button in enumerate(self.related_buttons):
             self._related_grid.addWidget(button, number // columns, number % columns)
             button.show()
