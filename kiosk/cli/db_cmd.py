@@ -126,7 +126,7 @@ def _open(settings: Settings) -> Database:
     """The existing configured database: never created by a maintenance command."""
     from kiosk.services.startup import refuse_network_file
     from kiosk.storage.database import DatabaseError
-    from kiosk.storage.health import refuse_lost_database
+    from kiosk.storage.health import refuse_lost_database, with_newest_backup
     from kiosk.storage.keys import open_configured_database
 
     refuse_network_file(settings)
@@ -137,7 +137,10 @@ def _open(settings: Settings) -> Database:
             f"The database {first_run.path} does not exist: run `kiosk init` to create it, "
             "or set database.url to the existing one."
         )
-    return open_configured_database(settings, create_if_missing=False)
+    try:
+        return open_configured_database(settings, create_if_missing=False)
+    except DatabaseError as exc:
+        raise with_newest_backup(exc, settings) from exc.__cause__
 
 
 def _upgrade(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ class _Opened:
     database: Database | None
     why_not: str = ""
     busy: bool = False  # another program holds the lock: try again, nothing to repair
+    sentence: bool = False  # why_not is a whole sentence of its own ("The database ... : fix")
 
 
 def storage_checks(settings: Settings) -> list[Check]:
@@ -66,7 +67,10 @@ def storage_checks(settings: Settings) -> list[Check]:
                 *(_busy_skip(name) for name in ("migrations", "quick_check")),
                 copies,
             ]
-        database = fail("database", f"{path} cannot be opened", opened.why_not)
+        if opened.sentence:  # the file's own cause and fix (damaged, cut short, read-only), as one sentence
+            database = from_sentence("database", Status.FAIL, opened.why_not)
+        else:
+            database = fail("database", f"{path} cannot be opened", opened.why_not)
         return [
             database,
             local,
@@ -134,6 +138,7 @@ def _local_disk(settings: Settings) -> Check:
 
 def _open_file(settings: Settings, path: Path) -> tuple[Check, _Opened]:
     """The key check and the open database; opens read-only in spirit: no key is made, no rekey is finished."""
+    from kiosk.storage.health import with_newest_backup
     from kiosk.storage.keys import find_key, is_plain_sqlite, key_stores
 
     db = settings.database
@@ -181,7 +186,8 @@ def _open_file(settings: Settings, path: Path) -> tuple[Check, _Opened]:
         return wrong, _Opened(None, "its key does not fit (see encryption key)")
     except DatabaseError as exc:  # busy, read-only, cut short, damaged: each sentence names its cause
         busy = isinstance(exc, DatabaseBusy)
-        return ok("encryption key", f"found in the {store.where}"), _Opened(None, str(exc), busy=busy)
+        why = str(with_newest_backup(exc, settings))
+        return ok("encryption key", f"found in the {store.where}"), _Opened(None, why, busy=busy, sentence=True)
     return ok("encryption key", f"in the {store.where}, and it opens the database"), _Opened(database)
 
 

@@ -77,7 +77,7 @@ def open_database_at_head(settings: Settings, *, kiosk: bool = False) -> Databas
     no backup) makes one, and only for `kiosk run`, through create_database as `kiosk init` does.
     """
     from kiosk.storage.database import DatabaseError
-    from kiosk.storage.health import refuse_lost_database
+    from kiosk.storage.health import refuse_lost_database, with_newest_backup
     from kiosk.storage.keys import open_configured_database
 
     refuse_network_file(settings)
@@ -92,8 +92,12 @@ def open_database_at_head(settings: Settings, *, kiosk: bool = False) -> Databas
         # The README's first command, `kiosk run` on a fresh machine, sets up as `kiosk init` would.
         log.info("first start: no database, key or backup yet; creating them as `kiosk init` does")
         return create_database(settings, kiosk=True)
-    # Encrypted SQLite with its key, or PostgreSQL; raises DatabaseError with a sentence.
-    return _checked_at_head(open_configured_database(settings, create_if_missing=False), settings, kiosk=kiosk)
+    try:
+        # Encrypted SQLite with its key, or PostgreSQL; raises DatabaseError with a sentence.
+        database = open_configured_database(settings, create_if_missing=False)
+    except DatabaseError as exc:
+        raise with_newest_backup(exc, settings) from exc.__cause__
+    return _checked_at_head(database, settings, kiosk=kiosk)
 
 
 def create_database(settings: Settings, *, kiosk: bool = False) -> Database:
@@ -129,6 +133,7 @@ def _checked_at_head(database: Database, settings: Settings, *, kiosk: bool) -> 
     from kiosk.services.workstations import record_start
     from kiosk.storage.backup import database_file
     from kiosk.storage.database import DatabaseError, explain_failure
+    from kiosk.storage.health import with_newest_backup
 
     try:
         check_or_raise(database, settings)
@@ -151,7 +156,7 @@ def _checked_at_head(database: Database, settings: Settings, *, kiosk: bool) -> 
         # Busy, read-only, full or damaged each say so, with their own fix, rather than one vague sentence.
         named = explain_failure(exc, database_file(settings))
         if named is not None:
-            raise named from exc
+            raise with_newest_backup(named, settings) from exc
         shown = make_url(settings.database.resolved_url()).render_as_string(hide_password=True)
         cause = type(getattr(exc, "orig", None) or exc).__name__
         raise DatabaseError(

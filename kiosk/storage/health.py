@@ -148,6 +148,18 @@ def restore_hint(settings: Settings) -> str:
     return f"`kiosk db restore FILE` with a good copy (no backup is in {folder})"
 
 
+def with_newest_backup(error: DatabaseError, settings: Settings) -> DatabaseError:
+    """A damaged-file sentence (which says to restore) with the newest backup's path added; others as they are."""
+    if not isinstance(error, DatabaseFileDamaged):
+        return error
+    newest = newest_backup(settings)
+    if newest is None:
+        return error
+    named = DatabaseFileDamaged(f"{str(error).rstrip('.')} (the newest is {newest}).")
+    named.__cause__ = error.__cause__
+    return named
+
+
 def quick_check(database: Database, full: bool = False) -> list[str]:
     """[] when the database is sound, else SQLite's own findings (page numbers, never row contents).
 

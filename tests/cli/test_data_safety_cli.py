@@ -317,6 +317,7 @@ def test_damage_on_page_one_is_damage_not_a_wrong_key(
     assert install.run("db", "check") == 2
     err = capsys.readouterr().err
     assert f"The database {install.database} is damaged: page(s) 1 of " in err
+    assert f"`kiosk db restore FILE` (the newest is {install.backup})" in err
     assert "key" not in err.replace("its key, so the key is right", "")
     _code, checks = doctor(install, capsys)
     assert checks["encryption key"]["status"] == "OK"
