@@ -72,9 +72,9 @@ class Absent:
             fix = f"run `kiosk db restore {self.backup}` (the newest backup)"
         else:
             fix = (
-                f"there is no backup in {self.folder}: run `kiosk db restore FILE` with a copy of the database file "
-                "(only if this PC never took a request, a first start cut short, move the key away and run "
-                "`kiosk init`)"
+                f"run `kiosk db restore FILE` with a copy of the database file, as there is no backup in {self.folder} "
+                "(only if this PC never took a request, after a first start that was cut short, move the key away "
+                "and run `kiosk init`)"
             )
         return DatabaseMissing(
             f"The database {self.path} is {state}, but {why}; the kiosk never puts a new empty database in its "
