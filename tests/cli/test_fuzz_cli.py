@@ -158,8 +158,9 @@ def kiosk_env(installation: Installation, monkeypatch: pytest.MonkeyPatch) -> In
 DATES = ["9999-12-31", "0001-01-01", "0000-01-01", "2024-02-30", "31/12/2024", "2024-13-01", "today", "1e9"]
 NUMBERS = ["0", "-1", "3000000", "9" * 30, "9" * 5000, "1e9", "0x10", "1_000", "\u0663", "nan", "inf", " 7 "]
 TEXTS = ["", " ", "-", "--", "-x", "\udcff", "é", "\u202e", "x" * 5000, "admin", "ada", "a\tb", "$(reboot)"]
-# Real command lines cannot hold NUL (the kernel cuts the string there); everything else can reach argv.
-_typed = st.text(st.characters(blacklist_characters="\x00"), max_size=24)
+# What a real command line can hold: not NUL (the kernel cuts the string there), and of the half characters only
+# those Python makes of bytes that are not UTF-8 (U+DC80 to U+DCFF, as "\udcff" in TEXTS).
+_typed = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=24)
 
 
 def values(installation: Installation) -> st.SearchStrategy[str]:
@@ -214,7 +215,10 @@ def command_lines(draw: st.DrawFn, words: tuple[str, ...], installation: Install
     parts = draw(st.permutations(parts)) if parts else parts
     if draw(st.integers(0, 7)) == 0:
         parts.append([draw(st.sampled_from(["--no-such-option", "extra", "-", "--"]))])
-    top = draw(st.sampled_from([[], ["-v"], ["--config", str(installation.settings)]]))
+    top = draw(
+        st.sampled_from([[], ["-v"], ["--config", str(installation.settings)]])
+        | values(installation).map(lambda name: ["--config", name])  # any settings file name at all
+    )
     return [*top, *words, *(word for part in parts for word in part)]
 
 
@@ -245,6 +249,11 @@ def assert_sentences_only(argv: list[str], code: int, printed: str) -> None:
 
 # The failing command lines below are in files other helpers are fixing (issue 18); each xfail names them.
 KNOWN: dict[tuple[str, ...], str] = {
+    ("init",): (
+        "storage helper: `kiosk --config $(printf 'x%.0s' {1..300}) init` (OSError from path.is_file() in "
+        "kiosk/cli/init_cmd.py _init) and `kiosk --config '~nosuchuser/kiosk.toml' init` (RuntimeError from "
+        "find_config_path's expanduser, called by _init)"
+    ),
     ("export",): (
         "export helper: `kiosk export --out '~nosuchuser/out.csv'` (RuntimeError from expanduser in "
         "kiosk/storage/output_files.py check_output_path)"
@@ -335,6 +344,21 @@ ONCE_CRASHED = [
     ),
     pytest.param(["config", "show", "--config", "~nosuchuser/kiosk.toml"], id="config ~nosuchuser"),
     pytest.param(["--config", "9" * 300, "doctor"], id="doctor settings name too long"),
+    pytest.param(
+        ["--config", "x" * 300, "init", "--admin-user", "ada", "--admin-password-file", "password.txt"],
+        id="init settings name too long",
+        marks=pytest.mark.xfail(
+            reason="storage helper: kiosk/cli/init_cmd.py _init calls path.is_file()", strict=False
+        ),
+    ),
+    pytest.param(
+        ["--config", "~nosuchuser/kiosk.toml", "init"],
+        id="init settings of ~nosuchuser",
+        marks=pytest.mark.xfail(
+            reason="storage helper: kiosk/cli/init_cmd.py _init calls find_config_path, whose expanduser raises",
+            strict=False,
+        ),
+    ),
     pytest.param(
         ["db", "backup", "--out", f"{OUTSIDE}/out.csv"],
         id="backup into a missing folder",
