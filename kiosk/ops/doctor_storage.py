@@ -112,7 +112,9 @@ def plaintext_copies_check(settings: Settings) -> Check:
     copies = find_plain_copies(settings)
     if not copies:
         return ok("plaintext copies", "no unencrypted copy of the database in its folder or the backup folder")
-    return fail(
+    # A clinic that keeps its database plain (database.encrypt = false) has plain backups too: warned, like it.
+    report = fail if settings.database.encrypt else warn
+    return report(
         "plaintext copies",
         f"{len(copies)} unencrypted copy(ies) of patients' data: {shown(copies)}",
         "move each to where IT keeps backups safely (or delete it once the kiosk works); "
