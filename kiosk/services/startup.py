@@ -105,12 +105,16 @@ def create_database(settings: Settings, *, kiosk: bool = False) -> Database:
 
     An existing database is opened, checked and upgraded instead; a lost one is refused (DatabaseMissing).
     """
-    from kiosk.storage.health import refuse_lost_database
+    from kiosk.storage.database import DatabaseError
+    from kiosk.storage.health import refuse_lost_database, with_newest_backup
     from kiosk.storage.keys import open_configured_database
 
     refuse_network_file(settings)
     first_run = refuse_lost_database(settings)
-    database = open_configured_database(settings, create_if_missing=first_run is not None)
+    try:
+        database = open_configured_database(settings, create_if_missing=first_run is not None)
+    except DatabaseError as exc:
+        raise with_newest_backup(exc, settings) from exc.__cause__
     if first_run is not None:
         log.info("created a new database at %s", first_run.path)
     return _checked_at_head(database, settings, kiosk=kiosk)
