@@ -34,6 +34,10 @@ _dates = st.one_of(
 )
 _scalars = st.one_of(_strings, _odd_strings, _integers, _floats, _dates, st.sampled_from(["true", "false"]))
 bare_keys = st.from_regex(r"[A-Za-z0-9_-]{1,12}", fullmatch=True)
+# A quoted key can hold anything a string can: spaces, line breaks, terminal escapes.
+quoted_keys = st.one_of(st.text(max_size=12), st.sampled_from(["a\nb", "\x1b[31mred", " "])).map(
+    lambda key: json.dumps(key, ensure_ascii=False)
+)
 values = st.recursive(
     _scalars,
     lambda inner: st.one_of(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import reprlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -123,7 +124,7 @@ def _database_url(raw: dict[str, Any]) -> object:
 def _sentence(exc: ValidationError, raw: dict[str, Any], source: str) -> str:
     error = exc.errors()[0]
     loc = [str(part) for part in error["loc"]]
-    key = ".".join(loc)
+    key = _dotted(loc)
     if error["type"] == "extra_forbidden":
         return _unknown_key_sentence(loc, source)
     if error["type"] == "value_error" and not loc:
@@ -156,6 +157,15 @@ def _shown(value: object) -> str:
     return hide_passwords(_QUOTE.repr(hide_passwords(value) if isinstance(value, str) else value))
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _dotted(loc: list[str]) -> str:
+    """A setting's name as TOML writes it: a key with spaces, line breaks or escapes is quoted, so the sentence
+    stays one line and nothing in the file can pose as the kiosk's own words on a terminal or in a log."""
+    return ".".join(part if _BARE_KEY.fullmatch(part) else _shown(part) for part in loc)
+
+
 def _unknown_key_sentence(loc: list[str], source: str) -> str:
     model: type[BaseModel] = Settings
     for part in loc[:-1]:
@@ -164,8 +174,8 @@ def _unknown_key_sentence(loc: list[str], source: str) -> str:
             break
         model = annotation
     known = ", ".join(model.model_fields)
-    where = f"the [{'.'.join(loc[:-1])}] table" if len(loc) > 1 else "the file"
-    return f"In {source}, setting {'.'.join(loc)} is not a known setting: {where} accepts {known}; check the spelling."
+    where = f"the [{_dotted(loc[:-1])}] table" if len(loc) > 1 else "the file"
+    return f"In {source}, setting {_dotted(loc)} is not a known setting: {where} accepts {known}; check the spelling."
 
 
 def _allowed(loc: list[str]) -> str:

@@ -155,6 +155,8 @@ def _key_line(header_lines: list[str], key: str) -> int:
 def _header_problem(path: Path, header_lines: list[str], error: ErrorDetails) -> Problem:
     loc = error["loc"]
     key = str(loc[0]) if loc else ""
+    # A quoted key may hold a line break or a terminal escape: quote it back, so the problem stays one line.
+    shown = key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _QUOTE.repr(key)
     kind = error["type"]
     if kind == "missing":
         return Problem(path, 1, f"the metadata header has no {key} = ...; add it")
@@ -162,7 +164,7 @@ def _header_problem(path: Path, header_lines: list[str], error: ErrorDetails) ->
         return Problem(
             path,
             _key_line(header_lines, key),
-            f"{key} is not a known metadata key; use only {', '.join(PageHeader.model_fields)}",
+            f"{shown} is not a known metadata key; use only {', '.join(PageHeader.model_fields)}",
         )
     rules = {
         "id": 'lowercase letters, digits and single hyphens, like "si-joint-injection"',

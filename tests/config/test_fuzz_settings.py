@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from kiosk.config.loader import SettingsError, load_settings
 from kiosk.config.reference import tables
 from kiosk.i18n.strings import available_languages
-from tests.toml_strategies import bare_keys, nested, values
+from tests.toml_strategies import bare_keys, nested, quoted_keys, values
 
 FUZZ = settings(
     max_examples=int(os.environ.get("KIOSK_FUZZ_EXAMPLES", "30")),  # raise it to hunt longer on a spare PC
@@ -35,7 +35,7 @@ def outcome(folder: Path, content: str | bytes) -> str:
     except SettingsError as exc:
         sentence = str(exc)
         assert sentence.strip(), "an empty message"
-        assert "\n" not in sentence and "Traceback" not in sentence, sentence
+        assert "\n" not in sentence and "\x1b" not in sentence and "Traceback" not in sentence, sentence
         sentence.encode("utf-8")  # printable: no half characters
         assert len(sentence) < 2000, "the sentence quotes too much of the file"
         return sentence
@@ -49,7 +49,8 @@ def settings_files(draw: st.DrawFn) -> str:
     for name in draw(st.lists(st.sampled_from([*TABLES, "nosuch"]), max_size=4, unique=True)):
         lines.append(f"[{name}]")
         known = TABLES.get(name, [])
-        keys = draw(st.lists(st.sampled_from(known) | bare_keys if known else bare_keys, max_size=4, unique=True))
+        unknown = bare_keys | quoted_keys
+        keys = draw(st.lists(st.sampled_from(known) | unknown if known else unknown, max_size=4, unique=True))
         lines += [f"{key} = {draw(values)}" for key in keys]
     return "\n".join(lines) + "\n"
 
@@ -63,6 +64,7 @@ def settings_files(draw: st.DrawFn) -> str:
 @example(content='[clinic]\nname = "Clinic"\nphone = 99999999999999999999999999\n')
 @example(content='[content]\nfolder = "a\\u0000b"\n')
 @example(content='[content]\nfolder = "~nosuchuser/pages"\n')
+@example(content='[clinic]\n"a\\nb\\u001b[31m" = 1\n')
 def test_a_settings_file_of_any_shape_is_read_or_named_in_one_sentence(tmp_path: Path, content: str) -> None:
     outcome(tmp_path, content)
 

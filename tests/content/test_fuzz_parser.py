@@ -20,7 +20,7 @@ from kiosk.content.parser import PageHeader, PageParseError, parse_page, parse_p
 from kiosk.ops import qt_probe
 from kiosk.services.startup import load_context
 from tests.cli.test_doctor_cmd import DESKTOP
-from tests.toml_strategies import bare_keys, nested, values
+from tests.toml_strategies import bare_keys, nested, quoted_keys, values
 
 from .conftest import ContentTree
 
@@ -51,13 +51,14 @@ def read_or_named(text: str | bytes, path: Path) -> Page | list[Problem]:
             shown = str(problem)
             shown.encode("utf-8")  # printable by `kiosk content check`
             assert "Traceback" not in shown and len(shown) < 2000, shown
+            assert "\n" not in shown and "\x1b" not in shown, f"the problem is not one line: {shown!r}"
         return exc.problems
 
 
 @st.composite
 def page_files(draw: st.DrawFn) -> str:
     """A page in the kiosk's shape: a `+++` header of known (and some unknown) keys with any values, then Markdown."""
-    keys = draw(st.lists(st.sampled_from(HEADER_KEYS) | bare_keys, max_size=6, unique=True))
+    keys = draw(st.lists(st.sampled_from(HEADER_KEYS) | bare_keys | quoted_keys, max_size=6, unique=True))
     header = [f"{key} = {draw(values)}" for key in keys]
     body = draw(st.lists(st.one_of(st.text(max_size=30), st.text(max_size=20).map(lambda t: "## " + t)), max_size=5))
     return "\n".join(["+++", *header, "+++", *body]) + "\n"
@@ -68,6 +69,7 @@ def page_files(draw: st.DrawFn) -> str:
 @example(text=DEEP_HEADER)
 @example(text='+++\nid = "p"\ntitle = "x"\nkind = "slide"\norder = ' + "9" * 5000 + "\n+++\n")
 @example(text='+++\nid = "p"\ntitle = "' + "t" * 5000 + '"\nkind = "slide"\n+++\n')
+@example(text='+++\nid = "p"\ntitle = "P"\nkind = "slide"\n"x\\ny\\u001b[31m" = 1\n+++\n')
 def test_a_page_of_any_shape_is_read_or_named(tmp_path: Path, text: str) -> None:
     read_or_named(text, tmp_path / "p.md")
 
