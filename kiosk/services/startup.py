@@ -154,11 +154,13 @@ def _checked_at_head(database: Database, settings: Settings, *, kiosk: bool) -> 
             )
             return database
         database.close()
-        # The sentence below is what a person sees; the driver's traceback (it may name the server) only with --verbose.
-        log.error("database could not be opened (%s)", type(getattr(exc, "orig", None) or exc).__name__)
-        log.debug("details of the failed open", exc_info=True)
-        # Busy, read-only, full or damaged each say so, with their own fix, rather than one vague sentence.
+        # Busy, read-only, full or damaged each say so, with their own fix, rather than one vague sentence;
+        # then the log's own line would only come before it on the console, so it goes to the log file alone.
         named = explain_failure(exc, database_file(settings))
+        level = logging.INFO if named is not None else logging.ERROR
+        # The sentence below is what a person sees; the driver's traceback (it may name the server) only with --verbose.
+        log.log(level, "database could not be opened (%s)", type(getattr(exc, "orig", None) or exc).__name__)
+        log.debug("details of the failed open", exc_info=True)
         if named is not None:
             raise with_newest_backup(named, settings) from exc
         shown = make_url(settings.database.resolved_url()).render_as_string(hide_password=True)

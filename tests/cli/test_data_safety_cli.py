@@ -260,7 +260,9 @@ def test_check_and_doctor_say_busy_while_another_program_holds_the_write_lock(
     # Writers wait for the lock (busy_timeout), then say busy: adding an account, and a kiosk's start.
     password = install.password_file()
     assert install.run("user", "add", "maria", "--role", "reception", "--password-file", str(password)) == 2
-    assert_busy_not_damaged(capsys.readouterr().err, holder)
+    err = capsys.readouterr().err
+    assert_busy_not_damaged(err, holder)
+    assert err.startswith("kiosk: The database ") and err.count("\n") == 1, err  # the sentence alone
     with pytest.raises(DatabaseError) as caught:
         load_context(str(install.config), kiosk=True)
     assert_busy_not_damaged(str(caught.value), holder)
