@@ -86,6 +86,10 @@ def _load_language(folder: Path, language: str, problems: list[Problem]) -> dict
         return {}
     # Sub-folders are allowed (say conditions/ and slides/), so ids must be unique across them.
     for path in found:
+        if not _is_file(path):
+            # A pipe or a device named like a page would keep the kiosk waiting at start for ever.
+            problems.append(Problem(path, 1, "this is not a file the kiosk can read as a page; remove it"))
+            continue
         try:
             page = parse_page(path, language)
         except PageParseError as exc:
@@ -195,6 +199,13 @@ def _check_reviews(catalog: ContentCatalog) -> Iterable[Problem]:
                     "no medical review date; once a clinician has checked this page add reviewed = YYYY-MM-DD",
                     warning=True,
                 )
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _is_folder(path: Path) -> bool:

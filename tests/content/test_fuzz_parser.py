@@ -248,3 +248,16 @@ def test_a_page_naming_an_impossible_image_is_named_and_kept(valid_content: Cont
 
     assert catalog.page("odd", "en") is not None
     assert any(problem.path == path and "image 'a\\x00b' is missing" in problem.message for problem in catalog.errors)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_pipe_or_a_folder_named_like_a_page_is_named_and_the_others_load(valid_content: ContentTree) -> None:
+    pipe = valid_content.folder / "en" / "waiting.md"
+    os.mkfifo(pipe)  # reading it would wait for a writer for ever
+    folder = valid_content.folder / "en" / "folder.md"
+    folder.mkdir()
+
+    catalog = valid_content.load()
+
+    assert sorted(catalog.pages["en"]) == ["back-pain", "leg-pain", "nerve-block", "slide-welcome"]
+    assert {problem.path for problem in catalog.errors} == {pipe, folder}
