@@ -91,6 +91,26 @@ class Outcome(enum.StrEnum):
     FAILED = "failed"
 
 
+def storable_text(text: str) -> str:
+    """`text` as valid Unicode that UTF-8 (the hash, the database) can hold; valid text comes back unchanged.
+
+    A file name whose bytes are not UTF-8 reaches Python as lone surrogates (U+DC80 to U+DCFF, PEP 383),
+    which no UTF-8 encoder accepts: those become the original byte written as `\\xff`, any other lone
+    surrogate `\\udXXX`. Valid text is returned as it is, so every row already stored keeps its hash.
+    """
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    else:
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # back to the bytes the operating system gave
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 @dataclass(frozen=True)
 class AuditFields:
     """One row's content, as hashed; `detail` holds ids, counts and statuses, never patient data."""
@@ -102,6 +122,11 @@ class AuditFields:
     target: str
     outcome: str
     detail: str
+
+    def __post_init__(self) -> None:
+        # What is hashed is what is stored: text UTF-8 cannot encode is made storable once, here.
+        for name in ("actor", "workstation", "action", "target", "outcome", "detail"):
+            object.__setattr__(self, name, storable_text(getattr(self, name)))
 
 
 def row_hash(

@@ -16,7 +16,15 @@ from sqlalchemy import Engine, column, event, func, insert, select, table, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from kiosk.domain.audit import GENESIS_HASH, AuditAction, AuditFields, HashVersion, Outcome, row_hash
+from kiosk.domain.audit import (
+    GENESIS_HASH,
+    AuditAction,
+    AuditFields,
+    HashVersion,
+    Outcome,
+    row_hash,
+    storable_text,
+)
 from kiosk.domain.staff import Actor
 from kiosk.services import audit_head
 from kiosk.services.audit_head import Head, HeadFileError
@@ -67,14 +75,15 @@ def record(
         row_id, prev_hash = 1, GENESIS_HASH
     else:
         row_id, prev_hash = previous.id + 1, previous.row_hash
+    # Made storable before cutting to the column's length: a name's undecodable byte takes 4 characters (\xff).
     fields = AuditFields(
         at=(now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC),
-        actor=actor[:64],
-        workstation=workstation[:255],
+        actor=storable_text(actor)[:64],
+        workstation=storable_text(workstation)[:255],
         action=action.value,
-        target=target[:80],
+        target=storable_text(target)[:80],
         outcome=outcome.value,
-        detail=detail[:DETAIL_LIMIT],
+        detail=storable_text(detail)[:DETAIL_LIMIT],
     )
     chain = _chain_key_for_writing(session, fields.at)
     version = HashVersion.PLAIN if chain is None else HashVersion.KEYED
@@ -225,12 +234,12 @@ def _record_legacy(session: Session, actor: Actor, action: AuditAction, detail: 
     prev_hash = GENESIS_HASH if previous is None else previous.row_hash
     fields = AuditFields(
         at=dt.datetime.now(dt.UTC),
-        actor=actor.username[:64],
-        workstation=actor.workstation[:255],
+        actor=storable_text(actor.username)[:64],
+        workstation=storable_text(actor.workstation)[:255],
         action=action.value,
         target="database",
         outcome=Outcome.OK.value,
-        detail=detail[:DETAIL_LIMIT],
+        detail=storable_text(detail)[:DETAIL_LIMIT],
     )
     # The layout before 0008, spelled out: the model already has the newer column.
     legacy = table(
