@@ -192,10 +192,15 @@ def key_location_check(settings: Settings) -> Check:
     """A copy of the data folder or of the backups must not carry the key that opens them."""
     import stat
 
+    from kiosk.storage.database import DatabaseError
     from kiosk.storage.key_location import MOVE_COMMAND, key_place
     from kiosk.storage.keys import KeyFile
 
-    place = key_place(keyed_settings(settings))
+    try:
+        place = key_place(keyed_settings(settings))
+    except DatabaseError:
+        # The key (or the database beside it) cannot be read: the encryption key line above says why and how.
+        return not_checked("key location", "the key cannot be read (see encryption key)")
     if place is None:
         return ok("key location", "no key file to keep apart (see database and encryption key)")
     store = place.store
@@ -213,7 +218,11 @@ def key_location_check(settings: Settings) -> Check:
             "and set database.key_file to it",
         )
     folder = store.path.parent
-    mode = stat.S_IMODE(folder.stat().st_mode)
+    try:
+        mode = stat.S_IMODE(folder.stat().st_mode)
+    except OSError as exc:
+        return fail("key location", f"the key's folder {folder} cannot be checked ({exc.strerror})",
+                    "check that the kiosk's account may open it")  # fmt: skip
     if os.name == "posix" and mode & 0o077:
         return warn(
             "key location", f"the key's folder {folder} can be opened by other accounts (mode {mode:o})",

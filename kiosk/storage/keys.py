@@ -92,6 +92,13 @@ class KeyFile:
             raise DatabaseError(
                 f"The {self.where} cannot be read ({exc.strerror}): check the kiosk account's permissions."
             ) from exc
+        if not stat.S_ISREG(info.st_mode):
+            # Checked before the mode: a folder's usual 755 would otherwise be blamed on its permissions.
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a device, pipe or other special file"
+            raise DatabaseError(
+                f"The {self.where} is {kind}, not a file: set database.key_file to the key file's own path "
+                "(its folder and its file name)."
+            )
         if os.name == "posix" and info.st_mode & 0o077:
             raise DatabaseError(
                 f"The {self.where} can be read by other accounts (mode {stat.S_IMODE(info.st_mode):o}): "
@@ -259,21 +266,59 @@ def _tried(stores: list[KeyStore]) -> str:
     return places[0][4:] if len(places) == 1 else ", ".join(places[:-1])[4:] + " and " + places[-1]
 
 
+def _unusable_place(path: Path, exc: OSError) -> DatabaseError:
+    """The sentence for a database path that cannot hold a database file at all (a wrong database.url)."""
+    if isinstance(exc, NotADirectoryError):
+        # The nearest existing part of the path is a file where the path needs a folder.
+        blocker = next((part for part in path.parents if part.exists()), path.parent)
+        return DatabaseError(
+            f"The database {path} cannot be there: {blocker} is a file, not a folder; "
+            "set database.url to a file in a folder, such as sqlite:///kiosk.sqlite3."
+        )
+    return DatabaseError(
+        f"The database {path} cannot be checked ({exc.strerror or type(exc).__name__}): check that "
+        "database.url names the right file and that the kiosk's account may open its folder."
+    )
+
+
+def _folder_refused(path: Path) -> DatabaseError:
+    return DatabaseError(
+        f"The database {path} is a folder, not a file: set database.url to a file in it, "
+        f"such as sqlite:///{(path / 'kiosk.sqlite3').as_posix()}."
+    )
+
+
 def database_exists(path: Path) -> bool:
-    """A file with content: an empty file holds nothing a new key could lock out."""
+    """A file with content: an empty file holds nothing a new key could lock out.
+
+    Raises DatabaseError with one sentence when the path cannot be a database file (a folder, a path
+    through a file, a folder the account may not open): such settings are wrong, not a missing database.
+    """
     try:
-        return path.stat().st_size > 0
+        info = path.stat()
     except FileNotFoundError:
         return False
+    except OSError as exc:
+        raise _unusable_place(path, exc) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise _folder_refused(path)
+    return info.st_size > 0
 
 
 def is_plain_sqlite(path: Path) -> bool:
-    """An unencrypted SQLite file starts with its well-known header; an encrypted one looks random."""
+    """An unencrypted SQLite file starts with its well-known header; an encrypted one looks random.
+
+    Raises DatabaseError with one sentence when the path is a folder or cannot be read.
+    """
     try:
         with path.open("rb") as handle:
             return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except FileNotFoundError:
         return False
+    except IsADirectoryError as exc:
+        raise _folder_refused(path) from exc
+    except OSError as exc:
+        raise _unusable_place(path, exc) from exc
 
 
 def find_key(db: DatabaseSettings, path: Path) -> tuple[KeyStore, bytes] | None:
