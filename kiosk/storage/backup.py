@@ -17,7 +17,13 @@ from sqlalchemy.engine import make_url
 
 from kiosk.storage.database import Database, DatabaseError, apply_key
 from kiosk.storage.health import findings_of
-from kiosk.storage.output_files import InstallationFiles, OutputRefusedError, files_of_database, replace_when_done
+from kiosk.storage.output_files import (
+    InstallationFiles,
+    OutputRefusedError,
+    expand_home,
+    files_of_database,
+    replace_when_done,
+)
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
@@ -96,16 +102,23 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _copy_pages(
-    source: Any, destination: Path, key: bytes | None, installation: InstallationFiles | None = None
+    source: Any,
+    destination: Path,
+    key: bytes | None,
+    installation: InstallationFiles | None = None,
+    *,
+    make_folder: bool = True,
 ) -> None:
     """Copy with SQLite's backup API into a private temporary file, check it, fsync it, then rename it into place.
 
     The temporary file is made empty with mode 0600 before SQLite opens it (SQLite would make it 0644 under a
     usual umask), so the copy is never readable by other accounts; see kiosk.storage.output_files.
+    `make_folder` creates a missing destination folder (the kiosk's own backups folder only).
     """
     folder = destination.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if make_folder:
+            folder.mkdir(parents=True, exist_ok=True)
         with replace_when_done(destination, installation) as temporary:
             copy = _connect(temporary, key)
             try:
@@ -159,13 +172,20 @@ def backup_to(
     """
     if database.engine.dialect.name != "sqlite":
         raise DatabaseError(_NOT_SQLITE)
-    destination = destination.expanduser().absolute()
+    try:
+        destination = expand_home(destination).absolute()
+    except OutputRefusedError as exc:
+        raise DatabaseError(f"Nothing was backed up: {exc}") from exc
+    # Without `installation` the kiosk chose the destination itself (the daily backup, the copy before an
+    # upgrade), in its backups folder, which is made when missing. A folder a person named must exist already,
+    # as for an export: a slip of the hand never creates folders (at / when run as root) nobody looks in.
+    make_folder = installation is None or installation.may_create(destination.parent)
     live = database.engine.url.database
     if installation is None and live and live != ":memory:":
         installation = InstallationFiles(files_of_database(Path(live).expanduser().absolute()).files)
     connection = database.engine.raw_connection()
     try:
-        _copy_pages(connection.driver_connection, destination, key, installation)
+        _copy_pages(connection.driver_connection, destination, key, installation, make_folder=make_folder)
     finally:
         connection.close()
     log.info("database backed up to %s", destination)
@@ -326,7 +346,10 @@ def restore_from(source: Path, settings: Settings, now: dt.datetime | None = Non
     path = database_file(settings)
     if path is None:
         raise DatabaseError("Restore covers the built-in SQLite database; restore PostgreSQL with pg_restore.")
-    source = source.expanduser().absolute()
+    try:
+        source = expand_home(source).absolute()
+    except OutputRefusedError as exc:
+        raise DatabaseError(f"Nothing was restored: {exc}") from exc
     if source == path:
         raise DatabaseError(f"The file {source} is the database itself: give the path of a backup file.")
     key = resolve_key(settings.database, create=False) if database_exists(path) else _key_for_new(settings)

@@ -47,6 +47,12 @@ class InstallationFiles:
     files: dict[Path, str] = field(default_factory=dict)
     folders: dict[Path, str] = field(default_factory=dict)
     sealed: dict[Path, str] = field(default_factory=dict)
+    # The installation's own output folders (its backups folder) that a backup may create when missing; a
+    # folder a person names must already exist, so a typing slip never makes folders where nobody looks.
+    made_when_missing: tuple[Path, ...] = ()
+
+    def may_create(self, folder: Path) -> bool:
+        return any(_same_place(folder, own) for own in self.made_when_missing)
 
     def with_file(self, path: Path, what: str) -> InstallationFiles:
         return dataclasses.replace(self, files={**self.files, path: what})
@@ -80,8 +86,9 @@ def installation_files(settings: Settings, settings_path: Path | None) -> Instal
             ):
                 if isinstance(kind, KeyFile):
                     found = found.with_file(kind.path, what)
-        backups = settings.database.backup_folder or database.parent / "backups"
-        found.folders[backups.expanduser().absolute()] = "one of the kiosk's backups"
+        backups = (settings.database.backup_folder or database.parent / "backups").expanduser().absolute()
+        found.folders[backups] = "one of the kiosk's backups"
+        found = dataclasses.replace(found, made_when_missing=(backups,))
     found = found.with_database(settings.database.resolved_outbox_path(), "the kiosk's outbox")
     found.folders[(settings.logging.folder or log_dir()).expanduser().absolute()] = "one of the kiosk's log files"
     return found
@@ -122,9 +129,25 @@ def _not_a_file(mode: int) -> str | None:
     return "a pipe, socket or other special file, not a regular file; choose a file name in a folder"
 
 
+def expand_home(path: Path) -> Path:
+    """`path` with a leading `~` or `~name` made the home folder it names, as a shell would.
+
+    OutputRefusedError (one sentence) for `~name` of an account this computer does not have, or a
+    home folder it cannot tell: Path.expanduser raises RuntimeError for those.
+    """
+    try:
+        return path.expanduser()
+    except RuntimeError:
+        first = path.parts[0] if path.parts else str(path)
+        raise OutputRefusedError(
+            f"{path} starts with {first!r}, which names no account's home folder on this computer: "
+            "write the folder's full path instead."
+        ) from None
+
+
 def check_output_path(path: Path, installation: InstallationFiles | None = None) -> Path:
     """The absolute path to write, or OutputRefusedError with one sentence saying why not."""
-    target = path.expanduser().absolute()
+    target = expand_home(path).absolute()
     try:
         info = os.stat(target)  # follows a symbolic link to what it names
     except FileNotFoundError:

@@ -79,6 +79,7 @@ def test_backup_then_restore(
 ) -> None:
     receipt = submit_request(database, factories.appointment(), "kiosk-1")
     out_file = tmp_path / "usb" / "copy.sqlite3"
+    out_file.parent.mkdir()  # a folder named with --out must exist: backup makes only its own backups folder
 
     assert kiosk(settings_file, "db", "backup", "--out", str(out_file)) == 0
     assert f"backup saved to {out_file}" in capsys.readouterr().out

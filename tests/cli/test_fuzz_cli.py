@@ -254,20 +254,6 @@ KNOWN: dict[tuple[str, ...], str] = {
         "kiosk/cli/init_cmd.py _init) and `kiosk --config '~nosuchuser/kiosk.toml' init` (RuntimeError from "
         "find_config_path's expanduser, called by _init)"
     ),
-    ("export",): (
-        "export helper: `kiosk export --out '~nosuchuser/out.csv'` (RuntimeError from expanduser in "
-        "kiosk/storage/output_files.py check_output_path)"
-    ),
-    ("db", "backup"): (
-        "backup helper: `kiosk db backup --out /nonexistent-kiosk-fuzz/out.csv` creates the missing folder "
-        "(kiosk/storage/backup.py) where export refuses; `kiosk db backup --out '~0'` (RuntimeError from expanduser in "
-        "kiosk/storage/output_files.py check_output_path); `kiosk db backup --out $'\\xff'` (UnicodeEncodeError "
-        "hashing the audit row's detail in kiosk/domain/audit.py row_hash)"
-    ),
-    ("db", "restore"): (
-        "audit helper: `kiosk db restore $'\\xff'` (UnicodeEncodeError hashing the audit row's detail in "
-        "kiosk/domain/audit.py row_hash)"
-    ),
 }
 
 
@@ -317,9 +303,6 @@ def _parses(argv: list[str], capsys: pytest.CaptureFixture[str]) -> bool:
 
 # --- Known cases, one by one ------------------------------------------------------------------------------------
 
-_AUDIT_SURROGATE = (
-    "audit helper: the audit row's detail holds the name and kiosk/domain/audit.py row_hash cannot encode it"
-)
 # Each once printed a traceback (or, in another helper's file, still does: xfail names the file).
 ONCE_CRASHED = [
     pytest.param(["db", "purge", "--older-than", "3000000"], id="purge 3000000 days"),
@@ -333,15 +316,7 @@ ONCE_CRASHED = [
     ),
     pytest.param(["export", "--out", "e.csv", "--to", "9999-12-31"], id="export to 9999-12-31"),
     pytest.param(["export", "--out", "e.csv", "--from", "0001-01-01"], id="export from 0001-01-01"),
-    pytest.param(
-        ["export", "--out", "~nosuchuser/out.csv"],
-        id="export to ~nosuchuser",
-        marks=pytest.mark.xfail(
-            reason="export helper: kiosk/storage/output_files.py check_output_path calls expanduser, which raises "
-            "RuntimeError for ~name of no account",
-            strict=False,
-        ),
-    ),
+    pytest.param(["export", "--out", "~nosuchuser/out.csv"], id="export to ~nosuchuser"),
     pytest.param(["config", "show", "--config", "~nosuchuser/kiosk.toml"], id="config ~nosuchuser"),
     pytest.param(["--config", "9" * 300, "doctor"], id="doctor settings name too long"),
     pytest.param(
@@ -359,33 +334,10 @@ ONCE_CRASHED = [
             strict=False,
         ),
     ),
-    pytest.param(
-        ["db", "backup", "--out", f"{OUTSIDE}/out.csv"],
-        id="backup into a missing folder",
-        marks=pytest.mark.xfail(
-            reason="backup helper: kiosk/storage/backup.py creates the missing folder (export refuses one)",
-            strict=False,
-        ),
-    ),
-    pytest.param(
-        ["db", "backup", "--out", "~0"],
-        id="backup to ~0",
-        marks=pytest.mark.xfail(
-            reason="export/backup helper: kiosk/storage/output_files.py check_output_path "
-            "calls expanduser, which raises RuntimeError for ~name of no account",
-            strict=False,
-        ),
-    ),
-    pytest.param(
-        ["db", "backup", "--out", "\udcff"],
-        id="backup to undecodable name",
-        marks=pytest.mark.xfail(reason=_AUDIT_SURROGATE, strict=False),
-    ),
-    pytest.param(
-        ["db", "restore", "\udcff"],
-        id="restore undecodable name",
-        marks=pytest.mark.xfail(reason=_AUDIT_SURROGATE, strict=False),
-    ),
+    pytest.param(["db", "backup", "--out", f"{OUTSIDE}/out.csv"], id="backup into a missing folder"),
+    pytest.param(["db", "backup", "--out", "~0"], id="backup to ~0"),
+    pytest.param(["db", "backup", "--out", "\udcff"], id="backup to undecodable name"),
+    pytest.param(["db", "restore", "\udcff"], id="restore undecodable name"),
 ]
 
 
@@ -465,29 +417,13 @@ def test_ctrl_c_stops_a_verb_with_a_sentence(
 
 # --- Settings that name the wrong kind of file ------------------------------------------------------------------
 
-_KEYS_PY = "key/TLS helper: kiosk/storage/keys.py"
 WRONG_KIND = [
     pytest.param(
-        '[database]\nurl = "sqlite:///empty.txt/kiosk.sqlite3"\n',
-        ["db", "check"],
-        id="database inside a file",
-        marks=pytest.mark.xfail(reason=f"{_KEYS_PY} database_exists raises NotADirectoryError", strict=False),
+        '[database]\nurl = "sqlite:///empty.txt/kiosk.sqlite3"\n', ["db", "check"], id="database inside a file"
     ),
+    pytest.param('[database]\nurl = "sqlite:///"\n', ["db", "check"], id="database is the folder"),
     pytest.param(
-        '[database]\nurl = "sqlite:///"\n',
-        ["db", "check"],
-        id="database is the folder",
-        marks=pytest.mark.xfail(reason=f"{_KEYS_PY} is_plain_sqlite raises IsADirectoryError", strict=False),
-    ),
-    pytest.param(
-        '[database]\nurl = "sqlite:///kiosk.sqlite3"\nkey_file = "."\n',
-        ["doctor"],
-        id="key file is a folder",
-        marks=pytest.mark.xfail(
-            reason="key/TLS helper: doctor's key location check (kiosk/ops/doctor_checks.py) fails with "
-            "DatabaseError from kiosk/storage/keys.py load",
-            strict=False,
-        ),
+        '[database]\nurl = "sqlite:///kiosk.sqlite3"\nkey_file = "."\n', ["doctor"], id="key file is a folder"
     ),
     pytest.param('[logging]\nfolder = "empty.txt"\n', ["db", "check"], id="log folder is a file"),
     pytest.param('[database]\nbackup_folder = "empty.txt"\n', ["db", "check"], id="backup folder is a file"),
