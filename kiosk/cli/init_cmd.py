@@ -37,15 +37,14 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def _init(args: argparse.Namespace) -> int:
-    from kiosk.config.loader import parse_settings_file
-    from kiosk.config.locations import find_config_path
+    from kiosk.config.loader import locate_settings_file, parse_settings_file
     from kiosk.config.settings import Settings
     from kiosk.services.accounts import AccountError, AccountRules, normalise_username
 
     if args.admin_password_file is not None and not args.admin_user:
         raise AccountError("Give the admin's username with --admin-user NAME as well as --admin-password-file.")
-    path, _ = find_config_path(args.config)
-    settings = parse_settings_file(path) if path.is_file() else Settings()
+    path, _, found = locate_settings_file(args.config)
+    settings = parse_settings_file(path) if found else Settings()
     rules = AccountRules.from_settings(settings.staff, settings.clinic.name)
     # Scripted answers are checked before anything is written.
     username = normalise_username(args.admin_user) if args.admin_user else None
@@ -56,7 +55,7 @@ def _init(args: argparse.Namespace) -> int:
         if problem is not None:
             raise AccountError(problem)
 
-    if path.is_file():
+    if found:
         print(f"Settings file {path} already exists; left as it is.")
     else:
         _write_template(path)

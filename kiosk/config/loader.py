@@ -35,15 +35,7 @@ def load_settings(
 
     Returns the settings and the file they came from (None for demo defaults).
     """
-    try:
-        path, named = find_config_path(cli_value)
-        found = path.is_file()
-    except (RuntimeError, OSError):  # ~name of no account on this PC; a name longer than the file system allows
-        source, named_as = ("--config", cli_value) if cli_value else (CONFIG_ENV, os.environ.get(CONFIG_ENV))
-        raise SettingsError(
-            f"The settings file {_shown(named_as)} named by {source} is not a path this PC can open: "
-            "give the full path of the settings file."
-        ) from None
+    path, named, found = locate_settings_file(cli_value)
     if not found:
         if named:
             source = "--config" if cli_value else CONFIG_ENV
@@ -53,6 +45,19 @@ def load_settings(
             )
         return _check_languages(Settings(), available_languages, None), None
     return _check_languages(parse_settings_file(path), available_languages, path), path
+
+
+def locate_settings_file(cli_value: str | None) -> tuple[Path, bool, bool]:
+    """The settings path, whether a person named it (flag or variable), and whether the file is there."""
+    try:
+        path, named = find_config_path(cli_value)
+        return path, named, path.is_file()
+    except (RuntimeError, OSError):  # ~name of no account on this PC; a name longer than the file system allows
+        source, named_as = ("--config", cli_value) if cli_value else (CONFIG_ENV, os.environ.get(CONFIG_ENV))
+        raise SettingsError(
+            f"The settings file {_shown(named_as)} named by {source} is not a path this PC can open: "
+            "give the full path of the settings file."
+        ) from None
 
 
 def parse_settings_file(path: Path) -> Settings:
