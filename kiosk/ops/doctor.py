@@ -114,8 +114,12 @@ def run_checks(config: str | None, qt_report: Callable[[], QtReport] | None = No
 
 def _safely(names: Sequence[str], work: Callable[[], list[Check]]) -> list[Check]:
     """A check that breaks in a way nobody foresaw is one FAIL line, not a traceback that hides the others."""
+    from kiosk.storage.database import DatabaseError
+
     try:
         return work()
+    except DatabaseError as exc:  # already one sentence for IT (a database URL naming a folder, a file in the way)
+        return [from_sentence(names[0], Status.FAIL, str(exc)), *(not_checked(n, names[0]) for n in names[1:])]
     except Exception as exc:
         log.error("doctor: the %s check failed with %s", names[0], type(exc).__name__)
         log.debug("doctor: details of the failed check", exc_info=True)  # only with --verbose

@@ -148,6 +148,17 @@ def test_a_missing_database_fails_and_nothing_is_created(tmp_path: Path, desktop
     assert _listing(tmp_path) == before  # read-only: no database, no key, no backup folder
 
 
+def test_a_database_url_naming_a_folder_is_one_sentence_not_a_failed_check(
+    tmp_path: Path, desktop: None, doctor: Doctor
+) -> None:
+    (tmp_path / "kiosk.sqlite3").mkdir()  # the settings name it as the database file
+    code, checks, lines = doctor()
+    assert code == 1
+    assert checks["database"]["message"].endswith("is a folder, not a file"), checks["database"]
+    assert "set database.url to a file in it" in checks["database"]["fix"]
+    assert "the check itself failed" not in lines
+
+
 def test_a_missing_key_fails_and_is_not_recreated(installed: Path, desktop: None, doctor: Doctor) -> None:
     key = default_key_file(installed)
     key.unlink()
