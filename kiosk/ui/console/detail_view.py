@@ -424,15 +424,18 @@ class DetailView(QWidget):
             return
         assert self.detail is not None
         page = self._page()
-        print_request(  # audited by _record_print once the dialog is accepted, before the page is sent
-            self.detail,
-            self.context.clinic_name,
-            self,
-            page_size=page["page_size"],
-            region=page["region"],
-            procedure_title=self.context.procedure_title,
-            confirm=self._record_print,
-        )
+        try:
+            print_request(  # audited by _record_print once the dialog is accepted, before the page is sent
+                self.detail,
+                self.context.clinic_name,
+                self,
+                page_size=page["page_size"],
+                region=page["region"],
+                procedure_title=self.context.procedure_title,
+                confirm=self._record_print,
+            )
+        except OSError as exc:  # the audit row could not be written (so nothing was printed), said in a sentence
+            self.show_banner(str(exc))
 
     def save_current_pdf(self) -> None:
         if self.detail is None:

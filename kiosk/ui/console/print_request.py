@@ -241,7 +241,7 @@ def print_request(
     dialog.setWindowTitle(f"Print request {format_reference(detail.reference)}")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
-    if confirm is not None and not confirm():
+    if confirm is not None and not _audited(confirm):  # no audit row, no page: AuditNotWrittenError says so
         return False
     request_document(detail, clinic_name, region=region, procedure_title=procedure_title).print_(printer)
     return True

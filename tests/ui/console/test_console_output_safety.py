@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
+
+from kiosk.qt import QPrintDialog, QWidget
 
 from kiosk.config.settings import DatabaseSettings, Settings, StaffSettings
 from kiosk.domain.audit import AuditAction
@@ -22,6 +26,7 @@ from kiosk.ui.console.window import ConsoleWindow
 from tests import encrypted_files
 from tests.services import factories
 from tests.ui.console.conftest import ADMIN, ADMIN_PASSWORD, SETUP, WORKSTATION, signed_in, submit
+from tests.ui.console.test_lock_and_revoke import when_shown
 
 posix_only = pytest.mark.skipif(os.name != "posix", reason="file modes as on a Linux front-desk PC")
 
@@ -111,29 +116,58 @@ def test_what_the_console_saves_is_private(
     assert sorted(_released(database)) == ["export", "print"]
 
 
-def test_no_audit_row_means_no_pdf(
-    qtbot: QtBot, console: ConsoleWindow, database: Database, database_file: Path, tmp_path: Path
-) -> None:
-    submit(database, factories.urgent_follow_up())
-    workspace = signed_in(qtbot, console)
-    workspace.queue.select_row(0)
+@contextmanager
+def audit_inserts_fail(database_file: Path) -> Iterator[None]:
+    """As a full disk would make the audit insert fail, while reading still works."""
     connection = encrypted_files.connect(database_file)
-    connection.execute(  # as a full disk would make the audit insert fail, while reading still works
+    connection.execute(
         "CREATE TRIGGER audit_full BEFORE INSERT ON audit_log "
         "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
     )
     connection.commit()
     connection.close()
-    out = tmp_path / "saved" / "request.pdf"
-    out.parent.mkdir()
-
     try:
-        assert not workspace.detail.save_pdf_to(out)
+        yield
     finally:
         connection = encrypted_files.connect(database_file)
         connection.execute("DROP TRIGGER audit_full")  # signing out at the end writes its own audit row
         connection.commit()
         connection.close()
 
+
+def test_no_audit_row_means_no_pdf(
+    qtbot: QtBot, console: ConsoleWindow, database: Database, database_file: Path, tmp_path: Path
+) -> None:
+    submit(database, factories.urgent_follow_up())
+    workspace = signed_in(qtbot, console)
+    workspace.queue.select_row(0)
+    out = tmp_path / "saved" / "request.pdf"
+    out.parent.mkdir()
+
+    with audit_inserts_fail(database_file):
+        assert not workspace.detail.save_pdf_to(out)
+
     assert workspace.detail.banner.text().startswith("Nothing was saved or printed, because the audit trail")
     assert list(out.parent.iterdir()) == []
+
+
+def test_no_audit_row_means_nothing_printed_and_a_sentence_beside_the_button(
+    qtbot: QtBot, console: ConsoleWindow, database: Database, database_file: Path, tmp_path: Path
+) -> None:
+    submit(database, factories.urgent_follow_up())
+    workspace = signed_in(qtbot, console)
+    workspace.queue.select_row(0)
+    printed = tmp_path / "printed.pdf"
+
+    def press_print(dialog: QWidget) -> None:
+        assert isinstance(dialog, QPrintDialog)
+        dialog.printer().setOutputFileName(str(printed))  # to a file, never to a real printer on this PC
+        dialog.accept()
+
+    with audit_inserts_fail(database_file):
+        poll = when_shown(QPrintDialog, press_print)
+        workspace.detail.print_button.click()  # returns when the dialog is answered; no exception escapes
+        poll.stop()
+
+    assert workspace.detail.banner.text().startswith("Nothing was saved or printed, because the audit trail")
+    assert not printed.exists()
