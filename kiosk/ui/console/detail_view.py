@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 from kiosk.qt import (
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QPlainTextEdit,
@@ -32,7 +31,7 @@ from kiosk.services.waiting import waits_for_desk
 from kiosk.ui.console.answers import KIND_LABELS, Section, local_time, request_sections, urgent_banner
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.pain_bars import PainBars
-from kiosk.ui.console.widgets import button, card, label, set_role
+from kiosk.ui.console.widgets import button, card, label, save_file_name, set_role
 
 log = logging.getLogger(__name__)
 
@@ -441,7 +440,7 @@ class DetailView(QWidget):
         if self.detail is None:
             return
         suggested = str(Path.home() / f"request-{self.detail.reference}.pdf")
-        path, _ = QFileDialog.getSaveFileName(self, "Save request as PDF", suggested, "PDF files (*.pdf)")
+        path = save_file_name(self, "Save request as PDF", suggested, "PDF files (*.pdf)")
         if path:
             self.save_pdf_to(Path(path))
 

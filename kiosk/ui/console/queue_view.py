@@ -9,7 +9,6 @@ from pathlib import Path
 from kiosk.qt import (
     QAbstractItemView,
     QApplication,
-    QFileDialog,
     QFont,
     QFontMetrics,
     QHBoxLayout,
@@ -36,7 +35,7 @@ from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.queue_filters import QueueFilters
 from kiosk.ui.console.queue_model import COLUMNS, SEEN_MARK, QueueModel
 from kiosk.ui.console.queue_watch import POLL_MS, QueueWatch
-from kiosk.ui.console.widgets import button, label, set_role
+from kiosk.ui.console.widgets import button, label, save_file_name, set_role
 
 log = logging.getLogger(__name__)
 
@@ -310,7 +309,7 @@ class QueueView(QWidget):
     # -- export --------------------------------------------------------------------------------------------------
     def export(self) -> None:
         suggested = str(Path.home() / "requests.csv")
-        path, _ = QFileDialog.getSaveFileName(self, "Export requests as CSV", suggested, "CSV files (*.csv)")
+        path = save_file_name(self, "Export requests as CSV", suggested, "CSV files (*.csv)")
         if path:
             self.export_to(Path(path))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from kiosk.qt import QFrame, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
+from kiosk.qt import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
 
 
 def label(text: str = "", role: str | None = None, *, wrap: bool = False, parent: QWidget | None = None) -> QLabel:
@@ -68,3 +68,15 @@ def tooltip_text(text: str) -> str:
     if "<" not in text and "&" not in text:
         return text
     return f'<p style="white-space: pre-wrap">{html.escape(text)}</p>'
+
+
+def save_file_name(parent: QWidget, title: str, suggested: str, file_filter: str) -> str:
+    """Where to save patient data: Qt's own dialog, never the system's.
+
+    The console's lock closes every dialog it owns (lock.DialogGuard); a system dialog on Windows or macOS runs
+    outside Qt's reach and could stay open through a lock, so its Save would still write after someone left.
+    """
+    path, _ = QFileDialog.getSaveFileName(
+        parent, title, suggested, file_filter, options=QFileDialog.Option.DontUseNativeDialog
+    )
+    return path

@@ -55,6 +55,8 @@ def when_shown(kind: type[QWidget], action: Callable[[QWidget], None]) -> QTimer
 def walk_away_then_press_save(console: ConsoleWindow, out: Path) -> Callable[[QWidget], None]:
     def act(dialog: QWidget) -> None:
         assert isinstance(dialog, QFileDialog)
+        # Qt's own dialog on every system: a Windows or macOS one could outlive the lock that closes this one.
+        assert dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
         dialog.selectFile(str(out))  # the receptionist has chosen where to save...
         console.idle_lock.set_timeout_ms(1)  # ...and walks away: the console locks itself
         QTimer.singleShot(SOMEONE_PRESSES_SAVE_MS, dialog, lambda: dialog.isVisible() and dialog.accept())
