@@ -31,9 +31,13 @@ _RIGHTS = ("UPDATE", "DELETE", "TRUNCATE")
 
 def audit_checks(settings: Settings) -> list[Check]:
     """ "audit trail", then (PostgreSQL only) "audit roles"."""
+    from kiosk.storage.database import DatabaseBusy, is_busy
     from kiosk.storage.schema_version import at_head
 
-    database = _open_as_is(settings)
+    try:
+        database = _open_as_is(settings)
+    except DatabaseBusy:  # held by another program: busy, not broken (see database)
+        return [_busy()]
     if database is None:
         return [not_checked(TRAIL, "the database does not open (see database)")]
     try:
@@ -45,6 +49,8 @@ def audit_checks(settings: Settings) -> list[Check]:
             if database.engine.dialect.name == "postgresql":
                 checks.append(roles_check(database))
         except SQLAlchemyError as exc:
+            if is_busy(exc):
+                return [_busy()]
             log.debug("doctor: the audit checks could not read the database", exc_info=True)
             return [not_checked(TRAIL, f"the database could not be read ({type(exc).__name__})")]
         return checks
@@ -52,9 +58,13 @@ def audit_checks(settings: Settings) -> list[Check]:
         database.close()
 
 
+def _busy() -> Check:
+    return warn(TRAIL, "not checked: the database is busy", "run `kiosk doctor` again once it is free")
+
+
 def _open_as_is(settings: Settings) -> Database | None:
     """The configured database, opened without making a key or finishing a rekey; None when it does not open."""
-    from kiosk.storage.database import Database, DatabaseError
+    from kiosk.storage.database import Database, DatabaseBusy, DatabaseError, busy_error, is_busy
     from kiosk.storage.keys import database_exists, database_path, find_key, is_plain_sqlite
 
     db = settings.database
@@ -69,7 +79,13 @@ def _open_as_is(settings: Settings) -> Database | None:
             return Database.open(url) if not db.encrypt else None
         found = find_key(db, path)
         return None if found is None else Database.open(url, found[1])
-    except (DatabaseError, SQLAlchemyError):
+    except DatabaseBusy:
+        raise
+    except SQLAlchemyError as exc:
+        if is_busy(exc):
+            raise busy_error(path) from exc
+        return None
+    except DatabaseError:
         return None
 
 
