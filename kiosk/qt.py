@@ -72,6 +72,7 @@ if TYPE_CHECKING:
         QPixmap,
         QRegularExpressionValidator,
         QResizeEvent,
+        QScreen,
         QShortcut,
         QShowEvent,
         QStandardItem,
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
         QTextCursor,
         QTextDocument,
         QTouchEvent,
+        QWindow,
     )
     from PySide6.QtWidgets import (
         QAbstractButton,
@@ -279,6 +281,7 @@ __all__ = [
     "QRegularExpression",
     "QRegularExpressionValidator",
     "QResizeEvent",
+    "QScreen",
     "QScrollArea",
     "QScrollBar",
     "QScroller",
@@ -312,6 +315,7 @@ __all__ = [
     "QVBoxLayout",
     "QValueAxis",
     "QWidget",
+    "QWindow",
     "Qt",
     "QtMsgType",
     "Signal",

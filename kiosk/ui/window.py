@@ -28,6 +28,7 @@ from kiosk.services.opening_hours import NextOpening
 from kiosk.services.startup import KioskContext
 from kiosk.ui.console.hidden_entry import StaffEntry
 from kiosk.ui.focus_order import chain_focus
+from kiosk.ui.full_screen import FullScreenKeeper
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import LockdownGuard, OpeningHoursWatch
 from kiosk.ui.presentation import Presentation, TextSize, ThemeName
@@ -163,6 +164,7 @@ class KioskWindow(QWidget):
             self, context, self.reset_for_next_patient, lockdown.exit_corner, lockdown.exit_hold_seconds * 1000
         )
         self.lockdown: LockdownGuard | None = None  # set by enter_lockdown
+        self.full_screen = FullScreenKeeper(self)  # started by show_full_screen (not with `kiosk run --windowed`)
         self.keep_awake = KeepAwake()
         self.opening_hours = OpeningHoursWatch(settings.clinic.hours, self, clock)
         self.opening_hours.changed.connect(self._opening_hours_changed)
@@ -286,9 +288,14 @@ class KioskWindow(QWidget):
         if self.lockdown is None:
             self.lockdown = LockdownGuard(self, hide_cursor=settings.hide_cursor)
             self.staff_entry.console_open.connect(lambda shown: self._console_shown(shown))
-        self.showFullScreen()
+        self.show_full_screen()
         self.follow_opening_hours()
         log.info("lock-down on: full-screen, exit corner %s", settings.exit_corner)
+
+    def show_full_screen(self) -> None:
+        """Cover the whole screen the window is on, with or without a window manager, and keep covering it when
+        the screen changes (resolution, rotation, another monitor): see kiosk.ui.full_screen."""
+        self.full_screen.start()
 
     def follow_opening_hours(self) -> None:
         """Closed screen and screen sleep outside [clinic.hours], keep-awake inside, as the settings ask."""

@@ -1,0 +1,121 @@
+"""The real `kiosk run` on a bare X server (Xvfb, no window manager, as under xinit): it covers the whole screen,
+landscape or portrait, and the staff exit corner is the screen's corner.
+
+Needs Xvfb and xdotool (`.ci/run` installs them): skipped with the reason on a developer's machine, a failure in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ops.kiosk_process import kiosk_install
+
+START_S = 30.0
+TITLE = "Clinic kiosk"
+
+
+@pytest.fixture
+def bare_x(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
+    """An X server with a screen of the size the test names and no window manager; a kiosk install for it."""
+    for program in ("Xvfb", "xdotool"):
+        if shutil.which(program) is None:
+            reason = f"{program} is not installed (apt install xvfb xdotool)"
+            if os.environ.get("CI"):
+                pytest.fail(f"{reason}: CI must check full-screen on a real X server", pytrace=False)
+            pytest.skip(reason)
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{request.param}x24", "-nolisten", "tcp"],
+        pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    os.close(write)
+    with os.fdopen(read) as display_number:
+        display = f":{display_number.readline().strip()}"
+    config, env = kiosk_install(tmp_path)
+    env.pop("QT_QPA_PLATFORM", None)  # the real X server, not off-screen
+    env.pop("WAYLAND_DISPLAY", None)
+    env["DISPLAY"] = display
+    try:
+        yield env, config
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)
+
+
+def _run(env: dict[str, str], *args: str) -> str:
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=10, check=False).stdout.strip()
+
+
+def _kiosk_windows(env: dict[str, str], title: str) -> list[dict[str, int]]:
+    """The viewable windows whose title contains `title`, with their place and size as X has them."""
+    found = []
+    # Every window, then Qt's by title: a name search skips some (see test_screen_reader_walk._give_focus).
+    for window in _run(env, "xdotool", "search", "--onlyvisible", "--name", "").split():
+        if title not in _run(env, "xdotool", "getwindowname", window):
+            continue
+        shell = _run(env, "xdotool", "getwindowgeometry", "--shell", window)
+        values = dict(line.split("=", 1) for line in shell.splitlines() if "=" in line)
+        found.append({key: int(values[key]) for key in ("X", "Y", "WIDTH", "HEIGHT")})
+    return found
+
+
+def _wait_for(condition: Callable[[], bool], what: str, seconds: float, tmp_path: Path) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    err = tmp_path / "kiosk.err"
+    pytest.fail(f"{what}; the kiosk said: {err.read_text()[-1500:] if err.exists() else ''}", pytrace=False)
+
+
+@pytest.mark.parametrize(
+    ("bare_x", "lockdown", "corner", "pointer"),
+    [("1920x1080", "false", "top-right", (1915, 5)), ("1080x1920", "true", "bottom-right", (1075, 1915))],
+    indirect=["bare_x"],
+    ids=["landscape", "portrait-locked-down"],
+)
+def test_the_kiosk_covers_a_bare_x_screen_and_its_exit_corner_is_the_screens(
+    bare_x: tuple[dict[str, str], Path], tmp_path: Path, lockdown: str, corner: str, pointer: tuple[int, int]
+) -> None:
+    env, config = bare_x
+    config.write_text(
+        config.read_text()
+        + f'\n[lockdown]\nenabled = {lockdown}\nexit_corner = "{corner}"\nexit_hold_seconds = 3\n'
+        + "closed_screen = false\n",
+        encoding="utf-8",
+    )
+    kiosk = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "run"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=(tmp_path / "kiosk.err").open("w"),
+    )  # fmt: skip
+    try:
+        width, height = (int(n) for n in _run(env, "xdotool", "getdisplaygeometry").split())
+        screen = {"X": 0, "Y": 0, "WIDTH": width, "HEIGHT": height}
+        _wait_for(
+            lambda: _kiosk_windows(env, TITLE) == [screen],
+            f"the kiosk's window never covered the {screen['WIDTH']}x{screen['HEIGHT']} screen "
+            f"(last seen: {_kiosk_windows(env, TITLE)})",
+            START_S,
+            tmp_path,
+        )
+        # A press held in the screen's corner opens the reception console's sign-in.
+        _run(env, "xdotool", "mousemove", str(pointer[0]), str(pointer[1]), "mousedown", "1")
+        _wait_for(
+            lambda: bool(_kiosk_windows(env, "reception console")),
+            f"holding the screen's {corner} corner did not open the reception console",
+            START_S,
+            tmp_path,
+        )
+        _run(env, "xdotool", "mouseup", "1")
+    finally:
+        kiosk.terminate()
+        kiosk.wait(20)
