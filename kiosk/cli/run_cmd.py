@@ -7,9 +7,10 @@ import logging
 import os
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.errors import EXIT_USAGE, friendly
+from kiosk.cli.errors import EXIT_USAGE, is_friendly
 from kiosk.cli.sizes import parse_size
 from kiosk.ops.exit_codes import EXIT_OK
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 READ_ALOUD_AFTER_MS = 2000
-WINDOWED_SIZE = (1280, 800)
+EXIT_CRASHED = 1  # what Python exits with after an uncaught error (kiosk.ui.app.EXIT_CRASHED is the same)
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,10 +48,50 @@ def run(args: argparse.Namespace) -> int:
     if args.size and not args.windowed:
         print("kiosk: --size needs --windowed; add --windowed or drop --size.", file=sys.stderr)
         return EXIT_USAGE
-    return friendly(lambda: _run(args))
+    from kiosk.ops.run_report import stop_reason
+
+    stopping = _Stopping()
+    try:
+        code = _run(args, stopping)
+    except Exception as exc:
+        if not is_friendly(exc):
+            _log_failure(args, f"an unexpected {type(exc).__name__} ({_where(exc)})")
+            log.info("stopped: start-up failed, exit code %d", EXIT_CRASHED)  # Python prints the traceback
+            raise
+        print(f"kiosk: {exc}", file=sys.stderr)
+        _log_failure(args, str(exc))
+        code, stopping.reason = EXIT_USAGE, "start-up failed"
+    log.info("stopped: %s, exit code %d", stopping.reason or stop_reason(code, stopping.signal_name), code)
+    return code
 
 
-def _run(args: argparse.Namespace) -> int:
+class _Stopping:
+    """What ended `kiosk run`, for its last log line."""
+
+    signal_name: str | None = None
+    reason: str | None = None
+
+
+def _log_failure(args: argparse.Namespace, sentence: str) -> None:
+    """Write a start-up failure to kiosk-run.log; stderr already has the sentence (or Python's traceback)."""
+    from kiosk.ops.logs import FILE_ONLY, attach_log_file, has_log_file
+
+    if not has_log_file():
+        # The settings could not be read, so [logging] folder is unknown: the platform's log folder (the
+        # default, kiosk.config.locations.log_dir), where `kiosk supervise` also writes when the settings are bad.
+        attach_log_file(None, "run", args.verbose)
+    log.error("start-up failed: %s", sentence, extra=FILE_ONLY)
+
+
+def _where(exc: BaseException) -> str:
+    """The innermost file and line of an error, never its message (which could hold anything)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "no traceback"
+
+
+def _run(args: argparse.Namespace, stopping: _Stopping) -> int:
     # Settings, content and strings code is imported before Qt: once PySide6 is loaded, its import hook runs for
     # every later import, which cost this start about 15-20 ms (kiosk bench, cold start).
     import kiosk.services.startup  # noqa: F401 (imported for its timing)
@@ -73,23 +114,25 @@ def _run(args: argparse.Namespace) -> int:
     try:
         return _show_kiosk(args, app, stop)
     finally:
+        stopping.signal_name = stop.signal_name
         stop.close()
 
 
 def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal) -> int:
     from kiosk.ops.logs import attach_log_file
+    from kiosk.ops.run_report import start_line
     from kiosk.services.startup import load_context
     from kiosk.ui.app import AfterFirstFrame, build_window, install_crash_handler
 
     # Settings, content and strings first; the database opens right after the first frame (see _open_database).
     context = load_context(args.config, open_database=False)
     attach_log_file(context.settings, "run", args.verbose)
+    log.info("%s", start_line(context.settings, context.settings_path))
     # Said again now that the log file is open (load_context said it on stderr only): IT reading the kiosk's log
     # learns which page was left out and why, without patient data (content is the clinic's own text).
     for problem in context.catalog.errors:
         log.warning("content problem: %s", problem)
-    # Full-screen, the first layout is already at the screen's size (no second one when the window grows).
-    width, height = args.size or (WINDOWED_SIZE if args.windowed else _screen_size(app))
+    width, height = args.size or (1280, 800)
     window = build_window(context, width, height, all_screens=False)  # the rest after the first frame
     crashes = install_crash_handler(window)
     started = _Started()
@@ -98,7 +141,7 @@ def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal)
     elif context.settings.lockdown.enabled:
         window.enter_lockdown()
     else:
-        window.show_full_screen()  # sets its own geometry too: with no window manager, full-screen is not enough
+        window.showFullScreen()
     # The first screen (attract, or closed outside opening hours) is the first frame a patient sees.
     _opener = AfterFirstFrame(window.current_screen, lambda: _open_database(window, started))
     try:
@@ -108,12 +151,6 @@ def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal)
             started.pinger.stop()
         crashes.uninstall()
         context.close()
-
-
-def _screen_size(app: QApplication) -> tuple[int, int]:
-    screen = app.primaryScreen()
-    size = screen.geometry().size() if screen is not None else None
-    return (size.width(), size.height()) if size is not None and not size.isEmpty() else WINDOWED_SIZE
 
 
 class _Started:
@@ -130,6 +167,7 @@ def _open_database(window: KioskWindow, started: _Started) -> None:
     patient reaches a form before it is open (a send without a database fails calmly: RequestSender).
     """
     from kiosk.ops.lifecycle import WatchdogPinger
+    from kiosk.ops.run_report import opened_from
     from kiosk.ops.watchdog import ServiceWatchdog
     from kiosk.services.heartbeat import schedule_heartbeat
     from kiosk.services.startup import open_database_at_head
@@ -137,10 +175,12 @@ def _open_database(window: KioskWindow, started: _Started) -> None:
     from kiosk.ui.app import schedule_backups
 
     context = window.context
+    log.info("layout: %s", describe_layout(window))
     began = time.perf_counter()
     try:
         context.database = open_database_at_head(context.settings, kiosk=True)
         log.info("start-up: database done in %.0f ms, after the first frame", (time.perf_counter() - began) * 1000)
+        log.info("database open: %s", opened_from(context.settings))
     except DatabaseError as exc:
         # A kiosk that cannot store requests must not take them: it keeps its information pages and shows
         # an out-of-service notice for requests; IT reads the reason here and in the log.
@@ -163,6 +203,25 @@ def _open_database(window: KioskWindow, started: _Started) -> None:
         "kiosk running: %d content pages, languages %s",
         sum(len(p) for p in context.catalog.pages.values()),
         ", ".join(context.settings.languages.enabled),
+    )
+
+
+def describe_layout(window: KioskWindow) -> str:
+    """The screen the kiosk is on, and how its window sits there: what IT needs when the kiosk looks wrong."""
+    screen = window.screen()
+    size = screen.geometry()
+    shape = "portrait" if size.height() > size.width() else "landscape"
+    if window.lockdown is not None:
+        mode = "locked down, full screen"
+    elif window.isFullScreen():
+        mode = "full screen"
+    else:
+        mode = "windowed"
+    frame = window.geometry()
+    return (
+        f"screen {screen.name() or 'unnamed'} {size.width()}x{size.height()} {shape} "
+        f"(scale {screen.devicePixelRatio():g}); window {frame.width()}x{frame.height()} at "
+        f"{frame.x()},{frame.y()}, {mode}"
     )
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
 
+from kiosk import __version__
 from kiosk.cli.errors import EXIT_USAGE
 from kiosk.ops.self_command import kiosk_command
 from kiosk.ops.supervisor import RestartPolicy, Supervisor
 
+log = logging.getLogger(__name__)
 # Only `run` reports a heartbeat; a supervised verb without one would be taken for hung.
 SUPERVISED_VERBS = ("run",)
 
@@ -63,8 +67,13 @@ def supervise(args: argparse.Namespace) -> int:
     if args.verbose:
         command.append("--verbose")
     _attach_log_file(args)
+    log.info(
+        "kiosk %s supervisor started (process %d): %s", __version__, os.getpid(), " ".join([*command, *kiosk_args])
+    )
     policy = RestartPolicy(hang_seconds=args.hang_seconds)
-    return Supervisor([*command, *kiosk_args], policy).run()
+    code = Supervisor([*command, *kiosk_args], policy).run()
+    log.info("supervisor stopped, exit code %d", code)
+    return code
 
 
 def _attach_log_file(args: argparse.Namespace) -> None:
@@ -75,4 +84,7 @@ def _attach_log_file(args: argparse.Namespace) -> None:
         settings, _source = load_settings(args.config)
     except SettingsError:
         settings = None  # the kiosk itself explains a bad settings file, in its own log, on every start
-    attach_log_file(settings, "supervise", args.verbose)
+    path = attach_log_file(settings, "supervise", args.verbose)
+    if settings is None and path is not None:
+        # Both this log and the kiosk's go to the platform's log folder then: [logging] folder is unknown.
+        log.warning("the settings cannot be read, so this log and the kiosk's are in %s", path.parent)

@@ -65,6 +65,7 @@ class StopOnSignal(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.requested = False
+        self.signal_name: str | None = None  # which signal asked, for the "stopped: ..." log line
         self._receiver, self._sender = socket.socketpair()
         self._receiver.setblocking(False)
         self._sender.setblocking(False)
@@ -76,6 +77,7 @@ class StopOnSignal(QObject):
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
         log.info("stopping: %s received", signal.Signals(signum).name)
         self.requested = True
+        self.signal_name = signal.Signals(signum).name
         # exit(), not quit(): quit() asks each window to close first, and a locked-down window refuses.
         QCoreApplication.exit(EXIT_OK)
 

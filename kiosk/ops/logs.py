@@ -19,6 +19,8 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 FILE_VERBS = frozenset({"run", "staff", "supervise"})
 # The kiosk and the console report their start-up steps on stderr; one-shot verbs stay quiet.
 _CHATTY_VERBS = frozenset({"run", "staff", "supervise"})
+# Pass as `extra=` for a line already said as the verb's one sentence on stderr: the file gets it, stderr not twice.
+FILE_ONLY = {"file_only": True}
 _LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 
 
@@ -40,6 +42,9 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     @stream.setter
     def stream(self, _value: object) -> None:
         pass  # always the current sys.stderr
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(record, "file_only", False) and bool(super().filter(record))
 
 
 class _KioskFileHandler(RotatingFileHandler):
@@ -66,6 +71,11 @@ def log_file_path(settings: Settings | None, verb: str) -> Path:
     """One file per verb: the supervisor and its kiosk never rotate the same file under each other."""
     folder = settings.logging.folder if settings is not None and settings.logging.folder else log_dir()
     return folder.expanduser() / f"kiosk-{verb}.log"
+
+
+def has_log_file() -> bool:
+    """True once attach_log_file has added a file this process writes to."""
+    return any(isinstance(handler, _KioskFileHandler) for handler in logging.getLogger().handlers)
 
 
 def attach_log_file(settings: Settings | None, verb: str = "run", verbose: bool = False) -> Path | None:

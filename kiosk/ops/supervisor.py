@@ -10,16 +10,19 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import IO
 
 from kiosk.ops.exit_codes import EXIT_OK, EXIT_STAFF_QUIT
 from kiosk.ops.watchdog import HEARTBEAT_ENV
@@ -28,6 +31,11 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.1
 STOP_GRACE_SECONDS = 20.0  # after SIGTERM the kiosk closes its database; then it is killed
+RELAY_JOIN_SECONDS = 2.0
+QUOTE_CHARS = 400
+SENTENCE_PREFIX = "kiosk: "  # how the kiosk starts each one-sentence answer on stderr (kiosk.cli.errors)
+# A log line of the kiosk at ERROR or above on stderr (kiosk.ops.logs.FORMAT): "<date> <time> ERROR <name>: <message>".
+_ERROR_LINE = re.compile(r"^\S+ \S+ (?:ERROR|CRITICAL) [\w.]+: (.+)$")
 
 
 @dataclass(frozen=True)
@@ -35,17 +43,20 @@ class RestartPolicy:
     hang_seconds: float = 30.0  # no heartbeat for this long: the kiosk is hung
     startup_seconds: float = 120.0  # the first heartbeat may take this long (first start migrates the database)
     first_delay: float = 0.2  # a single crash: back within a second
-    crash_window: float = 60.0  # crashes closer together than this count as "repeated"
-    calm_crashes: int = 3  # this many in the window restart at once; more back off
+    calm_crashes: int = 3  # this many short runs in a row restart at once; more back off
+    first_step: float = 1.0  # the first back-off wait; each further short run doubles it
     max_delay: float = 60.0
+    # A kiosk that ran this long before it ended was working: the next crash starts the count afresh. Counting
+    # short runs in a row, not crashes within a time window, is what lets the wait reach max_delay: a window as
+    # long as the wait itself would forget the earlier crashes (the old 60 s window fell back to 0.2 s after 32 s).
+    stable_seconds: float = 60.0
 
-    def delay_after(self, crash_times: Sequence[float], now: float) -> float:
-        """Seconds to wait before the next start, given the monotonic times of earlier crashes (newest last)."""
-        recent = [moment for moment in crash_times if now - moment <= self.crash_window]
-        extra = len(recent) - self.calm_crashes
+    def delay_after(self, short_runs: int) -> float:
+        """Seconds to wait before the next start, after `short_runs` runs in a row that ended before stable_seconds."""
+        extra = short_runs - self.calm_crashes
         if extra <= 0:
             return self.first_delay
-        return float(min(self.max_delay, 2 ** (extra - 1)))
+        return float(min(self.max_delay, self.first_step * 2 ** min(extra - 1, 32)))
 
 
 def describe_exit(code: int) -> str:
@@ -64,7 +75,7 @@ class Supervisor:
         self._child: subprocess.Popen[bytes] | None = None
         self._stop_signal: int | None = None
         self._child_signalled = False  # a second SIGTERM could reach the kiosk after it restored the default handler
-        self._crashes: list[float] = []
+        self._short_runs = 0  # runs in a row that ended before policy.stable_seconds
         self._folder = Path(tempfile.mkdtemp(prefix="kiosk-supervise-"))
         self.heartbeat_file = self._folder / "heartbeat"
 
@@ -80,29 +91,50 @@ class Supervisor:
 
     def _loop(self) -> int:
         while True:
-            code = self._run_child()
+            started = time.monotonic()
+            code, last_error = self._run_child()
             if self._stop_signal is not None:
                 log.info("the kiosk stopped (%s) after %s", describe_exit(code), signal.Signals(self._stop_signal).name)
                 return EXIT_OK
             if code == EXIT_STAFF_QUIT:
                 log.info("staff closed the kiosk on purpose; not restarting it")
                 return EXIT_STAFF_QUIT
-            now = time.monotonic()
-            delay = self.policy.delay_after(self._crashes, now)
-            self._crashes = [*(t for t in self._crashes if now - t <= self.policy.crash_window), now]
-            log.warning("the kiosk ended (%s); starting it again in %.1f s", describe_exit(code), delay)
+            ran = time.monotonic() - started
+            self._short_runs = self._short_runs + 1 if ran < self.policy.stable_seconds else 1
+            delay = self.policy.delay_after(self._short_runs)
+            # IT reads why here: the kiosk's own sentence, which otherwise went only to a stderr nobody keeps.
+            said = f" Its last error: {last_error}" if last_error and code != EXIT_OK else ""
+            log.warning(
+                "the kiosk ended (%s) after %.1f s; starting it again in %.1f s.%s",
+                describe_exit(code),
+                ran,
+                delay,
+                said,
+            )
             if self._sleep(delay):
                 return EXIT_OK
 
-    def _run_child(self) -> int:
+    def _run_child(self) -> tuple[int, str | None]:
+        """Run one kiosk to its end: its exit code (negative for a signal) and the last error it wrote on stderr."""
         self.heartbeat_file.unlink(missing_ok=True)
         env = {**os.environ, HEARTBEAT_ENV: str(self.heartbeat_file)}
         started = time.monotonic()
         self._child_signalled = False
         self._child = child = subprocess.Popen(
-            self.command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None
+            self.command,
+            env=env,
+            stderr=subprocess.PIPE,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
+        assert child.stderr is not None  # stderr=PIPE
+        relay = StderrRelay(child.stderr)
         log.info("started the kiosk (process %d)", child.pid)
+        code = self._wait(child, started)
+        # A process the kiosk started (a speech engine) may hold the pipe open after the kiosk ended: wait briefly.
+        relay.join(timeout=RELAY_JOIN_SECONDS)
+        return code, relay.last_error
+
+    def _wait(self, child: subprocess.Popen[bytes], started: float) -> int:
         while True:
             try:
                 return child.wait(timeout=POLL_SECONDS)
@@ -145,6 +177,58 @@ class Supervisor:
         self._stop_signal = signum
         if self._child is not None:
             self._child_signalled = _signal_child(self._child, signum)
+
+
+class StderrRelay:
+    """Passes the kiosk's stderr on to the supervisor's own, line by line, and keeps its last error.
+
+    The last error is the kiosk's last one-sentence answer ("kiosk: ...") or its last ERROR or CRITICAL log
+    line, whichever came later; the kiosk writes no patient data to stderr, as to its log (see kiosk.ops.logs).
+    A thread, because a pipe nobody reads would block the kiosk once its buffer is full.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.last_error: str | None = None
+        self._stream = stream
+        self._thread = threading.Thread(target=self._relay, name="kiosk-stderr", daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+    def _relay(self) -> None:
+        with self._stream:
+            for raw in iter(self._stream.readline, b""):
+                _write_stderr(raw)
+                said = error_sentence(raw.decode("utf-8", "backslashreplace").rstrip("\r\n"))
+                if said is not None:
+                    self.last_error = said
+
+
+def error_sentence(line: str) -> str | None:
+    """The error a stderr line of the kiosk reports, or None for any other line."""
+    if line.startswith(SENTENCE_PREFIX):
+        said = line[len(SENTENCE_PREFIX) :]
+    else:
+        logged = _ERROR_LINE.match(line)
+        if logged is None:
+            return None
+        said = logged.group(1)
+    # One line of bounded length in the supervisor's log, whatever the kiosk printed.
+    said = "".join(ch if ch.isprintable() else " " for ch in said).strip()
+    return (said[: QUOTE_CHARS - 1] + "…" if len(said) > QUOTE_CHARS else said) or None
+
+
+def _write_stderr(raw: bytes) -> None:
+    stream = sys.stderr
+    with contextlib.suppress(OSError, ValueError):  # a closed or broken stderr must not stop the relay
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            buffer.write(raw)
+            buffer.flush()
+        else:
+            stream.write(raw.decode("utf-8", "backslashreplace"))
+            stream.flush()
 
 
 def _signal_child(child: subprocess.Popen[bytes], signum: int) -> bool:

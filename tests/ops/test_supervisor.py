@@ -89,12 +89,32 @@ def test_a_kiosk_that_never_reports_is_killed_after_the_startup_allowance(tmp_pa
 
 def test_repeated_crashes_back_off_up_to_a_minute() -> None:
     policy = RestartPolicy()
-    assert policy.delay_after([], now=100) == 0.2
-    assert policy.delay_after([98, 99, 99.5], now=100) == 0.2  # three quick crashes: still at once
-    assert policy.delay_after([97, 98, 99, 99.5], now=100) == 1
-    assert policy.delay_after([96, 97, 98, 99, 99.5], now=100) == 2
-    assert policy.delay_after([float(t) for t in range(20, 100)], now=100) == 60
-    assert policy.delay_after([1, 2, 3, 4, 5, 6], now=100) == 0.2  # long ago: forgiven
+    waits = [policy.delay_after(short_runs) for short_runs in range(1, 13)]
+    # Three short runs restart at once; then 1 s doubling to the documented minute, and it stays there
+    # (the old window of crash times fell back to 0.2 s after the 32 s wait).
+    assert waits == [0.2, 0.2, 0.2, 1, 2, 4, 8, 16, 32, 60, 60, 60]
+    assert policy.delay_after(10_000) == 60
+
+
+def test_the_wait_grows_to_its_cap_and_resets_only_after_a_kiosk_ran_well(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Real children on a fast scale: the waits keep doubling up to the cap; a run past stable_seconds resets them."""
+    policy = RestartPolicy(first_delay=0.01, first_step=0.05, max_delay=0.4, stable_seconds=1.5)
+    script = tmp_path / "kiosk.py"
+    # Starts 1-7 fail at once, start 8 runs well (2 s), start 9 fails, start 10 quits on purpose.
+    script.write_text(
+        "import sys, time\nfrom pathlib import Path\n"
+        "p = Path(sys.argv[1]); n = len(p.read_text().splitlines()) + 1 if p.exists() else 1\n"
+        "p.open('a').write('x\\n')\n"
+        "time.sleep(2) if n == 8 else None\n"
+        "sys.exit(3 if n == 10 else 1)\n",
+        encoding="utf-8",
+    )
+    caplog.set_level("INFO")
+    assert Supervisor([sys.executable, str(script), str(tmp_path / "starts")], policy).run() == 3
+    waits = [float(line.split("again in ")[1].split()[0]) for line in caplog.messages if "starting it again" in line]
+    assert waits == [0.0, 0.0, 0.0, 0.1, 0.1, 0.2, 0.4, 0.0, 0.0], caplog.messages
 
 
 def test_sigterm_is_passed_to_the_kiosk_and_nothing_restarts(tmp_path: Path) -> None:
