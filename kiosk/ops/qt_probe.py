@@ -1,5 +1,5 @@
-"""Ask Qt, in a child process, what this PC offers the kiosk: platform plugin, screen, fonts, keyboard plugin, speech,
-sound.
+"""Ask Qt, in a child process, what this PC offers the kiosk: platform plugin, screen (and whether a full-screen
+window covers it), fonts, keyboard plugin, speech, sound.
 
 A child process, because Qt aborts the whole process when its platform plugin cannot load
 (a missing xcb library, no display): the doctor must survive that to report it.
@@ -11,12 +11,16 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.ops.doctor import Check, fail, ok, warn
 from kiosk.ops.self_command import kiosk_command
+
+if TYPE_CHECKING:
+    from kiosk.qt import QGuiApplication, QRect, QScreen
 
 PROBE_FLAG = "--qt-probe"
 PROBE_TIMEOUT_S = 60
@@ -24,6 +28,18 @@ MIN_SCREEN = (1024, 600)
 SAMPLE_LETTERS = "ệăđơưñáü"  # Vietnamese and Spanish letters a Latin-only font lacks
 _NO_DISPLAY = "no display in this session ($DISPLAY and $WAYLAND_DISPLAY are unset)"
 _IN_SESSION = "run `kiosk doctor` in the kiosk's own desktop session to check the screen and platform plugin"
+FULL_SCREEN_WAIT_S = 3.0  # for the window system to map and place the test window; it is quicker when all is well
+# What Qt's platform plugins print when no display server answers. Qt then adds that xcb-cursor0 "is needed" and
+# that reinstalling may help, whatever the cause: the doctor names the missing display instead.
+_NO_SERVER = ("could not connect to display", "Failed to create wl_display", "XDG_RUNTIME_DIR is invalid or not set")
+NO_DISPLAY_FIX = (
+    "start the kiosk's display first (the X server under xinit, cage, or the desktop session) and run "
+    "`kiosk doctor` in it, or set DISPLAY (X11) or WAYLAND_DISPLAY to the display the kiosk shows on"
+)
+FULL_SCREEN_FIX = (
+    "run the kiosk without a window manager (xinit) or under cage, or let the window manager give the kiosk "
+    "the whole screen (no panels or docks kept on top); then run `kiosk doctor` again"
+)
 SPEECH_FIX = (
     "install the speech engine, its voices and libraries: on Debian/Ubuntu `apt install speech-dispatcher "
     "espeak-ng libspeechd2 libpulse0`; on Windows the engine is built in: add a voice for each language under "
@@ -44,9 +60,14 @@ class QtReport:
     platform: str | None
     wanted: str = ""  # the platform plugin asked for ("" = Qt's default)
     error: str = ""
+    no_display: str = ""  # the display that nothing answered at ("DISPLAY=:0"), when that is why Qt could not start
     off_screen_only: bool = False  # no display here, so the probe ran off-screen
     qt_version: str = ""
     screen: tuple[int, int] | None = None
+    # x, y, width, height of the screen and of a full-screen test window placed as the kiosk places its own
+    # (None when not measured: off-screen, or no screen)
+    screen_area: tuple[int, int, int, int] | None = None
+    full_screen_area: tuple[int, int, int, int] | None = None
     kiosk_font: str = ""  # the kiosk's font family that was found, "" if none
     kiosk_font_covers: bool = False
     fonts_with_vietnamese: list[str] = field(default_factory=list)
@@ -57,7 +78,8 @@ class QtReport:
     audio_outputs: list[str] = field(default_factory=list)  # the sound outputs Qt found, by description
 
 
-def _run_child(environment: dict[str, str]) -> tuple[dict[str, Any] | None, str]:
+def _run_child(environment: dict[str, str]) -> tuple[dict[str, Any] | None, str, str]:
+    """What the child found (None if Qt could not start), why not, and the display nothing answered at."""
     try:
         result = subprocess.run(
             [*kiosk_command(), "doctor", PROBE_FLAG],
@@ -68,19 +90,34 @@ def _run_child(environment: dict[str, str]) -> tuple[dict[str, Any] | None, str]
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
-        return None, f"the probe did not finish ({type(exc).__name__})"
+        return None, f"the probe did not finish ({type(exc).__name__})", ""
     lines = result.stdout.strip().splitlines()
     if result.returncode == 0 and lines:
         try:
             found: dict[str, Any] = json.loads(lines[-1])
-            return found, ""
+            return found, "", ""
         except json.JSONDecodeError:
             pass
     errors = [line.strip() for line in result.stderr.splitlines() if line.strip()]
     # Qt's qt.qpa.* lines name the plugin and the library it missed; the rest is boilerplate.
     named = [line.partition(": ")[2] for line in errors if line.startswith("qt.qpa")]
     reason = "; ".join(named) or (errors[-1] if errors else f"exit code {result.returncode}")
-    return None, reason[:400]
+    no_server = any(sign in line for line in errors for sign in _NO_SERVER)
+    return None, reason[:400], _display_named(environment) if no_server else ""
+
+
+def _display_named(environment: dict[str, str]) -> str:
+    """The display Qt was sent to, as IT would set it."""
+    wayland = environment.get("QT_QPA_PLATFORM", "").startswith("wayland") or (
+        not environment.get("QT_QPA_PLATFORM") and environment.get("WAYLAND_DISPLAY")
+    )
+    if wayland:
+        return (
+            f"WAYLAND_DISPLAY={environment['WAYLAND_DISPLAY']}"
+            if environment.get("WAYLAND_DISPLAY")
+            else ("WAYLAND_DISPLAY (not set)")
+        )
+    return f"DISPLAY={environment['DISPLAY']}" if environment.get("DISPLAY") else "DISPLAY (not set)"
 
 
 def probe_qt() -> QtReport:
@@ -94,11 +131,11 @@ def probe_qt() -> QtReport:
     )
     if no_display:
         environment["QT_QPA_PLATFORM"] = "offscreen"
-    found, error = _run_child(environment)
+    found, error, unanswered = _run_child(environment)
     if found is None and environment.get("QT_QPA_PLATFORM") != "offscreen":
         # The plugin failed: still check fonts, keyboard and speech off-screen.
-        found, _ = _run_child({**environment, "QT_QPA_PLATFORM": "offscreen"})
-        return _report(found, platform=None, wanted=wanted, error=error)
+        found, _, _ = _run_child({**environment, "QT_QPA_PLATFORM": "offscreen"})
+        return _report(found, platform=None, wanted=wanted, error=error, no_display=unanswered)
     if found is None:
         return QtReport(platform=None, wanted=wanted, error=error)
     return _report(found, platform=str(found["platform"]), wanted=wanted, off_screen_only=no_display)
@@ -112,6 +149,8 @@ def _report(found: dict[str, Any] | None, **fixed: Any) -> QtReport:
         **fixed,
         qt_version=str(found.get("qt_version", "")),
         screen=(int(screen[0]), int(screen[1])) if screen else None,
+        screen_area=_area(found.get("screen_area")),
+        full_screen_area=_area(found.get("full_screen_area")),
         kiosk_font=str(found.get("kiosk_font", "")),
         kiosk_font_covers=bool(found.get("kiosk_font_covers")),
         fonts_with_vietnamese=list(found.get("fonts_with_vietnamese", [])),
@@ -121,6 +160,10 @@ def _report(found: dict[str, Any] | None, **fixed: Any) -> QtReport:
         sound_error=str(found.get("sound_error", "")),
         audio_outputs=[str(name) for name in found.get("audio_outputs", [])],
     )
+
+
+def _area(value: Any) -> tuple[int, int, int, int] | None:
+    return (int(value[0]), int(value[1]), int(value[2]), int(value[3])) if value else None
 
 
 # -- in the child -------------------------------------------------------------------------------------------
@@ -147,10 +190,13 @@ def _probe() -> dict[str, Any]:
     contexts = [os.path.join(folder, "platforminputcontexts") for folder in QCoreApplication.libraryPaths()]
     speech_error, speech_locales = _speech()
     sound_error, audio_outputs = _sound()
+    measured = screen is not None and app.platformName() != "offscreen"
     return {
         "platform": app.platformName(),
         "qt_version": qVersion(),
         "screen": [size.width(), size.height()] if size is not None else None,
+        "screen_area": _rect(screen.geometry()) if screen is not None else None,
+        "full_screen_area": _full_screen_area(app, screen) if measured and screen is not None else None,
         "kiosk_font": kiosk_font,
         "kiosk_font_covers": bool(kiosk_font) and all(metrics.inFontUcs4(ord(c)) for c in SAMPLE_LETTERS),
         "fonts_with_vietnamese": vietnamese[:5],
@@ -162,6 +208,39 @@ def _probe() -> dict[str, Any]:
         "sound_error": sound_error,
         "audio_outputs": audio_outputs,
     }
+
+
+def _rect(rect: QRect) -> list[int]:
+    return [rect.x(), rect.y(), rect.width(), rect.height()]
+
+
+def _full_screen_area(app: QGuiApplication, screen: QScreen) -> list[int]:
+    """Where a window made full-screen as the kiosk makes its own really lands, as the window system says.
+
+    Shown for a moment: the platform (or a window manager) may move, shrink or refuse it, which is what IT needs
+    to know before a patient sees a kiosk cut off at the screen's edge.
+    """
+    from kiosk.qt import QPoint, QWindow
+
+    from kiosk.ui.full_screen import fill_screen
+
+    window = QWindow(screen)
+    window.setTitle("Clinic kiosk doctor")
+    fill_screen(window, screen)
+    wanted = screen.geometry()
+    deadline = time.monotonic() + FULL_SCREEN_WAIT_S
+    while time.monotonic() < deadline and not (window.isExposed() and window.geometry() == wanted):
+        app.processEvents()
+        time.sleep(0.01)
+    settle = time.monotonic() + 0.2  # a window manager's own answer can follow the first placement
+    while time.monotonic() < settle:
+        app.processEvents()
+        time.sleep(0.01)
+    # The top-left corner from the window system itself (on X11 a round trip to the server), not Qt's cache.
+    corner = window.mapToGlobal(QPoint(0, 0))
+    area = [corner.x(), corner.y(), window.width(), window.height()]
+    window.destroy()
+    return area
 
 
 def _sound() -> tuple[str, list[str]]:
@@ -198,6 +277,12 @@ def screen_checks(report: QtReport) -> list[Check]:
 
 
 def _platform(report: QtReport) -> Check:
+    if report.platform is None and report.no_display:
+        return fail(
+            "qt platform",
+            f"no display: nothing answers at {report.no_display} (no X server or Wayland compositor is running there)",
+            NO_DISPLAY_FIX,
+        )
     if report.platform is None:
         wanted = report.wanted or "default"
         return fail(
@@ -213,7 +298,8 @@ def _platform(report: QtReport) -> Check:
 
 def _screen(report: QtReport) -> Check:
     if report.platform is None:
-        return fail("screen", "not checked: Qt could not start", "fix the qt platform check")
+        why = "no display" if report.no_display else "Qt could not start"
+        return fail("screen", f"not checked: {why}", "fix the qt platform check")
     if report.platform == "offscreen":
         return warn("screen", "no screen: running off-screen", _IN_SESSION)
     if report.screen is None:
@@ -225,7 +311,28 @@ def _screen(report: QtReport) -> Check:
             f"the screen is {width}x{height}; the kiosk needs at least {MIN_SCREEN[0]}x{MIN_SCREEN[1]}",
             "set a higher resolution or use a larger display",
         )
+    covered = _full_screen_problem(report)
+    if covered:
+        return fail("screen", covered, FULL_SCREEN_FIX)
+    if report.full_screen_area is not None:
+        return ok("screen", f"{width}x{height}; a full-screen window covers all of it")
     return ok("screen", f"{width}x{height}")
+
+
+def _full_screen_problem(report: QtReport) -> str:
+    """One sentence when the full-screen test window did not cover the screen; "" when it did or was not tried."""
+    if report.full_screen_area is None or report.screen_area is None:
+        return ""
+    x, y, width, height = report.full_screen_area
+    sx, sy, s_width, s_height = report.screen_area
+    # A Wayland client never learns where its window is (the compositor places it): only the size can be compared.
+    placed = (report.platform or "").startswith("wayland") or (x, y) == (sx, sy)
+    if placed and (width, height) == (s_width, s_height):
+        return ""
+    return (
+        f"a full-screen window covers only {width}x{height} at {x},{y} of the {s_width}x{s_height} screen at "
+        f"{sx},{sy}: the kiosk would be cut off or leave part of the screen open"
+    )
 
 
 def _fonts(report: QtReport) -> Check:

@@ -6,6 +6,7 @@ Needs Xvfb and xdotool (`.ci/run` installs them): skipped with the reason on a d
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -119,3 +120,38 @@ def test_the_kiosk_covers_a_bare_x_screen_and_its_exit_corner_is_the_screens(
     finally:
         kiosk.terminate()
         kiosk.wait(20)
+
+
+def _doctor(config: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:
+    done = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "doctor", "--json"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    return {check["name"]: check for check in json.loads(done.stdout)["checks"]}
+
+
+@pytest.mark.parametrize("bare_x", ["1080x1920"], indirect=True)
+def test_doctor_shows_a_full_screen_window_and_finds_it_covers_the_screen(bare_x: tuple[dict[str, str], Path]) -> None:
+    env, config = bare_x
+    checks = _doctor(config, env)
+    assert checks["qt platform"]["status"] == "OK", checks["qt platform"]
+    assert checks["screen"] == {
+        "name": "screen",
+        "status": "OK",
+        "message": "1080x1920; a full-screen window covers all of it",
+        "fix": "",
+    }
+
+
+def test_doctor_says_no_display_when_no_x_server_answers(tmp_path: Path) -> None:
+    config, env = kiosk_install(tmp_path)
+    env.pop("QT_QPA_PLATFORM")
+    env.pop("WAYLAND_DISPLAY", None)
+    number = next(n for n in range(900, 1000) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    env["DISPLAY"] = f":{number}"  # set, as in an autostart file, but no X server is running there
+    checks = _doctor(config, env)
+    platform = checks["qt platform"]
+    assert platform["status"] == "FAIL"
+    assert platform["message"].startswith(f"no display: nothing answers at DISPLAY=:{number} "), platform
+    assert "xcb" not in platform["fix"] and "start the kiosk's display first" in platform["fix"], platform
+    assert checks["screen"]["message"] == "not checked: no display"
