@@ -42,6 +42,7 @@ from kiosk.ui.speech.read_aloud import ReadAloud
 from kiosk.ui.speech.words import sentences
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import PALETTES, Metrics, stylesheet
+from kiosk.ui.visit_privacy import VisitPrivacy
 from kiosk.ui.widgets.access_bar import AccessBar
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.read_aloud_button import ReadAloudButton
@@ -157,6 +158,7 @@ class KioskWindow(QWidget):
         self.idle.countdown.connect(self.idle_warning.show_countdown)
         self.idle.warning_cancelled.connect(self.idle_warning.hide)
         self.idle.expired.connect(self.reset_for_next_patient)
+        self.visit_privacy = VisitPrivacy(self)  # no patient's text in a selection, clipboard or undo history
         self.idle_warning.more_time.connect(self._more_time)
         # Staff reach the reception console's sign-in by holding a corner ([lockdown] exit_corner, exit_hold_seconds).
         lockdown = settings.lockdown
@@ -255,6 +257,7 @@ class KioskWindow(QWidget):
             self._form.wipe()
         if self._confirmation is not None:
             self._confirmation.clear()
+        self.visit_privacy.forget()
 
     @property
     def current_screen(self) -> KioskScreen:
@@ -364,6 +367,7 @@ class KioskWindow(QWidget):
     def _show(self, route: Route) -> None:
         if not route_is_form(route) and self._form is not None and self._form.draft is not None:
             self._form.wipe()  # leaving a form (Home, Back, confirmation) leaves nothing behind
+            self.visit_privacy.forget()
         screen: KioskScreen = getattr(self, SCREEN_ATTRIBUTES[route.screen])
         if self.out_of_service_reason is not None and route_is_form(route):
             screen = self.out_of_service
