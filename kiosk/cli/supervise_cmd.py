@@ -35,6 +35,8 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         metavar="N",
         help="restart the kiosk when it has not answered for N seconds (10 to 600, default %(default)g)",
     )
+    # Started by the supervisor itself while the kiosk cannot start (kiosk.ui.crash_loop_screen): not for people.
+    parser.add_argument("--out-of-service-screen", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "kiosk_args", nargs=argparse.REMAINDER, metavar="run ...", help="the kiosk verb and its options"
     )
@@ -52,6 +54,10 @@ def _seconds(text: str) -> float:
 
 
 def supervise(args: argparse.Namespace) -> int:
+    if args.out_of_service_screen:
+        from kiosk.ui.crash_loop_screen import show
+
+        return show(args.config)
     kiosk_args = list(args.kiosk_args)
     if kiosk_args[:1] == ["--"]:
         kiosk_args = kiosk_args[1:]
@@ -71,9 +77,19 @@ def supervise(args: argparse.Namespace) -> int:
         "kiosk %s supervisor started (process %d): %s", __version__, os.getpid(), " ".join([*command, *kiosk_args])
     )
     policy = RestartPolicy(hang_seconds=args.hang_seconds)
-    code = Supervisor([*command, *kiosk_args], policy).run()
+    # A kiosk in a window is someone's development machine: no full-screen notice over their desktop then.
+    wanted = "--windowed" not in kiosk_args and _has_display()
+    screen = [*command, "supervise", "--out-of-service-screen"] if wanted else None
+    code = Supervisor([*command, *kiosk_args], policy, out_of_service_command=screen).run()
     log.info("supervisor stopped, exit code %d", code)
     return code
+
+
+def _has_display() -> bool:
+    """As kiosk.ui.app.has_display, without loading Qt into the supervisor that runs all day."""
+    if os.environ.get("QT_QPA_PLATFORM") or not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def _attach_log_file(args: argparse.Namespace) -> None:

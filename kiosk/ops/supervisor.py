@@ -69,9 +69,19 @@ def describe_exit(code: int) -> str:
 
 
 class Supervisor:
-    def __init__(self, command: Sequence[str], policy: RestartPolicy | None = None) -> None:
+    def __init__(
+        self,
+        command: Sequence[str],
+        policy: RestartPolicy | None = None,
+        *,
+        out_of_service_command: Sequence[str] | None = None,
+    ) -> None:
         self.command = list(command)
         self.policy = policy or RestartPolicy()
+        # Shown while the restarts back off (see kiosk.ui.crash_loop_screen); None shows nothing.
+        self.out_of_service_command = list(out_of_service_command) if out_of_service_command else None
+        self._screen: subprocess.Popen[bytes] | None = None
+        self._screen_failed = False
         self._child: subprocess.Popen[bytes] | None = None
         self._stop_signal: int | None = None
         self._child_signalled = False  # a second SIGTERM could reach the kiosk after it restored the default handler
@@ -85,6 +95,7 @@ class Supervisor:
         try:
             return self._loop()
         finally:
+            self._hide_screen()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             shutil.rmtree(self._folder, ignore_errors=True)
@@ -111,6 +122,8 @@ class Supervisor:
                 delay,
                 said,
             )
+            if delay >= self.policy.first_step:
+                self._show_screen()  # backing off: the kiosk cannot start, so patients get calm words meanwhile
             if self._sleep(delay):
                 return EXIT_OK
 
@@ -142,6 +155,9 @@ class Supervisor:
                 pass
             if self._stop_signal is not None:
                 return self._wait_after_stop(child)
+            if self._screen is not None and self.heartbeat_file.exists():
+                log.info("the kiosk is ready again; the out-of-service screen is closed")
+                self._hide_screen()
             if self._hung(started):
                 log.warning(
                     "the kiosk stopped responding (no heartbeat for %g s); killing it", self.policy.hang_seconds
@@ -165,6 +181,37 @@ class Supervisor:
             log.warning("the kiosk did not stop within %g s; killing it", STOP_GRACE_SECONDS)
             child.kill()
             return child.wait()
+
+    def _show_screen(self) -> None:
+        if self.out_of_service_command is None or self._screen_failed:
+            return
+        if self._screen is not None:
+            code = self._screen.poll()
+            if code is None:
+                return  # still showing
+            # Tried once per crash loop at most: a screen that cannot open (no display) is not retried every wait.
+            log.warning("the out-of-service screen ended by itself (%s); not showing it again", describe_exit(code))
+            self._screen, self._screen_failed = None, True
+            return
+        self._screen = subprocess.Popen(
+            self.out_of_service_command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+        log.warning("the kiosk cannot start: showing patients the out-of-service screen (process %d)", self._screen.pid)
+
+    def _hide_screen(self) -> None:
+        screen, self._screen = self._screen, None
+        self._screen_failed = False  # a later crash loop may try the screen again
+        if screen is None or screen.poll() is not None:
+            return
+        screen.terminate()
+        try:
+            screen.wait(timeout=STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            screen.kill()
+            screen.wait()
 
     def _sleep(self, seconds: float) -> bool:
         """Wait before a restart; True if a stop signal came meanwhile."""

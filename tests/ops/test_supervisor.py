@@ -197,3 +197,50 @@ def test_a_killed_kiosk_is_back_on_the_attract_screen_within_5_seconds(tmp_path:
             assert supervisor.wait(timeout=30) == 0
         finally:
             stop(supervisor)
+
+
+# Stands in for the out-of-service screen: notes its start and its SIGTERM in a file.
+SCREEN = """
+import os, signal, sys, time
+from pathlib import Path
+notes = Path(sys.argv[1])
+notes.open("a").write(f"shown {os.getpid()}\\n")
+def on_term(signum, frame):
+    notes.open("a").write("closed\\n")
+    sys.exit(0)
+signal.signal(signal.SIGTERM, on_term)
+while True:
+    time.sleep(0.1)
+"""
+
+
+def test_a_crash_loop_shows_the_out_of_service_screen_until_a_kiosk_is_ready(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    screen = tmp_path / "screen.py"
+    screen.write_text(SCREEN, encoding="utf-8")
+    notes = tmp_path / "screen-notes"
+    script = tmp_path / "kiosk.py"
+    # Starts 1-4 fail at once (the 4th is followed by the first back-off); start 5 gets ready, then quits.
+    script.write_text(
+        "import os, sys, time\nfrom pathlib import Path\n"
+        "p = Path(sys.argv[1]); n = len(p.read_text().splitlines()) + 1 if p.exists() else 1\n"
+        "p.open('a').write('x\\n')\n"
+        "if n < 5: sys.exit(1)\n"
+        "time.sleep(0.5); Path(os.environ['KIOSK_HEARTBEAT_FILE']).touch(); time.sleep(1); sys.exit(3)\n",
+        encoding="utf-8",
+    )
+    caplog.set_level("INFO")
+    policy = RestartPolicy(first_delay=0.01, first_step=0.3)
+    supervisor = Supervisor(
+        [sys.executable, str(script), str(tmp_path / "starts")],
+        policy,
+        out_of_service_command=[sys.executable, str(screen), str(notes)],
+    )
+    assert supervisor.run() == 3
+    assert notes.read_text().splitlines()[1:] == ["closed"]  # shown once, closed once
+    messages = caplog.messages
+    shown = next(i for i, m in enumerate(messages) if "showing patients the out-of-service screen" in m)
+    closed = next(i for i, m in enumerate(messages) if "the out-of-service screen is closed" in m)
+    assert sum("the kiosk ended" in m for m in messages[:shown]) == 4
+    assert shown < closed < next(i for i, m in enumerate(messages) if "not restarting it" in m)

@@ -1,0 +1,102 @@
+"""A kiosk that cannot start, under `kiosk supervise run` on a bare X server: patients see the out-of-service
+screen over the whole display instead of a black screen, and it goes when the supervisor stops.
+
+Needs Xvfb and xdotool (`.ci/run` installs them): skipped with the reason on a developer's machine, a failure in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.ui.crash_loop_screen import TITLE
+from tests.ops.kiosk_process import kiosk_install
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="an X server test")
+
+
+@pytest.fixture
+def bare_x(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A 1920x1080 X server with no window manager, as under xinit; the environment for a kiosk install."""
+    for program in ("Xvfb", "xdotool"):
+        if shutil.which(program) is None:
+            reason = f"{program} is not installed (apt install xvfb xdotool)"
+            if os.environ.get("CI"):
+                pytest.fail(f"{reason}: CI must check the crash-loop screen on a real X server", pytrace=False)
+            pytest.skip(reason)
+    read, write = os.pipe()
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+        pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    os.close(write)
+    with os.fdopen(read) as display_number:
+        display = f":{display_number.readline().strip()}"
+    _config, env = kiosk_install(tmp_path)
+    env.pop("QT_QPA_PLATFORM", None)  # the real X server, not off-screen
+    env.pop("WAYLAND_DISPLAY", None)
+    env["DISPLAY"] = display
+    try:
+        yield env
+    finally:
+        xvfb.terminate()
+        xvfb.wait(10)
+
+
+def _xdotool(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(["xdotool", *args], env=env, capture_output=True, text=True, timeout=10, check=False)
+    return done.stdout.strip()
+
+
+def _screen_windows(env: dict[str, str]) -> list[dict[str, int]]:
+    """The viewable windows titled as the out-of-service screen, with their place and size as X has them."""
+    found = []
+    for window in _xdotool(env, "search", "--onlyvisible", "--name", "").split():
+        if _xdotool(env, "getwindowname", window) != TITLE:
+            continue
+        shell = _xdotool(env, "getwindowgeometry", "--shell", window)
+        values = dict(line.split("=", 1) for line in shell.splitlines() if "=" in line)
+        found.append({key: int(values[key]) for key in ("X", "Y", "WIDTH", "HEIGHT")})
+    return found
+
+
+def test_a_kiosk_that_cannot_start_leaves_patients_the_out_of_service_screen(
+    bare_x: dict[str, str], tmp_path: Path
+) -> None:
+    env = bare_x
+    config = tmp_path / "kiosk.toml"
+    config.write_text(config.read_text() + '\n[clinic]\nphone = "call us"\n', encoding="utf-8")
+    supervise_log = Path(env["XDG_STATE_HOME"]) / "clinic-kiosk" / "log" / "kiosk-supervise.log"
+    supervisor = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--config", str(config), "supervise", "run"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    whole_screen = [{"X": 0, "Y": 0, "WIDTH": 1920, "HEIGHT": 1080}]
+    try:
+        deadline = time.monotonic() + 60
+        while _screen_windows(env) != whole_screen:
+            said = _text(supervise_log)
+            assert time.monotonic() < deadline, f"no out-of-service screen; the supervisor said:\n{said}"
+            assert supervisor.poll() is None, _text(supervise_log)
+            time.sleep(0.3)
+        logged = _text(supervise_log)
+        assert "the kiosk cannot start: showing patients the out-of-service screen" in logged
+        assert "Its last error: In " in logged and "clinic.phone" in logged
+    finally:
+        if supervisor.poll() is None:
+            supervisor.send_signal(signal.SIGTERM)
+        code = supervisor.wait(timeout=30)
+    assert code == 0
+    assert _screen_windows(env) == []  # the screen went with the supervisor
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.exists() else ""
