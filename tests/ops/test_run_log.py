@@ -115,3 +115,32 @@ def test_the_supervisor_quotes_the_kiosks_sentence_or_its_last_error_line() -> N
     assert error_sentence("2026-11-24 08:00:03.412+01:00 INFO kiosk.cli.run_cmd: kiosk ready") is None
     assert error_sentence("kiosk: a\x1b[2Jb") == "a [2Jb"
     assert len(error_sentence("kiosk: " + "x" * 5000) or "") == 400
+
+
+def test_an_unforeseen_fault_at_start_is_logged_by_its_kind_and_place_only(
+    private_folders: Path, monkeypatch: pytest.MonkeyPatch, qapp: object
+) -> None:
+    """In-process `kiosk run`: Python still prints the traceback, and the log says what kind of fault and where."""
+    import logging
+
+    import kiosk.services.startup
+    from kiosk.cli.main import main
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("words that could be anything")
+
+    monkeypatch.setattr(kiosk.services.startup, "load_context", broken)
+    root = logging.getLogger()
+    handlers = list(root.handlers)
+    try:
+        with pytest.raises(RuntimeError):
+            main(["run", "--windowed"])
+    finally:
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+                handler.close()
+    logged = text(private_folders / "state" / "clinic-kiosk" / "log" / "kiosk-run.log")
+    assert re.search(r"ERROR kiosk\.cli\.run_cmd: start-up failed: an unexpected RuntimeError \(\S+\.py:\d+\)", logged)
+    assert "stopped: start-up failed, exit code 1" in logged
+    assert "words that could be anything" not in logged
