@@ -15,6 +15,7 @@ from kiosk.qt import (
     QObject,
     QPointF,
     QRect,
+    QScreen,
     Qt,
     QTimer,
     QTouchEvent,
@@ -122,7 +123,7 @@ class StaffEntry(QObject):
         self.on_return()
         # Over a locked-down kiosk (which stays on top) the console must stay on top too, or it opens behind.
         on_top = bool(self.window.windowFlags() & Qt.WindowType.WindowStaysOnTopHint)
-        self.console = open_console(self.kiosk, self._closed, on_top=on_top)
+        self.console = open_console(self.kiosk, self._closed, on_top=on_top, screen=self.window.screen())
         self.console_open.emit(True)
 
     def _closed(self) -> None:
@@ -131,7 +132,9 @@ class StaffEntry(QObject):
         self.on_return()
 
 
-def open_console(kiosk: KioskContext, on_closed: Callable[[], None], *, on_top: bool = False) -> QWidget:
+def open_console(
+    kiosk: KioskContext, on_closed: Callable[[], None], *, on_top: bool = False, screen: QScreen | None = None
+) -> QWidget:
     """A console on the kiosk's own database, maximized over the patient screen, at its sign-in page.
 
     Signing out closes it, and so does a sign-in page or session left untouched (see ConsoleWindow's
@@ -148,6 +151,10 @@ def open_console(kiosk: KioskContext, on_closed: Callable[[], None], *, on_top: 
         window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint)
     window.signed_out.connect(window.close)
     window.closed.connect(on_closed)
+    if screen is not None:
+        # Maximizing is a window manager's job: with none (bare X) the console would open at its default size in
+        # a corner, the kiosk showing around it. On the kiosk's screen, sized to it, it covers it either way.
+        window.setGeometry(screen.availableGeometry())
     window.showMaximized()
     window.raise_()
     window.activateWindow()
