@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 READ_ALOUD_AFTER_MS = 2000
 EXIT_CRASHED = 1  # what Python exits with after an uncaught error (kiosk.ui.app.EXIT_CRASHED is the same)
+WINDOWED_SIZE = (1280, 800)
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -132,7 +133,8 @@ def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal)
     # learns which page was left out and why, without patient data (content is the clinic's own text).
     for problem in context.catalog.errors:
         log.warning("content problem: %s", problem)
-    width, height = args.size or (1280, 800)
+    # Full-screen, the first layout is already at the screen's size (no second one when the window grows).
+    width, height = args.size or (WINDOWED_SIZE if args.windowed else _screen_size(app))
     window = build_window(context, width, height, all_screens=False)  # the rest after the first frame
     crashes = install_crash_handler(window)
     started = _Started()
@@ -141,7 +143,7 @@ def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal)
     elif context.settings.lockdown.enabled:
         window.enter_lockdown()
     else:
-        window.showFullScreen()
+        window.show_full_screen()  # sets its own geometry too: with no window manager, full-screen is not enough
     # The first screen (attract, or closed outside opening hours) is the first frame a patient sees.
     _opener = AfterFirstFrame(window.current_screen, lambda: _open_database(window, started))
     try:
@@ -151,6 +153,12 @@ def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal)
             started.pinger.stop()
         crashes.uninstall()
         context.close()
+
+
+def _screen_size(app: QApplication) -> tuple[int, int]:
+    screen = app.primaryScreen()
+    size = screen.geometry().size() if screen is not None else None
+    return (size.width(), size.height()) if size is not None and not size.isEmpty() else WINDOWED_SIZE
 
 
 class _Started:
