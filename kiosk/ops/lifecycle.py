@@ -75,7 +75,9 @@ class StopOnSignal(QObject):
         self._previous = {signum: signal.signal(signum, self._handle) for signum in (signal.SIGTERM, signal.SIGINT)}
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
-        log.info("stopping: %s received", signal.Signals(signum).name)
+        # No logging (or any I/O) here: the handler runs between two bytecodes of whatever Python was doing, maybe
+        # in the middle of writing a log line to stderr, and a second write there raises "reentrant call", which
+        # would end the handler before it asks the loop to stop (the kiosk then ran on). Said in close() instead.
         self.requested = True
         self.signal_name = signal.Signals(signum).name
         # exit(), not quit(): quit() asks each window to close first, and a locked-down window refuses.
@@ -86,6 +88,8 @@ class StopOnSignal(QObject):
             self._receiver.recv(512)
 
     def close(self) -> None:
+        if self.signal_name is not None:
+            log.info("stopping: %s received", self.signal_name)
         for signum, previous in self._previous.items():
             signal.signal(signum, previous)
         signal.set_wakeup_fd(self._previous_fd)
