@@ -42,6 +42,7 @@ def test_show_prints_each_setting_with_where_it_came_from_and_masks_the_password
     write_settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_settings(SETTINGS)
+    path.chmod(0o600)  # it holds the database password: readable by the kiosk's account only, as IT keeps it
 
     assert main(["config", "show", "--config", str(path)]) == 0
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+import kiosk
 from kiosk.cli.main import main
 from kiosk.config.loader import load_settings
 from kiosk.ops import qt_probe
@@ -362,6 +363,11 @@ def test_a_read_only_folder_is_named_not_blamed_on_another_program(install: Inst
             os.chown(path, owner, owner)
         for parent in list(key_file.parents)[1:]:
             parent.chmod(parent.stat().st_mode | 0o011)  # the way in, as the kiosk's own home would be
+        # ... and to the interpreter and the kiosk's code, which a fresh checkout may keep in a private folder.
+        for anchor in (Path(sys.executable), Path(kiosk.__file__)):
+            for parent in anchor.parents:
+                if not parent.stat().st_mode & 0o001:
+                    parent.chmod(parent.stat().st_mode | 0o001)
         argv = ["setpriv", f"--reuid={owner}", f"--regid={owner}", "--clear-groups", *argv]
     for leftover in folder.glob("kiosk.sqlite3-*"):
         leftover.unlink()  # no -wal or -shm yet, as after a clean stop
