@@ -6,8 +6,6 @@ Needs Xvfb and xdotool (`.ci/run` installs them): skipped with the reason on a d
 
 from __future__ import annotations
 
-import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.ui.crash_loop_screen import TITLE
+from tests.end2end.x_server import bare_x_server, require
 from tests.ops.kiosk_process import kiosk_install
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="an X server test")
@@ -26,29 +25,13 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="an X server tes
 @pytest.fixture
 def bare_x(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A 1920x1080 X server with no window manager, as under xinit; the environment for a kiosk install."""
-    for program in ("Xvfb", "xdotool"):
-        if shutil.which(program) is None:
-            reason = f"{program} is not installed (apt install xvfb xdotool)"
-            if os.environ.get("CI"):
-                pytest.fail(f"{reason}: CI must check the crash-loop screen on a real X server", pytrace=False)
-            pytest.skip(reason)
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-        pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    os.close(write)
-    with os.fdopen(read) as display_number:
-        display = f":{display_number.readline().strip()}"
-    _config, env = kiosk_install(tmp_path)
-    env.pop("QT_QPA_PLATFORM", None)  # the real X server, not off-screen
-    env.pop("WAYLAND_DISPLAY", None)
-    env["DISPLAY"] = display
-    try:
+    require(("Xvfb", "xdotool"), "check the crash-loop screen on a real X server")
+    with bare_x_server("1920x1080") as display:
+        _config, env = kiosk_install(tmp_path)
+        env.pop("QT_QPA_PLATFORM", None)  # the real X server, not off-screen
+        env.pop("WAYLAND_DISPLAY", None)
+        env["DISPLAY"] = display
         yield env
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
 
 
 def _xdotool(env: dict[str, str], *args: str) -> str:

@@ -7,8 +7,6 @@ Needs Xvfb and xdotool (`.ci/run` installs them): skipped with the reason on a d
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.end2end.x_server import bare_x_server, require
 from tests.ops.kiosk_process import kiosk_install
 
 START_S = 30.0
@@ -26,29 +25,13 @@ TITLE = "Clinic kiosk"
 @pytest.fixture
 def bare_x(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[dict[str, str], Path]]:
     """An X server with a screen of the size the test names and no window manager; a kiosk install for it."""
-    for program in ("Xvfb", "xdotool"):
-        if shutil.which(program) is None:
-            reason = f"{program} is not installed (apt install xvfb xdotool)"
-            if os.environ.get("CI"):
-                pytest.fail(f"{reason}: CI must check full-screen on a real X server", pytrace=False)
-            pytest.skip(reason)
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{request.param}x24", "-nolisten", "tcp"],
-        pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    os.close(write)
-    with os.fdopen(read) as display_number:
-        display = f":{display_number.readline().strip()}"
-    config, env = kiosk_install(tmp_path)
-    env.pop("QT_QPA_PLATFORM", None)  # the real X server, not off-screen
-    env.pop("WAYLAND_DISPLAY", None)
-    env["DISPLAY"] = display
-    try:
+    require(("Xvfb", "xdotool"), "check full-screen on a real X server")
+    with bare_x_server(request.param) as display:
+        config, env = kiosk_install(tmp_path)
+        env.pop("QT_QPA_PLATFORM", None)  # the real X server, not off-screen
+        env.pop("WAYLAND_DISPLAY", None)
+        env["DISPLAY"] = display
         yield env, config
-    finally:
-        xvfb.terminate()
-        xvfb.wait(10)
 
 
 def _run(env: dict[str, str], *args: str) -> str:

@@ -26,6 +26,7 @@ from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.storage.keys import open_configured_database
 from kiosk.storage.migrations import upgrade_to_head
 from kiosk.storage.models import RequestRecord
+from tests.end2end.x_server import bare_x_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's pyatspi is built for it, not for the project's venv
@@ -58,46 +59,37 @@ def desktop(tmp_path: Path) -> Iterator[dict[str, str]]:
         if os.environ.get("CI"):
             pytest.fail(f"{missing}: CI must run the screen-reader walk", pytrace=False)
         pytest.skip(missing)
-    read, write = os.pipe()
-    xvfb = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-        pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    os.close(write)
-    with os.fdopen(read) as display_number:
-        display = f":{display_number.readline().strip()}"
-    bus = subprocess.run(
-        ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    address, pid = bus.stdout.split()[:2]
-    env = {
-        **os.environ,
-        "DISPLAY": display,
-        "DBUS_SESSION_BUS_ADDRESS": address,
-        "HOME": str(tmp_path / "home"),
-        "XDG_CONFIG_HOME": str(tmp_path / "home" / "config"),
-        "XDG_DATA_HOME": str(tmp_path / "home" / "data"),
-        "XDG_STATE_HOME": str(tmp_path / "home" / "state"),
-        "XDG_CACHE_HOME": str(tmp_path / "home" / "cache"),
-        "XDG_RUNTIME_DIR": str(tmp_path / "run"),
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
-        # The kiosk's accessibility tree is published on the AT-SPI bus, as when a screen reader runs.
-        "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
-    }
-    env.pop("QT_QPA_PLATFORM", None)  # the real X server, not off-screen
-    (tmp_path / "run").mkdir(mode=0o700)
-    launcher = subprocess.Popen(
-        [BUS_LAUNCHER, "--launch-immediately"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    try:
-        yield env
-    finally:
-        launcher.terminate()
-        launcher.wait(10)
-        os.kill(int(pid), 15)
-        xvfb.terminate()
-        xvfb.wait(10)
+    with bare_x_server() as display:
+        bus = subprocess.run(
+            ["dbus-daemon", "--session", "--fork", "--print-address=1", "--print-pid=1"],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        address, pid = bus.stdout.split()[:2]
+        env = {
+            **os.environ,
+            "DISPLAY": display,
+            "DBUS_SESSION_BUS_ADDRESS": address,
+            "HOME": str(tmp_path / "home"),
+            "XDG_CONFIG_HOME": str(tmp_path / "home" / "config"),
+            "XDG_DATA_HOME": str(tmp_path / "home" / "data"),
+            "XDG_STATE_HOME": str(tmp_path / "home" / "state"),
+            "XDG_CACHE_HOME": str(tmp_path / "home" / "cache"),
+            "XDG_RUNTIME_DIR": str(tmp_path / "run"),
+            "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+            # The kiosk's accessibility tree is published on the AT-SPI bus, as when a screen reader runs.
+            "QT_LINUX_ACCESSIBILITY_ALWAYS_ON": "1",
+        }
+        env.pop("QT_QPA_PLATFORM", None)  # the real X server, not off-screen
+        (tmp_path / "run").mkdir(mode=0o700)
+        launcher = subprocess.Popen(
+            [BUS_LAUNCHER, "--launch-immediately"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        try:
+            yield env
+        finally:
+            launcher.terminate()
+            launcher.wait(10)
+            os.kill(int(pid), 15)
 
 
 def _database_settings(tmp_path: Path) -> DatabaseSettings:
