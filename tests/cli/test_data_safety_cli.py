@@ -368,6 +368,8 @@ def test_a_read_only_folder_is_named_not_blamed_on_another_program(install: Inst
             for parent in anchor.parents:
                 if not parent.stat().st_mode & 0o001:
                     parent.chmod(parent.stat().st_mode | 0o001)
+        import_root = Path(kiosk.__file__).parent.parent  # Python lists it to find the package: read, too
+        import_root.chmod(import_root.stat().st_mode | 0o005)
         argv = ["setpriv", f"--reuid={owner}", f"--regid={owner}", "--clear-groups", *argv]
     for leftover in folder.glob("kiosk.sqlite3-*"):
         leftover.unlink()  # no -wal or -shm yet, as after a clean stop
