@@ -246,9 +246,9 @@ def assert_busy_not_damaged(text: str, holder: subprocess.Popen[str]) -> None:
 def test_check_and_doctor_say_busy_while_another_program_holds_the_write_lock(
     install: Install, holder: subprocess.Popen[str], short_wait: None, desktop: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    started = time.monotonic()
-    assert install.run("db", "check") == 0  # the pages are sound: readers never wait for a writer
-    assert time.monotonic() - started < 5  # no 15 s wait for a lock the check does not need
+    # The pages are sound and readers never wait for a writer: had the check waited for the write lock, it
+    # would have ended "busy" with exit code 2 after the wait, not "database OK".
+    assert install.run("db", "check") == 0
     out = capsys.readouterr().out
     assert "database OK" in out
     assert_busy_not_damaged(out, holder)

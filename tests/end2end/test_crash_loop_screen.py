@@ -64,7 +64,7 @@ def test_a_kiosk_that_cannot_start_leaves_patients_the_out_of_service_screen(
     )  # fmt: skip
     whole_screen = [{"X": 0, "Y": 0, "WIDTH": 1920, "HEIGHT": 1080}]
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a start-up failure, then the screen's own start, on a loaded CI machine
         while _screen_windows(env) != whole_screen:
             said = _text(supervise_log)
             assert time.monotonic() < deadline, f"no out-of-service screen; the supervisor said:\n{said}"
