@@ -65,8 +65,9 @@ class CrashLoopWindow(QWidget):
             layout.addSpacing(gap)
             add("title" if code == first else "subtitle", "CrashLoopTitle", strings.text(code, "out_of_service.title"))
             add("subtitle" if code == first else "note", "CrashLoopBody", strings.text(code, "out_of_service.body"))
-        layout.addSpacing(gap)
-        add("subtitle", "CrashLoopPhone", strings.text(first, "crash.call_us", phone=settings.clinic.phone))
+            # The phone in each language's own words: a patient who reads only Vietnamese still learns to call.
+            phone = strings.text(code, "crash.call_us", phone=settings.clinic.phone)
+            add("subtitle" if code == first else "note", "CrashLoopPhone", phone)
         layout.addStretch(3)
         self.setAccessibleName(strings.text(first, "out_of_service.title"))
         if settings.lockdown.enabled and settings.lockdown.hide_cursor:
