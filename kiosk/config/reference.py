@@ -1,4 +1,5 @@
-"""Describe every setting from the Settings model itself: the README reference, the init template and `config show`."""
+"""Describe every setting from the Settings model itself: the settings reference (docs/it/settings.md), the init
+template and `config show`."""
 
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ def default_words(info: SettingInfo) -> str:
 
 
 def markdown_reference() -> str:
-    """The README's settings reference; `kiosk config reference` prints it and a test keeps the README equal."""
+    """The settings reference; `kiosk config reference` prints it and a test keeps docs/it/settings.md equal."""
     lines = [
         "Every key is optional: a missing key takes the default shown. Paths may be relative to the settings file.",
         "Generated from the settings model by `kiosk config reference`; do not edit it by hand.",

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 TRAIL = "audit trail"
 ROLES = "audit roles"
-ROLES_FIX = 'set up an owner role apart from the kiosk\'s login role (README, "PostgreSQL: roles")'
+ROLES_FIX = 'set up an owner role apart from the kiosk\'s login role (docs/it/database.md, "PostgreSQL: roles")'
 # The rights that let a role remove or rewrite audit rows, per table the trail keeps.
 _TABLES = ("audit_log", "audit_chain_keys", "audit_head")
 _RIGHTS = ("UPDATE", "DELETE", "TRUNCATE")

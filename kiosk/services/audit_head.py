@@ -9,7 +9,7 @@ copy of the head kept where the same SQL access cannot reach it can. Trade-offs,
   stop is someone holding the key file and the head file together: they are the kiosk's own account.
 - PostgreSQL: a file on one PC cannot follow rows written by several PCs, so the head is the
   audit_head table, written only by a SECURITY DEFINER trigger (migration 0008). It protects against
-  the kiosk's login role only when that role does not own the tables (README, "PostgreSQL: roles");
+  the kiosk's login role only when that role does not own the tables (docs/it/database.md, "PostgreSQL: roles");
   `kiosk doctor` says when it does.
 """
 

@@ -257,7 +257,7 @@ def on_network_filesystem(path: Path, mounts: str | None = None) -> str | None:
         return _windows_remote(path)
     if mounts is None:
         if not sys.platform.startswith("linux"):
-            return None  # macOS: no cheap, reliable answer; the README says to keep the file local
+            return None  # macOS: no cheap, reliable answer; docs/it/database.md says to keep the file local
         mounts = _mounts_text()
         if mounts is None:
             return None

@@ -244,7 +244,7 @@ class AuditHead(Base):
     """PostgreSQL only: the newest audit row's id and hash, kept by a trigger so a cut tail is noticed.
 
     One row (id 1). A SECURITY DEFINER trigger owned by the tables' owner writes it, and the kiosk's login
-    role may only read it (README, "PostgreSQL: roles"). SQLite leaves this table empty: whoever can open
+    role may only read it (docs/it/database.md, "PostgreSQL: roles"). SQLite leaves this table empty: whoever can open
     the file can write every table in it, so its head is kept in a file beside the key instead
     (kiosk/services/audit_head.py).
     """

@@ -1,6 +1,6 @@
 """PostgreSQL over the network is encrypted: the TLS rule for database.url, and what a live connection uses.
 
-The rule (README, "PostgreSQL: TLS"):
+The rule (docs/it/database.md, "PostgreSQL: TLS"):
 - no sslmode in the URL: the kiosk asks libpq for sslmode=require, so a server without TLS is refused;
 - sslmode=require, verify-ca or verify-full: used as given (verify-full also checks the server's name);
 - sslmode=disable, allow or prefer (an explicit opt-out): accepted only when every host is on this PC,

@@ -1,7 +1,7 @@
 """Lock-down for the patient window: keys, close requests and menus go nowhere; opening hours switch the screen.
 
 What an app cannot do itself (stop the OS from switching windows, or a session from offering other apps) is
-the kiosk user's session's job: see the README's lock-down section (cage on Linux, Assigned Access on Windows).
+the kiosk user's session's job: see docs/it/install.md, "Lock-down" (cage on Linux, Assigned Access on Windows).
 """
 
 from __future__ import annotations

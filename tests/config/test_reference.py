@@ -1,4 +1,4 @@
-"""The settings reference and the init template come from the settings model, and the README carries the reference."""
+"""The settings reference and the init template come from the settings model, and IT's settings page carries it."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ from kiosk.config.loader import settings_from_mapping
 from kiosk.config.reference import END_MARKER, START_MARKER, markdown_reference, settings_template, tables
 from kiosk.config.settings import WEEKDAYS, Settings
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+SETTINGS_PAGE = Path(__file__).resolve().parents[2] / "docs" / "it" / "settings.md"
 
 
-def test_the_readme_carries_exactly_the_generated_reference() -> None:
-    text = README.read_text(encoding="utf-8")
+def test_the_settings_page_carries_exactly_the_generated_reference() -> None:
+    text = SETTINGS_PAGE.read_text(encoding="utf-8")
     assert text.count(START_MARKER) == 1 and text.count(END_MARKER) == 1, (
-        f"README.md needs one {START_MARKER} and one {END_MARKER} line around the settings reference"
+        f"docs/it/settings.md needs one {START_MARKER} and one {END_MARKER} line around the settings reference"
     )
     inside = text.split(START_MARKER, 1)[1].split(END_MARKER, 1)[0]
     assert inside.strip("\n") == markdown_reference().strip("\n"), (
-        "The settings reference in README.md differs from the settings model: replace the text between the markers "
-        "with the output of `kiosk config reference`."
+        "The settings reference in docs/it/settings.md differs from the settings model: replace the text between "
+        "the markers with the output of `kiosk config reference`."
     )
 
 

@@ -1,6 +1,6 @@
-"""The audit trail on PostgreSQL: a cut tail is found, and README's two roles keep the kiosk from cutting it.
+"""The audit trail on PostgreSQL: a cut tail is found, and the IT guide's two roles keep the kiosk from cutting it.
 
-The roles come from README's own SQL (section "PostgreSQL: roles"), run on the session's real server,
+The roles come from the SQL in docs/it/database.md (section "PostgreSQL: roles"), run on the session's real server,
 so the documentation and what `kiosk doctor` checks cannot drift apart.
 """
 
@@ -33,14 +33,14 @@ from tests.postgres_server import PostgresServer
 from tests.services import factories
 
 ALICE = Actor("alice", Role.RECEPTION, "front-desk-1")
-README = Path(__file__).resolve().parents[2] / "README.md"
+DATABASE_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "it" / "database.md"
 _NUMBERS = itertools.count(1)
 
 
-def _readme_sql() -> tuple[str, str]:
-    """The two SQL blocks of README's "PostgreSQL: roles" section: as postgres, then as the owner."""
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index("**PostgreSQL: roles") :]
+def _guide_sql() -> tuple[str, str]:
+    """The two SQL blocks of the guide's "PostgreSQL: roles" section: as postgres, then as the owner."""
+    text = DATABASE_GUIDE.read_text(encoding="utf-8")
+    section = text[text.index("## PostgreSQL: roles") :]
     blocks = re.findall(r"```sql\n(.*?)```", section, flags=re.DOTALL)
     return blocks[0], blocks[1]
 
@@ -59,11 +59,11 @@ class TwoRoles:
 
 @pytest.fixture
 def two_roles(postgres_server: PostgresServer) -> Iterator[TwoRoles]:
-    """README's set-up on the test server, under names of this test's own (roles belong to the whole server)."""
+    """The guide's set-up on the test server, under names of this test's own (roles belong to the whole server)."""
     number = next(_NUMBERS)
     owner_role, kiosk_role = f"audit_owner_{number}", f"audit_desk_{number}"
     password = secrets.token_urlsafe(12)
-    as_postgres, as_owner = _readme_sql()
+    as_postgres, as_owner = _guide_sql()
 
     def named(sql: str) -> str:
         sql = sql.replace("OWNER-PASSWORD", password).replace("KIOSK-PASSWORD", password)
@@ -115,10 +115,10 @@ def test_doctor_warns_when_the_kiosk_role_owns_the_audit_tables(pg_database: Dat
 
     assert check.status is Status.WARN
     assert "owns the audit tables" in check.message
-    assert 'README, "PostgreSQL: roles"' in check.fix
+    assert 'docs/it/database.md, "PostgreSQL: roles"' in check.fix
 
 
-def test_the_readme_roles_let_the_kiosk_write_the_trail_but_never_cut_it(two_roles: TwoRoles) -> None:
+def test_the_guides_roles_let_the_kiosk_write_the_trail_but_never_cut_it(two_roles: TwoRoles) -> None:
     # The PCs' role does a day's work (a request, the desk's change, a purge), each with its audit row.
     request = factories.appointment()
     submit_request(two_roles.kiosk, request, "kiosk-1")
