@@ -1,4 +1,4 @@
-"""The About box: which kiosk, Qt, PySide6 and Python this console runs, for a support call."""
+"""The About box: which kiosk, Qt, PySide6 and Python this console runs, for a support call, and its licence."""
 
 from __future__ import annotations
 
@@ -11,6 +11,12 @@ from kiosk.qt import QMessageBox, QWidget, qVersion
 from kiosk import __version__
 
 PRODUCT_NAME = "Clinic kiosk: reception console"
+# The GPL asks that a program showing such a notice says where the licence is: LICENSE and THIRD-PARTY-NOTICES.txt
+# lie beside the program in the bundle (resources/deploy/pyinstaller/kiosk.spec puts them there).
+LICENCE_LINE = (
+    "Free software under the GNU GPL v3 or later, with no warranty; "
+    "see LICENSE and THIRD-PARTY-NOTICES.txt in the kiosk's folder."
+)
 
 
 def _pyside_version() -> str:
@@ -32,6 +38,7 @@ def about_lines(database_backend: str | None = None) -> list[str]:
     ]
     if database_backend:
         lines.append(f"Database: {database_backend}")
+    lines.append(LICENCE_LINE)
     return lines
 
 
