@@ -1,4 +1,4 @@
-"""Fill in the autostart files of resources/deploy/ for this PC: systemd user unit, XDG autostart, Windows task."""
+"""Fill in the autostart files of resources/deploy/ for this PC: systemd units, XDG autostart, Windows task."""
 
 from __future__ import annotations
 
@@ -17,8 +17,19 @@ SYSTEMD = "linux-systemd"
 XDG = "linux-xdg"
 WINDOWS = "windows"
 PLATFORMS = (SYSTEMD, XDG, WINDOWS)
+# What the kiosk runs inside on Linux with systemd: the account's desktop session (a user unit tied to
+# graphical-session.target), or a session of its own on tty1 (a system unit), where no desktop runs and
+# graphical-session.target never starts.
+DESKTOP = "desktop"
+CAGE = "cage"
+XINIT = "xinit"
+SESSIONS = (DESKTOP, CAGE, XINIT)
+SYSTEM_SESSIONS = (CAGE, XINIT)
 SERVICE_NAME = "clinic-kiosk"
 TASK_NAME = "ClinicKiosk"
+SYSTEM_UNIT_DIR = Path("/etc/systemd/system")
+XORG_CONF_DIR = Path("/etc/X11/xorg.conf.d")
+LOCKDOWN_CONF = "50-clinic-kiosk-lockdown.conf"
 
 
 @dataclass(frozen=True)
@@ -45,9 +56,18 @@ def _config_home() -> Path:
     return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
 
 
-def render(platform: str, command: list[str], config: Path | None) -> ServiceFile:
-    """The file for `platform` that starts `command` (the kiosk program) with `config`, and what to do next."""
+def render(
+    platform: str, command: list[str], config: Path | None, *, session: str = DESKTOP, account: str | None = None
+) -> ServiceFile:
+    """The file for `platform` that starts `command` (the kiosk program) with `config`, and what to do next.
+
+    `session` matters on linux-systemd only; the cage and xinit sessions run as `account`.
+    """
     kiosk = [*command, *(["--config", str(config)] if config is not None else [])]
+    if platform == SYSTEMD and session in SYSTEM_SESSIONS:
+        if not account:
+            raise ValueError("a session of its own needs the kiosk's account")
+        return _render_session(session, kiosk, account)
     template = (resources_dir() / "deploy" / _TEMPLATES[platform]).read_text(encoding="utf-8")
     if platform == SYSTEMD:
         # systemd restarts `kiosk run` itself and watches its watchdog pings: no supervisor in between.
@@ -74,6 +94,42 @@ def render(platform: str, command: list[str], config: Path | None) -> ServiceFil
     path = _config_home_windows() / f"{SERVICE_NAME}-task.xml"
     steps = [f'schtasks /Create /XML "{path}" /TN {TASK_NAME}', f"schtasks /Run /TN {TASK_NAME}"]
     return ServiceFile(platform, path, text, "utf-16", steps)
+
+
+def session_command(session: str, kiosk: list[str]) -> list[str]:
+    """The command line that starts a display server with only `kiosk supervise run` in it."""
+    supervised = [*kiosk, "supervise", "run"]
+    if session == CAGE:
+        # No -s: with it Ctrl+Alt+F1..F12 would switch to a text console, out of the lock-down. cage shows one
+        # full-screen application and lets nothing else in; it ends when the supervisor ends.
+        return ["cage", "--", *supervised]
+    # xinit takes the client as an absolute path (anything else is read as arguments for xterm), so kiosk[0]
+    # must be absolute, as kiosk_command() gives it. After `--`: display :0 on virtual terminal 1, the
+    # terminal systemd gives the unit (TTYPath=/dev/tty1), -keeptty so the rootless X server stays on it for
+    # logind to hand it the devices, and no network listening. The X server ends when the supervisor ends.
+    return ["xinit", *supervised, "--", ":0", "vt1", "-keeptty", "-nolisten", "tcp"]
+
+
+def _render_session(session: str, kiosk: list[str], account: str) -> ServiceFile:
+    template = (resources_dir() / "deploy" / "clinic-kiosk-session.service").read_text(encoding="utf-8")
+    program = session_command(session, kiosk)
+    # systemd looks a bare program name up in its own fixed search path (/usr/bin and the like).
+    exec_start = " ".join(_systemd_quote(arg) for arg in program)
+    text = (
+        template.replace("@SESSION@", session)
+        .replace("@USER@", _systemd_quote(account))
+        .replace("@EXEC_START@", exec_start)
+    )
+    steps = [
+        "systemctl daemon-reload",
+        f"systemctl enable --now {SERVICE_NAME}",
+        # The unit belongs to graphical.target; a PC that boots to multi-user.target would never start it.
+        "systemctl set-default graphical.target",
+    ]
+    if session == XINIT:
+        lockdown = resources_dir() / "deploy" / LOCKDOWN_CONF
+        steps.insert(0, f'install -m 644 "{lockdown}" {XORG_CONF_DIR}/')
+    return ServiceFile(SYSTEMD, SYSTEM_UNIT_DIR / f"{SERVICE_NAME}.service", text, "utf-8", steps)
 
 
 _TEMPLATES = {SYSTEMD: "clinic-kiosk.service", XDG: "clinic-kiosk.desktop", WINDOWS: "clinic-kiosk-task.xml"}
