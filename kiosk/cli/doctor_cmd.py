@@ -34,7 +34,7 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 def _doctor(args: argparse.Namespace) -> int:
     from kiosk.ops.doctor import passed, run_checks, summary
-    from kiosk.ops.qt_probe import run_probe
+    from kiosk.ui.qt_probe_child import run_probe
 
     if args.qt_probe:
         return run_probe()

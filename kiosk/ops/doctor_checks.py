@@ -14,7 +14,7 @@ from kiosk.ops.doctor import Check, Status, fail, from_sentence, not_checked, ok
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
-    from kiosk.ui.widgets.keyboard_layouts import KeyboardLayout
+    from kiosk.domain.keyboard_layouts import KeyboardLayout
 
 GIB = 1024**3
 MIB = 1024**2
@@ -128,7 +128,7 @@ def keyboard_check(
     languages: Sequence[str], qt_plugin: bool | None, layouts: Mapping[str, KeyboardLayout] | None = None
 ) -> Check:
     """The kiosk draws its own keyboard: it must type every letter of every enabled language in that language."""
-    from kiosk.ui.widgets.keyboard_layouts import LAYOUTS
+    from kiosk.domain.keyboard_layouts import LAYOUTS
 
     layouts = LAYOUTS if layouts is None else layouts
     plugin = {True: "present", False: "absent", None: "not checked"}[qt_plugin]
@@ -147,7 +147,7 @@ def keyboard_check(
         return fail(
             "keyboard",
             f"the on-screen keyboard cannot type {shown}",
-            "add a layout with those letters to kiosk/ui/widgets/keyboard_layouts.py, or disable the language",
+            "add a layout with those letters to kiosk/domain/keyboard_layouts.py, or disable the language",
         )
     if unknown:
         return warn(
@@ -161,7 +161,7 @@ def keyboard_check(
 def _typed(layouts: Mapping[str, KeyboardLayout], language: str) -> set[str]:
     """What the keys shown to a patient reading `language` type: a language's own layout replaces the one it
     stands for (Vietnamese letters replace the Spanish row), so letters must be counted per language."""
-    from kiosk.ui.widgets.keyboard_layouts import KeyKind
+    from kiosk.domain.keyboard_layouts import KeyKind
 
     replaced = {layout.stands_for for layout in layouts.values() if layout.language == language}
     shown = [

@@ -14,6 +14,7 @@ from types import TracebackType
 from kiosk.qt import QApplication, QCoreApplication, QEvent, QFont, QGuiApplication, QObject, Qt, QTimer, QWidget
 
 from kiosk.services.startup import KioskContext
+from kiosk.ui.fonts import FONT_FAMILIES
 from kiosk.ui.presentation import Look
 from kiosk.ui.qt_log import route_qt_messages_to_log
 from kiosk.ui.window import KioskWindow
@@ -28,9 +29,6 @@ FIRST_FRAME_FALLBACK_MS = 10_000
 CRASHES_BEFORE_RESTART = 3  # this many uncaught errors within CRASH_WINDOW_S: start afresh instead
 CRASH_WINDOW_S = 60.0
 EXIT_CRASHED = 1  # any non-zero code but EXIT_STAFF_QUIT: the supervisor or systemd restarts the kiosk
-
-# Families tried in order: all cover Latin, Spanish and Vietnamese letters.
-FONT_FAMILIES = ["Noto Sans", "Segoe UI", "DejaVu Sans", "Arial"]
 
 
 def has_display() -> bool:

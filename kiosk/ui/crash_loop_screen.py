@@ -15,13 +15,13 @@ from kiosk.qt import QApplication, QCloseEvent, QFont, QKeyEvent, QLabel, Qt, QV
 from kiosk.config.errors import SettingsError
 from kiosk.config.settings import Settings
 from kiosk.i18n.strings import StringCatalog, available_languages
+from kiosk.ui.fonts import FONT_FAMILIES
 from kiosk.ui.full_screen import FullScreenKeeper
 from kiosk.ui.screens.base import text_label
 from kiosk.ui.theme import Metrics, stylesheet
 
 log = logging.getLogger(__name__)
 TITLE = "Clinic kiosk: out of service"
-FONT_FAMILIES = ["Noto Sans", "Segoe UI", "DejaVu Sans", "Arial"]  # as kiosk.ui.app, which loads the whole kiosk
 
 
 def load_settings_or_defaults(config: str | None) -> Settings:

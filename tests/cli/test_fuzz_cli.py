@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from kiosk.cli.errors import EXIT_FAULT
 from kiosk.cli.main import build_parser, main
 from kiosk.ops import qt_probe
+from kiosk.ui import qt_probe_child
 from tests.cli.test_doctor_cmd import DESKTOP
 
 EXAMPLES = int(os.environ.get("KIOSK_FUZZ_EXAMPLES", "25"))  # per verb; raise it to hunt longer on a spare PC
@@ -149,7 +150,7 @@ def kiosk_env(installation: Installation, monkeypatch: pytest.MonkeyPatch) -> In
 
     monkeypatch.setattr(getpass, "getpass", nobody_types)
     monkeypatch.setattr(qt_probe, "probe_qt", lambda: DESKTOP)
-    monkeypatch.setattr(qt_probe, "run_probe", lambda: 0)
+    monkeypatch.setattr(qt_probe_child, "run_probe", lambda: 0)
     return installation
 
 

@@ -23,16 +23,16 @@ from kiosk.qt import (
     QWidget,
 )
 
+from kiosk.domain.keyboard_layouts import (
+    LAYOUTS,
+    KeyboardLayout,
+    KeyKind,
+)
 from kiosk.i18n.strings import StringCatalog
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics, stylesheet
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.keyboard import KeyButton, OnScreenKeyboard
-from kiosk.ui.widgets.keyboard_layouts import (
-    LAYOUTS,
-    KeyboardLayout,
-    KeyKind,
-)
 from tests.ui.helpers import clipped_labels, really_visible
 
 ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}

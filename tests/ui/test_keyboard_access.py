@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QAccessible, QLineEdit, QPoint, Qt
 
+from kiosk.domain.keyboard_layouts import LAYOUTS, KeyKind
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.widgets.keyboard import KeyButton, OnScreenKeyboard
-from kiosk.ui.widgets.keyboard_layouts import LAYOUTS, KeyKind
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import MakeWindow
 from tests.ui.helpers import really_visible

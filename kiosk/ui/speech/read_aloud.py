@@ -96,7 +96,7 @@ class ReadAloud(QObject):
             return
         self._prepared = True
         began = time.perf_counter()
-        from kiosk.ops.qt_probe import SPEECH_FIX
+        from kiosk.ops.doctor_fixes import SPEECH_FIX
 
         try:
             from kiosk.qt import QTextToSpeech

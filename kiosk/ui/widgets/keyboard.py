@@ -27,11 +27,7 @@ from kiosk.qt import (
     Signal,
 )
 
-from kiosk.ui.presentation import ThemeName
-from kiosk.ui.texts import UiTexts
-from kiosk.ui.theme import MIN_TARGET, PALETTES, Metrics
-from kiosk.ui.widgets.buttons import TouchButton
-from kiosk.ui.widgets.keyboard_layouts import (
+from kiosk.domain.keyboard_layouts import (
     LAYOUTS,
     Key,
     KeyboardLayout,
@@ -40,6 +36,10 @@ from kiosk.ui.widgets.keyboard_layouts import (
     for_language,
     names_its_page,
 )
+from kiosk.ui.presentation import ThemeName
+from kiosk.ui.texts import UiTexts
+from kiosk.ui.theme import MIN_TARGET, PALETTES, Metrics
+from kiosk.ui.widgets.buttons import TouchButton
 
 Editor = QLineEdit | QPlainTextEdit
 

@@ -1,4 +1,7 @@
-"""On-screen keyboard layouts as plain data (rows of keys, no Qt), so a new layout is a new table."""
+"""On-screen keyboard layouts as plain data (rows of keys, no Qt), so a new layout is a new table.
+
+In domain, not ui: the doctor (kiosk.ops) checks that every enabled language's letters can be typed on them.
+"""
 
 from __future__ import annotations
 
