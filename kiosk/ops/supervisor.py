@@ -33,6 +33,7 @@ POLL_SECONDS = 0.1
 STOP_GRACE_SECONDS = 20.0  # after SIGTERM the kiosk closes its database; then it is killed
 RELAY_JOIN_SECONDS = 2.0
 QUOTE_CHARS = 400
+FOLDER_PREFIX = "kiosk-supervise-"  # then the supervisor's process id and a dash: see remove_leftover_folders
 SENTENCE_PREFIX = "kiosk: "  # how the kiosk starts each one-sentence answer on stderr (kiosk.cli.errors)
 # A log line of the kiosk at ERROR or above on stderr (kiosk.ops.logs.FORMAT): "<date> <time> ERROR <name>: <message>".
 _ERROR_LINE = re.compile(r"^\S+ \S+ (?:ERROR|CRITICAL) [\w.]+: (.+)$")
@@ -86,7 +87,9 @@ class Supervisor:
         self._stop_signal: int | None = None
         self._child_signalled = False  # a second SIGTERM could reach the kiosk after it restored the default handler
         self._short_runs = 0  # runs in a row that ended before policy.stable_seconds
-        self._folder = Path(tempfile.mkdtemp(prefix="kiosk-supervise-"))
+        remove_leftover_folders()
+        # The process id in the name tells a later supervisor whether this folder's owner still runs.
+        self._folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         self.heartbeat_file = self._folder / "heartbeat"
 
     def run(self) -> int:
@@ -224,6 +227,62 @@ class Supervisor:
         self._stop_signal = signum
         if self._child is not None:
             self._child_signalled = _signal_child(self._child, signum)
+
+
+def remove_leftover_folders(parent: Path | None = None) -> list[Path]:
+    """Remove the temporary folders of supervisors that no longer run (killed with -9); returns what was removed.
+
+    Only this account's folders, and never one whose supervisor is alive: its kiosk touches the heartbeat there.
+    """
+    removed = []
+    for folder in Path(parent or tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
+        pid_text = folder.name[len(FOLDER_PREFIX) :].split("-", 1)[0]
+        try:
+            mine = folder.is_dir() and not folder.is_symlink() and _owned_by_me(folder)
+        except OSError:
+            continue
+        if not mine or not pid_text.isdigit() or _process_alive(int(pid_text)):
+            continue  # a folder of an older version (no process id in its name) is left as it was
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(folder)
+    if removed:
+        log.info("removed %d temporary folder(s) of supervisors that no longer run", len(removed))
+    return removed
+
+
+def _owned_by_me(folder: Path) -> bool:
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or folder.stat().st_uid == getuid()  # Windows: the temp folder is the account's own
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":
+        return _windows_process_alive(pid)
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, under another account
+    return True
+
+
+def _windows_process_alive(pid: int) -> bool:
+    # os.kill(pid, 0) would send CTRL_C_EVENT on Windows; ask the kernel instead (no psutil for a few lines).
+    import ctypes
+
+    process_query_limited_information, still_active = 0x1000, 259
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined,unused-ignore]
+    handle = kernel32.OpenProcess(process_query_limited_information, False, pid)
+    if not handle:
+        return False
+    try:
+        code = ctypes.c_ulong()
+        return bool(kernel32.GetExitCodeProcess(handle, ctypes.byref(code))) and code.value == still_active
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 class StderrRelay:
