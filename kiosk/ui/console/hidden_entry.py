@@ -9,14 +9,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk.qt import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
     QApplication,
+    QComboBox,
     QEvent,
+    QLineEdit,
     QMouseEvent,
     QObject,
+    QPlainTextEdit,
     QPointF,
     QRect,
     QScreen,
     Qt,
+    QTabBar,
+    QTextEdit,
     QTimer,
     QTouchEvent,
     QWidget,
@@ -31,6 +39,18 @@ CORNERS = ("top-left", "top-right", "bottom-left", "bottom-right")
 _PRESS = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin}
 _RELEASE = {QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel}
 _MOVE = {QEvent.Type.MouseMove, QEvent.Type.TouchUpdate}
+# A press on one of these is a patient using the screen (a long press on Back, in pain, is common), never the
+# staff way in: the hold counts only on the corner's bare background.
+_CONTROLS = (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTabBar,
+    QTextEdit,
+)
 
 
 class CornerHold(QObject):
@@ -64,6 +84,18 @@ class CornerHold(QObject):
         y = 0 if top else max(0, self.window.height() - CORNER_PX)
         return QRect(x, y, CORNER_PX, CORNER_PX)
 
+    def _on_a_control(self, widget: QWidget) -> bool:
+        corner = self.corner_rect()
+        current: QWidget | None = widget
+        while current is not None and current is not self.window:
+            if isinstance(current, _CONTROLS):
+                # A control that fills the whole corner is a backdrop (the attract screen's tap-anywhere
+                # surface), not something a patient aims at: there the corner stays the staff's way in.
+                top_left = current.mapTo(self.window, current.rect().topLeft())
+                return not QRect(top_left, current.size()).contains(corner)
+            current = current.parentWidget()
+        return False
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         kind = event.type()
         if kind not in _PRESS and kind not in _RELEASE and kind not in _MOVE:
@@ -75,7 +107,7 @@ class CornerHold(QObject):
             return False
         position = _global_position(event)
         inside = position is not None and self.in_corner(position)
-        if kind in _PRESS and inside and not self.timer.isActive():
+        if kind in _PRESS and inside and not self.timer.isActive() and not self._on_a_control(watched):
             self.timer.start()
         elif kind in _MOVE and not inside:
             self.timer.stop()

@@ -23,8 +23,9 @@ class LoginView(QWidget):
     """`signed_in(Actor)` once the account service accepts the username and password."""
 
     signed_in = Signal(object)
+    cancelled = Signal()
 
-    def __init__(self, context: ConsoleContext, parent: QWidget | None = None) -> None:
+    def __init__(self, context: ConsoleContext, parent: QWidget | None = None, *, cancellable: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("ConsolePage")
         self.context = context
@@ -57,6 +58,13 @@ class LoginView(QWidget):
         inner.addLayout(form)
         inner.addWidget(self.error)
         inner.addWidget(self.sign_in_button)
+        # Over the patient kiosk the page is reached by a held corner: whoever got here (staff who changed their
+        # mind, or a patient by chance) needs a plain way back that asks for nothing.
+        self.cancel_button = button("Cancel", "CancelSignIn") if cancellable else None
+        if self.cancel_button is not None:
+            self.cancel_button.setAccessibleDescription("Back to the patient screen without signing in")
+            self.cancel_button.clicked.connect(self._cancel)
+            inner.addWidget(self.cancel_button)
 
         centred(box, self)
 
@@ -93,6 +101,10 @@ class LoginView(QWidget):
         self.error.hide()
         log.info("console: staff member signed in")
         self.signed_in.emit(actor)
+
+    def _cancel(self) -> None:
+        self.reset()  # nothing typed stays behind
+        self.cancelled.emit()
 
     def _username_done(self) -> None:
         if self.password.text():

@@ -60,7 +60,7 @@ class ConsoleWindow(QMainWindow):
         self.actor: Actor | None = None
         self.workspace: Workspace | None = None
         self._style_height = 0
-        self.login = LoginView(context)
+        self.login = LoginView(context, cancellable=on_kiosk)
         self.lock_view = LockView(context)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.login)
@@ -92,6 +92,7 @@ class ConsoleWindow(QMainWindow):
             self.idle_lock.set_timeout_ms(KIOSK_SIGN_IN_IDLE_MS)
             self.idle_lock.start()
         self.login.signed_in.connect(self.start_session)
+        self.login.cancelled.connect(self.close)  # only on the kiosk: closing gives the screen back to patients
         self.lock_view.unlocked.connect(self.unlock)
         self.lock_view.switch_user.connect(self.end_session)
         self._restyle(768)
