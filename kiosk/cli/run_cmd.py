@@ -177,10 +177,10 @@ def _open_database(window: KioskWindow, started: _Started) -> None:
     from kiosk.ops.lifecycle import WatchdogPinger
     from kiosk.ops.run_report import opened_from
     from kiosk.ops.watchdog import ServiceWatchdog
-    from kiosk.services.heartbeat import schedule_heartbeat
     from kiosk.services.startup import open_database_at_head
     from kiosk.storage.database import DatabaseError
     from kiosk.ui.app import schedule_backups
+    from kiosk.ui.heartbeat import schedule_heartbeat
 
     context = window.context
     log.info("layout: %s", describe_layout(window))

@@ -6,19 +6,13 @@ import datetime as dt
 import logging
 import threading
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from kiosk.qt import QObject, QTimer
-
 from kiosk.services.workstations import record_start, this_workstation_name
 from kiosk.storage.database import Database
 from kiosk.storage.models import Workstation
-
-if TYPE_CHECKING:
-    from kiosk.services.startup import KioskContext
 
 log = logging.getLogger(__name__)
 
@@ -44,21 +38,18 @@ def beat(database: Database, workstation: str, *, role: str = "kiosk", now: dt.d
 
 
 class Heartbeat:
-    """Beats on a worker thread every BEAT_SECONDS: the patient's screen never waits for the database.
+    """Beats on a worker thread when asked (kiosk.ui.heartbeat asks every BEAT_SECONDS): the patient's screen
+    never waits for the database.
 
     A database that cannot be reached is logged once (and once more when it answers again);
     the kiosk goes on either way.
     """
 
-    def __init__(self, owner: QObject, database: Database, workstation: str | None = None) -> None:
+    def __init__(self, database: Database, workstation: str | None = None) -> None:
         self.database = database
         self.workstation = workstation or this_workstation_name()
         self._running = threading.Lock()
         self._failing = False
-        self.timer = QTimer(owner)
-        self.timer.setInterval(BEAT_SECONDS * 1000)
-        self.timer.timeout.connect(self.start_beat)
-        self.timer.start()
 
     def start_beat(self) -> threading.Thread | None:
         """One beat in the background; skipped while the previous one still waits for a slow server."""
@@ -82,13 +73,6 @@ class Heartbeat:
             self._failing = False
         finally:
             self._running.release()
-
-
-def schedule_heartbeat(owner: QObject, context: KioskContext) -> Heartbeat | None:
-    """Start the kiosk's heartbeat (none when it runs without a database, out of service)."""
-    if context.database is None:
-        return None
-    return Heartbeat(owner, context.database)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from kiosk.services.heartbeat import Heartbeat, beat
 from kiosk.services.workstations import record_start
 from kiosk.storage.database import Database
 from kiosk.storage.models import Workstation
+from kiosk.ui.heartbeat import beat_every_minute
 
 T0 = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
 
@@ -44,16 +45,17 @@ def test_a_pc_missing_from_the_table_is_recorded_afresh(any_database: Database) 
 def test_the_timer_beats_on_a_worker_thread(qapp: object, any_database: Database) -> None:
     record_start(any_database, role="kiosk", name="waiting-room-1")
     owner = QObject()
-    heartbeat = Heartbeat(owner, any_database, "waiting-room-1")
+    heartbeat = Heartbeat(any_database, "waiting-room-1")
+    timer = beat_every_minute(owner, heartbeat)
     before = seen(any_database)["waiting-room-1"][1]
 
     worker = heartbeat.start_beat()
     assert worker is not None
     worker.join(10)
 
-    assert heartbeat.timer.isActive() and heartbeat.timer.interval() == 60_000
+    assert timer.isActive() and timer.interval() == 60_000
     assert seen(any_database)["waiting-room-1"][1] > before
-    heartbeat.timer.stop()
+    timer.stop()
 
 
 def test_an_unreachable_database_is_logged_once_and_the_kiosk_goes_on(
@@ -61,8 +63,7 @@ def test_an_unreachable_database_is_logged_once_and_the_kiosk_goes_on(
 ) -> None:
     # Nothing listens on port 9 of this machine: connecting is refused at once.
     gone = Database.open("postgresql+psycopg://kiosk:secret-password@127.0.0.1:9/kiosk?connect_timeout=2")
-    owner = QObject()
-    heartbeat = Heartbeat(owner, gone, "waiting-room-1")
+    heartbeat = Heartbeat(gone, "waiting-room-1")
     try:
         with caplog.at_level(logging.INFO, logger="kiosk.services.heartbeat"):
             for _ in range(3):
@@ -70,7 +71,6 @@ def test_an_unreachable_database_is_logged_once_and_the_kiosk_goes_on(
                 assert worker is not None
                 worker.join(10)
     finally:
-        heartbeat.timer.stop()
         gone.close()
 
     lines = [record.getMessage() for record in caplog.records if record.name == "kiosk.services.heartbeat"]

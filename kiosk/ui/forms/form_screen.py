@@ -32,11 +32,11 @@ from kiosk.domain.problems import FieldProblem, RequestInvalid
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import Route, Screen
 from kiosk.services.request_form import RequestDraft, is_review, new_draft
-from kiosk.services.submission import RequestSender, SubmitOutcome
+from kiosk.services.store import Database
 from kiosk.services.workstations import this_workstation_name
-from kiosk.storage.database import Database
 from kiosk.ui.focus_order import chain_focus, tab_stops
 from kiosk.ui.forms.fields import Editor, FieldWidget, make_field
+from kiosk.ui.forms.request_sender import RequestSender, SubmitOutcome
 from kiosk.ui.forms.review import ReviewPage
 from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.speech.form_words import errors_text, step_text

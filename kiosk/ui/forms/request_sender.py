@@ -9,6 +9,9 @@ turns, so the outbox never has two writers from this kiosk.
 The worker never touches a Qt object. The GUI thread collects finished sends with a
 short timer that runs only while a send is pending: a worker emitting on a QObject
 could find it deleted (the form closed or reset mid-send) and crash the process.
+
+In ui because it is a Qt worker (a QObject with timers and a signal); the storing itself is
+kiosk.services.outbox's.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from kiosk.config.settings import Settings
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
 from kiosk.services.outbox import FORWARD_INTERVAL_MS, forwarding_pass, open_outbox, submit_or_keep, uses_server
 from kiosk.services.requests import Receipt, SubmitFailed
-from kiosk.storage.database import Database
+from kiosk.services.store import Database
 
 log = logging.getLogger(__name__)
 
