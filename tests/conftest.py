@@ -23,6 +23,11 @@ os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 pytest_plugins = ["tests.postgres_server"]  # postgres_url, pg_database, any_database (both backends)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # --strict-markers: `pytest -m "not slow"` leaves out the tests that take minutes, for local work.
+    config.addinivalue_line("markers", "slow: takes minutes (the bundle build, crash and load tests); CI runs them")
+
+
 @pytest.fixture(scope="session")
 def qapp(qapp_args: list[str]) -> QApplication:
     """The kiosk's own application set-up (fonts, Qt messages to the log), as in production."""
