@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.qt import (
     QAbstractItemView,
@@ -34,10 +30,10 @@ from kiosk.qt import (
 
 from kiosk.domain.audit import AuditAction, Outcome
 from kiosk.domain.staff import Actor, Permission, require
-from kiosk.services.audit import AuditFilter, list_entries, verify_chain
+from kiosk.services.audit import AuditFilter, verify_chain
+from kiosk.services.audit_rows import AuditRow, audit_rows
 from kiosk.services.queue import local_day_start
-from kiosk.storage.database import Database
-from kiosk.storage.models import AuditEntry, RequestRecord
+from kiosk.services.store import Database, StoreError
 from kiosk.ui.console.widgets import button, label, set_role, tooltip_text
 
 log = logging.getLogger(__name__)
@@ -74,16 +70,6 @@ ACTION_WORDS = {
     AuditAction.KIOSK_CLOSED: "Closed the kiosk app",
     AuditAction.SEEN_AT_DESK: "Seen at the desk",
 }
-# Actions whose record is a request id: shown by the reference staff know, the id in the tooltip.
-REQUEST_ACTIONS = frozenset(
-    {
-        AuditAction.VIEW_REQUEST,
-        AuditAction.STATUS_CHANGE,
-        AuditAction.NOTE,
-        AuditAction.PRINT,
-        AuditAction.SEEN_AT_DESK,
-    }
-)
 OUTCOME_WORDS = {Outcome.OK: "OK", Outcome.DENIED: "Denied", Outcome.FAILED: "Failed"}
 
 
@@ -108,56 +94,23 @@ def when_words(moment: dt.datetime) -> str:
     return f"{local.day} {local:%b %Y %H:%M:%S}"
 
 
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    at: dt.datetime
-    actor: str
-    workstation: str
-    action: str
-    target: str
-    outcome: str
-    detail: str
-    reference: str | None = None  # the request's reference when the record is a request still stored
-
-    @classmethod
-    def of(cls, entry: AuditEntry, references: dict[str, str]) -> AuditRow:
-        return cls(
-            entry.id,
-            entry.at,
-            entry.actor,
-            entry.workstation,
-            entry.action,
-            entry.target,
-            entry.outcome,
-            entry.detail,
-            references.get(entry.target) if entry.action in REQUEST_ACTIONS else None,
-        )
-
-    def cells(self) -> tuple[str, ...]:
-        return (
-            when_words(self.at),
-            self.actor,
-            self.workstation,
-            action_words(self.action),
-            f"Request {self.reference}" if self.reference else self.target,
-            outcome_words(self.outcome),
-            self.detail.replace("->", " → "),
-        )
-
-    def tooltips(self) -> tuple[str, ...]:
-        cells = self.cells()
-        return (*cells[:4], self.target, *cells[5:])
+def cells(row: AuditRow) -> tuple[str, ...]:
+    """What the table shows for one row, column by column."""
+    return (
+        when_words(row.at),
+        row.actor,
+        row.workstation,
+        action_words(row.action),
+        f"Request {row.reference}" if row.reference else row.target,
+        outcome_words(row.outcome),
+        row.detail.replace("->", " → "),
+    )
 
 
-def _references(database: Database, entries: list[AuditEntry]) -> dict[str, str]:
-    """Request id -> reference for the batch's request rows, in one query."""
-    ids = {entry.target for entry in entries if entry.action in REQUEST_ACTIONS and entry.target}
-    if not ids:
-        return {}
-    with database.read() as session:
-        found = session.execute(select(RequestRecord.id, RequestRecord.reference).where(RequestRecord.id.in_(ids)))
-        return {request_id: reference for request_id, reference in found}
+def tooltips(row: AuditRow) -> tuple[str, ...]:
+    """As the cells, but the record column names the request's id, not its reference."""
+    shown = cells(row)
+    return (*shown[:4], row.target, *shown[5:])
 
 
 class AuditModel(QAbstractTableModel):
@@ -206,9 +159,9 @@ class AuditModel(QAbstractTableModel):
         if not index.isValid():
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()].cells()[index.column()]
+            return cells(self._rows[index.row()])[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return tooltip_text(self._rows[index.row()].tooltips()[index.column()])
+            return tooltip_text(tooltips(self._rows[index.row()])[index.column()])
         return None
 
     def headerData(  # noqa: N802 (Qt's name)
@@ -226,20 +179,19 @@ class AuditModel(QAbstractTableModel):
             return
         before = self._rows[-1].id if self._rows else None
         try:
-            entries = list_entries(self.database, self.where, before_id=before, limit=self.batch_size)
-            references = _references(self.database, entries)
-        except SQLAlchemyError as exc:
+            rows = audit_rows(self.database, self.where, before_id=before, limit=self.batch_size)
+        except StoreError as exc:
             log.warning("audit view: reading the trail failed (%s)", type(exc).__name__)
             self._exhausted = True  # no retry loop from the view's scrolling; Refresh tries again
             self.failed.emit(UNREADABLE)
             return
-        if len(entries) < self.batch_size:
+        if len(rows) < self.batch_size:
             self._exhausted = True
-        if not entries:
+        if not rows:
             return
         first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)  # `last` is inclusive
-        self._rows.extend(AuditRow.of(entry, references) for entry in entries)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)  # `last` is inclusive
+        self._rows.extend(rows)
         self.endInsertRows()
 
 
@@ -407,7 +359,7 @@ class AuditView(QWidget):
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             report = verify_chain(self.database)
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             log.warning("audit view: verifying the chain failed (%s)", type(exc).__name__)
             self._show_problem(UNREADABLE)
             return
