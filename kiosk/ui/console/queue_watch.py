@@ -13,13 +13,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Connection
-
 from kiosk.qt import QObject, Signal
 
+from kiosk.services.bounded_reads import BoundedReads
 from kiosk.services.changes import ChangeWatcher, arrivals_since
-from kiosk.storage.bounded import OneConnection, discard, open_bounded
-from kiosk.storage.database import Database
+from kiosk.services.store import Database
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +70,7 @@ class QueueWatch(QObject):
         self._recount = threading.Event()
         self._emit_lock = threading.Lock()  # held while emitting, so stop() knows no signal follows it
         self._thread: threading.Thread | None = None
-        self._connection: Connection | None = None
+        self._connection: BoundedReads | None = None  # made and used on the watcher's thread only
         self._reads: Database | None = None
         self._watcher: ChangeWatcher | None = None
 
@@ -171,14 +169,13 @@ class QueueWatch(QObject):
 
     def _open(self) -> tuple[ChangeWatcher, Database]:
         if self._watcher is None or self._reads is None:
-            connection = open_bounded(self.database)
+            connection = BoundedReads(self.database)
             try:
-                reads = OneConnection(connection)
+                reads = connection.reads()
                 # On SQLite data_version is read on this same connection, under the same busy limit.
-                raw = connection.connection if connection.dialect.name == "sqlite" else None
-                self._watcher = ChangeWatcher(reads, connection=raw)
+                self._watcher = ChangeWatcher(reads, connection=connection.sqlite_connection())
             except Exception:
-                discard(connection)
+                connection.close()
                 raise
             self._connection, self._reads = connection, reads
         return self._watcher, self._reads
@@ -192,4 +189,4 @@ class QueueWatch(QObject):
             except Exception as exc:
                 log.debug("closing the queue's change watcher: %s", type(exc).__name__)
         if connection is not None:
-            discard(connection)
+            connection.close()

@@ -9,22 +9,18 @@ so a new urgent request wakes it at once; without LISTEN it simply asks more oft
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection
-
 from kiosk.qt import QObject, Signal
 
 from kiosk.domain.staff import Actor, PermissionDenied
 from kiosk.services.authority import AccountRevoked
-from kiosk.services.requests import NEW_REQUEST_CHANNEL, DatabaseFileGoneError
+from kiosk.services.bounded_reads import BoundedReads, listen_for_new_requests
+from kiosk.services.store import Database
 from kiosk.services.urgent_alarm import UrgentWaiting, mark_seen_at_desk, urgent_waiting
-from kiosk.storage.bounded import OneConnection, discard, open_bounded
-from kiosk.storage.database import FILE_IDENTITY, FILE_PATH, SERVER_CONNECT_ARGS, Database
 
 if TYPE_CHECKING:
     import psycopg
@@ -70,8 +66,7 @@ class UrgentWatch(QObject):
         self._wake = threading.Event()
         self._emit_lock = threading.Lock()  # held while emitting, so stop() knows no signal follows it
         self._thread: threading.Thread | None = None
-        self._connection: Connection | None = None
-        self._reads: OneConnection | None = None
+        self._connection: BoundedReads | None = None  # made and used on the watcher's thread only
         self._listener: psycopg.Connection[Any] | None = None
         self._listen_tried_at = -RELISTEN_S
         self._failing = False
@@ -164,29 +159,16 @@ class UrgentWatch(QObject):
         return True
 
     def _reader(self) -> Database:
-        if self._connection is None or self._reads is None:
-            self._connection = open_bounded(self.database)
-            self._reads = OneConnection(self._connection)
-        self._check_file(self._connection)
-        return self._reads
-
-    @staticmethod
-    def _check_file(connection: Connection) -> None:
-        # A deleted or replaced SQLite file still reads from the old copy: "nothing waiting" would be a lie.
-        if connection.dialect.name != "sqlite":
-            return
-        path = connection.info.get(FILE_PATH)
-        known = connection.info.get(FILE_IDENTITY)
-        if not path or known is None:
-            return
-        found = os.stat(path)
-        if (found.st_dev, found.st_ino) != known:
-            raise DatabaseFileGoneError(path)
+        if self._connection is None:
+            self._connection = BoundedReads(self.database)
+        reads = self._connection.reads()
+        self._connection.check_file()
+        return reads
 
     def _drop_connection(self) -> None:
-        connection, self._connection, self._reads = self._connection, None, None
+        connection, self._connection = self._connection, None
         if connection is not None:
-            discard(connection)
+            connection.close()
 
     def _try_listen(self) -> None:
         now = time.monotonic()
@@ -195,13 +177,8 @@ class UrgentWatch(QObject):
         self._listen_tried_at = now
         import psycopg
 
-        engine = self.database.engine
-        arguments, options = engine.dialect.create_connect_args(engine.url)
-        for name, value in SERVER_CONNECT_ARGS.items():
-            options.setdefault(name, value)  # a silent server is noticed within seconds here too
         try:
-            listener = psycopg.connect(*arguments, **options, autocommit=True)
-            listener.execute(f"LISTEN {NEW_REQUEST_CHANNEL}")
+            listener = listen_for_new_requests(self.database)
         except psycopg.Error as exc:
             log.warning("new urgent requests are not announced (%s); asking every %.1f s", type(exc).__name__,
                         self.poll_s)  # fmt: skip
