@@ -72,6 +72,7 @@ def open_existing_database(config: str | None) -> Database:
     from kiosk.storage.health import refuse_lost_database
     from kiosk.storage.keys import open_configured_database
     from kiosk.storage.migrations import current_revision, head_revision
+    from kiosk.storage.server_problems import server_failure
 
     settings, _ = load_settings(config, available_languages())
     url = settings.database.resolved_url()
@@ -89,7 +90,7 @@ def open_existing_database(config: str | None) -> Database:
         revision = current_revision(database.engine)
     except SQLAlchemyError as exc:
         database.close()
-        raise DatabaseError(
+        raise server_failure(exc, url) or DatabaseError(
             f"The database {shown} could not be read ({type(exc).__name__}): "
             "check database.url and that the file or server is reachable."
         ) from exc

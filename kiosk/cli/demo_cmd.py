@@ -112,6 +112,7 @@ def _open(config: str | None) -> tuple[Database, str]:
     from kiosk.storage.health import refuse_lost_database
     from kiosk.storage.keys import open_configured_database
     from kiosk.storage.migrations import upgrade_to_head
+    from kiosk.storage.server_problems import server_failure
 
     settings, _ = load_settings(config, available_languages())
     url = settings.database.resolved_url()
@@ -122,7 +123,7 @@ def _open(config: str | None) -> tuple[Database, str]:
         upgrade_to_head(database.engine)
     except SQLAlchemyError as exc:
         database.close()
-        raise DatabaseError(
+        raise server_failure(exc, url) or DatabaseError(
             f"The database {shown} could not be opened or updated ({type(exc).__name__}): "
             "check database.url and that the file or server is reachable."
         ) from exc

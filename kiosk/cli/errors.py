@@ -51,9 +51,13 @@ def run_verb(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"kiosk: `kiosk {command}` was stopped (Ctrl+C) before it finished.", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except Exception:
+    except Exception as exc:
         # DEBUG: the stderr log shows it only with --verbose, so IT sees a sentence first and details on request.
         logging.getLogger(__name__).debug("details of the fault in `kiosk %s`", command, exc_info=True)
+        server = _server_sentence(exc, args)
+        if server is not None:
+            print(f"kiosk: `kiosk {command}` could not use the database. {server}", file=sys.stderr)
+            return EXIT_USAGE
         print(
             f"kiosk: `kiosk {command}` stopped on a fault in the kiosk program, not in what you typed: "
             f"run it again as `kiosk --verbose {command} ...` to see the details, and send them to the "
@@ -62,3 +66,28 @@ def run_verb(args: argparse.Namespace) -> int:
         )
         return EXIT_FAULT
     return result
+
+
+def _server_sentence(exc: Exception, args: argparse.Namespace) -> str | None:
+    """The database server's problem in IT's words when `exc` is one (stopped, unreachable, wrong password).
+
+    Every command that reaches the server can meet one at its first statement, wherever that is; naming it
+    here, once, covers them all. Anything else stays a fault of the program.
+    """
+    if "sqlalchemy" not in sys.modules:  # an error of SQLAlchemy's cannot have been raised
+        return None
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return None
+    try:
+        from kiosk.config.loader import load_settings
+        from kiosk.i18n.strings import available_languages
+        from kiosk.storage.server_problems import server_problem
+
+        url = load_settings(getattr(args, "config", None), available_languages())[0].database.resolved_url()
+        if not url.startswith("postgresql"):
+            return None
+        return server_problem(exc, url).sentence()
+    except Exception:  # the settings read a moment ago; if they no longer do, the generic sentence stands
+        return None

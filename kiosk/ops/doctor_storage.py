@@ -20,8 +20,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 BACKUP_MAX_AGE = dt.timedelta(hours=48)  # a daily backup plus a day's grace: older means the schedule stopped
-_AUTH_SQLSTATES = {"28P01", "28000"}  # invalid_password, invalid_authorization_specification (pg_hba refusal)
-_NO_DATABASE_SQLSTATE = "3D000"
 _RESTORE = "stop the kiosks, run `kiosk db check --full`, then `kiosk db restore FILE` with the newest good backup"
 
 
@@ -214,7 +212,7 @@ def _server_checks(settings: Settings) -> list[Check]:
             with database.engine.connect() as connection:
                 connection.exec_driver_sql("SELECT 1").scalar()
         except SQLAlchemyError as exc:
-            return [_server_problem(exc, url, shown), local, key, *_skipped_schema("the server did not answer")]
+            return [_server_problem(exc, url), local, key, *_skipped_schema("the server did not answer")]
         return [ok("database", f"the server {shown} answers"), local, key, *_schema_and_pages(database)]
     finally:
         database.close()
@@ -224,35 +222,14 @@ def _skipped_schema(why: str) -> list[Check]:
     return [not_checked("migrations", why), not_checked("quick_check", why)]
 
 
-def _server_problem(exc: SQLAlchemyError, url: str, shown: str) -> Check:
-    """Wrong credentials, no such database, or no server: the driver's own text is never shown (it names the user)."""
-    original = getattr(exc, "orig", None) or exc
-    sqlstate = getattr(original, "sqlstate", None) or getattr(getattr(original, "diag", None), "sqlstate", None)
-    text = str(original).lower()
-    parsed = make_url(url)
-    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
-    from kiosk.storage.pg_security import is_tls_refusal, tls_refusal_sentence
+def _server_problem(exc: SQLAlchemyError, url: str) -> Check:
+    """Wrong credentials, no such database, or no server, in the words every command uses (server_problems)."""
+    from kiosk.storage.server_problems import server_problem
 
-    if is_tls_refusal(exc):  # it answered, but without TLS: not "cannot be reached"
-        return from_sentence("database", Status.FAIL, tls_refusal_sentence(parsed))
-    if sqlstate in _AUTH_SQLSTATES or "authentication failed" in text or "no pg_hba.conf entry" in text:
-        return fail(
-            "database",
-            f"the server at {where} refused the user name or password",
-            "correct the user name and password in database.url (ask whoever runs the server)",
-        )
-    if sqlstate == _NO_DATABASE_SQLSTATE or ("database" in text and "does not exist" in text):
-        return fail(
-            "database",
-            f"the server at {where} has no database {parsed.database!r}",
-            "create it on the server, or correct the database name in database.url",
-        )
-    return fail(
-        "database",
-        f"the server {shown} cannot be reached ({type(original).__name__})",
-        "check that the PostgreSQL server is running and that database.url has its host and port; "
-        "kiosks keep requests in their outbox meanwhile",
-    )
+    problem = server_problem(exc, url)
+    if problem.tls is not None:  # it answered, but without TLS: not "cannot be reached"
+        return from_sentence("database", Status.FAIL, problem.tls)
+    return fail("database", problem.what, problem.fix)
 
 
 def _schema_and_pages(database: Database) -> list[Check]:

@@ -138,6 +138,7 @@ def _checked_at_head(database: Database, settings: Settings, *, kiosk: bool) -> 
     from kiosk.storage.backup import database_file
     from kiosk.storage.database import DatabaseError, explain_failure
     from kiosk.storage.health import with_newest_backup
+    from kiosk.storage.server_problems import server_failure
 
     try:
         check_or_raise(database, settings)
@@ -163,9 +164,10 @@ def _checked_at_head(database: Database, settings: Settings, *, kiosk: bool) -> 
         log.debug("details of the failed open", exc_info=True)
         if named is not None:
             raise with_newest_backup(named, settings) from exc
-        shown = make_url(settings.database.resolved_url()).render_as_string(hide_password=True)
+        url = settings.database.resolved_url()
+        shown = make_url(url).render_as_string(hide_password=True)
         cause = type(getattr(exc, "orig", None) or exc).__name__
-        raise DatabaseError(
+        raise server_failure(exc, url) or DatabaseError(
             f"The database {shown} could not be opened or updated ({cause}): "
             "check database.url, that the file or server is reachable, and the log for details."
         ) from exc
