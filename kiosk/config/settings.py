@@ -17,7 +17,9 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Strict: a value of the wrong TOML type is refused, never converted ("10" is not 10, 1 is not true), so what
+    # IT wrote is what the kiosk does. A path is still written as text, and a list is read as the tuple it becomes.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class DayHours(BaseModel):
@@ -92,7 +94,7 @@ class ClinicSettings(_Section):
     ] = "US"
     logo: Annotated[
         Path | None,
-        Field(description="the path of an existing PNG, JPG or SVG image file, or left out"),
+        Field(strict=False, description="the path of an existing PNG, JPG or SVG image file, or left out"),
     ] = None
     hours: Annotated[
         OpeningHours,
@@ -116,6 +118,7 @@ class LanguageSettings(_Section):
     enabled: Annotated[
         tuple[str, ...],
         Field(
+            strict=False,
             min_length=1,
             description='a list of language codes the kiosk has translations for, like ["en", "es", "vi"]',
         ),
@@ -156,7 +159,7 @@ class ContentSettings(_Section):
 
     folder: Annotated[
         Path | None,
-        Field(description="the path of an existing content folder, or left out for the demo content"),
+        Field(strict=False, description="the path of an existing content folder, or left out for the demo content"),
     ] = None
 
     @field_validator("folder")
@@ -224,11 +227,12 @@ class DatabaseSettings(_Section):
     key_file: Annotated[
         Path | None,
         Field(
+            strict=False,
             description=(
                 "the path of the file holding the database key (64 hexadecimal characters, readable by the"
                 " kiosk's account only) in a folder apart from the database and its backups, or left out for the OS"
                 " keyring or the kiosk's own key folder (\"clinic-kiosk-keys\" in the account's settings folder)"
-            )
+            ),
         ),
     ] = None
     encrypt: Annotated[
@@ -243,10 +247,11 @@ class DatabaseSettings(_Section):
     backup_folder: Annotated[
         Path | None,
         Field(
+            strict=False,
             description=(
                 "the path of a folder for the daily backups (on another disk is best), or left out for a"
                 ' "backups" folder beside the database file'
-            )
+            ),
         ),
     ] = None
     backups_kept: Annotated[
@@ -267,10 +272,11 @@ class DatabaseSettings(_Section):
     outbox_path: Annotated[
         Path | None,
         Field(
+            strict=False,
             description=(
                 "the path of the encrypted local file that keeps requests while the PostgreSQL server cannot"
                 ' be reached, or left out for "outbox.sqlite3" in the kiosk\'s data folder'
-            )
+            ),
         ),
     ] = None
 
@@ -425,7 +431,9 @@ class LoggingSettings(_Section):
 
     folder: Annotated[
         Path | None,
-        Field(description="the path of the folder for log files, or left out for the platform's log folder"),
+        Field(
+            strict=False, description="the path of the folder for log files, or left out for the platform's log folder"
+        ),
     ] = None
     max_kb: Annotated[
         int,

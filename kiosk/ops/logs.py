@@ -47,6 +47,22 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         return not getattr(record, "file_only", False) and bool(super().filter(record))
 
 
+class _HeldForFile(logging.Handler):
+    """Keeps FILE_ONLY lines logged before the log file opens (its folder comes from the settings being read), so
+    attach_log_file can write them: a line meant for the file (like "no settings file") is otherwise lost."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "file_only", False) and not has_log_file() and len(self.records) < 100:
+            self.records.append(record)
+
+
+_held = _HeldForFile()
+
+
 class _KioskFileHandler(RotatingFileHandler):
     """Marks the handler this module added, so attaching again replaces it instead of doubling every line."""
 
@@ -62,6 +78,8 @@ def configure_logging(verb: str | None, verbose: bool) -> None:
     console.setFormatter(_LocalIsoFormatter(FORMAT))
     console.setLevel(logging.DEBUG if verbose else (logging.INFO if verb in _CHATTY_VERBS else logging.WARNING))
     root.addHandler(console)
+    if _held not in root.handlers:
+        root.addHandler(_held)
     root.setLevel(console.level)
     # Alembic announces each plugin at INFO; that is noise for clinic IT.
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -108,4 +126,8 @@ def attach_log_file(settings: Settings | None, verb: str = "run", verbose: bool 
         old.close()
     root.addHandler(handler)
     root.setLevel(min(root.level or logging.WARNING, level))
+    for record in _held.records:
+        if record.levelno >= level:
+            handler.handle(record)
+    _held.records.clear()
     return path

@@ -83,7 +83,7 @@ def test_bad_setting_stops_with_one_sentence(write_settings: object, capsys: pyt
     assert main(["--config", str(path), "content", "check"]) == 2
     err = capsys.readouterr().err.strip()
     assert err == (
-        f"kiosk: In {path}, setting idle.warning_seconds = 5 is not allowed: "
+        f"kiosk: {path}, line 2: setting idle.warning_seconds = 5 is not allowed: "
         "use a whole number of seconds from 20 to 300."
     )
 

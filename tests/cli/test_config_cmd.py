@@ -90,7 +90,7 @@ def test_show_explains_a_bad_settings_file_in_one_sentence(write_settings, capsy
     assert main(["config", "show", "--config", str(path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.startswith(f"kiosk: In {path}, setting idle.warning_seconds = 5 is not allowed:")
+    assert captured.err.startswith(f"kiosk: {path}, line 2: setting idle.warning_seconds = 5 is not allowed:")
     assert "Traceback" not in captured.err
 
 

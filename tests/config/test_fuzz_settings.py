@@ -100,8 +100,8 @@ def test_a_file_nested_thousands_deep_names_the_line(tmp_path: Path) -> None:
     sentence = outcome(tmp_path, '[clinic]\nname = "Clinic"\nphone = ' + nested(5000, "[") + "\n")
 
     assert sentence == (
-        f"The settings file {tmp_path / 'kiosk.toml'} is not valid TOML (tables or lists are nested too deeply to "
-        "read; settings and page headers need only a few levels, at line 3): correct that line and start again."
+        f"{tmp_path / 'kiosk.toml'}, line 3: the settings file is not valid TOML (tables or lists are nested too "
+        "deeply to read; settings and page headers need only a few levels): correct that line and start again."
     )
 
 
@@ -109,7 +109,7 @@ def test_a_file_nested_thousands_deep_names_the_line(tmp_path: Path) -> None:
 def test_a_number_beyond_64_bits_is_named(tmp_path: Path, number: str) -> None:
     sentence = outcome(tmp_path, f"[idle]\ninfo_timeout_seconds = {number}\n")
 
-    assert "a whole number is too large" in sentence and "at line 2" in sentence
+    assert "a whole number is too large" in sentence and ", line 2: " in sentence
 
 
 def test_a_table_written_as_a_value_says_a_table_is_needed(tmp_path: Path) -> None:

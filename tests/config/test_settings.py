@@ -131,40 +131,48 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("text", "line", "expected"),
     [
         pytest.param(
             "[idle]\nwarning_seconds = 5\n",
+            2,
             "setting idle.warning_seconds = 5 is not allowed: use a whole number of seconds from 20 to 300.",
             id="warning-too-short",
         ),
         pytest.param(
             '[idle]\ninfo_timeout_seconds = "soon"\n',
-            "setting idle.info_timeout_seconds = 'soon' is not allowed: use a whole number of seconds from 30 to 3600.",
+            2,
+            "setting idle.info_timeout_seconds = 'soon' is text in quotes, "
+            "but it must be a whole number without quotes, like 120.",
             id="timeout-not-a-number",
         ),
         pytest.param(
             '[languages]\ndefault = "es"\nenabled = ["en"]\n',
+            2,
             "setting languages.default = 'es' is not allowed: it must be one of languages.enabled (en).",
             id="default-language-not-enabled",
         ),
         pytest.param(
             '[clinic.hours]\nmonday = "9-5"\n',
+            2,
             f"setting clinic.hours.monday = '9-5' is not allowed: use {DAY_RULE}.",
             id="hours-without-minutes",
         ),
         pytest.param(
             '[clinic.hours]\nmonday = "17:00-08:00"\n',
+            2,
             f"setting clinic.hours.monday = '17:00-08:00' is not allowed: use {DAY_RULE}.",
             id="hours-closing-before-opening",
         ),
         pytest.param(
             '[clinic.hours]\nfriday = "25:00-26:00"\n',
+            2,
             f"setting clinic.hours.friday = '25:00-26:00' is not allowed: use {DAY_RULE}.",
             id="hours-not-a-real-time",
         ),
         pytest.param(
             '[database]\nurl = "mysql://x"\n',
+            2,
             "setting database.url = 'mysql://x' is not allowed: use an SQLAlchemy URL starting "
             '"sqlite:///" or "postgresql+psycopg://" (TLS is required unless ?sslmode=disable is added for a server '
             "on this PC; a password in it needs the settings file readable by the kiosk's account only), or left out "
@@ -173,34 +181,40 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
         ),
         pytest.param(
             "[attract]\ndefault_slide_seconds = 2\n",
+            2,
             "setting attract.default_slide_seconds = 2 is not allowed: use a whole number of seconds from 3 to 60.",
             id="slides-too-fast",
         ),
         pytest.param(
             '[clinic]\nphone = "call the desk"\n',
+            2,
             "setting clinic.phone = 'call the desk' is not allowed: "
             "use a phone number written with digits, spaces, +, -, . and brackets.",
             id="phone-with-words",
         ),
         pytest.param(
             '[clinic]\nname = ""\n',
+            2,
             "setting clinic.name = '' is not allowed: use a name of 1 to 80 characters.",
             id="empty-clinic-name",
         ),
         pytest.param(
             '[clinic]\nnmae = "Typo Clinic"\n',
+            2,
             "setting clinic.nmae is not a known setting: "
             "the [clinic] table accepts name, phone, phone_region, logo, hours; check the spelling.",
             id="misspelt-key",
         ),
         pytest.param(
             '[clinic.hours]\nfunday = "closed"\n',
+            2,
             "setting clinic.hours.funday is not a known setting: the [clinic.hours] table accepts "
             "monday, tuesday, wednesday, thursday, friday, saturday, sunday; check the spelling.",
             id="misspelt-day",
         ),
         pytest.param(
             "[screensaver]\nseconds = 10\n",
+            1,
             "setting screensaver is not a known setting: the file accepts "
             "clinic, languages, idle, attract, accessibility, content, database, staff, urgent, lockdown, logging;"
             " check the spelling.",
@@ -208,12 +222,12 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
         ),
     ],
 )
-def test_a_bad_value_is_one_sentence_naming_key_value_and_what_is_allowed(
-    write_settings: WriteSettings, text: str, expected: str
+def test_a_bad_value_is_one_sentence_naming_file_line_key_value_and_what_is_allowed(
+    write_settings: WriteSettings, text: str, line: int, expected: str
 ) -> None:
     path = write_settings(text)
 
-    assert settings_error(path) == f"In {path}, {expected}"
+    assert settings_error(path) == f"{path}, line {line}: {expected}"
 
 
 def test_a_language_without_translations_is_named_with_the_languages_there_are(
@@ -222,7 +236,8 @@ def test_a_language_without_translations_is_named_with_the_languages_there_are(
     path = write_settings('[languages]\nenabled = ["en", "fr"]\n')
 
     assert settings_error(path, ["en", "es"]) == (
-        f"In {path}, setting languages.enabled lists 'fr', which the kiosk has no translation for: use only en, es."
+        f"{path}, line 2: setting languages.enabled lists 'fr', which the kiosk has no translation for: "
+        "use only en, es."
     )
 
 
@@ -232,7 +247,8 @@ def test_a_default_language_outside_the_default_enabled_list_names_that_list(
     path = write_settings('[languages]\ndefault = "fr"\n')
 
     assert settings_error(path) == (
-        f"In {path}, setting languages.default = 'fr' is not allowed: it must be one of languages.enabled (en, es, vi)."
+        f"{path}, line 2: setting languages.default = 'fr' is not allowed: "
+        "it must be one of languages.enabled (en, es, vi)."
     )
 
 
@@ -251,7 +267,7 @@ def test_a_logo_that_does_not_exist_is_named_with_its_full_path(write_settings: 
     full = (path.parent / "missing.png").resolve()
 
     assert settings_error(path) == (
-        f"In {path}, setting clinic.logo = {str(full)!r} is not allowed: "
+        f"{path}, line 2: setting clinic.logo = {str(full)!r} is not allowed: "
         "use the path of an existing PNG, JPG or SVG image file, or left out."
     )
 
@@ -268,7 +284,7 @@ def test_a_content_folder_that_does_not_exist_is_refused(write_settings: WriteSe
     full = (path.parent / "pages").resolve()
 
     assert settings_error(path) == (
-        f"In {path}, setting content.folder = {str(full)!r} is not allowed: "
+        f"{path}, line 2: setting content.folder = {str(full)!r} is not allowed: "
         "use the path of an existing content folder, or left out for the demo content."
     )
 
@@ -276,11 +292,11 @@ def test_a_content_folder_that_does_not_exist_is_refused(write_settings: WriteSe
 def test_invalid_toml_names_the_file_and_the_line(write_settings: WriteSettings) -> None:
     path = write_settings('[clinic]\nname = "Ascent Pain\n')
 
-    message = settings_error(path)
-
-    assert message.startswith(f"The settings file {path} is not valid TOML (")
-    assert "line 2" in message
-    assert message.endswith("): correct that line and start again.")
+    assert settings_error(path) == (
+        f"{path}, line 2: the settings file is not valid TOML (a text value is not closed: end it with "
+        "the same quote mark on the same line): "
+        "correct that line and start again."
+    )
 
 
 def test_a_file_that_is_not_utf8_is_named(tmp_path: Path) -> None:
