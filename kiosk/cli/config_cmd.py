@@ -23,7 +23,7 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="show the settings in effect, or the reference of every setting",
         description="Show the settings the kiosk would use now and where each came from, or list every setting.",
     )
-    actions = parser.add_subparsers(dest="action", metavar="{show,reference}", required=True)
+    actions = parser.add_subparsers(dest="action", metavar="{show,check,reference}", required=True)
     show = actions.add_parser(
         "show",
         help="print the settings in effect, where each came from, passwords masked",
@@ -35,6 +35,16 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     # SUPPRESS: `kiosk --config FILE config show` keeps working; the sub-verb's flag only overrides when given.
     show.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="settings file to read")
     show.set_defaults(handler=lambda args: friendly(lambda: _show(args.config)))
+    check = actions.add_parser(
+        "check",
+        help="check the settings file and say what is wrong, with its line",
+        description=(
+            "Read the settings file as `kiosk run` would and say whether the kiosk accepts it; if not, print the one "
+            "sentence naming the file, the line and what to write instead, and exit with code 2."
+        ),
+    )
+    check.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help="settings file to read")
+    check.set_defaults(handler=lambda args: friendly(lambda: _check(args.config)))
     reference = actions.add_parser(
         "reference",
         help="print every setting with its type, default and meaning (Markdown)",
@@ -48,6 +58,16 @@ def _reference() -> int:
     from kiosk.config.reference import markdown_reference
 
     print(markdown_reference(), end="")
+    return 0
+
+
+def _check(config: str | None) -> int:
+    from kiosk.config.loader import load_settings
+    from kiosk.i18n.strings import available_languages
+
+    _settings, path = load_settings(config, available_languages())
+    if path is not None:  # without one, load_settings has said where it goes and that the defaults are used
+        print(f"The settings file {path} is valid: the kiosk will use it.")
     return 0
 
 

@@ -133,14 +133,20 @@ def _nested_meaning(table: str, key: str) -> str:
 
 
 def settings_template() -> str:
-    """The commented settings file `kiosk init` writes: every key with its default, ready to uncomment."""
+    """The commented settings file `kiosk init` writes: every key with its default, ready to uncomment.
+
+    The [table] lines are live (an empty table changes nothing), so uncommenting any of the setting lines, alone
+    or together, gives a valid file: a setting uncommented under a commented-out header would land in the table
+    above it and be refused as unknown.
+    """
     lines = [
         "# Clinic kiosk settings. Every key is optional; the values shown are the defaults.",
-        '# Remove the "# " in front of a line to change it. Paths are relative to this file.',
+        '# Remove the "# " in front of a setting to change it; leave the [table] lines as they are.',
+        "# Paths are relative to this file.",
         "# `kiosk config reference` explains every setting; `kiosk config show` shows what is in effect.",
     ]
     for table in tables():
-        lines += ["", f"# [{table.name}]"]
+        lines += ["", f"[{table.name}]"]
         said = ""
         for info in table.settings:
             if info.default is None and info.type_words != type_words(DayHours):
