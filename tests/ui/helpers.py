@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QAbstractButton, QAbstractScrollArea, QLabel, QScrollBar, QWidget
+from kiosk.qt import QAbstractButton, QAbstractScrollArea, QLabel, QLineEdit, QPlainTextEdit, QScrollBar, QWidget
 
 from kiosk.ui.widgets.buttons import TouchButton
 
@@ -74,3 +74,18 @@ def clipped_labels(root: QWidget) -> list[str]:
                 needs = f"{hint.width()}x{hint.height()}px"
                 clipped.append(f"{label.text()[:40]!r} needs {needs}, has {label.width()}x{label.height()}px")
     return clipped
+
+
+def patient_text_anywhere(window: QWidget, secret: str) -> list[str]:
+    """Where a patient's words still show or would be heard: texts, accessible names and descriptions, tool tips."""
+    found = []
+    for widget in window.findChildren(QWidget):
+        texts = [widget.accessibleName(), widget.accessibleDescription(), widget.toolTip()]
+        if isinstance(widget, QLineEdit):
+            texts.append(widget.text())
+        if isinstance(widget, QPlainTextEdit):
+            texts.append(widget.toPlainText())
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        found += [f"{type(widget).__name__} {widget.objectName()}" for text in texts if secret in text]
+    return found

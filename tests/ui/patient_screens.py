@@ -36,9 +36,7 @@ from kiosk.services.opening_hours import NextOpening, OpensWhen
 from kiosk.services.startup import KioskContext, load_context
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import MakeWindow
-from tests.ui.helpers import really_visible, widget_path
-from tests.ui.test_forms import (
+from tests.drivers.patient import (
     answer_warning_signs,
     choose,
     fill_appointment_to_review,
@@ -47,6 +45,8 @@ from tests.ui.test_forms import (
     send,
     type_into,
 )
+from tests.ui.conftest import MakeWindow
+from tests.ui.helpers import really_visible, widget_path
 
 LANGUAGES = available_languages()  # vi joins as soon as resources/strings/vi.toml exists
 Role = QAccessible.Role

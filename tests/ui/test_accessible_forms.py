@@ -14,10 +14,10 @@ from kiosk.services.navigation import Route, Screen
 from kiosk.ui.forms.fields import ChoiceField, FieldWidget, ScaleField
 from kiosk.ui.widgets.buttons import ButtonPicture, TouchButton
 from kiosk.ui.window import KioskWindow
+from tests.drivers.patient import choose, next_step
 from tests.ui.conftest import MakeWindow
 from tests.ui.helpers import really_visible
 from tests.ui.patient_screens import SCENES, active_window, controls
-from tests.ui.test_forms import choose, next_step
 
 
 def heard(widget: QWidget) -> tuple[str, str]:

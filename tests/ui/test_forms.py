@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 
-from kiosk.qt import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QPoint, QRect, Qt, QWidget
+from kiosk.qt import QAbstractButton, QApplication, QLabel, QLineEdit, QPoint, QRect, QWidget
 
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest, RedFlag, RequestKind
 from kiosk.services.navigation import ATTRACT, Route, Screen
 from kiosk.services.requests import load_request
 from kiosk.services.startup import KioskContext
-from kiosk.storage.database import BUSY_TIMEOUT_MS
 from kiosk.ui.forms.fields import (
     ChoiceField,
     ConsentField,
@@ -30,103 +28,22 @@ from kiosk.ui.presentation import Look, TextSize
 from kiosk.ui.window import KioskWindow
 from tests import encrypted_files
 from tests.domain.test_forms import appointment_answers, follow_up_answers
+from tests.drivers.patient import (
+    answer_warning_signs,
+    choose,
+    click,
+    fill_appointment_to_review,
+    fill_follow_up_to_warning_signs,
+    fill_person,
+    next_step,
+    send,
+    start,
+    type_into,
+)
 from tests.ui.conftest import MakeWindow
-from tests.ui.helpers import really_visible
-from tests.ui.test_keyboard import tap_text
+from tests.ui.helpers import patient_text_anywhere, really_visible
 
 FAST_SECOND_MS = 5
-SEND_TIMEOUT_MS = BUSY_TIMEOUT_MS + 10_000  # longer than the database's busy timeout
-
-
-def click(qtbot: QtBot, widget: QWidget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
-
-
-def type_into(qtbot: QtBot, window: KioskWindow, key: str, text: str) -> None:
-    """Touch the field, then type only on the on-screen keyboard that opens under it."""
-    editor = window.form.findChild(QWidget, f"field-{key}")
-    assert editor is not None and really_visible(editor), f"no visible field {key}"
-    click(qtbot, editor)
-    assert window.form.keyboard.isVisible()
-    tap_text(qtbot, window.form.keyboard, text)
-
-
-def choose(qtbot: QtBot, window: KioskWindow, key: str, value: str) -> None:
-    button = window.form.findChild(QAbstractButton, f"option-{key}-{value}" if value else f"option-{key}")
-    assert button is not None and really_visible(button), f"no visible choice {key}={value}"
-    click(qtbot, button)
-
-
-def next_step(qtbot: QtBot, window: KioskWindow) -> None:
-    click(qtbot, window.form.next)
-
-
-def send(qtbot: QtBot, window: KioskWindow, button: QWidget | None = None) -> None:
-    """Tap Send (or Try again) and wait until the worker's answer came back: a confirmation or a failure."""
-    click(qtbot, button or window.form.next)
-    qtbot.waitUntil(lambda: not window.form.sending, timeout=SEND_TIMEOUT_MS)
-
-
-def start(qtbot: QtBot, window: KioskWindow, choice: str) -> None:
-    window.navigator.home()
-    click(qtbot, window.home.choices[choice])
-
-
-def fill_person(qtbot: QtBot, window: KioskWindow) -> None:
-    """Name, date of birth, contact and consent: the steps both forms share."""
-    type_into(qtbot, window, "first_name", "maría josé")
-    type_into(qtbot, window, "last_name", "peña")
-    next_step(qtbot, window)
-    type_into(qtbot, window, "dob_month", "3")
-    type_into(qtbot, window, "dob_day", "14")
-    type_into(qtbot, window, "dob_year", "1961")
-    next_step(qtbot, window)
-    type_into(qtbot, window, "phone", "(504) 261-0199")
-    choose(qtbot, window, "contact_method", "phone_call")
-    next_step(qtbot, window)
-    choose(qtbot, window, "contact_times", "morning")
-    choose(qtbot, window, "consent_contact", "")
-    next_step(qtbot, window)
-
-
-def fill_follow_up_to_warning_signs(
-    qtbot: QtBot, window: KioskWindow, person: Callable[[QtBot, KioskWindow], None] | None = None
-) -> None:
-    """The follow-up's steps before its warning signs: procedure and date, the person, pain, relief."""
-    start(qtbot, window, "follow_up")
-    choose(qtbot, window, "procedure", "si-joint-injection")
-    type_into(qtbot, window, "procedure_month", "1")
-    type_into(qtbot, window, "procedure_day", "5")
-    type_into(qtbot, window, "procedure_year", "2026")
-    next_step(qtbot, window)
-    (person or fill_person)(qtbot, window)
-    choose(qtbot, window, "pain_before", "8")
-    choose(qtbot, window, "pain_now", "3")
-    next_step(qtbot, window)
-    choose(qtbot, window, "relief_percent", "60")
-    choose(qtbot, window, "relief_duration", "weeks")
-    choose(qtbot, window, "relief_within_hours", "yes")
-    next_step(qtbot, window)
-
-
-def answer_warning_signs(qtbot: QtBot, window: KioskWindow, yes: frozenset[str] = frozenset()) -> None:
-    """Answer each warning-sign step as it comes (the form asks as many per step as every screen shows whole),
-    "yes" to the answer keys in `yes` and "no" to the rest, then go on past the last of them."""
-    draft = window.form.draft
-    assert draft is not None
-    while draft.current.id.startswith("warning_signs"):
-        for spec in draft.current.fields:
-            choose(qtbot, window, spec.key, "yes" if spec.key in yes else "no")
-        next_step(qtbot, window)
-
-
-def fill_appointment_to_review(qtbot: QtBot, window: KioskWindow) -> None:
-    start(qtbot, window, "appointment")
-    choose(qtbot, window, "patient_status", "new")
-    next_step(qtbot, window)
-    fill_person(qtbot, window)
-    choose(qtbot, window, "reason", "si-joint-injection")
-    next_step(qtbot, window)
 
 
 def test_an_appointment_request_is_sent_and_stored_as_typed(
@@ -240,20 +157,6 @@ def test_opening_a_form_builds_only_its_first_step_and_later_steps_speak_the_lan
     assert window.form.fields[1][0].label.text() == "Nombre"
 
 
-def _patient_text_anywhere(window: KioskWindow, secret: str) -> list[str]:
-    found = []
-    for widget in window.findChildren(QWidget):
-        texts = [widget.accessibleName(), widget.accessibleDescription(), widget.toolTip()]
-        if isinstance(widget, QLineEdit):
-            texts.append(widget.text())
-        if isinstance(widget, QPlainTextEdit):
-            texts.append(widget.toPlainText())
-        if isinstance(widget, QLabel | QAbstractButton):
-            texts.append(widget.text())
-        found += [f"{type(widget).__name__} {widget.objectName()}" for text in texts if secret in text]
-    return found
-
-
 def test_idle_on_a_form_wipes_every_answer_and_returns_to_attract(qtbot: QtBot, window: KioskWindow) -> None:
     window.idle.set_second_ms(FAST_SECOND_MS)
     start(qtbot, window, "appointment")
@@ -270,8 +173,8 @@ def test_idle_on_a_form_wipes_every_answer_and_returns_to_attract(qtbot: QtBot, 
     qtbot.wait(10)  # let deleted widgets go
     assert window.navigator.current == ATTRACT
     assert window.form.draft is None
-    assert _patient_text_anywhere(window, "Zebulon") == []
-    assert _patient_text_anywhere(window, "Quixote") == []
+    assert patient_text_anywhere(window, "Zebulon") == []
+    assert patient_text_anywhere(window, "Quixote") == []
     clipboard = QApplication.clipboard()
     assert clipboard is not None and clipboard.text() == ""
 
@@ -334,9 +237,9 @@ def test_the_confirmation_times_out_to_attract_and_forgets_the_code(qtbot: QtBot
         pass
     assert window.navigator.current == ATTRACT
     assert window.confirmation.receipt is None
-    assert _patient_text_anywhere(window, shown) == []
-    assert _patient_text_anywhere(window, " ".join(shown.replace(" ", ""))) == []  # nor spelled out for a reader
-    assert _patient_text_anywhere(window, "Peña") == []
+    assert patient_text_anywhere(window, shown) == []
+    assert patient_text_anywhere(window, " ".join(shown.replace(" ", ""))) == []  # nor spelled out for a reader
+    assert patient_text_anywhere(window, "Peña") == []
 
 
 # -- an error is never reported for a question out of sight ---------------------------------------------------------

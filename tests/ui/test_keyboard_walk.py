@@ -17,10 +17,10 @@ from kiosk.services.navigation import ATTRACT, Route, Screen
 from kiosk.services.requests import load_request
 from kiosk.services.startup import KioskContext
 from kiosk.ui.window import KioskWindow
+from tests.drivers.patient import SEND_TIMEOUT_MS, procedure_done
 from tests.ui.conftest import MakeWindow
 from tests.ui.helpers import really_visible
 from tests.ui.patient_screens import active_window
-from tests.ui.test_forms import SEND_TIMEOUT_MS
 
 Key = Qt.Key
 MAX_PRESSES = 60  # more Tabs than any screen has stops: a target not reached by then is not reachable
@@ -220,9 +220,10 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
     activate(qtbot, window.home.choices["follow_up"])
     arrived(window, Screen.FOLLOW_UP)
     choose(qtbot, window, "procedure", "si-joint-injection")
-    answer_text(qtbot, window, "procedure_month", "1")
-    answer_text(qtbot, window, "procedure_day", "5")
-    answer_text(qtbot, window, "procedure_year", "2026")
+    done = procedure_done()
+    answer_text(qtbot, window, "procedure_month", str(done.month))
+    answer_text(qtbot, window, "procedure_day", str(done.day))
+    answer_text(qtbot, window, "procedure_year", str(done.year))
     next_step(qtbot, window)
     fill_person(qtbot, window)
     choose(qtbot, window, "pain_before", "8")

@@ -17,9 +17,9 @@ from kiosk.ui.presentation import TextSize, ThemeName
 from kiosk.ui.theme import HIGH_CONTRAST, PALETTE
 from kiosk.ui.widgets.buttons import CHECKED_MARK
 from kiosk.ui.window import LOW_SHARE, KioskWindow
+from tests.drivers.patient import choose, click, next_step, start, type_into
 from tests.ui.conftest import ORIENTATIONS, MakeWindow
 from tests.ui.helpers import interactive_widgets, really_visible
-from tests.ui.test_forms import choose, click, next_step, start, type_into
 
 PATIENT_SCREENS = [
     Route(Screen.HOME),

@@ -22,8 +22,8 @@ from kiosk.services.startup import KioskContext
 from kiosk.storage.database import BUSY_TIMEOUT_MS, Database
 from kiosk.storage.models import RequestRecord
 from kiosk.ui.window import KioskWindow
+from tests.drivers.patient import click, fill_appointment_to_review
 from tests.postgres_server import PostgresServer
-from tests.ui.test_forms import click, fill_appointment_to_review
 
 ROOT = Path(__file__).resolve().parents[2]
 SEND_TIMEOUT_MS = BUSY_TIMEOUT_MS + 10_000

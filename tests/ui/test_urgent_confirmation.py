@@ -22,16 +22,15 @@ from kiosk.services.startup import KioskContext
 from kiosk.ui.console.window import ConsoleWindow
 from kiosk.ui.presentation import TextSize, ThemeName
 from kiosk.ui.window import KioskWindow
-from tests.ui.conftest import ORIENTATIONS, MakeWindow
-from tests.ui.helpers import clipped_labels, really_visible
-from tests.ui.test_forms import (
-    _patient_text_anywhere,
+from tests.drivers.patient import (
     answer_warning_signs,
     choose,
     fill_follow_up_to_warning_signs,
     next_step,
     send,
 )
+from tests.ui.conftest import ORIENTATIONS, MakeWindow
+from tests.ui.helpers import clipped_labels, patient_text_anywhere, really_visible
 from tests.ui.test_read_aloud import Heard, turn_on, words
 
 CODE = "K7M2QX"
@@ -213,7 +212,7 @@ def test_after_its_time_the_attract_loop_returns_with_nothing_of_the_patient_lef
     assert screen.receipt is None and not window.idle.holding
     assert window.presentation.theme == ThemeName.NORMAL
     for trace in (SHOWN_CODE, CODE, " ".join(CODE), "K 7 M"):
-        assert _patient_text_anywhere(window, trace) == []
+        assert patient_text_anywhere(window, trace) == []
     assert SPELLED not in screen.spoken_text()
 
 
@@ -242,7 +241,7 @@ def test_the_staff_corner_sign_in_clears_it(qtbot: QtBot, staff_window: KioskWin
     assert isinstance(console, ConsoleWindow) and console.pages.currentWidget() is console.login
     assert window.navigator.current == ATTRACT and window.current_screen is window.attract
     assert window.confirmation.receipt is None and not window.idle.holding
-    assert _patient_text_anywhere(window, SHOWN_CODE) == []
+    assert patient_text_anywhere(window, SHOWN_CODE) == []
 
 
 @pytest.fixture

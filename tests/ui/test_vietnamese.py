@@ -21,8 +21,8 @@ from kiosk.services.startup import KioskContext, load_context
 from kiosk.ui.forms.fields import ScaleField
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.window import KioskWindow
+from tests.drivers.patient import choose, next_step, start, type_into
 from tests.ui.helpers import visible_texts
-from tests.ui.test_forms import choose, next_step, start, type_into
 from tests.ui.test_keyboard import tap
 
 SATURDAY_10 = dt.datetime(2026, 11, 28, 10, 0)  # default hours: closed all weekend, open Monday at 8

@@ -10,7 +10,7 @@ from kiosk.qt import QEvent, QGuiApplication, QLineEdit, QMouseEvent, QObject, Q
 
 from kiosk.ui.visit_privacy import VisitPrivacy
 from kiosk.ui.window import KioskWindow
-from tests.ui.test_forms import choose, next_step, start, type_into
+from tests.drivers.patient import choose, next_step, start, type_into
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier

@@ -1,0 +1,137 @@
+"""A patient at the kiosk, by touch: tap a field, type on the on-screen keyboard that opens, choose, go on, send.
+
+One driver for every test that walks a form, so a change to a step's questions is made here once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.qt import QAbstractButton, Qt, QWidget
+
+from kiosk.storage.database import BUSY_TIMEOUT_MS
+from kiosk.ui.window import KioskWindow
+from tests.ui.helpers import really_visible
+from tests.ui.test_keyboard import tap_text
+
+SEND_TIMEOUT_MS = BUSY_TIMEOUT_MS + 10_000  # longer than the database's busy timeout
+
+
+@dataclass(frozen=True)
+class Person:
+    """What a patient types about themselves, as typed (the form capitalises names)."""
+
+    first_name: str = "maría josé"
+    last_name: str = "peña"
+    birth: tuple[str, str, str] = ("3", "14", "1961")  # month, day, year as typed
+    phone: str = "(504) 261-0199"
+    email: str | None = None
+    contact_method: str = "phone_call"
+
+
+MARIA = Person()
+
+
+def procedure_done(today: dt.date | None = None) -> dt.date:
+    """A procedure date the form accepts whatever the day the tests run: a month ago (not in the future, and
+    within the two years the form allows), so no test ages into a 'too old' error."""
+    return (today or dt.date.today()) - dt.timedelta(days=30)
+
+
+def click(qtbot: QtBot, widget: QWidget) -> None:
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def type_into(qtbot: QtBot, window: KioskWindow, key: str, text: str) -> None:
+    """Touch the field, then type only on the on-screen keyboard that opens under it."""
+    editor = window.form.findChild(QWidget, f"field-{key}")
+    assert editor is not None and really_visible(editor), f"no visible field {key}"
+    click(qtbot, editor)
+    assert window.form.keyboard.isVisible()
+    tap_text(qtbot, window.form.keyboard, text)
+
+
+def choose(qtbot: QtBot, window: KioskWindow, key: str, value: str) -> None:
+    button = window.form.findChild(QAbstractButton, f"option-{key}-{value}" if value else f"option-{key}")
+    assert button is not None and really_visible(button), f"no visible choice {key}={value}"
+    click(qtbot, button)
+
+
+def next_step(qtbot: QtBot, window: KioskWindow) -> None:
+    click(qtbot, window.form.next)
+
+
+def send(qtbot: QtBot, window: KioskWindow, button: QWidget | None = None) -> None:
+    """Tap Send (or Try again) and wait until the worker's answer came back: a confirmation or a failure."""
+    click(qtbot, button or window.form.next)
+    qtbot.waitUntil(lambda: not window.form.sending, timeout=SEND_TIMEOUT_MS)
+
+
+def start(qtbot: QtBot, window: KioskWindow, choice: str) -> None:
+    window.navigator.home()
+    click(qtbot, window.home.choices[choice])
+
+
+def fill_person(qtbot: QtBot, window: KioskWindow, person: Person = MARIA) -> None:
+    """Name, date of birth, contact and consent: the steps both forms share."""
+    type_into(qtbot, window, "first_name", person.first_name)
+    type_into(qtbot, window, "last_name", person.last_name)
+    next_step(qtbot, window)
+    month, day, year = person.birth
+    type_into(qtbot, window, "dob_month", month)
+    type_into(qtbot, window, "dob_day", day)
+    type_into(qtbot, window, "dob_year", year)
+    next_step(qtbot, window)
+    type_into(qtbot, window, "phone", person.phone)
+    if person.email is not None:
+        type_into(qtbot, window, "email", person.email)
+    choose(qtbot, window, "contact_method", person.contact_method)
+    next_step(qtbot, window)
+    choose(qtbot, window, "contact_times", "morning")
+    choose(qtbot, window, "consent_contact", "")
+    next_step(qtbot, window)
+
+
+def fill_follow_up_to_warning_signs(
+    qtbot: QtBot, window: KioskWindow, person: Callable[[QtBot, KioskWindow], None] | None = None
+) -> None:
+    """The follow-up's steps before its warning signs: procedure and date, the person, pain, relief."""
+    start(qtbot, window, "follow_up")
+    choose(qtbot, window, "procedure", "si-joint-injection")
+    done = procedure_done()
+    type_into(qtbot, window, "procedure_month", str(done.month))
+    type_into(qtbot, window, "procedure_day", str(done.day))
+    type_into(qtbot, window, "procedure_year", str(done.year))
+    next_step(qtbot, window)
+    (person or fill_person)(qtbot, window)
+    choose(qtbot, window, "pain_before", "8")
+    choose(qtbot, window, "pain_now", "3")
+    next_step(qtbot, window)
+    choose(qtbot, window, "relief_percent", "60")
+    choose(qtbot, window, "relief_duration", "weeks")
+    choose(qtbot, window, "relief_within_hours", "yes")
+    next_step(qtbot, window)
+
+
+def answer_warning_signs(qtbot: QtBot, window: KioskWindow, yes: frozenset[str] = frozenset()) -> None:
+    """Answer each warning-sign step as it comes (the form asks as many per step as every screen shows whole),
+    "yes" to the answer keys in `yes` and "no" to the rest, then go on past the last of them."""
+    draft = window.form.draft
+    assert draft is not None
+    while draft.current.id.startswith("warning_signs"):
+        for spec in draft.current.fields:
+            choose(qtbot, window, spec.key, "yes" if spec.key in yes else "no")
+        next_step(qtbot, window)
+
+
+def fill_appointment_to_review(qtbot: QtBot, window: KioskWindow, person: Person = MARIA) -> None:
+    start(qtbot, window, "appointment")
+    choose(qtbot, window, "patient_status", "new")
+    next_step(qtbot, window)
+    fill_person(qtbot, window, person)
+    choose(qtbot, window, "reason", "si-joint-injection")
+    next_step(qtbot, window)
