@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -60,7 +60,7 @@ def silent_chime(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def write_settings(tmp_path: Path) -> Iterator[object]:
+def write_settings(tmp_path: Path) -> Callable[..., Path]:
     """Write a settings file and return its path: write_settings('[idle]\\n...')."""
 
     def write(text: str, name: str = "kiosk.toml") -> Path:
@@ -68,12 +68,19 @@ def write_settings(tmp_path: Path) -> Iterator[object]:
         path.write_text(text, encoding="utf-8")
         return path
 
-    yield write
+    return write
 
 
 @pytest.fixture
 def database_file(tmp_path: Path) -> Path:
     return tmp_path / "kiosk.sqlite3"
+
+
+@pytest.fixture
+def settings_file(write_settings: Callable[[str], Path], database_file: Path) -> Path:
+    """Settings naming the test's database file, the way IT points the kiosk at its data (`database` makes the file
+    when a test, or its module's `pytestmark`, asks for it)."""
+    return write_settings(f'[database]\nurl = "sqlite:///{database_file.as_posix()}"\n')
 
 
 @pytest.fixture

@@ -24,14 +24,11 @@ from kiosk.storage.models import AuditEntry
 from tests import encrypted_files
 from tests.services import factories
 
+# The settings name the test's database file; it exists (encrypted, at the newest schema) before the command runs.
+pytestmark = pytest.mark.usefixtures("database")
+
 ALICE = Actor("alice", Role.RECEPTION, "front-desk-1")
 MONDAY = dt.datetime(2025, 3, 3, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def settings_file(write_settings: Callable[[str], Path], database: Database, database_file: Path) -> Path:
-    """Settings naming the test's database file, the way IT points the kiosk at its data."""
-    return write_settings(f'[database]\nurl = "sqlite:///{database_file.as_posix()}"\n')
 
 
 def _kiosk(settings_file: Path, *args: str) -> int:

@@ -34,6 +34,9 @@ from kiosk.storage.models import AuditEntry, RequestRecord
 from tests import encrypted_files
 from tests.services import factories
 
+# The settings name the test's database file; it exists (encrypted, at the newest schema) before the command runs.
+pytestmark = pytest.mark.usefixtures("database")
+
 ALICE = Actor("alice", Role.RECEPTION, "front-desk-1")
 # A healthy desktop as the Qt probe reports it, so `kiosk doctor` needs no Qt child process here.
 DESKTOP = QtReport(
@@ -52,11 +55,6 @@ _AUDIT_FAILS = (
     "CREATE TRIGGER test_audit_fails BEFORE INSERT ON audit_log "
     "BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END"
 )
-
-
-@pytest.fixture
-def settings_file(write_settings: Callable[[str], Path], database: Database, database_file: Path) -> Path:
-    return write_settings(f'[database]\nurl = "sqlite:///{database_file.as_posix()}"\n')
 
 
 def kiosk(settings_file: Path, *args: str) -> int:

@@ -21,15 +21,16 @@ from kiosk.storage.models import AuditEntry
 from tests import encrypted_files
 from tests.cli.test_audit_trail_cli import DESKTOP
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="undecodable file names and ~name as on Linux")
+pytestmark = [
+    pytest.mark.skipif(os.name != "posix", reason="undecodable file names and ~name as on Linux"),
+    pytest.mark.usefixtures("database"),  # the settings' database file exists before each command runs
+]
 
 
-@pytest.fixture
-def settings_file(
-    write_settings: Callable[[str], Path], database: Database, database_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> Path:
+@pytest.fixture(autouse=True)
+def in_the_database_folder(database_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Relative paths given to a command start where the database is, as when IT works in the kiosk's folder."""
     monkeypatch.chdir(database_file.parent)
-    return write_settings(f'[database]\nurl = "sqlite:///{database_file.as_posix()}"\n')
 
 
 def kiosk(settings_file: Path, *args: str) -> int:

@@ -16,6 +16,9 @@ from tests import encrypted_files
 from tests.services import factories
 from tests.storage.test_health import corrupt_middle
 
+# The settings name the test's database file; it exists (encrypted, at the newest schema) before the command runs.
+pytestmark = pytest.mark.usefixtures("database")
+
 VERBS = [
     ["db"],
     ["db", "upgrade"],
@@ -26,11 +29,6 @@ VERBS = [
     ["db", "rekey"],
     ["db", "encrypt"],
 ]
-
-
-@pytest.fixture
-def settings_file(write_settings: Callable[[str], Path], database: Database, database_file: Path) -> Path:
-    return write_settings(f'[database]\nurl = "sqlite:///{database_file.as_posix()}"\n')
 
 
 def kiosk(settings_file: Path, *args: str) -> int:

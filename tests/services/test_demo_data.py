@@ -96,12 +96,6 @@ def test_a_second_batch_never_reuses_a_reference(database: Database) -> None:
     assert len({record.reference for record in records}) == len({record.id for record in records}) == 1600
 
 
-@pytest.fixture
-def settings_file(write_settings, database_file: Path) -> Path:  # type: ignore[no-untyped-def]
-    path: Path = write_settings(f'[database]\nurl = "sqlite:///{database_file.as_posix()}"\n')
-    return path
-
-
 def test_the_command_says_the_data_is_synthetic_and_how_long_it_took(
     settings_file: Path, database_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,7 +7,7 @@ import os
 import stat
 import statistics
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import keyring
@@ -362,11 +362,6 @@ def test_an_interrupted_rekey_is_finished_at_the_next_open(database: Database, d
 
 
 # --- the CLI, as clinic IT types it ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def settings_file(write_settings: Callable[..., Path], database_file: Path) -> Path:
-    return write_settings(f'[database]\nurl = "sqlite:///{database_file.as_posix()}"\n')
 
 
 def _kiosk(settings_file: Path, *args: str) -> int:
