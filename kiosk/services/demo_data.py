@@ -9,6 +9,7 @@ import json
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import insert, select
@@ -29,6 +30,7 @@ from kiosk.domain.requests import (
 from kiosk.domain.search import fold_name
 from kiosk.domain.workflow import RequestStatus
 from kiosk.storage.database import Database
+from kiosk.storage.migrations import upgrade_to_head
 from kiosk.storage.models import RequestRecord
 
 T = TypeVar("T")
@@ -76,6 +78,17 @@ URGENT_SHARE = 0.03  # of all requests: follow-ups with a warning sign
 OPEN_AFTER_WORK = (RequestStatus.CONTACTED, RequestStatus.NO_ANSWER, RequestStatus.SCHEDULED, RequestStatus.UNREACHABLE)
 _CODE_SPACE = len(ALPHABET) ** LENGTH
 _UUID_SPACE = 1 << 128
+
+
+def open_empty_database(path: Path) -> Database:
+    """A new SQLite database at `path` with the current schema and no rows, for previews and screenshots."""
+    database = Database.open(f"sqlite:///{path}")
+    try:
+        upgrade_to_head(database.engine)
+    except BaseException:
+        database.close()
+        raise
+    return database
 
 
 def generate_requests(

@@ -130,19 +130,19 @@ def schedule_backups(owner: QObject, context: KioskContext) -> QTimer | None:
     kiosks keep committing meanwhile. A failed backup is logged and retried at the next check.
     """
     database = context.database
-    if database is None or database.engine.dialect.name != "sqlite":
+    from kiosk.services.daily_backup import BackupFailedError, take_daily_backup, takes_daily_backups
+
+    if database is None or not takes_daily_backups(database):
         return None
-    from kiosk.storage.backup import run_scheduled_backup
-    from kiosk.storage.database import DatabaseError
 
     running = threading.Lock()
 
     def work() -> None:
         try:
-            saved = run_scheduled_backup(database, context.settings)
+            saved = take_daily_backup(database, context.settings)
             if saved is not None:
                 log.info("daily backup saved to %s", saved)
-        except (DatabaseError, OSError) as exc:
+        except BackupFailedError as exc:
             log.error("daily backup failed: %s", exc)
         finally:
             running.release()

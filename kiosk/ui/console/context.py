@@ -14,10 +14,10 @@ from kiosk.domain.staff import Actor, Permission, can
 from kiosk.i18n.review import UnreviewedTranslation, unreviewed_translations
 from kiosk.services.accounts import AccountRules
 from kiosk.services.startup import KioskContext
-from kiosk.storage.database import Database
+from kiosk.services.store import Database
 
 if TYPE_CHECKING:
-    from kiosk.storage.output_files import InstallationFiles
+    from kiosk.services.output_paths import InstallationFiles
 
 
 @dataclass(frozen=True)
@@ -47,8 +47,8 @@ class ConsoleContext:
 
     @property
     def own_files(self) -> InstallationFiles:
-        """The installation's files an export or PDF must never replace (kiosk.storage.output_files)."""
-        from kiosk.storage.output_files import installation_files
+        """The installation's files an export or PDF must never replace (kiosk.services.output_paths)."""
+        from kiosk.services.output_paths import installation_files
 
         return installation_files(self.settings, self.settings_path)
 

@@ -6,8 +6,6 @@ import datetime as dt
 import logging
 import math
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from kiosk.qt import (
     QAbstractItemView,
     QBarSet,
@@ -34,8 +32,8 @@ from kiosk.qt import (
 )
 
 from kiosk.services.overview import SEEN_DAYS, DayCount, Overview, overview
+from kiosk.services.store import Database, StoreError
 from kiosk.services.urgent_alarm import SeenTimes
-from kiosk.storage.database import Database
 from kiosk.ui.console.theme import CONSOLE_COLOURS
 from kiosk.ui.console.widgets import button, card, label
 
@@ -276,7 +274,7 @@ class DashboardView(QWidget):
     def refresh(self) -> None:
         try:
             figures = overview(self.database, days=DAYS)
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             log.warning("dashboard: overview query failed (%s)", type(exc).__name__)
             self.error.setText(UNREADABLE)
             self.error.show()

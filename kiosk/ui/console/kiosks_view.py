@@ -6,8 +6,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from kiosk.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -35,7 +33,7 @@ from kiosk.services.heartbeat import (
     quiet_words,
     workstations_seen,
 )
-from kiosk.storage.database import Database
+from kiosk.services.store import Database, StoreError
 from kiosk.ui.console.theme import CONSOLE_COLOURS
 from kiosk.ui.console.widgets import button, label
 
@@ -194,7 +192,7 @@ class KiosksView(QWidget):
     def refresh(self) -> None:
         try:
             pcs = workstations_seen(self.database)
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             log.warning("kiosks view: listing workstations failed (%s)", type(exc).__name__)
             self.message.setText(UNREADABLE)
             self.message.show()

@@ -32,11 +32,10 @@ from kiosk.domain.requests import (
 from kiosk.domain.staff import Actor, Role
 from kiosk.i18n.review import UnreviewedTranslation
 from kiosk.services.accounts import AccountRules, create_account, sign_in
-from kiosk.services.demo_data import generate_requests
+from kiosk.services.demo_data import generate_requests, open_empty_database
 from kiosk.services.requests import submit_request
+from kiosk.services.store import Database
 from kiosk.services.urgent_alarm import mark_seen_at_desk, urgent_waiting
-from kiosk.storage.database import Database
-from kiosk.storage.migrations import upgrade_to_head
 from kiosk.ui.console.chime import Chime
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.window import ConsoleWindow
@@ -86,9 +85,8 @@ def urgent_example() -> FollowUpRequest:
 @contextmanager
 def demo_database(count: int = 48, seed: int = 7) -> Iterator[Database]:
     with tempfile.TemporaryDirectory(prefix="kiosk-console-preview-") as folder:
-        database = Database.open(f"sqlite:///{Path(folder) / 'preview.sqlite3'}")
+        database = open_empty_database(Path(folder) / "preview.sqlite3")
         try:
-            upgrade_to_head(database.engine)
             generate_requests(database, count, seed=seed, days=30)
             arrived = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=12)
             submit_request(database, urgent_example(), PREVIEW_KIOSK, now=arrived)

@@ -18,8 +18,8 @@ from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import FollowUpRequest
 from kiosk.domain.workflow import STATUS_LABELS
 from kiosk.services.casework import CaseDetail, CaseEvent
+from kiosk.services.output_paths import InstallationFiles, OutputRefusedError, replace_when_done
 from kiosk.services.urgent_alarm import SEEN_EVENT
-from kiosk.storage.output_files import InstallationFiles, OutputRefusedError, replace_when_done
 from kiosk.ui.console.answers import KIND_LABELS, local_time, red_flag_words, request_sections
 
 log = logging.getLogger(__name__)
@@ -174,7 +174,7 @@ def save_pdf(
     """Write the request as a PDF; True when saved. OSError (with a sentence) if the file cannot be written there.
 
     `page_size` is "letter" (the default, for a US clinic) or "a4". The path is refused when it is one of
-    the installation's own files (`installation`, see kiosk.storage.output_files) or not a regular file.
+    the installation's own files (`installation`, see kiosk.services.output_paths) or not a regular file.
     `confirm` runs once the path is known to be writable and before any page is written (the audit row,
     the account's rights); False from it writes nothing. The PDF is written to a private (0600) temporary
     file beside `path` and renamed into place once complete.

@@ -6,8 +6,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from kiosk.qt import (
     QAbstractTableModel,
     QBrush,
@@ -27,8 +25,8 @@ from kiosk.domain.staff import Actor, Permission, PermissionDenied
 from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS, RequestStatus
 from kiosk.services.authority import confirm as confirm_authority
 from kiosk.services.queue import QueueFilter, QueueRow, count_requests, fetch_rows
+from kiosk.services.store import Database, StoreError
 from kiosk.services.waiting import WAIT_WORDS, WaitState, WaitTargets, request_wait_state, seen_words, target_words
-from kiosk.storage.database import Database
 from kiosk.ui.console.widgets import tooltip_text
 
 log = logging.getLogger(__name__)
@@ -204,7 +202,7 @@ class QueueModel(QAbstractTableModel):
             self._complete = False
             self._rows = []
             self._rows = self._read(None, rows)
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             self._fail(exc)
             self._rows, self._total = [], 0
         finally:
@@ -213,7 +211,7 @@ class QueueModel(QAbstractTableModel):
     def _read(self, after: QueueRow | None, limit: int) -> list[QueueRow]:
         try:
             batch = fetch_rows(self.database, self.where, after, limit, region=self.region)
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             self._fail(exc)
             return []
         self.rows_fetched += len(batch)
@@ -227,7 +225,7 @@ class QueueModel(QAbstractTableModel):
             return True
         try:
             confirm_authority(self.database, self.actor, Permission.WORK_REQUESTS)
-        except SQLAlchemyError:
+        except StoreError:
             return True  # the read that follows fails the same way and says so
         except PermissionDenied as exc:
             sentence = str(exc)
@@ -236,7 +234,7 @@ class QueueModel(QAbstractTableModel):
             return False
         return True
 
-    def _fail(self, exc: SQLAlchemyError) -> None:
+    def _fail(self, exc: StoreError) -> None:
         log.warning("queue: reading the requests failed (%s)", type(exc).__name__)
         self._complete = True  # no retry loop from the view's scrolling; Refresh tries again
         self.failed.emit(UNREADABLE)

@@ -10,8 +10,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from kiosk.qt import (
     QAbstractItemView,
     QAbstractTableModel,
@@ -44,7 +42,7 @@ from kiosk.services.accounts import (
     set_active,
     unlock_account,
 )
-from kiosk.storage.database import Database
+from kiosk.services.store import Database, StoreError
 from kiosk.ui.console.widgets import button, label, set_role
 
 log = logging.getLogger(__name__)
@@ -253,7 +251,7 @@ class AddUserDialog(_AccountDialog):
             else:
                 self._show(self.username_error, sentence, self.username)
             return
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             log.warning("users view: adding an account failed (%s)", type(exc).__name__)
             self._show(self.general_error, UNSAVED)
             return
@@ -303,7 +301,7 @@ class ResetPasswordDialog(_AccountDialog):
         except (AccountError, PermissionDenied) as exc:
             self._show(self.general_error, str(exc))
             return
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             log.warning("users view: resetting a password failed (%s)", type(exc).__name__)
             self._show(self.general_error, UNSAVED)
             return
@@ -381,7 +379,7 @@ class UsersView(QWidget):
         keep = select or (current.username if current else None)
         try:
             accounts = list_accounts(self.database)
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             log.warning("users view: listing accounts failed (%s)", type(exc).__name__)
             self._show_message(UNREADABLE, ok=False)
             return
@@ -469,7 +467,7 @@ class UsersView(QWidget):
         except (AccountError, PermissionDenied) as exc:
             self._show_message(str(exc), ok=False)
             return False
-        except SQLAlchemyError as exc:
+        except StoreError as exc:
             log.warning("users view: an account change failed (%s)", type(exc).__name__)
             self._show_message(UNSAVED, ok=False)
             return False
