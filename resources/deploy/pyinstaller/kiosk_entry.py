@@ -1,4 +1,4 @@
-"""Entry point of the PyInstaller bundle: the same `kiosk` command, frozen into clinic-kiosk(.exe)."""
+"""Entry point of the PyInstaller bundle: the same `kiosk` command, frozen into clinic-kiosk/kiosk(.exe)."""
 
 from kiosk.cli.main import main
 
