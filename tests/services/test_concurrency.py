@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import statistics
 
+import pytest
 from sqlalchemy import func, select
 
 from kiosk.bench import concurrent
@@ -24,6 +25,7 @@ SUBMITS_EACH = int(os.environ.get("KIOSK_CONCURRENCY_SUBMITS", "1000"))  # the i
 RUN_TIMEOUT_S = 240
 
 
+@pytest.mark.slow  # eight writer processes for tens of seconds on each backend
 def test_eight_kiosks_and_a_reader_lose_and_double_nothing(any_database: Database) -> None:
     backend = any_database.engine.dialect.name
     run = concurrent.run(url_of(any_database), SUBMITS_EACH, kiosks=KIOSKS, limit_s=RUN_TIMEOUT_S)

@@ -36,7 +36,10 @@ KILLS = int(os.environ.get("KIOSK_CRASH_KILLS", "200"))
 MAX_DELAY_S = 0.12  # the child stores about one request a few milliseconds: dozens per run
 START_TIMEOUT_S = 60
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)"),
+    pytest.mark.slow,  # hundreds of kills and restarts of a child process: minutes on two cores
+]
 
 REQUIRED = (
     *("id", "reference", "kind", "urgent", "status", "created_at", "language", "workstation"),
