@@ -6,8 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kiosk.content.markup import Markup
 from kiosk.content.model import Page, PageKind, Problem
-from kiosk.content.parser import PageParseError, image_references, parse_page
+from kiosk.content.parser import read_page
 from kiosk.tomlfiles import read_text
 
 PAGE_SUFFIX = ".md"
@@ -22,6 +23,8 @@ class ContentCatalog:
     default_language: str
     pages: dict[str, dict[str, Page]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # Ids of page files that exist but could not be read: named once, not again as missing pages.
+    unreadable: dict[str, set[str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -56,17 +59,19 @@ def load_catalog(folder: Path, languages: Sequence[str], default_language: str) 
         catalog.problems.append(Problem(folder, 1, "the content folder does not exist; check content.folder"))
         return catalog
     for language in languages:
-        catalog.pages[language] = _load_language(folder, language, catalog.problems)
+        unreadable = catalog.unreadable.setdefault(language, set())
+        catalog.pages[language] = _load_language(folder, language, catalog.problems, unreadable)
     catalog.problems += _check_links(catalog)
     catalog.problems += _check_sections(catalog)
     catalog.problems += _check_translations(catalog)
     catalog.problems += _check_images(catalog)
+    catalog.problems += _check_text(catalog)
     catalog.problems += _check_reviews(catalog)
     catalog.problems.sort()
     return catalog
 
 
-def _load_language(folder: Path, language: str, problems: list[Problem]) -> dict[str, Page]:
+def _load_language(folder: Path, language: str, problems: list[Problem], unreadable: set[str]) -> dict[str, Page]:
     language_dir = folder / language
     if not _is_folder(language_dir):
         problems.append(
@@ -90,10 +95,10 @@ def _load_language(folder: Path, language: str, problems: list[Problem]) -> dict
             # A pipe or a device named like a page would keep the kiosk waiting at start for ever.
             problems.append(Problem(path, 1, "this is not a file the kiosk can read as a page; remove it"))
             continue
-        try:
-            page = parse_page(path, language)
-        except PageParseError as exc:
-            problems += exc.problems
+        page, found_problems = read_page(path, language)
+        problems += found_problems
+        if page is None:
+            unreadable.add(path.stem)
             continue
         if page.id in pages:
             problems.append(
@@ -111,17 +116,20 @@ def _load_language(folder: Path, language: str, problems: list[Problem]) -> dict
 def _check_links(catalog: ContentCatalog) -> Iterable[Problem]:
     for pages in catalog.pages.values():
         for page in pages.values():
-            for target in page.related:
+            targets = list(page.related) + [target for block in page.link_blocks for target in block.pages]
+            for target in dict.fromkeys(targets):
+                if target in catalog.unreadable.get(page.language, set()):
+                    continue  # its own file's problem is already named
                 if target not in pages:
                     yield Problem(
                         page.path,
-                        _line_of(page.path, "related"),
+                        _line_of(page.path, "related" if target in page.related else "[[links]]"),
                         f"related page {target!r} does not exist in this language; fix the id or add the page",
                     )
                 elif target == page.id:
                     yield Problem(
                         page.path,
-                        _line_of(page.path, "related"),
+                        _line_of(page.path, "related" if target in page.related else "[[links]]"),
                         "a page cannot be related to itself; remove its own id",
                     )
 
@@ -139,6 +147,14 @@ def _check_sections(catalog: ContentCatalog) -> Iterable[Problem]:
                     f"{len(page.sections)} sections; use a number from 1 to "
                     f"{len(page.sections)}",
                 )
+            for block in page.link_blocks:
+                if block.section > len(page.sections):
+                    yield Problem(
+                        page.path,
+                        _line_of(page.path, "[[links]]"),
+                        f"a [[links]] block names section {block.section} but the page has {len(page.sections)} "
+                        f"sections; use a number from 1 to {len(page.sections)}",
+                    )
 
 
 def _check_translations(catalog: ContentCatalog) -> Iterable[Problem]:
@@ -147,6 +163,8 @@ def _check_translations(catalog: ContentCatalog) -> Iterable[Problem]:
         present = {lang: pages[page_id] for lang, pages in catalog.pages.items() if page_id in pages}
         source = present.get(catalog.default_language) or next(iter(present.values()))
         for language in catalog.languages:
+            if page_id in catalog.unreadable.get(language, set()):
+                continue  # the file is there; its own problem is already named
             if language not in present:
                 yield Problem(
                     catalog.folder / language / f"{page_id}{PAGE_SUFFIX}",
@@ -159,25 +177,80 @@ def _check_translations(catalog: ContentCatalog) -> Iterable[Problem]:
                     _line_of(present[language].path, "kind"),
                     f"kind differs from {source.path}; use {source.kind.value!r}",
                 )
+            elif present[language] is not source:
+                yield from _drift(present[language], source)
+
+
+def _drift(page: Page, source: Page) -> Iterable[Problem]:
+    """A translation that no longer follows its English page: the check says so, the kiosk cannot tell."""
+    if len(page.sections) != len(source.sections):
+        yield Problem(
+            page.path,
+            1,
+            f"this translation has {len(page.sections)} sections but {source.path} has {len(source.sections)}; "
+            "give it the same '## ' sections in the same order",
+            warning=True,
+        )
+    if page.duration_seconds != source.duration_seconds:
+        yield Problem(
+            page.path,
+            _line_of(page.path, "duration"),
+            f"duration is {page.duration_seconds or 'not set'} here but {source.duration_seconds or 'not set'} "
+            f"in {source.path}; use the same number",
+            warning=True,
+        )
+    if page.translated_from is not None and page.translated_from != source.fingerprint:
+        yield Problem(
+            page.path,
+            _line_of(page.path, "translated_from"),
+            f"{source.path} has changed since this translation was made; update the translation, "
+            f'then set translated_from = "{source.fingerprint}"',
+            warning=True,
+        )
 
 
 def _check_images(catalog: ContentCatalog) -> Iterable[Problem]:
     for pages in catalog.pages.values():
         for page in pages.values():
-            try:
-                text = read_text(page.path)
-            except (OSError, UnicodeError):  # changed or removed since it was read a moment ago
-                text = ""
-            targets = image_references(text)
+            targets = [(image.line, image.target) for markup in _markups(page) for image in markup.images]
             if page.image:
-                targets.append((_line_of(page.path, "image"), page.image))
-            for line, target in targets:
-                if not image_exists(catalog.folder, target):
+                line = _line_of(page.path, "image")
+                targets.append((line, page.image))
+                if not page.image_alt.strip():
                     yield Problem(
                         page.path,
                         line,
-                        f"image {target!r} is missing; add the file or fix the path (relative to the content folder)",
+                        'the picture has no words for people who cannot see it; add image_alt = "..." describing it',
                     )
+            for line, target in targets:
+                if not image_exists(page.path, target):
+                    yield Problem(
+                        page.path,
+                        line,
+                        f"image {target!r} is missing; add the file or fix the path (relative to this page's file)",
+                    )
+
+
+def _check_text(catalog: ContentCatalog) -> Iterable[Problem]:
+    """Raw HTML, bad headings and links from the same reading of the Markdown the kiosk renders."""
+    for language, pages in catalog.pages.items():
+        unreadable = catalog.unreadable.get(language, set())
+        for page in pages.values():
+            for markup in _markups(page):
+                for finding in markup.findings:
+                    yield Problem(page.path, finding.line, finding.message, finding.warning)
+                for link in markup.page_links:
+                    if link.target not in pages and link.target not in unreadable:
+                        yield Problem(
+                            page.path,
+                            link.line,
+                            f"the link [{link.words[:40]}]({link.target}) names no page in this language; "
+                            "fix the page id or add the page",
+                        )
+
+
+def _markups(page: Page) -> list[Markup]:
+    return [page.intro_markup, *(section.markup for section in page.sections)]
 
 
 def _check_reviews(catalog: ContentCatalog) -> Iterable[Problem]:
@@ -215,14 +288,15 @@ def _is_folder(path: Path) -> bool:
         return False
 
 
-def resolve_image(folder: Path, target: str) -> Path:
-    """Images are named relative to the content folder, so all languages share them."""
-    return (folder / target).resolve()
+def resolve_image(page_path: Path, target: str) -> Path:
+    """Images are named relative to the page's own file (`../images/x.png` for one all languages share),
+    never to the folder the kiosk was started in."""
+    return (page_path.parent / target).resolve()
 
 
-def image_exists(folder: Path, target: str) -> bool:
+def image_exists(page_path: Path, target: str) -> bool:
     try:
-        return resolve_image(folder, target).is_file()
+        return resolve_image(page_path, target).is_file()
     except (OSError, ValueError):  # a NUL character, or a name longer than the file system allows: no such image
         return False
 
@@ -233,6 +307,7 @@ def _line_of(path: Path, key: str) -> int:
     except (OSError, UnicodeError):  # changed or removed since it was read a moment ago
         return 1
     for number, line in enumerate(lines, start=1):
-        if line.lstrip().startswith(f"{key} ") or line.lstrip().startswith(f"{key}="):
+        stripped = line.strip()
+        if stripped == key or stripped.startswith((f"{key} ", f"{key}=")):
             return number
     return 1

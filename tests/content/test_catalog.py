@@ -14,7 +14,7 @@ from kiosk.paths import bundled_content_dir
 from .conftest import ContentTree
 
 LANGUAGES = ("en", "es")
-IMAGE_ADVICE = "add the file or fix the path (relative to the content folder)"
+IMAGE_ADVICE = "add the file or fix the path (relative to this page's file)"
 
 
 # --- The bundled demo content --------------------------------------------------------------------
@@ -226,27 +226,37 @@ def test_a_missing_image_is_reported_at_its_line(valid_content: ContentTree) -> 
 
     catalog = valid_content.load()
 
-    assert [str(p) for p in catalog.problems] == [f"{path}:13: image 'images/none.png' is missing; {IMAGE_ADVICE}"]
+    assert [str(p) for p in catalog.errors] == [f"{path}:13: image 'images/none.png' is missing; {IMAGE_ADVICE}"]
 
 
-def test_an_image_that_exists_in_the_content_folder_passes(valid_content: ContentTree) -> None:
-    images = valid_content.folder / "images"
-    images.mkdir()
-    (images / "none.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    valid_content.page("en", "back-pain", order=2, related=["nerve-block"], body=IMAGE_BODY)
-    valid_content.page("es", "back-pain", order=2, related=["nerve-block"], body=IMAGE_BODY)
+def test_an_image_next_to_the_page_passes_wherever_the_kiosk_was_started(
+    valid_content: ContentTree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for language in ("en", "es"):
+        images = valid_content.folder / language / "images"
+        images.mkdir()
+        (images / "none.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+        valid_content.page(language, "back-pain", order=2, related=["nerve-block"], body=IMAGE_BODY)
+    monkeypatch.chdir(tmp_path)  # not the content folder: the systemd unit sets no working folder
 
     catalog = valid_content.load()
 
-    assert catalog.problems == []
+    assert catalog.errors == []
 
 
 def test_a_missing_header_image_is_reported_at_the_image_line(valid_content: ContentTree) -> None:
-    path = valid_content.page("es", "slide-welcome", kind="slide", order=1, reviewed=None, extra='image = "art/hi.png"')
+    path = valid_content.page(
+        "es",
+        "slide-welcome",
+        kind="slide",
+        order=1,
+        reviewed=None,
+        extra='duration = 10\nimage = "art/hi.png"\nimage_alt = "Una sala"',
+    )
 
     catalog = valid_content.load()
 
-    assert [str(p) for p in catalog.problems] == [f"{path}:7: image 'art/hi.png' is missing; {IMAGE_ADVICE}"]
+    assert [str(p) for p in catalog.problems] == [f"{path}:8: image 'art/hi.png' is missing; {IMAGE_ADVICE}"]
 
 
 def test_related_section_beyond_the_last_section_is_reported_at_its_line(valid_content: ContentTree) -> None:
@@ -327,7 +337,7 @@ def test_problems_are_listed_by_file_then_line(valid_content: ContentTree) -> No
 
     catalog = valid_content.load()
 
-    assert [(p.path, p.line) for p in catalog.problems] == [
+    assert [(p.path, p.line) for p in catalog.errors] == [
         (early, 1),
         (late, 6),
         (late, 13),

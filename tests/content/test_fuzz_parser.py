@@ -32,7 +32,8 @@ FUZZ = settings(
 )
 HEADER_KEYS = list(PageHeader.model_fields)
 DEEP_HEADER = (
-    '+++\nid = "deep"\ntitle = "Deep"\nkind = "condition"\nrelated = ' + nested(5000, "[") + "\n+++\n## A\n\nText.\n"
+    # The title (line 5) cannot be read, so the page cannot be shown: the one problem names that line.
+    '+++\nid = "deep"\nkind = "condition"\nrelated = []\ntitle = ' + nested(5000, "[") + "\n+++\n## A\n\nText.\n"
 )
 
 
