@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import delete, func, select, text, update
@@ -25,13 +26,12 @@ from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError,
 from sqlalchemy.orm import Session
 
 from kiosk.config.settings import DatabaseSettings, Settings
-from kiosk.domain.reference import new_reference
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
 from kiosk.services.request_rows import to_record
 from kiosk.services.requests import (
-    REFERENCE_ATTEMPTS,
     Receipt,
     SubmitFailed,
+    free_reference,
     reference_taken,
     store_as_is,
     submit_request,
@@ -144,11 +144,10 @@ def _take_reserved(session: Session, workstation: str) -> str | None:
 
 def _fresh_local_code(session: Session) -> str:
     log.warning("no reserved reference left for an offline request: a fresh code is used")
-    for _ in range(REFERENCE_ATTEMPTS):
-        code = new_reference()
-        if not reference_taken(session, code):
-            return code
-    raise SubmitFailed("no free reference code in the outbox")
+    code = free_reference(partial(reference_taken, session))
+    if code is None:
+        raise SubmitFailed("no free reference code in the outbox")
+    return code
 
 
 # -- forwarding -----------------------------------------------------------------------------------------
@@ -221,11 +220,10 @@ def _forward(session: Session, row: RequestRecord) -> None:
 
 
 def _fresh_server_code(session: Session) -> str:
-    for _ in range(REFERENCE_ATTEMPTS):
-        code = new_reference()
-        if not reference_taken(session, code):
-            return code
-    raise SubmitFailed("no free reference code on the server")
+    code = free_reference(partial(reference_taken, session))
+    if code is None:
+        raise SubmitFailed("no free reference code on the server")
+    return code
 
 
 def _note(session: Session, request_id: str, workstation: str, note: str) -> None:
@@ -258,14 +256,13 @@ def reserve_references(outbox: Database, server: Database, workstation: str, blo
     now = dt.datetime.now(dt.UTC)
     codes: list[str] = []
     with server.transaction() as session:
-        for _ in range(wanted * 2):  # a taken code is rare; give up on the rest rather than loop
-            code = new_reference()
-            if code in codes or reference_taken(session, code):
-                continue
+        taken = partial(reference_taken, session)
+        while len(codes) < wanted:
+            code = free_reference(taken, avoid=codes)
+            if code is None:  # clash after clash: reserve the rest another time rather than loop
+                break
             session.add(ReservedReference(reference=code, workstation=workstation, reserved_at=now))
             codes.append(code)
-            if len(codes) == wanted:
-                break
     # Should this fail, the codes stay set aside on the server unused: harmless among 887 million.
     with outbox.transaction() as session:
         for code in codes:

@@ -7,7 +7,9 @@ import errno
 import logging
 import os
 import uuid
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import Connection, Table, bindparam, exists, insert, inspect, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -142,19 +144,28 @@ def _store(
             if existing is not None:
                 _warn_if_different(existing, request)
         return Receipt(reference=stored.reference, urgent=stored.urgent, created_at=stored.created_at)
-    for _ in range(REFERENCE_ATTEMPTS):
-        reference = new_reference()
-        # The transaction holds SQLite's write lock (BEGIN IMMEDIATE), so no other
-        # kiosk can take this code between the check and the insert. Elsewhere the
-        # unique constraint still refuses a clash, as a SubmitFailed to retry.
-        if not _reference_taken(connection, reference):
-            break
-    else:
+    # The transaction holds SQLite's write lock (BEGIN IMMEDIATE), so no other
+    # kiosk can take this code between the check and the insert. Elsewhere the
+    # unique constraint still refuses a clash, as a SubmitFailed to retry.
+    reference = free_reference(partial(_reference_taken, connection))
+    if reference is None:
         log.error("request %s was not stored: no free reference code", request.request_id)
         raise SubmitFailed.not_stored(request.request_id, "no free reference code")
     values = record_values(request, reference=reference, workstation=workstation, created_at=created_at)
     connection.execute(_INSERT_REQUEST, values)
     return Receipt(reference=reference, urgent=values["urgent"], created_at=created_at)
+
+
+def free_reference(taken: Callable[[str], bool], avoid: Collection[str] = ()) -> str | None:
+    """A new code that `taken` says is free and is not in `avoid`; None after REFERENCE_ATTEMPTS clashes.
+
+    The one code picker: a kiosk's submit, its outbox, forwarding to the server and reserving codes all use it.
+    """
+    for _ in range(REFERENCE_ATTEMPTS):
+        code = new_reference()
+        if code not in avoid and not taken(code):
+            return code
+    return None
 
 
 def reference_taken(session: Session, reference: str) -> bool:
