@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from kiosk.qt import QApplication
 
 from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.storage.database import Database
-from kiosk.storage.keys import open_configured_database
+from kiosk.storage.keys import KeyFile, default_key_file, new_key, open_configured_database
 from kiosk.storage.migrations import upgrade_to_head
 
 # Before anything imports Qt: no screen is needed to run the tests.
@@ -83,16 +84,33 @@ def settings_file(write_settings: Callable[[str], Path], database_file: Path) ->
     return write_settings(f'[database]\nurl = "sqlite:///{database_file.as_posix()}"\n')
 
 
-@pytest.fixture
-def database(database_file: Path) -> Iterator[Database]:
-    """A real SQLCipher-encrypted file with a fresh random key (in "<file>.key"), opened the way the kiosk
-    opens it and brought to the newest schema: tests run on what patients' data sits in.
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    """One encrypted file brought to the newest schema once per session, and its key: each test's `database` is a
+    copy (running every migration for each test was most of what the fixture cost)."""
+    path = tmp_path_factory.mktemp("template") / "kiosk.sqlite3"
+    key = new_key()
+    template = Database.open(f"sqlite:///{path}", key)  # as open_configured_database opens a new encrypted file
+    upgrade_to_head(template.engine)
+    template.close()
+    # Closing the last connection checkpoints the WAL into the file; a leftover would hold part of the schema.
+    assert not path.with_name(path.name + "-wal").exists()
+    return path, key
 
-    Other connections to it: tests/encrypted_files.py (connect, open_again).
+
+@pytest.fixture
+def database(database_file: Path, migrated_template: tuple[Path, bytes]) -> Iterator[Database]:
+    """A real SQLCipher-encrypted file with a random key (in the key folder, as on a kiosk PC without a keyring),
+    opened the way the kiosk opens it and at the newest schema: tests run on what patients' data sits in.
+
+    The file is a copy of the session's migrated template and its key is the template's (so a key file matches its
+    file); every test still gets its own file and key file. Other connections to it: tests/encrypted_files.py.
     """
+    template, key = migrated_template
+    shutil.copyfile(template, database_file)
+    KeyFile(default_key_file(database_file)).save(key)
     opened = open_configured_database(
-        Settings(database=DatabaseSettings(url=f"sqlite:///{database_file}")), create_if_missing=True
+        Settings(database=DatabaseSettings(url=f"sqlite:///{database_file}")), create_if_missing=False
     )
-    upgrade_to_head(opened.engine)
     yield opened
     opened.close()
