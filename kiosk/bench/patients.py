@@ -56,6 +56,8 @@ class Patients:
             **contact,
             "pain_before": 8,
             "pain_now": 3,
+            "peg_enjoyment": 4,
+            "peg_activity": 5,
             "relief_percent": 60,
             "relief_duration": "days",
             "relief_within_hours": "yes",

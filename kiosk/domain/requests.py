@@ -115,15 +115,26 @@ class FollowUpRequest:
     procedure: str  # a procedure page id
     procedure_date: dt.date
     pain_before: int  # 0 to 10
-    pain_now: int  # 0 to 10
+    # Since PEG-3 came in, this is the PEG's first item (average pain in the past week), 0 to 10.
+    pain_now: int
     relief_percent: int  # 0 to 100
     relief_duration: ReliefDuration
     relief_within_hours: YesNoUnsure
     red_flags: frozenset[RedFlag]
     concerns: str
     next_steps: tuple[NextStep, ...]
+    # The PEG's other two items, 0 to 10; None only for a follow-up stored before the kiosk asked them.
+    peg_enjoyment: int | None = None
+    peg_activity: int | None = None
 
     kind = RequestKind.FOLLOW_UP
+
+    @property
+    def peg_score(self) -> float | None:
+        """The PEG-3 score: the mean of its three items, or None when the two interference items were not asked."""
+        if self.peg_enjoyment is None or self.peg_activity is None:
+            return None
+        return peg_score(self.pain_now, self.peg_enjoyment, self.peg_activity)
 
     @property
     def urgent(self) -> bool:
@@ -134,3 +145,9 @@ class FollowUpRequest:
 
 
 PatientRequest = AppointmentRequest | FollowUpRequest
+
+
+def peg_score(average_pain: int, enjoyment: int, activity: int) -> float:
+    """The PEG-3 score (Krebs et al., J Gen Intern Med 2009): the mean of its three 0-10 items, to one decimal,
+    as the published scoring reports it."""
+    return round((average_pain + enjoyment + activity) / 3, 1)

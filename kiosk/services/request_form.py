@@ -56,6 +56,8 @@ class FieldSpec:
     capitalize_words: bool = False
     # Asked only when another answer has a value, e.g. ("reason", "other").
     shown_when: tuple[str, str] | None = None
+    # Which words a 0-10 scale puts on its numbers: "pain" (no pain ... worst pain) or "interference" (PEG).
+    scale_words: str = "pain"
 
     def applies(self, answers: Mapping[str, object]) -> bool:
         if self.shown_when is None:
@@ -179,7 +181,11 @@ def follow_up_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
             "steps.pain",
             (
                 FieldSpec("pain_before", FieldKind.SCALE, "fields.pain_before"),
+                # PEG-3 (pain average, enjoyment of life, general activity) on the pain step, not a new step:
+                # its first item is "pain now", asked as the PEG asks it (the past week's average).
                 FieldSpec("pain_now", FieldKind.SCALE, "fields.pain_now"),
+                FieldSpec("peg_enjoyment", FieldKind.SCALE, "fields.peg_enjoyment", scale_words="interference"),
+                FieldSpec("peg_activity", FieldKind.SCALE, "fields.peg_activity", scale_words="interference"),
             ),
         ),
         StepSpec(

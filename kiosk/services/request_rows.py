@@ -34,6 +34,8 @@ FOLLOW_UP_ANSWERS = frozenset(
         "procedure_date",
         "pain_before",
         "pain_now",
+        "peg_enjoyment",
+        "peg_activity",
         "relief_percent",
         "relief_duration",
         "relief_within_hours",
@@ -106,6 +108,10 @@ def _answers(request: PatientRequest) -> dict[str, Any]:
         "relief_within_hours": request.relief_within_hours.value,
         "concerns": request.concerns,
         "next_steps": [step.value for step in request.next_steps],
+        "peg_enjoyment": request.peg_enjoyment,
+        "peg_activity": request.peg_activity,
+        # Stored beside its items so a report or an export reads the score the kiosk computed, not its own.
+        "peg_score": request.peg_score,
     }
 
 
@@ -159,4 +165,13 @@ def _from_record(record: RequestRecord) -> PatientRequest:
         red_flags=frozenset(RedFlag(flag) for flag in record.red_flags),
         concerns=str(answers["concerns"]),
         next_steps=tuple(NextStep(step) for step in answers["next_steps"]),
+        # Absent from follow-ups stored before the kiosk asked the PEG's interference items.
+        peg_enjoyment=_optional_int(answers.get("peg_enjoyment")),
+        peg_activity=_optional_int(answers.get("peg_activity")),
     )
+
+
+def _optional_int(value: object) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise ValueError("not a whole number")

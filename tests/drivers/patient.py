@@ -110,6 +110,8 @@ def fill_follow_up_to_warning_signs(
     (person or fill_person)(qtbot, window)
     choose(qtbot, window, "pain_before", "8")
     choose(qtbot, window, "pain_now", "3")
+    choose(qtbot, window, "peg_enjoyment", "4")
+    choose(qtbot, window, "peg_activity", "5")
     next_step(qtbot, window)
     choose(qtbot, window, "relief_percent", "60")
     choose(qtbot, window, "relief_duration", "weeks")

@@ -161,6 +161,8 @@ def follow_up_answers(words: dict[str, Any]) -> list[tuple[str, str, str]]:
         *_about_you(words),
         ("radio button", "7", fields["pain_before"]),
         ("radio button", "2", fields["pain_now"]),
+        ("radio button", "3", fields["peg_enjoyment"]),
+        ("radio button", "4", fields["peg_activity"]),
         ("radio button", "50", fields["relief_percent"]),
         ("radio button", options["days"], fields["relief_duration"]),
         ("radio button", options["yes"], fields["relief_within_hours"]),

@@ -95,6 +95,8 @@ def follow_up(
         procedure_date=dt.date(2025, 1, 6),
         pain_before=8,
         pain_now=3,
+        peg_enjoyment=4,
+        peg_activity=5,
         relief_percent=60,
         relief_duration=ReliefDuration.DAYS,
         relief_within_hours=YesNoUnsure.YES,

@@ -171,6 +171,7 @@ def follow_up_section(request: FollowUpRequest, procedure_title: Callable[[str],
             ("Procedure", procedure_title(request.procedure)),
             ("Procedure date", long_date(request.procedure_date)),
             ("Pain", f"{request.pain_before} before → {request.pain_now} now out of 10: {trend}"),
+            ("PEG-3 score", _peg_words(request)),
             ("Relief", f"{request.relief_percent}%"),
             ("Relief lasted", DURATION_LABELS[request.relief_duration]),
             ("Relief within hours", YES_NO_LABELS[request.relief_within_hours]),
@@ -178,6 +179,16 @@ def follow_up_section(request: FollowUpRequest, procedure_title: Callable[[str],
             ("Concerns", request.concerns or "None written"),
             ("Would like", _joined([NEXT_STEP_LABELS[step] for step in request.next_steps])),
         ],
+    )
+
+
+def _peg_words(request: FollowUpRequest) -> str:
+    score = request.peg_score
+    if score is None:
+        return "Not asked (sent before the kiosk asked the PEG questions)"
+    return (
+        f"{score:.1f} out of 10 (average pain {request.pain_now}, enjoyment of life {request.peg_enjoyment}, "
+        f"general activity {request.peg_activity}; higher is worse)"
     )
 
 

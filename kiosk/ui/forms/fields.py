@@ -337,16 +337,17 @@ class ScaleField(FieldWidget):
             if value == 0:
                 return f"{number} · {t('scale.relief_0')}"
             return f"{number} · {t('scale.relief_100')}" if value == 100 else number
+        words = self.spec.scale_words  # "pain" or "interference": scale.pain_0, scale.interference_0, ...
         if value == 0:
-            word = t("scale.pain_0")
+            word = t(f"scale.{words}_0")
         elif value <= 3:
-            word = t("scale.pain_low")
+            word = t(f"scale.{words}_low")
         elif value <= 6:
-            word = t("scale.pain_mid")
+            word = t(f"scale.{words}_mid")
         elif value <= 9:
-            word = t("scale.pain_high")
+            word = t(f"scale.{words}_high")
         else:
-            word = t("scale.pain_10")
+            word = t(f"scale.{words}_10")
         return f"{self.texts.number(value)} · {word}"
 
     def _show_choice(self) -> None:
