@@ -1,4 +1,5 @@
-"""`kiosk export --out FILE`: the requests as a CSV file, for clinic IT, audited like an export from the console."""
+"""`kiosk export --out FILE`: the requests as a CSV file, or as FHIR bundles for the clinic's record system
+(`--format fhir|ndjson`), for clinic IT, audited like an export from the console."""
 
 from __future__ import annotations
 
@@ -22,16 +23,27 @@ _LATEST = dt.date(9000, 12, 31)
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = verbs.add_parser(
         "export",
-        help="write requests to a CSV file",
+        help="write requests to a CSV file or as FHIR bundles",
         description=(
             "Write the requests to a CSV file (UTF-8, opens in Excel), urgent first then oldest. "
             "Without filters every request is written, closed ones included. Cells that a spreadsheet "
-            "would run as a formula start with an apostrophe. The export is recorded in the audit trail before "
-            "any row is written, and the file is readable by your account only. FILE may not be one of the "
-            "kiosk's own files (database, key, settings, outbox, backups, logs)."
+            "would run as a formula start with an apostrophe. With --format fhir, each request is written as "
+            "a FHIR R4 transaction bundle, <reference>.json, into the existing folder --out names; with --format "
+            "ndjson, every bundle goes on its own line of one file (docs/it/fhir.md). The export is recorded in "
+            "the audit trail before any request is written, and every file is readable by your account only. "
+            "--out may not be one of the kiosk's own files (database, key, settings, outbox, backups, logs)."
         ),
     )
-    parser.add_argument("--out", metavar="FILE", type=Path, required=True, help="the CSV file to write")
+    parser.add_argument(
+        "--out", metavar="FILE", type=Path, required=True, help="the file to write (a folder for --format fhir)"
+    )
+    parser.add_argument(
+        "--format",
+        dest="layout",
+        choices=("csv", "fhir", "ndjson"),
+        default="csv",
+        help="csv (the default), fhir (one bundle file per request in a folder) or ndjson (one bundle per line)",
+    )
     parser.add_argument(
         "--status",
         action="append",
@@ -93,6 +105,7 @@ def _export(args: argparse.Namespace, received_from: dt.date | None, received_to
     from kiosk.domain.staff import Actor, Role
     from kiosk.i18n.strings import available_languages
     from kiosk.services.export import ExportError, export_csv
+    from kiosk.services.fhir.export import FhirLayout, export_fhir
     from kiosk.services.queue import QueueFilter
     from kiosk.services.workstations import this_workstation_name
     from kiosk.storage.output_files import installation_files
@@ -109,10 +122,14 @@ def _export(args: argparse.Namespace, received_from: dt.date | None, received_to
     actor = Actor(username=f"cli:{_os_user()}", role=Role.ADMIN, workstation=this_workstation_name())
     settings, settings_path = load_settings(args.config, available_languages())
     database = open_existing_database(args.config)
+    installation = installation_files(settings, settings_path)
     try:
-        count = export_csv(
-            database, where, args.out, actor=actor, installation=installation_files(settings, settings_path)
-        )
+        if args.layout == "csv":
+            count = export_csv(database, where, args.out, actor=actor, installation=installation)
+        else:
+            count = export_fhir(
+                database, where, args.out, FhirLayout(args.layout), actor=actor, installation=installation
+            )
     except ExportError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return EXIT_USAGE

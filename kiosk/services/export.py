@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,6 +26,7 @@ from kiosk.storage.models import RequestRecord
 from kiosk.storage.output_files import (
     InstallationFiles,
     OutputRefusedError,
+    expand_home,
     files_of_database,
     replace_when_done,
 )
@@ -58,6 +59,7 @@ COLUMNS = (
     "procedure date",
     "pain before",
     "pain now",
+    "PEG-3 score",
     "relief %",
     "relief duration",
     "relief within hours",
@@ -102,6 +104,104 @@ def export_csv(
     then written to a private temporary file beside it and renamed into place, so a failed
     export never leaves half a file. Raises ExportError with one sentence.
     """
+    # utf-8-sig writes a BOM, which is how Excel knows the file is UTF-8 (accents in names).
+    return export_records(
+        database,
+        where,
+        out,
+        _write_rows,
+        actor=actor,
+        reception_can_export=reception_can_export,
+        region=region,
+        installation=installation,
+        encoding="utf-8-sig",
+    )
+
+
+RecordWriter = Callable[[Iterator[RequestRecord], TextIO], int]
+
+
+def export_records(
+    database: Database,
+    where: QueueFilter,
+    out: Path | TextIO,
+    write: RecordWriter,
+    *,
+    actor: Actor,
+    reception_can_export: bool = False,
+    region: str = "US",
+    installation: InstallationFiles | None = None,
+    encoding: str = "utf-8",
+) -> int:
+    """export_csv's guarantees (permission, audit row first, private file renamed into place, one sentence on
+    failure) for any format `write` puts on a text stream, one record after another; returns what it wrote."""
+
+    def body() -> int:
+        if isinstance(out, Path):
+            # The empty private file is made first, so a folder that cannot take it costs no audit row;
+            # no row of data is written into it before the audit row is committed.
+            with replace_when_done(out, _installation(database, installation)) as temporary:
+                _audit_export(database, where, region, as_of, actor)
+                with temporary.open("w", encoding=encoding, newline="") as stream:
+                    return write(_records(database, where, region, as_of), stream)
+        _audit_export(database, where, region, as_of, actor)
+        return write(_records(database, where, region, as_of), out)
+
+    _confirm(database, actor, reception_can_export)
+    # Rows that arrive after the audit row was written are left for the next export: the count stays true.
+    as_of = dt.datetime.now(dt.UTC)
+    return _guarded(database, actor, out, body)
+
+
+def export_to_folder(
+    database: Database,
+    where: QueueFilter,
+    folder: Path,
+    name_of: Callable[[RequestRecord], str],
+    write_one: Callable[[RequestRecord, TextIO], None],
+    *,
+    actor: Actor,
+    reception_can_export: bool = False,
+    region: str = "US",
+    installation: InstallationFiles | None = None,
+) -> int:
+    """One file per request in an existing folder, each with export_csv's guarantees; returns how many.
+
+    Every file is written privately and renamed into place whole, so a folder read while the export runs (an
+    interface engine's pick-up folder) never holds half a file; a file of the same name is replaced, which
+    makes exporting the same requests again harmless. The audit row counts the requests before any is written.
+    """
+    given = folder
+
+    def body() -> int:
+        files = _installation(database, installation)
+        target = _existing_folder(given)
+        _audit_export(database, where, region, as_of, actor)
+        written = 0
+        for record in _records(database, where, region, as_of):
+            with (
+                replace_when_done(target / name_of(record), files) as temporary,
+                temporary.open("w", encoding="utf-8", newline="") as stream,
+            ):
+                write_one(record, stream)
+            written += 1
+        return written
+
+    _confirm(database, actor, reception_can_export)
+    as_of = dt.datetime.now(dt.UTC)
+    return _guarded(database, actor, folder, body)
+
+
+def _existing_folder(folder: Path) -> Path:
+    target = expand_home(folder).absolute()
+    if not target.is_dir():
+        # A folder a person names must already exist: a typing slip never makes folders where nobody looks.
+        what = "is a file, not a folder" if target.exists() else "does not exist"
+        raise OutputRefusedError(f"{target} {what}: give the path of an existing folder.")
+    return target
+
+
+def _confirm(database: Database, actor: Actor, reception_can_export: bool) -> None:
     try:
         confirm_authority(database, actor, Permission.EXPORT, reception_can_export=reception_can_export)
     except SQLAlchemyError as exc:
@@ -112,20 +212,12 @@ def export_csv(
         with database.transaction() as session:
             record_for(session, actor, AuditAction.PERMISSION_DENIED, target="export", outcome=Outcome.DENIED)
         raise
-    # Rows that arrive after the audit row was written are left for the next export: the count stays true.
-    as_of = dt.datetime.now(dt.UTC)
+
+
+def _guarded(database: Database, actor: Actor, out: Path | TextIO, body: Callable[[], int]) -> int:
+    """Run an export's body; any failure becomes ExportError with one sentence and a failed-export audit row."""
     try:
-        if isinstance(out, Path):
-            # The empty private file is made first, so a folder that cannot take it costs no audit row;
-            # no row of data is written into it before the audit row is committed.
-            with replace_when_done(out, _installation(database, installation)) as temporary:
-                _audit_export(database, where, region, as_of, actor)
-                # utf-8-sig writes a BOM, which is how Excel knows the file is UTF-8 (accents in names).
-                with temporary.open("w", encoding="utf-8-sig", newline="") as stream:
-                    written = _write_rows(database, where, stream, region, as_of)
-        else:
-            _audit_export(database, where, region, as_of, actor)
-            written = _write_rows(database, where, out, region, as_of)
+        return body()
     except ExportError:
         raise
     except OSError as exc:
@@ -138,7 +230,6 @@ def export_csv(
             f"Nothing was exported: the database could not be read ({_cause(exc)}), so no file was written; "
             f"{_next(exc)}."
         ) from exc
-    return written
 
 
 def _audit_export(database: Database, where: QueueFilter, region: str, as_of: dt.datetime, actor: Actor) -> None:
@@ -210,11 +301,11 @@ def _count(database: Database, where: QueueFilter, region: str, as_of: dt.dateti
         return session.scalar(statement) or 0
 
 
-def _write_rows(database: Database, where: QueueFilter, stream: TextIO, region: str, as_of: dt.datetime) -> int:
+def _write_rows(records: Iterator[RequestRecord], stream: TextIO) -> int:
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
     count = 0
-    for record in _records(database, where, region, as_of):
+    for record in records:
         writer.writerow([neutralise(cell) for cell in _cells(record)])
         count += 1
     return count
@@ -280,12 +371,19 @@ def _cells(record: RequestRecord) -> list[str]:
         str(answers.get("procedure_date", "")) if follow_up else "",
         str(answers.get("pain_before", "")) if follow_up else "",
         str(answers.get("pain_now", "")) if follow_up else "",
+        _peg(answers) if follow_up else "",
         str(answers.get("relief_percent", "")) if follow_up else "",
         _words(answers.get("relief_duration", "")) if follow_up else "",
         _words(answers.get("relief_within_hours", "")) if follow_up else "",
         str(answers.get("concerns", "")) if follow_up else "",
         _list(answers.get("next_steps", [])) if follow_up else "",
     ]
+
+
+def _peg(answers: dict[str, Any]) -> str:
+    score = answers.get("peg_score")
+    # One decimal, as the PEG is reported; empty for a follow-up stored before the kiosk asked it.
+    return f"{score:.1f}" if isinstance(score, int | float) and not isinstance(score, bool) else ""
 
 
 def _reason(answers: dict[str, Any]) -> str:
