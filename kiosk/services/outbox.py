@@ -19,7 +19,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
@@ -308,7 +307,3 @@ def forwarding_pass(outbox: Database, server: Database, workstation: str) -> For
     if forwarded or waiting:
         log.info("outbox: %d forwarded, %d waiting", forwarded, waiting)
     return ForwardingReport(forwarded, waiting, server_reachable=True)
-
-
-def outbox_path(settings: Settings) -> Path:
-    return settings.database.resolved_outbox_path()

@@ -141,7 +141,8 @@ class KioskWindow(QWidget):
         self.crash_timer.setInterval(CRASH_SCREEN_MS)
         self.crash_timer.timeout.connect(self.reset_for_next_patient)
         self.stack = QStackedWidget()
-        for screen in self._all_screens():
+        # The screens built on first use join the stack then (see _added).
+        for screen in (self.attract, self.out_of_service, self.closed_screen, self.crash_screen):
             self.stack.addWidget(screen)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -488,12 +489,6 @@ class KioskWindow(QWidget):
     def _retranslate(self) -> None:
         self.low_note.setText(self.texts.t("access.low_note"))
         self._place_controls()  # another language's words may need another row
-
-    def _all_screens(self) -> list[KioskScreen]:
-        """The screens built so far."""
-        lazy = [self._home, self._procedures, self._info_page, self._form, self._confirmation]
-        built = [self.attract, *(screen for screen in lazy if screen is not None)]
-        return [*built, self.out_of_service, self.closed_screen, self.crash_screen]
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         if self.lockdown is not None:

@@ -92,9 +92,6 @@ class QueueFilters(QWidget):
             watched.setDate(QDate.currentDate())
         return False
 
-    def select_status(self, text: str) -> None:
-        self.status.setCurrentText(text)
-
     def reset_dates(self) -> None:
         for edit in (self.received_from, self.received_to):
             edit.blockSignals(True)

@@ -223,14 +223,6 @@ class ReadAloud(QObject):
             if self._speech.state() in (QTextToSpeech.State.Speaking, QTextToSpeech.State.Paused):
                 self._speech.stop()
 
-    @property
-    def speaking(self) -> bool:
-        if self._speech is None:
-            return False
-        from kiosk.qt import QTextToSpeech
-
-        return self._speech.state() == QTextToSpeech.State.Speaking
-
     def show_screen(self, screen: Readable) -> None:
         """A screen or form step is now in front of the patient: read it if read-aloud is on."""
         self._screen = screen
