@@ -142,6 +142,7 @@ def test_screenshot_refuses_unknown_screen_and_language(capsys: pytest.CaptureFi
     assert "language 'fr' is not enabled; use one of en, es, vi." in capsys.readouterr().err
 
 
+@pytest.mark.slow  # a real `kiosk run` process, started and stopped
 def test_kiosk_run_starts_on_the_embedded_default(tmp_path: Path, private_folders: Path) -> None:
     """The README's first command: a real process, a real SQLite file, the attract loop up."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

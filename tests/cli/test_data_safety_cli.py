@@ -141,6 +141,7 @@ def test_a_lost_database_is_refused_by_every_command_with_the_newest_backup_name
     assert "ada" in capsys.readouterr().out
 
 
+@pytest.mark.slow  # a real kiosk and a real console process, each started
 def test_the_kiosk_and_the_console_refuse_a_deleted_database_too(install: Install) -> None:
     install.database.unlink()
     config = ["--config", str(install.config)]

@@ -106,6 +106,7 @@ def test_the_bench_floors_load_the_libraries_the_kiosk_has_loaded(tmp_path: Path
         assert third_party(loaded) <= loaded_by(libraries)
 
 
+@pytest.mark.slow  # a real `kiosk run` building every screen before it says ready
 @pytest.mark.skipif(not hasattr(socket, "AF_UNIX"), reason="sd_notify needs AF_UNIX sockets")
 def test_ready_comes_after_the_database_is_open_and_every_screen_is_built(tmp_path: Path) -> None:
     config, env = kiosk_install(tmp_path)
