@@ -52,22 +52,26 @@ def load_settings(
     return _check_languages(parse_settings_file(path), available_languages, path), path
 
 
-_told: set[Path] = set()
+# Set once said, and inherited: a kiosk that `kiosk supervise` starts (again after each crash) logs the sentence
+# in its own log but does not repeat it on the stderr it shares with its supervisor.
+SAID_ENV = "KIOSK_SAID_NO_SETTINGS_FILE"
+_logged: set[Path] = set()  # a verb that reads the settings twice logs it once
 
 
 def _say_no_settings_file(path: Path) -> None:
-    """Once per process: where IT puts the settings file on this PC, and how to get one; the kiosk carries on."""
-    if path in _told:
-        return
-    _told.add(path)
+    """Once: where IT puts the settings file on this PC, and how to get one; the kiosk carries on."""
     sentence = (
         f"no settings file at {path}, so the demo settings are used: "
         "run `kiosk init` to write one there to edit (or name another with --config FILE)."
     )
-    print(f"kiosk: {sentence}", file=sys.stderr)
-    # Marked as already said on stderr (kiosk.ops.logs.FILE_ONLY, spelt out here: the settings layer imports no
-    # logging set-up), so the log file gets it, once it opens, and the terminal does not get it twice.
-    log.info("%s", sentence, extra={"file_only": True})
+    if os.environ.get(SAID_ENV) != str(path):
+        os.environ[SAID_ENV] = str(path)
+        print(f"kiosk: {sentence}", file=sys.stderr)
+    if path not in _logged:
+        _logged.add(path)
+        # Marked as already said on stderr (kiosk.ops.logs.FILE_ONLY, spelt out here: the settings layer imports no
+        # logging set-up), so the log file gets it, once it opens, and the terminal does not get it twice.
+        log.info("%s", sentence, extra={"file_only": True})
 
 
 def locate_settings_file(cli_value: str | None) -> tuple[Path, bool, bool]:

@@ -47,7 +47,7 @@ def test_the_kiosk_says_it_once_on_stderr_and_in_its_log_then_runs_on_the_defaul
         env["NOTIFY_SOCKET"] = str(listener.path)
         kiosk = subprocess.Popen([*KIOSK, "run", "--windowed"], env=env, stderr=subprocess.PIPE, text=True)
         try:
-            listener.wait_for("READY", timeout=120)  # it carried on: the attract screen is up
+            listener.wait_for("READY", timeout=300)  # it carried on: the attract screen is up
             kiosk.send_signal(signal.SIGTERM)
             _out, err = kiosk.communicate(timeout=60)
         finally:
@@ -62,3 +62,19 @@ def test_the_kiosk_says_it_once_on_stderr_and_in_its_log_then_runs_on_the_defaul
     [log] = home.glob(".local/state/clinic-kiosk/log/kiosk-run.log")
     logged = [line for line in log.read_text(encoding="utf-8").splitlines() if "no settings file" in line]
     assert len(logged) == 1 and logged[0].endswith(f" INFO kiosk.config.loader: {sentence}"), logged
+
+
+def test_a_kiosk_started_by_one_that_said_it_does_not_say_it_again(tmp_path: Path) -> None:
+    """As `kiosk supervise` starts `kiosk run` (again after each crash): one sentence on the stderr they share."""
+    _config, env = kiosk_install(tmp_path)
+    parent = (
+        "import subprocess, sys\n"
+        "from kiosk.cli.main import main\n"
+        "assert main(['config', 'check']) == 0\n"
+        "sys.exit(subprocess.run([sys.executable, '-m', 'kiosk', 'config', 'check']).returncode)\n"
+    )
+
+    done = subprocess.run([KIOSK[0], "-c", parent], env=env, capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == f"kiosk: {expected_sentence(tmp_path / 'home')}\n"
