@@ -22,8 +22,7 @@ from kiosk.domain.requests import (
     Weekday,
     YesNoUnsure,
 )
-from kiosk.services.requests import Receipt, submit_request
-from kiosk.storage.database import Database
+from kiosk.services.requests import Receipt
 
 
 class FieldKind(enum.StrEnum):
@@ -231,6 +230,8 @@ class RequestDraft:
     step: int = 0
     # Made when the form opens, so a repeated Submit can never store the request twice.
     request_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    # Set once the request is stored. Storing is the form's RequestSender's (kiosk.ui.forms.request_sender), never
+    # the draft's: only that path keeps the request in the outbox when the server is down.
     receipt: Receipt | None = None
 
     @property
@@ -260,12 +261,6 @@ class RequestDraft:
 
     def build(self, base: FormContext) -> PatientRequest:
         return build_request(self.kind, self.answers, self.context(base))
-
-    def submit(self, database: Database, workstation: str, base: FormContext) -> Receipt:
-        """Validate and store in one transaction; the same draft never stores twice."""
-        request = self.build(base)
-        self.receipt = submit_request(database, request, workstation)
-        return self.receipt
 
 
 def new_draft(kind: RequestKind, procedure_ids: Iterable[str]) -> RequestDraft:
