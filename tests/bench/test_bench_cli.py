@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from kiosk.bench.figures import FIELDS
 from kiosk.bench.postgres import server_programs
 
@@ -31,6 +33,7 @@ FAMILIES = (
 )
 
 
+@pytest.mark.slow  # the bench smoke run: `kiosk bench --quick` measures every figure, minutes on two cores
 def test_quick_bench_writes_one_row_per_figure_each_with_a_measured_floor(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run(

@@ -24,7 +24,10 @@ from kiosk.ops.service_files import XINIT, session_command
 from tests.end2end.x_server import require
 from tests.ops.kiosk_process import KIOSK, Notice, NotifySocket, kiosk_install, notify_socket
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="an X server test")
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="an X server test"),
+    pytest.mark.slow,  # a real X server session, a kiosk killed and one frozen, each brought back
+]
 HANG_SECONDS = 10  # the supervisor's shortest hang limit; the unit keeps the default 30 s
 
 

@@ -19,7 +19,10 @@ from kiosk.ui.crash_loop_screen import TITLE
 from tests.end2end.x_server import bare_x_server, require
 from tests.ops.kiosk_process import kiosk_install
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="an X server test")
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="an X server test"),
+    pytest.mark.slow,  # a real X server and a kiosk that fails to start, again and again
+]
 
 
 @pytest.fixture

@@ -62,6 +62,7 @@ def _wait_for(condition: Callable[[], bool], what: Callable[[], str], seconds: f
     pytest.fail(f"{what()}; the kiosk said: {err.read_text()[-1500:] if err.exists() else ''}", pytrace=False)
 
 
+@pytest.mark.slow  # a real X server and a real `kiosk run` for each orientation
 @pytest.mark.parametrize(
     ("bare_x", "lockdown", "corner", "pointer"),
     [("1920x1080", "false", "top-right", (1915, 5)), ("1080x1920", "true", "bottom-right", (1075, 1915))],
@@ -123,6 +124,7 @@ def _doctor(config: Path, env: dict[str, str]) -> dict[str, dict[str, str]]:
     return {check["name"]: check for check in json.loads(done.stdout)["checks"]}
 
 
+@pytest.mark.slow  # a real X server and `kiosk doctor` showing its window on it
 @pytest.mark.parametrize("bare_x", ["1080x1920"], indirect=True)
 def test_doctor_shows_a_full_screen_window_and_finds_it_covers_the_screen(bare_x: tuple[dict[str, str], Path]) -> None:
     env, config = bare_x

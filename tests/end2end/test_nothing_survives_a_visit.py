@@ -28,6 +28,7 @@ from tests.end2end.test_screen_reader_walk import (
 
 NAME = "Zebedee"  # not a word anywhere on the kiosk's screens, so finding it anywhere means it leaked
 WALK_S = 90
+pytestmark = pytest.mark.slow  # a real X server and a real `kiosk run` driven from outside
 
 
 def _walk(env: dict[str, str]) -> list[dict[str, Any]]:

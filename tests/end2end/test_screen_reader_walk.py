@@ -28,6 +28,8 @@ from kiosk.storage.migrations import upgrade_to_head
 from kiosk.storage.models import RequestRecord
 from tests.end2end.x_server import bare_x_server
 
+pytestmark = pytest.mark.slow  # a real X server, D-Bus and AT-SPI walking a real `kiosk run`
+
 ROOT = Path(__file__).resolve().parents[2]
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's pyatspi is built for it, not for the project's venv
 BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"

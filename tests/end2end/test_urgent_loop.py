@@ -29,6 +29,8 @@ from kiosk.ui.console.window import ConsoleWindow
 from tests.postgres_server import PostgresServer, settings_of
 from tests.ui.console.conftest import ADMIN, ADMIN_PASSWORD, SETUP, WORKSTATION, signed_in
 
+pytestmark = pytest.mark.slow  # a real `kiosk run` process sending to the console in this one
+
 ROOT = Path(__file__).resolve().parents[2]
 CONFIRMED_WITHIN_S = 120  # a cold kiosk start, the whole form and the send, on a busy CI machine
 BANNER_WITHIN_MS = 10_000  # a liveness limit only: the 2 s target is measured by `kiosk bench`
