@@ -54,8 +54,14 @@ class WatchdogPinger(QObject):
         self._watchdog.stopping()
 
 
+def stop_signals() -> list[signal.Signals]:
+    """The signals that ask the kiosk to stop: SIGTERM (systemd, the supervisor), SIGINT (Ctrl+C), and SIGHUP, which
+    xinit sends its client's process group when the X server ends (the kiosk then closes its database too)."""
+    return [signal.SIGTERM, signal.SIGINT] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+
+
 class StopOnSignal(QObject):
-    """SIGTERM or SIGINT ends the event loop cleanly, so `kiosk run` exits 0 and closes its database.
+    """SIGTERM, SIGINT or SIGHUP ends the event loop cleanly, so `kiosk run` exits 0 and closes its database.
 
     Python runs signal handlers only between bytecodes, and Qt's event loop is C++: without help a
     signal would wait for the next Python slot. signal.set_wakeup_fd writes a byte to a socket that
@@ -72,7 +78,7 @@ class StopOnSignal(QObject):
         self._previous_fd = signal.set_wakeup_fd(self._sender.fileno(), warn_on_full_buffer=False)
         self._notifier = QSocketNotifier(self._receiver.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
-        self._previous = {signum: signal.signal(signum, self._handle) for signum in (signal.SIGTERM, signal.SIGINT)}
+        self._previous = {signum: signal.signal(signum, self._handle) for signum in stop_signals()}
 
     def _handle(self, signum: int, _frame: FrameType | None) -> None:
         # No logging (or any I/O) here: the handler runs between two bytecodes of whatever Python was doing, maybe

@@ -348,7 +348,9 @@ def _signal_child(child: subprocess.Popen[bytes], signum: int) -> bool:
 
 
 def _stop_signals() -> list[int]:
-    return [signal.SIGTERM, signal.SIGINT] + ([signal.SIGBREAK] if hasattr(signal, "SIGBREAK") else [])
+    # SIGHUP: xinit sends it to its client's process group (this supervisor and its kiosk) as the session ends.
+    extra = [getattr(signal, name) for name in ("SIGBREAK", "SIGHUP") if hasattr(signal, name)]
+    return [signal.SIGTERM, signal.SIGINT, *extra]
 
 
 def _die_with_parent() -> None:

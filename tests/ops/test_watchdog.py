@@ -85,14 +85,16 @@ def test_kiosk_run_says_ready_then_pings_then_stopping_and_exits_0_on_sigterm(tm
                 kiosk.wait()
 
 
-def test_kiosk_run_exits_0_on_sigint_too(tmp_path: Path) -> None:
+@pytest.mark.parametrize("signum", [signal.SIGINT, getattr(signal, "SIGHUP", signal.SIGINT)])
+def test_kiosk_run_exits_0_on_sigint_and_sighup_too(tmp_path: Path, signum: int) -> None:
+    """SIGHUP is what xinit sends its client when the X session ends."""
     config, env = kiosk_install(tmp_path)
     with notify_socket(tmp_path) as listener:
         env["NOTIFY_SOCKET"] = str(listener.path)
         kiosk = subprocess.Popen([*KIOSK, "--config", str(config), "run", "--windowed"], env=env)
         try:
             listener.wait_for("READY", timeout=60)
-            kiosk.send_signal(signal.SIGINT)
+            kiosk.send_signal(signum)
             assert kiosk.wait(timeout=20) == 0
         finally:
             if kiosk.poll() is None:
