@@ -22,9 +22,11 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "supervise",
         help="run the kiosk and restart it if it crashes or hangs",
         description=(
-            "Start `kiosk run` (with the options after it) and start it again within a second whenever it "
-            "crashes, or when it stops responding. It stays stopped when an admin closes the kiosk on purpose. "
-            "Use it where no service manager restarts the kiosk quickly, such as a Windows scheduled task."
+            "Start `kiosk run` (with the options after it) and start it again: 0.2 s after it crashes (it is back "
+            "on screen within a few seconds, as long as it takes to start), or once it has not answered for "
+            "--hang-seconds (30 s by default) when it hangs. It stays stopped when an admin closes the kiosk on "
+            "purpose. Use it where no service manager restarts the kiosk quickly: a Windows scheduled task, XDG "
+            "autostart, or the cage and xinit sessions of `kiosk install-service`."
         ),
         epilog="Example: kiosk --config C:\\Kiosk\\kiosk.toml supervise run",
     )

@@ -1,7 +1,7 @@
 """Keep the kiosk running where no service manager does it fast enough (Windows Task Scheduler waits a minute).
 
-The child is restarted within a second after any exit except a deliberate staff quit (exit code 3) and the
-clean exit that follows our own SIGTERM; a child whose heartbeat file stops changing is hung and is killed.
+The child is started again 0.2 s after any exit except a deliberate staff quit (exit code 3) and the clean exit
+that follows our own stop signal; a child whose heartbeat file is older than hang_seconds (30 s) is hung and killed.
 Repeated crashes back off, so a kiosk that cannot start does not spin a CPU core at 100 %.
 """
 

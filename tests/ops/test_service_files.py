@@ -80,14 +80,19 @@ def test_xdg_autostart_runs_the_supervisor_with_desktop_quoting() -> None:
 
 
 def test_windows_task_restarts_on_failure_and_runs_the_supervisor() -> None:
-    service = render(WINDOWS, [r"C:\Program Files\Clinic Kiosk\clinic-kiosk.exe"], Path(r"C:\Kiosk & Co\kiosk.toml"))
+    service = render(WINDOWS, [r"C:\Program Files\Clinic Kiosk\kiosk.exe"], Path(r"C:\Kiosk & Co\kiosk.toml"))
     assert service.encoding == "utf-16"
     task = ET.fromstring(service.text.encode("utf-16"))
     action = task.find(f"{TASK}Actions/{TASK}Exec")
     assert action is not None
-    assert action.findtext(f"{TASK}Command") == r"C:\Program Files\Clinic Kiosk\clinic-kiosk.exe"
+    assert action.findtext(f"{TASK}Command") == r"C:\Program Files\Clinic Kiosk\kiosk.exe"
     assert action.findtext(f"{TASK}Arguments") == r'--config "C:\Kiosk & Co\kiosk.toml" supervise run'
+    # Task Scheduler restarts the supervisor (it cannot sooner than a minute, nor more than 999 times); the
+    # supervisor restarts the kiosk within seconds. One supervisor at a time: a second start is ignored.
     assert task.findtext(f"{TASK}Settings/{TASK}RestartOnFailure/{TASK}Interval") == "PT1M"
+    assert task.findtext(f"{TASK}Settings/{TASK}RestartOnFailure/{TASK}Count") == "999"
+    assert task.findtext(f"{TASK}Settings/{TASK}MultipleInstancesPolicy") == "IgnoreNew"
+    assert task.findtext(f"{TASK}Settings/{TASK}DisallowStartIfOnBatteries") == "false"
     assert task.findtext(f"{TASK}Settings/{TASK}ExecutionTimeLimit") == "PT0S"
     assert task.find(f"{TASK}Triggers/{TASK}LogonTrigger") is not None
     assert service.next_steps[0] == f'schtasks /Create /XML "{service.path}" /TN ClinicKiosk'
@@ -107,7 +112,7 @@ def test_install_writes_once_and_never_overwrites_a_different_file_without_force
 
 
 def test_windows_task_file_is_utf16_as_task_scheduler_reads_it() -> None:
-    service = render(WINDOWS, [r"C:\kiosk\clinic-kiosk.exe"], None)
+    service = render(WINDOWS, [r"C:\kiosk\kiosk.exe"], None)
     install(service)
     data = service.path.read_bytes()
     assert data[:2] in (b"\xff\xfe", b"\xfe\xff")  # the byte-order mark schtasks needs
