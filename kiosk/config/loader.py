@@ -99,19 +99,18 @@ def parse_settings_file(path: Path) -> Settings:
         raise SettingsError(
             f"The settings file {path} cannot be read ({exc.strerror}): give the kiosk's account permission to read it."
         ) from exc
-    lines = key_lines(text)
     for table, key in _RELATIVE_PATH_KEYS:
         section = raw.get(table)
         if isinstance(section, dict) and isinstance(section.get(key), str):
-            at = where(str(path), line_of(lines, [table, key]))
-            section[key] = _usable_path(at, f"{table}.{key}", section[key], lambda value: _beside(path.parent, value))
+            section[key] = _usable_path(
+                path, text, (table, key), section[key], lambda value: _beside(path.parent, value)
+            )
     database = raw.get("database")
     if isinstance(database, dict) and isinstance(database.get("url"), str):
-        at = where(str(path), line_of(lines, ["database", "url"]))
         database["url"] = _usable_path(
-            at, "database.url", database["url"], lambda value: _sqlite_url_beside(value, path.parent)
+            path, text, ("database", "url"), database["url"], lambda value: _sqlite_url_beside(value, path.parent)
         )
-    settings = settings_from_mapping(raw, source=str(path), lines=lines)
+    settings = settings_from_mapping(raw, source=str(path), text=text)
     refuse_readable_password(path, settings.database.url)  # a password others can read is refused
     return settings
 
@@ -120,7 +119,7 @@ def _beside(folder: Path, value: str) -> str:
     return str((folder / Path(value).expanduser()).resolve())
 
 
-def _usable_path(at: str, setting: str, value: str, resolve: Callable[[str], str]) -> str:
+def _usable_path(path: Path, text: str, setting: tuple[str, str], value: str, resolve: Callable[[str], str]) -> str:
     """The path resolved, or one sentence when no file system could hold it (a NUL character, ~nosuchuser)."""
     try:
         return resolve(value)
@@ -128,7 +127,10 @@ def _usable_path(at: str, setting: str, value: str, resolve: Callable[[str], str
         why = "the account named after ~ does not exist on this PC"
     except (ValueError, OSError):  # a NUL character, or a name longer than the file system allows
         why = "no file or folder can have this name"
-    raise SettingsError(f"{at} setting {setting} = {shown(value)} is not allowed: {why}; write the full path instead.")
+    at = where(str(path), line_of(key_lines(text), setting))
+    raise SettingsError(
+        f"{at} setting {'.'.join(setting)} = {shown(value)} is not allowed: {why}; write the full path instead."
+    )
 
 
 def _sqlite_url_beside(url: str, folder: Path) -> str:
@@ -139,13 +141,13 @@ def _sqlite_url_beside(url: str, folder: Path) -> str:
     return prefix + str((folder / url[len(prefix) :]).resolve())
 
 
-def settings_from_mapping(
-    raw: dict[str, Any], source: str = "settings", lines: dict[tuple[str, ...], int] | None = None
-) -> Settings:
-    """Settings from what tomllib read; `lines` (kiosk.config.key_lines) lets a mistake name its line."""
+def settings_from_mapping(raw: dict[str, Any], source: str = "settings", text: str | None = None) -> Settings:
+    """Settings from what tomllib read from `text`, which (when given) lets a mistake name its line."""
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
+        # Lines are looked for only when something is wrong: a valid file is read once, by tomllib.
+        lines = key_lines(text) if text is not None else None
         raise SettingsError(validation_sentence(exc, raw, source, lines)) from None
 
 
