@@ -53,6 +53,11 @@ class InfoPageScreen(KioskScreen):
         self._tabs = ButtonSet(lambda: self._new_button("tab"), self.navigate.emit)
 
         self.section_title = text_label("section-title")
+        # An English page standing in for a missing translation says so in words, not silently.
+        self.stand_in = QLabel()
+        self.stand_in.setObjectName("StandInNotice")
+        self.stand_in.setProperty("role", "note")
+        self.stand_in.setWordWrap(True)
         self.text = MarkdownView()
         # The text scrolls: it takes whatever height is left (never asking for more), the tabs and buttons first.
         self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
@@ -76,6 +81,7 @@ class InfoPageScreen(KioskScreen):
 
         reading = QVBoxLayout()
         reading.addWidget(self.section_title)
+        reading.addWidget(self.stand_in)
         reading.addWidget(self.text, 1)
         reading.addWidget(self.related_title)
         reading.addWidget(self.related_area)
@@ -110,21 +116,22 @@ class InfoPageScreen(KioskScreen):
         if page is None:
             return
         self.page = page
+        t = self.texts.t
         self.title.setText(page.title)
         self._build_tabs(page)
+        self._show_stand_in(page)
         index = min(self._route.section, max(0, len(page.sections) - 1))
         if page.sections:
             section = page.sections[index]
             self.tabs[index].setChecked(True)
             self.section_title.setText(section.title)
-            text = section.markdown
-            if index == 0 and page.intro:
-                text = f"{page.intro}\n\n{text}"
+            # Pictures are found next to the page's file, wherever the kiosk was started.
+            self.text.page_path = page.path
+            self.text.scan_words = t("page.scan_link")
             self.text.set_markdown(
-                text, self.texts.t("page.text_area", section=section.title), self.texts.t("page.scroll")
+                page.section_text(index), t("page.text_area", section=section.title), t("page.scroll")
             )
         self._show_related(page, index)
-        t = self.texts.t
         self.request.set_words(t("page.request"))
         self.request.setVisible(bool(page.sections) and index == len(page.sections) - 1)
         if page.reviewed:
@@ -169,9 +176,20 @@ class InfoPageScreen(KioskScreen):
     def related_buttons(self) -> list[TouchButton]:
         return self._related.buttons
 
+    def _show_stand_in(self, page: Page) -> None:
+        language = self.texts.language
+        self.stand_in.setVisible(page.language != language)
+        if page.language != language:
+            shown = self.texts.strings.text(page.language, "language.name")
+            self.stand_in.setText(
+                self.texts.t("page.not_translated", wanted=self.texts.t("language.name"), shown=shown)
+            )
+
     def _show_related(self, page: Page, index: int) -> None:
-        related = [p for p in self._catalog.related(page) if p.kind in SCREEN_FOR_KIND]
-        show = bool(related) and index == page.related_section_index
+        heading, ids = page.buttons(index)
+        found = [self._catalog.page(page_id, page.language) for page_id in ids]
+        related = [p for p in found if p is not None and p.kind in SCREEN_FOR_KIND]
+        show = bool(related)
         self.related_title.setVisible(show)
         self.related_area.setVisible(show)
         if not show:
@@ -182,10 +200,16 @@ class InfoPageScreen(KioskScreen):
             button.set_words(other.title, other.summary)
         if not show:
             return
-        kinds = {p.kind for p in related}
-        key = "page.related_conditions" if kinds == {PageKind.CONDITION} else "page.related_procedures"
-        self.related_title.setText(self.texts.t(key))
-        self.related_area.set_names(self.texts.t(key), self.texts.t("page.scroll"))
+        if heading is None:
+            # The author named no heading: one for the pages' kind, or a plain one when kinds are mixed.
+            kinds = {p.kind for p in related}
+            key = {
+                frozenset({PageKind.CONDITION}): "page.related_conditions",
+                frozenset({PageKind.PROCEDURE}): "page.related_procedures",
+            }.get(frozenset(kinds), "page.related_pages")
+            heading = self.texts.t(key)
+        self.related_title.setText(heading)
+        self.related_area.set_names(heading, self.texts.t("page.scroll"))
         self._place_related()
 
     def spoken_text(self) -> str:

@@ -1,16 +1,34 @@
-"""Markdown rendered by Qt itself, with room between paragraphs, scrolled by a finger."""
+"""A page's Markdown, read by the same parser as `kiosk content check`, shown by Qt, scrolled by a finger."""
 
 from __future__ import annotations
 
+import io
+import re
+from pathlib import Path
+
+import segno
+
 from kiosk.qt import (
     QFrame,
+    QImage,
+    QResizeEvent,
     QScroller,
     Qt,
     QTextBlockFormat,
     QTextBrowser,
     QTextCursor,
+    QUrl,
     QWidget,
 )
+
+from kiosk.content.catalog import resolve_image
+from kiosk.content.markup import IMAGE_SCHEME, QR_SCHEME, Markup, read_markup, to_html
+
+_IMG = re.compile(r'<img src="(content-(?:image|qr):\d+)" alt="([^"]*)" />')
+# A picture takes at most this share of the text's height, so words stay in sight beside it.
+_MOST_OF_HEIGHT = 0.7
+# Each module of the QR code drawn this many pixels wide: phone cameras read it from arm's length.
+_QR_SCALE = 6
 
 
 class MarkdownView(QTextBrowser):
@@ -27,16 +45,80 @@ class MarkdownView(QTextBrowser):
         )
         self.viewport().setCursor(Qt.CursorShape.ArrowCursor)
         QScroller.grabGesture(self.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        # Images are named relative to this page file; set by the screen before each page is shown.
+        self.page_path: Path | None = None
+        # Words under each QR code, in the patient's language.
+        self.scan_words = ""
+        self._markup: Markup | None = None
+        self._pictures: dict[str, QImage] = {}
+        self._width = 0
 
     def set_markdown(self, text: str, accessible_name: str, scroll_name: str) -> None:
-        self.setMarkdown(text)
-        self._space_paragraphs()
+        self._markup = read_markup(text)
+        self._pictures = self._load_pictures(self._markup)
+        self._render()
         self.setAccessibleName(accessible_name)
         self.verticalScrollBar().setAccessibleName(scroll_name)
         self.verticalScrollBar().setValue(0)
 
+    def pictures(self) -> dict[str, QImage]:
+        """What each picture and QR code on show holds (a null image for one that could not be read)."""
+        return dict(self._pictures)
+
+    def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802 (Qt's name)
+        picture = self._pictures.get(name.toString() if isinstance(name, QUrl) else name)
+        if picture is not None and not picture.isNull():
+            return picture
+        return super().loadResource(kind, name)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        # Pictures are sized to the column: a new width (a turned screen, larger text) sizes them again.
+        if self._pictures and self.viewport().width() != self._width:
+            position = self.verticalScrollBar().value()
+            self._render()
+            self.verticalScrollBar().setValue(position)
+
+    def _load_pictures(self, markup: Markup) -> dict[str, QImage]:
+        pictures: dict[str, QImage] = {}
+        for number, image in enumerate(markup.images):
+            picture = QImage()
+            if self.page_path is not None:
+                try:
+                    picture = QImage(str(resolve_image(self.page_path, image.target)))
+                except (OSError, ValueError):  # a name the file system cannot hold: shown as its words
+                    picture = QImage()
+            pictures[f"{IMAGE_SCHEME}{number}"] = picture
+        for number, link in enumerate(markup.web_links):
+            # Only the public address the author wrote goes into the code: nothing about the patient.
+            png = io.BytesIO()
+            segno.make(link.target, error="m").save(png, kind="png", scale=_QR_SCALE, border=4)
+            pictures[f"{QR_SCHEME}{number}"] = QImage.fromData(png.getvalue())
+        return pictures
+
+    def _render(self) -> None:
+        if self._markup is None:
+            return
+        self._width = self.viewport().width()
+        html = _IMG.sub(self._sized, to_html(self._markup, self.scan_words))
+        self.setHtml(html)  # its pictures come from loadResource
+        self._space_paragraphs()
+
+    def _sized(self, found: re.Match[str]) -> str:
+        name, alt = found.group(1), found.group(2)
+        picture = self._pictures.get(name)
+        if picture is None or picture.isNull():
+            # A picture that cannot be read (the check names it) still tells the patient what it showed.
+            return f"<i>{alt}</i>"
+        margin = 2 * int(self.document().documentMargin())
+        room_w = max(1, self._width - margin)
+        room_h = max(1, int(self.viewport().height() * _MOST_OF_HEIGHT))
+        scale = min(1.0, room_w / picture.width(), room_h / picture.height())
+        width, height = max(1, int(picture.width() * scale)), max(1, int(picture.height() * scale))
+        return f'<img src="{name}" alt="{alt}" width="{width}" height="{height}" />'
+
     def _space_paragraphs(self) -> None:
-        # Qt's Markdown import leaves paragraphs touching; people read better with air.
+        # Qt's HTML import leaves paragraphs touching; people read better with air.
         spacing = self.fontInfo().pixelSize() * 0.6
         cursor = QTextCursor(self.document())
         block = self.document().begin()
