@@ -20,7 +20,7 @@ PAGE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _PAGE_ID = re.compile(PAGE_ID)
 _WEB = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # `##How it is done`: a heading without its space, which Markdown reads as a plain sentence.
-BAD_HEADING = re.compile(r"^(#{1,6})(?=[^#\s])")
+BAD_HEADING = re.compile(r"^(#{1,6})(?=[^\W\d_])")  # a letter: "#1 choice" is a sentence
 # The image kinds Qt reads without an optional plug-in.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 IMAGE_SCHEME = "content-image:"

@@ -132,6 +132,11 @@ def read_page_text(text: str, path: Path, language: str) -> tuple[Page | None, l
         return None, problems
     body_start = end + 2  # the file line just after the closing fence
     intro, intro_line, sections = _split_sections(lines[end + 1 :], body_start)
+    problems += [
+        Problem(path, number, f"a heading needs a space after ##; write '## {line[2:].strip()[:60]}'")
+        for number, line in enumerate(lines[end + 1 :], start=body_start)
+        if _HEADING.match(line) and not line.startswith("## ")
+    ]
     blocks_line = _key_line(header_lines, "links")
     page = Page(
         id=header.id,
