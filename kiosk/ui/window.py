@@ -291,7 +291,7 @@ class KioskWindow(QWidget):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         if self.lockdown is None:
             self.lockdown = LockdownGuard(self, hide_cursor=settings.hide_cursor)
-            self.staff_entry.console_open.connect(lambda shown: self._console_shown(shown))
+            self.staff_entry.console_open.connect(self._console_shown)
         self.show_full_screen()
         self.follow_opening_hours()
         log.info("lock-down on: full-screen, exit corner %s", settings.exit_corner)

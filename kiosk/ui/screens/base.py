@@ -23,13 +23,16 @@ class KioskScreen(QWidget):
         # display (word-wrapped labels report their minimum height at a tiny width, which would do that). Whether
         # every screen fits at every text size is what tests/ui/test_touch_and_layout.py checks.
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        texts.language_changed.connect(lambda _language: self.retranslate())
+        texts.language_changed.connect(self._language_changed)  # bound, not a lambda on self: see kiosk/ui/window.py
 
     def show_route(self, route: Route) -> None:
         """Fill the screen for this route (page id, section)."""
 
     def retranslate(self) -> None:
         """Put every visible string in the current language."""
+
+    def _language_changed(self, _language: str) -> None:
+        self.retranslate()  # the subclass's own
 
     def relayout(self, portrait: bool, metrics: Metrics) -> None:
         self.portrait = portrait

@@ -33,7 +33,7 @@ class ClosedScreen(KioskScreen):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.learn = TouchButton("on-dark")
         self.learn.setObjectName("ClosedLearn")
-        self.learn.clicked.connect(lambda _=False: self.begin.emit())
+        self.learn.clicked.connect(self.begin)  # signal to signal: Qt drops clicked's argument
         self._outer = QVBoxLayout(self)
         self._outer.addStretch(2)
         self._outer.addWidget(self.clinic)

@@ -25,7 +25,7 @@ class CrashScreen(KioskScreen):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.start_again = TouchButton("primary")
         self.start_again.setObjectName("CrashStartAgain")
-        self.start_again.clicked.connect(lambda _=False: self.done.emit())
+        self.start_again.clicked.connect(self.done)  # signal to signal: Qt drops clicked's argument
         self._outer = QVBoxLayout(self)
         self._outer.addStretch(2)
         self._outer.addWidget(self.title)

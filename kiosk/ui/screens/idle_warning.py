@@ -65,7 +65,7 @@ class IdleWarning(QDialog):
         outer.addStretch(1)
         outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(1)
-        texts.language_changed.connect(lambda _language: self.retranslate())
+        texts.language_changed.connect(self._language_changed)
         self._focus_before: QWidget | None = None
         self.hide()
 
@@ -107,6 +107,9 @@ class IdleWarning(QDialog):
         # While the card is up, Tab stays on it: the page behind is covered and cannot be used.
         self.button.setFocus()
         return True
+
+    def _language_changed(self, _language: str) -> None:
+        self.retranslate()
 
     def retranslate(self) -> None:
         t = self._texts.t

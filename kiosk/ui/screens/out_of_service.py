@@ -28,7 +28,7 @@ class OutOfServiceScreen(KioskScreen):
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.learn = TouchButton("primary")
         self.learn.setObjectName("OutOfServiceLearn")
-        self.learn.clicked.connect(lambda _=False: self.navigate.emit(Route(Screen.PROCEDURES)))
+        self.learn.clicked.connect(self._learn_more)
         self.staff = text_label("note", "OutOfServiceStaff")
         self.staff.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._outer = QVBoxLayout(self)
@@ -45,6 +45,9 @@ class OutOfServiceScreen(KioskScreen):
         self._outer.addStretch(3)
         self._outer.addWidget(self.staff)
         self.retranslate()
+
+    def _learn_more(self) -> None:
+        self.navigate.emit(Route(Screen.PROCEDURES))
 
     def retranslate(self) -> None:
         t = self.texts.t

@@ -55,7 +55,7 @@ class AccessBar(QWidget):
         # Reading order; on two lines, the second starts after High contrast.
         self._controls: list[TouchButton] = [*self.text_sizes.values(), self.contrast, self.low]
         self._arrange()
-        texts.language_changed.connect(lambda _language: self.sync())
+        texts.language_changed.connect(self._language_changed)
         presentation.changed.connect(self.sync)
         self.sync()
 
@@ -103,6 +103,9 @@ class AccessBar(QWidget):
 
     def _contrast_chosen(self, high: bool) -> None:
         self._presentation.set_theme(ThemeName.HIGH_CONTRAST if high else ThemeName.NORMAL)
+
+    def _language_changed(self, _language: str) -> None:
+        self.sync()
 
     def sync(self) -> None:
         """Words and checked state follow the language and the patient's choices."""

@@ -47,7 +47,7 @@ class TouchButton(QPushButton):
         layout.addStretch(1)
         self._alignment = Qt.AlignmentFlag.AlignCenter
         self.set_alignment(self._alignment)
-        self.toggled.connect(lambda _checked: self._update_tone())
+        self.toggled.connect(self._toggled)
         self.toggled.connect(self._take_tab_stop)
         self._update_tone()
 
@@ -110,6 +110,9 @@ class TouchButton(QPushButton):
 
     def words(self) -> str:
         return self.label.text()
+
+    def _toggled(self, _checked: bool) -> None:
+        self._update_tone()
 
     def _take_tab_stop(self, checked: bool) -> None:
         # Tab reaches one button of a radio group (arrow keys the others): the chosen one, as in any radio group.
