@@ -59,7 +59,10 @@ def _init(args: argparse.Namespace) -> int:
         print(f"Settings file {path} already exists; left as it is.")
     else:
         _write_template(path)
-        print(f"Wrote the settings file {path}: edit it to set the clinic's name, hours and database.")
+        print(
+            f"Wrote the settings file {path}: edit it to set the clinic's name, hours and database, "
+            "then run `kiosk config check`."
+        )
     return _first_admin(settings, rules, username, password, args.display_name)
 
 
@@ -67,8 +70,8 @@ def _write_template(path: Path) -> None:
     from kiosk.config.loader import SettingsError
     from kiosk.config.reference import settings_template
 
-    # Every key with its default, commented out, generated from the settings model so it cannot drift from it.
-    # tests/cli/test_accounts_cli.py checks that uncommenting it all gives the defaults.
+    # Every key with its default, commented out under live [table] lines, generated from the settings model so it
+    # cannot drift from it. tests/config/test_template.py checks that any mix of uncommented lines is accepted.
     template = settings_template()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -89,3 +89,16 @@ def test_an_uncommented_line_with_a_new_value_is_used(tmp_path: Path) -> None:
     path.write_text(uncommented(lines, {number}), encoding="utf-8")
 
     assert load_settings(str(path))[0].lockdown.exit_hold_seconds == 10
+
+
+def test_init_says_how_to_check_the_file_after_editing_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    written = tmp_path / "kiosk.toml"
+    secret = tmp_path / "admin-password.txt"
+    secret.write_text("violet harbour lamp\n", encoding="utf-8")
+
+    assert main(["--config", str(written), "init", "--admin-user", "ada", "--admin-password-file", str(secret)]) == 0
+
+    assert (
+        f"Wrote the settings file {written}: edit it to set the clinic's name, hours and database, "
+        "then run `kiosk config check`.\n"
+    ) in capsys.readouterr().out
