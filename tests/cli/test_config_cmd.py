@@ -106,3 +106,21 @@ def test_config_without_an_action_is_a_usage_error(capsys: pytest.CaptureFixture
         main(["config"])
     assert stopped.value.code == 2
     assert "show" in capsys.readouterr().err
+
+
+def test_check_names_the_line_of_a_mistake_and_accepts_a_good_file(
+    write_settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_settings('[clinic]\nname = "Riverside Pain"\n\n[lockdown]\nexit_hold_seconds = "10"\n')
+
+    assert main(["config", "check", "--config", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"kiosk: {path}, line 5: setting lockdown.exit_hold_seconds = '10' is text in quotes, "
+        "but it must be a whole number without quotes, like 10.\n"
+    )
+
+    path.write_text('[clinic]\nname = "Riverside Pain"\n\n[lockdown]\nexit_hold_seconds = 10\n', encoding="utf-8")
+    assert main(["--config", str(path), "config", "check"]) == 0
+    assert capsys.readouterr().out == f"The settings file {path} is valid: the kiosk will use it.\n"
