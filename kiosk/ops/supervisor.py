@@ -43,7 +43,7 @@ _ERROR_LINE = re.compile(r"^\S+ \S+ (?:ERROR|CRITICAL) [\w.]+: (.+)$")
 class RestartPolicy:
     hang_seconds: float = 30.0  # no heartbeat for this long: the kiosk is hung
     startup_seconds: float = 120.0  # the first heartbeat may take this long (first start migrates the database)
-    first_delay: float = 0.2  # a single crash: back within a second
+    first_delay: float = 0.2  # a single crash: started again at once (then its own start-up, a few seconds)
     calm_crashes: int = 3  # this many short runs in a row restart at once; more back off
     first_step: float = 1.0  # the first back-off wait; each further short run doubles it
     max_delay: float = 60.0
