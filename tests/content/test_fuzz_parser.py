@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from kiosk.cli.main import main
 from kiosk.content.catalog import load_catalog
+from kiosk.content.markup import read_markup, to_html
 from kiosk.content.model import Page, Problem
 from kiosk.content.parser import PageHeader, PageParseError, parse_page, parse_page_text
 from kiosk.ops import qt_probe
@@ -199,11 +200,37 @@ _HEADER_VALUES = {
     "reviewed": st.sampled_from(["2025-01-15", "0001-01-01", "9999-12-31"]),
     "duration": st.integers(min_value=0, max_value=100).map(str),
     "needs_clinical_review": st.sampled_from(["true", "false"]),
+    "image_alt": st.text(max_size=30).map(lambda text: json.dumps(text, ensure_ascii=False)),
+    "translated_from": st.sampled_from(['"0123456789ab"', '"nothex"', "1"]),
+    "links": st.sampled_from(["[]", '[{section = 1, pages = ["beta"]}]', "[{section = 0, pages = []}]", '"x"']),
 }
+# What a word processor or a web page pastes into the Markdown: HTML, odd links, headings without their space.
+_MARKUP = st.sampled_from(
+    [
+        "<br>",
+        "<img src=x>",
+        "<div>\n",
+        "[a](beta)",
+        "[b](https://example.org/\u00e9)",
+        "[c](mailto:x@y)",
+        "[d]()",
+        "![](",
+        "##Heading",
+        "#Title",
+        "\u201cquoted\u201d",
+        "```",
+        "| a | b |\n|---|---|",
+        "> quote",
+        "*",
+        "[",
+        "]",
+    ]
+)
 _body_lines = st.one_of(
     st.text(max_size=30),
     st.text(max_size=20).map(lambda heading: "## " + heading),
     st.sampled_from(["x" * 5000, "\u0000", "a/b", "images/none.png", "~nosuch/x"]).map(lambda t: f"![a]({t})"),
+    st.lists(st.one_of(_MARKUP, st.text(max_size=8)), max_size=6).map("".join),
 )
 
 
@@ -239,6 +266,18 @@ def test_a_content_folder_of_any_pages_loads_and_names_each_problem(files: list[
             str(problem).encode("utf-8")
         for language, pages in catalog.pages.items():
             assert {page.path.name for page in pages.values()} <= {name for lang, name, _ in files if lang == language}
+
+
+@FUZZ
+@given(text=st.lists(st.one_of(_MARKUP, st.text(max_size=12), st.just("\n")), max_size=30).map("".join))
+def test_any_markdown_is_read_and_drawn_and_each_problem_has_its_line(text: str) -> None:
+    markup = read_markup(text, 10)
+
+    html = to_html(markup, "Scan")
+    last = 10 + max(0, len(text.splitlines()) - 1)
+    for finding in markup.findings:
+        assert 10 <= finding.line <= last and "\n" not in finding.message
+    assert "<a " not in html and 'href="' not in html  # nothing on screen looks like a link and does nothing
 
 
 def test_a_page_naming_an_impossible_image_is_named_and_kept(valid_content: ContentTree) -> None:
