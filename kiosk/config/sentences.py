@@ -6,7 +6,7 @@ import datetime as dt
 import re
 import reprlib
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -104,17 +104,26 @@ def _kind_words(value: object) -> str:
 class Wanted:
     """The TOML type a setting needs, in words with an example to copy."""
 
-    def __init__(self, kind: str, example: str, words: str) -> None:
+    def __init__(
+        self, kind: str, example: str, words: str, allowed: Callable[[int], bool] = lambda _: True, rule: str = ""
+    ) -> None:
         self.kind = kind
+        self.rule = rule
         self._example = example
         self._words = words
+        self._allowed = allowed  # a whole number's range: the example is never one the next check refuses
 
     def words(self, written: object) -> str:
         example = self._example
-        if self.kind == "whole number" and isinstance(written, str) and re.fullmatch(r"[+-]?[0-9]+", written.strip()):
-            example = str(int(written))  # "10" -> 10: the value IT meant, without the quotes
-        if self.kind == "whole number" and isinstance(written, float) and written.is_integer():
-            example = str(int(written))
+        meant: int | None = None
+        if isinstance(written, str) and re.fullmatch(r"[+-]?[0-9]{1,18}", written.strip()):
+            meant = int(written)  # "10" -> 10: the value IT meant, without the quotes
+        if isinstance(written, float) and written.is_integer() and abs(written) < 2**63:
+            meant = int(written)
+        if self.kind == "whole number" and meant is not None:
+            if not self._allowed(meant):  # the number is wrong too: say the range now, not on the next try
+                return self._words.format(example=example) + f" ({self.rule})"
+            example = str(meant)
         if self.kind == "true or false" and isinstance(written, str) and written.strip().lower() in ("true", "false"):
             example = written.strip().lower()
         return self._words.format(example=example)
@@ -142,15 +151,23 @@ def wanted_kind(loc: Sequence[str]) -> Wanted | None:
             return None
         if depth != len(loc):
             return None
-        return _wanted_value(annotation, default)
+        return _wanted_value(annotation, default, field.metadata, field.description or "")
     return None
 
 
-def _wanted_value(annotation: object, default: object) -> Wanted | None:
+def _wanted_value(annotation: object, default: object, rules: list[Any], description: str) -> Wanted | None:
     if annotation is bool:
         return Wanted("true or false", "true" if default else "false", "true or false without quotes, like {example}")
     if annotation is int:
-        return Wanted("whole number", str(default), "a whole number without quotes, like {example}")
+        least = max((rule.ge for rule in rules if hasattr(rule, "ge")), default=None)
+        most = min((rule.le for rule in rules if hasattr(rule, "le")), default=None)
+        return Wanted(
+            "whole number",
+            str(default),
+            "a whole number without quotes, like {example}",
+            lambda number: (least is None or number >= least) and (most is None or number <= most),
+            description,
+        )
     if annotation is DayHours:
         return Wanted("text", "", 'text in double quotes, like "08:00-17:00" or "closed"')
     if get_origin(annotation) is Literal:

@@ -166,3 +166,16 @@ def test_opening_hours_written_as_a_toml_time_say_to_write_text(tmp_path: Path) 
         f"{path}, line 2: setting clinic.hours.monday = 08:00:00 is a TOML date or time, "
         'but it must be text in double quotes, like "08:00-17:00" or "closed".'
     )
+
+
+def test_a_quoted_number_outside_the_range_gets_the_range_not_its_own_value_as_the_example(tmp_path: Path) -> None:
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[idle]\nwarning_seconds = "10"\n', encoding="utf-8")
+
+    with pytest.raises(SettingsError) as caught:
+        load_settings(str(path))
+
+    assert str(caught.value) == (
+        f"{path}, line 2: setting idle.warning_seconds = '10' is text in quotes, but it must be a whole number "
+        "without quotes, like 30 (a whole number of seconds from 20 to 300)."
+    )
