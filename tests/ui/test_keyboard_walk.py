@@ -228,6 +228,8 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
     fill_person(qtbot, window)
     choose(qtbot, window, "pain_before", "8")
     choose(qtbot, window, "pain_now", "0")
+    choose(qtbot, window, "peg_enjoyment", "1")
+    choose(qtbot, window, "peg_activity", "0")
     next_step(qtbot, window)
     choose(qtbot, window, "relief_percent", "70")
     choose(qtbot, window, "relief_duration", "weeks")
