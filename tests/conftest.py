@@ -99,16 +99,29 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, b
 
 
 @pytest.fixture
-def database(database_file: Path, migrated_template: tuple[Path, bytes]) -> Iterator[Database]:
+def migrated_copy(migrated_template: tuple[Path, bytes]) -> Callable[[Path], Path]:
+    """Put a copy of the migrated template at a path, with its key where the kiosk looks for that file's key (the
+    key folder, as on a kiosk PC without a keyring): migrated_copy(path) -> path."""
+    template, key = migrated_template
+
+    def place(path: Path) -> Path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(template, path)
+        KeyFile(default_key_file(path)).save(key)
+        return path
+
+    return place
+
+
+@pytest.fixture
+def database(database_file: Path, migrated_copy: Callable[[Path], Path]) -> Iterator[Database]:
     """A real SQLCipher-encrypted file with a random key (in the key folder, as on a kiosk PC without a keyring),
     opened the way the kiosk opens it and at the newest schema: tests run on what patients' data sits in.
 
     The file is a copy of the session's migrated template and its key is the template's (so a key file matches its
     file); every test still gets its own file and key file. Other connections to it: tests/encrypted_files.py.
     """
-    template, key = migrated_template
-    shutil.copyfile(template, database_file)
-    KeyFile(default_key_file(database_file)).save(key)
+    migrated_copy(database_file)
     opened = open_configured_database(
         Settings(database=DatabaseSettings(url=f"sqlite:///{database_file}")), create_if_missing=False
     )

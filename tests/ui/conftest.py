@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.config.locations import default_database_path
 from kiosk.services.startup import KioskContext, load_context
 from kiosk.ui.app import build_window
 from kiosk.ui.window import KioskWindow
@@ -16,9 +18,11 @@ MakeWindow = Callable[..., KioskWindow]
 
 
 @pytest.fixture
-def context() -> KioskContext:
-    """The demo settings and bundled content; a real SQLite file in the test's data folder."""
-    built = load_context(None, open_database=True, kiosk=True)  # a first start makes the database, as `kiosk run`
+def context(migrated_copy: Callable[[Path], Path]) -> Iterator[KioskContext]:
+    """The demo settings and bundled content; a real encrypted SQLite file in the test's data folder, at the newest
+    schema (a copy of the session's migrated template: tests/conftest.py), opened as `kiosk run` opens it."""
+    migrated_copy(default_database_path())
+    built = load_context(None, open_database=True, kiosk=True)
     yield built
     built.close()
 
