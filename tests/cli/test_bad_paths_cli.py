@@ -124,7 +124,7 @@ def test_a_backup_to_an_undecodable_name_is_audited_and_the_trail_verifies(
 def test_a_database_url_naming_the_wrong_kind_of_file_is_one_sentence(
     url: str,
     sentence: str,
-    write_settings: Callable[[str], Path],
+    write_settings: Callable[..., Path],
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:

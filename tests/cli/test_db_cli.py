@@ -151,7 +151,7 @@ def test_upgrade_on_a_current_database_does_nothing(settings_file: Path, capsys:
 
 
 def test_a_missing_database_is_one_sentence(
-    write_settings: Callable[[str], Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    write_settings: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     missing = tmp_path / "nowhere" / "kiosk.sqlite3"
     settings = write_settings(f'[database]\nurl = "sqlite:///{missing.as_posix()}"\n', name="other.toml")

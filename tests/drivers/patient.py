@@ -43,7 +43,7 @@ def procedure_done(today: dt.date | None = None) -> dt.date:
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]  # pytest-qt is untyped
 
 
 def type_into(qtbot: QtBot, window: KioskWindow, key: str, text: str) -> None:

@@ -216,7 +216,7 @@ def test_a_key_file_named_in_the_settings_is_the_one_used(tmp_path: Path) -> Non
 class MemoryKeyring(KeyringBackend):
     """An OS keyring as the keyring package sees one (Windows Credential Manager, Keychain), held in memory."""
 
-    priority = 5  # type: ignore[assignment]
+    priority = 5
 
     def __init__(self) -> None:
         super().__init__()
