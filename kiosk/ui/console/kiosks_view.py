@@ -182,7 +182,11 @@ class KiosksView(QWidget):
 
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
-        self.timer.timeout.connect(lambda: self.refresh() if self.isVisible() else None)
+        self.timer.timeout.connect(self._refresh_if_shown)
+
+    def _refresh_if_shown(self) -> None:
+        if self.isVisible():
+            self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)

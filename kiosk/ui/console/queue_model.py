@@ -109,6 +109,7 @@ class QueueModel(QAbstractTableModel):
         self._total = 0
         self._complete = True
         self.rows_fetched = 0  # rows read from the database since the filter last changed
+        self._revoked_with = ""  # the sentence revoked() carries, once the model's reset has finished
 
     # -- what the console asks -------------------------------------------------------------------------------------
     def set_filter(self, where: QueueFilter) -> None:
@@ -228,11 +229,14 @@ class QueueModel(QAbstractTableModel):
         except StoreError:
             return True  # the read that follows fails the same way and says so
         except PermissionDenied as exc:
-            sentence = str(exc)
             # After the model's reset has finished: the window signs out and drops this model in answer.
-            QTimer.singleShot(0, self, lambda: self.revoked.emit(sentence))
+            self._revoked_with = str(exc)
+            QTimer.singleShot(0, self, self._say_revoked)
             return False
         return True
+
+    def _say_revoked(self) -> None:
+        self.revoked.emit(self._revoked_with)
 
     def _fail(self, exc: StoreError) -> None:
         log.warning("queue: reading the requests failed (%s)", type(exc).__name__)

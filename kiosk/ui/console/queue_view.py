@@ -132,7 +132,7 @@ class QueueView(QWidget):
         self.clock_timer.setInterval(CLOCK_MS)
         self.clock_timer.timeout.connect(self.table.viewport().update)  # cells read the clock as they paint
 
-        self.search.textEdited.connect(lambda _: self._search_timer.start())
+        self.search.textEdited.connect(self._search_edited)
         self.search.returnPressed.connect(self.apply_filter)
         self.filters.changed.connect(self.apply_filter)
         self.refresh_button.clicked.connect(self.refresh_now)
@@ -143,7 +143,7 @@ class QueueView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.watch.changed.connect(self._changed)
         self.watch.failed.connect(self._cannot_check)
-        self.model.failed.connect(lambda sentence: self._show_message(sentence, error=True))
+        self.model.failed.connect(self._show_error)
         self.model.revoked.connect(self.account_revoked)
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.activated.connect(self.focus_search)
@@ -335,6 +335,12 @@ class QueueView(QWidget):
             return None
         self._show_message(f"Exported {count_words(written)} to {path.name}.", error=False)
         return written
+
+    def _search_edited(self, _text: str) -> None:
+        self._search_timer.start()  # filter once typing pauses
+
+    def _show_error(self, sentence: str) -> None:
+        self._show_message(sentence, error=True)
 
     def _show_message(self, sentence: str, *, error: bool) -> None:
         self.message.setText(sentence)

@@ -422,11 +422,12 @@ class UsersView(QWidget):
 
     def add_user(self) -> None:
         dialog = AddUserDialog(self.database, self.actor, self.rules, self)
-        dialog.accepted.connect(lambda: self._added(dialog))
+        dialog.accepted.connect(self._added)
         self._open(dialog)
 
-    def _added(self, dialog: AddUserDialog) -> None:
-        if dialog.created is not None:
+    def _added(self) -> None:
+        dialog = self.dialog  # the one just accepted: bound, not a lambda on self (see kiosk/ui/window.py)
+        if isinstance(dialog, AddUserDialog) and dialog.created is not None:
             self.refresh(select=dialog.created.username)
             self._show_message(f"Account {dialog.created.username} added: they can sign in now.", ok=True)
 
@@ -435,10 +436,13 @@ class UsersView(QWidget):
         if account is None:
             return
         dialog = ResetPasswordDialog(self.database, self.actor, self.rules, account.username, self)
-        dialog.accepted.connect(lambda: self._after_reset(account.username))
+        dialog.accepted.connect(self._after_reset)
         self._open(dialog)
 
-    def _after_reset(self, username: str) -> None:
+    def _after_reset(self) -> None:
+        if not isinstance(self.dialog, ResetPasswordDialog):
+            return
+        username = self.dialog.target
         self.refresh(select=username)
         self._show_message(f"New password set for {username}; their failed sign-ins are cleared.", ok=True)
 

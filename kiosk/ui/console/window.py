@@ -74,7 +74,7 @@ class ConsoleWindow(QMainWindow):
         column.addWidget(self.urgent)
         column.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.urgent.title_changed.connect(lambda prefix: self.setWindowTitle(prefix + self.title))
+        self.urgent.title_changed.connect(self._title_prefixed)
         self.urgent.open_requested.connect(self.open_request)
         self.urgent.account_revoked.connect(self.revoke)
         self.idle_lock = IdleLock(self, context.settings.staff.lock_after_minutes)
@@ -115,8 +115,7 @@ class ConsoleWindow(QMainWindow):
         ws.header.sign_out_button.clicked.connect(self.end_session)
         if ws.header.close_kiosk_button is not None:
             ws.header.close_kiosk_button.clicked.connect(self.close_kiosk)
-        # "Seen at the desk" or a first status change in the detail view ends an alarm: look again now, not next poll.
-        ws.detail.changed.connect(lambda _detail: self.urgent.watch.wake())
+        ws.detail.changed.connect(self._detail_changed)
         ws.account_revoked.connect(self.revoke)
         self.dialogs.release()
         ws.start()
@@ -197,6 +196,13 @@ class ConsoleWindow(QMainWindow):
         self.quit_application(EXIT_STAFF_QUIT)
 
     # -- window --------------------------------------------------------------------------------------------------
+    def _title_prefixed(self, prefix: str) -> None:
+        self.setWindowTitle(prefix + self.title)
+
+    def _detail_changed(self, _detail: object) -> None:
+        # "Seen at the desk" or a first status change ends an alarm: look again now, not at the next poll.
+        self.urgent.watch.wake()
+
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
         self.urgent.start()  # once, at the first show; it runs until the window closes

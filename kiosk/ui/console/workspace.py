@@ -118,9 +118,15 @@ class Workspace(QWidget):
         self.queue.request_chosen.connect(self._open)
         self.queue.account_revoked.connect(self.account_revoked)
         self.detail.account_revoked.connect(self.account_revoked)
-        self.detail.changed.connect(lambda _detail: self.queue.refresh(keep_selection=True))
+        self.detail.changed.connect(self._detail_changed)
         self.tabs.currentChanged.connect(self._tab_shown)
-        self.header.about_button.clicked.connect(lambda: show_about(self))
+        self.header.about_button.clicked.connect(self._show_about)
+
+    def _detail_changed(self, _detail: object) -> None:
+        self.queue.refresh(keep_selection=True)
+
+    def _show_about(self) -> None:
+        show_about(self)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
