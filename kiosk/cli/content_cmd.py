@@ -1,11 +1,15 @@
-"""`kiosk content check [DIR]`: validate page files and UI strings for content authors."""
+"""`kiosk content check [DIR]` and `kiosk content preview OUTDIR`: for the person who edits the pages."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import time
 from pathlib import Path
 
-from kiosk.cli.errors import EXIT_PROBLEMS, friendly
+from kiosk.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, friendly
+from kiosk.cli.sizes import parse_size
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,6 +38,29 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         help="content folder (default: the one the settings name)",
     )
     check.set_defaults(handler=check_content)
+    preview = actions.add_parser(
+        "preview",
+        help="draw every slide and page section to contact sheets (PNG)",
+        description=(
+            "Draw every slide and every section of every page, in every enabled language, as the kiosk shows "
+            "them, and save one contact sheet per language (contact-sheet-<code>.png) in OUTDIR. "
+            "With --watch it draws them again each time a content file is saved (Ctrl+C stops). "
+            "A running kiosk reads the pages only when it starts: restart it to show the edits to patients."
+        ),
+    )
+    preview.add_argument("out", metavar="OUTDIR", type=Path, help="folder for the contact sheets")
+    preview.add_argument(
+        "--folder", metavar="DIR", type=Path, help="content folder (default: the one the settings name)"
+    )
+    preview.add_argument(
+        "--size",
+        metavar="WxH",
+        type=parse_size,
+        default=(1920, 1080),
+        help="screen size in pixels (default 1920x1080; portrait is 1080x1920)",
+    )
+    preview.add_argument("--watch", action="store_true", help="draw again whenever a content file is saved")
+    preview.set_defaults(handler=preview_content)
 
 
 def check_content(args: argparse.Namespace) -> int:
@@ -65,3 +92,86 @@ def _check(args: argparse.Namespace) -> int:
         f"{len(errors)} problems, {len(problems) - len(errors)} warnings."
     )
     return EXIT_PROBLEMS if errors else 0
+
+
+def preview_content(args: argparse.Namespace) -> int:
+    return friendly(lambda: _preview(args))
+
+
+def _preview(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.cli.screenshot_cmd import refused_output
+    from kiosk.services.startup import content_folder, load_context
+    from kiosk.ui.app import application
+
+    context = load_context(args.config, open_database=False)
+    folder = args.folder or content_folder(context.settings)
+    refusal = refused_output(args.out / "contact-sheet-en.png", context.settings, context.settings_path)
+    if refusal is not None:
+        print(f"kiosk: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.out.absolute().parent.is_dir():
+        # Only OUTDIR itself is made: a mistyped path should not leave a trail of new folders.
+        print(
+            f"kiosk: the folder {args.out.absolute().parent} does not exist; make it first or name another.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    application()
+    stamp = _stamp(folder)
+    written = _draw(args, folder)
+    if not args.watch:
+        return 0 if written else EXIT_PROBLEMS
+    print(f"watching {folder} for saved files; Ctrl+C stops")
+    try:
+        while True:
+            time.sleep(1)
+            now = _stamp(folder)
+            if now != stamp:
+                stamp = now
+                _draw(args, folder)
+    except KeyboardInterrupt:
+        return 0
+
+
+def _draw(args: argparse.Namespace, folder: Path) -> list[Path]:
+    from kiosk.content.catalog import load_catalog
+    from kiosk.services.startup import load_context
+    from kiosk.storage.output_files import installation_files, write_with
+    from kiosk.ui.widgets.contact_sheet import write_sheets
+
+    # Read afresh each time: --watch shows the file just saved.
+    context = load_context(args.config, open_database=False)
+    languages = context.settings.languages
+    context.catalog = load_catalog(folder, languages.enabled, languages.default)
+    errors = context.catalog.errors
+    args.out.mkdir(exist_ok=True)
+    own = installation_files(context.settings, context.settings_path)
+    written = write_sheets(
+        context,
+        args.out,
+        args.size,
+        # Qt picks PNG from the temporary file's name, which ends .png like the sheet's.
+        lambda path, sheet: write_with(path, own, lambda temporary: bool(sheet.save(str(temporary)))),
+    )
+    for path in written:
+        print(f"saved {path}")
+    if errors:
+        print(f"{len(errors)} content problems; `kiosk content check` lists them")
+    if len(written) < len(languages.enabled):
+        print(f"kiosk: could not write every sheet in {args.out}; check the folder is writable.", file=sys.stderr)
+    return written
+
+
+def _stamp(folder: Path) -> dict[Path, float]:
+    """When each file in the content folder last changed: a change in it means a file was saved."""
+    stamps = {}
+    try:
+        for path in folder.rglob("*"):
+            try:
+                stamps[path] = path.stat().st_mtime
+            except OSError:  # removed while looking
+                continue
+    except OSError:
+        return {}
+    return stamps

@@ -42,6 +42,14 @@ FUZZ = settings(
 PASSWORD = "violet harbour lamp under the stairs"
 # The verbs that would open a window, start a server or run for minutes: only command lines that fail to parse.
 WINDOWS_AND_SERVERS = ("run", "staff", "screenshot", "bench", "supervise")
+# `content preview` draws every page in windows (and with --watch runs until Ctrl+C).
+WINDOW_COMMANDS = (("content", "preview"),)
+
+
+def opens_windows(words: tuple[str, ...]) -> bool:
+    return words[0] in WINDOWS_AND_SERVERS or words in WINDOW_COMMANDS
+
+
 # A Python exception's name (ValueError, sqlite3.OperationalError, SAWarning...) or a traceback's first line.
 PYTHON_TALK = re.compile(r"Traceback \(most recent call last\)|\b[A-Z][A-Za-z0-9]*(?:Error|Exception|Warning)\b")
 OUTSIDE = "/nonexistent-kiosk-fuzz"  # a folder that does not exist; nothing may create it
@@ -256,7 +264,7 @@ def _param(words: tuple[str, ...]) -> object:
     return pytest.param(words, id=" ".join(words), marks=marks)
 
 
-@pytest.mark.parametrize("words", [_param(w) for w in COMMANDS if w[0] not in WINDOWS_AND_SERVERS])
+@pytest.mark.parametrize("words", [_param(w) for w in COMMANDS if not opens_windows(w)])
 def test_every_verb_answers_any_arguments_in_sentences(
     words: tuple[str, ...], kiosk_env: Installation, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -276,7 +284,7 @@ def _makes_its_settings_folder(words: tuple[str, ...], argv: list[str]) -> bool:
     return words == ("init",) and bool(named) and named[0].startswith(OUTSIDE)
 
 
-@pytest.mark.parametrize("words", [w for w in COMMANDS if w[0] in WINDOWS_AND_SERVERS], ids=" ".join)
+@pytest.mark.parametrize("words", [w for w in COMMANDS if opens_windows(w)], ids=" ".join)
 def test_window_and_server_verbs_refuse_bad_arguments_in_a_sentence(
     words: tuple[str, ...], kiosk_env: Installation, capsys: pytest.CaptureFixture[str]
 ) -> None:
