@@ -76,6 +76,10 @@ KNOWN_LICENCES = {
     # sqlcipher3 0.6.x: LICENSE in the wheel is pysqlite's zlib licence; the SQLCipher library linked into the
     # wheel is Zetetic's BSD-style licence (https://www.zetetic.net/sqlcipher/license/).
     "sqlcipher3": "Zlib AND BSD-3-Clause",
+    # fhir.resources 8.x and fhir-core 1.x (one author's pair): metadata says only "BSD license" and the wheels carry
+    # no licence file; the LICENSE in github.com/nazrulworld/fhir.resources is the 3-clause BSD text.
+    "fhir-resources": "BSD-3-Clause",
+    "fhir-core": "BSD-3-Clause",
 }
 
 # Words a distribution's files use for its licence texts (PEP 639 puts them under .dist-info/licenses/).
