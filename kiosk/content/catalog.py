@@ -236,6 +236,8 @@ def _check_text(catalog: ContentCatalog) -> Iterable[Problem]:
     for language, pages in catalog.pages.items():
         unreadable = catalog.unreadable.get(language, set())
         for page in pages.values():
+            if page.kind == PageKind.SLIDE:
+                yield from _slide_rules(page)
             for markup in _markups(page):
                 for finding in markup.findings:
                     yield Problem(page.path, finding.line, finding.message, finding.warning)
@@ -247,6 +249,28 @@ def _check_text(catalog: ContentCatalog) -> Iterable[Problem]:
                             f"the link [{link.words[:40]}]({link.target}) names no page in this language; "
                             "fix the page id or add the page",
                         )
+
+
+def _slide_rules(page: Page) -> Iterable[Problem]:
+    """A slide is a few words that go by on their own: nothing on it can be tapped, and it shows no picture."""
+    if page.image:
+        yield Problem(
+            page.path,
+            _line_of(page.path, "image"),
+            "a slide shows no picture; remove image (pictures go on procedure and condition pages)",
+        )
+    for markup in _markups(page):
+        for link in markup.links:
+            yield Problem(
+                page.path,
+                link.line,
+                f"a slide cannot hold a link ({link.target[:60]}): nobody can tap it while it goes by; "
+                "name the page in words instead",
+            )
+        for image in markup.images:
+            yield Problem(
+                page.path, image.line, "a slide shows no picture; put it on a procedure or condition page instead"
+            )
 
 
 def _markups(page: Page) -> list[Markup]:

@@ -246,17 +246,31 @@ def test_an_image_next_to_the_page_passes_wherever_the_kiosk_was_started(
 
 def test_a_missing_header_image_is_reported_at_the_image_line(valid_content: ContentTree) -> None:
     path = valid_content.page(
-        "es",
-        "slide-welcome",
-        kind="slide",
-        order=1,
-        reviewed=None,
-        extra='duration = 10\nimage = "art/hi.png"\nimage_alt = "Una sala"',
+        "es", "back-pain", order=2, related=["nerve-block"], extra='image = "art/hi.png"\nimage_alt = "Una sala"'
     )
 
     catalog = valid_content.load()
 
     assert [str(p) for p in catalog.problems] == [f"{path}:8: image 'art/hi.png' is missing; {IMAGE_ADVICE}"]
+
+
+def test_a_slide_holds_no_link_and_no_picture(valid_content: ContentTree) -> None:
+    path = valid_content.page(
+        "en",
+        "slide-welcome",
+        kind="slide",
+        order=1,
+        reviewed=None,
+        extra="duration = 10",
+        body="# Hello\n\nRead [about us](back-pain).\n",
+    )
+
+    catalog = valid_content.load()
+
+    assert [str(p) for p in catalog.problems] == [
+        f"{path}:11: a slide cannot hold a link (back-pain): nobody can tap it while it goes by; "
+        "name the page in words instead"
+    ]
 
 
 def test_related_section_beyond_the_last_section_is_reported_at_its_line(valid_content: ContentTree) -> None:
