@@ -27,8 +27,15 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
             "missing translations, missing images, duplicate ids, and the UI strings. "
             "Prints each problem as file:line: what is wrong; exits 1 if any is found. "
             "Also names each enabled language whose translation still needs a clinician's review "
-            "(a note, not a problem)."
+            "(a note, not a problem). The same reading of the Markdown draws the pages on the kiosk, so raw "
+            "HTML, headings without their space, links the kiosk cannot follow and pictures without words are "
+            "named here. A translation that sets translated_from is warned when its English page changes."
         ),
+    )
+    check.add_argument(
+        "--fingerprints",
+        action="store_true",
+        help="also print each default-language page's fingerprint, for a translation's translated_from",
     )
     check.add_argument(
         "folder",
@@ -85,6 +92,9 @@ def _check(args: argparse.Namespace) -> int:
     flagged = languages_needing_review(languages.enabled)
     for translation in unreviewed_translations(languages.enabled, catalog, flagged):
         print(f"note: {translation.sentence()}")
+    if args.fingerprints:
+        for page in sorted(catalog.pages.get(languages.default, {}).values(), key=lambda page: page.id):
+            print(f'{page.id}: translated_from = "{page.fingerprint}"')
     errors = [p for p in problems if not p.warning]
     pages = sum(len(p) for p in catalog.pages.values())
     print(

@@ -104,3 +104,20 @@ def _texts(page: Page, english: Page) -> list[tuple[str, str, str]]:
         for n, (mine, theirs) in enumerate(zip(page.sections, english.sections, strict=True), start=1)
     ]
     return pairs
+
+
+@pytest.mark.parametrize("language", TRANSLATIONS)
+def test_each_translation_names_the_english_it_follows_and_it_is_current(
+    every_language: ContentCatalog, language: str
+) -> None:
+    english = every_language.pages[SOURCE]
+
+    behind = [
+        page_id
+        for page_id, page in every_language.pages[language].items()
+        if page.translated_from != english[page_id].fingerprint
+    ]
+
+    # After changing an English page, update its translations and their translated_from
+    # (`kiosk content check --fingerprints` prints the new values).
+    assert behind == []
