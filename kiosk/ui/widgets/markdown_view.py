@@ -17,6 +17,7 @@ from kiosk.qt import (
     QTextBlockFormat,
     QTextBrowser,
     QTextCursor,
+    QTimer,
     QUrl,
     QWidget,
 )
@@ -51,7 +52,8 @@ class MarkdownView(QTextBrowser):
         self.scan_words = ""
         self._markup: Markup | None = None
         self._pictures: dict[str, QImage] = {}
-        self._width = 0
+        self._room = (0, 0)
+        self._rendering = False
 
     def set_markdown(self, text: str, accessible_name: str, scroll_name: str) -> None:
         self._markup = read_markup(text)
@@ -73,11 +75,19 @@ class MarkdownView(QTextBrowser):
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
-        # Pictures are sized to the column: a new width (a turned screen, larger text) sizes them again.
-        if self._pictures and self.viewport().width() != self._width:
+        # Pictures are sized to the column: new room (a turned screen, larger text, a scroll bar) sizes them
+        # again, after this event: setHtml itself may resize the view, and must not be re-entered.
+        if self._pictures and not self._rendering and self._viewport_room() != self._room:
+            QTimer.singleShot(0, self._refit)
+
+    def _refit(self) -> None:
+        if self._pictures and self._viewport_room() != self._room:
             position = self.verticalScrollBar().value()
             self._render()
             self.verticalScrollBar().setValue(position)
+
+    def _viewport_room(self) -> tuple[int, int]:
+        return self.viewport().width(), self.viewport().height()
 
     def _load_pictures(self, markup: Markup) -> dict[str, QImage]:
         pictures: dict[str, QImage] = {}
@@ -99,9 +109,13 @@ class MarkdownView(QTextBrowser):
     def _render(self) -> None:
         if self._markup is None:
             return
-        self._width = self.viewport().width()
+        self._room = self._viewport_room()
         html = _IMG.sub(self._sized, to_html(self._markup, self.scan_words))
-        self.setHtml(html)  # its pictures come from loadResource
+        self._rendering = True
+        try:
+            self.setHtml(html)  # its pictures come from loadResource
+        finally:
+            self._rendering = False
         self._space_paragraphs()
 
     def _sized(self, found: re.Match[str]) -> str:
@@ -111,8 +125,8 @@ class MarkdownView(QTextBrowser):
             # A picture that cannot be read (the check names it) still tells the patient what it showed.
             return f"<i>{alt}</i>"
         margin = 2 * int(self.document().documentMargin())
-        room_w = max(1, self._width - margin)
-        room_h = max(1, int(self.viewport().height() * _MOST_OF_HEIGHT))
+        room_w = max(1, self._room[0] - margin)
+        room_h = max(1, int(self._room[1] * _MOST_OF_HEIGHT))
         scale = min(1.0, room_w / picture.width(), room_h / picture.height())
         width, height = max(1, int(picture.width() * scale)), max(1, int(picture.height() * scale))
         return f'<img src="{name}" alt="{alt}" width="{width}" height="{height}" />'
