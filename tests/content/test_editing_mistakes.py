@@ -209,3 +209,22 @@ def test_a_translation_made_from_an_older_english_page_is_warned_with_the_new_fi
 
 
 SECTIONED_CHANGED = "An introduction for patients.\n\n## What it is\n\nNew words.\n\n## How it helps\n\nMore words.\n"
+
+
+def test_removing_a_condition_names_the_text_that_still_mentions_it(tmp_path: Path) -> None:
+    import shutil
+
+    from kiosk.content.catalog import load_catalog
+    from kiosk.paths import bundled_content_dir
+
+    folder = tmp_path / "content"
+    shutil.copytree(bundled_content_dir(), folder)
+    for language in ("en", "es", "vi"):
+        (folder / language / "sacroiliitis.md").unlink()
+
+    catalog = load_catalog(folder, ("en", "es", "vi"), "en")
+
+    mentions = [p for p in catalog.errors if "(sacroiliitis) names no page" in p.message]
+    assert [(p.path.parent.name, p.path.name) for p in mentions] == [
+        (language, "si-joint-injection.md") for language in ("en", "es", "vi")
+    ]
