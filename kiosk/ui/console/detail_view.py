@@ -9,6 +9,7 @@ from pathlib import Path
 from kiosk.qt import (
     QGridLayout,
     QHBoxLayout,
+    QObject,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -109,6 +110,7 @@ class DetailView(QWidget):
         self.seen_label = label("", "banner-ok", wrap=True)
         self.seen_label.setObjectName("DetailSeen")
         self.status_buttons: dict[str, QPushButton] = {}
+        self._status_of: dict[QObject, RequestStatus] = {}  # each status button's status, for _status_clicked
         self._status_grid = QGridLayout()
         self._status_grid.setSpacing(6)
         self.print_button = button("Print…", "PrintRequest")
@@ -273,16 +275,24 @@ class DetailView(QWidget):
         self.seen_label.setText(seen)
         self.seen_label.setVisible(bool(seen))
 
+    def _status_clicked(self) -> None:
+        # Found by sender(), not a lambda per button holding the view in a reference cycle (kiosk/ui/window.py).
+        status = self._status_of.get(self.sender())
+        if status is not None:
+            self.change_status(status)
+
     def _fill_status_buttons(self, detail: CaseDetail) -> None:
         for old in self.status_buttons.values():
             self._status_grid.removeWidget(old)
             old.hide()  # deleted only when the event loop next runs: until then it must not draw over the new layout
             old.deleteLater()
         self.status_buttons = {}
+        self._status_of = {}
         for place, status in enumerate(allowed_next(detail.status)):
             widget = button(STATUS_LABELS[status], f"Status_{status.value}")
             widget.setToolTip(f"Mark this request as {STATUS_LABELS[status].lower()}")
-            widget.clicked.connect(lambda _=False, status=status: self.change_status(status))
+            widget.clicked.connect(self._status_clicked)
+            self._status_of[widget] = status
             # Two to a row: "Could not reach" and three others fit a pane of about 440 px.
             self._status_grid.addWidget(widget, place // 2, place % 2)
             self.status_buttons[status.value] = widget

@@ -10,6 +10,7 @@ from kiosk.qt import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QObject,
     QPlainTextEdit,
     QRegularExpression,
     QRegularExpressionValidator,
@@ -230,14 +231,15 @@ class ChoiceField(FieldWidget):
         self.group = QButtonGroup(self)
         self.group.setExclusive(not self.multi)
         self.buttons: dict[str, TouchButton] = {}
+        self._option_of: dict[QObject, Option] = {}  # each button's option, for _option_toggled
         grid = QGridLayout()
         columns = 2 if len(spec.options) in (1, 2, 4) else 3  # pairs stay pairs, the rest in threes
         for index, option in enumerate(spec.options):
             button = TouchButton("option")
             button.setCheckable(True)
             button.setObjectName(f"option-{spec.key}-{option.value}")
-            button.toggled.connect(lambda _on, b=button, o=option: self._relabel(b, o))
-            button.toggled.connect(lambda _on: self.changed.emit())
+            button.toggled.connect(self._option_toggled)
+            self._option_of[button] = option
             if not self.multi:
                 _join_radio_group(self.group, button)
             self.buttons[option.value] = button
@@ -250,6 +252,15 @@ class ChoiceField(FieldWidget):
 
     def _words(self, option: Option) -> str:
         return self.texts.t(option.label_key) if option.label_key else self._page_title(option.page_id)
+
+    def _option_toggled(self, _on: bool) -> None:
+        # The option found by sender(), not a lambda per button holding the field in a reference cycle
+        # (kiosk/ui/window.py); not a QButtonGroup either: a many-answer question's boxes would read as radio buttons.
+        button = self.sender()
+        option = self._option_of.get(button)
+        if isinstance(button, TouchButton) and option is not None:
+            self._relabel(button, option)
+        self.changed.emit()
 
     def _relabel(self, button: TouchButton, option: Option) -> None:
         # The name is the answer alone ("Yes"), the description its question: Orca says "Yes, radio button, not
@@ -299,8 +310,7 @@ class ScaleField(FieldWidget):
             button.setCheckable(True)
             button.setObjectName(f"option-{spec.key}-{value}")
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            button.toggled.connect(lambda _on: self._show_choice())
-            button.toggled.connect(lambda _on: self.changed.emit())
+            button.toggled.connect(self._number_toggled)
             _join_radio_group(self.group, button)
             self.buttons[value] = button
             row.addWidget(button)
@@ -350,6 +360,10 @@ class ScaleField(FieldWidget):
             word = t(f"scale.{words}_10")
         return f"{self.texts.number(value)} · {word}"
 
+    def _number_toggled(self, _on: bool) -> None:
+        self._show_choice()
+        self.changed.emit()
+
     def _show_choice(self) -> None:
         value = self.value()
         self.choice_words.setText(f"{CHECKED_MARK}{self.words_for(value)}" if value is not None else "")
@@ -386,10 +400,13 @@ class ConsentField(FieldWidget):
         self.button.setCheckable(True)
         self.button.setObjectName(f"option-{spec.key}")
         self.button.set_alignment(Qt.AlignmentFlag.AlignLeft)
-        self.button.toggled.connect(lambda _on: self.retranslate())
-        self.button.toggled.connect(lambda _on: self.changed.emit())
+        self.button.toggled.connect(self._toggled)
         self.body.addWidget(self.button)
         self.finish()
+
+    def _toggled(self, _on: bool) -> None:
+        self.retranslate()
+        self.changed.emit()
 
     def answers(self) -> dict[str, object]:
         return {self.spec.key: self.button.isChecked()}

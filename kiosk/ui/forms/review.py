@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.qt import QDate, QGridLayout, QLocale, QVBoxLayout, QWidget, Signal
+from kiosk.qt import QDate, QGridLayout, QLocale, QObject, QVBoxLayout, QWidget, Signal
 
 from kiosk.services.request_form import FieldKind, StepSpec
 from kiosk.ui.forms.fields import ChoiceField, ConsentField, FieldWidget, ScaleField
@@ -49,8 +49,15 @@ class ReviewPage(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.change_buttons: list[TouchButton] = []
+        self._step_of: dict[QObject, int] = {}  # each Change button's step, for _change_clicked
         self._blocks: list[QWidget] = []
         self._layout.addStretch(1)
+
+    def _change_clicked(self) -> None:
+        # Found by sender(), not a lambda per button holding the page in a reference cycle (kiosk/ui/window.py).
+        step = self._step_of.get(self.sender())
+        if step is not None:
+            self.change_requested.emit(step)
 
     def fill(self, steps: list[tuple[int, StepSpec, list[FieldWidget]]], metrics: Metrics) -> None:
         # The blocks are kept in a list, so the stretch at the end of the layout stays put.
@@ -59,6 +66,7 @@ class ReviewPage(QWidget):
             old.deleteLater()
         self._blocks = []
         self.change_buttons = []
+        self._step_of = {}
         t = self.texts.t
         for index, step, fields in steps:
             block = QWidget()
@@ -72,7 +80,8 @@ class ReviewPage(QWidget):
             change.setAccessibleName(f"{t('form.change')}: {t(step.title_key)}")
             change.apply_metrics(metrics)
             change.setMaximumWidth(metrics.px("target") * 3)
-            change.clicked.connect(lambda _=False, i=index: self.change_requested.emit(i))
+            change.clicked.connect(self._change_clicked)
+            self._step_of[change] = index
             self.change_buttons.append(change)
             grid.addWidget(title, 0, 0)
             grid.addWidget(change, 0, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QBoxLayout, QVBoxLayout, Signal
+from kiosk.qt import QBoxLayout, QObject, QVBoxLayout, Signal
 
 from kiosk.paths import resources_dir
 from kiosk.services.navigation import Route, Screen
@@ -25,11 +25,13 @@ class HomeScreen(KioskScreen):
         self.title = text_label("title")
         self.subtitle = text_label("subtitle")
         self.choices: dict[str, ChoiceButton] = {}
+        self._routes: dict[QObject, Route] = {}  # each choice button's route, for _chosen
         self._choices_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         for key, route, icon in CHOICES:
             button = ChoiceButton(icon=resources_dir() / "images" / "icons" / icon)
             button.setObjectName(f"choice-{key}")
-            button.clicked.connect(lambda _=False, r=route: self.navigate.emit(r))
+            button.clicked.connect(self._chosen)
+            self._routes[button] = route
             self.choices[key] = button
             self._choices_box.addWidget(button, 1)
         self._outer = QVBoxLayout(self)
@@ -37,6 +39,13 @@ class HomeScreen(KioskScreen):
         self._outer.addWidget(self.subtitle)
         self._outer.addLayout(self._choices_box, 1)
         self.retranslate()
+
+    def _chosen(self) -> None:
+        # The button that was clicked, found by sender(): a lambda per button would hold the screen in a reference
+        # cycle (see kiosk/ui/window.py), and a QButtonGroup would make the arrow keys move between the choices.
+        route = self._routes.get(self.sender())
+        if route is not None:
+            self.navigate.emit(route)
 
     def retranslate(self) -> None:
         t = self.texts.t

@@ -66,7 +66,7 @@ class InfoPageScreen(KioskScreen):
         self._related = ButtonSet(lambda: self._new_button("link"), self.navigate.emit)
         self.request = TouchButton("primary")
         self.request.setObjectName("RequestAppointment")
-        self.request.clicked.connect(lambda: self.navigate.emit(Route(Screen.APPOINTMENT)))
+        self.request.clicked.connect(self._request_appointment)
         self.reviewed = QLabel()
         self.reviewed.setProperty("role", "note")
 
@@ -103,6 +103,9 @@ class InfoPageScreen(KioskScreen):
     def show_route(self, route: Route) -> None:
         self._route = route
         self._fill()
+
+    def _request_appointment(self) -> None:
+        self.navigate.emit(Route(Screen.APPOINTMENT))
 
     def retranslate(self) -> None:
         # Hidden, the page is filled again by show_route() when a patient opens one: no Markdown rendered unseen.

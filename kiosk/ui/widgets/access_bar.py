@@ -40,12 +40,12 @@ class AccessBar(QWidget):
             button.setObjectName(f"text-size-{size}")
             button.setProperty("textsize", str(size))
             button.setAutoExclusive(True)  # read as radio buttons: one of three sizes, arrow keys move
-            # `toggled`, not `clicked`, for every control here: a screen reader's or switch's Toggle action checks
-            # the button without a click, and must change the screen as a tap does (sync's own setChecked is a no-op
-            # for the presentation, which ignores a choice it already has).
-            button.toggled.connect(lambda checked, s=size: self._size_chosen(s, checked))
             self._size_group.addButton(button)
             self.text_sizes[size] = button
+        # `toggled`, not `clicked`, for every control here: a screen reader's or switch's Toggle action checks
+        # the button without a click, and must change the screen as a tap does (sync's own setChecked is a no-op
+        # for the presentation, which ignores a choice it already has). The group says which size's button it was.
+        self._size_group.buttonToggled.connect(self._size_toggled)
         self.contrast = _small_button(checkable=True)
         self.contrast.setObjectName("HighContrast")
         self.contrast.toggled.connect(self._contrast_chosen)
@@ -96,6 +96,11 @@ class AccessBar(QWidget):
         # Two lines are right-aligned like the one line they replace.
         first.insertStretch(0, 1)
         second.insertStretch(0, 1)
+
+    def _size_toggled(self, button: object, checked: bool) -> None:
+        for size, known in self.text_sizes.items():
+            if known is button:
+                self._size_chosen(size, checked)
 
     def _size_chosen(self, size: TextSize, checked: bool) -> None:
         if checked:  # the size left unchecked by the choice says nothing

@@ -229,7 +229,7 @@ class OnScreenKeyboard(QWidget):
             line.addStretch(1)
             for key in row:
                 button = KeyButton(key)
-                button.clicked.connect(lambda _=False, b=button: self._pressed(b))
+                button.clicked.connect(self._key_clicked)
                 button.installEventFilter(self)
                 line.addWidget(button)
                 buttons.append(button)
@@ -288,6 +288,13 @@ class OnScreenKeyboard(QWidget):
         self._auto_shift()
 
     # -- keys ------------------------------------------------------------------------------------
+    def _key_clicked(self) -> None:
+        # The key found by sender(), not a lambda per key holding the keyboard in a reference cycle
+        # (kiosk/ui/window.py).
+        button = self.sender()
+        if isinstance(button, KeyButton):
+            self._pressed(button)
+
     def _pressed(self, button: KeyButton) -> None:
         """A key was touched, or pressed with Enter or Space, or by a screen reader's press action."""
         keypad = self._has_focus()

@@ -26,14 +26,19 @@ class LanguageBar(QWidget):
             button.setObjectName(f"language-{language}")
             # `toggled`, not `clicked`: a screen reader's or switch's Toggle action checks the button without a
             # click, and must change the words as a tap does.
-            button.toggled.connect(lambda checked, code=language: self._chosen(code, checked))
             self._group.addButton(button)
             layout.addWidget(button)
             self._buttons[language] = button
+        self._group.buttonToggled.connect(self._button_toggled)  # the group says which: no lambda per button
         texts.language_changed.connect(self._sync)
         self._sync(texts.language)
         self.setAccessibleName(texts.t("nav.languages"))
         self.setVisible(len(texts.languages) > 1)
+
+    def _button_toggled(self, button: object, checked: bool) -> None:
+        for language, known in self._buttons.items():
+            if known is button:
+                self._chosen(language, checked)
 
     def _chosen(self, language: str, checked: bool) -> None:
         if checked:  # the button left unchecked by the choice says nothing
