@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy.orm import Session
 
@@ -46,6 +47,7 @@ def _settle(qtbot: QtBot) -> None:
     QApplication.processEvents()
 
 
+@pytest.mark.slow  # a hundred whole visits, each sending a request: half a minute on two cores
 def test_a_hundred_visits_with_a_request_each_leave_no_widget_field_or_session_behind(
     qtbot: QtBot, window: KioskWindow, context: KioskContext
 ) -> None:

@@ -23,7 +23,10 @@ from tests.end2end.test_autostart_xinit import end_session, ready_again
 from tests.end2end.x_server import require
 from tests.ops.kiosk_process import KIOSK, kiosk_install, notify_socket
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="a Wayland compositor test")
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="a Wayland compositor test"),
+    pytest.mark.slow,  # a real compositor session, a kiosk killed and one frozen, each brought back: minutes
+]
 HANG_SECONDS = 10  # the supervisor's shortest hang limit; the unit keeps the default 30 s
 ORDINARY = 65534  # nobody: cage will not run as root
 

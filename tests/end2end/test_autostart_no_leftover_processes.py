@@ -22,7 +22,10 @@ import pytest
 from tests.end2end.x_server import bare_x_server, require
 from tests.ops.kiosk_process import KIOSK, kiosk_install
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="reads /proc"),
+    pytest.mark.slow,  # a real `kiosk run` with its D-Bus session and speech-dispatcher, started and stopped
+]
 MARKER = "KIOSK_TEST_PROCESS_MARK"
 # speech-dispatcher's own idle timeout is 5 s; this bound only keeps a broken run from waiting forever.
 GONE_WITHIN_SECONDS = 60
