@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 
@@ -13,6 +14,7 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_FAULT = 70  # sysexits.h's EX_SOFTWARE: a fault in the kiosk program, not in what was typed
 EXIT_INTERRUPTED = 130  # what shells report for Ctrl+C
+EXIT_BROKEN_PIPE = 141  # what shells report for a program whose reader closed the pipe (128 + SIGPIPE)
 # The window and supervisor verbs keep their own crash handling: the kiosk's crash log, and a restart by
 # `kiosk supervise` or systemd on any failing exit.
 OWN_CRASH_HANDLING = frozenset({"run", "staff", "supervise"})
@@ -51,6 +53,11 @@ def run_verb(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"kiosk: `kiosk {command}` was stopped (Ctrl+C) before it finished.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`kiosk screenshot --list | head`): what it read was right, and nothing is wrong.
+        # stdout is pointed at devnull so the interpreter's own flush at exit does not complain a second time.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         # DEBUG: the stderr log shows it only with --verbose, so IT sees a sentence first and details on request.
         logging.getLogger(__name__).debug("details of the fault in `kiosk %s`", command, exc_info=True)
