@@ -479,7 +479,8 @@ class KioskWindow(QWidget):
         # Tab follows reading order: the bar's rows top to bottom, each left to right.
         chain_focus(self.top_bar.reading_order())
 
-    # Bound methods, not lambdas on self: a lambda would tie the window into a reference cycle (see above).
+    # Bound methods, not lambdas on self: a lambda would tie the window into a reference cycle (see above); the rule
+    # holds for every QObject in kiosk/ui (tests/architecture/test_no_lambda_on_self.py).
     def _language_changed(self, _language: str) -> None:
         self._retranslate()
 
