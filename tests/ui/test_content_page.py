@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QApplication, QColor, QImage
@@ -14,6 +16,7 @@ from kiosk.content.catalog import load_catalog
 from kiosk.services.navigation import Route, Screen
 from kiosk.services.startup import KioskContext
 from kiosk.ui.app import build_window
+from kiosk.ui.widgets.markdown_view import MarkdownView
 from kiosk.ui.window import KioskWindow
 
 RFA = """+++
@@ -159,3 +162,26 @@ def test_an_english_stand_in_says_so_in_words(rfa_window: KioskWindow) -> None:
     rfa_window.texts.set_language("es")
     open_section(rfa_window, 0)
     assert not notice.isVisible()
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(
+    text=st.lists(
+        st.one_of(
+            st.sampled_from(["<br>", "[a](beta)", "[w](https://example.org/x)", "![p](none.png)", "![](x.jpg)", "\n"]),
+            st.text(max_size=10),
+        ),
+        max_size=20,
+    ).map("".join)
+)
+def test_any_section_text_is_drawn_without_a_dead_link(
+    qtbot: QtBot, tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    view = MarkdownView()
+    qtbot.add_widget(view)
+    view.page_path = tmp_path_factory.mktemp("page") / "en" / "page.md"
+    view.resize(600, 400)
+
+    view.set_markdown(text, "text", "scroll")
+
+    assert 'href="' not in view.document().toHtml()
