@@ -5,6 +5,14 @@ from __future__ import annotations
 import enum
 
 
+class EventKind(enum.StrEnum):
+    """What one line of a request's history records (RequestEvent.kind, stored as this text)."""
+
+    STATUS = "status"  # a status change, from one RequestStatus to another
+    NOTE = "note"  # a receptionist's note, or the outbox's note about a changed code
+    SEEN = "seen"  # "Seen at the desk" on an urgent request
+
+
 class RequestStatus(enum.StrEnum):
     NEW = "new"
     CONTACTED = "contacted"

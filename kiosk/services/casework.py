@@ -18,7 +18,7 @@ from kiosk.domain.audit import AuditAction
 from kiosk.domain.requests import PatientRequest
 from kiosk.domain.staff import Actor, Permission
 from kiosk.domain.text import clean_text
-from kiosk.domain.workflow import STATUS_LABELS, RequestStatus, check_transition
+from kiosk.domain.workflow import STATUS_LABELS, EventKind, RequestStatus, check_transition
 from kiosk.services.audit import record_for
 from kiosk.services.authority import acting
 from kiosk.services.request_rows import from_record
@@ -35,7 +35,7 @@ class CaseEvent:
     at: dt.datetime
     author: str
     workstation: str
-    kind: str  # "status" or "note"
+    kind: str  # an EventKind; kept as stored, so a kind written by a newer version still shows
     from_status: RequestStatus | None
     to_status: RequestStatus | None
     note: str | None
@@ -118,7 +118,7 @@ def change_status(
                     at=moment,
                     author=actor.username,
                     workstation=actor.workstation,
-                    kind="status",
+                    kind=EventKind.STATUS,
                     from_status=old_status.value,
                     to_status=new_status.value,
                 )
@@ -162,7 +162,7 @@ def add_note(
                 at=moment,
                 author=actor.username,
                 workstation=actor.workstation,
-                kind="note",
+                kind=EventKind.NOTE,
                 note=note,
             )
         )

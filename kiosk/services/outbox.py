@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
+from kiosk.domain.workflow import EventKind
 from kiosk.services.request_rows import to_record
 from kiosk.services.requests import (
     Receipt,
@@ -233,7 +234,7 @@ def _note(session: Session, request_id: str, workstation: str, note: str) -> Non
             at=dt.datetime.now(dt.UTC),
             author="kiosk",
             workstation=workstation,
-            kind="note",
+            kind=EventKind.NOTE,
             note=note,
         )
     )

@@ -18,14 +18,12 @@ from kiosk.domain.audit import AuditAction
 from kiosk.domain.red_flags import RED_FLAG_QUESTIONS
 from kiosk.domain.requests import RedFlag
 from kiosk.domain.staff import Actor, Permission
-from kiosk.domain.workflow import RequestStatus
+from kiosk.domain.workflow import EventKind, RequestStatus
 from kiosk.services.audit import record_for
 from kiosk.services.authority import acting
 from kiosk.services.queue import OPEN_ONLY, local_day_start
 from kiosk.storage.database import Database
 from kiosk.storage.models import RequestEvent, RequestRecord
-
-SEEN_EVENT = "seen"  # RequestEvent.kind for "Seen at the desk", beside "status" and "note"
 
 
 def _waiting_conditions() -> list[ColumnElement[bool]]:
@@ -126,7 +124,7 @@ def mark_seen_at_desk(
                 at=moment,
                 author=actor.username,
                 workstation=actor.workstation,
-                kind=SEEN_EVENT,
+                kind=EventKind.SEEN,
             )
         )
         record_for(session, actor, AuditAction.SEEN_AT_DESK, target=request_id, detail=record.reference, now=moment)

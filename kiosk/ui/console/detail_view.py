@@ -22,12 +22,12 @@ from kiosk.qt import (
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import FollowUpRequest
 from kiosk.domain.staff import Actor, Permission, PermissionDenied
-from kiosk.domain.workflow import STATUS_LABELS, RequestStatus, TransitionError, allowed_next
+from kiosk.domain.workflow import STATUS_LABELS, EventKind, RequestStatus, TransitionError, allowed_next
 from kiosk.services import casework
 from kiosk.services.authority import AccountRevoked
 from kiosk.services.authority import confirm as confirm_authority
 from kiosk.services.casework import CaseDetail, CaseEvent, CaseNotFound, StaleCase
-from kiosk.services.urgent_alarm import SEEN_EVENT, NotUrgentError, SeenAtDesk, mark_seen_at_desk
+from kiosk.services.urgent_alarm import NotUrgentError, SeenAtDesk, mark_seen_at_desk
 from kiosk.services.waiting import waits_for_desk
 from kiosk.ui.console.answers import KIND_LABELS, Section, local_time, request_sections, urgent_banner
 from kiosk.ui.console.context import ConsoleContext
@@ -48,10 +48,10 @@ def status_line(detail: CaseDetail) -> str:
 
 def event_line(event: CaseEvent) -> str:
     head = f"{local_time(event.at)} · {event.author}"
-    if event.kind == "status" and event.to_status is not None:
+    if event.kind == EventKind.STATUS and event.to_status is not None:
         before = STATUS_LABELS[event.from_status] if event.from_status else "?"
         return f"{head}: status {before} → {STATUS_LABELS[event.to_status]}"
-    if event.kind == SEEN_EVENT:
+    if event.kind == EventKind.SEEN:
         return f"{head}: seen at the desk"
     return f"{head}: {event.note or ''}"
 
@@ -362,7 +362,7 @@ class DetailView(QWidget):
             return
         if not detail.events:
             self.history.addWidget(label("No notes or status changes yet.", "muted"))
-        names = {"note": "HistoryNote", SEEN_EVENT: "HistorySeen"}
+        names: dict[str, str] = {EventKind.NOTE: "HistoryNote", EventKind.SEEN: "HistorySeen"}
         for event in detail.events:
             line = label(event_line(event), wrap=True)
             line.setObjectName(names.get(event.kind, "HistoryStatus"))

@@ -16,10 +16,9 @@ from kiosk.qt import QDialog, QFont, QPageSize, QPrintDialog, QPrinter, QTextDoc
 
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import FollowUpRequest
-from kiosk.domain.workflow import STATUS_LABELS
+from kiosk.domain.workflow import STATUS_LABELS, EventKind
 from kiosk.services.casework import CaseDetail, CaseEvent
 from kiosk.services.output_paths import InstallationFiles, OutputRefusedError, replace_when_done
-from kiosk.services.urgent_alarm import SEEN_EVENT
 from kiosk.ui.console.answers import KIND_LABELS, local_time, red_flag_words, request_sections
 
 log = logging.getLogger(__name__)
@@ -60,10 +59,10 @@ def _rows_table(rows: Iterable[tuple[str, str]]) -> str:
 
 
 def _event_words(event: CaseEvent) -> str:
-    if event.kind == "status" and event.to_status is not None:
+    if event.kind == EventKind.STATUS and event.to_status is not None:
         before = STATUS_LABELS[event.from_status] if event.from_status is not None else "?"
         return f"Status: {before} → {STATUS_LABELS[event.to_status]}"
-    if event.kind == SEEN_EVENT:
+    if event.kind == EventKind.SEEN:
         return "Seen at the desk"
     return f"Note: {event.note or ''}"
 
