@@ -286,7 +286,7 @@ def backlog_by_workstation(database: Database) -> dict[str, int]:
 @dataclass(frozen=True)
 class ForwardingReport:
     forwarded: int
-    waiting: int
+    waiting: int | None  # None when the outbox itself could not be read
     server_reachable: bool
 
 
@@ -298,7 +298,7 @@ def forwarding_pass(outbox: Database, server: Database, workstation: str) -> For
         waiting = pending_count(outbox)
     except (SQLAlchemyError, OSError, SubmitFailed) as exc:
         log.error("outbox: the outbox file could not be read or written: %s", type(exc).__name__)
-        return ForwardingReport(forwarded, -1, server_reachable=False)
+        return ForwardingReport(forwarded, None, server_reachable=False)
     try:
         reserve_references(outbox, server, workstation)
         report_backlog(server, workstation, waiting)

@@ -286,3 +286,16 @@ def test_the_outbox_file_holds_no_patient_data_in_plain_text(
         raw = file.read_bytes()
         for value in factories.PATIENT_VALUES:
             assert value.encode() not in raw, f"{value!r} readable in {file.name}"
+
+
+def test_an_outbox_that_cannot_be_read_is_reported_as_unknown_not_as_a_count(
+    tmp_path: Path, dead_server: Database
+) -> None:
+    unreadable = Database.open(f"sqlite:///{tmp_path}")  # a folder, not a database file
+
+    try:
+        report = forwarding_pass(unreadable, dead_server, KIOSK)  # never raises
+    finally:
+        unreadable.close()
+
+    assert (report.forwarded, report.waiting, report.server_reachable) == (0, None, False)
