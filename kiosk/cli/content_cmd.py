@@ -128,7 +128,9 @@ def _preview(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     application()
-    stamp = _stamp(folder)
+    from kiosk.ui.widgets.content_reload import folder_stamp
+
+    stamp = folder_stamp(folder)
     written = _draw(args, folder)
     if not args.watch:
         return 0 if written else EXIT_PROBLEMS
@@ -136,7 +138,7 @@ def _preview(args: argparse.Namespace) -> int:
     try:
         while True:
             time.sleep(1)
-            now = _stamp(folder)
+            now = folder_stamp(folder)
             if now != stamp:
                 stamp = now
                 _draw(args, folder)
@@ -171,17 +173,3 @@ def _draw(args: argparse.Namespace, folder: Path) -> list[Path]:
     if len(written) < len(languages.enabled):
         print(f"kiosk: could not write every sheet in {args.out}; check the folder is writable.", file=sys.stderr)
     return written
-
-
-def _stamp(folder: Path) -> dict[Path, float]:
-    """When each file in the content folder last changed: a change in it means a file was saved."""
-    stamps = {}
-    try:
-        for path in folder.rglob("*"):
-            try:
-                stamps[path] = path.stat().st_mtime
-            except OSError:  # removed while looking
-                continue
-    except OSError:
-        return {}
-    return stamps

@@ -100,11 +100,11 @@ def read_markup(markdown: str, first_line: int = 1) -> Markup:
     for block in tokens:
         if block.type == "html_block":
             start = first_line + (block.map[0] if block.map else 0)
-            findings.append(Finding(start, _html_sentence(block.content)))
+            findings.append(Finding(start, html_sentence(block.content)))
         for token in block.children or ():
             if token.type == "html_inline":
                 where = _line_holding(lines, block.map, token.content, first_line)
-                findings.append(Finding(where, _html_sentence(token.content)))
+                findings.append(Finding(where, html_sentence(token.content)))
         links += _links(block, lines, first_line, findings)
         images += _images(block, lines, first_line, findings)
     return Markup(tuple(tokens), tuple(links), tuple(images), tuple(findings))
@@ -119,7 +119,7 @@ def _line_holding(lines: list[str], span: list[int] | None, needle: str, first_l
     return first_line + start
 
 
-def _html_sentence(tag: str) -> str:
+def html_sentence(tag: str) -> str:
     shown = " ".join(tag.split())[:40]
     return (
         f"the kiosk does not show HTML such as {shown!r}; remove it and use Markdown "

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
-from kiosk.content.markup import PAGE_ID
+from kiosk.content.markup import PAGE_ID, html_sentence
 from kiosk.content.model import LinkBlock, Page, PageKind, Problem, Section, fingerprint
 from kiosk.tomlfiles import TomlError, loads, read_text
 
@@ -63,6 +63,7 @@ REQUIRED = ("id", "title", "kind")
 _CURLY = {"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'"}
 _INVISIBLE = {"\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u200b": "", "\u2060": "", "\ufeff": ""}
 _HEADING = re.compile(r"^##(?!#)\s*(\S.*)$")
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
 
 
 class PageParseError(Exception):
@@ -132,11 +133,16 @@ def read_page_text(text: str, path: Path, language: str) -> tuple[Page | None, l
         return None, problems
     body_start = end + 2  # the file line just after the closing fence
     intro, intro_line, sections = _split_sections(lines[end + 1 :], body_start)
-    problems += [
-        Problem(path, number, f"a heading needs a space after ##; write '## {line[2:].strip()[:60]}'")
-        for number, line in enumerate(lines[end + 1 :], start=body_start)
-        if _HEADING.match(line) and not line.startswith("## ")
-    ]
+    for number, line in enumerate(lines[end + 1 :], start=body_start):
+        heading = _HEADING.match(line)
+        if heading and not line.startswith("## "):
+            problems.append(
+                Problem(path, number, f"a heading needs a space after ##; write '## {line[2:].strip()[:60]}'")
+            )
+        tag = _TAG.search(heading.group(1)) if heading else None
+        if tag:
+            # A tab's words are shown as plain text: a tag would show as itself (or, in a label, as HTML).
+            problems.append(Problem(path, number, html_sentence(tag.group(0))))
     blocks_line = _key_line(header_lines, "links")
     page = Page(
         id=header.id,
@@ -270,7 +276,8 @@ def _split_sections(body: list[str], first_line: int) -> tuple[str, int, list[Se
         # `##Title` (no space) is still a section here, as the author meant; the check names the missing space.
         heading = _HEADING.match(line)
         if heading:
-            sections.append((heading.group(1).strip(), number + 1, []))
+            # A tag in a heading is named by the check and left out here, so only its words show.
+            sections.append((" ".join(_TAG.sub(" ", heading.group(1)).split()), number + 1, []))
         elif sections:
             sections[-1][2].append(line)
         else:
