@@ -83,7 +83,7 @@ def settings_check(config: str | None) -> tuple[Check, Settings | None]:
 
 def run_checks(config: str | None, qt_report: Callable[[], QtReport] | None = None) -> list[Check]:
     """Every check in the order IT reads them: settings, storage, files, then what Qt finds on this PC."""
-    from kiosk.ops import doctor_audit, doctor_checks, doctor_storage, qt_probe
+    from kiosk.ops import doctor_audit, doctor_checks, doctor_content, doctor_storage, qt_probe
 
     first, settings = settings_check(config)
     report = (qt_report or qt_probe.probe_qt)()
@@ -100,7 +100,7 @@ def run_checks(config: str | None, qt_report: Callable[[], QtReport] | None = No
         *_safely(storage, lambda: doctor_storage.storage_checks(settings)),
         *_safely([doctor_audit.TRAIL], lambda: doctor_audit.audit_checks(settings)),
         *_safely(["key location", "database tls"], lambda: doctor_checks.data_protection_checks(settings)),
-        *_safely(["content"], lambda: [doctor_checks.content_check(settings)]),
+        *_safely(["content"], lambda: [doctor_content.content_check(settings)]),
         *_safely(["free disk"], lambda: doctor_checks.disk_space_checks(settings)),
         *_safely(["log folder"], lambda: [doctor_checks.log_folder_check(settings)]),
         *_safely(["backup"], lambda: [doctor_storage.backup_check(settings)]),

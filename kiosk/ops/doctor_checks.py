@@ -36,26 +36,6 @@ class DiskUsage(NamedTuple):
     free: int
 
 
-def content_check(settings: Settings) -> Check:
-    """The check `kiosk content check` runs, for the enabled languages."""
-    from kiosk.content.catalog import load_catalog
-    from kiosk.i18n.strings import check_strings
-    from kiosk.services.startup import content_folder
-
-    languages = settings.languages
-    folder = content_folder(settings)
-    catalog = load_catalog(folder, languages.enabled, languages.default)
-    problems = sorted(catalog.problems + check_strings(languages.enabled, languages.default))
-    errors = [p for p in problems if not p.warning]
-    pages = sum(len(p) for p in catalog.pages.values())
-    listed = "run `kiosk content check` to list them, then correct each file"
-    if errors:
-        return fail("content", f"{len(errors)} problem(s) in {folder}, first: {errors[0]}", listed)
-    if problems:
-        return warn("content", f"{pages} pages in {folder}, {len(problems)} warning(s)", listed)
-    return ok("content", f"{pages} pages in {len(languages.enabled)} languages in {folder}")
-
-
 def log_folder(settings: Settings) -> Path:
     from kiosk.config.locations import log_dir
 

@@ -244,7 +244,10 @@ def test_bad_content_fails(installed: Path, config: Path, tmp_path: Path, deskto
     code, checks, _ = doctor()
     assert code == 1
     assert checks["content"]["message"].startswith(f"1 problem(s) in {folder}, first: {page}:")
-    assert checks["content"]["fix"] == "run `kiosk content check` to list them, then correct each file"
+    assert checks["content"]["fix"] == (
+        "run `kiosk content check` to list them, correct each file, then restart the kiosk "
+        "(it reads the pages when it starts)"
+    )
 
 
 def test_no_backup_warns(installed: Path, desktop: None, doctor: Doctor) -> None:
