@@ -46,6 +46,9 @@ def _timed(name: str, work: Callable[[], T]) -> T:
     return result
 
 
+CONTENT_NOTES_LOGGED = 20
+
+
 def content_folder(settings: Settings) -> Path:
     return settings.content.folder or bundled_content_dir()
 
@@ -57,6 +60,13 @@ def load_context(config: str | None = None, open_database: bool = True, *, kiosk
     catalog = _timed("content", lambda: load_catalog(content_folder(settings), languages.enabled, languages.default))
     for problem in catalog.errors:
         log.warning("content problem: %s", problem)
+    # Warnings (a translation older than its English page, differing section counts) do not stop a page from
+    # showing, but IT reading the log after an edit should see them too; a long list is cut, with its count.
+    notes = [problem for problem in catalog.problems if problem.warning]
+    for problem in notes[:CONTENT_NOTES_LOGGED]:
+        log.info("content warning: %s", problem)
+    if len(notes) > CONTENT_NOTES_LOGGED:
+        log.info("content warnings: %d more; `kiosk content check` lists them all", len(notes) - CONTENT_NOTES_LOGGED)
     strings = _timed("strings", lambda: StringCatalog.load(languages.enabled, languages.default))
     context = KioskContext(settings, path, catalog, strings)
     if open_database:
