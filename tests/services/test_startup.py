@@ -147,5 +147,8 @@ def test_a_kiosk_whose_server_is_down_starts_and_keeps_taking_requests(write_set
 def test_the_console_and_it_tools_are_told_the_server_is_unreachable(write_settings: WriteSettings) -> None:
     path = write_settings(f'[database]\nurl = "{UNREACHABLE_SERVER}"\n')
 
-    with pytest.raises(DatabaseError, match=r"postgresql\+psycopg://kiosk@127\.0\.0\.1:1/kiosk could not be opened"):
+    with pytest.raises(
+        DatabaseError,
+        match=r"The server postgresql\+psycopg://kiosk@127\.0\.0\.1:1/kiosk cannot be reached \(OperationalError\): check that the PostgreSQL server is running",
+    ):
         load_context(str(path))
