@@ -149,6 +149,9 @@ def test_the_console_and_it_tools_are_told_the_server_is_unreachable(write_setti
 
     with pytest.raises(
         DatabaseError,
-        match=r"The server postgresql\+psycopg://kiosk@127\.0\.0\.1:1/kiosk cannot be reached \(OperationalError\): check that the PostgreSQL server is running",
+        match=(
+            r"The server postgresql\+psycopg://kiosk@127\.0\.0\.1:1/kiosk cannot be reached \(OperationalError\): "
+            r"check that the PostgreSQL server is running"
+        ),
     ):
         load_context(str(path))
