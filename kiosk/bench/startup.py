@@ -20,7 +20,8 @@ CHILD_TIMEOUT_S = 120
 # The third-party libraries `kiosk run` has loaded by its first frame, and by READY (tests/cli/test_run_startup.py
 # holds both lists to what it really loads). Informative floors load them too: what the kiosk's own code costs
 # is the gap between such a floor and the kiosk.
-LIBRARIES_AT_FIRST_FRAME = ("pydantic.main", "pydantic.fields", "platformdirs")  # `import pydantic` alone is lazy
+# `import pydantic` alone is lazy; markdown_it reads the content pages (the attract loop's slides are pages).
+LIBRARIES_AT_FIRST_FRAME = ("pydantic.main", "pydantic.fields", "platformdirs", "markdown_it")
 LIBRARIES_AT_READY = (*LIBRARIES_AT_FIRST_FRAME, "sqlalchemy.orm", "sqlcipher3", "phonenumbers", "email_validator")
 
 # The floor: nothing but PySide6 and one empty window, reporting its first paint the way the probe does.

@@ -6,8 +6,6 @@ import io
 import re
 from pathlib import Path
 
-import segno
-
 from kiosk.qt import (
     QFrame,
     QImage,
@@ -102,6 +100,8 @@ class MarkdownView(QTextBrowser):
         for number, link in enumerate(markup.web_links):
             # Only the public address the author wrote goes into the code: nothing about the patient.
             png = io.BytesIO()
+            import segno  # here: only a page with a web address needs it, not the kiosk's start-up
+
             segno.make(link.target, error="m").save(png, kind="png", scale=_QR_SCALE, border=4)
             pictures[f"{QR_SCHEME}{number}"] = QImage.fromData(png.getvalue())
         return pictures
