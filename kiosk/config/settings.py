@@ -279,6 +279,18 @@ class DatabaseSettings(_Section):
             ),
         ),
     ] = None
+    confirm_within_seconds: Annotated[
+        int,
+        Field(
+            ge=2,
+            le=30,
+            description=(
+                "with a PostgreSQL server, the longest a patient waits for a confirmation: a server that has not"
+                " stored the request by then (unreachable, silent, hung) is passed over for the kiosk's"
+                " encrypted outbox: a whole number of seconds from 2 to 30"
+            ),
+        ),
+    ] = 3
 
     @field_validator("url")
     @classmethod

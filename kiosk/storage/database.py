@@ -19,14 +19,20 @@ from sqlalchemy.orm import Session, sessionmaker
 BUSY_TIMEOUT_MS = 15_000
 KEY_BYTES = 32  # AES-256: SQLCipher takes the raw key, so no key derivation runs per connection
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first bytes of every unencrypted SQLite file
+# Every statement on the server ends: a lock held elsewhere is waited for 5 s, any statement at most 60 s (long
+# enough for a purge or an upgrade, short enough that no PC waits on a server for ever). A kiosk's submit has its
+# own, shorter deadline on top (kiosk/services/submission.py); the console's watchers set 3 s (bounded.py).
+SERVER_LOCK_TIMEOUT_MS = 5_000
+SERVER_STATEMENT_TIMEOUT_MS = 60_000
 # libpq: give up connecting after 3 s; notice a silent server within about 10 s (keepalives, unacknowledged writes).
-SERVER_CONNECT_ARGS = {
+SERVER_CONNECT_ARGS: dict[str, int | str] = {
     "connect_timeout": 3,
     "keepalives": 1,
     "keepalives_idle": 5,
     "keepalives_interval": 2,
     "keepalives_count": 3,
     "tcp_user_timeout": 10_000,
+    "options": f"-c lock_timeout={SERVER_LOCK_TIMEOUT_MS} -c statement_timeout={SERVER_STATEMENT_TIMEOUT_MS}",
 }
 SQLITE_NOTADB = 26  # "file is not a database": what SQLCipher says when page 1 does not decrypt
 # SQLite's primary result codes (the low byte of an extended code) that name a cause IT can act on.

@@ -1,10 +1,12 @@
 """Send a request off the GUI thread and hand the result back by a queued signal; forward the outbox there too.
 
-A locked SQLite file (up to the busy timeout) or a dead server (up to the connect
-timeout) must not freeze the screen, so the commit runs on one worker thread and
-the form only hears the outcome, as a signal emitted on the GUI thread, after the
-commit returned. One worker, not a pool: submissions and the outbox forwarder take
-turns, so the outbox never has two writers from this kiosk.
+A locked SQLite file (up to the busy timeout) or a dead server must not freeze the
+screen, so the commit runs on a worker thread and the form only hears the outcome, as
+a signal emitted on the GUI thread, after the commit returned. Submits and the outbox
+forwarder have a worker each: a send never waits behind a forwarding pass or a code
+reservation on a slow server, and with PostgreSQL a server that has not committed
+within the promised time is passed over for the outbox (kiosk/services/submission.py).
+Both may write the outbox; SQLite serialises those short transactions.
 
 The worker never touches a Qt object. The GUI thread collects finished sends with a
 short timer that runs only while a send is pending: a worker emitting on a QObject
@@ -17,6 +19,7 @@ kiosk.services.outbox's.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -25,9 +28,10 @@ from kiosk.qt import QObject, QTimer, Signal
 
 from kiosk.config.settings import Settings
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
-from kiosk.services.outbox import FORWARD_INTERVAL_MS, forwarding_pass, open_outbox, submit_or_keep, uses_server
+from kiosk.services.outbox import FORWARD_INTERVAL_MS, forwarding_pass, open_outbox, uses_server
 from kiosk.services.requests import Receipt, SubmitFailed
 from kiosk.services.store import Database
+from kiosk.services.submission import DeadlineSubmitter, SharedOutbox
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +65,15 @@ class RequestSender(QObject):
         self._settings = settings
         self._database = database
         self._workstation = workstation
+        # One submit worker keeps sends in ticket order; the forwarder has its own, so neither waits on the other.
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-submit")
+        self._forwarder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-forward")
         self._tickets = 0
-        self._outbox: Database | None = None  # opened on the worker, only when the server is PostgreSQL
+        # Opened by whichever worker needs it first, only when the server is PostgreSQL.
+        self._outbox = SharedOutbox(lambda: open_outbox(settings))
+        self._submitter = DeadlineSubmitter(
+            self._outbox, workstation, confirm_within_s=settings.database.confirm_within_seconds
+        )
         self._forwarding: Future[None] | None = None
         self._pending: dict[int, Future[SubmitOutcome]] = {}
         self._collector = QTimer(self)
@@ -93,7 +103,7 @@ class RequestSender(QObject):
         try:
             if server is None:
                 raise SubmitFailed("no database is open", request_id=request.request_id)
-            receipt = submit_or_keep(server, self._open_outbox, request, self._workstation)
+            receipt = self._submitter.submit(server, request)
             outcome = SubmitOutcome(ticket, receipt=receipt)
         except SubmitFailed as failed:
             outcome = SubmitOutcome(ticket, failure=failed)
@@ -113,23 +123,18 @@ class RequestSender(QObject):
         if not self._pending:
             self._collector.stop()
 
-    def _open_outbox(self) -> Database:
-        if self._outbox is None:
-            self._outbox = open_outbox(self._settings)
-        return self._outbox
-
     def forward_soon(self) -> None:
-        """Queue one forwarding pass behind any send, unless one is already waiting or running."""
+        """Start one forwarding pass on the forwarder's worker, unless one is already waiting or running."""
         server = self._database()
         if server is None or not uses_server(server):
             return
         if self._forwarding is not None and not self._forwarding.done():
             return
-        self._forwarding = self._executor.submit(self._forward, server)
+        self._forwarding = self._forwarder.submit(self._forward, server)
 
     def _forward(self, server: Database) -> None:
         try:
-            outbox = self._open_outbox()
+            outbox = self._outbox()
         except Exception as exc:
             log.error("outbox: cannot be opened: %s", exc)
             return
@@ -138,10 +143,13 @@ class RequestSender(QObject):
     def close(self) -> None:
         """Stop the forwarder; a send already running still finishes (and stores) on its own."""
         self.forward_timer.stop()
-        self._executor.submit(self._close_outbox)  # after whatever the worker is doing now
+        self._forwarder.shutdown(wait=False, cancel_futures=True)
+        self._submitter.close()
+        threading.Thread(target=self._close_outbox, name="kiosk-outbox-close", daemon=True).start()
         self._executor.shutdown(wait=False)
 
     def _close_outbox(self) -> None:
-        if self._outbox is not None:
-            outbox, self._outbox = self._outbox, None
-            outbox.close()
+        # After the send and the forwarding pass running now, off the GUI thread (either may wait on a server).
+        self._executor.shutdown(wait=True)
+        self._forwarder.shutdown(wait=True)
+        self._outbox.close()

@@ -1,0 +1,97 @@
+"""A kiosk's submit with a deadline: the server stores the request in time, or the encrypted outbox does.
+
+A patient is promised a confirmation within `database.confirm_within_seconds` whatever the network does. A
+refused connection fails fast, but a silent link, a hung server or a held lock make the server's answer
+arrive late or never, so the server is given a share of the promise on a thread of its own and, when it has
+not committed by then, the request goes to the outbox with the same id and time. Should the server's late
+attempt commit after all, forwarding finds the row already there and keeps the code the patient was shown
+(kiosk/services/outbox.py, `_forward`): stored once, never lost.
+
+No Qt: the kiosk form's RequestSender (kiosk/ui/forms/request_sender.py) calls this on its submit worker.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
+from kiosk.services.outbox import keep_in_outbox, server_unreachable, uses_server
+from kiosk.services.requests import Receipt, SubmitFailed, submit_request
+from kiosk.storage.database import Database, DatabaseError
+
+log = logging.getLogger(__name__)
+
+# Kept back from the promise for the outbox's own commit (an encrypted SQLite write: tens of milliseconds).
+OUTBOX_SHARE_S = 1.0
+# Server attempts that may hang at once (each up to the connect or statement timeout): beyond that a submit
+# waits in line, times out like the rest and goes to the outbox, so no patient waits longer.
+SERVER_ATTEMPTS = 4
+
+
+class SharedOutbox:
+    """Opens the outbox once, whichever thread asks first (the submit worker or the forwarder), then shares it."""
+
+    def __init__(self, opener: Callable[[], Database]) -> None:
+        self._opener = opener
+        self._lock = threading.Lock()
+        self._outbox: Database | None = None
+
+    def __call__(self) -> Database:
+        with self._lock:
+            if self._outbox is None:
+                self._outbox = self._opener()
+            return self._outbox
+
+    def close(self) -> None:
+        with self._lock:
+            outbox, self._outbox = self._outbox, None
+        if outbox is not None:
+            outbox.close()
+
+
+class DeadlineSubmitter:
+    """`submit(request)` returns a committed receipt within `confirm_within_s` (plus the outbox's own commit)."""
+
+    def __init__(self, outbox: Callable[[], Database], workstation: str, *, confirm_within_s: float) -> None:
+        self._outbox = outbox
+        self._workstation = workstation
+        self.server_deadline_s = max(confirm_within_s - OUTBOX_SHARE_S, 0.5)
+        self._attempts = ThreadPoolExecutor(max_workers=SERVER_ATTEMPTS, thread_name_prefix="kiosk-server-submit")
+
+    def submit(
+        self, server: Database, request: AppointmentRequest | FollowUpRequest, now: dt.datetime | None = None
+    ) -> Receipt:
+        """Store on the server if it commits within the deadline, else in the outbox. Raises SubmitFailed when
+        neither stored it (the patient may try again)."""
+        created_at = (dt.datetime.now(dt.UTC) if now is None else now).astimezone(dt.UTC)
+        if not uses_server(server):  # SQLite: no outbox to fall back on; its busy timeout bounds the wait
+            return submit_request(server, request, self._workstation, now=created_at)
+        attempt: Future[Receipt] = self._attempts.submit(submit_request, server, request, self._workstation, created_at)
+        try:
+            return attempt.result(timeout=self.server_deadline_s)
+        except FutureTimeout:
+            attempt.cancel()  # not started yet (every attempt thread hung): it never runs
+            log.warning(
+                "request %s: the server did not answer within %.1f s; the outbox takes it",
+                request.request_id,
+                self.server_deadline_s,
+            )
+        except SubmitFailed as failed:
+            if not server_unreachable(failed.error_class):
+                raise
+        try:
+            outbox = self._outbox()
+        except DatabaseError as exc:
+            log.error("request %s was not stored: the server is unreachable and the outbox cannot be opened: %s",
+                      request.request_id, exc)  # fmt: skip
+            raise SubmitFailed.not_stored(request.request_id, "server unreachable, outbox unavailable") from None
+        return keep_in_outbox(outbox, request, self._workstation, created_at)
+
+    def close(self) -> None:
+        """Attempts still hanging finish (or time out) on their own threads; none waits for them."""
+        self._attempts.shutdown(wait=False, cancel_futures=True)
