@@ -26,6 +26,8 @@ from kiosk.storage.database import Database
 from kiosk.storage.models import RequestEvent, RequestRecord
 
 NOTE_LIMIT = 2000
+# How long after a status change its author may take it back ("Undo"), e.g. after a mis-click.
+UNDO_WINDOW = dt.timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,10 @@ class CaseNotFound(Exception):  # noqa: N818 (the name others code against)
     """The request is not in the database (any more); the message says what to do."""
 
 
+class CannotUndo(Exception):  # noqa: N818 (reads as a sentence at the call site)
+    """The last status change cannot be taken back (not yours, too long ago, or changed since); says why."""
+
+
 class StaleCase(Exception):  # noqa: N818 (the name others code against)
     """Someone else changed the request since this console loaded it; `.current` is the fresh copy."""
 
@@ -91,13 +97,17 @@ def change_status(
     expected_version: int,
     actor: Actor,
     now: dt.datetime | None = None,
+    note: str = "",
 ) -> CaseDetail:
     """Move the request to `new_status` if nobody changed it since `expected_version` was read.
 
-    Raises StaleCase (with the fresh copy) when someone did, TransitionError when
-    the workflow does not allow the move; in both cases nothing is written.
+    A `note` typed before the status button was pressed is saved with the change, in the same transaction,
+    so a status change never loses what the receptionist typed. Raises StaleCase (with the fresh copy) when
+    someone did, TransitionError when the workflow does not allow the move, ValueError for a note too long;
+    in each case nothing is written.
     """
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    note_text = _checked_note(note, required=False)
     try:
         with acting(database, actor, Permission.WORK_REQUESTS, target=request_id) as session:
             record = _load(session, request_id)
@@ -106,6 +116,8 @@ def change_status(
                 raise StaleCase(_stale_message(current), current)
             old_status = RequestStatus(record.status)
             check_transition(old_status, new_status)
+            if note_text:
+                _add_note(session, record, note_text, actor, moment)
             record.status = new_status.value
             record.status_changed_at = moment
             record.status_changed_by = actor.username
@@ -145,31 +157,110 @@ def add_note(
     database: Database, request_id: str, text: str, *, actor: Actor, now: dt.datetime | None = None
 ) -> CaseDetail:
     """Append a note by `actor`. Notes only add to the history, so they never conflict with other changes."""
+    note = _checked_note(text, required=True)
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    with acting(database, actor, Permission.WORK_REQUESTS, target=request_id) as session:
+        record = _load(session, request_id)
+        _add_note(session, record, note, actor, moment)
+        session.flush()
+        return _detail(session, record)
+
+
+def _checked_note(text: str, *, required: bool) -> str:
     note = clean_text(text, multiline=True)
-    if not note:
+    if not note and required:
         raise ValueError("Type a note before saving it.")
     if len(note) > NOTE_LIMIT:
         raise ValueError(
             f"This note is {len(note)} characters long and a note can hold {NOTE_LIMIT}: "
             "shorten it or save it as two notes."
         )
+    return note
+
+
+def _add_note(session: Session, record: RequestRecord, note: str, actor: Actor, moment: dt.datetime) -> None:
+    session.add(
+        RequestEvent(
+            request_id=record.id,
+            at=moment,
+            author=actor.username,
+            workstation=actor.workstation,
+            kind=EventKind.NOTE,
+            note=note,
+        )
+    )
+    # The length only: a note is free text about a patient and never goes into the audit trail.
+    record_for(session, actor, AuditAction.NOTE, target=record.id, detail=f"{len(note)} characters", now=moment)
+
+
+def undo_status(
+    database: Database, request_id: str, *, expected_version: int, actor: Actor, now: dt.datetime | None = None
+) -> CaseDetail:
+    """Take back `actor`'s own last status change, within UNDO_WINDOW and only if nothing changed since.
+
+    The history keeps both lines (the change and its undoing, each audited), so the trail stays honest;
+    undoing the first contact makes the request "new" again and clears its first-contact time.
+    """
     moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     with acting(database, actor, Permission.WORK_REQUESTS, target=request_id) as session:
         record = _load(session, request_id)
+        if record.version != expected_version:
+            current = _detail(session, record)
+            raise StaleCase(_stale_message(current), current)
+        last = session.scalars(
+            select(RequestEvent)
+            .where(RequestEvent.request_id == request_id, RequestEvent.kind == EventKind.STATUS)
+            .order_by(RequestEvent.at.desc(), RequestEvent.id.desc())
+            .limit(1)
+        ).first()
+        if last is None or last.author != actor.username or last.from_status is None:
+            raise CannotUndo("There is no status change of yours to undo on this request.")
+        if moment - _aware(last.at) > UNDO_WINDOW:
+            minutes = int(UNDO_WINDOW.total_seconds() // 60)
+            raise CannotUndo(
+                f"A status change can be undone for {minutes} minutes only: choose the right status instead."
+            )
+        old_status, back_to = RequestStatus(record.status), RequestStatus(last.from_status)
+        record.status = back_to.value
+        record.status_changed_at = moment
+        record.status_changed_by = actor.username
+        if back_to is RequestStatus.NEW:
+            record.first_contact_at = None  # nobody has acted on it after all: time-to-first-contact runs on
         session.add(
             RequestEvent(
                 request_id=request_id,
                 at=moment,
                 author=actor.username,
                 workstation=actor.workstation,
-                kind=EventKind.NOTE,
-                note=note,
+                kind=EventKind.STATUS,
+                from_status=old_status.value,
+                to_status=back_to.value,
             )
         )
-        # The length only: a note is free text about a patient and never goes into the audit trail.
-        record_for(session, actor, AuditAction.NOTE, target=request_id, detail=f"{len(note)} characters", now=moment)
+        record_for(
+            session,
+            actor,
+            AuditAction.STATUS_CHANGE,
+            target=request_id,
+            detail=f"{old_status.value}->{back_to.value} (undo)",
+            now=moment,
+        )
         session.flush()
         return _detail(session, record)
+
+
+def reread_case(database: Database, request_id: str, actor: Actor) -> CaseDetail:
+    """The fresh copy of a request this console already has open (after another console changed it).
+
+    Not audited as a new view: the receptionist opened it already and that opening is in the trail.
+    """
+    with acting(database, actor, Permission.WORK_REQUESTS, target=request_id) as session:
+        return _detail(session, _load(session, request_id))
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes for values stored as UTC.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def record_print(database: Database, request_id: str, actor: Actor) -> None:

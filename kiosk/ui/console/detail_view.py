@@ -14,6 +14,7 @@ from kiosk.qt import (
     QPushButton,
     QScrollArea,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -26,7 +27,7 @@ from kiosk.domain.workflow import STATUS_LABELS, EventKind, RequestStatus, Trans
 from kiosk.services import casework
 from kiosk.services.authority import AccountRevoked
 from kiosk.services.authority import confirm as confirm_authority
-from kiosk.services.casework import CaseDetail, CaseEvent, CaseNotFound, StaleCase
+from kiosk.services.casework import UNDO_WINDOW, CannotUndo, CaseDetail, CaseEvent, CaseNotFound, StaleCase
 from kiosk.services.urgent_alarm import NotUrgentError, SeenAtDesk, mark_seen_at_desk
 from kiosk.services.waiting import waits_for_desk
 from kiosk.ui.console.answers import KIND_LABELS, Section, local_time, request_sections, urgent_banner
@@ -37,6 +38,19 @@ from kiosk.ui.console.widgets import button, card, label, save_file_name, set_ro
 log = logging.getLogger(__name__)
 
 LETTER_REGIONS = frozenset({"US", "CA", "MX"})
+# Every status a receptionist can set, each with a button that never moves: the ones not allowed now are
+# disabled, not removed, so a double click cannot land on a different status (issue 24). Ctrl+1..5 in order.
+MARKABLE = [status for status in RequestStatus if status is not RequestStatus.NEW]
+
+
+def last_own_change(detail: CaseDetail, username: str, now: dt.datetime) -> dt.timedelta | None:
+    """How much of the undo window is left for `username`'s own last status change, or None if none is."""
+    changes = [event for event in detail.events if event.kind == EventKind.STATUS]
+    if not changes or changes[-1].author != username or changes[-1].from_status is None:
+        return None
+    at = changes[-1].at if changes[-1].at.tzinfo is not None else changes[-1].at.replace(tzinfo=dt.UTC)
+    left = UNDO_WINDOW - (now - at)
+    return left if left > dt.timedelta(0) else None
 
 
 def status_line(detail: CaseDetail) -> str:
@@ -109,10 +123,29 @@ class DetailView(QWidget):
         self.seen_hint.setObjectName("SeenAtDeskHint")
         self.seen_label = label("", "banner-ok", wrap=True)
         self.seen_label.setObjectName("DetailSeen")
-        self.status_buttons: dict[str, QPushButton] = {}
         self._status_of: dict[QObject, RequestStatus] = {}  # each status button's status, for _status_clicked
         self._status_grid = QGridLayout()
         self._status_grid.setSpacing(6)
+        self.status_buttons: dict[str, QPushButton] = {}
+        for place, status in enumerate(MARKABLE):
+            widget = button(STATUS_LABELS[status], f"Status_{status.value}")
+            widget.setToolTip(
+                f"Mark this request as {STATUS_LABELS[status].lower()} (Ctrl+{place + 1}); "
+                "a note typed below is saved with it"
+            )
+            widget.clicked.connect(self._status_clicked)
+            self._status_of[widget] = status
+            # Two to a row: "Could not reach" and the others fit a pane of about 440 px.
+            self._status_grid.addWidget(widget, place // 2, place % 2)
+            self.status_buttons[status.value] = widget
+        self.undo_button = button("Undo", "UndoStatus")
+        self.undo_button.setToolTip("Take back your last status change on this request (Ctrl+Z)")
+        self.undo_button.hide()
+        self._undo_timer = QTimer(self)
+        self._undo_timer.setSingleShot(True)
+        self._undo_timer.timeout.connect(self.undo_button.hide)
+        # Half-typed notes of requests left for another one, by request id; only in memory, gone at sign-out.
+        self._drafts: dict[str, str] = {}
         self.print_button = button("Print…", "PrintRequest")
         self.pdf_button = button("Save as PDF…", "SavePdf")
 
@@ -143,6 +176,7 @@ class DetailView(QWidget):
         self.pdf_button.clicked.connect(self.save_current_pdf)
         self.save_note_button.clicked.connect(self.save_note)
         self.seen_button.clicked.connect(self.mark_seen)
+        self.undo_button.clicked.connect(self.undo_status)
 
     def _build_body(self) -> None:
         top = QVBoxLayout()
@@ -167,6 +201,7 @@ class DetailView(QWidget):
         actions.setSpacing(6)
         actions.addWidget(label("Mark as:", "field-name"), 0, Qt.AlignmentFlag.AlignTop)
         actions.addLayout(self._status_grid)
+        actions.addWidget(self.undo_button, 0, Qt.AlignmentFlag.AlignTop)
         actions.addStretch(1)
         top.addLayout(actions)
         top.addWidget(self.banner)
@@ -204,15 +239,62 @@ class DetailView(QWidget):
     # -- opening and showing --------------------------------------------------------------------------------------
     def open_request(self, request_id: str) -> bool:
         """Load the request (an audited view) and show it; False with the sentence shown if it cannot be."""
-        if self.detail is not None and self.detail.id != request_id:
-            self.note_edit.clear()  # a half-typed note belongs to the request it was typed for
+        leaving = self.detail.id if self.detail is not None and self.detail.id != request_id else None
         try:
             detail = casework.open_case(self.context.database, request_id, self.actor)
         except (CaseNotFound, PermissionDenied) as exc:
             self._refused(exc)
             return False
+        draft = ""
+        if leaving is not None:
+            # A half-typed note belongs to the request it was typed for: kept for it, and the new one's brought back.
+            self._keep_draft(leaving)
+            draft = self._drafts.pop(request_id, "")
+            self.note_edit.setPlainText(draft)
+            self.note_error.clear()
         self.show_detail(detail)
+        if draft:
+            self.show_banner("Your unsaved note for this request is back in the note box.", ok=True)
         return True
+
+    def _keep_draft(self, request_id: str) -> None:
+        text = self.note_edit.toPlainText()
+        if text.strip():
+            self._drafts[request_id] = text
+        else:
+            self._drafts.pop(request_id, None)
+
+    def has_draft(self, request_id: str) -> bool:
+        """Whether a note typed for this request is waiting, in the box or kept aside."""
+        if self.detail is not None and self.detail.id == request_id:
+            return bool(self.note_edit.toPlainText().strip())
+        return request_id in self._drafts
+
+    def refresh_from_database(self) -> None:
+        """Another console (or the kiosk) changed requests: re-read the open one and say so if it changed.
+
+        The note being typed stays in its box; the reread is not audited as a new view.
+        """
+        if self.detail is None or not self.isVisible():
+            return
+        try:
+            fresh = casework.reread_case(self.context.database, self.detail.id, self.actor)
+        except (CaseNotFound, PermissionDenied) as exc:
+            self._refused(exc)
+            return
+        except Exception:  # a dropped connection: the queue's own message says the database cannot be reached
+            log.warning("the open request could not be read again", exc_info=True)
+            return
+        before = self.detail
+        if fresh == before:
+            return
+        self.show_detail(fresh)
+        who = fresh.status_changed_by if fresh.status != before.status else None
+        self.show_banner(
+            "This request was just changed at another console"
+            + (f" by {who}" if who and who != self.actor.username else "")
+            + f": it is now {STATUS_LABELS[fresh.status].lower()}, and what you see is up to date."
+        )
 
     def show_detail(self, detail: CaseDetail, *, keep_banner: bool = False) -> None:
         self.detail = detail
@@ -241,6 +323,9 @@ class DetailView(QWidget):
         for widget in (self.title, self.urgent, self.status, self.received, self.banner, self.seen_label):
             widget.clear()
         self._show_seen(None)
+        self._drafts.clear()
+        self.undo_button.hide()
+        self._undo_timer.stop()
         self.note_edit.clear()
         self.note_error.clear()
         self._fill_history(None)
@@ -282,20 +367,32 @@ class DetailView(QWidget):
             self.change_status(status)
 
     def _fill_status_buttons(self, detail: CaseDetail) -> None:
-        for old in self.status_buttons.values():
-            self._status_grid.removeWidget(old)
-            old.hide()  # deleted only when the event loop next runs: until then it must not draw over the new layout
-            old.deleteLater()
-        self.status_buttons = {}
-        self._status_of = {}
-        for place, status in enumerate(allowed_next(detail.status)):
-            widget = button(STATUS_LABELS[status], f"Status_{status.value}")
-            widget.setToolTip(f"Mark this request as {STATUS_LABELS[status].lower()}")
-            widget.clicked.connect(self._status_clicked)
-            self._status_of[widget] = status
-            # Two to a row: "Could not reach" and three others fit a pane of about 440 px.
-            self._status_grid.addWidget(widget, place // 2, place % 2)
-            self.status_buttons[status.value] = widget
+        allowed = set(allowed_next(detail.status))
+        for value, widget in self.status_buttons.items():
+            widget.setEnabled(RequestStatus(value) in allowed)
+        left = last_own_change(detail, self.actor.username, dt.datetime.now(dt.UTC))
+        self.undo_button.setVisible(left is not None)
+        if left is not None:
+            self._undo_timer.start(max(1, int(left.total_seconds() * 1000)))
+        else:
+            self._undo_timer.stop()
+
+    def allowed_statuses(self) -> list[str]:
+        """The statuses whose button can be pressed now (the others stay in place, disabled)."""
+        return [value for value, widget in self.status_buttons.items() if widget.isEnabled()]
+
+    def mark_nth(self, place: int) -> None:
+        """Ctrl+1..5: the status button at that place, if it can be pressed now."""
+        if self.detail is None or not 0 <= place < len(MARKABLE):
+            return
+        status = MARKABLE[place]
+        if self.status_buttons[status.value].isEnabled():
+            self.change_status(status)
+        else:
+            self.show_banner(
+                f"A request that is {STATUS_LABELS[self.detail.status].lower()} cannot be marked "
+                f"{STATUS_LABELS[status].lower()}."
+            )
 
     def _fill_sections(self, detail: CaseDetail) -> None:
         sections = request_sections(
@@ -370,22 +467,64 @@ class DetailView(QWidget):
 
     # -- actions -------------------------------------------------------------------------------------------------
     def change_status(self, status: RequestStatus) -> None:
+        """Set the status; a note typed in the box is saved with it (never silently dropped)."""
+        if self.detail is None:
+            return
+        note = self.note_edit.toPlainText()
+        try:
+            detail = casework.change_status(
+                self.context.database,
+                self.detail.id,
+                status,
+                expected_version=self.detail.version,
+                actor=self.actor,
+                note=note,
+            )
+        except StaleCase as exc:
+            self.show_detail(exc.current)
+            self.show_banner(str(exc))  # the typed note stays in its box
+            self.changed.emit(exc.current)
+            return
+        except (TransitionError, CaseNotFound, PermissionDenied) as exc:
+            self._refused(exc)
+            return
+        except ValueError as exc:  # the note is too long: nothing was changed, the note stays to shorten
+            self.note_error.setText(str(exc))
+            self.note_error.show()
+            return
+        saved_note = bool(note.strip())
+        if saved_note:
+            self.note_edit.clear()
+            self.note_error.clear()
+        self.show_detail(detail)
+        self.show_banner(
+            f"Marked as {STATUS_LABELS[status].lower()}"
+            + (", with your note." if saved_note else ".")
+            + f" Undo takes it back for {int(UNDO_WINDOW.total_seconds() // 60)} minutes.",
+            ok=True,
+        )
+        self.changed.emit(detail)
+
+    def undo_status(self) -> None:
+        """Take back this person's last status change (audited; both lines stay in the history)."""
         if self.detail is None:
             return
         try:
-            detail = casework.change_status(
-                self.context.database, self.detail.id, status, expected_version=self.detail.version, actor=self.actor
+            detail = casework.undo_status(
+                self.context.database, self.detail.id, expected_version=self.detail.version, actor=self.actor
             )
         except StaleCase as exc:
             self.show_detail(exc.current)
             self.show_banner(str(exc))
             self.changed.emit(exc.current)
             return
-        except (TransitionError, CaseNotFound, PermissionDenied) as exc:
+        except (CannotUndo, CaseNotFound, PermissionDenied) as exc:
             self._refused(exc)
             return
         self.show_detail(detail)
-        self.show_banner(f"Marked as {STATUS_LABELS[status].lower()}.", ok=True)
+        self.undo_button.hide()  # one undo; the next change can be undone again
+        self._undo_timer.stop()
+        self.show_banner(f"Undone: the request is {STATUS_LABELS[detail.status].lower()} again.", ok=True)
         self.changed.emit(detail)
 
     def mark_seen(self) -> None:

@@ -119,11 +119,17 @@ class Workspace(QWidget):
         self.queue.account_revoked.connect(self.account_revoked)
         self.detail.account_revoked.connect(self.account_revoked)
         self.detail.changed.connect(self._detail_changed)
+        # Another console or the kiosk changed requests: the open one is read again (connected after the queue's
+        # own reload, so the row and the detail agree), and the detail says so if it was the one changed.
+        self.queue.watch.changed.connect(self._others_changed)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.header.about_button.clicked.connect(self._show_about)
 
     def _detail_changed(self, _detail: object) -> None:
         self.queue.refresh(keep_selection=True)
+
+    def _others_changed(self, *_change: object) -> None:
+        self.detail.refresh_from_database()
 
     def _show_about(self) -> None:
         show_about(self)
@@ -170,6 +176,7 @@ class Workspace(QWidget):
 
     def resume(self) -> None:
         self.queue.refresh(keep_selection=True)
+        self.detail.refresh_from_database()  # it may have changed while the console was locked
         self.queue.start_polling()
 
     def close_down(self) -> None:

@@ -67,13 +67,13 @@ def test_changing_the_status_updates_the_detail_and_the_queue_row(
     submit(database, factories.appointment())
     workspace = signed_in(qtbot, console)
     workspace.queue.select_row(0)
-    assert set(workspace.detail.status_buttons) == {"contacted", "no_answer", "unreachable", "closed"}
+    assert set(workspace.detail.allowed_statuses()) == {"contacted", "no_answer", "unreachable", "closed"}
 
     workspace.detail.status_buttons["contacted"].click()
 
     assert workspace.detail.status.text().startswith("Status: Contacted — by ada")
     assert workspace.queue.model.row_at(0).status is RequestStatus.CONTACTED
-    assert "scheduled" in workspace.detail.status_buttons
+    assert "scheduled" in workspace.detail.allowed_statuses()
     assert workspace.queue.selected_id() == workspace.detail.detail.id if workspace.detail.detail else False
 
 
