@@ -1,4 +1,4 @@
-"""Shown instead of a request form when the database cannot store requests: ask at the desk, staff line below."""
+"""Shown instead of a request form when the database cannot store requests: ask at the desk, or call the clinic."""
 
 from __future__ import annotations
 
@@ -11,30 +11,33 @@ from kiosk.ui.widgets.buttons import TouchButton
 
 
 class OutOfServiceScreen(KioskScreen):
-    """Calm words for the patient, a way to the information pages, and one small line for staff.
+    """Calm words for the patient, the clinic's phone, and a way to the information pages.
 
     A request typed here could not be stored, so the kiosk does not ask for one;
-    reading about procedures needs no database and stays available.
+    reading about procedures needs no database and stays available. The technical reason is for staff
+    only: the window logs it and `kiosk doctor` reports the database; a patient never sees it.
     """
 
     navigate = Signal(object)
 
-    def __init__(self, texts: UiTexts) -> None:
+    def __init__(self, texts: UiTexts, phone: str) -> None:
         super().__init__(texts)
+        self.phone = phone
         self.setObjectName("OutOfService")
         self.title = text_label("title", "OutOfServiceTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body = text_label("subtitle", "OutOfServiceBody")
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.call_us = text_label("section-title", "OutOfServiceCallUs")
+        self.call_us.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.learn = TouchButton("primary")
         self.learn.setObjectName("OutOfServiceLearn")
         self.learn.clicked.connect(self._learn_more)
-        self.staff = text_label("note", "OutOfServiceStaff")
-        self.staff.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._outer = QVBoxLayout(self)
         self._outer.addStretch(2)
         self._outer.addWidget(self.title)
         self._outer.addWidget(self.body)
+        self._outer.addWidget(self.call_us)
         self._outer.addStretch(1)
         # The button takes the middle half of the width (the window sets its minimum size on resize).
         row = QHBoxLayout()
@@ -43,7 +46,6 @@ class OutOfServiceScreen(KioskScreen):
         row.addStretch(1)
         self._outer.addLayout(row)
         self._outer.addStretch(3)
-        self._outer.addWidget(self.staff)
         self.retranslate()
 
     def _learn_more(self) -> None:
@@ -54,7 +56,8 @@ class OutOfServiceScreen(KioskScreen):
         self.title.setText(t("out_of_service.title"))
         self.body.setText(t("out_of_service.body"))
         self.learn.set_words(t("out_of_service.learn"), t("out_of_service.learn_hint"))
-        self.staff.setText(t("out_of_service.staff"))
+        # A phone number is read in one piece: it never breaks across lines at its space or hyphen.
+        self.call_us.setText(t("crash.call_us", phone=self.phone.replace(" ", "\u00a0").replace("-", "\u2011")))
         self.setAccessibleName(t("out_of_service.title"))
 
     def arrange(self) -> None:
