@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from kiosk.qt import QComboBox, QDate, QDateEdit, QEvent, QHBoxLayout, QObject, QSizePolicy, QWidget, Signal
+from kiosk.qt import (
+    QComboBox,
+    QDate,
+    QDateEdit,
+    QEvent,
+    QHBoxLayout,
+    QKeyEvent,
+    QObject,
+    QSizePolicy,
+    Qt,
+    QWidget,
+    Signal,
+)
 
 from kiosk.domain.requests import RequestKind
 from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS, RequestStatus
@@ -83,6 +95,19 @@ class QueueFilters(QWidget):
         self._date_changed()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            isinstance(watched, QDateEdit)
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab)
+        ):
+            # A date edit spends Tab on its own day/month/year parts, a trap for keyboard users (issue 24):
+            # Tab leaves it in one step; Left and Right still move between the parts.
+            if event.key() == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                self.focusNextChild()
+            else:
+                self.focusPreviousChild()
+            return True
         # "Any day" is a date in 2000; start the calendar at today instead of there.
         if (
             isinstance(watched, QDateEdit)

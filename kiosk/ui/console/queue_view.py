@@ -9,17 +9,20 @@ from pathlib import Path
 from kiosk.qt import (
     QAbstractItemView,
     QApplication,
+    QEvent,
     QFont,
     QFontMetrics,
     QHBoxLayout,
     QHeaderView,
     QItemSelectionModel,
+    QKeyEvent,
     QKeySequence,
     QLineEdit,
     QModelIndex,
+    QObject,
     QShortcut,
     QShowEvent,
-    QTableView,
+    Qt,
     QTimer,
     QVBoxLayout,
     QWidget,
@@ -34,6 +37,7 @@ from kiosk.services.waiting import WaitTargets
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.queue_filters import QueueFilters
 from kiosk.ui.console.queue_model import COLUMNS, SEEN_MARK, QueueModel
+from kiosk.ui.console.queue_table import DWELL_MS, QueueTable
 from kiosk.ui.console.queue_watch import POLL_MS, QueueWatch
 from kiosk.ui.console.widgets import button, label, save_file_name, set_role
 
@@ -103,7 +107,7 @@ class QueueView(QWidget):
         self.message.hide()
         self._out_of_touch_since: dt.datetime | None = None  # while the database cannot be reached
 
-        self.table = QTableView()
+        self.table = QueueTable()
         self.table.setObjectName("QueueTable")
         self.table.setAccessibleName("Requests")
         self.table.setModel(self.model)
@@ -128,12 +132,18 @@ class QueueView(QWidget):
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_PAUSE_MS)
         self._search_timer.timeout.connect(self.apply_filter)
+        self._dwell = QTimer(self)  # a row reached by arrow keys opens once the receptionist stops on it
+        self._dwell.setSingleShot(True)
+        self._dwell.setInterval(DWELL_MS)
+        self._dwell.timeout.connect(self.open_current)
         self.clock_timer = QTimer(self)
         self.clock_timer.setInterval(CLOCK_MS)
         self.clock_timer.timeout.connect(self.table.viewport().update)  # cells read the clock as they paint
 
         self.search.textEdited.connect(self._search_edited)
-        self.search.returnPressed.connect(self.apply_filter)
+        self.search.returnPressed.connect(self._search_entered)
+        self.search.installEventFilter(self)  # Down goes from the search box into the results
+        self.table.open_now.connect(self.open_current)
         self.filters.changed.connect(self.apply_filter)
         self.refresh_button.clicked.connect(self.refresh_now)
         self.badge.clicked.connect(self.show_newest)
@@ -296,7 +306,41 @@ class QueueView(QWidget):
         if self._restoring or not current.isValid():
             return
         self._clear_badge()  # they are looking at the queue
+        if self.table.keyed:
+            self._dwell.start()  # passing over rows with the arrows opens (and audits) only where they stop
+            return
+        self._dwell.stop()
         self.request_chosen.emit(self.model.row_at(current.row()).id)
+
+    def open_current(self) -> None:
+        """Open the current row now (Enter, or the end of a dwell)."""
+        self._dwell.stop()
+        chosen = self.selected_id()
+        if chosen is not None:
+            self.request_chosen.emit(chosen)
+
+    def focus_results(self) -> None:
+        """From the search box into the rows: the first one is chosen if none is."""
+        self.table.setFocus(Qt.FocusReason.TabFocusReason)
+        if self.selected_id() is None and self.model.rowCount():
+            self.select_row(0)
+
+    def _search_entered(self) -> None:
+        self.apply_filter()
+        self.focus_results()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+        ):
+            if self._search_timer.isActive():
+                self.apply_filter()  # the search typed so far, not the rows from before it
+            self.focus_results()
+            return True
+        return super().eventFilter(watched, event)
 
     def _selection_changed(self, *_changes: object) -> None:
         # A screen reader or switch chooses a row through the table's selection interface, which selects it but

@@ -12,6 +12,7 @@ from kiosk.ui.console.about import show_about
 from kiosk.ui.console.audit_view import AuditView
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.dashboard_view import DashboardView
+from kiosk.ui.console.desk_keys import DeskKeys
 from kiosk.ui.console.detail_view import DetailView
 from kiosk.ui.console.kiosks_view import KiosksView
 from kiosk.ui.console.queue_view import QueueView
@@ -84,6 +85,7 @@ class Workspace(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self._split_once = False
+        self.keys = DeskKeys(self.splitter, self.queue, self.detail)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("ConsoleTabs")
