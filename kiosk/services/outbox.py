@@ -133,7 +133,8 @@ def _take_reserved(session: Session, workstation: str) -> str | None:
     reserved = session.scalars(
         select(ReservedReference)
         .where(ReservedReference.workstation == workstation)
-        .order_by(ReservedReference.reserved_at, ReservedReference.reference)
+        # Any one of them: in code order, the codes a kiosk hands out offline would reveal their own sequence.
+        .order_by(func.random())
         .limit(1)
     ).first()
     if reserved is None:
@@ -271,9 +272,15 @@ def reserve_references(outbox: Database, server: Database, workstation: str, blo
     return len(codes)
 
 
-def report_backlog(server: Database, workstation: str, backlog: int) -> None:
+def report_backlog(server: Database, workstation: str, backlog: int, now: dt.datetime | None = None) -> None:
+    """Say how many requests wait here, and that this kiosk is here: a kiosk that reconnects is seen at once."""
+    moment = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     with server.transaction() as session:
-        session.execute(update(Workstation).where(Workstation.name == workstation).values(outbox_backlog=backlog))
+        session.execute(
+            update(Workstation)
+            .where(Workstation.name == workstation)
+            .values(outbox_backlog=backlog, last_seen_at=moment)
+        )
 
 
 def backlog_by_workstation(database: Database) -> dict[str, int]:
@@ -300,8 +307,9 @@ def forwarding_pass(outbox: Database, server: Database, workstation: str) -> For
         log.error("outbox: the outbox file could not be read or written: %s", type(exc).__name__)
         return ForwardingReport(forwarded, None, server_reachable=False)
     try:
-        reserve_references(outbox, server, workstation)
+        # The backlog first: should a row be refused or the codes fail, the desk still sees what waits here.
         report_backlog(server, workstation, waiting)
+        reserve_references(outbox, server, workstation)
     except (SQLAlchemyError, OSError) as exc:
         log.info("outbox: %d request(s) waiting; server not reachable (%s)", waiting, type(exc).__name__)
         return ForwardingReport(forwarded, waiting, server_reachable=False)

@@ -1,10 +1,16 @@
-"""The Kiosks tab: every PC that uses this database, when each was last seen, and what waits in its outbox."""
+"""The Kiosks tab: every PC that uses this database, when each was last seen, and what waits in its outbox.
+
+The list is read on a worker thread, on a connection of its own whose statements give up within seconds
+(kiosk.services.bounded_reads), and collected by a short GUI timer while a read is pending: a hung or cut-off
+server never freezes the console, and the tab says since when it could not read the list.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from kiosk.qt import (
     QAbstractItemView,
@@ -25,6 +31,7 @@ from kiosk.qt import (
 )
 
 from kiosk.i18n.review import UnreviewedTranslation
+from kiosk.services.bounded_reads import BoundedReads
 from kiosk.services.heartbeat import (
     BEAT_SECONDS,
     STALE_BEATS,
@@ -33,7 +40,8 @@ from kiosk.services.heartbeat import (
     quiet_words,
     workstations_seen,
 )
-from kiosk.services.store import Database, StoreError
+from kiosk.services.outbox import uses_server
+from kiosk.services.store import Database
 from kiosk.ui.console.theme import CONSOLE_COLOURS
 from kiosk.ui.console.widgets import button, label
 
@@ -41,8 +49,20 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ("PC", "Role", "Version", "Last seen", "Waiting to send")
 ROLE_WORDS = {"kiosk": "Patient kiosk", "console": "Front desk"}
-REFRESH_MS = 30_000  # while the tab is in sight
-UNREADABLE = "The list of PCs could not be read from the database: check the connection, then choose Refresh."
+REFRESH_MS = 10_000  # while the tab is in sight: a kiosk that reconnects is seen within seconds (it reports every 10)
+COLLECT_MS = 50  # how often the GUI thread looks for the worker's answer, only while a read is pending
+# A kiosk reports its backlog at every forwarding pass (10 s) and beats every minute: quieter than this, and what
+# it last reported may no longer be true.
+BACKLOG_KNOWN_S = BEAT_SECONDS + 30
+
+
+def unreadable_sentence(since: dt.datetime) -> str:
+    return (
+        f"⚠ The list of PCs could not be read from the database since {since.astimezone():%H:%M}: check the"
+        " connection; the list below may be out of date. It is read again by itself."
+    )
+
+
 EXPLAINED = (
     "Each patient kiosk reports every minute. One not seen for more than "
     f"{BEAT_SECONDS * STALE_BEATS // 60} minutes may be switched off, frozen or cut off from the database: "
@@ -63,16 +83,27 @@ def last_seen_text(pc: WorkstationSeen, now: dt.datetime) -> str:
     return last_seen_words(quiet)
 
 
-def backlog_text(pc: WorkstationSeen) -> str:
-    if pc.backlog == 0:
-        return "Nothing waiting"
-    return f"{pc.backlog:,} request{'s' if pc.backlog != 1 else ''} waiting"
+def backlog_known(pc: WorkstationSeen, now: dt.datetime, *, outboxes: bool = True) -> bool:
+    """False for a kiosk quiet long enough that its outbox may hold more than it last said (server setups only:
+    on one SQLite file no PC has an outbox)."""
+    return not outboxes or pc.role != "kiosk" or pc.quiet_for(now) <= dt.timedelta(seconds=BACKLOG_KNOWN_S)
+
+
+def backlog_text(pc: WorkstationSeen, now: dt.datetime | None = None, *, outboxes: bool = True) -> str:
+    count = "nothing" if pc.backlog == 0 else f"{pc.backlog:,} request{'s' if pc.backlog != 1 else ''}"
+    if now is not None and not backlog_known(pc, now, outboxes=outboxes):
+        # Cut off, it cannot tell us: never "Nothing waiting" while it may be holding requests.
+        return f"⚠ Unknown since {pc.last_seen_at.astimezone():%H:%M} ({count} then)"
+    return "Nothing waiting" if pc.backlog == 0 else f"{count} waiting"
 
 
 class WorkstationsModel(QAbstractTableModel):
-    def __init__(self, clock: Callable[[], dt.datetime], parent: QObject | None = None) -> None:
+    def __init__(
+        self, clock: Callable[[], dt.datetime], parent: QObject | None = None, *, outboxes: bool = True
+    ) -> None:
         super().__init__(parent)
         self.clock = clock
+        self.outboxes = outboxes
         self.pcs: list[WorkstationSeen] = []
         self.now = clock()
 
@@ -95,7 +126,7 @@ class WorkstationsModel(QAbstractTableModel):
             ROLE_WORDS.get(pc.role, pc.role.capitalize()),
             pc.version,
             last_seen_text(pc, self.now),
-            backlog_text(pc),
+            backlog_text(pc, self.now, outboxes=self.outboxes),
         )[column]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -106,7 +137,8 @@ class WorkstationsModel(QAbstractTableModel):
             return self.text(index.row(), index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
             return f"{pc.last_seen_at.astimezone():%d %b %Y, %H:%M:%S} (this PC's time)"
-        warn = (index.column() == 3 and pc.stale(self.now)) or (index.column() == 4 and pc.backlog > 0)
+        unsure = pc.backlog > 0 or not backlog_known(pc, self.now, outboxes=self.outboxes)
+        warn = (index.column() == 3 and pc.stale(self.now)) or (index.column() == 4 and unsure)
         if warn and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(CONSOLE_COLOURS["urgent_background"]))
         if warn and role == Qt.ItemDataRole.ForegroundRole:
@@ -122,7 +154,10 @@ class WorkstationsModel(QAbstractTableModel):
 
 
 class KiosksView(QWidget):
-    """Reads the list when it comes into sight, then every 30 s while it stays in sight."""
+    """Reads the list when it comes into sight, then every 10 s while it stays in sight, always off the GUI thread.
+
+    `loaded` counts the answers handled (a list or a failure), so a test can wait for the next one.
+    """
 
     def __init__(
         self,
@@ -135,7 +170,12 @@ class KiosksView(QWidget):
         super().__init__(parent)
         self.setObjectName("KiosksView")
         self.database = database
-        self.model = WorkstationsModel(clock, self)
+        self.clock = clock
+        self.loaded = 0
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosks-list")
+        self._reading: Future[list[WorkstationSeen]] | None = None
+        self._failing_since: dt.datetime | None = None
+        self.model = WorkstationsModel(clock, self, outboxes=uses_server(database))
         self.summary = label("", "heading", wrap=True)
         self.summary.setObjectName("KiosksSummary")
         self.warning = label("", "urgent", wrap=True)
@@ -183,6 +223,11 @@ class KiosksView(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._refresh_if_shown)
+        self._collector = QTimer(self)
+        self._collector.setInterval(COLLECT_MS)
+        self._collector.timeout.connect(self._collect)
+        reader = self._reader  # not self: the lambda must not keep the view alive
+        self.destroyed.connect(lambda *_: reader.shutdown(wait=False, cancel_futures=True))
 
     def _refresh_if_shown(self) -> None:
         if self.isVisible():
@@ -194,13 +239,31 @@ class KiosksView(QWidget):
         self.timer.start()
 
     def refresh(self) -> None:
+        """Read the list on the worker (unless a read is still pending); the answer is shown when it comes."""
+        if self._reading is not None and not self._reading.done():
+            return
+        self._reading = self._reader.submit(read_workstations, self.database)
+        self._collector.start()
+
+    def _collect(self) -> None:
+        reading = self._reading
+        if reading is None or not reading.done():
+            return
+        self._collector.stop()
+        self._reading = None
+        self.loaded += 1
         try:
-            pcs = workstations_seen(self.database)
-        except StoreError as exc:
-            log.warning("kiosks view: listing workstations failed (%s)", type(exc).__name__)
-            self.message.setText(UNREADABLE)
+            pcs = reading.result()
+        except Exception as exc:  # any failure is a list not read: said once, with since when (class name only)
+            if self._failing_since is None:
+                self._failing_since = self.clock()
+                log.warning("kiosks view: the list of PCs cannot be read (%s)", type(exc).__name__)
+            self.message.setText(unreadable_sentence(self._failing_since))
             self.message.show()
             return
+        if self._failing_since is not None:
+            self._failing_since = None
+            log.info("kiosks view: the list of PCs can be read again")
         self.message.hide()
         self.model.set_pcs(pcs)
         self._summarise()
@@ -209,7 +272,9 @@ class KiosksView(QWidget):
         now = self.model.now
         kiosks = [pc for pc in self.model.pcs if pc.role == "kiosk"]
         quiet = [pc for pc in kiosks if pc.stale(now)]
-        waiting = sum(pc.backlog for pc in self.model.pcs)
+        outboxes = self.model.outboxes
+        waiting = sum(pc.backlog for pc in self.model.pcs if backlog_known(pc, now, outboxes=outboxes))
+        unknown = [pc.name for pc in kiosks if not backlog_known(pc, now, outboxes=outboxes)]
         seen = len(kiosks) - len(quiet)
         self.summary.setText(
             f"{len(kiosks)} patient kiosk{'s' if len(kiosks) != 1 else ''}, {seen} seen in the last "
@@ -224,5 +289,19 @@ class KiosksView(QWidget):
                 f"{waiting:,} request{'s' if waiting != 1 else ''} waiting on kiosks to reach the database; "
                 "they are sent by themselves when the connection returns."
             )
+        if unknown:
+            problems.append(
+                f"Not known what waits on {', '.join(unknown)}: do not delete a kiosk's outbox until it has"
+                " reported again."
+            )
         self.warning.setText("⚠ " + " ".join(problems))
         self.warning.setVisible(bool(problems))
+
+
+def read_workstations(database: Database) -> list[WorkstationSeen]:
+    """On the worker: the list, read on a bounded connection opened and closed here (never the shared pool)."""
+    reads = BoundedReads(database)
+    try:
+        return workstations_seen(reads.reads())
+    finally:
+        reads.close()

@@ -36,6 +36,7 @@ def _view(qtbot: QtBot, database: Database) -> KiosksView:
     view.resize(1366, 700)
     view.show()
     qtbot.wait_exposed(view)
+    qtbot.waitUntil(lambda: view.loaded > 0)  # read off the GUI thread
     return view
 
 
@@ -92,9 +93,11 @@ def test_a_database_that_cannot_be_read_is_a_sentence(qtbot: QtBot, database: Da
     database.close()
     view.database = Database.open("postgresql+psycopg://kiosk:pw@127.0.0.1:9/kiosk?connect_timeout=2")
     try:
+        loaded = view.loaded
         view.refresh()
+        qtbot.waitUntil(lambda: view.loaded > loaded, timeout=10_000)
     finally:
         view.database.close()
 
     assert view.message.isVisible()
-    assert view.message.text().startswith("The list of PCs could not be read from the database")
+    assert "The list of PCs could not be read from the database since" in view.message.text()
