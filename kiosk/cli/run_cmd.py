@@ -42,6 +42,12 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         type=parse_size,
         help="window size with --windowed, like 1080x1920 (default 1280x800)",
     )
+    parser.add_argument(
+        "--watch-content",
+        action="store_true",
+        help="reload the pages whenever a file in the content folder is saved (a coordinator's test kiosk; "
+        "a waiting-room kiosk reads them once, at start)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -122,7 +128,7 @@ def _run(args: argparse.Namespace, stopping: _Stopping) -> int:
 def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal) -> int:
     from kiosk.ops.logs import attach_log_file
     from kiosk.ops.run_report import start_line
-    from kiosk.services.startup import load_context
+    from kiosk.services.startup import load_context, log_content_problems
     from kiosk.ui.app import AfterFirstFrame, build_window, install_crash_handler
 
     # Settings, content and strings first; the database opens right after the first frame (see _open_database).
@@ -131,12 +137,15 @@ def _show_kiosk(args: argparse.Namespace, app: QApplication, stop: StopOnSignal)
     log.info("%s", start_line(context.settings, context.settings_path))
     # Said again now that the log file is open (load_context said it on stderr only): IT reading the kiosk's log
     # learns which page was left out and why, without patient data (content is the clinic's own text).
-    for problem in context.catalog.errors:
-        log.warning("content problem: %s", problem)
+    log_content_problems(context.catalog)
     # Full-screen, the first layout is already at the screen's size (no second one when the window grows).
     width, height = args.size or (WINDOWED_SIZE if args.windowed else _screen_size(app))
     window = build_window(context, width, height, all_screens=False)  # the rest after the first frame
     crashes = install_crash_handler(window)
+    if args.watch_content:
+        from kiosk.ui.widgets.content_reload import ContentReloader
+
+        ContentReloader(context.catalog, window.texts, parent=window).start()
     started = _Started()
     if args.windowed:
         window.show()

@@ -53,20 +53,25 @@ def content_folder(settings: Settings) -> Path:
     return settings.content.folder or bundled_content_dir()
 
 
-def load_context(config: str | None = None, open_database: bool = True, *, kiosk: bool = False) -> KioskContext:
-    """Raises SettingsError or DatabaseError with a sentence for the person starting it."""
-    settings, path = _timed("settings", lambda: load_settings(config, available_languages()))
-    languages = settings.languages
-    catalog = _timed("content", lambda: load_catalog(content_folder(settings), languages.enabled, languages.default))
+def log_content_problems(catalog: ContentCatalog) -> None:
+    """Every content error, and the warnings too: a warning (a translation older than its English page,
+    differing section counts) does not stop a page from showing, but IT reading the log after an edit should
+    see it; a long list is cut, with its count."""
     for problem in catalog.errors:
         log.warning("content problem: %s", problem)
-    # Warnings (a translation older than its English page, differing section counts) do not stop a page from
-    # showing, but IT reading the log after an edit should see them too; a long list is cut, with its count.
     notes = [problem for problem in catalog.problems if problem.warning]
     for problem in notes[:CONTENT_NOTES_LOGGED]:
         log.info("content warning: %s", problem)
     if len(notes) > CONTENT_NOTES_LOGGED:
         log.info("content warnings: %d more; `kiosk content check` lists them all", len(notes) - CONTENT_NOTES_LOGGED)
+
+
+def load_context(config: str | None = None, open_database: bool = True, *, kiosk: bool = False) -> KioskContext:
+    """Raises SettingsError or DatabaseError with a sentence for the person starting it."""
+    settings, path = _timed("settings", lambda: load_settings(config, available_languages()))
+    languages = settings.languages
+    catalog = _timed("content", lambda: load_catalog(content_folder(settings), languages.enabled, languages.default))
+    log_content_problems(catalog)
     strings = _timed("strings", lambda: StringCatalog.load(languages.enabled, languages.default))
     context = KioskContext(settings, path, catalog, strings)
     if open_database:
