@@ -73,7 +73,7 @@ class OpeningHours(_Section):
 
 
 class ClinicSettings(_Section):
-    """The clinic as patients see it: its name, phone number, logo and opening hours."""
+    """The clinic as patients see it: its name, phone number, how soon it calls back, logo and opening hours."""
 
     name: Annotated[str, Field(min_length=1, max_length=80, description="a name of 1 to 80 characters")] = "Ascent Pain"
     phone: Annotated[
@@ -92,6 +92,14 @@ class ClinicSettings(_Section):
             description='a two-letter country code like "US", used to read phone numbers without one',
         ),
     ] = "US"
+    call_back_business_days: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=10,
+            description="a whole number of business days from 1 to 10, within which the clinic answers a request",
+        ),
+    ] = 1
     logo: Annotated[
         Path | None,
         Field(strict=False, description="the path of an existing PNG, JPG or SVG image file, or left out"),

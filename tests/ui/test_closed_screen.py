@@ -1,4 +1,5 @@
-"""Outside opening hours: a still, dim closed screen with the phone and next opening; keep-awake follows the hours."""
+"""Outside opening hours: a still closed screen in the kiosk's own colours, with the phone and next opening;
+keep-awake follows the hours."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kiosk.qt import QPoint
+
 from kiosk.services.navigation import ATTRACT, Route, Screen
 from kiosk.services.startup import KioskContext, load_context
 from kiosk.ui.lockdown import MAX_TIMER_MS
+from kiosk.ui.theme import PALETTE
 from kiosk.ui.window import KioskWindow
 from tests.ui.helpers import visible_texts
 
@@ -64,7 +68,8 @@ def test_closed_hours_show_the_closed_screen_with_phone_and_next_opening(make_ki
     assert window.stack.currentWidget() is window.closed_screen
     shown = list(visible_texts(window).values())
     assert "We are closed" in shown
-    assert f"Call us at {window.context.settings.clinic.phone}" in shown
+    phone = window.context.settings.clinic.phone.replace(" ", "\u00a0").replace("-", "\u2011")  # one unbroken piece
+    assert f"Call us at {phone}" in shown
     assert any(text.startswith("We open Monday at 8") for text in shown), shown
     assert not window.attract._timer.isActive()  # no slides turning at night
     assert not window.top_bar.isVisible()
@@ -119,3 +124,12 @@ def test_with_keep_screen_on_off_the_kiosk_never_holds_the_display(make_kiosk: A
     window.follow_opening_hours()
     assert window.stack.currentWidget() is window.attract
     assert "acquire" not in window.keep_awake.calls
+
+
+def test_the_closed_screen_has_the_kiosk_s_own_page_colour_not_a_dark_one(make_kiosk: Any) -> None:
+    window, _now = make_kiosk()
+    window.follow_opening_hours()
+    corner = window.grab().toImage().pixelColor(window.closed_screen.mapTo(window, QPoint(4, 4))).name()
+    assert corner == PALETTE["background"]
+    for label in (window.closed_screen.title, window.closed_screen.call_us, window.closed_screen.opens):
+        assert label.palette().color(label.foregroundRole()).name() == PALETTE["text"]  # dark words, not grey

@@ -174,7 +174,7 @@ def test_the_confirmation_spells_out_the_reference_code(qtbot: QtBot, window: Ki
     t = window.texts.t
     said = heard.said(qtbot)
     assert said == words(
-        f"{t('confirm.title')} {t('confirm.code_intro')} K 7 M 2 Q X {t('confirm.code_hint')} "
+        f"{t('confirm.title')} {t('confirm.when_one')} {t('confirm.code_intro')} K 7 M 2 Q X {t('confirm.code_hint')} "
         f"{t('confirm.next_contact')} {t('confirm.done')}"
     )
     assert "K, 7, M, 2, Q, X." in window.confirmation.spoken_text()

@@ -1,4 +1,4 @@
-"""Outside opening hours, in place of the attract loop: dim, still words: closed, our phone, when we open."""
+"""Outside opening hours, in place of the attract loop: still words in the kiosk's colours, phone, next opening."""
 
 from __future__ import annotations
 
@@ -21,17 +21,17 @@ class ClosedScreen(KioskScreen):
     def __init__(self, texts: UiTexts, clinic_name: str, phone: str) -> None:
         super().__init__(texts)
         self.setObjectName("Closed")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.phone = phone
         self.opening: NextOpening | None = None
         self.clinic = text_label("section-title", "ClosedClinic")
         self.clinic.setText(clinic_name)
         self.title = text_label("title", "ClosedTitle")
-        self.call_us = text_label("subtitle", "ClosedCallUs")
-        self.opens = text_label("subtitle", "ClosedOpens")
+        self.call_us = text_label("section-title", "ClosedCallUs")
+        self.opens = text_label("", "ClosedOpens")  # body text, not the muted grey of a subtitle
         for label in (self.clinic, self.title, self.call_us, self.opens):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.learn = TouchButton("on-dark")
+        # The same calm page as the rest of the kiosk (not a dark one of its own); nothing moves, so it may sleep.
+        self.learn = TouchButton("primary")
         self.learn.setObjectName("ClosedLearn")
         self.learn.clicked.connect(self.begin)  # signal to signal: Qt drops clicked's argument
         self._outer = QVBoxLayout(self)
@@ -56,7 +56,8 @@ class ClosedScreen(KioskScreen):
     def retranslate(self) -> None:
         t = self.texts.t
         self.title.setText(t("closed.title"))
-        self.call_us.setText(t("closed.call_us", phone=self.phone))
+        # A phone number is read in one piece: it never breaks across lines at its space or hyphen.
+        self.call_us.setText(t("closed.call_us", phone=self.phone.replace(" ", "\u00a0").replace("-", "\u2011")))
         self.opens.setText(self._opens_words())
         self.opens.setVisible(self.opening is not None)
         self.learn.set_words(t("closed.learn"), t("closed.learn_hint"))

@@ -27,6 +27,7 @@ from kiosk.ui.widgets.buttons import ButtonPicture, TouchButton
 from kiosk.ui.widgets.wrapping_scroll import WrappingScrollArea
 
 DESK_ICON = ("images", "icons", "front-desk.svg")
+SENT_ICON = ("images", "icons", "sent.svg")
 # A phone number is read in one piece: it never breaks across lines at its space or hyphen.
 _UNBROKEN = str.maketrans({" ": "\u00a0", "-": "\u2011"})
 
@@ -44,6 +45,7 @@ class ConfirmationScreen(KioskScreen):
     def __init__(self, texts: UiTexts, settings: Settings) -> None:
         super().__init__(texts)
         self._phone = settings.clinic.phone
+        self._call_back_days = settings.clinic.call_back_business_days
         self.receipt: Receipt | None = None
 
         # The urgent band: a pictogram beside the words, so the message is not carried by colour alone.
@@ -69,13 +71,29 @@ class ConfirmationScreen(KioskScreen):
         self.urgent_code_hint = text_label()
         self._urgent_words = (self.away, self.urgent_code_intro, self.urgent_code, self.urgent_code_hint)
 
-        # The routine confirmation.
+        # The routine confirmation: a success mark beside the thanks (a shape, not a colour alone, says "sent").
+        self.sent_mark = ButtonPicture(resources_dir().joinpath(*SENT_ICON))
+        self.sent_mark.setObjectName("SentMark")
         self.title = text_label("title")
         self.code_intro = text_label("subtitle")
         self.code = text_label("", "ReferenceCode")
         self.code_hint = text_label()
         self.next_contact = text_label()
-        self._routine_words = (self.title, self.code_intro, self.code, self.code_hint, self.next_contact)
+        self.when = text_label("section-title", "ConfirmationWhen")
+        self.sent_row = QWidget()
+        sent_row = QHBoxLayout(self.sent_row)
+        sent_row.setContentsMargins(0, 0, 0, 0)
+        sent_row.addWidget(self.sent_mark, 0, Qt.AlignmentFlag.AlignVCenter)
+        sent_row.addWidget(self.title, 1)
+        self._sent_row_layout = sent_row
+        self._routine_words: tuple[QWidget, ...] = (
+            self.sent_row,
+            self.when,
+            self.code_intro,
+            self.code,
+            self.code_hint,
+            self.next_contact,
+        )
         for code in (self.code, self.urgent_code):
             code.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         self.done_button = TouchButton("primary")
@@ -139,8 +157,8 @@ class ConfirmationScreen(KioskScreen):
         self.band.setVisible(urgent)
         for widget in self._urgent_words:
             widget.setVisible(urgent)
-        for widget in self._routine_words:
-            widget.setVisible(not urgent)
+        for part in self._routine_words:
+            part.setVisible(not urgent)
         self.done_button.setVisible(not urgent)
 
         self.instruction.setText(t("red_flag.instruction"))
@@ -154,6 +172,8 @@ class ConfirmationScreen(KioskScreen):
         self.code_intro.setText(t("confirm.code_intro"))
         self.code_hint.setText(t("confirm.code_hint"))
         self.next_contact.setText(t("confirm.next_contact"))
+        self.when.setText(self._when_words())
+        self.sent_mark.setAccessibleName(t("confirm.success"))  # the mark says "sent", never an unnamed image
         for label in (self.code, self.urgent_code):
             label.setText(code)
             label.setAccessibleName(code_name)
@@ -164,8 +184,17 @@ class ConfirmationScreen(KioskScreen):
         self.words_area.fit_contents()  # new words, new height
         self.setAccessibleName(heading)  # what a screen reader says as the screen opens
         # ... and right after it, the code to tell the desk: a screen-reader user should not have to go looking.
-        hint = self.urgent_code_hint.text() if urgent else f"{self.code_hint.text()} {self.next_contact.text()}"
+        hint = (
+            self.urgent_code_hint.text()
+            if urgent
+            else f"{self.when.text()} {self.code_hint.text()} {self.next_contact.text()}"
+        )
         self.setAccessibleDescription(f"{code_name}. {hint}" if code_name else "")
+
+    def _when_words(self) -> str:
+        days = self._call_back_days
+        # The strings catalog has no plural forms: one day has its own sentence, more days share one.
+        return self.texts.t("confirm.when_one") if days == 1 else self.texts.t("confirm.when_days", days=days)
 
     def spoken_text(self) -> str:
         """The code one character at a time ("K, 7, M, 2, Q, X"), as the patient will tell it to the desk.
@@ -186,6 +215,7 @@ class ConfirmationScreen(KioskScreen):
         return sentences(
             [
                 self.title.text(),
+                self.when.text(),
                 self.code_intro.text(),
                 spell_out(self.code.text()),
                 self.code_hint.text(),
@@ -200,6 +230,8 @@ class ConfirmationScreen(KioskScreen):
         self._body.setContentsMargins(margin, margin, margin, margin)
         self._body.setSpacing(pad)
         self._words.setSpacing(pad)
+        self._sent_row_layout.setSpacing(pad)
+        self.sent_mark.draw(self.metrics.px("target") * 3 // 2)
         self._band_layout.setContentsMargins(margin, pad, margin, pad)
         self._band_layout.setSpacing(margin)
         self.picture.draw(self.metrics.px("target") * 2)
