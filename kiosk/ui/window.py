@@ -28,6 +28,7 @@ from kiosk.services.opening_hours import NextOpening
 from kiosk.services.startup import KioskContext
 from kiosk.ui.console.hidden_entry import StaffEntry
 from kiosk.ui.focus_order import chain_focus
+from kiosk.ui.forms.leave_prompt import LeaveFormPrompt
 from kiosk.ui.full_screen import FullScreenKeeper
 from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.lockdown import LockdownGuard, OpeningHoursWatch
@@ -151,6 +152,10 @@ class KioskWindow(QWidget):
         layout.addWidget(self.top_bar)
         layout.addWidget(self.stack, 1)
         self.idle_warning = IdleWarning(self.texts, self)
+        # Home, or Back on a form's first step, asks before erasing a half-filled form.
+        self.leave_prompt = LeaveFormPrompt(self.texts, self)
+        self.leave_prompt.leave.connect(self._leave_form)
+        self._leaving_by: Callable[[], None] | None = None
 
         self.idle = IdleMonitor(settings.idle.info_timeout_seconds, settings.idle.warning_seconds)
         self.destroyed.connect(self.idle.release)
@@ -177,7 +182,7 @@ class KioskWindow(QWidget):
         self.crash_screen.done.connect(self.reset_for_next_patient)
         self.out_of_service.navigate.connect(self.navigator.go)
         self.top_bar.back_requested.connect(self._back)
-        self.top_bar.home_requested.connect(self.navigator.home)
+        self.top_bar.home_requested.connect(self._home_pressed)
         self._shown: tuple[KioskScreen, Route] | None = None  # the screen and route on show, for keypad focus
         self.navigator.subscribe(self._show)
         self.presentation.changed.connect(self._presentation_changed)
@@ -340,6 +345,8 @@ class KioskWindow(QWidget):
         self.crash_timer.stop()
         self.read_aloud.reset()  # silent and off before the language goes back to the default
         self.idle_warning.hide()
+        self.leave_prompt.hide()  # the time-out ends the visit whatever was being asked
+        self._leaving_by = None
         self._wipe_visit()
         self.texts.reset()
         self.presentation.reset()
@@ -359,11 +366,29 @@ class KioskWindow(QWidget):
         self.idle_warning.hide()
 
     def _back(self) -> None:
-        # Inside a form, Back is the previous question, not the page before the form.
+        # Inside a form, Back is the previous question, not the page before the form: the form's one way back.
         if route_is_form(self.navigator.current) and self.form.can_step_back():
             self.form.step_back()
         else:
-            self.navigator.back()
+            self._leave_asking_first(self.navigator.back)
+
+    def _home_pressed(self) -> None:
+        self._leave_asking_first(self.navigator.home)
+
+    def _leave_asking_first(self, go: Callable[[], None]) -> None:
+        """Go, unless that would silently erase a half-filled form: then ask, "Keep going" the default."""
+        on_form = route_is_form(self.navigator.current) and self.current_screen is self._form
+        if on_form and self._form is not None and self._form.has_answers():
+            self._leaving_by = go
+            self.leave_prompt.ask()
+            self.read_aloud.announce(sentences([self.leave_prompt.title.text(), self.leave_prompt.body.text()]))
+            return
+        go()
+
+    def _leave_form(self) -> None:
+        go, self._leaving_by = self._leaving_by, None
+        if go is not None:
+            go()
 
     def _show(self, route: Route) -> None:
         if not route_is_form(route) and self._form is not None and self._form.draft is not None:
@@ -425,7 +450,7 @@ class KioskWindow(QWidget):
             self.update()
         self.portrait = height > width
         self.top_bar.set_margins(metrics.px("pad"))
-        for part in (self.top_bar, self.low_space, self.idle_warning):
+        for part in (self.top_bar, self.low_space, self.idle_warning, self.leave_prompt):
             _take_sheet(part, self._sheet)
             for button in part.findChildren(TouchButton):
                 button.apply_metrics(metrics)
@@ -434,6 +459,8 @@ class KioskWindow(QWidget):
             self._bring_up_to_date(current)
         self.idle_warning.setGeometry(self.rect())
         self.idle_warning.relayout(metrics, width)
+        self.leave_prompt.setGeometry(self.rect())
+        self.leave_prompt.relayout(metrics, width)
         self._place_controls()
 
     def _bring_up_to_date(self, screen: KioskScreen) -> None:

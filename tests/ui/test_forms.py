@@ -139,7 +139,7 @@ def test_switching_language_mid_form_keeps_the_answers(qtbot: QtBot, window: Kio
     assert window.form.step_title.text() == "Su nombre"
     assert window.form.fields[1][0].label.text() == "Nombre"
     assert window.form.fields[1][0].editors()[0].text() == "Lan"
-    click(qtbot, window.form.previous)
+    click(qtbot, window.top_bar.back)  # inside a form, Back is the previous step
     button = window.form.findChild(QAbstractButton, "option-patient_status-new")
     assert button is not None and button.isChecked()
     assert button.accessibleName() == "No, soy paciente nuevo"

@@ -99,17 +99,14 @@ class RequestFormScreen(KioskScreen):
         self.questions.setFrameShape(QFrame.Shape.NoFrame)
         self.questions.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
-        self.previous = TouchButton()
-        self.previous.setObjectName("PreviousStep")
-        self.previous.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.previous.clicked.connect(self.step_back)
+        # One way back inside a form: the top bar's Back, a step at a time (see KioskWindow._back). A second
+        # "Previous step" here sat beside Back and Home and took room from the keyboard.
         self.next = TouchButton("primary")
         self.next.setObjectName("NextStep")
         self.next.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.next.clicked.connect(self.step_forward)
         buttons = QHBoxLayout()
         self._buttons = buttons
-        buttons.addWidget(self.previous)
         buttons.addStretch(1)
         # "Step 2 of 7" moves here, between the buttons, when the form's name gives way to the keyboard.
         self._progress_slot = QHBoxLayout()
@@ -217,6 +214,14 @@ class RequestFormScreen(KioskScreen):
         return page.findChild(QLabel, "EmergencyNotice") if page is not None else None
 
     # -- steps -----------------------------------------------------------------------------------
+    def has_answers(self) -> bool:
+        """Whether the patient has answered anything yet: leaving would then erase their work."""
+        if self.draft is None:
+            return False
+        self._collect()
+        # 0 is an answer (a pain score); an empty box, no choice or an unticked box is not.
+        return any(_answered(value) for value in self.draft.answers.values())
+
     def can_step_back(self) -> bool:
         return self.draft is not None and self.draft.step > 0
 
@@ -283,7 +288,6 @@ class RequestFormScreen(KioskScreen):
         # Send keeps the focus while it says "Sending…" (a second press does nothing, see submit): disabling it
         # would move the focus, and a screen reader would read the step's name again before the confirmation.
         self.retry.setEnabled(not sending)
-        self.previous.setEnabled(not sending)
         self.questions.setEnabled(not sending)  # the review's Change buttons wait too
         if sending:
             self.failure.hide()
@@ -476,14 +480,14 @@ class RequestFormScreen(KioskScreen):
             return label.fontMetrics().horizontalAdvance(label.text()) + 1  # +1: the advance rounds down
 
         needed = one_line(self.progress)
-        for button in (self.previous, self.next):
+        for button in (self.next,):
             if not button.isHidden():
                 layout = button.layout()
                 margins = layout.contentsMargins() if layout is not None else None
                 sides = margins.left() + margins.right() if margins is not None else 0
                 needed += max(one_line(button.label) + sides, button.minimumWidth())
-        # Four gaps: each button, the two stretches and the slot between them.
-        needed += 4 * max(self._buttons.spacing(), 0)
+        # Three gaps: the button, the two stretches and the slot between them.
+        needed += 3 * max(self._buttons.spacing(), 0)
         margins = self._outer.contentsMargins()
         return needed <= self.width() - margins.left() - margins.right()
 
@@ -532,9 +536,7 @@ class RequestFormScreen(KioskScreen):
         number, count = self.texts.number(self.draft.step + 1), self.texts.number(len(self.draft.steps))
         self.progress.setText(t("form.step_of", number=number, count=count))
         self.step_title.setText(t(step.title_key))
-        # The arrows are for the eye: set_words names the buttons without them ("Previous step", "Next").
-        self.previous.set_words("←  " + t("form.previous"))
-        self.previous.setVisible(self.draft.step > 0)
+        # The arrow is for the eye: set_words names the button without it ("Next").
         if self._sending is not None:
             self.next.set_words(t("form.sending"))
         else:
@@ -560,7 +562,7 @@ class RequestFormScreen(KioskScreen):
     def _order_focus(self) -> None:
         """Tab goes from the step's questions to the buttons under them, as they are read (pages join late)."""
         page = self._shown_page
-        chain_focus([self, self.questions, *(tab_stops(page) if page else []), self.retry, self.previous, self.next])
+        chain_focus([self, self.questions, *(tab_stops(page) if page else []), self.retry, self.next])
 
     def arrange(self) -> None:
         m = self.metrics
@@ -580,3 +582,12 @@ class RequestFormScreen(KioskScreen):
         super().resizeEvent(event)
         # Less height (the controls moved low, the bar took another row) may leave the questions too little room.
         self._fit_title()
+
+
+def _answered(value: object) -> bool:
+    # Not `value not in (None, "", False)`: 0 == False in Python, and a pain score of 0 is an answer.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str | frozenset | set | list | tuple):
+        return len(value) > 0
+    return value is not None
