@@ -12,6 +12,7 @@ from kiosk.qt import (
     QHBoxLayout,
     QKeyEvent,
     QObject,
+    QShowEvent,
     QSizePolicy,
     Qt,
     QWidget,
@@ -116,6 +117,15 @@ class QueueFilters(QWidget):
         ):
             watched.setDate(QDate.currentDate())
         return False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        # The popup takes the calendar's size before the console's larger styled font is applied to it, which cut
+        # off its last column and row (issue 24): size it from the polished calendar instead.
+        for edit in (self.received_from, self.received_to):
+            calendar = edit.calendarWidget()
+            calendar.ensurePolished()
+            calendar.setMinimumSize(calendar.sizeHint())
 
     def reset_dates(self) -> None:
         for edit in (self.received_from, self.received_to):

@@ -22,7 +22,7 @@ from kiosk.qt import (
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import RequestKind
 from kiosk.domain.staff import Actor, Permission, PermissionDenied
-from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS, RequestStatus
+from kiosk.domain.workflow import STATUS_LABELS, RequestStatus
 from kiosk.services.authority import confirm as confirm_authority
 from kiosk.services.queue import QueueFilter, QueueRow, count_requests, fetch_rows
 from kiosk.services.store import Database, StoreError
@@ -110,6 +110,7 @@ class QueueModel(QAbstractTableModel):
         self._complete = True
         self.rows_fetched = 0  # rows read from the database since the filter last changed
         self._revoked_with = ""  # the sentence revoked() carries, once the model's reset has finished
+        self.read_failed = False  # the last reload could not read the database (an empty list means nothing then)
 
     # -- what the console asks -------------------------------------------------------------------------------------
     def set_filter(self, where: QueueFilter) -> None:
@@ -195,6 +196,7 @@ class QueueModel(QAbstractTableModel):
     # -- inside ----------------------------------------------------------------------------------------------------
     def _reload(self, rows: int) -> None:
         self.beginResetModel()
+        self.read_failed = False
         try:
             if not self._allowed():
                 self._rows, self._total, self._complete = [], 0, True
@@ -241,6 +243,7 @@ class QueueModel(QAbstractTableModel):
     def _fail(self, exc: StoreError) -> None:
         log.warning("queue: reading the requests failed (%s)", type(exc).__name__)
         self._complete = True  # no retry loop from the view's scrolling; Refresh tries again
+        self.read_failed = True
         self.failed.emit(UNREADABLE)
 
     def _seen(self, row: QueueRow) -> bool:
@@ -285,8 +288,10 @@ class QueueModel(QAbstractTableModel):
             return received_words(row.created_at, self._now())
         if column == STATUS:
             return self._status_words(row, tooltip=tooltip)
-        if row.status not in OPEN_STATUSES:
-            return NOT_WAITING
+        if row.status is not RequestStatus.NEW:
+            # Only a request nobody at the desk has acted on waits, as Overview's "Waiting now" counts them:
+            # a scheduled or could-not-reach request does not keep "waiting" from its arrival (issue 24).
+            return f"Not waiting: it is {STATUS_LABELS[row.status].lower()}." if tooltip else NOT_WAITING
         waited = waiting_words(self._now() - row.created_at)
         return self._wait_tooltip(row, waited) if tooltip else waited
 

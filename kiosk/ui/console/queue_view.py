@@ -35,6 +35,7 @@ from kiosk.services.export import export_csv
 from kiosk.services.queue import QueueFilter
 from kiosk.services.waiting import WaitTargets
 from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.queue_empty import date_range_problem, empty_sentence
 from kiosk.ui.console.queue_filters import QueueFilters
 from kiosk.ui.console.queue_model import COLUMNS, SEEN_MARK, QueueModel
 from kiosk.ui.console.queue_table import DWELL_MS, QueueTable
@@ -105,6 +106,10 @@ class QueueView(QWidget):
         self.message = label("", "muted", wrap=True)
         self.message.setObjectName("QueueMessage")
         self.message.hide()
+        # Said instead of an empty table: why nothing is listed (a date range backwards, a search, the filters).
+        self.empty = label("", "muted", wrap=True)
+        self.empty.setObjectName("QueueEmpty")
+        self.empty.hide()
         self._out_of_touch_since: dt.datetime | None = None  # while the database cannot be reached
 
         self.table = QueueTable()
@@ -174,6 +179,7 @@ class QueueView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.filters)
         layout.addWidget(self.message)
+        layout.addWidget(self.empty)
         layout.addWidget(self.table, 1)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
@@ -281,6 +287,10 @@ class QueueView(QWidget):
 
     def _show_count(self) -> None:
         self.count.setText(count_words(self.model.total()))
+        nothing = self.model.total() == 0 and not self.model.read_failed and self._out_of_touch_since is None
+        self.empty.setText(empty_sentence(self.model.where) if nothing else "")
+        set_role(self.empty, "banner-error" if nothing and date_range_problem(self.model.where) else "muted")
+        self.empty.setVisible(nothing)
 
     # -- selection -----------------------------------------------------------------------------------------------
     def selected_id(self) -> str | None:
