@@ -46,6 +46,8 @@ class QueueFilter:
     received_from: dt.date | None = None  # local calendar days, both ends included
     received_to: dt.date | None = None
     search: str = ""  # a name, a phone number or a reference code
+    # Within urgent and then the rest: oldest first (the next to act on) or newest first (an inbox's order).
+    newest_first: bool = False
 
 
 OPEN_ONLY = RequestRecord.status != literal_column(f"'{RequestStatus.CLOSED.value}'")
@@ -198,10 +200,12 @@ def count_requests(database: Database, where: QueueFilter, *, region: str = "US"
 def fetch_rows(
     database: Database, where: QueueFilter, after: QueueRow | None, limit: int, *, region: str = "US"
 ) -> list[QueueRow]:
-    """Up to `limit` rows in queue order (urgent first, then oldest, then id) that come after `after`.
+    """Up to `limit` rows in queue order (urgent first, then oldest, then id; or newest first when the filter
+    says so) that come after `after`.
 
-    Keyset paging, not OFFSET: page 5,000 costs what page 1 costs, and a request
-    arriving between two pages neither repeats nor hides a row.
+    The newest-first order reads the same indexes backwards (both SQLite and PostgreSQL walk a B-tree either
+    way), so it costs what the oldest-first order costs. Keyset paging, not OFFSET: page 5,000 costs what
+    page 1 costs, and a request arriving between two pages neither repeats nor hides a row.
     """
     conditions = filter_conditions(where)
     choices = search_choices(where.search, region)
@@ -219,26 +223,34 @@ def fetch_rows(
             # rows, SQLite walks the full queue index and reads the row behind every candidate to test its status,
             # instead of the open-queue index that holds only open requests (0.2 s a page at a million requests).
             matches: Select[dt.datetime, str] | CompoundSelect[tuple[dt.datetime, str]]
+            newest = where.newest_first
             if len(choices) < 2:
-                run = [*conditions, *choices] if since is None else [*conditions, *choices, _later_than(since)]
+                run = [*conditions, *choices]
+                if since is not None:
+                    run.append(_later_than(since, newest=newest))
                 matches = select(RequestRecord.created_at, RequestRecord.id).where(*run, RequestRecord.urgent == urgent)
             else:
                 # Given the cursor as a range it could use, SQLite walks the queue index instead (0.3 s a page).
-                run = conditions if since is None else [*conditions, _later_than(since, indexed=False)]
+                run = conditions if since is None else [*conditions, _later_than(since, indexed=False, newest=newest)]
                 matches = _matches(run, choices, urgent)
-            order = (matches.selected_columns.created_at, matches.selected_columns.id)
+            columns = (matches.selected_columns.created_at, matches.selected_columns.id)
+            order = [column.desc() for column in columns] if newest else list(columns)
             hits = matches.order_by(*order).limit(limit - len(rows)).subquery()
             statement = select(*_ROW_COLUMNS).join(hits, RequestRecord.id == hits.c.id)
-            statement = statement.order_by(hits.c.created_at, hits.c.id)
+            in_page = (hits.c.created_at, hits.c.id)
+            statement = statement.order_by(*([column.desc() for column in in_page] if newest else in_page))
             rows.extend(_queue_row(record) for record in session.execute(statement.limit(limit - len(rows))))
     return rows
 
 
-def _later_than(row: QueueRow, *, indexed: bool = True) -> ColumnElement[bool]:
-    """After `row` in one urgency's run; `indexed=False` keeps SQLite from reading it as an index range."""
+def _later_than(row: QueueRow, *, indexed: bool = True, newest: bool = False) -> ColumnElement[bool]:
+    """After `row` in one urgency's run (before it in time when `newest`); `indexed=False` keeps SQLite from
+    reading it as an index range."""
     created_at, id_ = RequestRecord.created_at.expression, RequestRecord.id.expression
     if not indexed:
         created_at, id_ = _Unindexed(created_at), _Unindexed(id_)
+    if newest:
+        return tuple_(created_at, id_) < tuple_(row.created_at, row.id)
     return tuple_(created_at, id_) > tuple_(row.created_at, row.id)
 
 

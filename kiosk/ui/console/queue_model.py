@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
@@ -104,6 +105,7 @@ class QueueModel(QAbstractTableModel):
         self.region = region
         self.targets = targets or WaitTargets()
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self.newest_first = False  # within urgent and then the rest: oldest first (the next to act on) or newest
         self.where = QueueFilter()
         self._rows: list[QueueRow] = []
         self._total = 0
@@ -114,9 +116,30 @@ class QueueModel(QAbstractTableModel):
 
     # -- what the console asks -------------------------------------------------------------------------------------
     def set_filter(self, where: QueueFilter) -> None:
-        self.where = where
+        # The order is the table's (a header click), kept when the filters or the search change.
+        self.where = dataclasses.replace(where, newest_first=self.newest_first)
         self.rows_fetched = 0
         self._reload(self.batch_size)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """A header click: Received (or Waiting) oldest or newest first, urgent requests always on top.
+
+        Only the order of arrival is offered: it pages from the queue's indexes at any size, where sorting a
+        million rows by name or status would not (the Status filter and the search narrow those instead).
+        """
+        if column == RECEIVED:
+            newest = order == Qt.SortOrder.DescendingOrder
+        elif column == WAITING:
+            newest = order == Qt.SortOrder.AscendingOrder  # the shortest wait is the newest arrival
+        else:
+            return
+        self.set_order(newest_first=newest)
+
+    def set_order(self, *, newest_first: bool) -> None:
+        if newest_first == self.newest_first:
+            return
+        self.newest_first = newest_first
+        self.set_filter(self.where)
 
     def refresh(self) -> None:
         """Read the count and the rows again (another desk may have changed them), keeping as many rows loaded."""

@@ -37,7 +37,7 @@ from kiosk.services.waiting import WaitTargets
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.queue_empty import date_range_problem, empty_sentence
 from kiosk.ui.console.queue_filters import QueueFilters
-from kiosk.ui.console.queue_model import COLUMNS, SEEN_MARK, QueueModel
+from kiosk.ui.console.queue_model import COLUMNS, RECEIVED, SEEN_MARK, WAITING, QueueModel
 from kiosk.ui.console.queue_table import DWELL_MS, QueueTable
 from kiosk.ui.console.queue_watch import POLL_MS, QueueWatch
 from kiosk.ui.console.widgets import button, label, save_file_name, set_role
@@ -122,7 +122,8 @@ class QueueView(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
         self.table.setShowGrid(False)
-        self.table.setSortingEnabled(False)  # the order is the queue's: urgent first, then oldest
+        # Urgent first, then oldest (the next to act on); Received or Waiting in the header turns it newest first.
+        self.table.setSortingEnabled(False)  # the model sorts by what its indexes can page (QueueModel.sort)
         self.table.verticalHeader().hide()
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -131,6 +132,10 @@ class QueueView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(RECEIVED, Qt.SortOrder.AscendingOrder)
+        header.setToolTip("Click Received or Waiting to list the oldest or the newest first; urgent stay on top")
 
         self._build_layout()
         self._search_timer = QTimer(self)
@@ -152,6 +157,7 @@ class QueueView(QWidget):
         self.filters.changed.connect(self.apply_filter)
         self.refresh_button.clicked.connect(self.refresh_now)
         self.badge.clicked.connect(self.show_newest)
+        header.sortIndicatorChanged.connect(self._sort_chosen)
         if self.export_button is not None:
             self.export_button.clicked.connect(self.export)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -282,8 +288,29 @@ class QueueView(QWidget):
         self.badge.hide()
 
     def show_newest(self) -> None:
+        """The "N new" badge: the newest first, from the top, so the new arrivals are the first rows."""
         self._clear_badge()
+        self.set_newest_first(True)
         self.table.scrollToTop()
+
+    def set_newest_first(self, newest: bool) -> None:
+        header = self.table.horizontalHeader()
+        order = Qt.SortOrder.DescendingOrder if newest else Qt.SortOrder.AscendingOrder
+        if header.sortIndicatorSection() != RECEIVED or header.sortIndicatorOrder() != order:
+            header.setSortIndicator(RECEIVED, order)  # sortIndicatorChanged sorts the model
+        self._show_count()
+
+    def _sort_chosen(self, column: int, order: Qt.SortOrder) -> None:
+        if column in (RECEIVED, WAITING):
+            self.model.sort(column, order)
+            self._show_count()
+            return
+        # Other columns keep the arrival order (a million rows cannot page by them): the indicator goes back.
+        header = self.table.horizontalHeader()
+        header.blockSignals(True)
+        newest = Qt.SortOrder.DescendingOrder if self.model.newest_first else Qt.SortOrder.AscendingOrder
+        header.setSortIndicator(RECEIVED, newest)
+        header.blockSignals(False)
 
     def _show_count(self) -> None:
         self.count.setText(count_words(self.model.total()))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QDate
+from kiosk.qt import QDate, QPoint, Qt
 
+from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
+from kiosk.ui.console.queue_model import NAME, RECEIVED
 from kiosk.ui.console.window import ConsoleWindow
+from kiosk.ui.console.workspace import Workspace
 from tests.services import factories
-from tests.ui.console.conftest import signed_in, submit
+from tests.ui.console.conftest import named, signed_in, submit
 
 
 def test_an_empty_queue_says_it_is_clear(qtbot: QtBot, console: ConsoleWindow) -> None:
@@ -48,3 +51,47 @@ def test_a_to_date_before_the_from_date_is_explained(qtbot: QtBot, console: Cons
     filters.clear_dates.click()
     assert not workspace.queue.empty.isVisible()
     assert workspace.queue.model.rowCount() == 1
+
+
+def _names(workspace: Workspace) -> list[str]:
+    model = workspace.queue.model
+    return [model.row_at(row).first_name for row in range(model.rowCount())]
+
+
+def _click_header(qtbot: QtBot, workspace: Workspace, column: int) -> None:
+    header = workspace.queue.table.horizontalHeader()
+    x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, header.height() // 2))
+
+
+def test_clicking_received_lists_the_newest_first_and_urgent_stay_on_top(
+    qtbot: QtBot, console: ConsoleWindow, database: Database
+) -> None:
+    submit(database, named(factories.appointment(), "Ana", "Lima"), minutes_after=0)
+    submit(database, named(factories.urgent_follow_up(), "Uma", "Ruiz"), minutes_after=1)
+    submit(database, named(factories.appointment(), "Bo", "Chen"), minutes_after=2)
+    submit(database, named(factories.appointment(), "Cy", "Diaz"), minutes_after=3)
+    workspace = signed_in(qtbot, console)
+    assert _names(workspace) == ["Uma", "Ana", "Bo", "Cy"]
+
+    _click_header(qtbot, workspace, RECEIVED)
+    assert _names(workspace) == ["Uma", "Cy", "Bo", "Ana"]
+    _click_header(qtbot, workspace, NAME)  # not an order the queue offers: nothing moves
+    assert _names(workspace) == ["Uma", "Cy", "Bo", "Ana"]
+    _click_header(qtbot, workspace, RECEIVED)
+    assert _names(workspace) == ["Uma", "Ana", "Bo", "Cy"]
+
+
+def test_the_new_badge_shows_the_new_arrivals_at_the_top(
+    qtbot: QtBot, console: ConsoleWindow, database: Database
+) -> None:
+    submit(database, named(factories.appointment(), "Ana", "Lima"), minutes_after=0)
+    workspace = signed_in(qtbot, console)
+    workspace.queue.show_newest()  # as a click on the badge does
+    arrived = submit_request(database, named(factories.appointment(), "Zoe", "Park"), "kiosk-2")
+
+    with qtbot.wait_signal(workspace.queue.watch.changed, timeout=10_000):
+        workspace.queue.poll()
+
+    assert _names(workspace)[0] == "Zoe"
+    assert workspace.queue.model.row_at(0).reference == arrived.reference
