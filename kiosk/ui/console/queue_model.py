@@ -47,6 +47,7 @@ DUE_SOON_BACKGROUND, DUE_SOON_TEXT = QColor("#ffe9a8"), QColor("#4d3300")
 OVERDUE_BACKGROUND, OVERDUE_TEXT = QColor("#fbd3cf"), QColor("#7a0c05")
 SEEN_BACKGROUND, SEEN_TEXT = QColor("#e6f2ea"), QColor("#1d5b33")
 SEEN_MARK = "\u2713 "
+FRESH_MARK = "\u2605 "  # before the name of a request that appeared since the receptionist last looked
 NOT_WAITING = "\u2014"
 # A refresh reloads as many rows as were shown, so the view stays where it was, up to this many.
 REFRESH_ROWS_MAX = 5000
@@ -105,6 +106,7 @@ class QueueModel(QAbstractTableModel):
         self.region = region
         self.targets = targets or WaitTargets()
         self._now = now or (lambda: dt.datetime.now(dt.UTC))
+        self.fresh_ids: set[str] = set()  # rows to mark as new arrivals (QueueView counts and clears them)
         self.newest_first = False  # within urgent and then the rest: oldest first (the next to act on) or newest
         self.where = QueueFilter()
         self._rows: list[QueueRow] = []
@@ -152,6 +154,10 @@ class QueueModel(QAbstractTableModel):
     def row_at(self, row: int) -> QueueRow:
         return self._rows[row]
 
+    def listed_ids(self) -> set[str]:
+        """The ids of the rows loaded now."""
+        return {row.id for row in self._rows}
+
     # -- Qt's side -------------------------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
@@ -181,7 +187,8 @@ class QueueModel(QAbstractTableModel):
             if colours is None:
                 return None
             return QBrush(colours[0] if role == Qt.ItemDataRole.BackgroundRole else colours[1])
-        if role == Qt.ItemDataRole.FontRole and (row.urgent or self._marked(row, index.column())):
+        fresh = row.id in self.fresh_ids and index.column() == NAME
+        if role == Qt.ItemDataRole.FontRole and (row.urgent or fresh or self._marked(row, index.column())):
             bold = QFont()
             bold.setBold(True)
             return bold
@@ -306,6 +313,10 @@ class QueueModel(QAbstractTableModel):
                 return f"Urgent {kind.lower()}: the patient reported warning signs; call them now."
             return URGENT_WORDS
         if column == NAME:
+            if row.id in self.fresh_ids:
+                if tooltip:
+                    return f"New since you last looked at the queue: {row.last_name}, {row.first_name}"
+                return f"{FRESH_MARK}{row.last_name}, {row.first_name}"
             return f"{row.last_name}, {row.first_name}"
         if column == RECEIVED:
             return received_words(row.created_at, self._now())

@@ -250,23 +250,29 @@ class QueueView(QWidget):
         """Look for changes now; the answer comes back by signal, so this never waits on the database."""
         self.watch.wake()
 
-    def _changed(self, arrived: int, since: dt.datetime) -> None:
-        """Requests changed (from another console or the kiosk): reload, and count arrivals for the badge."""
+    def _changed(self, _arrived_after: int, _since: dt.datetime) -> None:
+        """Requests changed (from another console or the kiosk): reload, and count arrivals for the badge.
+
+        The watcher's own count (by the time the patient sent them, over every request) is not used: see below.
+        """
         if self._out_of_touch_since is not None:
             self._out_of_touch_since = None
             log.info("the queue can check for changes again")
             self.message.hide()
+        before = self.model.listed_ids()
         self.refresh(keep_selection=True)
-        if since != self.last_seen:
-            self.watch.recount()  # counted from before the badge was cleared: count again from then
-            return
+        # "New" is what appeared in this view since the receptionist last looked, whenever the patient sent it:
+        # a request forwarded late from a kiosk's outbox counts, one outside the filters does not (issue 24).
+        listed = self.model.listed_ids()
+        self.model.fresh_ids = (self.model.fresh_ids | (listed - before)) & listed
+        arrived = len(self.model.fresh_ids)
         if arrived > self.arrivals:
             if self.context.settings.staff.new_request_sound:
                 QApplication.beep()
-            self.arrivals = arrived
             self.badge.setText(f"{arrived:,} new")
             self.badge.setAccessibleName(f"{arrived:,} new requests")
             self.badge.show()
+        self.arrivals = arrived
 
     def _cannot_check(self, name: str) -> None:
         # Said once on screen and once in the log (class only: a driver's message may quote a statement);
@@ -285,6 +291,7 @@ class QueueView(QWidget):
         self.last_seen = dt.datetime.now(dt.UTC)
         self.watch.since = self.last_seen
         self.arrivals = 0
+        self.model.fresh_ids = set()
         self.badge.hide()
 
     def show_newest(self) -> None:

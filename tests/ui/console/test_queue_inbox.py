@@ -95,3 +95,23 @@ def test_the_new_badge_shows_the_new_arrivals_at_the_top(
 
     assert _names(workspace)[0] == "Zoe"
     assert workspace.queue.model.row_at(0).reference == arrived.reference
+
+
+def test_new_counts_a_late_forwarded_request_and_only_what_the_view_lists(
+    qtbot: QtBot, console: ConsoleWindow, database: Database
+) -> None:
+    submit(database, named(factories.follow_up(), "Ana", "Lima"), minutes_after=0)
+    workspace = signed_in(qtbot, console)
+    queue = workspace.queue
+    queue.filters.kind.setCurrentText("Follow-ups")
+
+    # Sent by the patient long ago (T0), stored only now from a kiosk's outbox: it is new to the desk.
+    submit(database, named(factories.follow_up(), "Old", "Outbox"), minutes_after=-600)
+    # An appointment arrives too, but the view lists follow-ups only: not counted here.
+    submit(database, named(factories.appointment(), "Not", "Listed"), minutes_after=5)
+    with qtbot.wait_signal(queue.watch.changed, timeout=10_000):
+        queue.poll()
+
+    assert queue.badge.isVisible() and queue.badge.text() == "1 new"
+    marked = [queue.model.index(row, NAME).data() for row in range(queue.model.rowCount())]
+    assert "\u2605 Outbox, Old" in marked and "Lima, Ana" in marked
