@@ -3,6 +3,10 @@
 Its own thread makes its own connection and its own ChangeWatcher (SQLite connections belong to the thread that
 made them), bounds every read in time, and hands each answer (or the failure's class name) to the GUI thread by
 signal, so a slow, hung or unreachable database never freezes the console or the urgent banner above the queue.
+
+A read the server never answers (a pulled cable: no error, no reply) cannot report its own failure, so a GUI-thread
+timer notices that no look has succeeded for STALE_AFTER_S and reports that as a failure too, as the urgent banner
+does; the next look that succeeds counts again, so the queue hears it is back even when nothing changed.
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.qt import QObject, Signal
+from kiosk.qt import QObject, QTimer, Signal
 
 from kiosk.services.bounded_reads import BoundedReads
 from kiosk.services.changes import ChangeWatcher, arrivals_since
@@ -24,6 +29,8 @@ log = logging.getLogger(__name__)
 POLL_MS = 1000  # new requests show within two seconds
 AFTER_FAILURE_S = 2.0  # a failing database is asked again this often, not in a tight loop
 JOIN_S = 5.0  # how long closing the console waits for the thread (a read is bounded well within this)
+STALE_AFTER_S = 6.0  # no look succeeded for this long (a hung read included): said, as the urgent banner's rule
+NO_ANSWER = "NoAnswer"  # the failure's name when the database simply does not answer
 
 # (the watcher, reads on the watcher's own connection, count arrivals after) -> None if nothing changed, else the count
 Look = Callable[[ChangeWatcher, Database, dt.datetime], int | None]
@@ -73,6 +80,12 @@ class QueueWatch(QObject):
         self._connection: BoundedReads | None = None  # made and used on the watcher's thread only
         self._reads: Database | None = None
         self._watcher: ChangeWatcher | None = None
+        self.clock: Callable[[], float] = time.monotonic
+        self._ok_at = self.clock()  # written by the worker after each look that succeeded, read by the GUI thread
+        self._silent = False  # GUI thread: a stale look was reported and not yet answered
+        self._stale_timer = QTimer(self)
+        self._stale_timer.setInterval(1000)
+        self._stale_timer.timeout.connect(self._check_stale)
 
     # -- the GUI thread's side -------------------------------------------------------------------------------------
     @property
@@ -87,14 +100,18 @@ class QueueWatch(QObject):
 
     def start(self) -> None:
         """Look now and then every `poll_ms`; the first call starts the thread."""
+        if not self._active.is_set():
+            self._ok_at = self.clock()  # a resumed console has not been out of touch while locked
         self._active.set()
         self._wake.set()
+        self._stale_timer.start()
         if self._thread is None and not self._stopping.is_set():
             self._thread = threading.Thread(target=self._run, name="queue-watch", daemon=True)
             self._thread.start()
 
     def pause(self) -> None:
         self._active.clear()
+        self._stale_timer.stop()
         self._wake.set()
 
     def wake(self) -> None:
@@ -108,6 +125,7 @@ class QueueWatch(QObject):
         """Stop and join the thread; it closes its own connections on its way out."""
         with self._emit_lock:
             self._stopping.set()
+        self._stale_timer.stop()
         self._active.clear()
         self._wake.set()
         thread, self._thread = self._thread, None
@@ -124,6 +142,16 @@ class QueueWatch(QObject):
     @property
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
+
+    def _check_stale(self) -> None:
+        """Once a second on the GUI thread: a look stuck in a read the server never answers is a failure too."""
+        if not self.active or self.clock() - self._ok_at < STALE_AFTER_S:
+            self._silent = False
+            return
+        if not self._silent:
+            self._silent = True
+            self._recount.set()  # when it answers again, the queue hears so even if nothing changed
+            self._emit(self.failed, NO_ANSWER)
 
     # -- the worker thread ---------------------------------------------------------------------------------------
     def _emit(self, signal: Any, *values: object) -> None:
@@ -163,6 +191,7 @@ class QueueWatch(QObject):
             self._close_connections()
             self._emit(self.failed, type(exc).__name__)
             return False
+        self._ok_at = self.clock()
         if arrivals is not None:
             self._emit(self.changed, arrivals, since)
         return True
