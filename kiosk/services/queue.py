@@ -28,7 +28,7 @@ from sqlalchemy.sql.visitors import InternalTraversal, _TraverseInternalsType
 
 from kiosk.domain.reference import parse_reference
 from kiosk.domain.requests import RequestKind
-from kiosk.domain.search import fold_name
+from kiosk.domain.search import fold_name, reference_part
 from kiosk.domain.workflow import OPEN_STATUSES, RequestStatus
 from kiosk.storage.database import Database
 from kiosk.storage.models import RequestRecord
@@ -109,6 +109,11 @@ def search_choices(text: str, region: str = "US") -> list[ColumnElement[bool]]:
             return [RequestRecord.reference == code]
         # Six letters from the code alphabet may be a name too ("Nguyen"): look for both.
         return [RequestRecord.reference == code, *_name_choices(typed)]
+    part = reference_part(typed)
+    if part is not None:
+        # The start of a code, from the reference's unique index; letters alone may also be a name ("Ana").
+        prefix = _starts_with(RequestRecord.reference, part)
+        return [prefix] if any(char.isdigit() for char in part) else [prefix, *_name_choices(typed)]
     if any(char.isdigit() for char in typed):
         phone = _phone_e164(typed, region)
         return [RequestRecord.phone_e164 == phone] if phone is not None else [false()]

@@ -127,6 +127,9 @@ class QueueFilters(QWidget):
             calendar.ensurePolished()
             calendar.setMinimumSize(calendar.sizeHint())
 
+    def show_all_statuses(self) -> None:
+        self.status.setCurrentIndex(len(STATUS_CHOICES) - 1)  # "All statuses"
+
     def reset_dates(self) -> None:
         for edit in (self.received_from, self.received_to):
             edit.blockSignals(True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from pathlib import Path
@@ -30,9 +31,11 @@ from kiosk.qt import (
 )
 
 from kiosk.domain.staff import Actor, Permission, PermissionDenied
+from kiosk.domain.workflow import RequestStatus
 from kiosk.services.authority import AccountRevoked
 from kiosk.services.export import export_csv
-from kiosk.services.queue import QueueFilter
+from kiosk.services.queue import QueueFilter, count_requests
+from kiosk.services.store import StoreError
 from kiosk.services.waiting import WaitTargets
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.queue_empty import date_range_problem, empty_sentence
@@ -44,6 +47,7 @@ from kiosk.ui.console.widgets import button, label, save_file_name, set_role
 
 log = logging.getLogger(__name__)
 
+ALL_STATUSES = frozenset(RequestStatus)
 SEARCH_PAUSE_MS = 350  # search once typing pauses, not on every key
 CLOCK_MS = 30_000  # waiting times and their "due soon"/"overdue" move on with the clock, not only on changes
 # The widest text each column shows (urgent rows are bold); Name takes what is left. A username longer
@@ -110,6 +114,9 @@ class QueueView(QWidget):
         self.empty = label("", "muted", wrap=True)
         self.empty.setObjectName("QueueEmpty")
         self.empty.hide()
+        # A search looks inside the Status filter; this says when other statuses hold matches, one click away.
+        self.search_all = button("", "SearchAllStatuses")
+        self.search_all.hide()
         self._out_of_touch_since: dt.datetime | None = None  # while the database cannot be reached
 
         self.table = QueueTable()
@@ -158,6 +165,7 @@ class QueueView(QWidget):
         self.refresh_button.clicked.connect(self.refresh_now)
         self.badge.clicked.connect(self.show_newest)
         header.sortIndicatorChanged.connect(self._sort_chosen)
+        self.search_all.clicked.connect(self.filters.show_all_statuses)
         if self.export_button is not None:
             self.export_button.clicked.connect(self.export)
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
@@ -186,6 +194,7 @@ class QueueView(QWidget):
         layout.addWidget(self.filters)
         layout.addWidget(self.message)
         layout.addWidget(self.empty)
+        layout.addWidget(self.search_all)
         layout.addWidget(self.table, 1)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
@@ -325,6 +334,27 @@ class QueueView(QWidget):
         self.empty.setText(empty_sentence(self.model.where) if nothing else "")
         set_role(self.empty, "banner-error" if nothing and date_range_problem(self.model.where) else "muted")
         self.empty.setVisible(nothing)
+        self._offer_other_statuses()
+
+    def _offer_other_statuses(self) -> None:
+        where = self.model.where
+        others = 0
+        if where.search and where.statuses != ALL_STATUSES and not self.model.read_failed:
+            try:
+                everywhere = count_requests(
+                    self.context.database,
+                    dataclasses.replace(where, statuses=ALL_STATUSES),
+                    region=self.context.settings.clinic.phone_region,
+                )
+            except StoreError:
+                everywhere = 0  # the queue's own message says the database cannot be read
+            others = max(0, everywhere - self.model.total())
+        if others:
+            self.search_all.setText(
+                f"{others:,} more match{'es' if others != 1 else ''} in other statuses (closed ones too):"
+                " search all statuses"
+            )
+        self.search_all.setVisible(bool(others))
 
     # -- selection -----------------------------------------------------------------------------------------------
     def selected_id(self) -> str | None:

@@ -115,3 +115,23 @@ def test_new_counts_a_late_forwarded_request_and_only_what_the_view_lists(
     assert queue.badge.isVisible() and queue.badge.text() == "1 new"
     marked = [queue.model.index(row, NAME).data() for row in range(queue.model.rowCount())]
     assert "\u2605 Outbox, Old" in marked and "Lima, Ana" in marked
+
+
+def test_a_search_says_when_other_statuses_hold_matches_and_searches_them_in_one_click(
+    qtbot: QtBot, console: ConsoleWindow, database: Database
+) -> None:
+    submit(database, named(factories.appointment(), "Ana", "Lima"))
+    workspace = signed_in(qtbot, console)
+    workspace.queue.select_row(0)
+    workspace.detail.status_buttons["closed"].click()
+    queue = workspace.queue
+
+    queue.search.setText("Lima")
+    queue.apply_filter()
+
+    assert queue.empty.text() == "No open requests match “Lima”. Check the spelling or the number."
+    assert queue.search_all.isVisible()
+    assert queue.search_all.text() == "1 more match in other statuses (closed ones too): search all statuses"
+    queue.search_all.click()
+    assert queue.model.rowCount() == 1 and queue.model.row_at(0).last_name == "Lima"
+    assert not queue.search_all.isVisible() and not queue.empty.isVisible()
