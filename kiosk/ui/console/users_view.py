@@ -43,7 +43,7 @@ from kiosk.services.accounts import (
     unlock_account,
 )
 from kiosk.services.store import Database, StoreError
-from kiosk.ui.console.widgets import button, label, set_role
+from kiosk.ui.console.widgets import ask_yes_no, button, label, set_role
 
 log = logging.getLogger(__name__)
 
@@ -318,6 +318,8 @@ class UsersView(QWidget):
         self.database, self.actor, self.rules = database, actor, rules
         self.model = AccountsModel(self)
         self.dialog: _AccountDialog | None = None  # the open add/reset dialog, for tests and focus
+        # Asked before an account is disabled (tests answer it instead of a person).
+        self.confirm: Callable[[QWidget, str, str], bool] = ask_yes_no
 
         self.table = QTableView()
         self.table.setObjectName("UsersTable")
@@ -451,6 +453,13 @@ class UsersView(QWidget):
         if account is None:
             return
         make_active = not account.active
+        if not make_active and not self.confirm(
+            self,
+            "Disable this account?",
+            f"Disable {account.username}'s account? They can no longer sign in, and a console where they are"
+            " signed in signs out at their next action. An admin can enable it again.",
+        ):
+            return
         changed = self._change(lambda: set_active(self.database, account.username, make_active, by=self.actor))
         if changed:
             done = "enabled: they can sign in again" if make_active else "disabled: they can no longer sign in"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from kiosk.qt import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget
+from kiosk.qt import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, Qt, QVBoxLayout, QWidget
 
 
 def label(text: str = "", role: str | None = None, *, wrap: bool = False, parent: QWidget | None = None) -> QLabel:
@@ -80,3 +80,9 @@ def save_file_name(parent: QWidget, title: str, suggested: str, file_filter: str
         parent, title, suggested, file_filter, options=QFileDialog.Option.DontUseNativeDialog
     )
     return path
+
+
+def ask_yes_no(parent: QWidget, title: str, question: str) -> bool:
+    """A yes/no question, No by default; views hold it as an attribute so tests can answer it."""
+    answer = QMessageBox.question(parent, title, question, defaultButton=QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes

@@ -9,7 +9,6 @@ from kiosk.qt import (
     QCloseEvent,
     QCoreApplication,
     QMainWindow,
-    QMessageBox,
     QResizeEvent,
     QShowEvent,
     QStackedWidget,
@@ -27,6 +26,7 @@ from kiosk.ui.console.lock import DialogGuard, IdleLock, LockView
 from kiosk.ui.console.login_view import LoginView
 from kiosk.ui.console.theme import console_stylesheet
 from kiosk.ui.console.urgent_banner import UrgentBanner
+from kiosk.ui.console.widgets import ask_yes_no
 from kiosk.ui.console.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -38,11 +38,6 @@ CLOSE_KIOSK_QUESTION = (
     "Close the patient kiosk on this PC? It stays closed until someone starts it again"
     " (or the PC restarts), and patients cannot use it meanwhile."
 )
-
-
-def ask_yes_no(parent: QWidget, title: str, question: str) -> bool:
-    answer = QMessageBox.question(parent, title, question, defaultButton=QMessageBox.StandardButton.No)
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class ConsoleWindow(QMainWindow):

@@ -192,7 +192,10 @@ def test_disable_enable_and_clear_failed_sign_ins(qtbot: QtBot, accounts: Databa
     assert sign_in(accounts, "rita", PASSWORD, workstation="w", rules=RULES).username == "rita"
 
     assert view.toggle_button.text() == "Disable"
+    asked: list[str] = []
+    view.confirm = lambda _parent, _title, question: asked.append(question) or True
     qtbot.mouseClick(view.toggle_button, Qt.MouseButton.LeftButton)
+    assert asked and asked[0].startswith("Disable rita's account? They can no longer sign in")
     assert _row(view, "rita")["Active"] == "Disabled"
     assert view.toggle_button.text() == "Enable"
     assert "can no longer sign in" in view.message.text()
@@ -218,6 +221,17 @@ def test_long_but_guessable_passwords_are_explained_next_to_the_field(
     assert dialog.isVisible() and dialog.password_error.isVisible()
     assert dialog.password_error.text() == sentence
     assert [account.username for account in list_accounts(accounts)] == ["ada", "rita"]
+
+
+def test_disabling_an_account_is_asked_first_and_no_leaves_it_active(qtbot: QtBot, accounts: Database) -> None:
+    view = _view(qtbot, accounts)
+    view.select_username("rita")
+    view.confirm = lambda _parent, _title, _question: False
+
+    qtbot.mouseClick(view.toggle_button, Qt.MouseButton.LeftButton)
+
+    assert _row(view, "rita")["Active"] == "Active"
+    assert sign_in(accounts, "rita", PASSWORD, workstation="w", rules=RULES).username == "rita"
 
 
 def test_an_admin_cannot_disable_themself_from_the_page(qtbot: QtBot, accounts: Database) -> None:
