@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.bench import concurrent, console, interaction, postgres, startup, submit, urgent
+from kiosk.bench import concurrent, console, interaction, offline_submit, postgres, startup, submit, urgent
 from kiosk.bench.figures import Figure, skipped
 from kiosk.bench.workspace import Workspace
 
@@ -28,11 +28,12 @@ class Plan:
     queue_repeats: int
     concurrent_submits: int
     urgent_requests: int
+    offline_submits: int  # each waits out the server's share of the promise (about 2 s) while the link is cut
 
 
-FULL = Plan(10, 60, 1000, 10_000, 1000, 1000, (10_000, 100_000, 1_000_000), 5, 1000, 100)
+FULL = Plan(10, 60, 1000, 10_000, 1000, 1000, (10_000, 100_000, 1_000_000), 5, 1000, 100, 50)
 # About three to four minutes on two cores: fewer of everything, and no million-row queue (the row names say so).
-QUICK = Plan(3, 10, 300, 1000, 50, 300, (10_000, 100_000), 3, 100, 20)
+QUICK = Plan(3, 10, 300, 1000, 50, 300, (10_000, 100_000), 3, 100, 20, 10)
 
 
 def _family(name: str, unit: str, measure: Callable[[], list[Figure]], say: Callable[[str], None]) -> list[Figure]:
@@ -86,6 +87,12 @@ def run(plan: Plan, say: Callable[[str], None] = lambda line: print(line, file=s
             *_family("8 kiosks, PostgreSQL", "ms", lambda: postgres.measure(workspace, plan.concurrent_submits), say),
             *_family("urgent alarm, SQLite", "ms", lambda: urgent.measure_sqlite(workspace, plan.urgent_requests), say),
             *_family("urgent alarm, PostgreSQL", "ms", lambda: urgent.measure_postgresql(plan.urgent_requests), say),
+            *_family(
+                "submit, server unreachable",
+                "ms",
+                lambda: offline_submit.measure(workspace, plan.offline_submits),
+                say,
+            ),
         ]
     finally:
         workspace.remove()
