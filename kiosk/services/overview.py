@@ -8,6 +8,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
 from kiosk.domain.requests import RequestKind
 from kiosk.domain.workflow import RequestStatus
@@ -76,15 +77,7 @@ def overview(
             )
             if first_contact_at is not None
         ]
-        waiting: dict[bool, int] = {
-            urgent: count
-            for urgent, count in session.execute(
-                select(RequestRecord.urgent, func.count())
-                # The queue's own status conditions, which let SQLite read the small open-queue index.
-                .where(*filter_conditions(QueueFilter(statuses=frozenset({RequestStatus.NEW}))))
-                .group_by(RequestRecord.urgent)
-            )
-        }
+        waiting = _waiting_by_urgency(session)
     return Overview(
         per_day=[
             DayCount(
@@ -99,3 +92,29 @@ def overview(
         median_first_contact=dt.timedelta(seconds=statistics.median(waits)) if waits else None,
         seen_at_desk=seen_at_desk_times(database, today=last_day, days=seen_days),
     )
+
+
+@dataclass(frozen=True)
+class WaitingNow:
+    """Counts only, no patient detail: what a locked console may show (issue 24)."""
+
+    waiting: int  # requests nobody at the desk has acted on yet, as Overview's "Waiting now"
+    urgent: int  # of those, the urgent ones
+
+
+def waiting_now(database: Database) -> WaitingNow:
+    with database.read() as session:
+        waiting = _waiting_by_urgency(session)
+    return WaitingNow(waiting=sum(waiting.values()), urgent=waiting.get(True, 0))
+
+
+def _waiting_by_urgency(session: Session) -> dict[bool, int]:
+    return {
+        urgent: count
+        for urgent, count in session.execute(
+            select(RequestRecord.urgent, func.count())
+            # The queue's own status conditions, which let SQLite read the small open-queue index.
+            .where(*filter_conditions(QueueFilter(statuses=frozenset({RequestStatus.NEW}))))
+            .group_by(RequestRecord.urgent)
+        )
+    }

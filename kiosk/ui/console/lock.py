@@ -3,13 +3,42 @@ and the guard that lets no console dialog (Export, Save as PDF, Print, a questio
 
 from __future__ import annotations
 
-from kiosk.qt import QApplication, QDialog, QEvent, QLineEdit, QObject, QTimer, QVBoxLayout, QWidget, Signal
+import logging
+
+from kiosk.qt import (
+    QApplication,
+    QDialog,
+    QEvent,
+    QHideEvent,
+    QLineEdit,
+    QObject,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 
 from kiosk.domain.staff import Actor
 from kiosk.services.accounts import AccountError, confirm_password
+from kiosk.services.overview import WaitingNow, waiting_now
+from kiosk.services.store import StoreError
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.login_view import refusal_sentence
 from kiosk.ui.console.widgets import button, card, centred, label
+
+log = logging.getLogger(__name__)
+
+LOCKED_COUNTS_MS = 30_000  # a locked console still says how many wait, read again this often
+
+
+def waiting_sentence(counts: WaitingNow) -> str:
+    """What a locked console shows: how many wait for a first contact, how many urgent; never who."""
+    if counts.waiting == 0:
+        return "Nobody is waiting for a first contact."
+    many = "request waits" if counts.waiting == 1 else "requests wait"
+    urgent = f", {counts.urgent} of them urgent" if counts.urgent else ""
+    return f"{counts.waiting} {many} for a first contact{urgent}."
+
 
 # Input that shows someone is at the desk.
 _ACTIVITY = {
@@ -164,6 +193,11 @@ class LockView(QWidget):
         self.error = label("", "error", wrap=True)
         self.error.setObjectName("UnlockError")
         self.error.hide()
+        self.counts = label("", "heading", wrap=True)
+        self.counts.setObjectName("LockedCounts")
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setInterval(LOCKED_COUNTS_MS)
+        self._counts_timer.timeout.connect(self.show_counts)
 
         box = card()
         box.setFixedWidth(440)
@@ -171,6 +205,7 @@ class LockView(QWidget):
         inner.setContentsMargins(28, 24, 28, 24)
         inner.setSpacing(12)
         inner.addWidget(label("Console locked", "title"))
+        inner.addWidget(self.counts)
         inner.addWidget(self.who)
         inner.addWidget(self.password)
         inner.addWidget(self.error)
@@ -193,6 +228,22 @@ class LockView(QWidget):
         self.password.clear()
         self.error.hide()
         self.password.setFocus()
+        self.show_counts()
+        self._counts_timer.start()
+
+    def show_counts(self) -> None:
+        """How many wait (counts only: no patient detail shows on a locked console)."""
+        try:
+            counts = waiting_now(self.context.database)
+        except StoreError as exc:
+            log.warning("lock page: the waiting count could not be read (%s)", type(exc).__name__)
+            self.counts.setText("How many are waiting cannot be read now: the database cannot be reached.")
+            return
+        self.counts.setText(waiting_sentence(counts))
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
+        self._counts_timer.stop()
+        super().hideEvent(event)
 
     def submit(self) -> None:
         password = self.password.text()
