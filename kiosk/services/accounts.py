@@ -328,6 +328,46 @@ def confirm_password(
         raise attempt.refusal
 
 
+SAME_PASSWORD = "The new password is the one you have now: choose a different one."
+WRONG_CURRENT = "That is not your current password: type it again (it is the one you sign in with)."
+
+
+def change_own_password(
+    database: Database,
+    actor: Actor,
+    current: str,
+    new_password: str,
+    *,
+    rules: AccountRules,
+    now: dt.datetime | None = None,
+) -> None:
+    """The signed-in person sets a new password of their own: the current one first (throttled and audited
+    like a sign-in), then the same rules as any new password. Audited as a password change by themself."""
+    problem = rules.password_problem(new_password, actor.username)
+    if problem is not None:
+        raise AccountError(problem)
+    if new_password == current:
+        raise AccountError(SAME_PASSWORD)
+    password_hash = hash_password(new_password)
+    moment = _now(now)
+    with database.transaction() as session:
+        attempt = _attempt(
+            session,
+            actor.username,
+            current,
+            workstation=actor.workstation,
+            rules=rules,
+            now=moment,
+            success=AuditAction.PASSWORD_RESET,
+        )
+        if attempt.refusal is None and attempt.row is not None:
+            attempt.row.password_hash = password_hash
+            attempt.row.password_changed_at = moment
+    if attempt.refusal is not None:
+        # A wait or a disabled account keeps its own sentence; a wrong password is said for this form.
+        raise AccountError(WRONG_CURRENT) if str(attempt.refusal) == WRONG_CREDENTIALS else attempt.refusal
+
+
 def sign_out(database: Database, actor: Actor) -> None:
     with database.transaction() as session:
         record_for(session, actor, AuditAction.LOGOUT, target=actor.username)

@@ -15,6 +15,7 @@ from kiosk.ui.console.dashboard_view import DashboardView
 from kiosk.ui.console.desk_keys import DeskKeys
 from kiosk.ui.console.detail_view import DetailView
 from kiosk.ui.console.kiosks_view import KiosksView
+from kiosk.ui.console.own_password import ChangePasswordDialog
 from kiosk.ui.console.queue_view import QueueView
 from kiosk.ui.console.users_view import UsersView
 from kiosk.ui.console.widgets import button, label
@@ -34,6 +35,10 @@ class ConsoleHeader(QFrame):
         self.who = label(f"Signed in as {name} ({ROLE_WORDS[actor.role]})")
         self.who.setObjectName("HeaderWho")
         self.about_button = button("About", "About")
+        self.password_button = button("Change password…", "ChangeOwnPassword")
+        self.password_button.setToolTip("Choose a new password for your own account")
+        self.done = label("", "muted")
+        self.done.setObjectName("HeaderDone")
         self.lock_button = button("Lock", "Lock")
         self.lock_button.setToolTip("Lock the console now; your password unlocks it")
         self.sign_out_button = button("Sign out", "SignOut")
@@ -48,8 +53,10 @@ class ConsoleHeader(QFrame):
         layout.addSpacing(16)
         layout.addWidget(label("Reception console"))
         layout.addStretch(1)
+        layout.addWidget(self.done)
         layout.addWidget(self.who)
         layout.addSpacing(8)
+        layout.addWidget(self.password_button)
         layout.addWidget(self.about_button)
         layout.addWidget(self.lock_button)
         layout.addWidget(self.sign_out_button)
@@ -126,12 +133,25 @@ class Workspace(QWidget):
         self.queue.watch.changed.connect(self._others_changed)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.header.about_button.clicked.connect(self._show_about)
+        self.header.password_button.clicked.connect(self.change_password)
+        self.password_dialog: ChangePasswordDialog | None = None
 
     def _detail_changed(self, _detail: object) -> None:
         self.queue.refresh(keep_selection=True)
 
     def _others_changed(self, *_change: object) -> None:
         self.detail.refresh_from_database()
+
+    def change_password(self) -> None:
+        dialog = ChangePasswordDialog(self.context.database, self.actor, self.context.rules, self)
+        self.password_dialog = dialog
+        dialog.accepted.connect(self._password_changed)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.open()  # not exec(): no nested event loop, and the lock can close it
+
+    def _password_changed(self) -> None:
+        self.header.done.setText("Password changed.")
 
     def _show_about(self) -> None:
         show_about(self)
