@@ -179,6 +179,7 @@ def test_idle_on_a_form_wipes_every_answer_and_returns_to_attract(qtbot: QtBot, 
     assert clipboard is not None and clipboard.text() == ""
 
 
+@pytest.mark.slow  # the send waits out the database's whole busy timeout before it fails (about 15 s)
 def test_a_failed_save_keeps_the_answers_and_a_retry_sends_once(
     qtbot: QtBot, window: KioskWindow, context: KioskContext
 ) -> None:

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -61,6 +62,7 @@ def stored_count(database: Database) -> int:
         return int(session.scalar(select(func.count()).select_from(RequestRecord)) or 0)
 
 
+@pytest.mark.slow  # another process holds the write lock for the whole busy timeout (about 15 s)
 def test_a_locked_database_does_not_freeze_the_screen_and_ends_in_could_not_save(
     qtbot: QtBot, window: KioskWindow, context: KioskContext
 ) -> None:

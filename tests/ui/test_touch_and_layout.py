@@ -48,11 +48,6 @@ LOOKS = [
     Look(TextSize.EXTRA_LARGE, ThemeName.HIGH_CONTRAST, low_position=True),
 ]
 LANGUAGES_FOR = {TextSize.NORMAL: ["en", "es", "vi"], TextSize.LARGE: ["es"], TextSize.EXTRA_LARGE: ["en", "es", "vi"]}
-CASES = [
-    (language, look)
-    for look in LOOKS
-    for language in (LANGUAGES_FOR[look.text_size] if not look.low_position else ["es", "vi"])
-]
 
 
 def _case_id(case: object) -> str:
@@ -61,8 +56,25 @@ def _case_id(case: object) -> str:
     return str(case)
 
 
+def _quick(language: str, look: Look) -> bool:
+    """The quick lane (pytest -m "not slow") keeps English at normal size and the tightest fits: the largest text
+    in the longer languages, also with the controls low; the full run checks every case."""
+    return (language, look.text_size) == ("en", TextSize.NORMAL) or (
+        language != "en" and look.text_size == TextSize.EXTRA_LARGE
+    )
+
+
+CASES = [
+    pytest.param(
+        language, look, id=f"{language}-{_case_id(look)}", marks=() if _quick(language, look) else pytest.mark.slow
+    )
+    for look in LOOKS
+    for language in (LANGUAGES_FOR[look.text_size] if not look.low_position else ["es", "vi"])
+]
+
+
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize(("language", "look"), CASES, ids=_case_id)
+@pytest.mark.parametrize(("language", "look"), CASES)
 def test_every_screen_fits_and_every_control_is_a_named_finger_target(
     qtbot: QtBot, make_window: MakeWindow, context: KioskContext, size: str, language: str, look: Look
 ) -> None:
