@@ -95,11 +95,14 @@ def submit_request(
     request: AppointmentRequest | FollowUpRequest,
     workstation: str,
     now: dt.datetime | None = None,
+    *,
+    log_failure: bool = True,
 ) -> Receipt:
     """Store the request in one transaction and return once it is committed.
 
     Submitting the same request again (same request_id: a second tap, a retry
-    after an error) returns the first receipt and writes nothing.
+    after an error) returns the first receipt and writes nothing. `log_failure=False`
+    leaves the failure's log line to a caller that may still store it elsewhere (the outbox).
     """
     created_at = dt.datetime.now(dt.UTC) if now is None else now
     if created_at.tzinfo is None:
@@ -115,7 +118,8 @@ def submit_request(
         # Class and error code only: SQLAlchemy's messages carry the statement's
         # parameters (names, phone, answers), so neither the message nor a
         # traceback may reach the log.
-        log.error("request %s was not stored: %s", request.request_id, reason)
+        if log_failure:
+            log.error("request %s was not stored: %s", request.request_id, reason)
         raise SubmitFailed.not_stored(request.request_id, reason, type(exc)) from None
     log.info("request %s stored", request.request_id)
     return receipt

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from functools import partial
 
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
 from kiosk.services.outbox import keep_in_outbox, server_unreachable, uses_server
@@ -31,6 +32,18 @@ OUTBOX_SHARE_S = 1.0
 # Server attempts that may hang at once (each up to the connect or statement timeout): beyond that a submit
 # waits in line, times out like the rest and goes to the outbox, so no patient waits longer.
 SERVER_ATTEMPTS = 4
+
+
+def _late_answer(request_id: object, attempt: Future[Receipt]) -> None:
+    """What became of a server attempt the patient stopped waiting for (the request is in the outbox either way)."""
+    if attempt.cancelled():
+        return
+    error = attempt.exception()
+    if error is None:
+        log.info("request %s: the server stored it late; forwarding keeps the code shown from the outbox", request_id)
+    else:
+        log.info("request %s: the server's late attempt failed (%s); the outbox holds it",
+                 request_id, getattr(error, "reason", type(error).__name__))  # fmt: skip
 
 
 class SharedOutbox:
@@ -71,11 +84,14 @@ class DeadlineSubmitter:
         created_at = (dt.datetime.now(dt.UTC) if now is None else now).astimezone(dt.UTC)
         if not uses_server(server):  # SQLite: no outbox to fall back on; its busy timeout bounds the wait
             return submit_request(server, request, self._workstation, now=created_at)
-        attempt: Future[Receipt] = self._attempts.submit(submit_request, server, request, self._workstation, created_at)
+        attempt: Future[Receipt] = self._attempts.submit(
+            partial(submit_request, log_failure=False), server, request, self._workstation, created_at
+        )
         try:
             return attempt.result(timeout=self.server_deadline_s)
         except FutureTimeout:
-            attempt.cancel()  # not started yet (every attempt thread hung): it never runs
+            if not attempt.cancel():  # cancelled if not started yet (every attempt thread hung): it never runs
+                attempt.add_done_callback(partial(_late_answer, request.request_id))
             log.warning(
                 "request %s: the server did not answer within %.1f s; the outbox takes it",
                 request.request_id,
@@ -83,7 +99,10 @@ class DeadlineSubmitter:
             )
         except SubmitFailed as failed:
             if not server_unreachable(failed.error_class):
+                log.error("request %s was not stored: %s", request.request_id, failed.reason)
                 raise
+            log.info("request %s: the server cannot be reached (%s); the outbox takes it",
+                     request.request_id, failed.reason)  # fmt: skip
         try:
             outbox = self._outbox()
         except DatabaseError as exc:
