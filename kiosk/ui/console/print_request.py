@@ -1,4 +1,4 @@
-"""One request on one printed page (or a PDF): who, what they answered, how urgent, and what the desk did.
+"""One request on printed pages (or a PDF): who, what they answered, how urgent, and what the desk did.
 
 Every value is HTML-escaped: patients type free text (and names) that may contain
 "<" or "&", which must print as typed and never be read as markup.
@@ -20,6 +20,7 @@ from kiosk.domain.workflow import STATUS_LABELS, EventKind
 from kiosk.services.casework import CaseDetail, CaseEvent
 from kiosk.services.output_paths import InstallationFiles, OutputRefusedError, replace_when_done
 from kiosk.ui.console.answers import KIND_LABELS, local_time, red_flag_words, request_sections
+from kiosk.ui.console.print_pages import print_pages
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +188,8 @@ def save_pdf(
             printer = _printer(page_size)
             printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
             printer.setOutputFileName(str(temporary))
-            request_document(detail, clinic_name, region=region, procedure_title=procedure_title).print_(printer)
+            document = request_document(detail, clinic_name, region=region, procedure_title=procedure_title)
+            print_pages(document, detail, printer, _printed_words())
             # Qt only warns when it cannot write the file; an empty file is how that shows.
             if temporary.stat().st_size == 0:
                 raise OSError(f"The PDF could not be written in {path.parent}")
@@ -242,5 +244,10 @@ def print_request(
         return False
     if confirm is not None and not _audited(confirm):  # no audit row, no page: AuditNotWrittenError says so
         return False
-    request_document(detail, clinic_name, region=region, procedure_title=procedure_title).print_(printer)
+    document = request_document(detail, clinic_name, region=region, procedure_title=procedure_title)
+    print_pages(document, detail, printer, _printed_words())
     return True
+
+
+def _printed_words() -> str:
+    return f"Printed {local_time(dt.datetime.now(dt.UTC))} · patient information: shred when done"

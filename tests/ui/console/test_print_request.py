@@ -124,3 +124,37 @@ def test_screenshot_of_the_page(urgent_case: CaseDetail) -> None:
     painter.end()
     SHOTS.mkdir(parents=True, exist_ok=True)
     assert image.save(str(SHOTS / "print_request.png"))
+
+
+def test_many_notes_print_on_several_pages_each_saying_whose_and_no_note_is_cut(
+    database: Database, tmp_path: Path
+) -> None:
+    from kiosk.ui.console.print_pages import page_breaks, running_header
+
+    request = factories.appointment()
+    submit_request(database, request, "kiosk-1")
+    request_id = str(request.request_id)
+    for number in range(60):
+        add_note(database, request_id, f"Call {number}: " + "left a message about the booking; " * 6, actor=DESK)
+    case = open_case(database, request_id, DESK)
+    path = tmp_path / "long.pdf"
+
+    save_pdf(case, path, CLINIC)
+
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", path.read_bytes()))
+    assert pages >= 3
+    header = running_header(case)
+    born = factories.appointment().contact.date_of_birth
+    assert header.startswith(f"{factories.FIRST_NAME} {factories.LAST_NAME} · born {born.day} ")
+    assert header.endswith(format_reference(case.reference))
+    # Every page break falls between paragraphs, never inside one (a note is a paragraph of the history).
+    document = request_document(case, CLINIC)
+    document.setTextWidth(500)
+    starts = page_breaks(document, 700)
+    layout = document.documentLayout()
+    block = document.firstBlock()
+    while block.isValid():
+        rect = layout.blockBoundingRect(block)
+        assert not any(rect.top() < start < rect.bottom() for start in starts[1:]), block.text()
+        block = block.next()
+    assert len(starts) >= 3
