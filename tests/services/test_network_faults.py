@@ -1,6 +1,6 @@
-"""A kiosk submitting through real network faults: a silent link (tests/tcp_relay.py), a hung server (its
-postmaster stopped with SIGSTOP) and a stopped server. Each submit ends in a committed receipt, in the server or in
-the encrypted outbox, without waiting behind the server; once the fault is gone every request is on the server
+"""A kiosk submitting through real faults: a silent link (tests/tcp_relay.py), a hung server (its
+postmaster stopped with SIGSTOP), a stopped server and a table lock held on the server. Each submit ends in a
+committed receipt, in the server or in the encrypted outbox, without waiting behind the server; once the fault is gone every request is on the server
 exactly once, with the code the patient was shown.
 
 How long each confirmation took is `kiosk bench`'s to measure (the submit-offline row); here the state reached.
@@ -153,3 +153,22 @@ def test_a_stopped_and_restarted_server_loses_and_duplicates_nothing(
     server_comes_back.start()
     forward_until_empty(outbox, pg_database)
     assert_each_once_with_its_code(pg_database, {**before, **during}, {})
+
+
+def test_a_lock_held_on_the_server_confirms_from_the_outbox_and_loses_nothing(
+    pg_database: Database, outbox: Database, submitter: DeadlineSubmitter
+) -> None:
+    record_start(pg_database, role="kiosk", name=KIOSK)
+    reserve_references(outbox, pg_database, KIOSK)
+    holder = Database.open(pg_database.engine.url.render_as_string(hide_password=False))
+    try:
+        with holder.engine.connect() as connection:
+            # Another session (a long report, a migration) holds the table: a kiosk's insert would wait on it.
+            connection.exec_driver_sql("LOCK TABLE patient_requests IN ACCESS EXCLUSIVE MODE")
+            during = submit_patients(submitter, pg_database)
+            assert pending_count(outbox) == PATIENTS
+            connection.rollback()  # the lock is let go
+    finally:
+        holder.close()
+    forward_until_empty(outbox, pg_database)
+    assert_each_once_with_its_code(pg_database, during, {})
