@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -34,7 +33,6 @@ from kiosk.services.requests import (
     free_reference,
     reference_taken,
     store_as_is,
-    submit_request,
 )
 from kiosk.storage.database import Database, DatabaseError
 from kiosk.storage.models import RequestEvent, RequestRecord, ReservedReference, Workstation
@@ -83,32 +81,6 @@ def open_outbox(settings: Settings) -> Database:
 
 
 # -- submitting ---------------------------------------------------------------------------------------
-def submit_or_keep(
-    server: Database,
-    outbox: Callable[[], Database],
-    request: AppointmentRequest | FollowUpRequest,
-    workstation: str,
-    now: dt.datetime | None = None,
-) -> Receipt:
-    """Store on the server; if it cannot be reached, in the outbox. Either way the receipt is committed.
-
-    Raises SubmitFailed when neither stored it (the patient may try again).
-    """
-    created_at = (dt.datetime.now(dt.UTC) if now is None else now).astimezone(dt.UTC)
-    try:
-        return submit_request(server, request, workstation, now=created_at)
-    except SubmitFailed as failed:
-        if not (uses_server(server) and server_unreachable(failed.error_class)):
-            raise
-    try:
-        database = outbox()
-    except DatabaseError as exc:
-        log.error("request %s was not stored: the server is unreachable and the outbox cannot be opened: %s",
-                  request.request_id, exc)  # fmt: skip
-        raise SubmitFailed.not_stored(request.request_id, "server unreachable, outbox unavailable") from None
-    return keep_in_outbox(database, request, workstation, created_at)
-
-
 def keep_in_outbox(
     outbox: Database, request: AppointmentRequest | FollowUpRequest, workstation: str, created_at: dt.datetime
 ) -> Receipt:
