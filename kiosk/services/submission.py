@@ -84,9 +84,30 @@ class DeadlineSubmitter:
         created_at = (dt.datetime.now(dt.UTC) if now is None else now).astimezone(dt.UTC)
         if not uses_server(server):  # SQLite: no outbox to fall back on; its busy timeout bounds the wait
             return submit_request(server, request, self._workstation, now=created_at)
-        attempt: Future[Receipt] = self._attempts.submit(
-            partial(submit_request, log_failure=False), server, request, self._workstation, created_at
-        )
+        receipt = self._from_server(server, request, created_at)
+        if receipt is not None:
+            return receipt
+        try:
+            outbox = self._outbox()
+        except DatabaseError as exc:
+            log.error("request %s was not stored: the server is unreachable and the outbox cannot be opened: %s",
+                      request.request_id, exc)  # fmt: skip
+            raise SubmitFailed.not_stored(request.request_id, "server unreachable, outbox unavailable") from None
+        return keep_in_outbox(outbox, request, self._workstation, created_at)
+
+    def _from_server(
+        self, server: Database, request: AppointmentRequest | FollowUpRequest, created_at: dt.datetime
+    ) -> Receipt | None:
+        """The server's receipt if it committed within the deadline; None when the outbox should take the request.
+
+        Raises SubmitFailed when the server refused the request itself (it would fail again when forwarded)."""
+        try:
+            attempt: Future[Receipt] = self._attempts.submit(
+                partial(submit_request, log_failure=False), server, request, self._workstation, created_at
+            )
+        except RuntimeError:  # closed (the kiosk is shutting down): the outbox keeps it, nothing is lost
+            log.info("request %s: the kiosk is closing; the outbox takes it", request.request_id)
+            return None
         try:
             return attempt.result(timeout=self.server_deadline_s)
         except FutureTimeout:
@@ -103,14 +124,8 @@ class DeadlineSubmitter:
                 raise
             log.info("request %s: the server cannot be reached (%s); the outbox takes it",
                      request.request_id, failed.reason)  # fmt: skip
-        try:
-            outbox = self._outbox()
-        except DatabaseError as exc:
-            log.error("request %s was not stored: the server is unreachable and the outbox cannot be opened: %s",
-                      request.request_id, exc)  # fmt: skip
-            raise SubmitFailed.not_stored(request.request_id, "server unreachable, outbox unavailable") from None
-        return keep_in_outbox(outbox, request, self._workstation, created_at)
+        return None
 
     def close(self) -> None:
-        """Attempts still hanging finish (or time out) on their own threads; none waits for them."""
-        self._attempts.shutdown(wait=False, cancel_futures=True)
+        """Attempts still hanging finish (or time out) on their own threads; none waits for them, none is dropped."""
+        self._attempts.shutdown(wait=False)
