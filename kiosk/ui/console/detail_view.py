@@ -135,8 +135,8 @@ class DetailView(QWidget):
             )
             widget.clicked.connect(self._status_clicked)
             self._status_of[widget] = status
-            # Two to a row: "Could not reach" and the others fit a pane of about 440 px.
-            self._status_grid.addWidget(widget, place // 2, place % 2)
+            # Three to a row: "Could not reach" and two others fit the pane's 540 px at 1366x768.
+            self._status_grid.addWidget(widget, place // 3, place % 3)
             self.status_buttons[status.value] = widget
         self.undo_button = button("Undo", "UndoStatus")
         self.undo_button.setToolTip("Take back your last status change on this request (Ctrl+Z)")
@@ -159,9 +159,10 @@ class DetailView(QWidget):
         self.note_edit.setAccessibleName("New note")
         self.note_edit.setPlaceholderText("What happened: who you spoke to, what was agreed…")
         self.note_edit.setTabChangesFocus(True)
-        self.note_edit.setFixedHeight(84)
+        self.note_edit.setFixedHeight(64)
         self.note_error = label("", "error", wrap=True)
         self.note_error.setObjectName("NoteError")
+        self.note_error.hide()  # shown with a sentence; empty, it would take a line above the answers
         self.save_note_button = button("Save note", "SaveNote", primary=True)
 
         self.body = QWidget()
@@ -205,17 +206,20 @@ class DetailView(QWidget):
         actions.addStretch(1)
         top.addLayout(actions)
         top.addWidget(self.banner)
+        # The note box sits with the status actions, above the answers, so both are in view without scrolling
+        # at 1366x768 (issue 24); what was typed goes with a status change too.
+        note_row = QHBoxLayout()
+        note_row.setSpacing(6)
+        note_row.addWidget(self.note_edit, 1)
+        note_row.addWidget(self.save_note_button, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addLayout(note_row)
+        top.addWidget(self.note_error)
 
         notes = card()
         notes_layout = QVBoxLayout(notes)
         notes_layout.setContentsMargins(12, 10, 12, 12)
         notes_layout.addWidget(label("Notes and history", "section"))
         notes_layout.addLayout(self.history)
-        notes_layout.addWidget(self.note_edit)
-        note_row = QHBoxLayout()
-        note_row.addWidget(self.note_error, 1)
-        note_row.addWidget(self.save_note_button, 0, Qt.AlignmentFlag.AlignTop)
-        notes_layout.addLayout(note_row)
 
         content = QWidget()
         content.setObjectName("DetailContent")
@@ -252,6 +256,7 @@ class DetailView(QWidget):
             draft = self._drafts.pop(request_id, "")
             self.note_edit.setPlainText(draft)
             self.note_error.clear()
+            self.note_error.hide()
         self.show_detail(detail)
         if draft:
             self.show_banner("Your unsaved note for this request is back in the note box.", ok=True)
@@ -328,6 +333,7 @@ class DetailView(QWidget):
         self._undo_timer.stop()
         self.note_edit.clear()
         self.note_error.clear()
+        self.note_error.hide()
         self._fill_history(None)
         self._replace_sections(None)
         self.body.hide()
@@ -496,6 +502,7 @@ class DetailView(QWidget):
         if saved_note:
             self.note_edit.clear()
             self.note_error.clear()
+            self.note_error.hide()
         self.show_detail(detail)
         self.show_banner(
             f"Marked as {STATUS_LABELS[status].lower()}"
@@ -557,6 +564,7 @@ class DetailView(QWidget):
             return
         self.note_edit.clear()
         self.note_error.clear()
+        self.note_error.hide()
         self.show_detail(detail)
         self.changed.emit(detail)
 

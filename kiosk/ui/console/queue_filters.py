@@ -83,10 +83,15 @@ class QueueFilters(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(self.kind)
         layout.addWidget(self.urgency)
-        layout.addStretch(1)
-        layout.addWidget(self.received_from)
-        layout.addWidget(self.received_to)
-        layout.addWidget(self.clear_dates)
+        # The dates are a widget of their own, placed beside the search box by the queue: one row of all five
+        # filters was the queue's minimum width and left the detail pane too narrow at 1366x768 (issue 24).
+        self.dates = QWidget(self)
+        dates = QHBoxLayout(self.dates)
+        dates.setContentsMargins(0, 0, 0, 0)
+        dates.setSpacing(6)
+        dates.addWidget(self.received_from)
+        dates.addWidget(self.received_to)
+        dates.addWidget(self.clear_dates)
         for combo in (self.status, self.kind, self.urgency):
             combo.currentIndexChanged.connect(self.changed)
         for edit in (self.received_from, self.received_to):

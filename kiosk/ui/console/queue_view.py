@@ -56,7 +56,7 @@ COLUMN_SAMPLES = {
     0: "HHH HHH",
     1: "Appointment",  # wider than URGENT_WORDS
     3: "28 Nov 23:59",  # wider than "28 Nov 2025", a date of another year
-    4: SEEN_MARK + "Seen 23:59 (sam.desk)",
+    4: SEEN_MARK + "Seen 23:59 (sam.d)",  # a longer username is elided; the tooltip says it in full
     5: "23 h 59 min",
 }
 NAME_COLUMN = 2
@@ -182,16 +182,21 @@ class QueueView(QWidget):
         top = QHBoxLayout()
         top.setSpacing(8)
         top.addWidget(self.search, 1)
-        top.addWidget(self.count)
-        top.addWidget(self.badge)
-        top.addWidget(self.refresh_button)
+        top.addWidget(self.filters.dates)
+        second = QHBoxLayout()
+        second.setSpacing(8)
+        second.addWidget(self.filters)
+        second.addStretch(1)
+        second.addWidget(self.count)
+        second.addWidget(self.badge)
+        second.addWidget(self.refresh_button)
         if self.export_button is not None:
-            top.addWidget(self.export_button)
+            second.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 8, 8)
         layout.setSpacing(8)
         layout.addLayout(top)
-        layout.addWidget(self.filters)
+        layout.addLayout(second)
         layout.addWidget(self.message)
         layout.addWidget(self.empty)
         layout.addWidget(self.search_all)
@@ -211,7 +216,7 @@ class QueueView(QWidget):
             widest = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(COLUMNS[column]))
             header.resizeSection(column, widest + CELL_PADDING)
         rows = self.table.verticalHeader()
-        rows.setDefaultSectionSize(metrics.height() + 14)
+        rows.setDefaultSectionSize(metrics.height() + 10)  # about 20 rows at 1366x768, none cramped
 
     # -- filter and refresh --------------------------------------------------------------------------------------
     def current_filter(self) -> QueueFilter:

@@ -20,6 +20,7 @@ from kiosk.ui.console.queue_view import QueueView
 from kiosk.ui.console.users_view import UsersView
 from kiosk.ui.console.widgets import button, label
 
+QUEUE_SHARE = 0.6
 ROLE_WORDS = {Role.RECEPTION: "reception", Role.ADMIN: "admin"}
 
 
@@ -159,10 +160,11 @@ class Workspace(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
         if not self._split_once:
-            # First show: the queue gets 62% of the width, the detail the rest (about 520 px at 1366).
+            # First show: the queue gets 60% of the width and the detail the rest (about 540 px at 1366), wide
+            # enough for a long name or email on one line while the queue's Name column still shows ~20 letters.
             self._split_once = True
             width = max(self.width(), 1000)
-            self.splitter.setSizes([round(width * 0.62), width - round(width * 0.62)])
+            self.splitter.setSizes([round(width * QUEUE_SHARE), width - round(width * QUEUE_SHARE)])
 
     def tab_titles(self) -> list[str]:
         return [self.tabs.tabText(index) for index in range(self.tabs.count())]
