@@ -3,7 +3,8 @@
 `TcpRelay(target_port)` listens on 127.0.0.1:`relay.port` and passes bytes both ways. `cut()` makes the link
 silent, as a pulled cable does: connections (old and new) are accepted or kept, but nothing is passed on in
 either direction, so the client hears nothing and must give up on its own timeouts. `mend()` passes traffic
-again for new connections (those open during the cut are closed, as a real outage resets them). No root, no
+again for new connections (those open during the cut are closed, as a real outage resets them). `slow(seconds)`
+holds every chunk that long before passing it on, as a congested or distant link does (0 for full speed). No root, no
 network namespace: everything stays in this process and on loopback. In kiosk.bench, as pg_server is, because
 the bench's offline-submit row cuts the link too; tests/tcp_relay.py names it for the tests.
 """
@@ -26,6 +27,7 @@ class TcpRelay:
         self._listener.settimeout(TICK_S)
         self.port = int(self._listener.getsockname()[1])
         self._silent = threading.Event()
+        self.delay_s = 0.0
         self._closing = threading.Event()
         self._lock = threading.Lock()
         self._links: list[tuple[socket.socket, socket.socket | None]] = []
@@ -41,6 +43,9 @@ class TcpRelay:
     def cut(self) -> None:
         """Silence the link: nothing passes, nothing is refused."""
         self._silent.set()
+
+    def slow(self, seconds: float) -> None:
+        self.delay_s = seconds
 
     def mend(self) -> None:
         """Pass traffic again; the connections held silent are dropped, as after a real outage."""
@@ -94,6 +99,8 @@ class TcpRelay:
                     continue
                 if not data:
                     break
+                if self.delay_s:
+                    time.sleep(self.delay_s)
                 sink.sendall(data)
         except OSError:
             pass

@@ -1,7 +1,7 @@
-"""A kiosk submitting through real faults: a silent link (tests/tcp_relay.py), a hung server (its
+"""A kiosk submitting through real faults: a silent link and a slow one (tests/tcp_relay.py), a hung server (its
 postmaster stopped with SIGSTOP), a stopped server and a table lock held on the server. Each submit ends in a
-committed receipt, in the server or in the encrypted outbox, without waiting behind the server; once the fault is gone every request is on the server
-exactly once, with the code the patient was shown.
+committed receipt, in the server or in the encrypted outbox, without waiting behind the server; once the fault is
+gone every request is on the server exactly once, with the code the patient was shown.
 
 How long each confirmation took is `kiosk bench`'s to measure (the submit-offline row); here the state reached.
 """
@@ -171,4 +171,18 @@ def test_a_lock_held_on_the_server_confirms_from_the_outbox_and_loses_nothing(
     finally:
         holder.close()
     forward_until_empty(outbox, pg_database)
+    assert_each_once_with_its_code(pg_database, during, {})
+
+
+def test_a_slow_link_confirms_in_time_and_a_late_commit_keeps_the_code_shown(
+    through_relay: Database, pg_database: Database, outbox: Database, relay: TcpRelay, submitter: DeadlineSubmitter
+) -> None:
+    reserve_references(outbox, through_relay, KIOSK)
+    relay.slow(0.4)  # each exchange with the server takes most of a second: a submit needs several
+    during = submit_patients(submitter, through_relay)
+    assert pending_count(outbox) == PATIENTS  # none could commit within the deadline: the outbox has them all
+
+    relay.slow(0)
+    submitter._attempts.shutdown(wait=True)  # the server's late attempts finish (some commit with codes of their own)
+    forward_until_empty(outbox, through_relay)
     assert_each_once_with_its_code(pg_database, during, {})
