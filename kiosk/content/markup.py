@@ -21,8 +21,9 @@ _PAGE_ID = re.compile(PAGE_ID)
 _WEB = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # `##How it is done`: a heading without its space, which Markdown reads as a plain sentence.
 BAD_HEADING = re.compile(r"^(#{1,6})(?=[^\W\d_])")  # a letter: "#1 choice" is a sentence
-# The image kinds Qt reads without an optional plug-in.
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+# The image kinds the kiosk reads: PNG and JPEG built into Qt, and SVG through the QtSvg image plug-in the kiosk
+# already needs for its icons, so a line drawing stays sharp at any column width and text size.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 IMAGE_SCHEME = "content-image:"
 QR_SCHEME = "content-qr:"
 
@@ -172,8 +173,8 @@ def _images(block: Token, lines: list[str], first_line: int, findings: list[Find
             findings.append(
                 Finding(
                     line,
-                    f"the kiosk shows only PNG or JPEG files stored with the content, not {image.target[:80]!r}; "
-                    "save the picture as .png or .jpg next to the page",
+                    f"the kiosk shows only PNG, JPEG or SVG files stored with the content, not {image.target[:80]!r}; "
+                    "save the picture as .png, .jpg or .svg next to the page",
                 )
             )
         found.append(image)

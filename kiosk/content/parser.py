@@ -330,7 +330,7 @@ def _header_problem(path: Path, header_lines: list[str], error: ErrorDetails) ->
         "duration": "a whole number of seconds from 3 to 60",
         "title": "text of 1 to 120 characters",
         "summary": "text of at most 160 characters",
-        "image": "a path to a PNG or JPEG picture, relative to this page's file",
+        "image": "a path to a PNG, JPEG or SVG picture, relative to this page's file",
         "image_alt": "text of at most 300 characters describing the picture",
         "links": 'blocks like [[links]] with section = 2, heading = "Read next", pages = ["sacroiliitis"]',
         "translated_from": "the 12 letters and digits `kiosk content check` gives for the English page",

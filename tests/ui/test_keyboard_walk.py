@@ -362,12 +362,14 @@ def test_tab_order_on_a_procedure_page_is_reading_order(qtbot: QtBot, keypad_win
     buttons = [name_of(b) for b in window.info_page.related_buttons]
     assert buttons
     request = ["RequestAppointment"] if window.info_page.request.isVisible() else []
+    next_section = ["NextSection"] if window.info_page.next_section.isVisible() else []  # read after the text
     assert tab_cycle(qtbot, window) == [
         *NAV_STOPS,
         *BAR_STOPS,
         "screen",
         f"section-{related + 1}",  # the section shown is the one stop of the section tabs
         "MarkdownView",
+        *next_section,
         *buttons,
         *request,
     ]

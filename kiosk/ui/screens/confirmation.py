@@ -8,6 +8,7 @@ from kiosk.qt import (
     QAccessibleEvent,
     QFrame,
     QHBoxLayout,
+    QResizeEvent,
     QShowEvent,
     QSizePolicy,
     Qt,
@@ -131,6 +132,7 @@ class ConfirmationScreen(KioskScreen):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
         super().showEvent(event)
+        self._fit_band()  # words and look may have changed while the screen was hidden
         if self.is_urgent:
             self._announce_instruction()
 
@@ -181,6 +183,7 @@ class ConfirmationScreen(KioskScreen):
 
         heading = self.instruction.text() if urgent else self.title.text()
         self.words_area.set_names(heading, t("page.scroll"))
+        self._fit_band()
         self.words_area.fit_contents()  # new words, new height
         self.setAccessibleName(heading)  # what a screen reader says as the screen opens
         # ... and right after it, the code to tell the desk: a screen-reader user should not have to go looking.
@@ -235,4 +238,18 @@ class ConfirmationScreen(KioskScreen):
         self._band_layout.setContentsMargins(margin, pad, margin, pad)
         self._band_layout.setSpacing(margin)
         self.picture.draw(self.metrics.px("target") * 2)
+        self._fit_band()
         self.words_area.fit_contents()
+
+    def _fit_band(self) -> None:
+        # The band never scrolls, so it must be as tall as its wrapped words at this width: a box layout measures
+        # a word-wrapped label by its one-line hint and would cut the instruction on a narrow, large-text screen.
+        if self.width() > 0 and self.band.isVisibleTo(self):
+            self.band.ensurePolished()
+            for label in (self.instruction, self.reason):
+                label.ensurePolished()  # measured in the style sheet's font, not the default one
+            self.band.setMinimumHeight(self._band_layout.totalHeightForWidth(self.width()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_band()

@@ -1,14 +1,14 @@
-"""Home: three large choices; the language switch sits in the top bar above it."""
+"""Home: three choices sized to their words, and a strip telling a patient who feels unwell to go to the desk."""
 
 from __future__ import annotations
 
-from kiosk.qt import QBoxLayout, QObject, QVBoxLayout, Signal
+from kiosk.qt import QBoxLayout, QFrame, QHBoxLayout, QObject, QSizePolicy, Qt, QVBoxLayout, Signal
 
 from kiosk.paths import resources_dir
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.widgets.buttons import ChoiceButton
+from kiosk.ui.widgets.buttons import ButtonPicture, ChoiceButton
 
 CHOICES = (
     ("learn", Route(Screen.PROCEDURES), "learn.svg"),
@@ -31,13 +31,31 @@ class HomeScreen(KioskScreen):
             button = ChoiceButton(icon=resources_dir() / "images" / "icons" / icon)
             button.setObjectName(f"choice-{key}")
             button.clicked.connect(self._chosen)
+            # As tall as its picture and words (the stretch under the cards takes the rest of the height): a card
+            # of mostly empty colour reads as unfinished.
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
             self._routes[button] = route
             self.choices[key] = button
             self._choices_box.addWidget(button, 1)
+        # Not a button: a patient who feels unwell should walk to the desk, not tap through the kiosk.
+        self.unwell = QFrame()
+        self.unwell.setObjectName("UnwellStrip")
+        self.unwell_picture = ButtonPicture(resources_dir() / "images" / "icons" / "front-desk.svg")
+        self.unwell_words = text_label("section-title", "UnwellWords")
+        self.unwell_hint = text_label("", "UnwellHint")
+        words = QVBoxLayout()
+        words.setContentsMargins(0, 0, 0, 0)
+        words.addWidget(self.unwell_words)
+        words.addWidget(self.unwell_hint)
+        self._unwell_layout = QHBoxLayout(self.unwell)
+        self._unwell_layout.addWidget(self.unwell_picture, 0, Qt.AlignmentFlag.AlignVCenter)
+        self._unwell_layout.addLayout(words, 1)
         self._outer = QVBoxLayout(self)
         self._outer.addWidget(self.title)
         self._outer.addWidget(self.subtitle)
-        self._outer.addLayout(self._choices_box, 1)
+        self._outer.addLayout(self._choices_box)
+        self._outer.addStretch(1)
+        self._outer.addWidget(self.unwell)
         self.retranslate()
 
     def _chosen(self) -> None:
@@ -54,6 +72,11 @@ class HomeScreen(KioskScreen):
         self.setAccessibleName(t("home.title"))  # what a screen reader says as the screen opens
         for key, button in self.choices.items():
             button.set_words(t(f"home.{key}"), t(f"home.{key}_hint"))
+        self.unwell_words.setText(t("home.unwell"))
+        self.unwell_hint.setText(t("home.unwell_hint"))
+        self.unwell_picture.setAccessibleName(t("home.unwell"))  # the pictogram says the same, never unnamed
+        self.unwell.setAccessibleName(t("home.unwell"))
+        self.unwell.setAccessibleDescription(t("home.unwell_hint"))
 
     def arrange(self) -> None:
         direction = QBoxLayout.Direction.TopToBottom if self.portrait else QBoxLayout.Direction.LeftToRight
@@ -62,3 +85,7 @@ class HomeScreen(KioskScreen):
         self._outer.setContentsMargins(margin, margin, margin, margin)
         self._outer.setSpacing(self.metrics.px("pad"))
         self._choices_box.setSpacing(self.metrics.px("pad2"))
+        pad = self.metrics.px("pad")
+        self._unwell_layout.setContentsMargins(pad, pad, pad, pad)
+        self._unwell_layout.setSpacing(pad)
+        self.unwell_picture.draw(self.metrics.px("target"))

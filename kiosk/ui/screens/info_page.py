@@ -1,4 +1,4 @@
-"""A procedure or condition page: large section tabs, the text, related-page buttons."""
+"""A procedure or condition page read like a booklet: section tabs (a stepper at large text), the text, "Next: …"."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from kiosk.ui.speech.words import layout_words, sentences
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import CHECKED_MARK, ButtonSet, TouchButton
 from kiosk.ui.widgets.markdown_view import MarkdownView
+from kiosk.ui.widgets.section_stepper import SectionStepper
 from kiosk.ui.widgets.wrapping_scroll import WrappingScrollArea
 
 SCREEN_FOR_KIND = {PageKind.PROCEDURE: Screen.PROCEDURE, PageKind.CONDITION: Screen.CONDITION}
@@ -52,6 +53,10 @@ class InfoPageScreen(KioskScreen):
         self._tab_group = QButtonGroup(self)
         self._tabs = ButtonSet(lambda: self._new_button("tab"), self.navigate.emit)
 
+        # At large text the tabs give way to one row: "Section 2 of 6" between ◂ and ▸ (see arrange).
+        self.stepper = SectionStepper()
+        self.stepper.step.connect(self._step)
+
         self.section_title = text_label("section-title")
         # An English page standing in for a missing translation says so in words, not silently.
         self.stand_in = QLabel()
@@ -61,6 +66,17 @@ class InfoPageScreen(KioskScreen):
         self.text = MarkdownView()
         # The text scrolls: it takes whatever height is left (never asking for more), the tabs and buttons first.
         self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        # A scroll box is never silent about what it hides: "More below" shows while text is out of sight.
+        self.more_below = text_label("note", "MoreBelow")
+        self.more_below.setAlignment(Qt.AlignmentFlag.AlignRight)
+        bar = self.text.verticalScrollBar()
+        bar.rangeChanged.connect(self._update_more_below)
+        bar.valueChanged.connect(self._update_more_below)
+        # Each section ends by naming the next, as a booklet's page turn does.
+        self.next_section = TouchButton()
+        self.next_section.setObjectName("NextSection")
+        self.next_section.set_alignment(Qt.AlignmentFlag.AlignRight)
+        self.next_section.clicked.connect(self._next)
         self.related_title = text_label("section-title")
         self._related_grid = QGridLayout()
         self._related = ButtonSet(lambda: self._new_button("link"), self.navigate.emit)
@@ -83,11 +99,14 @@ class InfoPageScreen(KioskScreen):
         reading.addWidget(self.section_title)
         reading.addWidget(self.stand_in)
         reading.addWidget(self.text, 1)
+        reading.addWidget(self.more_below)
+        reading.addWidget(self.next_section)
         reading.addWidget(self.related_title)
         reading.addWidget(self.related_area)
         reading.addWidget(self.request)
         reading.addWidget(self.reviewed)
         self._reading = reading
+        reading.insertWidget(0, self.stepper)
         self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._body.addWidget(self.tabs_area, 0, Qt.AlignmentFlag.AlignTop)
         self._body.addLayout(reading, 1)
@@ -103,6 +122,18 @@ class InfoPageScreen(KioskScreen):
     def show_route(self, route: Route) -> None:
         self._route = route
         self._fill()
+
+    def _step(self, by: int) -> None:
+        if self.page is not None and self._route.page_id is not None:
+            index = min(max(0, self._route.section + by), max(0, len(self.page.sections) - 1))
+            self.navigate.emit(Route(self._route.screen, self._route.page_id, index))
+
+    def _next(self) -> None:
+        self._step(1)
+
+    def _update_more_below(self) -> None:
+        bar = self.text.verticalScrollBar()
+        self.more_below.setVisible(bar.maximum() > 0 and bar.value() < bar.maximum())
 
     def _request_appointment(self) -> None:
         self.navigate.emit(Route(Screen.APPOINTMENT))
@@ -135,6 +166,20 @@ class InfoPageScreen(KioskScreen):
                 page.section_text(index), t("page.text_area", section=section.title), t("page.scroll")
             )
         self._show_related(page, index)
+        count = len(page.sections)
+        self.more_below.setText(t("page.more_below"))
+        self._update_more_below()
+        has_next = index < count - 1
+        self.next_section.setVisible(has_next)
+        if has_next:
+            self.next_section.set_words(t("page.next_section", section=page.sections[index + 1].title))
+        self.stepper.show_position(
+            t("page.section_of", number=self.texts.number(index + 1), count=self.texts.number(count)),
+            index,
+            count,
+            (t("page.previous_section"), t("page.next_section_name")),
+        )
+        self._show_tabs_or_stepper()
         self.request.set_words(t("page.request"))
         self.request.setVisible(bool(page.sections) and index == len(page.sections) - 1)
         if page.reviewed:
@@ -144,7 +189,8 @@ class InfoPageScreen(KioskScreen):
         self.reviewed.setVisible(page.reviewed is not None)
         self.setAccessibleName(page.title)  # what a screen reader says as the page opens
         # Sections and related pages are made when a page first needs them: put them where they are read.
-        chain_focus([self, *self.tabs, self.text, *self.related_buttons, self.request])
+        sections = [self.stepper.previous, self.stepper.next] if self.stepper.isVisibleTo(self) else self.tabs
+        chain_focus([self, *sections, self.text, self.next_section, *self.related_buttons, self.request])
 
     def _new_button(self, role: str) -> TouchButton:
         button = TouchButton(role)
@@ -168,8 +214,14 @@ class InfoPageScreen(KioskScreen):
             button.setAccessibleName(section.title)
         self.tabs_panel.setAccessibleName(self.texts.t("page.sections"))
         self.tabs_area.set_names(self.texts.t("page.sections"), self.texts.t("page.scroll"))
-        self.tabs_area.setVisible(len(self.tabs) > 1)
+        self._show_tabs_or_stepper()
         self._place_tabs()
+
+    def _show_tabs_or_stepper(self) -> None:
+        several = self.page is not None and len(self.page.sections) > 1
+        large = self.metrics.text_scale > 1.0
+        self.tabs_area.setVisible(several and not large)
+        self.stepper.setVisible(several and large)
 
     @property
     def tabs(self) -> list[TouchButton]:
@@ -267,5 +319,8 @@ class InfoPageScreen(KioskScreen):
         self.text.setMinimumHeight(m.px("target") * 3 // 2)
         # At least one row of related pages stays in sight, the rest scroll.
         self.related_area.setMinimumHeight(m.px("target") + m.px("pad_small"))
+        self.stepper.apply_metrics(m)
+        self.next_section.apply_metrics(m)
+        self._show_tabs_or_stepper()
         self._place_tabs()
         self._place_related()

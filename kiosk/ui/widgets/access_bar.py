@@ -6,7 +6,7 @@ to find the control that makes it bigger without reading anything first.
 
 from __future__ import annotations
 
-from kiosk.qt import QButtonGroup, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from kiosk.qt import QButtonGroup, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.ui.presentation import Presentation, TextSize, ThemeName
 from kiosk.ui.texts import UiTexts
@@ -32,7 +32,10 @@ class AccessBar(QWidget):
         for line in self._lines:
             lines.addLayout(line)
         self._two_lines = False
-        # Three "A"s in three sizes: the picture says "text size" in every language.
+        # Three "A"s in three sizes: the picture says "text size" in every language, and the label says it in words
+        # for a patient who does not read the picture that way.
+        self.text_size_label = QLabel(self)
+        self.text_size_label.setObjectName("TextSizeLabel")
         self._size_group = QButtonGroup(self)
         self.text_sizes: dict[TextSize, TouchButton] = {}
         for size in TextSize:
@@ -92,10 +95,19 @@ class AccessBar(QWidget):
         split = self._controls.index(self.contrast) + 1 if self._two_lines else len(self._controls)
         first, second = self._lines
         for index, control in enumerate(self._controls):
-            (first if index < split else second).addWidget(control)
+            line = first if index < split else second
+            if control is self.text_sizes[TextSize.NORMAL]:
+                line.addWidget(self.text_size_label)
+            line.addWidget(control)
         # Two lines are right-aligned like the one line they replace.
         first.insertStretch(0, 1)
         second.insertStretch(0, 1)
+        # The top bar measures this bar right after asking for one or two lines (TopBar.fit): drop the cached size
+        # now, not when Qt's queued layout request arrives, or it measures the arrangement before this one.
+        outer = self.layout()
+        assert outer is not None
+        outer.invalidate()
+        self.updateGeometry()
 
     def _size_toggled(self, button: object, checked: bool) -> None:
         for size, known in self.text_sizes.items():
@@ -116,6 +128,7 @@ class AccessBar(QWidget):
         """Words and checked state follow the language and the patient's choices."""
         t = self._texts.t
         presentation = self._presentation
+        self.text_size_label.setText(t("access.text_size"))
         for size, button in self.text_sizes.items():
             chosen = presentation.text_size is size
             button.setChecked(chosen)

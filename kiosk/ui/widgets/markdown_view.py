@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from kiosk.qt import (
+    QEvent,
     QFrame,
     QImage,
     QResizeEvent,
@@ -93,7 +94,7 @@ class MarkdownView(QTextBrowser):
             picture = QImage()
             if self.page_path is not None:
                 try:
-                    picture = QImage(str(resolve_image(self.page_path, image.target)))
+                    picture = QImage(str(self._for_this_look(resolve_image(self.page_path, image.target))))
                 except (OSError, ValueError):  # a name the file system cannot hold: shown as its words
                     picture = QImage()
             pictures[f"{IMAGE_SCHEME}{number}"] = picture
@@ -105,6 +106,22 @@ class MarkdownView(QTextBrowser):
             segno.make(link.target, error="m").save(png, kind="png", scale=_QR_SCALE, border=4)
             pictures[f"{QR_SCHEME}{number}"] = QImage.fromData(png.getvalue())
         return pictures
+
+    def _for_this_look(self, path: Path) -> Path:
+        """On a dark (high-contrast) page, a drawing's "-hc" sibling when the author made one: light lines on black."""
+        if self.palette().color(self.backgroundRole()).lightness() >= 128:
+            return path
+        contrast = path.with_name(f"{path.stem}-hc{path.suffix}")
+        return contrast if contrast.is_file() else path
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        # A new theme restyles the view: its drawings follow (the "-hc" ones on black), keeping the reader's place.
+        if event.type() == QEvent.Type.StyleChange and self._markup is not None and self._markup.images:
+            position = self.verticalScrollBar().value()
+            self._pictures = self._load_pictures(self._markup)
+            self._render()
+            self.verticalScrollBar().setValue(position)
 
     def _render(self) -> None:
         if self._markup is None:

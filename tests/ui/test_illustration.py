@@ -1,0 +1,61 @@
+"""The project's own line drawings: each has a high-contrast twin, reads at any size, and shows on its page with
+words for people who cannot see it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.qt import QImage
+
+from kiosk.paths import resources_dir
+from kiosk.services.navigation import Route, Screen
+from kiosk.ui.presentation import ThemeName
+from tests.ui.conftest import ORIENTATIONS, MakeWindow
+
+DRAWINGS = resources_dir() / "images" / "illustrations"
+NAMES = sorted(path for path in DRAWINGS.glob("*.svg") if not path.stem.endswith("-hc"))
+
+
+def test_there_are_drawings_of_the_si_joints_and_the_injection() -> None:
+    assert {path.stem for path in NAMES} >= {"si-joints", "injection"}
+
+
+@pytest.mark.parametrize("drawing", NAMES, ids=lambda path: path.stem)
+@pytest.mark.parametrize("side", [120, 1200])
+def test_each_drawing_and_its_high_contrast_twin_draw_at_any_size(drawing: Path, side: int) -> None:
+    for path in (drawing, drawing.with_name(f"{drawing.stem}-hc.svg")):
+        image = QImage(str(path))
+        assert not image.isNull(), path.name
+        scaled = image.scaledToWidth(side)
+        assert scaled.width() == side
+
+
+@pytest.mark.parametrize("theme", [ThemeName.NORMAL, ThemeName.HIGH_CONTRAST])
+def test_the_injection_page_shows_the_drawing_in_the_patient_s_colours(
+    qtbot: QtBot, make_window: MakeWindow, theme: ThemeName
+) -> None:
+    window = make_window(ORIENTATIONS["landscape"], "vi")
+    window.presentation.set_theme(theme)
+    window.go(Route(Screen.HOME))
+    window.go(Route(Screen.PROCEDURE, "si-joint-injection", 0))
+    qtbot.wait(1)
+    pictures = window.info_page.text.pictures()
+    assert pictures and all(not picture.isNull() for picture in pictures.values())
+    drawing = next(iter(pictures.values()))
+    # Dark lines on the light page; light lines on the black one.
+    line_colours = {
+        drawing.pixelColor(x, y).lightness()
+        for x in range(0, drawing.width(), 7)
+        for y in range(0, drawing.height(), 7)
+        if drawing.pixelColor(x, y).alpha() > 200
+    }
+    assert line_colours
+    if theme is ThemeName.HIGH_CONTRAST:
+        assert max(line_colours) > 200
+    else:
+        assert min(line_colours) < 60
+    html = window.info_page.text.toHtml()
+    assert "Hình vẽ khung chậu nhìn từ phía sau" in html  # the Vietnamese words for the drawing
