@@ -216,7 +216,7 @@ class QueueView(QWidget):
             widest = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(COLUMNS[column]))
             header.resizeSection(column, widest + CELL_PADDING)
         rows = self.table.verticalHeader()
-        rows.setDefaultSectionSize(metrics.height() + 10)  # about 20 rows at 1366x768, none cramped
+        rows.setDefaultSectionSize(metrics.height() + 10)  # about 17 rows at 1366x768, none cramped
 
     # -- filter and refresh --------------------------------------------------------------------------------------
     def current_filter(self) -> QueueFilter:
