@@ -4,6 +4,7 @@ and the guard that lets no console dialog (Export, Save as PDF, Print, a questio
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from kiosk.qt import (
     QApplication,
@@ -198,6 +199,15 @@ class LockView(QWidget):
         self._counts_timer = QTimer(self)
         self._counts_timer.setInterval(LOCKED_COUNTS_MS)
         self._counts_timer.timeout.connect(self.show_counts)
+        # The count is read on a worker and collected by a short timer: a hung server never freezes the lock page.
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lock-counts")
+        reader = self._reader  # not self: the lambda must not keep the page alive
+        self.destroyed.connect(lambda *_: reader.shutdown(wait=False, cancel_futures=True))
+        self._reading: Future[WaitingNow] | None = None
+        self._count_unreadable = False
+        self._collector = QTimer(self)
+        self._collector.setInterval(100)
+        self._collector.timeout.connect(self._collect_counts)
 
         box = card()
         box.setFixedWidth(440)
@@ -232,13 +242,27 @@ class LockView(QWidget):
         self._counts_timer.start()
 
     def show_counts(self) -> None:
-        """How many wait (counts only: no patient detail shows on a locked console)."""
+        """How many wait (counts only: no patient detail shows on a locked console), read off the GUI thread."""
+        if self._reading is not None and not self._reading.done():
+            return
+        self._reading = self._reader.submit(waiting_now, self.context.database)
+        self._collector.start()
+
+    def _collect_counts(self) -> None:
+        reading = self._reading
+        if reading is None or not reading.done():
+            return
+        self._collector.stop()
+        self._reading = None
         try:
-            counts = waiting_now(self.context.database)
+            counts = reading.result()
         except StoreError as exc:
-            log.warning("lock page: the waiting count could not be read (%s)", type(exc).__name__)
+            if not self._count_unreadable:  # one line per outage, not one every 30 s
+                log.warning("lock page: the waiting count could not be read (%s)", type(exc).__name__)
+            self._count_unreadable = True
             self.counts.setText("How many are waiting cannot be read now: the database cannot be reached.")
             return
+        self._count_unreadable = False
         self.counts.setText(waiting_sentence(counts))
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
