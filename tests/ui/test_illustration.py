@@ -10,9 +10,11 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QImage
 
+from kiosk.content.model import PageKind
 from kiosk.paths import resources_dir
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.presentation import ThemeName
+from kiosk.ui.screens.attract import SLIDE_DRAWINGS
 from tests.ui.conftest import ORIENTATIONS, MakeWindow
 
 DRAWINGS = resources_dir() / "images" / "illustrations"
@@ -59,3 +61,23 @@ def test_the_injection_page_shows_the_drawing_in_the_patient_s_colours(
         assert min(line_colours) < 60
     html = window.info_page.text.toHtml()
     assert "Hình vẽ khung chậu nhìn từ phía sau" in html  # the Vietnamese words for the drawing
+
+
+@pytest.mark.parametrize("language", ["en", "es", "vi"])
+def test_the_si_joint_slide_shows_the_drawing_named_in_the_patient_s_language(
+    qtbot: QtBot, make_window: MakeWindow, language: str
+) -> None:
+    window = make_window(ORIENTATIONS["portrait"], language)
+    attract = window.attract
+    attract.start()
+    for _ in range(len(window.context.catalog.of_kind(PageKind.SLIDE, language))):
+        if attract.current_slide is not None and attract.current_slide.id == "slide-si-joint":
+            break
+        attract.next_slide()
+    qtbot.wait(1)
+    assert attract.drawing.isVisible() and not attract.drawing.pixmap().isNull()
+    assert attract.drawing.accessibleName() == window.texts.t("drawing.si_joints")
+    assert attract.drawing.accessibleName().split()[0] in {"Drawing", "Dibujo", "Hình"}
+    attract.next_slide()  # a slide without a drawing shows none
+    if attract.current_slide is not None and attract.current_slide.id not in SLIDE_DRAWINGS:
+        assert not attract.drawing.isVisible()

@@ -86,7 +86,8 @@ def test_turning_it_on_reads_home_at_once(qtbot: QtBot, window: KioskWindow, hea
     turn_on(qtbot, window)
     expected = (
         f"{t('home.title')} {t('home.subtitle')} {t('home.learn')}. {t('home.learn_hint')}. "
-        f"{t('home.appointment')}. {t('home.appointment_hint')}. {t('home.follow_up')}. {t('home.follow_up_hint')}."
+        f"{t('home.appointment')}. {t('home.appointment_hint')}. {t('home.follow_up')}. {t('home.follow_up_hint')}. "
+        f"{t('home.unwell')} {t('home.unwell_hint')}"
     )
     assert window.home.spoken_text() == expected
     assert heard.said(qtbot) == words(expected)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from kiosk.qt import (
+    QBoxLayout,
     QHBoxLayout,
     QKeyEvent,
     QLabel,
@@ -25,10 +26,16 @@ from kiosk.qt import (
 from kiosk.config.settings import Settings
 from kiosk.content.catalog import ContentCatalog
 from kiosk.content.model import Page, PageKind
+from kiosk.paths import resources_dir
 from kiosk.services.navigation import Route
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.drawing import Drawing
+
+# The project's own drawings beside the slides they explain (light lines: the "-hc" twin suits the dark slide).
+# Slides carry no picture of their own (`kiosk content check` says so), so the drawing is chosen here by slide id.
+SLIDE_DRAWINGS = {"slide-si-joint": "si_joints", "slide-quick-visit": "injection"}
 
 # Keys that start a visit from a keypad, as a touch anywhere does.
 BEGIN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
@@ -100,9 +107,19 @@ class AttractScreen(KioskScreen):
         header.addWidget(self.pause_button)
         self._outer = QVBoxLayout(self)
         self._outer.addLayout(header)
+        self.drawing = Drawing()
+        self.drawing.setObjectName("SlideDrawing")
+        self.drawing.hide()
+        words = QVBoxLayout()
+        words.addWidget(self.slide_title)
+        words.addWidget(self.slide_body)
+        self._slide_words = words
+        # Beside the words in landscape, above them upright (see arrange).
+        self._slide_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._slide_box.addLayout(words, 3)
+        self._slide_box.addWidget(self.drawing, 2)
         self._outer.addStretch(2)
-        self._outer.addWidget(self.slide_title)
-        self._outer.addWidget(self.slide_body)
+        self._outer.addLayout(self._slide_box)
         self._outer.addStretch(3)
         self._outer.addWidget(self.position)
         self._outer.addWidget(self.touch_to_begin)
@@ -149,6 +166,7 @@ class AttractScreen(KioskScreen):
             self.slide_title.setText(title)
             self.slide_body.setText(body)
             self.slide_title.setAccessibleName(title)
+        self._show_drawing(slide)
         count = len(self._slides)
         dots = " ".join("●" if i == self._index else "○" for i in range(count))
         self.position.setText(dots)
@@ -157,6 +175,20 @@ class AttractScreen(KioskScreen):
         self.position.setVisible(count > 1)
         self.slide_changed.emit(self._index)
         self._schedule()
+
+    def _show_drawing(self, slide: Page | None) -> None:
+        name = SLIDE_DRAWINGS.get(slide.id) if slide is not None else None
+        self.drawing.setVisible(name is not None)
+        if name is not None:
+            self.drawing.set_path(resources_dir() / "images" / "illustrations" / f"{name.replace('_', '-')}.svg")
+            self.drawing.setAccessibleName(self.texts.t(f"drawing.{name}"))  # what it shows, in the patient's words
+            self._draw()
+
+    def _draw(self) -> None:
+        if self.drawing.isVisibleTo(self):
+            # A third of a landscape screen's width, or most of an upright one's, never taller than a third.
+            share = 0.6 if self.portrait else 0.33
+            self.drawing.draw(min(round(self.width() * share), round(self.height() * 0.33 * 1.48)))
 
     def _schedule(self) -> None:
         self._timer.stop()
@@ -230,6 +262,11 @@ class AttractScreen(KioskScreen):
             self.logo.setVisible(True)
 
     def arrange(self) -> None:
+        self._slide_box.setDirection(
+            QBoxLayout.Direction.BottomToTop if self.portrait else QBoxLayout.Direction.LeftToRight
+        )
+        self._slide_box.setSpacing(self.metrics.px("pad2"))
+        self._draw()
         margin = self.metrics.px("pad2") * 2
         self._outer.setContentsMargins(margin, margin // 2, margin, margin // 2)
         self._outer.setSpacing(self.metrics.px("pad"))
@@ -238,6 +275,7 @@ class AttractScreen(KioskScreen):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         self.start_button.setGeometry(self.rect())
+        self._draw()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         self.begin.emit()

@@ -40,6 +40,8 @@ class HomeScreen(KioskScreen):
         # Not a button: a patient who feels unwell should walk to the desk, not tap through the kiosk.
         self.unwell = QFrame()
         self.unwell.setObjectName("UnwellStrip")
+        # The pictogram stands beside the words and says the same: it has no name of its own, or a screen reader
+        # and read-aloud would say the sentence twice.
         self.unwell_picture = ButtonPicture(resources_dir() / "images" / "icons" / "front-desk.svg")
         self.unwell_words = text_label("section-title", "UnwellWords")
         self.unwell_hint = text_label("", "UnwellHint")
@@ -74,7 +76,6 @@ class HomeScreen(KioskScreen):
             button.set_words(t(f"home.{key}"), t(f"home.{key}_hint"))
         self.unwell_words.setText(t("home.unwell"))
         self.unwell_hint.setText(t("home.unwell_hint"))
-        self.unwell_picture.setAccessibleName(t("home.unwell"))  # the pictogram says the same, never unnamed
         self.unwell.setAccessibleName(t("home.unwell"))
         self.unwell.setAccessibleDescription(t("home.unwell_hint"))
 

@@ -16,14 +16,15 @@ from kiosk.qt import (
     Signal,
 )
 
-from kiosk.content.catalog import ContentCatalog
+from kiosk.content.catalog import ContentCatalog, resolve_image
 from kiosk.content.model import Page, PageKind
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.screens.base import KioskScreen, text_label
-from kiosk.ui.speech.words import layout_words, sentences
+from kiosk.ui.speech.words import sentences, widget_words
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import CHECKED_MARK, ButtonSet, TouchButton
+from kiosk.ui.widgets.drawing import Drawing
 from kiosk.ui.widgets.markdown_view import MarkdownView
 from kiosk.ui.widgets.section_stepper import SectionStepper
 from kiosk.ui.widgets.wrapping_scroll import WrappingScrollArea
@@ -80,6 +81,7 @@ class InfoPageScreen(KioskScreen):
         self.related_title = text_label("section-title")
         self._related_grid = QGridLayout()
         self._related = ButtonSet(lambda: self._new_button("link"), self.navigate.emit)
+        self._card_pictures: dict[TouchButton, Drawing] = {}
         self.request = TouchButton("primary")
         self.request.setObjectName("RequestAppointment")
         self.request.clicked.connect(self._request_appointment)
@@ -250,9 +252,13 @@ class InfoPageScreen(KioskScreen):
         if not show:
             related = []
         targets: list[object] = [Route(SCREEN_FOR_KIND[p.kind], p.id) for p in related]
+        # One or two related pages get cards that say what each is, with its drawing: a lone card holding only a
+        # title looked like a missing picture. A longer list stays a list of names, read after the section's text.
+        few = len(related) <= 2
         for button, other in zip(self._related.ensure(targets), related, strict=True):
             button.setObjectName(f"related-{other.id}")
-            button.set_words(other.title, other.summary)
+            button.set_words(other.title, other.summary, show_hint=few)
+            self._show_card_picture(button, other if few else None)
         if not show:
             return
         if heading is None:
@@ -267,9 +273,35 @@ class InfoPageScreen(KioskScreen):
         self.related_area.set_names(heading, self.texts.t("page.scroll"))
         self._place_related()
 
+    def _show_card_picture(self, button: TouchButton, other: Page | None) -> None:
+        picture = self._card_pictures.get(button)
+        path = resolve_image(other.path, other.image) if other is not None and other.image else None
+        if path is None or not path.is_file():
+            if picture is not None:
+                picture.hide()
+            return
+        if picture is None:
+            picture = Drawing()
+            layout = button.layout()
+            assert layout is not None and hasattr(layout, "insertWidget")
+            layout.insertWidget(0, picture)
+            self._card_pictures[button] = picture
+        picture.set_path(path)
+        picture.setAccessibleName(other.image_alt if other is not None else "")
+        picture.show()
+        picture.draw(self.metrics.px("target") * 2)
+
     def spoken_text(self) -> str:
         """The page's title and the section shown, not every section's name: the patient chose this section."""
-        return sentences([self.title.text(), *layout_words(self._reading, self)])
+        # "More below" and "Next: …" are ways to move through the page, not part of what the section says.
+        skip = (self.more_below, self.next_section)
+        parts: list[str] = []
+        for number in range(self._reading.count()):
+            item = self._reading.itemAt(number)
+            widget = item.widget() if item is not None else None
+            if widget is not None and widget not in skip:
+                parts += widget_words(widget, self)
+        return sentences([self.title.text(), *parts])
 
     # -- layout ---------------------------------------------------------------------------
     def _place_tabs(self) -> None:
