@@ -25,6 +25,10 @@ def test_the_lock_page_shows_how_many_wait_and_how_many_are_urgent_without_names
     qtbot.mouseClick(workspace.header.lock_button, Qt.MouseButton.LeftButton)
 
     assert console.locked
-    shown = [widget.text() for widget in console.lock_view.findChildren(QLabel) if widget.isVisible()]
-    assert "2 requests wait for a first contact, 1 of them urgent." in shown
-    assert not any(factories.LAST_NAME in text or factories.FIRST_NAME in text for text in shown)
+
+    def shown() -> list[str]:
+        return [widget.text() for widget in console.lock_view.findChildren(QLabel) if widget.isVisible()]
+
+    # The count may be read off the GUI thread: wait for it to be shown, not for a time.
+    qtbot.waitUntil(lambda: "2 requests wait for a first contact, 1 of them urgent." in shown())
+    assert not any(factories.LAST_NAME in text or factories.FIRST_NAME in text for text in shown())
