@@ -99,6 +99,8 @@ class TcpRelay:
                     continue
                 if not data:
                     break
+                if self._silent.is_set():  # cut while this chunk was on its way: lost, as on a pulled cable
+                    continue
                 if self.delay_s:
                     time.sleep(self.delay_s)
                 sink.sendall(data)

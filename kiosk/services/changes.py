@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from kiosk.services.requests import NEW_REQUEST_CHANNEL
 from kiosk.storage.database import SERVER_CONNECT_ARGS, Database
@@ -60,6 +60,10 @@ class ChangeWatcher:
         """True when the data moved since the last call (or since the watcher was made)."""
         if not self._postgresql:
             return self._token_moved()
+        # Draining notices needs no network, so a silent link would look like "nothing new" for as long as the
+        # token waits: one tiny round trip proves the server still answers (it raises, or hangs on the caller's
+        # bounded connection, where the watcher's time limits see it).
+        self._still_answers()
         now = self._clock()
         if self._listener is None and now - self._listen_tried_at >= RELISTEN_EVERY_S:
             self._listen_tried_at = now
@@ -116,6 +120,10 @@ class ChangeWatcher:
             self._listener = None
             self._listen_tried_at = self._clock()
             return True  # something may have been missed: let the console look once
+
+    def _still_answers(self) -> None:
+        with self._database.read() as session:
+            session.execute(select(literal(1)))
 
     def _token_moved(self) -> bool:
         token = self._token()
