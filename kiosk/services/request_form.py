@@ -98,19 +98,21 @@ _NAME = StepSpec(
     ),
 )
 _BIRTH = StepSpec("birth", "steps.birth", (FieldSpec("dob", FieldKind.DATE, "fields.date_of_birth"),))
+# Boxes only: with the keyboard up, both boxes, their labels, their errors and Next stay in sight
+# (tests/ui/test_form_keyboard_fit.py). How to contact the patient is asked with when, on the next step.
 _CONTACT = StepSpec(
     "contact",
     "steps.contact",
     (
         FieldSpec("phone", FieldKind.TEXT, "fields.phone", keyboard="numbers"),
         FieldSpec("email", FieldKind.TEXT, "fields.email", keyboard="email"),
-        FieldSpec("contact_method", FieldKind.CHOICE, "fields.contact_method", _options(ContactMethod)),
     ),
 )
 _TIMES = StepSpec(
     "times",
     "steps.times",
     (
+        FieldSpec("contact_method", FieldKind.CHOICE, "fields.contact_method", _options(ContactMethod)),
         FieldSpec("contact_times", FieldKind.MULTI_CHOICE, "fields.contact_times", _options(ContactTime)),
         FieldSpec("consent_contact", FieldKind.CONSENT, "fields.consent_contact"),
         FieldSpec("consent_texts", FieldKind.CONSENT, "fields.consent_texts"),

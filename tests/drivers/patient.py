@@ -89,8 +89,8 @@ def fill_person(qtbot: QtBot, window: KioskWindow, person: Person = MARIA) -> No
     type_into(qtbot, window, "phone", person.phone)
     if person.email is not None:
         type_into(qtbot, window, "email", person.email)
-    choose(qtbot, window, "contact_method", person.contact_method)
     next_step(qtbot, window)
+    choose(qtbot, window, "contact_method", person.contact_method)
     choose(qtbot, window, "contact_times", "morning")
     choose(qtbot, window, "consent_contact", "")
     next_step(qtbot, window)

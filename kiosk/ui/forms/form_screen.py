@@ -42,8 +42,11 @@ from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.speech.form_words import errors_text, step_text
 from kiosk.ui.speech.words import sentences
 from kiosk.ui.texts import UiTexts
+from kiosk.ui.theme import MIN_TARGET
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" for a widget's size
 
 log = logging.getLogger(__name__)
 KIND_FOR_SCREEN = {Screen.APPOINTMENT: RequestKind.APPOINTMENT, Screen.FOLLOW_UP: RequestKind.FOLLOW_UP}
@@ -121,7 +124,16 @@ class RequestFormScreen(KioskScreen):
         self._editor: Editor | None = None
         self._keyboard_waits = False  # True while an error puts the cursor in a box without opening the keyboard
 
-        self._outer = QVBoxLayout(self)
+        # The questions' column, and the keyboard beside it (landscape) or under it (portrait): see _place_keyboard.
+        self._column = QWidget()
+        # The column takes what the keyboard leaves: its words wrap to that width rather than push the keyboard off.
+        self._column.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self._outer = QVBoxLayout(self._column)
+        self._frame = QHBoxLayout(self)
+        self._frame.setContentsMargins(0, 0, 0, 0)
+        self._frame.setSpacing(0)
+        self._frame.addWidget(self._column, 1)
+        self._keyboard_beside = False
         heading = QHBoxLayout()  # title and "Step 2 of 7" share a line, to leave room for the keyboard
         heading.addWidget(self.title, 1)
         heading.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignBottom)
@@ -456,8 +468,18 @@ class RequestFormScreen(KioskScreen):
         At large text sizes it gives way to the keyboard; at any size, to a step whose questions would otherwise
         need scrolling, so no question (a warning sign above all) starts out of sight.
         """
-        if self.keyboard.isVisibleTo(self):
-            self._show_title(self.metrics.text_scale <= 1, progress_between=True)
+        typing = self.keyboard.isVisibleTo(self)
+        page_layout = self._shown_page.layout() if self._shown_page is not None else None
+        if page_layout is not None:
+            # While typing, the step's boxes sit closer: every one of them, with its error, stays in sight.
+            page_layout.setSpacing(self.metrics.px("pad_small" if typing else "pad2"))
+        m = self.metrics
+        # Beside the keyboard the column is narrow: thinner margins keep a sentence on one line more often.
+        side = m.px("pad" if typing and self._keyboard_beside else "pad2")
+        self._outer.setContentsMargins(side, m.px("pad_small" if typing else "pad"), side, m.px("pad_small"))
+        if typing:
+            # Beside the keyboard the column needs every line for the step: the step's own title says where one is.
+            self._show_title(self.metrics.text_scale <= 1 and not self._keyboard_beside, progress_between=True)
         else:
             self._show_title(not self._questions_need_scrolling())
 
@@ -489,7 +511,7 @@ class RequestFormScreen(KioskScreen):
         # Three gaps: the button, the two stretches and the slot between them.
         needed += 3 * max(self._buttons.spacing(), 0)
         margins = self._outer.contentsMargins()
-        return needed <= self.width() - margins.left() - margins.right()
+        return needed <= self._column.width() - margins.left() - margins.right()
 
     def _questions_need_scrolling(self) -> bool:
         """Whether the step shown would scroll with the form's name above it.
@@ -575,11 +597,44 @@ class RequestFormScreen(KioskScreen):
             for widget in widgets:
                 widget.apply_metrics(m)
         self.keyboard.apply_metrics(m)
-        self.keyboard.relayout(m, self.width() or (1080 if self.portrait else 1920))
+        self._place_keyboard()
         self._fit_title()  # last: the questions' new sizes decide whether the form's name fits
+
+    def _place_keyboard(self) -> None:
+        """Landscape: the keyboard beside the questions; portrait: under them.
+
+        Under the questions on a landscape screen it took the lower half, and a step's second box, its label or
+        its Next were hidden under it; beside them, the whole step keeps the screen's height. A portrait screen
+        has height to spare under a step, and the full width gives the keys their size.
+        """
+        m = self.metrics
+        beside = not self.portrait
+        if beside != self._keyboard_beside:
+            if beside:
+                self._outer.removeWidget(self.keyboard)
+                self._frame.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignBottom)
+            else:
+                self._frame.removeWidget(self.keyboard)
+                self._outer.addWidget(self.keyboard)
+            self._keyboard_beside = beside
+        width = self.width() or (1080 if self.portrait else 1920)
+        if beside:
+            # Half the screen, or less when finger-sized keys need less; never keys under the smallest target.
+            side = max(self.keyboard.width_for_keys(MIN_TARGET), min(width // 2, self.keyboard.width_for_keys()))
+            # Fixed, not the Ignored it has under the questions: a box layout lets an Ignored widget be overrun.
+            self.keyboard.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            self.keyboard.setFixedWidth(side)
+            self.keyboard.relayout(m, side)
+        else:
+            self.keyboard.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+            self.keyboard.setMinimumWidth(0)
+            self.keyboard.setMaximumWidth(QWIDGETSIZE_MAX)
+            self.keyboard.relayout(m, width)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._place_keyboard()  # beside the questions, the keyboard's width follows the screen's
         # Less height (the controls moved low, the bar took another row) may leave the questions too little room.
         self._fit_title()
 

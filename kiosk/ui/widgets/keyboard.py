@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections.abc import Mapping
 
@@ -557,6 +558,14 @@ class OnScreenKeyboard(QWidget):
         # which calls apply_metrics again.
         theme = getattr(self.window(), "theme", ThemeName.NORMAL)
         return PALETTES[theme if isinstance(theme, ThemeName) else ThemeName.NORMAL]["focus"]
+
+    def width_for_keys(self, key_width: int = 0) -> int:
+        """The width at which every layout's widest row has keys `key_width` wide (the target size if 0)."""
+        metrics = self._metrics or Metrics(1.0)
+        gap, _key_height, _rows = self._grid(metrics)
+        units = max(layout.units for layout in self._layouts.values())
+        key = key_width or metrics.px("target")
+        return math.ceil(units * key + (units - 1) * gap) + 2 * gap
 
     def relayout(self, metrics: Metrics, width: int) -> None:
         """Size the keys so the widest row fills `width` and the keyboard stays short enough."""
