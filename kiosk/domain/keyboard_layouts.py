@@ -104,11 +104,12 @@ def show(layout: str, label: str, width: float, letters: str = "") -> Key:
 
 
 def next_field(width: float) -> Key:
-    return Key(KeyKind.NEXT, width=width, label="keyboard.next")
+    """The layout's one key that moves on: to the step's next box, or, on its last box, away ("Done").
 
-
-def done(width: float) -> Key:
-    return Key(KeyKind.DONE, width=width, label="keyboard.done")
+    One such key per layout: a "Next box" beside a "Done" beside the form's own Next were three ways on, and in
+    Spanish two of them read "Siguiente". The keyboard words it for the box it types into.
+    """
+    return Key(KeyKind.NEXT, width=width, label="keyboard.next_box")
 
 
 # Names, free-text answers: QWERTY, then a row of the accented letters Spanish needs, always in
@@ -127,7 +128,7 @@ LETTERS = KeyboardLayout(
             show("accents", "keyboard.more_letters", 1.5),
             show("vietnamese", "keyboard.vietnamese", 1.5, "ăơư"),
         ),
-        (show("numbers", "keyboard.numbers", 1.5), char(","), space(3), char("."), next_field(2), done(1.5)),
+        (show("numbers", "keyboard.numbers", 1.5), char(","), space(3.5), char("."), next_field(3)),
     ),
 )
 
@@ -140,12 +141,12 @@ ACCENTS = KeyboardLayout(
         chars("àâäãåæçèêë"),
         chars("ìîïòôöõøœù"),
         (shift(), *chars("ûÿýčšžł"), backspace()),
-        (show("letters", "keyboard.letters", 2), next_field(2), done(2)),
+        (show("letters", "keyboard.letters", 2), next_field(4)),
     ),
     picker=True,
 )
 
-# Phone numbers and dates: a phone pad (1 2 3 on top) with what a US phone number is written with.
+# Digits and the signs written with them, one key away from the letters (an address, "Apt 4-B"), with the way back.
 NUMBERS = KeyboardLayout(
     "numbers",
     (
@@ -153,7 +154,19 @@ NUMBERS = KeyboardLayout(
         chars("456)"),
         chars("789-"),
         (char("+"), char("0"), space(1), backspace(1)),
-        (show("letters", "keyboard.letters", 1), next_field(2), done(1)),
+        (show("letters", "keyboard.letters", 1), next_field(3)),
+    ),
+)
+
+# Phone numbers and dates: a standard phone keypad, the digits with delete and the one key that moves on. The form
+# writes a phone number out by itself, so there is no ( ) + - or space to hunt for, and no letters to stray into.
+PHONE = KeyboardLayout(
+    "phone",
+    (
+        chars("123"),
+        chars("456"),
+        chars("789"),
+        (backspace(1), char("0"), next_field(1)),
     ),
 )
 
@@ -166,7 +179,7 @@ EMAIL = KeyboardLayout(
         chars("qwertyuiop"),
         chars("asdfghjkl-"),
         (shift(), *chars("zxcvbnm"), backspace()),
-        (char("_"), char("@", 1.5), char(".", 1.5), char(".com", 2), next_field(2), done(2)),
+        (char("_"), char("@", 1.5), char(".", 1.5), char(".com", 2), next_field(4)),
     ),
 )
 
@@ -202,8 +215,7 @@ VIETNAMESE = KeyboardLayout(
             char(","),
             space(2.5),
             char("."),
-            next_field(2),
-            done(1.5),
+            next_field(3.5),
         ),
     ),
     language="vi",
@@ -211,7 +223,7 @@ VIETNAMESE = KeyboardLayout(
 )
 
 LAYOUTS: Mapping[str, KeyboardLayout] = MappingProxyType(
-    {layout.name: layout for layout in (LETTERS, NUMBERS, EMAIL, ACCENTS, VIETNAMESE)}
+    {layout.name: layout for layout in (LETTERS, NUMBERS, EMAIL, PHONE, ACCENTS, VIETNAMESE)}
 )
 
 

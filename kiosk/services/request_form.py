@@ -104,7 +104,7 @@ _CONTACT = StepSpec(
     "contact",
     "steps.contact",
     (
-        FieldSpec("phone", FieldKind.TEXT, "fields.phone", keyboard="numbers"),
+        FieldSpec("phone", FieldKind.TEXT, "fields.phone", keyboard="phone"),
         FieldSpec("email", FieldKind.TEXT, "fields.email", keyboard="email"),
     ),
 )

@@ -28,7 +28,7 @@ class Person:
     first_name: str = "maría josé"
     last_name: str = "peña"
     birth: tuple[str, str, str] = ("3", "14", "1961")  # month, day, year as typed
-    phone: str = "(504) 261-0199"
+    phone: str = "5042610199"  # digits on the phone keypad; the form writes the number out
     email: str | None = None
     contact_method: str = "phone_call"
 

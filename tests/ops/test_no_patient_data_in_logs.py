@@ -46,7 +46,7 @@ from tests.ui.test_submission import locked_by_another_process
 
 FIRST, LAST = "zebulon", "quixwellington"  # the form capitalises them: Zebulon Quixwellington
 DOB_MONTH, DOB_DAY, DOB_YEAR = "8", "29", "1947"
-PHONE = "(504) 261-7345"
+PHONE = "5042617345"
 EMAIL = "zeb.quix@example.org"
 OTHER_REASON = "my left knee grumbles at dawn"
 CONCERNS = "warm throbbing near the pinprick"

@@ -218,13 +218,16 @@ def test_an_email_address_is_typed_with_the_email_layout(qtbot: QtBot, make_rig:
     assert rig.text() == "ana.lopez@example.com"
 
 
-def test_a_phone_number_is_typed_with_the_numbers_layout(qtbot: QtBot, make_rig: MakeRig) -> None:
+def test_a_phone_number_is_typed_on_a_standard_phone_keypad(qtbot: QtBot, make_rig: MakeRig) -> None:
     rig = make_rig()
-    rig.keyboard.attach(rig.editor, "numbers")
+    rig.keyboard.attach(rig.editor, "phone")
 
-    tap_text(qtbot, rig.keyboard, "(504) 555-0142")
+    tap_text(qtbot, rig.keyboard, "5045550142")
 
-    assert rig.text() == "(504) 555-0142"
+    assert rig.text() == "5045550142"
+    # A standard phone keypad: the ten digits, delete, and the one key that moves on; nothing else to hunt for.
+    shown = sorted(b.objectName() for b in rig.keyboard.findChildren(KeyButton) if really_visible(b))
+    assert shown == sorted([*(f"key-{digit}" for digit in "0123456789"), "key-backspace", "key-next"])
 
 
 def test_the_layout_keys_switch_between_letters_and_numbers(qtbot: QtBot, make_rig: MakeRig) -> None:
@@ -287,17 +290,21 @@ def test_next_asks_for_the_next_field(qtbot: QtBot, make_rig: MakeRig) -> None:
         tap(qtbot, rig.keyboard, "next")
 
 
-def test_done_asks_to_finish_and_hides_the_keyboard(qtbot: QtBot, make_rig: MakeRig) -> None:
+def test_on_the_last_box_the_one_move_on_key_is_done_and_hides_the_keyboard(qtbot: QtBot, make_rig: MakeRig) -> None:
     rig = make_rig()
-    rig.keyboard.attach(rig.editor, "letters")
+    rig.keyboard.attach(rig.editor, "letters", last_box=True)
+    assert key(rig.keyboard, "next").words() == "Done"
+    assert key(rig.keyboard, "next").accessibleName() == "Done typing: hide the keyboard"
 
     with (
         qtbot.wait_signal(rig.keyboard.done_requested, timeout=1000),
         qtbot.assert_not_emitted(rig.keyboard.next_requested),
     ):
-        tap(qtbot, rig.keyboard, "done")
+        tap(qtbot, rig.keyboard, "next")
 
     assert not rig.keyboard.isVisible()
+    rig.keyboard.attach(rig.editor, "letters")  # a box with another after it: the same key says so
+    assert key(rig.keyboard, "next").words() == "Next box"
 
 
 def test_keys_never_take_the_focus_from_the_text_box(qtbot: QtBot, make_rig: MakeRig) -> None:
@@ -414,9 +421,10 @@ def test_a_language_switch_relabels_the_special_keys(make_rig: MakeRig, texts: U
 
     texts.set_language("es")
 
-    assert key(rig.keyboard, "next").words() == "Siguiente"
+    assert key(rig.keyboard, "next").words() == "Casilla siguiente"  # not the form's "Siguiente"
     assert key(rig.keyboard, "space").words() == "espacio"
-    assert key(rig.keyboard, "done").accessibleName() == "Terminar de escribir: ocultar el teclado"
+    rig.keyboard.attach(rig.editor, "letters", last_box=True)
+    assert key(rig.keyboard, "next").accessibleName() == "Terminar de escribir: ocultar el teclado"
     assert key(rig.keyboard, "backspace").accessibleName() == "Borrar la letra antes del cursor"
     assert rig.keyboard.accessibleName() == "Teclado en pantalla"
     assert key(rig.keyboard, "q").accessibleName() == "q"
@@ -500,11 +508,15 @@ def test_a_destroyed_text_box_is_let_go(qtbot: QtBot, make_rig: MakeRig) -> None
 def test_the_layouts_are_complete() -> None:
     for layout in LAYOUTS.values():
         kinds = {key.kind for key in layout.every_key()}
-        assert {KeyKind.NEXT, KeyKind.DONE, KeyKind.BACKSPACE} <= kinds, layout.name
+        assert {KeyKind.NEXT, KeyKind.BACKSPACE} <= kinds, layout.name
+        # One key moves on in each layout (the form's Next is the other way on).
+        assert [key.kind for key in layout.every_key()].count(KeyKind.NEXT) == 1, layout.name
+        assert KeyKind.DONE not in kinds, layout.name
         for target in (key.target for key in layout.every_key() if key.kind is KeyKind.LAYOUT):
             assert target in LAYOUTS, f"{layout.name} shows the unknown layout {target!r}"
     assert set("áéíóúüñ") <= {key.text for key in LAYOUTS["letters"].every_key()}
     assert set("0123456789+()-") <= {key.text for key in LAYOUTS["numbers"].every_key()}
+    assert {key.text for key in LAYOUTS["phone"].every_key() if key.kind is KeyKind.CHAR} == set("0123456789")
     assert {"@", ".", "-", "_", ".com"} <= {key.text for key in LAYOUTS["email"].every_key()}
     vietnamese = LAYOUTS["vietnamese"]
     assert set("abcdefghijklmnopqrstuvwxyzăâđêôơư") <= {key.text for key in vietnamese.every_key()}
@@ -514,7 +526,7 @@ def test_the_layouts_are_complete() -> None:
 
 def test_only_real_layouts_can_be_attached(make_rig: MakeRig) -> None:
     rig = make_rig()
-    assert rig.keyboard.layout_names() == ["letters", "numbers", "email"]
+    assert rig.keyboard.layout_names() == ["letters", "numbers", "email", "phone"]
     with pytest.raises(ValueError, match="no keyboard layout 'accents'"):
         rig.keyboard.attach(rig.editor, "accents")
     with pytest.raises(ValueError, match="no keyboard layout 'klingon'"):
@@ -528,8 +540,8 @@ def test_a_hidden_keyboard_takes_a_new_language_when_it_next_opens(make_rig: Mak
     hidden = rig.keyboard.findChild(KeyButton, "key-next")
     assert hidden is not None and hidden.words() == "Next box"  # no unseen key relabelled on the switch
     rig.keyboard.attach(rig.editor, "letters")
-    assert key(rig.keyboard, "next").words() == "Siguiente"
-    assert key(rig.keyboard, "done").accessibleName() == "Terminar de escribir: ocultar el teclado"
+    assert key(rig.keyboard, "next").words() == "Casilla siguiente"
+    assert key(rig.keyboard, "next").accessibleName() == "Ir a la siguiente casilla para completar"
 
 
 # --- Vietnamese ---------------------------------------------------------------------------------

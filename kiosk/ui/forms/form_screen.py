@@ -406,10 +406,12 @@ class RequestFormScreen(KioskScreen):
             return
         self._editor = editor
         spec = widget.spec
+        editors = self._editors_on_step()
         self.keyboard.attach(
             editor,
-            spec.keyboard if spec.kind.value != "date" else "numbers",
+            spec.keyboard if spec.kind.value != "date" else "phone",
             capitalize_words=spec.capitalize_words,
+            last_box=bool(editors) and editor is editors[-1],
         )
         self.keyboard.show()
         self._fit_title()

@@ -73,7 +73,13 @@ class KeyButton(TouchButton):
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setProperty("keyclass", _key_class(key))
         # Tests and screen-reader tools find a key by what it types, or by its string's name.
-        name = key.text if key.kind is KeyKind.CHAR else key.label.rpartition(".")[2]
+        name = (
+            key.text
+            if key.kind is KeyKind.CHAR
+            else "next"
+            if key.kind is KeyKind.NEXT
+            else key.label.rpartition(".")[2]
+        )
         self.setObjectName(f"key-{name}")
         self._fitted = QSize()
         if key.kind is KeyKind.SHIFT:
@@ -182,6 +188,7 @@ class OnScreenKeyboard(QWidget):
         self._layouts = dict(layouts)
         self._editor: Editor | None = None
         self._capitalize_words = False
+        self._last_box = False  # the box typed into is the step's last: the move-on key is "Done"
         self._shift = False
         self._current = next(iter(self._layouts))
         self._opened_from = self._current
@@ -219,10 +226,11 @@ class OnScreenKeyboard(QWidget):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         rows: list[tuple[QHBoxLayout, list[KeyButton]]] = []
+        # A shorter page keeps its last row (the move-on key) at the bottom, where the other pages have it; a page
+        # with no way to another (the phone keypad) stays one block, as a keypad looks, its room left above it.
+        keypad = not any(key.kind is KeyKind.LAYOUT for key in layout.every_key())
         for index, row in enumerate(layout.rows):
-            if index == len(layout.rows) - 1:
-                # A shorter page keeps its last row (Next, Done) at the bottom, where the
-                # other pages have it.
+            if index == (0 if keypad else len(layout.rows) - 1):
                 column.addStretch(1)
             line = QHBoxLayout()
             buttons: list[KeyButton] = []
@@ -243,10 +251,13 @@ class OnScreenKeyboard(QWidget):
         return page
 
     # -- the text box ----------------------------------------------------------------------------
-    def attach(self, editor: QLineEdit | QPlainTextEdit, layout: str, capitalize_words: bool = False) -> None:
+    def attach(
+        self, editor: QLineEdit | QPlainTextEdit, layout: str, capitalize_words: bool = False, last_box: bool = False
+    ) -> None:
         """Type into `editor` with `layout` (or its stand-in for the patient's language).
 
-        capitalize_words starts each word of a name with a capital.
+        capitalize_words starts each word of a name with a capital; last_box makes the move-on key "Done" (it hides
+        the keyboard) instead of "Next box".
         """
         chosen = self._layouts.get(layout)
         if chosen is None or chosen.picker:
@@ -254,6 +265,9 @@ class OnScreenKeyboard(QWidget):
         self.detach()
         self._editor = editor
         self._capitalize_words = capitalize_words
+        if last_box != self._last_box:
+            self._last_box = last_box
+            self._word_move_on()
         editor.cursorPositionChanged.connect(self._cursor_moved)
         editor.destroyed.connect(self._forget_editor)
         editor.installEventFilter(self)  # its Tab goes into the keyboard
@@ -313,9 +327,9 @@ class OnScreenKeyboard(QWidget):
             if names_its_page(self._layouts, key, self._current):
                 self._chosen[base_of(self._layouts, key.target)] = key.target
             self._show_layout(self._shown_by(key))
-        elif key.kind is KeyKind.NEXT:
+        elif key.kind is KeyKind.NEXT and not self._last_box:
             self.next_requested.emit()
-        elif key.kind is KeyKind.DONE:
+        elif key.kind in {KeyKind.NEXT, KeyKind.DONE}:
             focused = QApplication.focusWidget()
             if focused is not None and self.isAncestorOf(focused):
                 # Let go first: hiding a focused key would hand the focus on to whatever Tab finds next, maybe
@@ -519,8 +533,13 @@ class OnScreenKeyboard(QWidget):
                 text = _capital(key.text) if self._shift else key.text
                 button.show_char(text, _spoken(text, self._texts))
                 continue
-            label = t(key.label)
-            spoken_key = f"{key.label}_name"
+            if key.kind is KeyKind.NEXT and self._last_box:
+                label_key, spoken_key = "keyboard.done", "keyboard.done_name"
+            elif key.kind is KeyKind.NEXT:
+                label_key, spoken_key = key.label, "keyboard.next_name"
+            else:
+                label_key, spoken_key = key.label, f"{key.label}_name"
+            label = t(label_key)
             spoken = t(spoken_key)
             # The catalog answers a missing string with its key; then the label is the name.
             spoken = label if spoken == spoken_key else spoken
@@ -531,6 +550,14 @@ class OnScreenKeyboard(QWidget):
                 label = "\u25cc" + key.text
             button.set_words(label)
             button.setAccessibleName(spoken)
+
+    def _word_move_on(self) -> None:
+        t = self._texts.t
+        for button in self.keys:
+            if button.key.kind is KeyKind.NEXT:
+                done = self._last_box
+                button.set_words(t("keyboard.done" if done else button.key.label))
+                button.setAccessibleName(t("keyboard.done_name" if done else "keyboard.next_name"))
 
     def apply_metrics(self, metrics: Metrics) -> None:
         """Finger-sized keys (64 px at least) and type sizes for this screen's scale."""
