@@ -631,7 +631,9 @@ class RequestFormScreen(KioskScreen):
             self.keyboard.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             self.keyboard.setMinimumWidth(0)
             self.keyboard.setMaximumWidth(QWIDGETSIZE_MAX)
-            self.keyboard.relayout(m, width)
+            # The width it will have inside the column's margins: sized for more, its keys would reach past it.
+            margins = self._outer.contentsMargins()
+            self.keyboard.relayout(m, width - margins.left() - margins.right())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
