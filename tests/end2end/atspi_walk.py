@@ -418,13 +418,35 @@ def read_a_procedure_section(words: dict[str, Any], say: Callable[..., None]) ->
     title = procedure.name
     act(procedure, "Press")
     find("filler", title)
-    tabs = find("filler", words["page"]["sections"])
-    section = [node for node in shown(tabs) if node.getRoleName() == "radio button"][2]
-    act(section, "Toggle", "Press")
-    pump(0.5)
-    text = find("label", words["page"]["text_area"].format(section=section.name))
-    say("procedure section", page=title, section=section.name, checked=checked(section),
-        heading=any(node.name == section.name for node in labels()), text=text_of(text))  # fmt: skip
+    page = words["page"]
+    # Normal text shows the sections as tabs; large text (chosen earlier in the walk) as a "Section 2 of 6 ◂ ▸"
+    # stepper. A screen-reader user takes whichever is there, as here.
+    way = wait_for("the page's sections or its stepper", lambda: next((
+        node for node in shown(application())
+        if (node.getRoleName(), node.name) in {("filler", page["sections"]), ("push button", page["next_section_name"])}
+    ), None))  # fmt: skip
+    if way.getRoleName() == "filler":
+        section = [node for node in shown(way) if node.getRoleName() == "radio button"][2]
+        act(section, "Toggle", "Press")
+        pump(0.5)
+        name, chosen = section.name, checked(section)
+    else:
+        for _ in range(2):
+            act(way, "Press")
+            pump(0.5)
+        third = page["section_of"].split("{number}")[0] + "3"
+        position = wait_for("the stepper at the third section", lambda: next(
+            (node for node in shown(application()) if node.name and node.name.startswith(third)), None
+        ))  # fmt: skip
+        before, after = page["text_area"].split("{section}")
+        area = wait_for("the third section's text", lambda: next((
+            node for node in labels()
+            if node.name.startswith(before) and node.name.endswith(after) and len(node.name) > len(before + after)
+        ), None))  # fmt: skip
+        name, chosen = area.name[len(before) : len(area.name) - len(after)], bool(position)
+    text = find("label", page["text_area"].format(section=name))
+    say("procedure section", page=title, section=name, chosen=chosen,
+        heading=any(node.name == name for node in labels()), text=text_of(text))  # fmt: skip
     act(find("push button", words["nav"]["home"]), "Press")
     find("filler", words["home"]["title"])
 
