@@ -132,3 +132,12 @@ def test_pictures_in_buttons_are_named_as_their_button(qtbot: QtBot, window: Kio
         assert isinstance(button, QAbstractButton)
         name, _description = heard(picture)
         assert heard(picture)[0] == button.accessibleName() and name and not glyphs(name)
+
+
+def test_the_unwell_strips_pictogram_is_not_heard_apart_from_its_words(qtbot: QtBot, window: KioskWindow) -> None:
+    window.go(Route(Screen.HOME))
+    strip = window.findChild(QWidget, "UnwellStrip")
+    picture = window.findChild(QWidget, "UnwellIcon")
+    assert strip is not None and picture is not None and really_visible(picture)
+    assert picture.parentWidget() is strip
+    assert heard(picture)[0] == ""  # said once, by the words beside it, not twice

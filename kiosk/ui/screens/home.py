@@ -43,6 +43,7 @@ class HomeScreen(KioskScreen):
         # The pictogram stands beside the words and says the same: it has no name of its own, or a screen reader
         # and read-aloud would say the sentence twice.
         self.unwell_picture = ButtonPicture(resources_dir() / "images" / "icons" / "front-desk.svg")
+        self.unwell_picture.setObjectName("UnwellIcon")  # not a button's icon: nothing to be named after
         self.unwell_words = text_label("section-title", "UnwellWords")
         self.unwell_hint = text_label("", "UnwellHint")
         words = QVBoxLayout()
