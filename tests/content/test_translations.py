@@ -12,7 +12,10 @@ from kiosk.paths import bundled_content_dir
 
 SOURCE = "en"
 # Every folder is a language, so a new one is checked the day it is added, before any settings enable it.
-PRESENT = tuple(sorted(folder.name for folder in bundled_content_dir().iterdir() if folder.is_dir()))
+# (A folder of pictures the pages share, like images/, holds no pages and is no language.)
+PRESENT = tuple(
+    sorted(folder.name for folder in bundled_content_dir().iterdir() if folder.is_dir() and any(folder.glob("*.md")))
+)
 TRANSLATIONS = tuple(language for language in PRESENT if language != SOURCE)
 # A translated page must keep the English page's structure; only its words change.
 SHARED_KEYS = ("kind", "order", "related", "related_section", "reviewed", "duration_seconds", "image")

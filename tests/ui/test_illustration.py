@@ -11,13 +11,13 @@ from pytestqt.qtbot import QtBot
 from kiosk.qt import QImage
 
 from kiosk.content.model import PageKind
-from kiosk.paths import resources_dir
+from kiosk.paths import bundled_content_dir
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.presentation import ThemeName
 from kiosk.ui.screens.attract import SLIDE_DRAWINGS
 from tests.ui.conftest import ORIENTATIONS, MakeWindow
 
-DRAWINGS = resources_dir() / "images" / "illustrations"
+DRAWINGS = bundled_content_dir() / "images"  # with the pages, so a copied content folder keeps them
 NAMES = sorted(path for path in DRAWINGS.glob("*.svg") if not path.stem.endswith("-hc"))
 
 

@@ -26,7 +26,7 @@ from kiosk.qt import (
 from kiosk.config.settings import Settings
 from kiosk.content.catalog import ContentCatalog
 from kiosk.content.model import Page, PageKind
-from kiosk.paths import resources_dir
+from kiosk.paths import bundled_content_dir
 from kiosk.services.navigation import Route
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.texts import UiTexts
@@ -180,7 +180,7 @@ class AttractScreen(KioskScreen):
         name = SLIDE_DRAWINGS.get(slide.id) if slide is not None else None
         self.drawing.setVisible(name is not None)
         if name is not None:
-            self.drawing.set_path(resources_dir() / "images" / "illustrations" / f"{name.replace('_', '-')}.svg")
+            self.drawing.set_path(bundled_content_dir() / "images" / f"{name.replace('_', '-')}.svg")
             self.drawing.setAccessibleName(self.texts.t(f"drawing.{name}"))  # what it shows, in the patient's words
             self._draw()
 
