@@ -202,7 +202,8 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
             '[clinic]\nnmae = "Typo Clinic"\n',
             2,
             "setting clinic.nmae is not a known setting: "
-            "the [clinic] table accepts name, phone, phone_region, logo, hours; check the spelling.",
+            "the [clinic] table accepts name, phone, phone_region, call_back_business_days, logo, hours; "
+            "check the spelling.",
             id="misspelt-key",
         ),
         pytest.param(
