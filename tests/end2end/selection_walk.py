@@ -97,8 +97,9 @@ def main(strings_dir: str, name: str) -> int:
         say("triple click", field)
         xdotool("key", "ctrl+a", "ctrl+c")
         say("copied", field)
-        # The patient walks away from the form: Home ends what they typed.
+        # The patient walks away from the form: Home asks first, and leaving ends what they typed.
         act(find("push button", words["nav"]["home"]), "Press")
+        act(find("push button", words["form"]["leave"]), "Press")
         find("filler", words["home"]["title"])
         # The next patient, in the same form's empty first-name field.
         field = open_name_step(words)
