@@ -75,7 +75,7 @@ def test_a_kiosk_that_cannot_start_leaves_patients_the_out_of_service_screen(
             time.sleep(0.3)
         logged = _text(supervise_log)
         assert "the kiosk cannot start: showing patients the out-of-service screen" in logged
-        assert "Its last error: In " in logged and "clinic.phone" in logged
+        assert f"Its last error: {config}, line " in logged and "clinic.phone" in logged  # file, line and key
     finally:
         if supervisor.poll() is None:
             supervisor.send_signal(signal.SIGTERM)
