@@ -68,7 +68,8 @@ def test_a_hundred_visits_with_a_request_each_leave_no_widget_field_or_session_b
     _settle(qtbot)
 
     assert window.navigator.current == ATTRACT
-    assert len(QApplication.allWidgets()) == widgets
+    # No growth. (Fewer is no leak: in a whole-suite run an earlier test's widget may be deleted meanwhile.)
+    assert len(QApplication.allWidgets()) <= widgets
     # The form's fields go with the visit: none left in this window, and none alive on the Python side
     # beyond what was there before (earlier tests in the same process may still hold their own).
     assert window.findChildren(FieldWidget) == []
