@@ -104,7 +104,7 @@ class TcpRelay:
                 if self.delay_s:
                     time.sleep(self.delay_s)
                 sink.sendall(data)
-        except OSError:
+        except OSError:  # either end closed or reset: this direction of the link ends, as a cable would
             pass
         finally:
             for end in (source, sink):

@@ -6,14 +6,9 @@ from kiosk.qt import (
     QAccessible,
     QAccessibleAnnouncementEvent,
     QAccessibleEvent,
-    QApplication,
-    QDialog,
-    QFrame,
-    QHideEvent,
     QLabel,
     QSizePolicy,
     Qt,
-    QVBoxLayout,
     QWidget,
     Signal,
 )
@@ -21,9 +16,10 @@ from kiosk.qt import (
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics
 from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.card_overlay import CardOverlay
 
 
-class IdleWarning(QDialog):
+class IdleWarning(CardOverlay):
     """Covers the whole window; the page stays visible, dimmed, behind the card.
 
     A QDialog laid inside the window rather than a window of its own: Qt gives a QDialog the accessible role
@@ -34,53 +30,26 @@ class IdleWarning(QDialog):
     more_time = Signal()
 
     def __init__(self, texts: UiTexts, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setWindowFlags(Qt.WindowType.Widget)  # an overlay in the kiosk window: no frame, no window to switch to
-        self.setObjectName("IdleBackdrop")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        super().__init__(parent, "IdleBackdrop", "IdleCard")
         self._texts = texts
         self.seconds_left = 0
-        self.card = QFrame()
-        self.card.setObjectName("IdleCard")
-        self.title = QLabel()
-        self.title.setProperty("role", "title")
         self.countdown = QLabel()
         self.countdown.setObjectName("IdleCountdown")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.body = QLabel()
-        for label in (self.title, self.body):
-            label.setWordWrap(True)
-            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.button = TouchButton("primary")
         self.button.setObjectName("MoreTime")
         self.button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.button.clicked.connect(self.more_time)
-        card_layout = QVBoxLayout(self.card)
-        card_layout.addWidget(self.title)
-        card_layout.addWidget(self.countdown)
-        card_layout.addWidget(self.body)
-        card_layout.addWidget(self.button)
-        self._card_layout = card_layout
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        outer.addWidget(self.card, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addStretch(1)
+        for widget in (self.title, self.countdown, self.body, self.button):
+            self._card_layout.addWidget(widget)
         texts.language_changed.connect(self._language_changed)
-        self._focus_before: QWidget | None = None
         self.hide()
 
     def show_countdown(self, seconds: int) -> None:
         self.seconds_left = seconds
         self.retranslate()
         if not self.isVisible():
-            parent = self.parentWidget()
-            if parent is not None:
-                self.setGeometry(parent.rect())
-            focused = QApplication.focusWidget()
-            self._focus_before = focused if focused is not None and not self.isAncestorOf(focused) else None
-            self.show()
-            self.raise_()
-            self.button.setFocus()
+            self.cover(self.button)
             self._announce()
 
     def _announce(self) -> None:
@@ -95,13 +64,6 @@ class IdleWarning(QDialog):
     def reject(self) -> None:
         # Escape would hide the card while the countdown went on: only "I need more time" or the end closes it.
         pass
-
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
-        # A keypad user goes on where they were (a reset moves focus on to the attract screen itself).
-        before, self._focus_before = self._focus_before, None
-        if before is not None and before.isVisible():
-            before.setFocus()
-        super().hideEvent(event)
 
     def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802 (Qt's name)
         # While the card is up, Tab stays on it: the page behind is covered and cannot be used.
@@ -124,13 +86,6 @@ class IdleWarning(QDialog):
         self.button.set_words(t("idle.more_time"), t("idle.more_time_hint"))
         self._fit_card()
 
-    def _fit_card(self) -> None:
-        # A centred card gets its plain size hint; ask for the height its wrapped words need.
-        self.card.setMinimumHeight(self._card_layout.totalHeightForWidth(self.card.width()))
-
     def relayout(self, metrics: Metrics, width: int) -> None:
-        pad = metrics.px("pad2")
-        self._card_layout.setContentsMargins(pad, pad, pad, pad)
-        self._card_layout.setSpacing(metrics.px("pad"))
-        self.card.setFixedWidth(min(width - 2 * pad, int(metrics.px("target") * 10)))
+        self._size_card(metrics, width)
         self._fit_card()
