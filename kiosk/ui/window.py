@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, assert_never
 
 from kiosk.qt import (
     QApplication,
@@ -64,21 +64,6 @@ CRASH_SCREEN_MS = 8000  # long enough to read two short sentences, short enough 
 # top edge at 1.37 m, the top 30% ends at 1.16 m, under the 1.22 m (48 in) highest forward reach of the ADA
 # standards. More would leave a form step with its keyboard no room at extra-large text.
 LOW_SHARE = 0.3
-
-
-# The window's attribute (a property that builds the screen on first use) for each route's screen. Names, not
-# lambdas on self: a lambda would tie the window into a reference cycle, and the cycle collector may then
-# delete it on a worker thread (Qt: "Timers cannot be stopped from another thread").
-SCREEN_ATTRIBUTES = {
-    Screen.ATTRACT: "attract",
-    Screen.HOME: "home",
-    Screen.PROCEDURES: "procedures",
-    Screen.PROCEDURE: "info_page",
-    Screen.CONDITION: "info_page",
-    Screen.APPOINTMENT: "form",
-    Screen.FOLLOW_UP: "form",
-    Screen.CONFIRMATION: "confirmation",
-}
 
 
 def route_is_form(route: Route) -> bool:
@@ -248,8 +233,28 @@ class KioskWindow(QWidget):
 
     def build_all_screens(self) -> None:
         """Build every screen not built yet, so no patient's first tap waits for one (called after the first frame)."""
-        for name in dict.fromkeys(SCREEN_ATTRIBUTES.values()):
-            getattr(self, name)
+        for screen in Screen:
+            self.screen_for(screen)
+
+    def screen_for(self, screen: Screen) -> KioskScreen:
+        """The widget that shows a route's screen, built on first use. A match on the enum rather than attribute
+        names (or lambdas on self, which would tie the window into a reference cycle the collector may then break on
+        a worker thread): mypy checks that every Screen has its widget."""
+        match screen:
+            case Screen.ATTRACT:
+                return self.attract
+            case Screen.HOME:
+                return self.home
+            case Screen.PROCEDURES:
+                return self.procedures
+            case Screen.PROCEDURE | Screen.CONDITION:
+                return self.info_page
+            case Screen.APPOINTMENT | Screen.FOLLOW_UP:
+                return self.form
+            case Screen.CONFIRMATION:
+                return self.confirmation
+            case _:
+                assert_never(screen)
 
     def _added(self, screen: AnyScreen) -> AnyScreen:
         """A new screen joins the stack at the window's current look, like those built at start."""
@@ -394,7 +399,7 @@ class KioskWindow(QWidget):
         if not route_is_form(route) and self._form is not None and self._form.draft is not None:
             self._form.wipe()  # leaving a form (Home, Back, confirmation) leaves nothing behind
             self.visit_privacy.forget()
-        screen: KioskScreen = getattr(self, SCREEN_ATTRIBUTES[route.screen])
+        screen = self.screen_for(route.screen)
         if self.out_of_service_reason is not None and route_is_form(route):
             screen = self.out_of_service
         if route == ATTRACT and self.clinic_closed:

@@ -88,3 +88,10 @@ def test_build_all_screens_builds_every_screen_once(window: KioskWindow) -> None
     assert [window.home, window.procedures, window.info_page, window.form, window.confirmation] == screens
     assert all(window.stack.indexOf(screen) >= 0 for screen in screens)
     assert window.navigator.current == ATTRACT
+
+
+def test_every_screen_of_a_route_has_its_widget_in_the_window(window: KioskWindow) -> None:
+    shown = {screen: window.screen_for(screen) for screen in Screen}
+    assert all(window.stack.indexOf(widget) >= 0 for widget in shown.values())
+    assert shown[Screen.PROCEDURE] is shown[Screen.CONDITION] is window.info_page  # one page screen for both
+    assert shown[Screen.APPOINTMENT] is shown[Screen.FOLLOW_UP] is window.form
