@@ -127,7 +127,8 @@ class RequestRecord(Base):
             sqlite_where=text("status != 'closed'"),
             postgresql_where=text("status != 'closed'"),
         ),
-        Index("ix_patient_requests_phone_queue", "phone_e164", "urgent", "created_at", "id"),
+        # Holds status and kind too (migration 0010), so a phone search counts and orders without the table.
+        Index("ix_patient_requests_phone_queue", "phone_e164", "urgent", "created_at", "id", "status", "kind"),
         Index(
             "ix_patient_requests_last_name_queue",
             "urgent",
@@ -149,6 +150,23 @@ class RequestRecord(Base):
             "kind",
         ),
     )
+
+
+class PhoneNumberSuffix(Base):
+    """Every ending of 3 or more digits of each phone number stored, so part of a number is one index range.
+
+    "Contains 0142" is "some ending starts with 0142": a range of this table's key, answered alike by SQLite
+    (SQLCipher has no trigram index) and PostgreSQL. Kept per number, not per request (one patient's requests
+    share the rows), by triggers on patient_requests (migration 0010), so every way a request is stored or
+    removed keeps it, and a number leaves with the last request that held it.
+    """
+
+    __tablename__ = "phone_number_suffixes"
+
+    suffix: Mapped[str] = mapped_column(String(15), primary_key=True)  # digits only, the country code included
+    phone_e164: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (the key is the row: no second copy of it)
 
 
 class ReservedReference(Base):
@@ -254,3 +272,43 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer())
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class HandoffEvent(Base):
+    """A new request or a status change waiting to be written to the drop folder as a FHIR bundle.
+
+    Added by triggers on patient_requests in the transaction that made the change (migration 0009), and
+    deleted once its file is in the folder (kiosk/services/handoff.py). It keeps the status, version and time
+    of the change, so the bundle written later is the one of that moment. The id orders the files; never reused.
+    """
+
+    __tablename__ = "handoff_queue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[str] = mapped_column(ForeignKey("patient_requests.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer())
+    status: Mapped[str] = mapped_column(String(20))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = {"sqlite_autoincrement": True}  # noqa: RUF012 (SQLAlchemy reads it as declared)
+
+
+class HandoffState(Base):
+    """The drop folder's state, one row (id 1), shared by every PC: whether the queue is kept, who drains it.
+
+    `enabled` switches the queue's triggers on (a PC with a drop folder in its settings sets it); `holder` and
+    `lease_until` let one worker at a time write files, so they come out once and in order; the rest says how
+    the folder was at the last try, for `kiosk doctor` and the console on any PC.
+    """
+
+    __tablename__ = "handoff_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enabled: Mapped[bool] = mapped_column(Boolean(), default=False, server_default="0")
+    holder: Mapped[str | None] = mapped_column(String(255))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    folder_state: Mapped[str] = mapped_column(String(20), default="unknown", server_default="unknown")
+    state_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    checked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    checked_by: Mapped[str | None] = mapped_column(String(255))
+    last_written_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
