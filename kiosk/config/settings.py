@@ -469,6 +469,33 @@ class LoggingSettings(_Section):
     ] = "info"
 
 
+class HandoffSettings(_Section):
+    """The drop folder: each new request and each status change written as a FHIR bundle for the record system."""
+
+    drop_folder: Annotated[
+        Path | None,
+        Field(
+            strict=False,
+            description=(
+                "the path of an existing folder (often a share the clinic's interface engine reads) that gets one"
+                " FHIR transaction bundle file per new request and per status change, or left out for no drop"
+                " folder; the kiosk never creates it, so a share that is not connected is reported, not replaced"
+            ),
+        ),
+    ] = None
+    check_seconds: Annotated[
+        int,
+        Field(
+            ge=1,
+            le=300,
+            description=(
+                "how often a PC with a drop folder looks for new requests and changes to write:"
+                " a whole number of seconds from 1 to 300"
+            ),
+        ),
+    ] = 5
+
+
 class Settings(_Section):
     """The whole settings file; every table is optional and has demo defaults."""
 
@@ -483,3 +510,4 @@ class Settings(_Section):
     urgent: UrgentSettings = UrgentSettings()
     lockdown: LockdownSettings = LockdownSettings()
     logging: LoggingSettings = LoggingSettings()
+    handoff: HandoffSettings = HandoffSettings()

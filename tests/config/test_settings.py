@@ -217,8 +217,8 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
             "[screensaver]\nseconds = 10\n",
             1,
             "setting screensaver is not a known setting: the file accepts "
-            "clinic, languages, idle, attract, accessibility, content, database, staff, urgent, lockdown, logging;"
-            " check the spelling.",
+            "clinic, languages, idle, attract, accessibility, content, database, staff, urgent, lockdown, logging,"
+            " handoff; check the spelling.",
             id="unknown-table",
         ),
     ],
