@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kiosk.bench import concurrent, console, interaction, offline_submit, postgres, startup, submit, urgent
+from kiosk.bench import concurrent, console, effort, interaction, offline_submit, postgres, startup, submit, urgent
 from kiosk.bench.figures import Figure, skipped
 from kiosk.bench.workspace import Workspace
 
@@ -72,6 +72,7 @@ def run(plan: Plan, say: Callable[[str], None] = lambda line: print(line, file=s
                 "cold start and peak memory", "ms", lambda: startup.measure_start(workspace, plan.start_runs), say
             ),
             *_family("idle CPU", "% of a core", lambda: startup.measure_idle(workspace, plan.idle_seconds), say),
+            *_family("request effort", "taps", lambda: effort.measure(workspace), say),
             *_family("tap to paint", "ms", lambda: interaction.measure_taps(workspace, plan.taps), say),
             *_family(
                 "memory growth",
