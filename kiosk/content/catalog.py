@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kiosk.content.markup import Markup
 from kiosk.content.model import Page, PageKind, Problem
+from kiosk.content.page_record import mentions, read_record, removed_pages, write_record
 from kiosk.content.parser import read_page
 from kiosk.tomlfiles import read_text
 
@@ -67,6 +68,12 @@ def load_catalog(folder: Path, languages: Sequence[str], default_language: str) 
     catalog.problems += _check_images(catalog)
     catalog.problems += _check_text(catalog)
     catalog.problems += _check_reviews(catalog)
+    record = read_record(folder)
+    catalog.problems += _check_removed_names(catalog, record)
+    # Remembered after the check, so a page removed before the next reading is still known by its name then.
+    # Every reading remembers (the check, start-up, doctor, a reload), so no page is forgotten for want of a
+    # `kiosk content check` run before its file was deleted; a folder the kiosk may not write is simply not.
+    write_record(folder, catalog.pages, record)
     catalog.problems.sort()
     return catalog
 
@@ -275,6 +282,17 @@ def _slide_rules(page: Page) -> Iterable[Problem]:
 
 def _markups(page: Page) -> list[Markup]:
     return [page.intro_markup, *(section.markup for section in page.sections)]
+
+
+def _check_removed_names(catalog: ContentCatalog, record: dict[str, dict[str, str]]) -> Iterable[Problem]:
+    """Text that still names a page once read here and now gone (see page_record)."""
+    unreadable = {page_id for ids in catalog.unreadable.values() for page_id in ids}
+    removed = removed_pages(record, catalog.pages, unreadable)
+    if not removed:
+        return
+    for pages in catalog.pages.values():
+        for page in pages.values():
+            yield from mentions(page, removed)
 
 
 def _check_reviews(catalog: ContentCatalog) -> Iterable[Problem]:
