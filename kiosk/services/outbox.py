@@ -169,27 +169,44 @@ def _forward(session: Session, row: RequestRecord) -> None:
         session.delete(reserved)  # used: no longer set aside, and free for this request below
         session.flush()
     existing = session.get(RequestRecord, row.id)
-    if existing is not None:
-        # The server committed it but the kiosk never heard back, so it kept it here too: stored once.
-        if existing.reference != shown and not reference_taken(session, shown):
-            _note(session, row.id, row.workstation, f"Code {existing.reference} changed to {shown}, the code the "
-                  "patient was shown at the kiosk.")  # fmt: skip
-            existing.reference = shown
+    if existing is None:
+        if reference_taken(session, shown):
+            # A fresh code made offline (its reserved block used up) that the server gave to someone else meanwhile.
+            row.reference = _fresh_server_code(session)
+        stored = store_as_is(session, row)
+        if stored.reference == row.reference:
+            if row.reference != shown:
+                log.warning("outbox: request %s got a new code on forwarding; the one shown was taken", row.id)
+                _note(session, row.id, row.workstation, _taken_note(shown, row.reference))
+            return
+        # store_as_is found the request after all: the kiosk's own late server attempt (which gave up on the
+        # patient, see kiosk/services/submission.py) committed between the look above and the insert, with a
+        # code of the server's choosing. PostgreSQL's READ COMMITTED shows that row to the second look only.
+        existing = session.get(RequestRecord, row.id)
+        if existing is None:  # pragma: no cover - store_as_is just read it in this transaction
+            raise SubmitFailed("the request vanished while it was forwarded")
+    _keep_code_shown(session, existing, shown)
+
+
+def _keep_code_shown(session: Session, existing: RequestRecord, shown: str) -> None:
+    """The server committed the request but the kiosk never heard back, so it kept it too: stored once, and with
+    the code the patient was shown unless that code went to someone else meanwhile."""
+    if existing.reference == shown:
         return
     if reference_taken(session, shown):
-        # A fresh code made offline (its reserved block used up) that the server gave to someone else meanwhile.
-        row.reference = _fresh_server_code(session)
-        log.warning("outbox: request %s got a new code on forwarding; the one shown was taken", row.id)
-        store_as_is(session, row)
-        _note(
-            session,
-            row.id,
-            row.workstation,
-            f"The patient was shown the code {shown} while the server could not be reached. That code belongs to "
-            f"another request, so this request's code is {row.reference}: find it by name and date of birth.",
-        )
+        log.warning("outbox: request %s keeps the server's code; the one shown was taken", existing.id)
+        _note(session, existing.id, existing.workstation, _taken_note(shown, existing.reference))
         return
-    store_as_is(session, row)
+    _note(session, existing.id, existing.workstation, f"Code {existing.reference} changed to {shown}, the code the "
+          "patient was shown at the kiosk.")  # fmt: skip
+    existing.reference = shown
+
+
+def _taken_note(shown: str, stored: str) -> str:
+    return (
+        f"The patient was shown the code {shown} while the server could not be reached. That code belongs to "
+        f"another request, so this request's code is {stored}: find it by name and date of birth."
+    )
 
 
 def _fresh_server_code(session: Session) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.domain.requests import AppointmentRequest, FollowUpRequest
@@ -248,6 +248,41 @@ def test_a_request_the_server_took_without_answering_is_not_stored_twice(
         notes = list(session.scalars(select(RequestEvent.note).where(RequestEvent.request_id == rows[0].id)))
     assert notes == [
         f"Code {on_server.reference} changed to {shown.reference}, the code the patient was shown at the kiosk."
+    ]
+
+
+def test_a_late_server_commit_landing_while_the_row_is_forwarded_still_ends_with_the_code_shown(
+    outbox: Database, server: Database
+) -> None:
+    # The patient gave up waiting on the server and got an outbox code; the kiosk's own late attempt then commits
+    # (with a code of the server's choosing) just after forwarding looked for the request and before it stores it.
+    reserve_references(outbox, server, KIOSK)
+    request = factories.appointment()
+    shown = keep_in_outbox(outbox, request, KIOSK, T0)
+    late: list[Receipt] = []
+    started: list[bool] = []
+
+    def late_attempt_commits(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        # Forwarding asks whether the code shown is taken right after its look for the request: commit there.
+        if started or "EXISTS" not in statement.upper():
+            return
+        started.append(True)  # before the submit: it asks the same question
+        late.append(submit_request(server, request, KIOSK, now=T0))
+
+    event.listen(server.engine, "before_cursor_execute", late_attempt_commits)
+    try:
+        assert forward_pending(outbox, server) == 1
+    finally:
+        event.remove(server.engine, "before_cursor_execute", late_attempt_commits)
+
+    assert late and late[0].reference != shown.reference  # the race really happened
+    rows = server_rows(server)
+    assert [row.reference for row in rows] == [shown.reference]
+    assert load_request(server, shown.reference) == request
+    with server.read() as session:
+        notes = list(session.scalars(select(RequestEvent.note).where(RequestEvent.request_id == rows[0].id)))
+    assert notes == [
+        f"Code {late[0].reference} changed to {shown.reference}, the code the patient was shown at the kiosk."
     ]
 
 
