@@ -6,7 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.errors import EXIT_PROBLEMS, friendly
+from kiosk.cli.errors import friendly
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:
     from kiosk.storage.database import Database
@@ -47,7 +48,7 @@ def _verify(args: argparse.Namespace) -> int:
         database.close()
     if report.intact:
         print(f"audit trail intact: {_rows(report.rows_checked)} checked")
-        return 0
+        return EXIT_OK
     for problem in report.problems:
         print(f"problem: {problem}")
     print(

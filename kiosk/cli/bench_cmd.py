@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.cli.errors import EXIT_USAGE
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_USAGE
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,4 +49,4 @@ def bench(args: argparse.Namespace) -> int:
     )
     if json_file is not None:
         write_json(figures, json_file)
-    return 0
+    return EXIT_OK

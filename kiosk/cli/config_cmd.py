@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.errors import friendly
+from kiosk.ops.exit_codes import EXIT_OK
 
 if TYPE_CHECKING:
     from kiosk.config.reference import SettingInfo, TableInfo
@@ -58,7 +59,7 @@ def _reference() -> int:
     from kiosk.config.reference import markdown_reference
 
     print(markdown_reference(), end="")
-    return 0
+    return EXIT_OK
 
 
 def _check(config: str | None) -> int:
@@ -68,7 +69,7 @@ def _check(config: str | None) -> int:
     _settings, path = load_settings(config, available_languages())
     if path is not None:  # without one, load_settings has said where it goes and that the defaults are used
         print(f"The settings file {path} is valid: the kiosk will use it.")
-    return 0
+    return EXIT_OK
 
 
 def _show(config: str | None) -> int:
@@ -91,7 +92,7 @@ def _show(config: str | None) -> int:
         for info in table.settings:
             origin = f"file {path}" if info.key in written else "default"
             print(_line(info, _value(settings, table, info), settings, origin))
-    return 0
+    return EXIT_OK
 
 
 def _named_by(config: str | None) -> str:

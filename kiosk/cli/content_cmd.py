@@ -8,8 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, friendly
+from kiosk.cli.errors import friendly
 from kiosk.cli.sizes import parse_size
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -101,7 +102,7 @@ def _check(args: argparse.Namespace) -> int:
         f"{pages} pages in {len(languages.enabled)} languages checked in {folder}: "
         f"{len(errors)} problems, {len(problems) - len(errors)} warnings."
     )
-    return EXIT_PROBLEMS if errors else 0
+    return EXIT_PROBLEMS if errors else EXIT_OK
 
 
 def preview_content(args: argparse.Namespace) -> int:
@@ -133,7 +134,7 @@ def _preview(args: argparse.Namespace) -> int:
     stamp = folder_stamp(folder)
     written = _draw(args, folder)
     if not args.watch:
-        return 0 if written else EXIT_PROBLEMS
+        return EXIT_OK if written else EXIT_PROBLEMS
     print(f"watching {folder} for saved files; Ctrl+C stops")
     try:
         while True:
@@ -143,7 +144,7 @@ def _preview(args: argparse.Namespace) -> int:
                 stamp = now
                 _draw(args, folder)
     except KeyboardInterrupt:
-        return 0
+        return EXIT_OK
 
 
 def _draw(args: argparse.Namespace, folder: Path) -> list[Path]:

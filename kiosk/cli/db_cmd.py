@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from kiosk.cli.db_key_verbs import add_key_verbs
 from kiosk.cli.db_move_key import add_move_key_verb
-from kiosk.cli.errors import EXIT_PROBLEMS, friendly
+from kiosk.cli.errors import friendly
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
@@ -153,7 +154,7 @@ def _upgrade(args: argparse.Namespace) -> int:
         before = current_revision(database.engine)
         if before == head_revision():
             print(f"database already at the newest layout ({before}); nothing to do")
-            return 0
+            return EXIT_OK
         check_or_raise(database, settings)
         saved = upgrade_with_backup(database, settings)
         after = current_revision(database.engine)
@@ -162,7 +163,7 @@ def _upgrade(args: argparse.Namespace) -> int:
     print(f"database upgraded from {before or 'empty'} to {after}")
     if saved is not None:
         print(f"backup of the database as it was: {saved}")
-    return 0
+    return EXIT_OK
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -187,7 +188,7 @@ def _check(args: argparse.Namespace) -> int:
         if busy is not None:
             # Readers never wait for a writer, so the check ran; kiosks cannot save while this lasts.
             print(busy)
-        return 0
+        return EXIT_OK
     for problem in problems:
         print(f"problem: {problem}")
     print(
@@ -247,7 +248,7 @@ def _backup(args: argparse.Namespace) -> int:
     size = saved.stat().st_size / 1_000_000
     how = "encrypted with the database's key" if encrypted else "not encrypted, like the database"
     print(f"backup saved to {saved} ({size:.1f} MB, {how}) in {time.perf_counter() - started:.1f} s")
-    return 0
+    return EXIT_OK
 
 
 def _driver_words(exc: Exception) -> str:
@@ -277,7 +278,7 @@ def _restore(args: argparse.Namespace) -> int:
     if kept is not None:
         print(f"the database as it was before is kept at {kept}")
     print("start the kiosks and consoles again; an older layout is upgraded when they start")
-    return 0
+    return EXIT_OK
 
 
 def _purge(args: argparse.Namespace) -> int:
@@ -292,10 +293,10 @@ def _purge(args: argparse.Namespace) -> int:
         if args.dry_run:
             count = count_purgeable(database, older_than_days=days)
             print(f"{count} closed requests were closed more than {days} days ago and would be removed (dry run)")
-            return 0
+            return EXIT_OK
         with audit_first.purging(database, days):  # who asked, committed before the first request goes
             removed = purge_closed(database, older_than_days=days, actor=cli_actor())
     finally:
         database.close()
     print(f"removed {removed} closed requests closed more than {days} days ago; open requests are kept")
-    return 0
+    return EXIT_OK

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.errors import friendly
+from kiosk.ops.exit_codes import EXIT_OK
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
@@ -170,7 +171,7 @@ def _rekey(args: argparse.Namespace) -> int:
         "Give IT's safe copy of the key the new one, and take a new backup (`kiosk db backup`): "
         "backups made before open only with the old key."
     )
-    return 0
+    return EXIT_OK
 
 
 def _fsync_file(path: Path) -> None:
@@ -252,7 +253,7 @@ def _encrypt(args: argparse.Namespace) -> int:
     else:
         shutil.rmtree(work)
         print(f"{said} The unencrypted copy made while encrypting was deleted once the encrypted file was verified.")
-    return 0
+    return EXIT_OK
 
 
 def _encrypt_into(path: Path, work: Path, encrypted: Path, key: bytes, sqlcipher3: Any) -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from kiosk.cli.errors import friendly
+from kiosk.ops.exit_codes import EXIT_OK
 
 
 def add_move_key_verb(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +40,6 @@ def _run(args: argparse.Namespace) -> int:
     path = database_path(keyed.database)
     if keyed is not settings and (path is None or not database_exists(path)):
         print("No key to move: the database is on a PostgreSQL server and this PC has no outbox file yet.")
-        return 0
+        return EXIT_OK
     print(move_key_apart(keyed))
-    return 0
+    return EXIT_OK

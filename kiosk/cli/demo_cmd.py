@@ -7,7 +7,8 @@ import sys
 import time
 from typing import TYPE_CHECKING
 
-from kiosk.cli.errors import EXIT_USAGE, friendly
+from kiosk.cli.errors import friendly
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from kiosk.storage.database import Database
@@ -96,7 +97,7 @@ def _demo_data(args: argparse.Namespace) -> int:
         days = DEFAULT_DAYS if args.days is None else args.days
         added = generate_requests(database, args.count, seed=args.seed, days=days, progress=progress)
         print(f"Done: {added:,} synthetic requests added in {time.perf_counter() - started:.1f} s.")
-        return 0
+        return EXIT_OK
     finally:
         database.close()
 

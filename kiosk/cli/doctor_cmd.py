@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from kiosk.cli.errors import EXIT_PROBLEMS
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,4 +46,4 @@ def _doctor(args: argparse.Namespace) -> int:
         for check in checks:
             print(check.line())
         print(summary(checks))
-    return 0 if healthy else EXIT_PROBLEMS
+    return EXIT_OK if healthy else EXIT_PROBLEMS

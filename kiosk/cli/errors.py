@@ -9,12 +9,11 @@ import sys
 from collections.abc import Callable
 
 from kiosk.config.errors import SettingsError
+from kiosk.ops.exit_codes import EXIT_BROKEN_PIPE, EXIT_FAULT, EXIT_INTERRUPTED, EXIT_USAGE
 
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-EXIT_FAULT = 70  # sysexits.h's EX_SOFTWARE: a fault in the kiosk program, not in what was typed
-EXIT_INTERRUPTED = 130  # what shells report for Ctrl+C
-EXIT_BROKEN_PIPE = 141  # what shells report for a program whose reader closed the pipe (128 + SIGPIPE)
+# Still importable from here for a module not yet moved to kiosk.ops.exit_codes (the codes live there).
+from kiosk.ops.exit_codes import EXIT_PROBLEMS as EXIT_PROBLEMS
+
 # The window and supervisor verbs keep their own crash handling: the kiosk's crash log, and a restart by
 # `kiosk supervise` or systemd on any failing exit.
 OWN_CRASH_HANDLING = frozenset({"run", "staff", "supervise"})

@@ -9,9 +9,10 @@ import logging
 import sys
 from pathlib import Path
 
-from kiosk.cli.errors import EXIT_USAGE, friendly
+from kiosk.cli.errors import friendly
 from kiosk.domain.requests import RequestKind
 from kiosk.domain.workflow import RequestStatus
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_USAGE
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def _export(args: argparse.Namespace, received_from: dt.date | None, received_to
     finally:
         database.close()
     print(f"wrote {count} request{'' if count == 1 else 's'} to {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def _os_user() -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.cli.user_cmd import cli_actor, guarded, new_password, read_password_file
+from kiosk.ops.exit_codes import EXIT_OK
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
@@ -105,7 +106,7 @@ def _first_admin(
             print(f"The database is encrypted; its key is in the {where}: keep a copy where IT keeps secrets.")
         if has_admin(database):
             print("An admin account already exists, so none was created: add more accounts with `kiosk user add`.")
-            return 0
+            return EXIT_OK
         try:
             if username is None:
                 username = normalise_username(input("First admin's username: "))
@@ -129,4 +130,4 @@ def _first_admin(
     finally:
         database.close()
     print(f"Created the admin account {account.username!r}: sign in to the reception console with it.")
-    return 0
+    return EXIT_OK

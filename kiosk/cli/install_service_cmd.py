@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pwd
 
-from kiosk.cli.errors import EXIT_USAGE
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 from kiosk.ops.self_command import kiosk_command
 from kiosk.ops.service_files import (
     DESKTOP,
@@ -98,7 +98,7 @@ def install_service(args: argparse.Namespace) -> int:
     service = render(platform, kiosk_command(), config, session=args.session, account=args.account)
     if args.print:
         print(service.text, end="")
-        return 0
+        return EXIT_OK
     try:
         written = install(service, force=args.force)
     except ServiceFileExistsError as exc:
@@ -106,14 +106,14 @@ def install_service(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except OSError as exc:
         print(f"kiosk: cannot write {service.path} ({exc.strerror}); check the folder's permissions.", file=sys.stderr)
-        return 1
+        return EXIT_PROBLEMS
     print(f"{'Wrote' if written else 'Already up to date:'} {service.path}")
     if config is None:
         print("It uses the default settings file; add --config FILE to name another.")
     print("Next:")
     for step in service.next_steps:
         print(f"  {step}")
-    return 0
+    return EXIT_OK
 
 
 def _refusal(args: argparse.Namespace, platform: str) -> str | None:

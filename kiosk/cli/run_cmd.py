@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.errors import EXIT_USAGE, is_friendly
+from kiosk.cli.errors import is_friendly
 from kiosk.cli.sizes import parse_size
-from kiosk.ops.exit_codes import EXIT_OK
+from kiosk.ops.exit_codes import EXIT_CRASHED, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from kiosk.qt import QApplication
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 READ_ALOUD_AFTER_MS = 2000
-EXIT_CRASHED = 1  # what Python exits with after an uncaught error (kiosk.ui.app.EXIT_CRASHED is the same)
 WINDOWED_SIZE = (1280, 800)
 
 

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, friendly
+from kiosk.cli.errors import friendly
 from kiosk.cli.sizes import parse_size
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
@@ -78,7 +79,7 @@ def _screenshot(args: argparse.Namespace) -> int:
     names = screen_names(context)
     if args.list:
         print("\n".join(names))
-        return 0
+        return EXIT_OK
     if args.out is None:
         print("kiosk: say where to save the picture with --out FILE.png.", file=sys.stderr)
         return EXIT_USAGE
@@ -123,7 +124,7 @@ def _screenshot(args: argparse.Namespace) -> int:
         f"{', read-aloud shown' if args.read_aloud else ''}) to {args.out}"
     )
     window.close()
-    return 0
+    return EXIT_OK
 
 
 def refused_output(out: Path, settings: Settings, settings_path: Path | None) -> str | None:

@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.errors import EXIT_PROBLEMS, EXIT_USAGE, friendly
+from kiosk.cli.errors import friendly
 from kiosk.cli.sizes import parse_size
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 if TYPE_CHECKING:
     from kiosk.qt import QApplication
@@ -103,7 +104,7 @@ def _screenshot(args: argparse.Namespace) -> int:
         print(f"kiosk: could not write {args.out}; check the folder exists and is writable.", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"saved console view {args.screenshot} ({width}x{height}, demo data) to {args.out}")
-    return 0
+    return EXIT_OK
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ import os
 import sys
 
 from kiosk import __version__
-from kiosk.cli.errors import EXIT_USAGE
+from kiosk.ops.exit_codes import EXIT_USAGE
 from kiosk.ops.self_command import kiosk_command
 from kiosk.ops.supervisor import RestartPolicy, Supervisor
 

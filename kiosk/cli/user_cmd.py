@@ -9,8 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.errors import EXIT_USAGE, friendly
+from kiosk.cli.errors import friendly
 from kiosk.domain.staff import Actor, PermissionDenied, Role
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
@@ -199,7 +200,7 @@ def _add(args: argparse.Namespace) -> int:
     finally:
         database.close()
     print(f"Added {account.role.value} account {account.username!r} ({account.display_name}).")
-    return 0
+    return EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -209,7 +210,7 @@ def _list(args: argparse.Namespace) -> int:
         accounts = list_accounts(database)
         if not accounts:
             print("No staff accounts yet: create the first admin with `kiosk init`.")
-            return 0
+            return EXIT_OK
         print(format_table(accounts))
         for account in accounts:
             if account.password_renewal_due:
@@ -218,7 +219,7 @@ def _list(args: argparse.Namespace) -> int:
                     f"{account.username} still signs in with a password shorter or easier to guess than the "
                     f"current rules: set a new one with `kiosk user reset-password {account.username}`."
                 )
-        return 0
+        return EXIT_OK
 
     return _with_database(args.config, show)
 
@@ -250,7 +251,7 @@ def _disable(args: argparse.Namespace) -> int:
     def change(database: Database, _rules: AccountRules) -> int:
         account = set_active(database, args.name, False, by=cli_actor())
         print(f"Disabled {account.username!r}: it can no longer sign in; its history stays in the audit trail.")
-        return 0
+        return EXIT_OK
 
     return _with_database(args.config, change)
 
@@ -261,7 +262,7 @@ def _enable(args: argparse.Namespace) -> int:
     def change(database: Database, _rules: AccountRules) -> int:
         account = set_active(database, args.name, True, by=cli_actor())
         print(f"Enabled {account.username!r}: it can sign in again.")
-        return 0
+        return EXIT_OK
 
     return _with_database(args.config, change)
 
@@ -272,7 +273,7 @@ def _unlock(args: argparse.Namespace) -> int:
     def change(database: Database, _rules: AccountRules) -> int:
         account = unlock_account(database, args.name, by=cli_actor())
         print(f"Cleared the failed sign-ins of {account.username!r}: its next try waits for nothing.")
-        return 0
+        return EXIT_OK
 
     return _with_database(args.config, change)
 
@@ -292,4 +293,4 @@ def _reset(args: argparse.Namespace) -> int:
     finally:
         database.close()
     print(f"Set a new password for {account.username!r}; its failed sign-ins are cleared.")
-    return 0
+    return EXIT_OK

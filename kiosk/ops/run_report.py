@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from kiosk import __version__
-from kiosk.ops.exit_codes import EXIT_OK, EXIT_STAFF_QUIT
+from kiosk.ops.exit_codes import EXIT_CRASHED, EXIT_OK, EXIT_STAFF_QUIT
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
 
-EXIT_CRASHED = 1  # kiosk.ui.app.EXIT_CRASHED, not imported: that module loads Qt
 HIDDEN = "***"
 _SECRET_QUERY_KEYS = frozenset({"password", "passfile", "sslpassword"})
 

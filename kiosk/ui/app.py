@@ -13,6 +13,8 @@ from types import TracebackType
 
 from kiosk.qt import QApplication, QCoreApplication, QEvent, QFont, QGuiApplication, QObject, Qt, QTimer, QWidget
 
+# Any non-zero code but EXIT_STAFF_QUIT: the supervisor or systemd restarts the kiosk.
+from kiosk.ops.exit_codes import EXIT_CRASHED
 from kiosk.services.startup import KioskContext
 from kiosk.ui.fonts import FONT_FAMILIES
 from kiosk.ui.presentation import Look
@@ -28,7 +30,6 @@ FIRST_FRAME_FALLBACK_MS = 10_000
 
 CRASHES_BEFORE_RESTART = 3  # this many uncaught errors within CRASH_WINDOW_S: start afresh instead
 CRASH_WINDOW_S = 60.0
-EXIT_CRASHED = 1  # any non-zero code but EXIT_STAFF_QUIT: the supervisor or systemd restarts the kiosk
 
 
 def has_display() -> bool:

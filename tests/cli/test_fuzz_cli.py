@@ -24,9 +24,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 
-from kiosk.cli.errors import EXIT_FAULT
 from kiosk.cli.main import build_parser, main
 from kiosk.ops import qt_probe
+from kiosk.ops.exit_codes import EXIT_FAULT
 from kiosk.ui import qt_probe_child
 from tests.cli.test_doctor_cmd import DESKTOP
 

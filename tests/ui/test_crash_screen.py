@@ -11,8 +11,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QApplication, QTimer
 
+from kiosk.ops.exit_codes import EXIT_CRASHED
 from kiosk.services.navigation import ATTRACT, Route, Screen
-from kiosk.ui.app import EXIT_CRASHED, CrashHandler, install_crash_handler
+from kiosk.ui.app import CrashHandler, install_crash_handler
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import MakeWindow
 from tests.ui.helpers import visible_texts
