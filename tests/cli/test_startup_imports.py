@@ -13,7 +13,7 @@ from kiosk.cli.main import build_parser, verb_named
 # Each of these takes tens of milliseconds or megabytes to import; the verbs that use them import them themselves.
 HEAVY = ("sqlalchemy", "alembic", "PySide6", "pydantic", "sqlcipher3", "mako")
 EVERY_VERB = (
-    "run content screenshot audit export init doctor user staff demo-data bench db config supervise install-service"
+    "run content screenshot audit export report init doctor user staff demo-data bench db config supervise install-service"
 )
 
 
