@@ -26,6 +26,10 @@ SCROLLS = 3
 SEARCH = "nguyen"
 SEARCHING = QueueFilter(statuses=frozenset(RequestStatus), search=SEARCH)
 WAIT_S = 30.0
+# The last four digits of a number, in the open queue: the phone numbers whose endings start with them, then
+# their requests in queue order from the phone index (kiosk.services.queue._phone_choices).
+PHONE_PART = "0142"
+PHONE_SEARCHING = QueueFilter(search=PHONE_PART)
 
 _COLUMNS = "id, reference, kind, urgent, first_name, last_name, created_at, status, red_flags"
 _OPEN = "status != 'closed'"  # the open-queue index's own WHERE, as the service writes it
@@ -92,6 +96,30 @@ def _search_pages(parameters: tuple[Any, ...]) -> list[tuple[str, tuple[Any, ...
     ]
 
 
+def _phone_pages(digits: str) -> list[tuple[str, tuple[Any, ...]]]:
+    """The phone search's count and one page per urgency, as the service asks them."""
+    after = digits[:-1] + str(int(digits[-1]) + 1)  # the digits' range ends at the next number (no 9 at the end)
+
+    def matches(flag: int) -> str:
+        return (
+            f"SELECT created_at, id FROM patient_requests WHERE {_OPEN} AND +urgent = {flag} AND phone_e164 IN "
+            "(SELECT phone_e164 FROM phone_number_suffixes WHERE suffix >= ? AND suffix < ?)"
+        )
+
+    shown = ", ".join(f"p.{column}" for column in _COLUMNS.split(", "))
+    return [
+        *((f"SELECT count(*) FROM ({matches(flag)})", (digits, after)) for flag in (1, 0)),
+        *(
+            (
+                f"SELECT {shown} FROM ({matches(flag)} ORDER BY created_at, id LIMIT {BATCH}) AS hits "
+                "JOIN patient_requests AS p ON p.id = hits.id ORDER BY hits.created_at, hits.id",
+                (digits, after),
+            )
+            for flag in (1, 0)
+        ),
+    ]
+
+
 def _until(done: Callable[[], bool]) -> None:
     started = time.perf_counter()
     while not done() and time.perf_counter() - started < WAIT_S:
@@ -134,6 +162,9 @@ def measure_size(workspace: Workspace, size: int, repeats: int) -> list[Figure]:
         searched = [
             _timed_paint(view, watch, lambda: model.set_filter(SEARCHING), lambda: True) for _ in range(repeats)
         ]
+        phone_searched = [
+            _timed_paint(view, watch, lambda: model.set_filter(PHONE_SEARCHING), lambda: True) for _ in range(repeats)
+        ]
         view.close()
 
         last = model.row_at(model.rowCount() - 1) if model.rowCount() else None
@@ -145,6 +176,7 @@ def measure_size(workspace: Workspace, size: int, repeats: int) -> list[Figure]:
         ]
         choices = (parse_reference(SEARCH), *(SEARCH, SEARCH + PREFIX_END) * 2)
         raw_search = [_raw(database, _search_pages(choices)) for _ in range(repeats)]
+        raw_phone = [_raw(database, _phone_pages(PHONE_PART)) for _ in range(repeats)]
     finally:
         database.close()
 
@@ -153,6 +185,13 @@ def measure_size(workspace: Workspace, size: int, repeats: int) -> list[Figure]:
         at_most(f"{label}: open the queue", ms(median(opened)), ms(median(raw_open)), "ms", OPEN_LIMIT_MS),
         reported(f"{label}: scroll one batch", ms(median(scrolls)), ms(median(raw_scroll)), "ms"),
         at_most(f"{label}: search a name", ms(median(searched)), ms(median(raw_search)), "ms", SEARCH_LIMIT_MS),
+        at_most(
+            f"{label}: search part of a phone ({PHONE_PART})",
+            ms(median(phone_searched)),
+            ms(median(raw_phone)),
+            "ms",
+            SEARCH_LIMIT_MS,
+        ),
         at_most(
             f"{label}: rows fetched (open + {SCROLLS} scrolls)",
             fetched_after_scrolls,

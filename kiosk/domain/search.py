@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from kiosk.domain.reference import ALPHABET, LENGTH
@@ -11,19 +12,42 @@ from kiosk.domain.text import clean_text
 MIN_REFERENCE_PART = 3
 
 
-def fold_name(text: str) -> str:
-    """Lower case, accents and tone marks removed, spaces squeezed: the form names are searched in.
+# Latin letters that Unicode does not decompose into a base letter and a mark, as reception would type them.
+# A dozen letters, not a transliteration library: those (Unidecode, anyascii) also turn every other script
+# into Latin guesses, and a Vietnamese or Chinese name must stay findable as it is written.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "đ": "d",
+        "ł": "l",
+        "ø": "o",
+        "æ": "ae",
+        "œ": "oe",
+        "ħ": "h",
+        "\u0131": "i",
+        "þ": "th",
+        "ð": "d",
+        "ŧ": "t",
+        "ƀ": "b",
+        "ɨ": "i",
+    }
+)
+# What staff type between the parts of a name is not part of what they look for: "obrien", "o'brien" and
+# "O Brien" all mean O'Brien; "smithjones" and "smith jones" mean Smith-Jones.
+_NOT_A_LETTER = re.compile(r"[\W_]+")
 
-    Stored next to each name and applied to what staff type, so the database
-    compares two folded strings with an ordinary index.
+
+def fold_name(text: str) -> str:
+    """A name's search key: lower case, without accents, tone marks, apostrophes, hyphens or spaces.
+
+    Stored next to each name and applied to what staff type, so the database compares two folded strings
+    with an ordinary index ("Nguyễn" -> "nguyen", "O'Brien" -> "obrien", "de la Cruz" -> "delacruz").
     """
     # Unicode's compatibility caseless match (NFKD of casefold of NFKD of casefold of NFD): a letter such as
     # fraktur "\U0001d50d" turns into "J" only when decomposed, so it is casefolded after that too.
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFD", clean_text(text)).casefold()).casefold()
     decomposed = unicodedata.normalize("NFKD", folded)
-    # Vietnamese đ has no decomposition; reception types "d" for it.
-    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).replace("đ", "d")
-    return " ".join(bare.split())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).translate(_UNDECOMPOSED)
+    return _NOT_A_LETTER.sub("", bare)
 
 
 def reference_part(typed: str) -> str | None:

@@ -31,7 +31,7 @@ from kiosk.domain.requests import RequestKind
 from kiosk.domain.search import fold_name, reference_part
 from kiosk.domain.workflow import OPEN_STATUSES, RequestStatus
 from kiosk.storage.database import Database
-from kiosk.storage.models import RequestRecord
+from kiosk.storage.models import PhoneNumberSuffix, RequestRecord
 
 T = TypeVar("T")
 
@@ -85,7 +85,9 @@ def filter_conditions(where: QueueFilter, zone: dt.tzinfo | None = None) -> list
 # as a plain range both SQLite and PostgreSQL answer from an ordinary index (LIKE often cannot use one).
 PREFIX_END = "\uffff"
 _PHONE_CHARACTERS = frozenset("0123456789+-().\u2010\u2011\u2012\u2013\u2014\u2212 ")
-_MIN_PHONE_DIGITS = 7
+_MIN_PHONE_DIGITS = 7  # a whole number
+# The fewest digits searched as part of a number: an area code ("504"), or the last four ("0142").
+MIN_PHONE_DIGITS = 3
 
 
 def search_conditions(text: str, region: str = "US") -> list[ColumnElement[bool]]:
@@ -105,6 +107,8 @@ def search_choices(text: str, region: str = "US") -> list[ColumnElement[bool]]:
         return []
     code = parse_reference(typed)
     if code is not None:
+        if code.isdigit():
+            return [RequestRecord.reference == code, *_phone_choices(typed, region)]  # or six digits of a phone
         if any(char.isdigit() for char in code):
             return [RequestRecord.reference == code]
         # Six letters from the code alphabet may be a name too ("Nguyen"): look for both.
@@ -114,12 +118,11 @@ def search_choices(text: str, region: str = "US") -> list[ColumnElement[bool]]:
         # The start of a code, from the reference's unique index; letters alone may also be a name ("Ana").
         # Always read as a UNION (see _by_union), so the reference index is used even when it is the only choice.
         prefix = _starts_with(RequestRecord.reference, part)
+        if part.isdigit():
+            return [prefix, *_phone_choices(typed, region)]  # "4378": a code's start, or a phone's last four
         return [prefix] if any(char.isdigit() for char in part) else [prefix, *_name_choices(typed)]
-    # Part of a phone number ("0142") is not searched: no index can answer "contains these digits", and a scan
-    # costs seconds at a million requests. A whole number, in any spelling, is one range of the phone index.
     if any(char.isdigit() for char in typed):
-        phone = _phone_e164(typed, region)
-        return [RequestRecord.phone_e164 == phone] if phone is not None else [false()]
+        return _phone_choices(typed, region)
     return _name_choices(typed)
 
 
@@ -128,9 +131,51 @@ def _by_union(text: str, choices: list[ColumnElement[bool]]) -> bool:
 
     Several choices always are; so is the start of a reference, which given alone in an ordered SELECT makes
     SQLite walk the queue index in order and test every row (0.4 s at 100k requests) instead of reading the
-    few matching codes from the reference index.
+    few matching codes from the reference index. So is part of a phone number, for the same reason (the
+    queue index walked in order, each row's number tested, instead of the matching numbers' index ranges).
     """
-    return len(choices) > 1 or (bool(choices) and reference_part(text) is not None)
+    return bool(choices) and (len(choices) > 1 or reference_part(text) is not None or _phone_like(text))
+
+
+def _phone_like(text: str) -> bool:
+    """Digits, perhaps with the signs a phone number is written with: searched as (part of) a number."""
+    typed = text.strip()
+    return any(char.isdigit() for char in typed) and set(typed) <= _PHONE_CHARACTERS
+
+
+def _phone_choices(typed: str, region: str) -> list[ColumnElement[bool]]:
+    """Part of a phone number ("0142", "555-0142", "504"), or a whole one in any spelling; else nothing.
+
+    Any run of MIN_PHONE_DIGITS or more digits, wherever it sits in the number, is one range of the numbers'
+    endings (PhoneNumberSuffix: the numbers that have an ending starting with these digits); their requests
+    are then ranges of the phone index. A whole number typed as the clinic writes it ("020 7946 0958", with a
+    trunk 0 the stored +44 number lacks) is also looked up as the number it parses to.
+    """
+    if not set(typed) <= _PHONE_CHARACTERS:
+        return [false()]
+    digits = "".join(char for char in typed if char.isdigit())
+    if len(digits) < MIN_PHONE_DIGITS:
+        return [false()]
+    ending = PhoneNumberSuffix.suffix
+    numbers = select(PhoneNumberSuffix.phone_e164).where(ending >= digits)
+    after = _next_digits(digits)
+    if after is not None:
+        numbers = numbers.where(ending < after)
+    choices: list[ColumnElement[bool]] = [RequestRecord.phone_e164.in_(numbers)]
+    whole = _phone_e164(typed, region)
+    if whole is not None and digits not in whole:
+        choices.append(RequestRecord.phone_e164 == whole)
+    return choices
+
+
+def _next_digits(digits: str) -> str | None:
+    """The first digit string after every one starting with `digits` ("0142" -> "0143", "0199" -> "02").
+
+    A bound made of digits compares the same way under every collation a PostgreSQL database may have, unlike
+    a high character such as PREFIX_END. None when nothing is after them ("999").
+    """
+    kept = digits.rstrip("9")
+    return kept[:-1] + str(int(kept[-1]) + 1) if kept else None
 
 
 def _phone_e164(typed: str, region: str) -> str | None:
@@ -151,13 +196,16 @@ def _starts_with(column: InstrumentedAttribute[str], prefix: str) -> ColumnEleme
 
 def _name_choices(typed: str) -> list[ColumnElement[bool]]:
     """One or more words: the start of a first or last name, or a first and a last name in either order."""
-    words = fold_name(typed.replace(",", " ")).split()  # "Núñez, José" as the queue shows names
-    whole = " ".join(words)
+    # "Núñez, José" as the queue shows names; a word of only an apostrophe or a hyphen folds to nothing.
+    words = [word for word in map(fold_name, typed.replace(",", " ").split()) if word]
+    if not words:
+        return [false()]
+    whole = "".join(words)
     first, last = RequestRecord.first_name_key, RequestRecord.last_name_key
-    # The whole text as one name also covers names with spaces ("de la Cruz", "Thi Minh").
+    # The whole text as one name also covers names with spaces or hyphens ("de la Cruz", "Thi Minh", "Smith-Jones").
     choices = [_starts_with(last, whole), _starts_with(first, whole)]
     for split in range(1, len(words)):
-        head, tail = " ".join(words[:split]), " ".join(words[split:])
+        head, tail = "".join(words[:split]), "".join(words[split:])
         choices.append(and_(_starts_with(first, head), _starts_with(last, tail)))
         choices.append(and_(_starts_with(last, head), _starts_with(first, tail)))
     return choices
@@ -318,12 +366,20 @@ def _matches(
     """
     # The start of a reference (search_choices puts it first) is a short range of the reference index; given
     # `urgent` as an index term, SQLite walks the whole queue index for urgent instead (0.4 s at 100k requests).
+    # Part of a phone number alone is one SELECT, not a compound one, so its ORDER BY would lead SQLite down the
+    # queue index the same way; without `urgent` it reads the phone index for the matching numbers instead.
     by_code = reference_part(text) is not None
+    by_phone = not by_code and _phone_like(text)
     return union(
         *(
             select(RequestRecord.created_at, RequestRecord.id).where(
                 *conditions,
-                (_Unindexed(RequestRecord.urgent.expression) if by_code and n == 0 else RequestRecord.urgent) == urgent,
+                (
+                    _Unindexed(RequestRecord.urgent.expression)
+                    if (by_code and n == 0) or by_phone
+                    else RequestRecord.urgent
+                )
+                == urgent,
                 choice,
             )
             for n, choice in enumerate(choices)

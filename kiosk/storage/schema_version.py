@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, inspect, text
 
 # The newest script in db/versions; update it with each new migration.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 VERSION_TABLE = "alembic_version"  # Alembic's default, which db/env.py keeps
 
 

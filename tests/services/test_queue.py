@@ -134,7 +134,9 @@ def test_a_reference_is_found_typed_in_lower_case_or_with_a_space(any_database: 
 def test_digits_that_are_neither_phone_nor_reference_match_nothing(
     any_database: Database, desk: dict[str, str]
 ) -> None:
-    assert _found(any_database, "0123") == []
+    assert _found(any_database, "0999") == []  # digits no stored number holds
+    assert _found(any_database, "01") == []  # too few digits to mean anything
+    assert _found(any_database, "12ab") == []
     assert _found(any_database, "   ") == _references(
         fetch_rows(any_database, QueueFilter(statuses=EVERY_STATUS), None, 50)
     )

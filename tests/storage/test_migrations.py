@@ -133,4 +133,4 @@ def test_requests_stored_before_the_reception_tables_keep_their_data_and_become_
             "SELECT reference, first_name, last_name, first_name_key, last_name_key, version, status"
             " FROM patient_requests"
         ).fetchone()
-    assert row == ("K7M2QX", "Thị Hồng", "Nguyễn", "thi hong", "nguyen", 1, "new")
+    assert row == ("K7M2QX", "Thị Hồng", "Nguyễn", "thihong", "nguyen", 1, "new")

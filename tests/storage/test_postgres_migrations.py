@@ -116,7 +116,7 @@ def test_requests_stored_at_0002_keep_their_data_and_become_searchable(fresh: Da
                 " FROM patient_requests"
             )
         ).one()
-    assert tuple(row) == ("K7M2QX", "Thị Hồng", "Nguyễn", "thi hong", "nguyen", 1, "new")
+    assert tuple(row) == ("K7M2QX", "Thị Hồng", "Nguyễn", "thihong", "nguyen", 1, "new")
     # The carried-over request is in reception's queue and found by a search on its folded name.
     [queued] = fetch_rows(fresh, QueueFilter(search="nguyen"), None, 10)
     assert (queued.reference, queued.created_at) == ("K7M2QX", dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC))
