@@ -1,4 +1,5 @@
-"""The overview page: requests per day by type, who is waiting, time to first contact and to "Seen at the desk"."""
+"""The overview page: requests per day by type, who is waiting, time to first contact and to "Seen at the desk",
+and how patients fare after their procedures (outcomes, below the fold at 1366x768)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from kiosk.qt import (
     QColor,
     QFont,
     QFontMetrics,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QPainter,
     QPen,
+    QScrollArea,
     QSizePolicy,
     QStackedBarSeries,
     QStandardItem,
@@ -31,6 +34,7 @@ from kiosk.qt import (
     QWidget,
 )
 
+from kiosk.services.outcomes import ALL_WEEKS, IMPROVED_SHARE, RELIEF_PERCENT, OutcomeGroup, OutcomesReport, outcomes
 from kiosk.services.overview import SEEN_DAYS, DayCount, Overview, overview
 from kiosk.services.store import Database, StoreError
 from kiosk.services.urgent_alarm import SeenTimes
@@ -46,6 +50,22 @@ _BIG_NUMBER_PIXELS = 40
 UNREADABLE = "The overview could not be read from the database: check the connection, then choose Refresh."
 SEEN_COLUMNS = ("Day", "Urgent", "Seen", "Median", "90th percentile")
 NONE_WORDS = "\u2014"  # a day without urgent requests, or with none seen yet: nothing to measure
+# A year of follow-ups: a month holds too few per procedure and band of weeks for a median to mean much.
+OUTCOME_DAYS = 365
+OUTCOME_COLUMNS = (
+    "Procedure",
+    "Weeks after",
+    "Follow-ups",
+    "Pain before \u2192 now",
+    "30 % better",
+    "50 % relief",
+    "PEG-3",
+)
+OUTCOME_RULES = (
+    f"Medians of the 0\u201310 ratings patients gave in their follow-ups. 30 % better: pain now at least "
+    f"{IMPROVED_SHARE * 100:.0f} % lower than before, of those with some pain before. 50 % relief: answered "
+    f"{RELIEF_PERCENT} % relief or more. PEG-3: pain and its interference now, lower is better. No patient is named."
+)
 
 
 def duration_words(duration: dt.timedelta | None) -> str:
@@ -72,6 +92,27 @@ def seen_row_words(times: SeenTimes) -> tuple[str, str, str, str, str]:
     median = duration_words(times.median) if times.median is not None else NONE_WORDS
     p90 = duration_words(times.p90) if times.p90 is not None else NONE_WORDS
     return day, str(times.urgent), str(times.seen), median, p90
+
+
+def outcome_row_words(group: OutcomeGroup) -> tuple[str, ...]:
+    """One row of the outcomes table: the procedure on its all-weeks row, then its bands of weeks under it."""
+
+    def number(value: float | None) -> str:
+        return NONE_WORDS if value is None else f"{value:g}"
+
+    def share(count: int, of: int) -> str:
+        return NONE_WORDS if not of else f"{round(100 * count / of)} % ({count} of {of})"
+
+    whole = group.weeks == ALL_WEEKS
+    return (
+        group.procedure if whole else "",
+        "All" if whole else f"{group.weeks} weeks",
+        str(group.follow_ups),
+        f"{number(group.median_pain_before)} \u2192 {number(group.median_pain_now)}",
+        share(group.improved, group.rated),
+        share(group.relief_50, group.follow_ups),
+        number(group.median_peg),
+    )
 
 
 def day_label(day: dt.date) -> str:
@@ -159,6 +200,13 @@ class DashboardView(QWidget):
         self.seen_model.setHorizontalHeaderLabels(list(SEEN_COLUMNS))
         self.seen_table = QTableView()
         self._build_seen_table()
+        self.outcomes: OutcomesReport | None = None
+        self.outcome_model = QStandardItemModel(0, len(OUTCOME_COLUMNS), self)
+        self.outcome_model.setHorizontalHeaderLabels(list(OUTCOME_COLUMNS))
+        self.outcome_table = QTableView()
+        self.outcome_none = label("", "muted", wrap=True)
+        self.outcome_none.setObjectName("OutcomesNone")
+        outcome_card = self._build_outcomes()
 
         top = QHBoxLayout()
         top.addWidget(label("Overview", "title"))
@@ -188,13 +236,28 @@ class DashboardView(QWidget):
         figures_row.addWidget(chart_card, 3)
         figures_row.addWidget(seen_card, 2)
 
-        layout = QVBoxLayout(self)
+        # The page scrolls: the figures above fill a 1366x768 console as before, the outcomes follow below them.
+        page = QWidget()
+        page.setObjectName("ConsolePage")
+        layout = QVBoxLayout(page)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(14)
         layout.addLayout(top)
         layout.addWidget(self.error)
         layout.addLayout(tiles)
         layout.addLayout(figures_row, 1)
+        layout.addWidget(outcome_card)
+        chart_card.setMinimumHeight(380)
+        seen_card.setMinimumHeight(380)
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setObjectName("OverviewScroll")
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.page_scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.page_scroll)
 
         self.refresh_button.clicked.connect(self.refresh)
         self.refresh()
@@ -271,9 +334,43 @@ class DashboardView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
+    def _build_outcomes(self) -> QWidget:
+        frame = card()
+        box = QVBoxLayout(frame)
+        box.setContentsMargins(14, 10, 14, 10)
+        heading = label("Outcomes after procedures, follow-ups of the last 12 months", "heading", wrap=True)
+        heading.setObjectName("OutcomesHeading")
+        box.addWidget(heading)
+        rules = label(OUTCOME_RULES, "muted", wrap=True)
+        rules.setObjectName("OutcomesRules")
+        box.addWidget(rules)
+        table = self.outcome_table
+        table.setObjectName("OutcomesTable")
+        table.setAccessibleName("Outcomes after procedures, per procedure and weeks after it")
+        table.setModel(self.outcome_model)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setMinimumSectionSize(1)
+        # Every row shows: the table is as tall as its rows, and the page scrolls instead of the table.
+        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        box.addWidget(table)
+        box.addWidget(self.outcome_none)
+        return frame
+
     def refresh(self) -> None:
         try:
             figures = overview(self.database, days=DAYS)
+            today = dt.date.today()
+            report = outcomes(self.database, received_from=today - dt.timedelta(days=OUTCOME_DAYS - 1))
         except StoreError as exc:
             log.warning("dashboard: overview query failed (%s)", type(exc).__name__)
             self.error.setText(UNREADABLE)
@@ -284,6 +381,7 @@ class DashboardView(QWidget):
         self._show_tiles(figures)
         self._show_chart(figures.per_day)
         self._show_seen_times(figures.seen_at_desk)
+        self._show_outcomes(report)
         self.updated.setText(f"Updated {dt.datetime.now():%H:%M}")
 
     def _show_tiles(self, figures: Overview) -> None:
@@ -347,6 +445,33 @@ class DashboardView(QWidget):
                     cell.setToolTip("None of this day's urgent requests has been seen at the desk yet")
                 cells.append(cell)
             self.seen_model.appendRow(cells)
+
+    def _show_outcomes(self, report: OutcomesReport) -> None:
+        self.outcomes = report
+        model = self.outcome_model
+        model.removeRows(0, model.rowCount())
+        for group in report.groups:
+            cells = []
+            for column, words in enumerate(outcome_row_words(group)):
+                cell = QStandardItem(words)
+                if column >= 2:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                cells.append(cell)
+            model.appendRow(cells)
+        table = self.outcome_table
+        table.setVisible(bool(report.groups))
+        # Rows as tall as the console's text (styled by now: the page refreshes as it is shown), none cut off.
+        table.ensurePolished()
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        rows = table.verticalHeader().defaultSectionSize() * model.rowCount()
+        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth())
+        self.outcome_none.setVisible(not report.groups)
+        self.outcome_none.setText("No follow-up has come in during the last 12 months: nothing to measure yet.")
+
+    def outcome_row(self, row: int) -> list[str]:
+        """The words in one row of the outcomes table."""
+        model = self.outcome_model
+        return [model.item(row, column).text() for column in range(model.columnCount())]
 
     def seen_row(self, row: int) -> list[str]:
         """The words in one row of the "Seen at the desk" table, today's first."""

@@ -1,0 +1,71 @@
+"""The Overview's outcomes: per procedure and weeks after it, what staff read in the table; below the fold at 768."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from pytestqt.qtbot import QtBot
+
+from kiosk.services.requests import submit_request
+from kiosk.storage.database import Database
+from kiosk.ui.console.dashboard_view import OUTCOME_COLUMNS, DashboardView
+from kiosk.ui.console.theme import console_stylesheet
+from tests.services import factories
+
+
+def _view(qtbot: QtBot, database: Database, size: tuple[int, int]) -> DashboardView:
+    view = DashboardView(database)
+    view.setStyleSheet(console_stylesheet(size[1]))
+    qtbot.add_widget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.wait_exposed(view)
+    view.refresh()
+    return view
+
+
+def _follow_up(database: Database, *, days_after: int, before: int, now: int, relief: int) -> None:
+    received = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    request = dataclasses.replace(
+        factories.follow_up(),
+        procedure="si-joint-injection",
+        procedure_date=(received - dt.timedelta(days=days_after)).astimezone().date(),
+        pain_before=before,
+        pain_now=now,
+        relief_percent=relief,
+    )
+    submit_request(database, request, "kiosk-1", now=received)
+
+
+def test_the_table_reads_per_procedure_then_per_weeks_after_it(qtbot: QtBot, database: Database) -> None:
+    _follow_up(database, days_after=3, before=8, now=2, relief=70)
+    _follow_up(database, days_after=30, before=8, now=7, relief=10)
+    _follow_up(database, days_after=31, before=6, now=3, relief=50)
+
+    view = _view(qtbot, database, (1366, 1300))
+
+    assert view.outcome_model.columnCount() == len(OUTCOME_COLUMNS)
+    assert [view.outcome_row(row) for row in range(view.outcome_model.rowCount())] == [
+        ["si-joint-injection", "All", "3", "8 \u2192 3", "67 % (2 of 3)", "67 % (2 of 3)", "4"],
+        ["", "0-1 weeks", "1", "8 \u2192 2", "100 % (1 of 1)", "100 % (1 of 1)", "3.7"],
+        ["", "2-5 weeks", "2", "7 \u2192 5", "50 % (1 of 2)", "50 % (1 of 2)", "4.7"],
+    ]
+    assert view.outcome_table.isVisible() and not view.outcome_none.isVisible()
+    # Every row in sight in the table itself: the page scrolls, never the table.
+    table = view.outcome_table
+    last = table.visualRect(view.outcome_model.index(2, 0))
+    assert last.bottom() <= table.viewport().height()
+
+
+def test_with_no_follow_ups_it_says_so_and_the_figures_above_keep_the_first_screen(
+    qtbot: QtBot, database: Database
+) -> None:
+    submit_request(database, factories.appointment(), "kiosk-1")
+
+    view = _view(qtbot, database, (1366, 768))
+
+    assert not view.outcome_table.isVisibleTo(view)
+    assert view.outcome_none.text() == "No follow-up has come in during the last 12 months: nothing to measure yet."
+    # The chart keeps its height: the outcomes are below it, reached by scrolling when they do not fit.
+    assert view.chart_view.height() >= 260
