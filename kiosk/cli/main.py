@@ -21,6 +21,7 @@ VERB_MODULES = {
     "screenshot": "screenshot_cmd",
     "audit": "audit_cmd",
     "export": "export_cmd",
+    "handoff": "handoff_cmd",
     "report": "report_cmd",
     "init": "init_cmd",
     "doctor": "doctor_cmd",
