@@ -4,17 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.qt import QFrame, QHBoxLayout, QShowEvent, QSplitter, Qt, QTabWidget, QVBoxLayout, QWidget, Signal
+from kiosk.qt import (
+    QFrame,
+    QHBoxLayout,
+    QKeySequence,
+    QShortcut,
+    QShowEvent,
+    QSplitter,
+    Qt,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+    Signal,
+)
 
 from kiosk.domain.staff import Actor, Permission, Role
 from kiosk.services.staff_quit import may_close_kiosk
+from kiosk.services.waiting import WaitTargets
 from kiosk.ui.console.about import show_about
 from kiosk.ui.console.audit_view import AuditView
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.dashboard_view import DashboardView
 from kiosk.ui.console.desk_keys import DeskKeys
 from kiosk.ui.console.detail_view import DetailView
+from kiosk.ui.console.handoff_line import ConsoleHandoff, add_handoff_line
 from kiosk.ui.console.kiosks_view import KiosksView
+from kiosk.ui.console.next_action_view import SHORTCUT as NEXT_UP_KEY
+from kiosk.ui.console.next_action_view import NextActionView
 from kiosk.ui.console.own_password import ChangePasswordDialog
 from kiosk.ui.console.queue_view import QueueView
 from kiosk.ui.console.users_view import UsersView
@@ -99,10 +115,16 @@ class Workspace(QWidget):
         self.tabs.setObjectName("ConsoleTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.splitter, "Queue")
+        self.next_up = NextActionView(context.database, WaitTargets.from_settings(context.settings.urgent))
+        self.tabs.addTab(self.next_up, "Next to do")
+        QShortcut(QKeySequence(NEXT_UP_KEY), self).activated.connect(self.show_next_up)
+        self.next_up.open_requested.connect(self.open_request)
         self.dashboard = DashboardView(context.database)
         self.tabs.addTab(self.dashboard, "Overview")
         # Every PC (last seen, outbox backlog), and the translations its patients see that await clinical review.
         self.kiosks = KiosksView(context.database, translations=context.translations)
+        self.handoff_line = add_handoff_line(self.kiosks, context.database)  # the record system's drop folder
+        self.handoff_writer = ConsoleHandoff(context)  # writes it while someone is signed in, if this PC names one
         self.tabs.addTab(self.kiosks, "Kiosks")
         self.audit: AuditView | None = None
         self.users: UsersView | None = None
@@ -113,7 +135,10 @@ class Workspace(QWidget):
             self.users = UsersView(context.database, actor, context.rules)
             self.tabs.addTab(self.users, "Staff accounts")
 
-        self._refreshers: dict[QWidget, Callable[[], None]] = {self.dashboard: self.dashboard.refresh}
+        self._refreshers: dict[QWidget, Callable[[], None]] = {
+            self.dashboard: self.dashboard.refresh,
+            self.next_up: self.next_up.refresh,
+        }
         if self.audit is not None:
             self._refreshers[self.audit] = self.audit.refresh
         if self.users is not None:
@@ -172,6 +197,13 @@ class Workspace(QWidget):
     def show_tab(self, title: str) -> None:
         self.tabs.setCurrentIndex(self.tab_titles().index(title))
 
+    def show_next_up(self) -> None:
+        """The to-do list (Ctrl+N), read afresh, with the keyboard in it."""
+        if self.tabs.currentWidget() is self.next_up:
+            self.next_up.refresh()
+        self.tabs.setCurrentWidget(self.next_up)  # a tab coming into sight is read again (_tab_shown)
+        self.next_up.focus_list()
+
     def _open(self, request_id: str) -> None:
         self.detail.open_request(request_id)
 
@@ -204,5 +236,6 @@ class Workspace(QWidget):
         self.queue.start_polling()
 
     def close_down(self) -> None:
+        self.handoff_writer.stop()
         self.queue.close_watcher()
         self.detail.clear()

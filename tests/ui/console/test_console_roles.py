@@ -15,14 +15,14 @@ from tests.ui.console.conftest import DESK, DESK_PASSWORD, signed_in
 def test_an_admin_sees_every_tab_and_export(qtbot: QtBot, console: ConsoleWindow) -> None:
     workspace = signed_in(qtbot, console)
 
-    assert workspace.tab_titles() == ["Queue", "Overview", "Kiosks", "Audit trail", "Staff accounts"]
+    assert workspace.tab_titles() == ["Queue", "Next to do", "Overview", "Kiosks", "Audit trail", "Staff accounts"]
     assert workspace.queue.export_button is not None
 
 
 def test_reception_has_no_audit_users_or_export(qtbot: QtBot, console: ConsoleWindow) -> None:
     workspace = signed_in(qtbot, console, DESK, DESK_PASSWORD)
 
-    assert workspace.tab_titles() == ["Queue", "Overview", "Kiosks"]
+    assert workspace.tab_titles() == ["Queue", "Next to do", "Overview", "Kiosks"]
     assert workspace.audit is None and workspace.users is None
     assert workspace.queue.export_button is None
     names = {button.objectName() for button in console.findChildren(QPushButton)}
@@ -38,4 +38,4 @@ class TestWhenTheClinicLetsReceptionExport:
         workspace = signed_in(qtbot, console, DESK, DESK_PASSWORD)
 
         assert workspace.queue.export_button is not None
-        assert workspace.tab_titles() == ["Queue", "Overview", "Kiosks"]
+        assert workspace.tab_titles() == ["Queue", "Next to do", "Overview", "Kiosks"]
