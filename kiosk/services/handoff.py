@@ -221,18 +221,20 @@ class HandoffStatus:
 
 
 def handoff_status(database: Database) -> HandoffStatus:
+    # Read whole inside the transaction: a bounded reader's session expires its objects when it ends.
     with database.read() as session:
         state = session.get(HandoffState, _STATE_ROW)
         waiting, oldest = session.execute(select(func.count(HandoffEvent.id), func.min(HandoffEvent.changed_at))).one()
-    if state is None:
-        return HandoffStatus(False, FolderState.UNKNOWN, None, None, None, None, waiting, oldest)
-    return HandoffStatus(
-        enabled=state.enabled,
-        folder_state=FolderState(state.folder_state) if state.folder_state in set(FolderState) else FolderState.FAILING,
-        state_since=state.state_since,
-        checked_at=state.checked_at,
-        checked_by=state.checked_by,
-        last_written_at=state.last_written_at,
-        waiting=waiting,
-        oldest_waiting=oldest,
-    )
+        if state is None:
+            return HandoffStatus(False, FolderState.UNKNOWN, None, None, None, None, waiting, oldest)
+        known = state.folder_state in set(FolderState)
+        return HandoffStatus(
+            enabled=state.enabled,
+            folder_state=FolderState(state.folder_state) if known else FolderState.FAILING,
+            state_since=state.state_since,
+            checked_at=state.checked_at,
+            checked_by=state.checked_by,
+            last_written_at=state.last_written_at,
+            waiting=waiting,
+            oldest_waiting=oldest,
+        )
