@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from pathlib import Path
 
 from kiosk.qt import (
@@ -28,10 +29,12 @@ from kiosk.services import casework
 from kiosk.services.authority import AccountRevoked
 from kiosk.services.authority import confirm as confirm_authority
 from kiosk.services.casework import UNDO_WINDOW, CannotUndo, CaseDetail, CaseEvent, CaseNotFound, StaleCase
+from kiosk.services.store import StoreError
 from kiosk.services.urgent_alarm import NotUrgentError, SeenAtDesk, mark_seen_at_desk
 from kiosk.services.waiting import waits_for_desk
 from kiosk.ui.console.answers import KIND_LABELS, Section, local_time, request_sections, urgent_banner
 from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.pain_bars import PainBars
 from kiosk.ui.console.widgets import button, card, label, save_file_name, set_role
 
@@ -40,6 +43,12 @@ log = logging.getLogger(__name__)
 LETTER_REGIONS = frozenset({"US", "CA", "MX"})
 # Every status a receptionist can set, each with a button that never moves: the ones not allowed now are
 # disabled, not removed, so a double click cannot land on a different status (issue 24). Ctrl+1..5 in order.
+CHOOSE = "Choose a request in the queue to see it here."
+OPENING = "Opening the request…"
+UNOPENED = (
+    "This request could not be opened: the database cannot be reached. Choose it again in a moment, or call IT"
+    " if this goes on."
+)
 MARKABLE = [status for status in RequestStatus if status is not RequestStatus.NEW]
 
 
@@ -105,7 +114,9 @@ class DetailView(QWidget):
         self.actor = actor
         self.detail: CaseDetail | None = None
 
-        self.placeholder = label("Choose a request in the queue to see it here.", "muted", wrap=True)
+        # Requests are read on this worker, never on the GUI thread: a hung server must not freeze the console.
+        self.reader = OffThreadReader("request-detail", self)
+        self.placeholder = label(CHOOSE, "muted", wrap=True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = label("", "heading", wrap=True)
         self.title.setObjectName("DetailTitle")
@@ -241,26 +252,59 @@ class DetailView(QWidget):
         outer.addWidget(scroll, 1)
 
     # -- opening and showing --------------------------------------------------------------------------------------
-    def open_request(self, request_id: str) -> bool:
-        """Load the request (an audited view) and show it; False with the sentence shown if it cannot be."""
-        leaving = self.detail.id if self.detail is not None and self.detail.id != request_id else None
-        try:
-            detail = casework.open_case(self.context.database, request_id, self.actor)
-        except (CaseNotFound, PermissionDenied) as exc:
-            self._refused(exc)
-            return False
-        draft = ""
-        if leaving is not None:
+    def open_request(self, request_id: str) -> None:
+        """Load the request (an audited view) on the reader's worker and show it when it comes.
+
+        While it is read (a slow or hung server), the request shown before is put away, so nothing is done to it by
+        mistake, and the pane says it is opening; only the newest choice is shown when answers come late.
+        """
+        work = partial(casework.open_case, self.context.database, request_id, self.actor)
+        if self.reader.ask(work, self._opened, partial(self._open_failed, request_id)) or not self.reader.busy:
+            return
+        if self.detail is not None and self.detail.id != request_id:
+            self._keep_draft(self.detail.id)
+            self.note_edit.clear()
+            self.detail = None
+        if self.detail is None:
+            self._show_placeholder(OPENING)
+
+    def _opened(self, detail: CaseDetail) -> None:
+        if self.detail is None or self.detail.id != detail.id:
             # A half-typed note belongs to the request it was typed for: kept for it, and the new one's brought back.
-            self._keep_draft(leaving)
-            draft = self._drafts.pop(request_id, "")
+            if self.detail is not None:
+                self._keep_draft(self.detail.id)
+            draft = self._drafts.pop(detail.id, "")
             self.note_edit.setPlainText(draft)
             self.note_error.clear()
             self.note_error.hide()
+        else:
+            draft = ""
         self.show_detail(detail)
         if draft:
             self.show_banner("Your unsaved note for this request is back in the note box.", ok=True)
-        return True
+
+    def _open_failed(self, request_id: str, exc: Exception) -> None:
+        if isinstance(exc, (CaseNotFound, PermissionDenied)):
+            self._refused(exc)
+            if self.detail is None:
+                self._show_placeholder(str(exc))
+            return
+        if not isinstance(exc, StoreError):
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        log.warning("a request could not be opened (%s)", type(exc).__name__)
+        if self.detail is not None and self.detail.id != request_id:
+            self._keep_draft(self.detail.id)
+            self.note_edit.clear()
+            self.detail = None
+        if self.detail is None:
+            self._show_placeholder(UNOPENED)
+        else:
+            self.show_banner(UNOPENED)
+
+    def _show_placeholder(self, sentence: str) -> None:
+        self.body.hide()
+        self.placeholder.setText(sentence)
+        self.placeholder.show()
 
     def _keep_draft(self, request_id: str) -> None:
         text = self.note_edit.toPlainText()
@@ -278,21 +322,18 @@ class DetailView(QWidget):
     def refresh_from_database(self) -> None:
         """Another console (or the kiosk) changed requests: re-read the open one and say so if it changed.
 
-        The note being typed stays in its box; the reread is not audited as a new view.
+        Read on the worker; while a request is being opened that answer is fresh already, so none is asked. The note
+        being typed stays in its box; the reread is not audited as a new view.
         """
-        if self.detail is None or not self.isVisible():
+        if self.detail is None or not self.isVisible() or self.reader.busy:
             return
-        try:
-            fresh = casework.reread_case(self.context.database, self.detail.id, self.actor)
-        except (CaseNotFound, PermissionDenied) as exc:
-            self._refused(exc)
-            return
-        except Exception:  # a dropped connection: the queue's own message says the database cannot be reached
-            log.warning("the open request could not be read again", exc_info=True)
-            return
+        work = partial(casework.reread_case, self.context.database, self.detail.id, self.actor)
+        self.reader.ask(work, self._reread, self._reread_failed)
+
+    def _reread(self, fresh: CaseDetail) -> None:
         before = self.detail
-        if fresh == before:
-            return
+        if before is None or before.id != fresh.id or fresh == before:
+            return  # closed or another one opened meanwhile, or nothing changed
         self.show_detail(fresh)
         who = fresh.status_changed_by if fresh.status != before.status else None
         self.show_banner(
@@ -300,6 +341,14 @@ class DetailView(QWidget):
             + (f" by {who}" if who and who != self.actor.username else "")
             + f": it is now {STATUS_LABELS[fresh.status].lower()}, and what you see is up to date."
         )
+
+    def _reread_failed(self, exc: Exception) -> None:
+        if isinstance(exc, (CaseNotFound, PermissionDenied)):
+            self._refused(exc)
+            return
+        # A dropped connection: the queue's own message says the database cannot be reached (class name only: a
+        # driver's message may quote a statement).
+        log.warning("the open request could not be read again (%s)", type(exc).__name__)
 
     def show_detail(self, detail: CaseDetail, *, keep_banner: bool = False) -> None:
         self.detail = detail
@@ -320,10 +369,13 @@ class DetailView(QWidget):
         self._fill_sections(detail)
         self._fill_history(detail)
         self.placeholder.hide()
+        self.placeholder.setText(CHOOSE)
         self.body.show()
 
     def clear(self) -> None:
         """Forget the request on screen (sign-out): nothing of it stays in any widget."""
+        self.reader.drop()  # nor does an answer still on its way
+        self.placeholder.setText(CHOOSE)
         self.detail = None
         for widget in (self.title, self.urgent, self.status, self.received, self.banner, self.seen_label):
             widget.clear()

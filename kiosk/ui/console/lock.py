@@ -4,7 +4,7 @@ and the guard that lets no console dialog (Export, Save as PDF, Print, a questio
 from __future__ import annotations
 
 import logging
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
 from kiosk.qt import (
     QApplication,
@@ -25,11 +25,13 @@ from kiosk.services.overview import WaitingNow, waiting_now
 from kiosk.services.store import StoreError
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.login_view import refusal_sentence
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.widgets import button, card, centred, label
 
 log = logging.getLogger(__name__)
 
 LOCKED_COUNTS_MS = 30_000  # a locked console still says how many wait, read again this often
+UNCHECKED = "Your password could not be checked: the database cannot be reached. Try again in a moment."
 
 
 def waiting_sentence(counts: WaitingNow) -> str:
@@ -199,15 +201,13 @@ class LockView(QWidget):
         self._counts_timer = QTimer(self)
         self._counts_timer.setInterval(LOCKED_COUNTS_MS)
         self._counts_timer.timeout.connect(self.show_counts)
-        # The count is read on a worker and collected by a short timer: a hung server never freezes the lock page.
-        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lock-counts")
-        reader = self._reader  # not self: the lambda must not keep the page alive
-        self.destroyed.connect(lambda *_: reader.shutdown(wait=False, cancel_futures=True))
-        self._reading: Future[WaitingNow] | None = None
+        # The count and the password are read on workers: a hung server never freezes the lock page.
+        self._counts_reader = OffThreadReader("lock-counts", self)
         self._count_unreadable = False
-        self._collector = QTimer(self)
-        self._collector.setInterval(100)
-        self._collector.timeout.connect(self._collect_counts)
+        self.password_reader = OffThreadReader("unlock", self)
+        self.checking = label("Checking your password…", "muted", wrap=True)
+        self.checking.setObjectName("UnlockChecking")
+        self.checking.hide()
 
         box = card()
         box.setFixedWidth(440)
@@ -219,6 +219,7 @@ class LockView(QWidget):
         inner.addWidget(self.who)
         inner.addWidget(self.password)
         inner.addWidget(self.error)
+        inner.addWidget(self.checking)
         inner.addWidget(self.unlock_button)
         inner.addSpacing(8)
         inner.addWidget(self.other_button)
@@ -237,31 +238,27 @@ class LockView(QWidget):
         )
         self.password.clear()
         self.error.hide()
+        self.checking.hide()
+        self.password_reader.drop()  # an answer for an earlier lock unlocks nothing now
         self.password.setFocus()
         self.show_counts()
         self._counts_timer.start()
 
     def show_counts(self) -> None:
         """How many wait (counts only: no patient detail shows on a locked console), read off the GUI thread."""
-        if self._reading is not None and not self._reading.done():
+        if self._counts_reader.busy:
             return
-        self._reading = self._reader.submit(waiting_now, self.context.database)
-        self._collector.start()
+        self._counts_reader.ask(partial(waiting_now, self.context.database), self._show_counts, self._counts_failed)
 
-    def _collect_counts(self) -> None:
-        reading = self._reading
-        if reading is None or not reading.done():
-            return
-        self._collector.stop()
-        self._reading = None
-        try:
-            counts = reading.result()
-        except StoreError as exc:
-            if not self._count_unreadable:  # one line per outage, not one every 30 s
-                log.warning("lock page: the waiting count could not be read (%s)", type(exc).__name__)
-            self._count_unreadable = True
-            self.counts.setText("How many are waiting cannot be read now: the database cannot be reached.")
-            return
+    def _counts_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, StoreError):
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        if not self._count_unreadable:  # one line per outage, not one every 30 s
+            log.warning("lock page: the waiting count could not be read (%s)", type(exc).__name__)
+        self._count_unreadable = True
+        self.counts.setText("How many are waiting cannot be read now: the database cannot be reached.")
+
+    def _show_counts(self, counts: WaitingNow) -> None:
         self._count_unreadable = False
         self.counts.setText(waiting_sentence(counts))
 
@@ -277,14 +274,27 @@ class LockView(QWidget):
         if not password:
             self._show_error("Type your password, then choose Unlock.")
             return
-        try:
-            confirm_password(self.context.database, self.actor, password, rules=self.context.rules)
-        except AccountError as exc:
-            self._show_error(refusal_sentence(exc))
-            self.password.setFocus()
-            return
+        # Checked on the worker; meanwhile the page says so and "Sign in as someone else" still works.
+        work = partial(confirm_password, self.context.database, self.actor, password, rules=self.context.rules)
+        if not self.password_reader.ask(work, self._password_confirmed, self._password_refused):
+            self.error.hide()
+            self.checking.show()
+
+    def _password_confirmed(self, _answer: object) -> None:
+        self.checking.hide()
         self.error.hide()
         self.unlocked.emit()
+
+    def _password_refused(self, exc: Exception) -> None:
+        self.checking.hide()
+        if isinstance(exc, AccountError):
+            self._show_error(refusal_sentence(exc))
+        elif isinstance(exc, StoreError):
+            log.warning("lock page: the password could not be checked (%s)", type(exc).__name__)
+            self._show_error(UNCHECKED)
+        else:
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        self.password.setFocus()
 
     def _show_error(self, sentence: str) -> None:
         self.error.setText(sentence)

@@ -38,6 +38,7 @@ from kiosk.services.store import Database
 from kiosk.services.urgent_alarm import mark_seen_at_desk, urgent_waiting
 from kiosk.ui.console.chime import Chime
 from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.window import ConsoleWindow
 
 # "on-kiosk" is the console an admin opened over the patient kiosk (it offers "Close the kiosk app").
@@ -188,7 +189,8 @@ def render_console(
     """Save a PNG of `view` at `size`; False if the file could not be written."""
     if view not in VIEWS:
         raise ValueError(f"unknown console view {view!r}")
-    with demo_database() as database:
+    # The picture shows what a person sees once the rows are read, so each read is waited for here.
+    with demo_database() as database, OffThreadReader.answering_within(10_000):
         rules = AccountRules.from_settings(settings.staff)
         role = Role.RECEPTION if view == "reception" else Role.ADMIN
         actor = demo_actor(database, DEMO_RECEPTION if role is Role.RECEPTION else DEMO_ADMIN, role, rules)

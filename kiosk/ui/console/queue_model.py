@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from kiosk.qt import (
     QAbstractTableModel,
@@ -28,6 +30,7 @@ from kiosk.services.authority import confirm as confirm_authority
 from kiosk.services.queue import QueueFilter, QueueRow, count_requests, fetch_rows
 from kiosk.services.store import Database, StoreError
 from kiosk.services.waiting import WAIT_WORDS, WaitState, WaitTargets, request_wait_state, seen_words, target_words
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.widgets import tooltip_text
 
 log = logging.getLogger(__name__)
@@ -51,6 +54,7 @@ FRESH_MARK = "\u2605 "  # before the name of a request that appeared since the r
 NOT_WAITING = "\u2014"
 # A refresh reloads as many rows as were shown, so the view stays where it was, up to this many.
 REFRESH_ROWS_MAX = 5000
+ALL_STATUSES = frozenset(RequestStatus)
 UNREADABLE = "The requests could not be read from the database: check the network or the server, then press Refresh."
 
 
@@ -79,6 +83,47 @@ def received_words(moment: dt.datetime, now: dt.datetime | None = None) -> str:
     return f"{local.day} {local:%b %Y}"
 
 
+@dataclass(frozen=True)
+class QueueRead:
+    """One answer from the worker: rows in queue order, and for a reload the count (and in every status)."""
+
+    rows: list[QueueRow]
+    total: int  # how many match the filter (a reload's; a further batch leaves it as it was)
+    complete: bool  # nothing follows the last row
+    everywhere: int | None = None  # how many match the search in every status, when asked
+    revoked: str | None = None  # the account may no longer list requests: why, and nothing is read
+
+
+def read_queue(
+    database: Database,
+    actor: Actor | None,
+    where: QueueFilter,
+    limit: int,
+    *,
+    after: QueueRow | None = None,
+    region: str = "US",
+    everywhere: bool = False,
+) -> QueueRead:
+    """On the reader's worker: whether the account may still list requests, then the count (for a reload, from the
+    top) and up to `limit` rows after `after`. Raises StoreError when the database cannot be read."""
+    if actor is not None:
+        try:
+            confirm_authority(database, actor, Permission.WORK_REQUESTS)
+        except StoreError:
+            pass  # the read that follows fails the same way and says so
+        except PermissionDenied as exc:
+            return QueueRead([], 0, complete=True, revoked=str(exc))
+    total = count_requests(database, where, region=region) if after is None else 0
+    rows = fetch_rows(database, where, after, limit, region=region)
+    others = None
+    if everywhere:
+        try:
+            others = count_requests(database, dataclasses.replace(where, statuses=ALL_STATUSES), region=region)
+        except StoreError:
+            others = None  # the queue's own rows were read; only the offer of other statuses is left out
+    return QueueRead(rows, total, complete=len(rows) < limit, everywhere=others)
+
+
 class QueueModel(QAbstractTableModel):
     """Requests for a filter in queue order, read `batch_size` at a time as the view scrolls (fetchMore).
 
@@ -87,6 +132,8 @@ class QueueModel(QAbstractTableModel):
 
     failed = Signal(str)  # a sentence for staff when the database cannot be read
     revoked = Signal(str)  # the account was disabled or demoted since sign-in: nothing more is listed
+    reloaded = Signal()  # an answer was handled (rows, or a failure): the view restores its selection and count
+    loading_changed = Signal(bool)  # a read went out (True) or every read came back (False)
 
     def __init__(
         self,
@@ -115,6 +162,9 @@ class QueueModel(QAbstractTableModel):
         self.rows_fetched = 0  # rows read from the database since the filter last changed
         self._revoked_with = ""  # the sentence revoked() carries, once the model's reset has finished
         self.read_failed = False  # the last reload could not read the database (an empty list means nothing then)
+        self.total_everywhere: int | None = None  # a narrowed search's matches in every status, when read
+        # Every read is made on this worker, never on the GUI thread: a hung server must not freeze the console.
+        self.reader = OffThreadReader("queue-rows", self)
 
     # -- what the console asks -------------------------------------------------------------------------------------
     def set_filter(self, where: QueueFilter) -> None:
@@ -209,63 +259,78 @@ class QueueModel(QAbstractTableModel):
         return not parent.isValid() and not self._complete
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802 (Qt's name)
-        if parent.isValid() or self._complete:
-            return
-        if not self._allowed():
-            self._complete = True
+        # Qt asks again as the view scrolls; one batch at a time, read on the worker like every other read.
+        if parent.isValid() or self._complete or self.reader.busy:
             return
         after = self._rows[-1] if self._rows else None
-        batch = self._read(after, self.batch_size)
-        if not batch:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(batch) - 1)  # `last` is inclusive
-        self._rows.extend(batch)
-        self.endInsertRows()
+        work = partial(
+            read_queue, self.database, self.actor, self.where, self.batch_size, after=after, region=self.region
+        )
+        if not self.reader.ask(work, self._fetched, self._fetch_failed):
+            self.loading_changed.emit(True)
 
     # -- inside ----------------------------------------------------------------------------------------------------
     def _reload(self, rows: int) -> None:
+        """Ask the worker for the count and the first `rows` rows; the table changes when the answer comes."""
+        where, actor = self.where, self.actor
+        # A search that the Status filter narrows also counts its matches in every status (the view offers them).
+        everywhere = bool(where.search) and where.statuses != ALL_STATUSES
+        work = partial(read_queue, self.database, actor, where, rows, region=self.region, everywhere=everywhere)
+        if not self.reader.ask(work, self._reloaded, self._reload_failed):
+            self.loading_changed.emit(True)
+
+    def _reloaded(self, answer: QueueRead) -> None:
         self.beginResetModel()
         self.read_failed = False
-        try:
-            if not self._allowed():
-                self._rows, self._total, self._complete = [], 0, True
-                return
-            self._total = count_requests(self.database, self.where, region=self.region)
-            self._complete = False
-            self._rows = []
-            self._rows = self._read(None, rows)
-        except StoreError as exc:
-            self._fail(exc)
-            self._rows, self._total = [], 0
-        finally:
-            self.endResetModel()
-
-    def _read(self, after: QueueRow | None, limit: int) -> list[QueueRow]:
-        try:
-            batch = fetch_rows(self.database, self.where, after, limit, region=self.region)
-        except StoreError as exc:
-            self._fail(exc)
-            return []
-        self.rows_fetched += len(batch)
-        if len(batch) < limit:
-            self._complete = True
-        return batch
-
-    def _allowed(self) -> bool:
-        """Whether the signed-in account may still list requests (its stored state); says why if not."""
-        if self.actor is None:
-            return True
-        try:
-            confirm_authority(self.database, self.actor, Permission.WORK_REQUESTS)
-        except StoreError:
-            return True  # the read that follows fails the same way and says so
-        except PermissionDenied as exc:
+        self._rows, self._total, self.total_everywhere = answer.rows, answer.total, answer.everywhere
+        self._complete = answer.complete
+        self.rows_fetched += len(answer.rows)
+        self.endResetModel()
+        if answer.revoked is not None:
             # After the model's reset has finished: the window signs out and drops this model in answer.
-            self._revoked_with = str(exc)
+            self._revoked_with = answer.revoked
             QTimer.singleShot(0, self, self._say_revoked)
-            return False
-        return True
+        self._answered()
+
+    def _reload_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, StoreError):
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        self.beginResetModel()
+        self._rows, self._total, self.total_everywhere = [], 0, None
+        self.endResetModel()
+        self._fail(exc)
+        self._answered()
+
+    def _fetched(self, answer: QueueRead) -> None:
+        if answer.revoked is not None:
+            self._complete = True
+            self._revoked_with = answer.revoked
+            QTimer.singleShot(0, self, self._say_revoked)
+        elif answer.rows:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(answer.rows) - 1)  # `last` is inclusive
+            self._rows.extend(answer.rows)
+            self.endInsertRows()
+            self.rows_fetched += len(answer.rows)
+        if answer.complete:
+            self._complete = True
+        self._answered()
+
+    def _fetch_failed(self, exc: Exception) -> None:
+        if not isinstance(exc, StoreError):
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        self._fail(exc)
+        self._answered()
+
+    def _answered(self) -> None:
+        self.reloaded.emit()
+        if not self.reader.busy:
+            self.loading_changed.emit(False)
+
+    @property
+    def loading(self) -> bool:
+        """A read is out (the view says "Reading the requests…" meanwhile)."""
+        return self.reader.busy
 
     def _say_revoked(self) -> None:
         self.revoked.emit(self._revoked_with)

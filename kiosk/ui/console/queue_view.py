@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import logging
 from pathlib import Path
@@ -34,8 +33,7 @@ from kiosk.domain.staff import Actor, Permission, PermissionDenied
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services.authority import AccountRevoked
 from kiosk.services.export import export_csv
-from kiosk.services.queue import QueueFilter, count_requests
-from kiosk.services.store import StoreError
+from kiosk.services.queue import QueueFilter
 from kiosk.services.waiting import WaitTargets
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.queue_empty import date_range_problem, empty_sentence
@@ -90,6 +88,8 @@ class QueueView(QWidget):
         # Asks the database off the GUI thread: a hung server must not freeze this window or the urgent banner.
         self.watch = QueueWatch(context.database, self, since=self.last_seen, poll_ms=POLL_MS)
         self._restoring = False
+        self._keep_id: str | None = None  # the request to select again once a reload's answer comes
+        self._listed_before: set[str] | None = None  # rows listed before a reload that counts new arrivals
         self.arrivals = 0
 
         self.search = QLineEdit()
@@ -110,6 +110,10 @@ class QueueView(QWidget):
         self.message = label("", "muted", wrap=True)
         self.message.setObjectName("QueueMessage")
         self.message.hide()
+        # While a read is out (a slow or hung server) the queue says so in words and stays usable meanwhile.
+        self.reading = label("Reading the requests…", "muted")
+        self.reading.setObjectName("QueueReading")
+        self.reading.hide()
         # Said instead of an empty table: why nothing is listed (a date range backwards, a search, the filters).
         self.empty = label("", "muted", wrap=True)
         self.empty.setObjectName("QueueEmpty")
@@ -173,6 +177,8 @@ class QueueView(QWidget):
         self.watch.changed.connect(self._changed)
         self.watch.failed.connect(self._cannot_check)
         self.model.failed.connect(self._show_error)
+        self.model.reloaded.connect(self._reloaded)
+        self.model.loading_changed.connect(self.reading.setVisible)
         self.model.revoked.connect(self.account_revoked)
         find = QShortcut(QKeySequence.StandardKey.Find, self)
         find.activated.connect(self.focus_search)
@@ -188,6 +194,7 @@ class QueueView(QWidget):
         second.addWidget(self.filters)
         second.addStretch(1)
         second.addWidget(self.count)
+        second.addWidget(self.reading)
         second.addWidget(self.badge)
         second.addWidget(self.refresh_button)
         if self.export_button is not None:
@@ -228,23 +235,35 @@ class QueueView(QWidget):
 
     def apply_filter(self) -> None:
         self._search_timer.stop()
+        self._keep_id = None
         self.model.set_filter(self.current_filter())
-        self._show_count()
 
     def refresh_now(self) -> None:
         self.refresh(keep_selection=True)
         self._clear_badge()
 
     def refresh(self, *, keep_selection: bool = True) -> None:
-        """Reload the rows for the same filter, keeping the selected request selected if it is still listed."""
+        """Reload the rows for the same filter, keeping the selected request selected if it is still listed.
+
+        The rows are read on the model's worker; they show (and the selection comes back) when the answer comes.
+        """
         chosen = self.selected_id() if keep_selection else None
-        self._restoring = True
-        try:
-            self.model.refresh()
-            if chosen is not None:
+        if chosen is not None or not self.model.loading:  # a reload already out keeps the row it was to keep
+            self._keep_id = chosen
+        self.model.refresh()
+
+    def _reloaded(self) -> None:
+        """An answer from the model's worker was shown: the row chosen before comes back, and the count."""
+        chosen, self._keep_id = self._keep_id, None
+        if chosen is not None and not self.model.loading:
+            self._restoring = True
+            try:
                 self._select_id(chosen)
-        finally:
-            self._restoring = False
+            finally:
+                self._restoring = False
+        if self._listed_before is not None and not self.model.loading:
+            self._count_arrivals(self._listed_before)
+            self._listed_before = None
         self._show_count()
 
     def start_polling(self) -> None:
@@ -273,8 +292,11 @@ class QueueView(QWidget):
             self._out_of_touch_since = None
             log.info("the queue can check for changes again")
             self.message.hide()
-        before = self.model.listed_ids()
+        if self._listed_before is None:  # a reload already out for an earlier change counts from its own start
+            self._listed_before = self.model.listed_ids()
         self.refresh(keep_selection=True)
+
+    def _count_arrivals(self, before: set[str]) -> None:
         # "New" is what appeared in this view since the receptionist last looked, whenever the patient sent it:
         # a request forwarded late from a kiosk's outbox counts, one outside the filters does not (issue 24).
         listed = self.model.listed_ids()
@@ -344,15 +366,8 @@ class QueueView(QWidget):
     def _offer_other_statuses(self) -> None:
         where = self.model.where
         others = 0
-        if where.search and where.statuses != ALL_STATUSES and not self.model.read_failed:
-            try:
-                everywhere = count_requests(
-                    self.context.database,
-                    dataclasses.replace(where, statuses=ALL_STATUSES),
-                    region=self.context.settings.clinic.phone_region,
-                )
-            except StoreError:
-                everywhere = 0  # the queue's own message says the database cannot be read
+        everywhere = self.model.total_everywhere  # read with the rows, on the model's worker
+        if where.search and where.statuses != ALL_STATUSES and not self.model.read_failed and everywhere is not None:
             others = max(0, everywhere - self.model.total())
         if others:
             self.search_all.setText(

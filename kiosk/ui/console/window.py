@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from kiosk.qt import (
     QCloseEvent,
@@ -24,6 +25,7 @@ from kiosk.services.staff_quit import may_close_kiosk, record_kiosk_closed
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.lock import DialogGuard, IdleLock, LockView
 from kiosk.ui.console.login_view import LoginView
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.theme import console_stylesheet
 from kiosk.ui.console.urgent_banner import UrgentBanner
 from kiosk.ui.console.widgets import ask_yes_no
@@ -34,6 +36,7 @@ log = logging.getLogger(__name__)
 
 # How long the sign-in page may stand untouched over the patient kiosk before the kiosk comes back.
 KIOSK_SIGN_IN_IDLE_MS = 60_000
+AUDIT_SETTLE_S = 5.0  # closing waits this long at most for the sign-out's audit line to reach the database
 CLOSE_KIOSK_QUESTION = (
     "Close the patient kiosk on this PC? It stays closed until someone starts it again"
     " (or the PC restarts), and patients cannot use it meanwhile."
@@ -57,6 +60,8 @@ class ConsoleWindow(QMainWindow):
         self._style_height = 0
         self.login = LoginView(context, cancellable=on_kiosk)
         self.lock_view = LockView(context)
+        # Locking and signing out are audited on a worker: a hung server must not freeze the window meanwhile.
+        self.audit_writer = OffThreadReader("console-audit", self)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.login)
         self.pages.addWidget(self.lock_view)
@@ -133,7 +138,7 @@ class ConsoleWindow(QMainWindow):
         self.urgent.set_viewer(self.actor, private=True)
         self.lock_view.show_for(self.actor)
         self.pages.setCurrentWidget(self.lock_view)
-        note_console_locked(self.context.database, self.actor)
+        self.audit_writer.send(partial(note_console_locked, self.context.database, self.actor), "the console's lock")
         log.info("console locked")
 
     def unlock(self) -> None:
@@ -165,7 +170,7 @@ class ConsoleWindow(QMainWindow):
         self.login.reset()
         self.pages.setCurrentWidget(self.login)
         if actor is not None:
-            sign_out(self.context.database, actor)
+            self.audit_writer.send(partial(sign_out, self.context.database, actor), "a sign-out")
             log.info("console: staff member signed out")
             self.signed_out.emit()
 
@@ -218,5 +223,6 @@ class ConsoleWindow(QMainWindow):
         self.idle_lock.close()
         self.dialogs.close()
         self.urgent.stop()  # joins the watcher's thread and closes its connections
+        self.audit_writer.settle(AUDIT_SETTLE_S)
         super().closeEvent(event)
         self.closed.emit()

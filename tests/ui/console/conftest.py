@@ -18,6 +18,7 @@ from kiosk.services.accounts import AccountRules, create_account
 from kiosk.services.requests import Receipt, submit_request
 from kiosk.storage.database import Database
 from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.window import ConsoleWindow
 from kiosk.ui.console.workspace import Workspace
 
@@ -100,3 +101,12 @@ def signed_in(qtbot: QtBot, window: ConsoleWindow, username: str = ADMIN, passwo
     type_sign_in(qtbot, window, username, password)
     assert window.workspace is not None, window.login.error.text()
     return window.workspace
+
+
+@pytest.fixture(autouse=True)
+def reads_answered_at_once(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests click and then look, as a receptionist does on a fast local database: each read the console
+    makes on its worker is waited for (up to 10 s) before the click returns. The outage tests (test_outage_*: a
+    cut link, a hung server) keep the production wait, where the screen goes on and collects the answer later."""
+    if not request.module.__name__.rpartition(".")[2].startswith("test_outage_"):
+        monkeypatch.setattr(OffThreadReader, "answer_wait_ms", 10_000)

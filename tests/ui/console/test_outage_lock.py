@@ -32,7 +32,7 @@ def test_the_lock_page_counts_off_the_screen_thread_and_says_when_it_cannot(
         lock.context = dataclasses.replace(context, database=broken)
         for _ in range(2):
             lock.show_counts()
-            qtbot.waitUntil(lambda: lock._reading is None, timeout=10_000)
+            qtbot.waitUntil(lambda: not lock._counts_reader.busy, timeout=10_000)
     finally:
         lock.context = context
         broken.close()

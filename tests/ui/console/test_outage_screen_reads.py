@@ -1,0 +1,121 @@
+"""The console's own reads (the queue's rows, a request's detail, the password that unlocks it) are made off the screen
+thread: with a real PostgreSQL server hung (every server process stopped with SIGSTOP), pressing Refresh, opening a
+request, locking and unlocking never stop the screen thread for more than 100 ms (it would be 5-60 s if they read on
+it), each says in words that it is waiting, and everything comes back by itself once the server runs again."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import signal
+import time
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kiosk.qt import Qt, QTimer
+
+from kiosk.config.settings import Settings, StaffSettings
+from kiosk.domain.staff import Role
+from kiosk.services.accounts import AccountRules, create_account
+from kiosk.services.requests import submit_request
+from kiosk.storage.database import Database
+from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.detail_view import OPENING, UNOPENED
+from kiosk.ui.console.lock import UNCHECKED
+from kiosk.ui.console.off_thread import ANSWER_WAIT_MS, OffThreadReader
+from kiosk.ui.console.window import ConsoleWindow
+from tests.postgres_server import PostgresServer
+from tests.services import factories
+from tests.ui.console.conftest import ADMIN, ADMIN_PASSWORD, SETUP, WORKSTATION, named, signed_in
+from tests.ui.console.test_outage_queue import server_processes
+
+pytestmark = pytest.mark.slow  # a hung server and the reads waiting on it
+GUI_GAP_S = 0.1  # the longest the screen thread may go without running a timer
+
+
+@pytest.fixture
+def console(qtbot: QtBot, pg_database: Database) -> Iterator[ConsoleWindow]:
+    database = Database.open(pg_database.engine.url.render_as_string(hide_password=False))
+    staff = StaffSettings()
+    create_account(database, username=ADMIN, display_name="Ada", role=Role.ADMIN, password=ADMIN_PASSWORD,
+                   rules=AccountRules.from_settings(staff), by=SETUP)  # fmt: skip
+    window = ConsoleWindow(ConsoleContext(database, Settings(staff=staff), WORKSTATION, {}))
+    qtbot.add_widget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.wait_exposed(window)
+    yield window
+    if window.workspace is not None:
+        window.workspace.close_down()
+    window.idle_lock.close()
+    database.close()
+
+
+def test_refresh_open_and_unlock_on_a_hung_server_never_freeze_the_console(
+    qtbot: QtBot,
+    console: ConsoleWindow,
+    pg_database: Database,
+    postgres_server: PostgresServer,
+) -> None:
+    for first, last in (("Ana", "Alvarez"), ("Binh", "Bui"), ("Cora", "Chen")):
+        submit_request(pg_database, named(factories.appointment(), first, last), "kiosk-1")
+    workspace = signed_in(qtbot, console)
+    queue, detail, lock = workspace.queue, workspace.detail, console.lock_view
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 3, timeout=5000)
+    # As in production (tests/ui/console/conftest.py): the screen waits at most this long for an answer, then goes on.
+    assert OffThreadReader.answer_wait_ms == ANSWER_WAIT_MS
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+
+    hung = server_processes(postgres_server)
+    timer.start()
+    try:
+        for pid in hung:
+            os.kill(pid, signal.SIGSTOP)
+        qtbot.mouseClick(queue.refresh_button, Qt.MouseButton.LeftButton)
+        assert queue.reading.isVisible() and queue.reading.text() == "Reading the requests…"
+        assert queue.model.rowCount() == 3  # what was listed stays listed meanwhile
+
+        queue.select_row(1)  # as a click does: the request opens, read on the detail's worker
+        qtbot.wait(200)
+        assert detail.placeholder.isVisible() and detail.placeholder.text() in (OPENING, UNOPENED)
+        assert not detail.body.isVisible()  # no request shows that status buttons could act on by mistake
+
+        # One step per turn of the event loop, as a person's hands give it (each step may wait ANSWER_WAIT_MS).
+        console.lock()
+        qtbot.wait(50)
+        qtbot.keyClicks(lock.password, ADMIN_PASSWORD)
+        qtbot.wait(50)
+        qtbot.mouseClick(lock.unlock_button, Qt.MouseButton.LeftButton)
+        qtbot.wait(200)
+        # Said calmly while the server does not answer (or, once its connection gives up, that it could not check).
+        assert lock.checking.isVisible() or lock.error.text() == UNCHECKED
+        assert lock.other_button.isEnabled()  # signing in as someone else stays possible
+        qtbot.wait(1500)  # and the screen stays alive while all three reads hang
+        still_out = queue.model.loading
+    finally:
+        for pid in hung:
+            os.kill(pid, signal.SIGCONT)
+        timer.stop()
+    gaps = [later - earlier for earlier, later in itertools.pairwise(ticks)]
+    assert max(gaps) <= GUI_GAP_S, f"the screen thread stopped for {max(gaps):.3f} s"
+    assert still_out  # the queue's read was really held by the hung server, not answered before it
+
+    # The server runs again: each read finishes by itself and the screen follows.
+    qtbot.waitUntil(lambda: not lock.password_reader.busy, timeout=15_000)
+    if console.locked:  # the check gave up before the server came back: the receptionist tries again
+        qtbot.keyClicks(lock.password, ADMIN_PASSWORD)
+        qtbot.mouseClick(lock.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not console.locked, timeout=15_000)
+    qtbot.waitUntil(lambda: not queue.reading.isVisible(), timeout=15_000)
+    assert queue.model.rowCount() == 3
+    chosen = queue.model.row_at(1)
+    if not detail.body.isVisible():  # it could not be opened while the server was hung: chosen again
+        queue.select_row(0)
+        queue.select_row(1)
+    qtbot.waitUntil(lambda: detail.body.isVisible(), timeout=15_000)
+    assert detail.title.text() == f"{chosen.first_name} {chosen.last_name}"
