@@ -32,8 +32,9 @@ def _at(moment: dt.datetime | None) -> str:
 def waiting_words(status: HandoffStatus) -> str:
     if status.waiting == 0:
         return "nothing waits"
-    changes = "1 change waits" if status.waiting == 1 else f"{status.waiting:,} changes wait"
-    return f"{changes}, the oldest since {_at(status.oldest_waiting)}"
+    if status.waiting == 1:
+        return f"1 change waits since {_at(status.oldest_waiting)}"
+    return f"{status.waiting:,} changes wait, the oldest since {_at(status.oldest_waiting)}"
 
 
 def trouble(status: HandoffStatus) -> FolderState | None:

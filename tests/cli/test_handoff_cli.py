@@ -89,8 +89,7 @@ def test_a_missing_folder_is_a_doctor_failure_with_the_queue_and_nothing_lost(
     assert check == {
         "name": "drop folder",
         "status": "FAIL",
-        "message": f"{drop_folder} is not there; 1 change waits, the oldest since {received.astimezone():%H:%M},"
-        " nothing is lost",
+        "message": f"{drop_folder} is not there; 1 change waits since {received.astimezone():%H:%M}, nothing is lost",
         "fix": "connect the share or correct [handoff] drop_folder (the kiosk never creates it)",
     }
     assert not drop_folder.exists()

@@ -42,11 +42,16 @@ class HandoffLine(QWidget):
         self.setObjectName("HandoffLine")
         self.database = database
         self.clock = clock
-        self.text = label("", "muted", wrap=True)
-        self.text.setObjectName("HandoffText")
+        # Two labels with fixed roles, one shown at a time: a role changed later would keep the old padding.
+        self.calm = label("", "muted", wrap=True)
+        self.calm.setObjectName("HandoffText")
+        # A notice, not the alarm: the desk's patients are not at risk, and the sign says it without the colour.
+        self.warning = label("", "banner-error", wrap=True)
+        self.warning.setObjectName("HandoffWarning")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.text)
+        layout.addWidget(self.calm)
+        layout.addWidget(self.warning)
         self.hide()  # until a read says a drop folder is in use
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="handoff-line")
         self._reading: Future[HandoffStatus] | None = None
@@ -94,13 +99,15 @@ class HandoffLine(QWidget):
         warning = trouble(status) is not None or stalled(status, self.clock())
         self.show_text(sentence, warning=warning)
 
+    @property
+    def sentence(self) -> str:
+        return self.warning.text() if self.warning.isVisibleTo(self) else self.calm.text()
+
     def show_text(self, sentence: str, *, warning: bool) -> None:
-        self.text.setText(sentence)
-        role = "urgent" if warning else "muted"
-        if self.text.property("role") != role:
-            self.text.setProperty("role", role)
-            self.text.style().unpolish(self.text)
-            self.text.style().polish(self.text)
+        shown, hidden = (self.warning, self.calm) if warning else (self.calm, self.warning)
+        shown.setText(sentence)
+        shown.show()
+        hidden.hide()
         self.setVisible(bool(sentence))
 
 
