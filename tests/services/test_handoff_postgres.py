@@ -1,20 +1,26 @@
-"""Two PCs write one PostgreSQL database's drop folder queue at once: every change comes out once, in order."""
+"""The drop folder with PostgreSQL: two PCs write the queue at once, and each change comes out once and in order;
+a request a kiosk kept in its outbox is queued when it reaches the server."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from pathlib import Path
 
 from fhir.resources.R4B.bundle import Bundle
+from sqlalchemy import func, select
 
+from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.domain.staff import Actor, Role
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services.casework import change_status
 from kiosk.services.handoff import HandoffWriter, handoff_status, switch_on
+from kiosk.services.outbox import forward_pending, keep_in_outbox, open_outbox
 from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
-from tests.postgres_server import open_another
+from kiosk.storage.models import HandoffEvent
+from tests.postgres_server import open_another, url_of
 from tests.services import factories
 
 ALICE = Actor("alice", Role.RECEPTION, "front-desk-1", "Alice Moreau")
@@ -72,3 +78,24 @@ def test_two_writers_on_two_pcs_write_each_change_once_and_in_order(pg_database:
     for path in files:
         Bundle.model_validate_json(path.read_text(encoding="utf-8"))
     assert handoff_status(pg_database).waiting == 0
+
+
+def test_a_request_kept_in_a_kiosks_outbox_is_queued_when_it_reaches_the_server(
+    pg_database: Database, tmp_path: Path
+) -> None:
+    switch_on(pg_database)
+    settings = Settings(database=DatabaseSettings(url=url_of(pg_database), outbox_path=tmp_path / "outbox.db"))
+    outbox = open_outbox(settings)
+    try:
+        kept = keep_in_outbox(outbox, factories.urgent_follow_up(), "kiosk-1", dt.datetime.now(dt.UTC))
+        with outbox.read() as session:  # the kiosk's own file keeps no hand-off queue: only the server's counts
+            assert session.scalar(select(func.count(HandoffEvent.id))) == 0
+        assert handoff_status(pg_database).waiting == 0
+
+        assert forward_pending(outbox, pg_database) == 1
+    finally:
+        outbox.close()
+
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    assert HandoffWriter(pg_database, folder, "front-desk-1").drain().written == [f"{1:012d}-{kept.reference}-v1.json"]
