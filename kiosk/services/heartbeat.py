@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.exc import SQLAlchemyError
 
+from kiosk.services.heartbeat_spells import SpellBook, note_refusal, report_spells, sign_in_problems
 from kiosk.services.workstations import record_start, this_workstation_name
 from kiosk.storage.database import Database
 from kiosk.storage.models import Workstation
@@ -45,11 +46,12 @@ class Heartbeat:
     the kiosk goes on either way.
     """
 
-    def __init__(self, database: Database, workstation: str | None = None) -> None:
+    def __init__(self, database: Database, workstation: str | None = None, spells: SpellBook | None = None) -> None:
         self.database = database
         self.workstation = workstation or this_workstation_name()
+        self.spells = spells  # a server setup's note of sign-in refusals, reported once a beat gets through
         self._running = threading.Lock()
-        self._failing = False
+        self._failing: bool | str = False  # the refusal's reason while refused, True while otherwise failing
 
     def start_beat(self) -> threading.Thread | None:
         """One beat in the background; skipped while the previous one still waits for a slow server."""
@@ -60,19 +62,39 @@ class Heartbeat:
         return worker
 
     def _beat(self) -> None:
+        now = dt.datetime.now(dt.UTC)
         try:
             beat(self.database, self.workstation)
         except SQLAlchemyError as exc:
-            if not self._failing:
-                # The class only: a driver's message may carry the server's address and user.
-                log.warning("heartbeat not recorded (%s); the kiosk goes on and tries again", type(exc).__name__)
-            self._failing = True
+            reason = note_refusal(self.spells, exc, now)
+            if self._failing != (reason or True):
+                # The class or the refusal's category only: a driver's message may carry the server's address and user.
+                why = f"the server refused this kiosk: {reason}" if reason else type(exc).__name__
+                log.warning("heartbeat not recorded (%s); the kiosk goes on and tries again", why)
+            self._failing = reason or True
         else:
             if self._failing:
                 log.info("heartbeat recorded again")
             self._failing = False
+            self._report_spells(now)
         finally:
             self._running.release()
+
+    def _report_spells(self, now: dt.datetime) -> None:
+        if self.spells is None:
+            return
+        spells = self.spells.got_in(now)
+        if not spells:
+            return
+        try:
+            report_spells(self.database, self.workstation, spells)
+        except SQLAlchemyError as exc:
+            log.warning(
+                "the kiosk's sign-in problems were not reported (%s); tried again next beat", type(exc).__name__
+            )
+            return
+        self.spells.reported(len(spells))
+        log.info("reported %d spell(s) when the server refused this kiosk", len(spells))
 
 
 @dataclass(frozen=True)
@@ -84,6 +106,7 @@ class WorkstationSeen:
     version: str
     last_seen_at: dt.datetime
     backlog: int  # requests waiting in its local outbox, as it last reported
+    sign_in_problem: str = ""  # its latest reported spell of sign-in refusals within a day, as a sentence
 
     def quiet_for(self, now: dt.datetime) -> dt.timedelta:
         return max(now - self.last_seen_at, dt.timedelta(0))
@@ -98,12 +121,16 @@ def workstations_seen(database: Database) -> list[WorkstationSeen]:
     from kiosk.services.outbox import backlog_by_workstation
 
     backlog = backlog_by_workstation(database)
+    problems = sign_in_problems(database)
     with database.read() as session:
         rows = session.execute(
             select(Workstation.name, Workstation.role, Workstation.app_version, Workstation.last_seen_at)
         ).all()
     seen = [
-        WorkstationSeen(row.name, row.role, row.app_version, row.last_seen_at, backlog.get(row.name, 0)) for row in rows
+        WorkstationSeen(
+            row.name, row.role, row.app_version, row.last_seen_at, backlog.get(row.name, 0), problems.get(row.name, "")
+        )
+        for row in rows
     ]
     return sorted(seen, key=lambda pc: (pc.role != "kiosk", pc.name.casefold()))
 

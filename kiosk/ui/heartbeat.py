@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from kiosk.qt import QObject, QTimer
 
 from kiosk.services.heartbeat import BEAT_SECONDS, Heartbeat
+from kiosk.services.heartbeat_spells import SPELLS_FILE, SpellBook
+from kiosk.services.outbox import uses_server
 
 if TYPE_CHECKING:
     from kiosk.services.startup import KioskContext
@@ -28,6 +30,9 @@ def schedule_heartbeat(owner: QObject, context: KioskContext) -> Heartbeat | Non
     """Start the kiosk's heartbeat (none when it runs without a database, out of service)."""
     if context.database is None:
         return None
-    heartbeat = Heartbeat(context.database)
+    spells = None
+    if uses_server(context.database):  # a refusal is noted beside the outbox and reported once the kiosk gets in
+        spells = SpellBook(context.settings.database.resolved_outbox_path().with_name(SPELLS_FILE))
+    heartbeat = Heartbeat(context.database, spells=spells)
     beat_every_minute(owner, heartbeat)
     return heartbeat

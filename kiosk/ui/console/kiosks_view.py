@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 
 from kiosk.qt import (
     QAbstractItemView,
@@ -42,15 +42,15 @@ from kiosk.services.heartbeat import (
 )
 from kiosk.services.outbox import uses_server
 from kiosk.services.store import Database
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.theme import CONSOLE_COLOURS
 from kiosk.ui.console.widgets import button, label
 
 log = logging.getLogger(__name__)
 
-COLUMNS = ("PC", "Role", "Version", "Last seen", "Waiting to send")
+COLUMNS = ("PC", "Role", "Version", "Last seen", "Waiting to send", "Server sign-in")
 ROLE_WORDS = {"kiosk": "Patient kiosk", "console": "Front desk"}
 REFRESH_MS = 10_000  # while the tab is in sight: a kiosk that reconnects is seen within seconds (it reports every 10)
-COLLECT_MS = 50  # how often the GUI thread looks for the worker's answer, only while a read is pending
 # A kiosk reports its backlog at every forwarding pass (10 s) and beats every minute: quieter than this, and what
 # it last reported may no longer be true.
 BACKLOG_KNOWN_S = BEAT_SECONDS + 30
@@ -66,7 +66,9 @@ def unreadable_sentence(since: dt.datetime) -> str:
 EXPLAINED = (
     "Each patient kiosk reports every minute. One not seen for more than "
     f"{BEAT_SECONDS * STALE_BEATS // 60} minutes may be switched off, frozen or cut off from the database: "
-    "check its screen and its network cable. Front-desk PCs are shown as last started."
+    "check its screen and its network cable. A kiosk the server refuses (a wrong password, say) falls quiet too: "
+    "its own `kiosk doctor` says why at once, and it reports here why and when once it gets in. "
+    "Front-desk PCs are shown as last started."
 )
 TRANSLATIONS_TITLE = "Translations on the patient screens"
 ALL_REVIEWED = "No translation on the patient screens is waiting for clinical review."
@@ -127,6 +129,7 @@ class WorkstationsModel(QAbstractTableModel):
             pc.version,
             last_seen_text(pc, self.now),
             backlog_text(pc, self.now, outboxes=self.outboxes),
+            f"\u26a0 {pc.sign_in_problem}" if pc.sign_in_problem else "",
         )[column]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -138,7 +141,11 @@ class WorkstationsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
             return f"{pc.last_seen_at.astimezone():%d %b %Y, %H:%M:%S} (this PC's time)"
         unsure = pc.backlog > 0 or not backlog_known(pc, self.now, outboxes=self.outboxes)
-        warn = (index.column() == 3 and pc.stale(self.now)) or (index.column() == 4 and unsure)
+        warn = (
+            (index.column() == 3 and pc.stale(self.now))
+            or (index.column() == 4 and unsure)
+            or (index.column() == 5 and bool(pc.sign_in_problem))
+        )
         if warn and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(CONSOLE_COLOURS["urgent_background"]))
         if warn and role == Qt.ItemDataRole.ForegroundRole:
@@ -172,8 +179,7 @@ class KiosksView(QWidget):
         self.database = database
         self.clock = clock
         self.loaded = 0
-        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosks-list")
-        self._reading: Future[list[WorkstationSeen]] | None = None
+        self.reader = OffThreadReader("kiosks-list", self)
         self._failing_since: dt.datetime | None = None
         self.model = WorkstationsModel(clock, self, outboxes=uses_server(database))
         self.summary = label("", "heading", wrap=True)
@@ -223,11 +229,6 @@ class KiosksView(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self._refresh_if_shown)
-        self._collector = QTimer(self)
-        self._collector.setInterval(COLLECT_MS)
-        self._collector.timeout.connect(self._collect)
-        reader = self._reader  # not self: the lambda must not keep the view alive
-        self.destroyed.connect(lambda *_: reader.shutdown(wait=False, cancel_futures=True))
 
     def _refresh_if_shown(self) -> None:
         if self.isVisible():
@@ -240,27 +241,21 @@ class KiosksView(QWidget):
 
     def refresh(self) -> None:
         """Read the list on the worker (unless a read is still pending); the answer is shown when it comes."""
-        if self._reading is not None and not self._reading.done():
+        if self.reader.busy:
             return
-        self._reading = self._reader.submit(read_workstations, self.database)
-        self._collector.start()
+        self.reader.ask(partial(read_workstations, self.database), self._show, self._unreadable)
 
-    def _collect(self) -> None:
-        reading = self._reading
-        if reading is None or not reading.done():
-            return
-        self._collector.stop()
-        self._reading = None
+    def _unreadable(self, exc: Exception) -> None:
+        # Any failure is a list not read: said once, with since when (class name only).
         self.loaded += 1
-        try:
-            pcs = reading.result()
-        except Exception as exc:  # any failure is a list not read: said once, with since when (class name only)
-            if self._failing_since is None:
-                self._failing_since = self.clock()
-                log.warning("kiosks view: the list of PCs cannot be read (%s)", type(exc).__name__)
-            self.message.setText(unreadable_sentence(self._failing_since))
-            self.message.show()
-            return
+        if self._failing_since is None:
+            self._failing_since = self.clock()
+            log.warning("kiosks view: the list of PCs cannot be read (%s)", type(exc).__name__)
+        self.message.setText(unreadable_sentence(self._failing_since))
+        self.message.show()
+
+    def _show(self, pcs: list[WorkstationSeen]) -> None:
+        self.loaded += 1
         if self._failing_since is not None:
             self._failing_since = None
             log.info("kiosks view: the list of PCs can be read again")
@@ -288,6 +283,15 @@ class KiosksView(QWidget):
             problems.append(
                 f"{waiting:,} request{'s' if waiting != 1 else ''} waiting on kiosks to reach the database; "
                 "they are sent by themselves when the connection returns."
+            )
+        refused = [
+            f"{pc.name}: {pc.sign_in_problem[0].lower()}{pc.sign_in_problem[1:]}."
+            for pc in kiosks
+            if pc.sign_in_problem
+        ]
+        if refused:
+            problems.append(
+                "The server refused a kiosk: " + " ".join(refused) + " Check database.url on that kiosk with IT."
             )
         if unknown:
             problems.append(
