@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from kiosk.domain.staff import Actor, Role
 from kiosk.domain.workflow import RequestStatus
@@ -53,3 +53,17 @@ def test_a_new_request_and_each_status_change_are_queued_with_their_moment(any_d
         (uuid, 2, "contacted", later),
         (uuid, 3, "new", later + dt.timedelta(seconds=30)),
     ]
+
+
+def test_a_queue_id_is_never_handed_out_again_after_its_file_was_written(any_database: Database) -> None:
+    # The ids name the files in order: one reused after the queue emptied would sort a new file before old ones.
+    _switch_on(any_database)
+    submit_request(any_database, factories.appointment(), "kiosk-1", now=ARRIVED)
+    with any_database.transaction() as session:
+        first = session.scalars(select(HandoffEvent.id)).one()
+        session.execute(delete(HandoffEvent))
+
+    submit_request(any_database, factories.appointment(), "kiosk-1", now=ARRIVED)
+
+    with any_database.transaction() as session:
+        assert session.scalars(select(HandoffEvent.id)).one() > first
