@@ -1,6 +1,7 @@
 """`kiosk doctor`'s "drop folder" check: this PC's folder, and the shared queue's length and oldest entry.
 
-Read-only like every doctor check: the folder is looked at, never created or written.
+Read-only like every doctor check: the folder is looked at, never created or written. A failing folder is a
+WARN, not a FAIL: the kiosks serve patients and keep every change queued meanwhile (as the outbox check does).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.ops.doctor import Check, fail, not_checked, ok, warn
+from kiosk.ops.doctor import Check, not_checked, ok, warn
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
@@ -63,13 +64,13 @@ def _verdict(folder: Path | None, local: tuple[str, str] | None, status: Handoff
     if folder is None and not status.enabled:
         return ok(NAME, "none set: requests are not written for the record system ([handoff] drop_folder)")
     if local is not None:
-        return fail(NAME, f"{folder} {local[0]}; {waiting}, nothing is lost", local[1])
+        return warn(NAME, f"{folder} {local[0]}; {waiting}, nothing is lost", local[1])
     if folder is not None and not status.enabled:
         return warn(NAME, f"{folder} is set but no writer has started yet", "start the console or `kiosk handoff run`")
     problem = trouble(status)
     if problem is not None:
         by = f" (seen by {status.checked_by})" if status.checked_by else ""
-        return fail(NAME, f"the folder {trouble_words(problem)}{by}; {waiting}, nothing is lost", fix_for(problem))
+        return warn(NAME, f"the folder {trouble_words(problem)}{by}; {waiting}, nothing is lost", fix_for(problem))
     if stalled(status, now):
         return warn(
             NAME,
