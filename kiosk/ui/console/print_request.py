@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kiosk.qt import QDialog, QFont, QPageSize, QPrintDialog, QPrinter, QTextDocument, QWidget
+from kiosk.qt import QDialog, QFont, QMarginsF, QPageLayout, QPageSize, QPrintDialog, QPrinter, QTextDocument, QWidget
 
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import FollowUpRequest
@@ -25,6 +25,10 @@ from kiosk.ui.console.print_pages import print_pages
 log = logging.getLogger(__name__)
 
 PAGE_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
+# Qt's own margins put the running header and footer about 3.5 mm from the paper's edge, inside the strip most
+# office printers cannot reach (4-6 mm), so the name, reference and "page n of m" could be cut off; half an inch
+# clears every printer and still leaves a letter or A4 page for the body.
+PAGE_MARGIN_MM = 12.7
 # Print sizes in points: paper is read at arm's length, so 10 pt body text is plenty and keeps it to one page.
 _BODY_POINTS = 10
 
@@ -157,6 +161,8 @@ def request_document(
 def _printer(page_size: str) -> QPrinter:
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setPageSize(QPageSize(PAGE_SIZES[page_size]))
+    margin = PAGE_MARGIN_MM
+    printer.setPageMargins(QMarginsF(margin, margin, margin, margin), QPageLayout.Unit.Millimeter)
     return printer
 
 

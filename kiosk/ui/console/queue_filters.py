@@ -5,16 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from kiosk.qt import (
+    QApplication,
     QComboBox,
     QDate,
     QDateEdit,
     QEvent,
     QHBoxLayout,
     QKeyEvent,
+    QMouseEvent,
     QObject,
+    QPointF,
     QShowEvent,
+    QSize,
     QSizePolicy,
     Qt,
+    QTableView,
     QWidget,
     Signal,
 )
@@ -24,6 +29,7 @@ from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS, RequestStatus
 from kiosk.services.queue import QueueFilter
 from kiosk.ui.console.widgets import button
 
+_FOCUS_BORDER = 2  # px: a focused table's border in resources/styles/console.qss
 # A date before any request: the date edits show "Any day" at this value.
 NO_DATE = QDate(2000, 1, 1)
 
@@ -62,6 +68,50 @@ def _date_edit(name: str, accessible: str, word: str) -> QDateEdit:
     edit.setDate(NO_DATE)
     edit.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
     return edit
+
+
+def _opens_calendar(event: QKeyEvent) -> bool:
+    """F4 or Alt+Down, the keys that open a drop-down list elsewhere (QDateEdit itself opens its calendar only
+    for a click, so a keyboard user could never see it)."""
+    if event.type() != QEvent.Type.KeyPress:
+        return False
+    alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+    return event.key() == Qt.Key.Key_F4 or (alt and event.key() == Qt.Key.Key_Down)
+
+
+def _open_calendar(edit: QDateEdit) -> None:
+    # A click on the drop-down arrow, the one way QDateEdit opens its popup; the arrow is at the right-hand end in
+    # every style, and the filter below starts the calendar at today as it does for a real click.
+    where = QPointF(edit.width() - 4, edit.height() / 2)
+    for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+        click = QMouseEvent(
+            kind,
+            where,
+            edit.mapToGlobal(where),
+            Qt.MouseButton.LeftButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(edit, click)
+    edit.calendarWidget().setFocus(Qt.FocusReason.PopupFocusReason)
+
+
+def _calendar_size(calendar: QWidget) -> QSize:
+    """Room for the month bar, the day names and six weeks at the styled font, borders included.
+
+    The calendar's own size hint leaves out the border the console's style gives every table (2 px when it has
+    the focus), which cut the sixth week in half at 1366x768; each row gets the font's height and some air.
+    """
+    hint = calendar.sizeHint()
+    days = calendar.findChild(QTableView)
+    bar = calendar.findChild(QWidget, "qt_calendar_navigationbar")
+    if days is None or bar is None:
+        return hint  # another Qt's insides: its own hint is the best there is
+    days.ensurePolished()
+    metrics = days.fontMetrics()
+    rows = 7 * (metrics.height() + 6) + 2 * _FOCUS_BORDER
+    columns = 7 * (metrics.horizontalAdvance("Wed") + 12) + 2 * _FOCUS_BORDER
+    return QSize(max(hint.width(), columns), max(hint.height(), bar.sizeHint().height() + rows))
 
 
 class QueueFilters(QWidget):
@@ -114,6 +164,9 @@ class QueueFilters(QWidget):
             else:
                 self.focusPreviousChild()
             return True
+        if isinstance(watched, QDateEdit) and isinstance(event, QKeyEvent) and _opens_calendar(event):
+            _open_calendar(watched)
+            return True
         # "Any day" is a date in 2000; start the calendar at today instead of there.
         if (
             isinstance(watched, QDateEdit)
@@ -130,7 +183,7 @@ class QueueFilters(QWidget):
         for edit in (self.received_from, self.received_to):
             calendar = edit.calendarWidget()
             calendar.ensurePolished()
-            calendar.setMinimumSize(calendar.sizeHint())
+            calendar.setMinimumSize(_calendar_size(calendar))
 
     def show_all_statuses(self) -> None:
         self.status.setCurrentIndex(len(STATUS_CHOICES) - 1)  # "All statuses"
