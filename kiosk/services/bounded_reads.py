@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 
 from kiosk.services.requests import NEW_REQUEST_CHANNEL, DatabaseFileGoneError
 from kiosk.storage.bounded import OneConnection, discard, open_bounded
-from kiosk.storage.database import FILE_IDENTITY, FILE_PATH, SERVER_CONNECT_ARGS, Database
+from kiosk.storage.database import FILE_IDENTITY, FILE_PATH, Database, server_connect_args
 
 if TYPE_CHECKING:
     import psycopg
@@ -76,8 +76,8 @@ def listen_for_new_requests(database: Database) -> psycopg.Connection[Any]:
 
     engine = database.engine
     arguments, options = engine.dialect.create_connect_args(engine.url)
-    for name, value in SERVER_CONNECT_ARGS.items():
-        options.setdefault(name, value)  # a silent server is noticed within seconds here too
+    # A silent server is noticed within seconds here too; the URL's settings win, its `options` are added to ours.
+    options.update(server_connect_args(engine.url.query))
     listener = psycopg.connect(*arguments, **options, autocommit=True)
     try:
         listener.execute(f"LISTEN {NEW_REQUEST_CHANNEL}")

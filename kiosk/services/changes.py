@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, literal, select
 
 from kiosk.services.requests import NEW_REQUEST_CHANNEL
-from kiosk.storage.database import SERVER_CONNECT_ARGS, Database
+from kiosk.storage.database import Database, server_connect_args
 from kiosk.storage.models import RequestRecord
 
 if TYPE_CHECKING:
@@ -96,8 +96,8 @@ class ChangeWatcher:
 
         engine = self._database.engine
         arguments, options = engine.dialect.create_connect_args(engine.url)
-        for name, value in SERVER_CONNECT_ARGS.items():
-            options.setdefault(name, value)  # a dead or silent server is noticed within seconds here too
+        # A dead or silent server is noticed within seconds here too; the URL's settings win, its options are added.
+        options.update(server_connect_args(engine.url.query))
         try:
             listener = psycopg.connect(*arguments, **options, autocommit=True)
             listener.execute(f"LISTEN {NEW_REQUEST_CHANNEL}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,23 @@ SERVER_CONNECT_ARGS: dict[str, int | str] = {
     "tcp_user_timeout": 10_000,
     "options": f"-c lock_timeout={SERVER_LOCK_TIMEOUT_MS} -c statement_timeout={SERVER_STATEMENT_TIMEOUT_MS}",
 }
+
+
+def server_connect_args(query: Mapping[str, str | Sequence[str]]) -> dict[str, int | str]:
+    """SERVER_CONNECT_ARGS under the URL's query: a setting the URL gives wins, and the URL's `options` are added
+    after the kiosk's time limits rather than replacing them (connect_args would otherwise override the URL's).
+
+    The server applies startup `-c` settings in order, so a lock_timeout or statement_timeout IT writes in the URL's
+    options still wins, while options for something else (a search_path, say) no longer drop the kiosk's limits.
+    """
+    args = {name: value for name, value in SERVER_CONNECT_ARGS.items() if name not in query}
+    given = query.get("options")
+    if given:
+        extra = given if isinstance(given, str) else " ".join(given)
+        args["options"] = f"{SERVER_CONNECT_ARGS['options']} {extra}"
+    return args
+
+
 SQLITE_NOTADB = 26  # "file is not a database": what SQLCipher says when page 1 does not decrypt
 # SQLite's primary result codes (the low byte of an extended code) that name a cause IT can act on.
 SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY = 3, 5, 6, 8
@@ -365,7 +382,7 @@ def create_database_engine(url: str, key: bytes | None = None) -> Engine:
     try:
         # A dead or unreachable server fails in seconds, not minutes, so a kiosk can keep the request
         # in its outbox (kiosk/services/outbox.py); settings given in the URL's query win.
-        connect_args = {k: v for k, v in SERVER_CONNECT_ARGS.items() if k not in parsed.query}
+        connect_args = server_connect_args(parsed.query)
         return create_engine(parsed, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
     except ImportError as exc:
         raise DatabaseError(
