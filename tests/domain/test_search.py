@@ -16,7 +16,7 @@ from kiosk.domain.search import fold_name
         ("NGUYEN", "nguyen"),
         ("Đặng", "dang"),
         ("José  María", "josemaria"),  # spaces, apostrophes and hyphens are not what staff look for
-        ("O’Brien", "obrien"),
+        ("O\u2019Brien", "obrien"),  # a typographic apostrophe
         ("de la Cruz", "delacruz"),
         ("Ñúñez", "nunez"),
         ("Łukasz Møller", "lukaszmoller"),  # letters Unicode does not decompose

@@ -61,7 +61,7 @@ def test_the_date_filters_calendar_opens_whole_on_the_screen(
         assert days.height() >= 7 * (days.fontMetrics().height() + 4), (days.height(), days.fontMetrics().height())
         _picture(console, popup, f"date-popup-{edit.objectName()}-{size[0]}x{size[1]}.png")
         qtbot.keyClick(calendar, Qt.Key.Key_Escape)
-        qtbot.waitUntil(lambda popup=popup: not popup.isVisible())
+        qtbot.waitUntil(popup.isHidden)
         assert isinstance(edit, QDateEdit)
 
 
