@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
 from kiosk.qt import (
     QAbstractItemView,
@@ -29,6 +30,7 @@ from kiosk.domain.reference import format_reference
 from kiosk.services.next_actions import NextAction, next_actions
 from kiosk.services.store import Database, StoreError
 from kiosk.services.waiting import WaitTargets
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.widgets import button, label
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 COLUMNS = ("To do", "Patient", "Reference", "Why")
 SHORTCUT = "Ctrl+N"
 EMPTY = "Nothing waits for the desk right now: no urgent, new or call-back requests are due."
+READING = "Reading the list…"
 UNREADABLE = "The list could not be read from the database. Press Refresh to try again; if it keeps failing, call IT."
 INTRO = (
     "What needs doing next, most pressing first: urgent requests nobody has seen, then those past their answer "
@@ -55,6 +58,8 @@ class NextActionView(QWidget):
         self.database = database
         self.targets = targets or WaitTargets()
         self.to_do: list[NextAction] = []
+        # Read on a worker thread, as every console read is: a hung server never freezes the window.
+        self.reader = OffThreadReader("next-to-do", self)
         heading = label("Next to do", "title")
         self.intro = label(INTRO, "muted", wrap=True)
         self.refresh_button = button("Refresh", "RefreshNextActions")
@@ -95,14 +100,20 @@ class NextActionView(QWidget):
         again.activated.connect(self.refresh)
 
     def refresh(self, now: dt.datetime | None = None) -> None:
-        """Read the list again, keeping the highlighted request highlighted if it is still listed."""
+        """Read the list again on the worker; the highlighted request stays highlighted if it is still listed."""
+        work = partial(next_actions, self.database, now=now, targets=self.targets)
+        if not self.reader.ask(work, self._show, self._failed):
+            self._say(READING)  # a slow or unreachable server: the tab says so and the window stays usable
+
+    def _failed(self, exc: Exception) -> None:
+        if not isinstance(exc, StoreError):
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        log.warning("next to do: list not read (%s)", type(exc).__name__)
+        self._say(UNREADABLE)
+
+    def _show(self, to_do: list[NextAction]) -> None:
         chosen = self.chosen_id()
-        try:
-            self.to_do = next_actions(self.database, now=now, targets=self.targets)
-        except StoreError as exc:
-            log.warning("next to do: list not read (%s)", type(exc).__name__)
-            self._say(UNREADABLE)
-            return
+        self.to_do = to_do
         self.model.removeRows(0, self.model.rowCount())
         for action in self.to_do:
             cells = [
