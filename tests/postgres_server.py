@@ -29,7 +29,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kiosk.bench.pg_server import ADMIN_ROLE, APP_ROLE, PostgresServer, ServerUnavailable, start_server
+from kiosk.bench.pg_server import ADMIN_ROLE, APP_ROLE, PostgresServer, ServerUnavailable, server_programs, start_server
 from kiosk.bench.pg_server import free_port as _free_port
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
@@ -39,10 +39,28 @@ TEMPLATE = "kiosk_template"  # migrated once per session; each test's database i
 __all__ = ["APP_ROLE", "PostgresServer", "ServerUnavailable", "_free_port", "start_server"]
 
 
+START_TRIES = 3
+
+
+def _start() -> PostgresServer:
+    """start_server(), tried again when a start fails: under `pytest -n 2` each worker starts a server of its own
+    at the same moment, and free_port() lets its port go before the postmaster binds it, so two workers can pick
+    the same port (and, as root on a machine without the postgres account, both try to make it)."""
+    for _ in range(START_TRIES - 1):
+        if not server_programs():
+            break  # not installed: the last try below says so
+        with contextlib.suppress(ServerUnavailable, subprocess.CalledProcessError):
+            return start_server()
+    try:
+        return start_server()
+    except subprocess.CalledProcessError as exc:
+        raise ServerUnavailable(f"no throw-away PostgreSQL server could be started: {exc}") from exc
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     try:
-        server = start_server()
+        server = _start()
     except ServerUnavailable as exc:
         if os.environ.get("CI"):
             pytest.fail(f"{exc} (CI must run the PostgreSQL tests)", pytrace=False)
