@@ -36,11 +36,11 @@ class TimerEvents(QObject):
     def __init__(self, window: KioskWindow) -> None:
         super().__init__()
         self.window = window
-        self.receivers: list[str] = []
+        self.delivered_to: list[str] = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.Timer and belongs_to(watched, self.window):
-            self.receivers.append(f"{type(watched).__name__} {watched.objectName()!r}")
+            self.delivered_to.append(f"{type(watched).__name__} {watched.objectName()!r}")
         return False
 
 
@@ -74,4 +74,4 @@ def test_a_paused_attract_screen_runs_no_timer(qtbot: QtBot, window: KioskWindow
             time.sleep(0.01)
     finally:
         app.removeEventFilter(events)
-    assert events.receivers == []
+    assert events.delivered_to == []

@@ -41,7 +41,7 @@ def kiosk(config: Path) -> Run:
 
 
 @pytest.fixture
-def password_file(tmp_path: Path) -> Callable[[str], Path]:
+def password_file(tmp_path: Path) -> Callable[..., Path]:
     def write(text: str, name: str = "password.txt") -> Path:
         path = tmp_path / name
         path.write_bytes(text.encode("utf-8"))
@@ -218,7 +218,7 @@ def test_init_with_no_one_to_answer_says_how_to_script_it(
 )
 def test_bad_scripted_init_writes_nothing(
     tmp_path: Path,
-    password_file: Callable[[str], Path],
+    password_file: Callable[..., Path],
     capsys: pytest.CaptureFixture[str],
     argv: list[str],
     message: str,
@@ -249,7 +249,7 @@ def test_the_password_file_keeps_spaces_and_drops_only_the_line_ending(
 
 def test_user_add_list_disable_enable_unlock_reset(
     initialised: Run,
-    password_file: Callable[[str], Path],
+    password_file: Callable[..., Path],
     opened: Callable[[], Database],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -319,7 +319,7 @@ def test_user_add_asks_the_password_twice_without_a_file(
 )
 def test_bad_user_input_is_one_sentence_exit_2_and_changes_nothing(
     initialised: Run,
-    password_file: Callable[[str], Path],
+    password_file: Callable[..., Path],
     opened: Callable[[], Database],
     capsys: pytest.CaptureFixture[str],
     argv: list[str],
@@ -360,7 +360,7 @@ def test_user_commands_before_init_say_to_run_init(
 
 def test_failed_sign_ins_show_in_the_list_never_lock_and_unlock_clears_them(
     initialised: Run,
-    password_file: Callable[[str], Path],
+    password_file: Callable[..., Path],
     opened: Callable[[], Database],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -401,7 +401,7 @@ def test_failed_sign_ins_show_in_the_list_never_lock_and_unlock_clears_them(
 )
 def test_the_issues_weak_passwords_are_refused_by_user_add_with_one_sentence(
     initialised: Run,
-    password_file: Callable[[str], Path],
+    password_file: Callable[..., Path],
     opened: Callable[[], Database],
     capsys: pytest.CaptureFixture[str],
     name: str,

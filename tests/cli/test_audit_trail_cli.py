@@ -207,7 +207,7 @@ def test_doctor_fails_on_a_cut_trail_and_a_dropped_guard(
     def audit_trail() -> dict[str, str]:
         capsys.readouterr()
         kiosk(settings_file, "doctor", "--json")
-        checks = {check["name"]: check for check in json.loads(capsys.readouterr().out)["checks"]}
+        checks: dict[str, dict[str, str]] = {c["name"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
         return checks["audit trail"]
 
     assert audit_trail()["status"] == "OK"
@@ -405,7 +405,7 @@ def test_with_a_chosen_key_file_the_head_sits_beside_it_for_every_account(
     data, key_file = tmp_path / "data" / "kiosk.sqlite3", tmp_path / "secrets" / "kiosk.key"
     text = f'[database]\nurl = "sqlite:///{data.as_posix()}"\nkey_file = "{key_file.as_posix()}"\n'
     settings = write_settings(text)
-    database = open_configured_database(load_settings(settings, available_languages())[0], create_if_missing=True)
+    database = open_configured_database(load_settings(str(settings), available_languages())[0], create_if_missing=True)
     upgrade_to_head(database.engine)
     _history(database)
     database.close()

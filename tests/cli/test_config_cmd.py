@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ def lines_by_key(out: str) -> dict[str, str]:
 
 
 def test_show_prints_each_setting_with_where_it_came_from_and_masks_the_password(
-    write_settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    write_settings: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_settings(SETTINGS)
     path.chmod(0o600)  # it holds the database password: readable by the kiosk's account only, as IT keeps it
@@ -66,7 +67,7 @@ def test_show_prints_each_setting_with_where_it_came_from_and_masks_the_password
 
 
 def test_the_global_flag_and_the_variable_work_too_and_without_a_file_everything_is_a_default(
-    write_settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    write_settings: Callable[..., Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = write_settings("[idle]\nwarning_seconds = 45\n")
     assert main(["--config", str(path), "config", "show"]) == 0
@@ -85,7 +86,9 @@ def test_the_global_flag_and_the_variable_work_too_and_without_a_file_everything
     assert "# url is not set: uses sqlite:///" in out
 
 
-def test_show_explains_a_bad_settings_file_in_one_sentence(write_settings, capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_explains_a_bad_settings_file_in_one_sentence(
+    write_settings: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     path = write_settings("[idle]\nwarning_seconds = 5\n")
     assert main(["config", "show", "--config", str(path)]) == 2
     captured = capsys.readouterr()
@@ -109,7 +112,7 @@ def test_config_without_an_action_is_a_usage_error(capsys: pytest.CaptureFixture
 
 
 def test_check_names_the_line_of_a_mistake_and_accepts_a_good_file(
-    write_settings, capsys: pytest.CaptureFixture[str]
+    write_settings: Callable[..., Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_settings('[clinic]\nname = "Riverside Pain"\n\n[lockdown]\nexit_hold_seconds = "10"\n')
 

@@ -169,7 +169,7 @@ NUMBERS = ["0", "-1", "3000000", "9" * 30, "9" * 5000, "1e9", "0x10", "1_000", "
 TEXTS = ["", " ", "-", "--", "-x", "\udcff", "é", "\u202e", "x" * 5000, "admin", "ada", "a\tb", "$(reboot)"]
 # What a real command line can hold: not NUL (the kernel cuts the string there), and of the half characters only
 # those Python makes of bytes that are not UTF-8 (U+DC80 to U+DCFF, as "\udcff" in TEXTS).
-_typed = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",)), max_size=24)
+_typed = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]), max_size=24)
 
 
 def values(installation: Installation) -> st.SearchStrategy[str]:

@@ -40,7 +40,9 @@ def doctor(config: Path, capsys: pytest.CaptureFixture[str]) -> tuple[dict[str, 
     return {check["name"]: check for check in json.loads(out)["checks"]}, out + err
 
 
-def test_doctor_reports_the_connections_tls(config: Path, pg_database: Database, capsys: pytest.CaptureFixture) -> None:
+def test_doctor_reports_the_connections_tls(
+    config: Path, pg_database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(config, pg_database.engine.url.render_as_string(hide_password=False).replace("?sslmode=require", ""))
     checks, _ = doctor(config, capsys)
     tls = checks["database tls"]

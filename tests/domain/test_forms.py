@@ -227,7 +227,12 @@ def test_building_a_request_reads_each_answer_once(kind: RequestKind, monkeypatc
     # read, and Submit waits for it (issue 8), so checking and building must not parse it twice.
     parsed: list[str] = []
     parse = phonenumbers.parse
-    monkeypatch.setattr(phonenumbers, "parse", lambda typed, region: parsed.append(typed) or parse(typed, region))
+
+    def counted_parse(typed: str, region: str | None) -> phonenumbers.PhoneNumber:
+        parsed.append(typed)
+        return parse(typed, region)
+
+    monkeypatch.setattr(phonenumbers, "parse", counted_parse)
 
     request = build_request(kind, valid_answers(kind), CONTEXT)
 

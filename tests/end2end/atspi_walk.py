@@ -228,7 +228,7 @@ def type_with_keys(words: dict[str, Any], field: Any, text: str) -> None:
     act(field, "SetFocus")
     wait_for("the on-screen keyboard", lambda: keyboard_key(keyboard["done_name"]))
     for letter in text:
-        base, *marks = unicodedata.normalize("NFD", letter)
+        base, *marks = list(unicodedata.normalize("NFD", letter))
         vowel_marks = [mark for mark in marks if mark in LETTER_MARKS]
         tones = [mark for mark in marks if mark in TONES]
         key = base
@@ -461,7 +461,7 @@ def send_an_appointment(words: dict[str, Any], say: Callable[..., None], idle_se
     where = focused()
     say("error", focused=where.name if where is not None else None,
         description=where.description if where is not None else None)  # fmt: skip
-    stayed = []
+    stayed: list[str] = []
 
     def on_step(step: str) -> None:
         # On the name step the patient works only through the screen reader for longer than the idle time.

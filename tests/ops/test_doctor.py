@@ -11,7 +11,8 @@ from kiosk.domain.keyboard_layouts import LAYOUTS
 from kiosk.ops import doctor_checks, doctor_storage
 from kiosk.ops.doctor import Check, Status, from_sentence, passed, run_checks, summary
 from kiosk.ops.doctor_checks import GIB, MIB, DiskUsage
-from kiosk.ops.qt_probe import FONT_FIX, SOUND_FIX, SPEECH_FIX, QtReport, screen_checks, sound_check, speech_check
+from kiosk.ops.doctor_fixes import SPEECH_FIX
+from kiosk.ops.qt_probe import FONT_FIX, SOUND_FIX, QtReport, screen_checks, sound_check, speech_check
 from kiosk.storage.database import Database
 from kiosk.storage.migrations import upgrade_to_head
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -441,7 +442,7 @@ def test_a_disabled_account_cannot_sign_in_and_enabling_restores_it(database: Da
 def test_reception_cannot_manage_accounts_and_the_attempt_is_audited(database: Database, admin: Actor) -> None:
     add(database, "maria")
     reception = sign_in(database, "maria", DESK_PASSWORD, workstation="front-desk", rules=RULES)
-    operations = [
+    operations: list[Callable[[], object]] = [
         lambda: create_account(
             database,
             username="eve",

@@ -37,10 +37,11 @@ SHORT_WAIT_MS = 100
 def rows_on_disk(path: Path) -> list[tuple[Any, ...]]:
     """What another program (or the reception PC) reading the file sees: committed rows only."""
     with encrypted_files.connect(path) as other:
-        return other.execute(
+        rows: list[tuple[Any, ...]] = other.execute(
             "SELECT id, reference, kind, urgent, status, workstation, red_flags FROM patient_requests"
             " ORDER BY created_at"
         ).fetchall()
+    return rows
 
 
 def rows_seen_elsewhere(database: Database) -> list[tuple[Any, ...]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 
@@ -72,9 +73,9 @@ def test_only_a_request_nobody_at_the_desk_has_dealt_with_is_measured() -> None:
     for status in set(RequestStatus) - {RequestStatus.NEW}:
         assert not waits_for_desk(status, False, None), status
         assert not waits_for_desk(status, True, None), status
-    late = {"created_at": T0, "now": T0 + 3 * HOUR, "targets": TARGETS}
-    assert request_wait_state(status=RequestStatus.CONTACTED, urgent=False, seen_at_desk_at=None, **late) is None
-    assert request_wait_state(status=RequestStatus.NEW, urgent=True, seen_at_desk_at=seen, **late) is None
+    late = functools.partial(request_wait_state, created_at=T0, now=T0 + 3 * HOUR, targets=TARGETS)
+    assert late(status=RequestStatus.CONTACTED, urgent=False, seen_at_desk_at=None) is None
+    assert late(status=RequestStatus.NEW, urgent=True, seen_at_desk_at=seen) is None
 
 
 def test_targets_come_from_the_urgent_settings() -> None:

@@ -15,7 +15,7 @@ from kiosk.services.casework import change_status, open_case
 from kiosk.services.changes import ChangeWatcher
 from kiosk.services.requests import SubmitFailed, submit_request
 from kiosk.storage.database import Database
-from kiosk.ui.console.queue_view import POLL_MS
+from kiosk.ui.console.queue_watch import POLL_MS
 from tests.postgres_server import open_another
 from tests.services import factories
 

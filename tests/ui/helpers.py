@@ -12,6 +12,11 @@ def really_visible(widget: QWidget) -> bool:
     return widget.isVisible() and widget.width() > 0 and widget.height() > 0
 
 
+def text_in(box: QLineEdit | QPlainTextEdit) -> str:
+    """What a form's box shows (a one-line box or a longer answer's)."""
+    return box.text() if isinstance(box, QLineEdit) else box.toPlainText()
+
+
 def interactive_widgets(root: QWidget) -> list[QWidget]:
     """Everything a finger or a keypad can act on."""
     found: list[QWidget] = []

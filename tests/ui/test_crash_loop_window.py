@@ -13,7 +13,7 @@ from kiosk.ui.theme import Metrics
 def test_each_language_says_out_of_service_and_how_to_call_in_its_own_words(qtbot: QtBot) -> None:
     settings = Settings(
         clinic=ClinicSettings(name="Bayou Pain Clinic", phone="(504) 555-0100"),
-        languages=LanguageSettings(enabled=["en", "es", "vi"], default="es"),
+        languages=LanguageSettings(enabled=("en", "es", "vi"), default="es"),
     )
     strings = StringCatalog.load(settings.languages.enabled, settings.languages.default)
     window = CrashLoopWindow(settings, strings, Metrics.for_size(1920, 1080))

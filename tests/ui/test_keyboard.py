@@ -105,7 +105,7 @@ def key(keyboard: OnScreenKeyboard, name: str) -> KeyButton:
 
 def tap(qtbot: QtBot, keyboard: OnScreenKeyboard, *names: str) -> None:
     for name in names:
-        qtbot.mouseClick(key(keyboard, name), Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]
+        qtbot.mouseClick(key(keyboard, name), Qt.MouseButton.LeftButton)
 
 
 def tap_text(qtbot: QtBot, keyboard: OnScreenKeyboard, letters: str) -> None:
@@ -440,7 +440,7 @@ def _strings_held_by(root: QObject) -> list[str]:
         found.append(obj.objectName())
         for name in obj.dynamicPropertyNames():
             try:
-                found.append(str(obj.property(bytes(name).decode())))
+                found.append(str(obj.property(bytes(name.data()).decode())))
             except RuntimeError:
                 continue  # a Qt-internal value with no Python form (not text the keyboard could hold)
         if isinstance(obj, QWidget):

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QApplication, QEvent, QKeyEvent, QLineEdit, QPoint, Qt, QTimer
+from kiosk.qt import QApplication, QEvent, QKeyEvent, QLineEdit, QPoint, Qt, QTimer, QWidget
 
 from kiosk.domain.audit import AuditAction
 from kiosk.domain.staff import Role
@@ -177,7 +177,12 @@ def test_an_admin_signed_in_over_the_kiosk_closes_it_with_the_staff_quit_code(
     assert button is not None and button.isVisible()
 
     questions: list[str] = []
-    console.confirm = lambda _parent, _title, question: questions.append(question) is None and False
+
+    def answer_no(_parent: QWidget | None, _title: str, question: str) -> bool:
+        questions.append(question)
+        return False
+
+    console.confirm = answer_no
     button.click()
     assert len(questions) == 1 and locked.isVisible()  # "No" keeps the kiosk running
 

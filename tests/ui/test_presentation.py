@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QAbstractButton, QApplication, QColor, QEvent, QObject, QWidget
+from kiosk.qt import QApplication, QColor, QEvent, QObject, QWidget
 
 from kiosk.config.settings import AccessibilitySettings, AttractSettings
 from kiosk.services.navigation import ATTRACT, Route, Screen
@@ -15,11 +15,11 @@ from kiosk.services.startup import KioskContext
 from kiosk.ui.app import build_window
 from kiosk.ui.presentation import TextSize, ThemeName
 from kiosk.ui.theme import HIGH_CONTRAST, PALETTE
-from kiosk.ui.widgets.buttons import CHECKED_MARK
+from kiosk.ui.widgets.buttons import CHECKED_MARK, TouchButton
 from kiosk.ui.window import LOW_SHARE, KioskWindow
 from tests.drivers.patient import choose, click, next_step, start, type_into
 from tests.ui.conftest import ORIENTATIONS, MakeWindow
-from tests.ui.helpers import interactive_widgets, really_visible
+from tests.ui.helpers import interactive_widgets, really_visible, text_in
 
 PATIENT_SCREENS = [
     Route(Screen.HOME),
@@ -65,7 +65,7 @@ def test_a_bigger_text_size_makes_the_words_bigger_and_keeps_the_answers(qtbot: 
         click(qtbot, window.access_bar.text_sizes[size])
         assert window.presentation.text_size is size
         sizes[size] = label.fontInfo().pixelSize()
-        assert window.form.fields[1][0].editors()[0].text() == "Lan"
+        assert text_in(window.form.fields[1][0].editors()[0]) == "Lan"
     assert sizes[TextSize.NORMAL] < sizes[TextSize.LARGE] < sizes[TextSize.EXTRA_LARGE]
     assert sizes[TextSize.EXTRA_LARGE] >= 1.4 * sizes[TextSize.NORMAL]
     # The chosen size is said with a mark as well as a colour, and by its name to a screen reader.
@@ -96,7 +96,9 @@ class _StyleChanges(QObject):
         super().__init__()
         self.root = root
         self.count = 0
-        QApplication.instance().installEventFilter(self)
+        application = QApplication.instance()
+        assert application is not None
+        application.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.StyleChange and isinstance(watched, QWidget) and self.root.isAncestorOf(watched):
@@ -120,15 +122,18 @@ def test_a_look_chosen_on_one_screen_reaches_the_next_and_waits_for_hidden_ones(
         window.go(Route(Screen.APPOINTMENT))
         assert changes.count > 0
     finally:
-        QApplication.instance().removeEventFilter(changes)
+        application = QApplication.instance()
+        assert application is not None
+        application.removeEventFilter(changes)
     assert _background_at(window, window.current_screen) == HIGH_CONTRAST["background"]
     assert window.form.fields[0][0].label.fontInfo().pixelSize() >= 1.4 * words
 
 
 def test_the_current_language_is_marked_in_words_not_only_colour(window: KioskWindow) -> None:
     window.navigator.home()
-    english = window.top_bar.languages.findChild(QAbstractButton, "language-en")
-    spanish = window.top_bar.languages.findChild(QAbstractButton, "language-es")
+    english = window.top_bar.languages.findChild(TouchButton, "language-en")
+    spanish = window.top_bar.languages.findChild(TouchButton, "language-es")
+    assert english is not None and spanish is not None
     assert english.words().startswith("✓") and not spanish.words().startswith("✓")
     window.texts.set_language("es")
     assert spanish.words().startswith("✓") and not english.words().startswith("✓")

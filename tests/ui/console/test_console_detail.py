@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QLabel
+from kiosk.qt import QLabel, QWidget
 
 from kiosk.domain.audit import AuditAction
 from kiosk.domain.reference import format_reference
@@ -54,8 +54,9 @@ def test_opening_a_request_shows_every_answer_and_its_red_flags(
         "Status: New",
     ):
         assert answer in text, answer
-    assert workspace.detail.body.findChild(QLabel, "Answer_Red_flags").text().startswith("⚠")
-    bars = workspace.detail.findChild(object, "PainBars")
+    red_flags = workspace.detail.body.findChild(QLabel, "Answer_Red_flags")
+    assert red_flags is not None and red_flags.text().startswith("⚠")
+    bars = workspace.detail.findChild(QWidget, "PainBars")
     assert bars is not None and bars.isVisible()
     viewed = list_entries(database, AuditFilter())[0]
     assert (viewed.action, viewed.actor) == (AuditAction.VIEW_REQUEST.value, "ada")

@@ -7,6 +7,7 @@ the real buttons; the lock comes from the idle timer, as when a receptionist wal
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +28,13 @@ from kiosk.ui.console.window import ConsoleWindow
 from tests import encrypted_files
 from tests.services import factories
 from tests.ui.console.conftest import ADMIN, ADMIN_PASSWORD, DESK, DESK_PASSWORD, SETUP, signed_in, submit
+
+
+def press_if_open(dialog: QDialog) -> None:
+    """The receptionist's press on Save or Print, if the lock has not closed the dialog first."""
+    if dialog.isVisible():
+        dialog.accept()
+
 
 # If the lock left a dialog up, a person coming back to the desk could still press Save: do that after this long.
 SOMEONE_PRESSES_SAVE_MS = 1500
@@ -59,7 +67,7 @@ def walk_away_then_press_save(console: ConsoleWindow, out: Path) -> Callable[[QW
         assert dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
         dialog.selectFile(str(out))  # the receptionist has chosen where to save...
         console.idle_lock.set_timeout_ms(1)  # ...and walks away: the console locks itself
-        QTimer.singleShot(SOMEONE_PRESSES_SAVE_MS, dialog, lambda: dialog.isVisible() and dialog.accept())
+        QTimer.singleShot(SOMEONE_PRESSES_SAVE_MS, dialog, functools.partial(press_if_open, dialog))
 
     return act
 
@@ -231,7 +239,7 @@ def test_locking_with_the_print_dialog_open_closes_it_and_prints_nothing(
         assert isinstance(dialog, QPrintDialog)
         dialog.printer().setOutputFileName(str(printed))  # to a file, never to a real printer on this PC
         console.idle_lock.set_timeout_ms(1)
-        QTimer.singleShot(SOMEONE_PRESSES_SAVE_MS, dialog, lambda: dialog.isVisible() and dialog.accept())
+        QTimer.singleShot(SOMEONE_PRESSES_SAVE_MS, dialog, functools.partial(press_if_open, dialog))
 
     poll = when_shown(QPrintDialog, walk_away)
     workspace.detail.print_button.click()

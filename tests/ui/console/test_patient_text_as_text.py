@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QApplication, QLabel, Qt, QTextDocument, QWidget
 
-from kiosk.domain.requests import OTHER_REASON
+from kiosk.domain.requests import OTHER_REASON, AppointmentRequest, FollowUpRequest
 from kiosk.domain.staff import Actor, Role
 from kiosk.services.casework import add_note, open_case
 from kiosk.services.requests import submit_request
@@ -51,7 +51,8 @@ def store_marked_requests(database: Database) -> list[str]:
     follow_up = dataclasses.replace(
         factories.urgent_follow_up(), contact=contact, concerns=marked("concerns"), procedure=marked("procedure")
     )
-    for minutes, request in enumerate((appointment, follow_up)):
+    requests: tuple[AppointmentRequest | FollowUpRequest, ...] = (appointment, follow_up)
+    for minutes, request in enumerate(requests):
         submit_request(database, request, marked("kiosk"), now=T0 + dt.timedelta(minutes=minutes))
     return [str(appointment.request_id), str(follow_up.request_id)]
 

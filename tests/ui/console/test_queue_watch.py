@@ -15,6 +15,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import QueuePool
 
 from kiosk.qt import QTimer
 
@@ -34,6 +35,13 @@ UNREACHABLE = (
     "The queue has not been updated since {at}: the database cannot be reached. Call IT; what is shown may be out"
     " of date."
 )
+
+
+def checked_out(database: Database) -> int:
+    """Connections in use now: both backends open a QueuePool (kiosk/storage/database.py)."""
+    pool = database.engine.pool
+    assert isinstance(pool, QueuePool)
+    return pool.checkedout()
 
 
 def references(window: ConsoleWindow) -> list[str]:
@@ -201,17 +209,17 @@ def test_a_hung_look_does_not_stop_the_console_closing(qtbot: QtBot, database: D
 
 
 def test_stop_joins_the_thread_and_returns_its_connections(qtbot: QtBot, any_database: Database) -> None:
-    before = any_database.engine.pool.checkedout()
+    before = checked_out(any_database)
     watch = QueueWatch(any_database, since=dt.datetime.now(dt.UTC))
     with qtbot.wait_signal(watch.changed, timeout=5000) as first:
         watch.start()
     assert first.args is not None and first.args[0] == 0  # the first look reloads once, nothing new yet
-    assert any_database.engine.pool.checkedout() == before + 1
+    assert checked_out(any_database) == before + 1
 
     watch.stop()
 
     assert not watch.running
-    assert any_database.engine.pool.checkedout() == before
+    assert checked_out(any_database) == before
 
 
 @pytest.mark.skipif(os.name == "nt", reason="PostgreSQL tests run on Linux")

@@ -23,6 +23,7 @@ def test_holding_a_button_in_the_corner_on_a_form_keeps_the_patient_on_their_for
     where = QPoint(60, 60)
     qtbot.waitUntil(lambda: isinstance(window.childAt(where), QAbstractButton), timeout=2000)
     control = window.childAt(where)  # the top bar's first button (Back or Home) reaches into the corner
+    assert control is not None
     assert window.staff_entry.corner.corner_rect().contains(where)
 
     qtbot.mousePress(control, Qt.MouseButton.LeftButton, pos=control.mapFrom(window, where))

@@ -9,7 +9,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from kiosk.qt import QLineEdit, Qt
+from kiosk.qt import QLineEdit, Qt, QWidget
 
 from kiosk.domain.audit import AuditAction
 from kiosk.domain.passwords import CONTEXT, GUESSABLE
@@ -193,7 +193,12 @@ def test_disable_enable_and_clear_failed_sign_ins(qtbot: QtBot, accounts: Databa
 
     assert view.toggle_button.text() == "Disable"
     asked: list[str] = []
-    view.confirm = lambda _parent, _title, question: asked.append(question) or True
+
+    def answer_yes(_parent: QWidget | None, _title: str, question: str) -> bool:
+        asked.append(question)
+        return True
+
+    view.confirm = answer_yes
     qtbot.mouseClick(view.toggle_button, Qt.MouseButton.LeftButton)
     assert asked and asked[0].startswith("Disable rita's account? They can no longer sign in")
     assert _row(view, "rita")["Active"] == "Disabled"
