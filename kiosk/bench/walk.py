@@ -22,6 +22,7 @@ from kiosk.qt import (
 from kiosk.bench.loop import Steps
 from kiosk.services.navigation import ATTRACT
 from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.card_overlay import CardOverlay
 from kiosk.ui.window import KioskWindow
 
 NO_FRAME_S = 1.0
@@ -88,12 +89,20 @@ class PatientWalk:
         window = self.window
         if window.navigator.current == ATTRACT:
             return window.attract
-        buttons = visible_buttons(window)
+        # A card over the window (the idle warning, the leave question) is all a finger can reach: not what it covers.
+        cards = [card for card in window.findChildren(CardOverlay) if card.isVisible()]
+        buttons = visible_buttons(cards[-1] if cards else window)
         return self._rng.choice(buttons) if buttons else window.attract
 
     def taps(self, count: int, times: list[float]) -> Steps:
         for _ in range(count):
             yield from timed_tap(self.watch, self._next_target(), times)
+
+    def quick_taps(self, count: int) -> Steps:
+        """Taps one pass of the event loop apart, untimed (the soak): a tap that changes nothing costs no wait."""
+        for _ in range(count):
+            touch(self._next_target())
+            yield None
 
 
 class BareStack(QWidget):

@@ -25,7 +25,36 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions, 10 s idle, no 1M queue (for CI)")
     parser.add_argument("--json", metavar="FILE", type=Path, help="also write the figures to FILE as JSON")
+    soak = parser.add_argument_group(
+        "soak",
+        "--soak instead drives one kiosk through a month of use in one process (every language, text size and "
+        "contrast, both request kinds, the urgent path, idle resets, a briefly locked database), reads memory, "
+        "Qt and Python objects, files, threads, timers, database connections and the log folder at intervals, "
+        "and prints the curve, a plot and a verdict per figure. The full soak takes hours.",
+    )
+    soak.add_argument("--soak", action="store_true", help="run the soak instead of the figures")
+    soak.add_argument("--taps", type=_count, default=SOAK_TAPS, metavar="N", help="taps (default %(default)s)")
+    soak.add_argument("--visits", type=_count, default=SOAK_VISITS, metavar="N", help="visits (default %(default)s)")
+    soak.add_argument(
+        "--sample-every",
+        type=_count,
+        default=SOAK_EVERY,
+        metavar="N",
+        help="taps between readings (default %(default)s)",
+    )
+    soak.add_argument(
+        "--plot", metavar="FILE", type=Path, default=Path("kiosk-soak.png"), help="the PNG plot (default %(default)s)"
+    )
     parser.set_defaults(handler=bench)
+
+
+SOAK_TAPS, SOAK_VISITS, SOAK_EVERY = 100_000, 10_000, 2_000  # a busy clinic's month (issue 22)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
 
 
 def bench(args: argparse.Namespace) -> int:
@@ -35,6 +64,8 @@ def bench(args: argparse.Namespace) -> int:
             f"kiosk: the folder for --json {json_file} does not exist; create it or name another file.", file=sys.stderr
         )
         return EXIT_USAGE
+    if args.soak:
+        return _soak(args, json_file)
     from kiosk.bench.figures import table, write_json
     from kiosk.bench.runner import FULL, QUICK, run
 
@@ -49,4 +80,31 @@ def bench(args: argparse.Namespace) -> int:
     )
     if json_file is not None:
         write_json(figures, json_file)
+    return EXIT_OK
+
+
+def _soak(args: argparse.Namespace, json_file: Path | None) -> int:
+    plot: Path = args.plot
+    if not plot.absolute().parent.is_dir():
+        print(f"kiosk: the folder for --plot {plot} does not exist; create it or name another file.", file=sys.stderr)
+        return EXIT_USAGE
+    import json
+
+    from kiosk.bench import soak
+
+    plan = soak.SoakPlan(args.taps, args.visits, min(args.sample_every, args.taps))
+    started = time.perf_counter()
+    samples, rows = soak.run(plan, plot)
+    print(soak.curve_table(samples))
+    print()
+    print(soak.verdict_table(rows))
+    met = sum(row.met for row in rows)
+    print(
+        f"\n{met} of {len(rows)} figures met their target over {plan.taps:,} taps and {plan.visits:,} visits in "
+        f"{time.perf_counter() - started:.0f} s on {platform.node()}: {platform.platform()}, "
+        f"{platform.processor() or platform.machine()}, Python {platform.python_version()}. Plot: {plot}"
+    )
+    if json_file is not None:
+        verdicts = [{**vars(row), "change": row.change} for row in rows]
+        json_file.write_text(json.dumps({"samples": samples, "verdicts": verdicts}, indent=2) + "\n", encoding="utf-8")
     return EXIT_OK

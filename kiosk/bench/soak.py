@@ -1,0 +1,230 @@
+"""`kiosk bench --soak`: a month of kiosk use in one process, read at intervals, with a verdict per figure.
+
+The kiosk runs in a child process (kiosk.bench.soak_session) on a throw-away install whose log is written at
+"info" into a small rolling folder, so the log's own bound is part of the test.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.bench.interaction import WARM_UP_SHARE
+from kiosk.bench.workspace import Workspace
+
+RSS_LIMIT_MIB = 10
+HEAP_LIMIT_MIB = 1
+LOG_MAX_KB, LOG_FILES_KEPT = 64, 2  # small, so a soak rolls the log over many times
+# Figures that are counts: each must end at or below where it stood once warmed up.
+COUNTS = (
+    ("qobjects", "live QObjects"),
+    ("wrappers", "Python wrappers of Qt objects"),
+    ("dead_wrappers", "wrappers of deleted Qt objects"),
+    ("fds", "open file descriptors"),
+    ("threads", "threads"),
+    ("qtimers", "QTimers"),
+    ("db_connections", "database connections open"),
+    ("db_checked_out", "database connections in use"),
+)
+SETTINGS = """\
+[database]
+url = "sqlite:///{database}"
+key_file = "{key}"
+backup_folder = "{backups}"
+
+[lockdown]
+enabled = false
+closed_screen = false
+
+[logging]
+folder = "{logs}"
+level = "info"
+max_kb = {max_kb}
+files_kept = {kept}
+"""
+
+
+@dataclass(frozen=True)
+class SoakPlan:
+    taps: int = 100_000
+    visits: int = 10_000
+    sample_every: int = 2_000  # taps between readings
+
+
+@dataclass(frozen=True)
+class Verdict:
+    name: str
+    at_warm_up: float
+    at_end: float
+    unit: str
+    target: str
+    met: bool
+
+    @property
+    def change(self) -> float:
+        return self.at_end - self.at_warm_up
+
+
+class SoakFailed(Exception):  # noqa: N818 (says what happened, like SubmitFailed)
+    """The soak's child process failed; the message has the end of its output."""
+
+
+def settings_file(workspace: Workspace) -> str:
+    path = workspace.folder / "soak.toml"
+    if not path.exists():
+        path.write_text(
+            SETTINGS.format(
+                database=(workspace.folder / "soak.sqlite3").as_posix(),
+                key=(workspace.folder / "soak.sqlite3.key").as_posix(),
+                backups=(workspace.folder / "backups").as_posix(),
+                logs=(workspace.folder / "logs").as_posix(),
+                max_kb=LOG_MAX_KB,
+                kept=LOG_FILES_KEPT,
+            ),
+            encoding="utf-8",
+        )
+        workspace.open(path).close()
+    return str(path)
+
+
+def run_child(workspace: Workspace, plan: SoakPlan) -> list[dict[str, float]]:
+    """The readings of one soak; the child's progress lines go straight to this process's stderr."""
+    argv = [
+        sys.executable,
+        "-m",
+        "kiosk.bench.soak_session",
+        str(plan.taps),
+        str(plan.visits),
+        str(plan.sample_every),
+        "--config",
+        settings_file(workspace),
+    ]
+    done = subprocess.run(
+        argv, stdout=subprocess.PIPE, text=True, env=workspace.child_environment(), cwd=workspace.folder, check=False
+    )
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        raise SoakFailed(f"kiosk.bench.soak_session exited {done.returncode}: {' '.join(lines[-3:])}")
+    samples: list[dict[str, float]] = json.loads(lines[-1])
+    return samples
+
+
+def warm_up_index(samples: Sequence[dict[str, float]], taps: int) -> int:
+    """The first reading once a tenth of the taps are done (caches Qt fills on first use are full by then)."""
+    for index, sample in enumerate(samples):
+        if sample["taps"] >= taps // WARM_UP_SHARE:
+            return index
+    return len(samples) - 1
+
+
+def verdicts(samples: Sequence[dict[str, float]], taps: int) -> list[Verdict]:
+    base, end = samples[warm_up_index(samples, taps)], samples[-1]
+    rss = Verdict(
+        "resident memory",
+        base["rss_kib"] / 1024,
+        end["rss_kib"] / 1024,
+        "MiB",
+        f"grows <= {RSS_LIMIT_MIB} MiB",
+        end["rss_kib"] >= 0 and end["rss_kib"] - base["rss_kib"] <= RSS_LIMIT_MIB * 1024,
+    )
+    heap = Verdict(
+        "Python heap (tracemalloc)",
+        base["heap_kib"] / 1024,
+        end["heap_kib"] / 1024,
+        "MiB",
+        f"grows <= {HEAP_LIMIT_MIB} MiB",
+        end["heap_kib"] - base["heap_kib"] <= HEAP_LIMIT_MIB * 1024,
+    )
+    counts = [
+        Verdict(label, base[key], end[key], "", "flat (ends <= warm-up)", end[key] <= base[key])
+        for key, label in COUNTS
+    ]
+    cap = LOG_MAX_KB * (LOG_FILES_KEPT + 1)
+    largest = max(sample["log_kib"] for sample in samples)
+    logs = Verdict(
+        "log folder (largest seen)", base["log_kib"], largest, "KiB", f"<= {cap} KiB (configured)", largest <= cap
+    )
+    return [rss, heap, *counts, logs]
+
+
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 or value == int(value) else f"{value:,.1f}"
+
+
+def verdict_table(rows: Sequence[Verdict]) -> str:
+    header = ("figure", "at warm-up", "at end", "change", "target", "met")
+    cells = [
+        (
+            row.name,
+            f"{_number(row.at_warm_up)} {row.unit}".strip(),
+            f"{_number(row.at_end)} {row.unit}".strip(),
+            f"{row.change:+,.1f} {row.unit}".strip(),
+            row.target,
+            "yes" if row.met else "NO",
+        )
+        for row in rows
+    ]
+    return _aligned(header, cells)
+
+
+CURVE_COLUMNS = (
+    ("taps", "taps", 1),
+    ("visits", "visits", 1),
+    ("seconds", "s", 1),
+    ("rss_kib", "RSS MiB", 1024),
+    ("heap_kib", "heap MiB", 1024),
+    ("qobjects", "QObjects", 1),
+    ("wrappers", "wrappers", 1),
+    ("dead_wrappers", "dead", 1),
+    ("fds", "fds", 1),
+    ("threads", "threads", 1),
+    ("qtimers", "timers", 1),
+    ("db_connections", "db conn", 1),
+    ("log_kib", "log KiB", 1),
+)
+
+
+def curve_table(samples: Sequence[dict[str, float]]) -> str:
+    header = tuple(label for _key, label, _scale in CURVE_COLUMNS)
+    cells = [
+        tuple(
+            f"{sample[key] / scale:.1f}" if scale != 1 else f"{sample[key]:,.0f}"
+            for key, _label, scale in CURVE_COLUMNS
+        )
+        for sample in samples
+    ]
+    return _aligned(header, cells)
+
+
+def _aligned(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+    heading = "  ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True)).rstrip()
+    return "\n".join([heading, "  ".join("-" * width for width in widths), *lines])
+
+
+def run(plan: SoakPlan, plot: Path | None) -> tuple[list[dict[str, float]], list[Verdict]]:
+    """The whole soak on a throw-away install (removed afterwards): its readings and verdicts, and the plot."""
+    # Off-screen and without the OS keyring, as the rest of the bench: the clinic's own install is never touched.
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
+    workspace = Workspace.create()
+    try:
+        samples = run_child(workspace, plan)
+    finally:
+        workspace.remove()
+    rows = verdicts(samples, plan.taps)
+    if plot is not None:
+        from kiosk.bench import soak_plot
+        from kiosk.ui.app import application
+
+        application()  # QPainter's text needs a QGuiApplication, even off-screen
+        warm_up = int(samples[warm_up_index(samples, plan.taps)]["taps"])
+        title = f"kiosk bench --soak: {plan.taps:,} taps, {plan.visits:,} visits (dashed: end of warm-up)"
+        soak_plot.draw(samples, warm_up, title, plot)
+    return samples, rows

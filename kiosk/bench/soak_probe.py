@@ -1,0 +1,129 @@
+"""One reading of everything a month of kiosk use could pile up: memory, Qt and Python objects, files, threads, timers,
+database connections and the log folder. Counted from inside the kiosk's own process."""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+import tracemalloc
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import shiboken6
+from kiosk.qt import QApplication, QObject, QTimer
+
+from kiosk.bench.memory import STATUS, current_kib
+from kiosk.storage.database import Database
+
+FD_FOLDER = Path("/proc/self/fd")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Where the soak stood after `taps` taps and `visits` visits, `seconds` into the run."""
+
+    taps: int
+    visits: int
+    seconds: float
+    rss_kib: int  # -1 where the platform does not say (off Linux)
+    heap_kib: int  # what tracemalloc traces: Python's own allocations
+    qobjects: int
+    wrappers: int  # Python objects standing for a Qt object (shiboken)
+    dead_wrappers: int  # ... whose Qt object is already deleted: memory held for nothing
+    fds: int
+    threads: int
+    qtimers: int
+    db_connections: int  # open in the pool (checked in or out)
+    db_checked_out: int  # in use right now; 0 between visits
+    log_kib: int
+
+    def as_json(self) -> dict[str, float | int]:
+        return asdict(self)
+
+
+def _threads() -> int:
+    """Native threads (Qt's and Python's), from /proc; Python's own count elsewhere."""
+    try:
+        for line in STATUS.read_text().splitlines():
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return threading.active_count()
+
+
+def _fds() -> int:
+    try:
+        return len(os.listdir(FD_FOLDER))
+    except OSError:
+        return -1
+
+
+def _folder_kib(folder: Path | None) -> int:
+    if folder is None or not folder.is_dir():
+        return 0
+    return sum(path.stat().st_size for path in folder.iterdir() if path.is_file()) // 1024
+
+
+def _qt_objects() -> tuple[int, int]:
+    """Every QObject reachable from the application, its windows and the parentless ones Python holds; and how
+    many of them are QTimers. Objects C++ alone holds without a parent cannot be seen from here."""
+    app = QApplication.instance()
+    roots: dict[int, QObject] = {}
+    if app is not None:
+        roots[id(app)] = app
+        for widget in QApplication.topLevelWidgets():
+            roots[id(widget)] = widget
+    for thing in gc.get_objects():
+        if isinstance(thing, QObject) and shiboken6.isValid(thing) and thing.parent() is None:
+            roots[id(thing)] = thing
+    objects = timers = 0
+    for root in roots.values():
+        children = root.findChildren(QObject)
+        objects += 1 + len(children)
+        timers += isinstance(root, QTimer) + sum(isinstance(child, QTimer) for child in children)
+    return objects, timers
+
+
+def _wrappers() -> tuple[int, int]:
+    wrappers = dead = 0
+    for thing in gc.get_objects():
+        if isinstance(thing, shiboken6.Object):
+            wrappers += 1
+            dead += not shiboken6.isValid(thing)
+    return wrappers, dead
+
+
+def _pool(database: Database | None) -> tuple[int, int]:
+    if database is None:
+        return 0, 0
+    pool = database.engine.pool
+    checked_out = int(getattr(pool, "checkedout", lambda: 0)())
+    checked_in = int(getattr(pool, "checkedin", lambda: 0)())
+    return checked_in + checked_out, checked_out
+
+
+def take(taps: int, visits: int, seconds: float, database: Database | None, log_folder: Path | None) -> Sample:
+    """A reading now; the caller lets the event loop turn first, so deleteLater() has run."""
+    gc.collect()
+    objects, timers = _qt_objects()
+    wrappers, dead = _wrappers()
+    connections, checked_out = _pool(database)
+    heap = tracemalloc.get_traced_memory()[0] // 1024 if tracemalloc.is_tracing() else -1
+    return Sample(
+        taps=taps,
+        visits=visits,
+        seconds=round(seconds, 1),
+        rss_kib=current_kib() or -1,
+        heap_kib=heap,
+        qobjects=objects,
+        wrappers=wrappers,
+        dead_wrappers=dead,
+        fds=_fds(),
+        threads=_threads(),
+        qtimers=timers,
+        db_connections=connections,
+        db_checked_out=checked_out,
+        log_kib=_folder_kib(log_folder),
+    )

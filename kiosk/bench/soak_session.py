@@ -1,0 +1,192 @@
+"""The child side of `kiosk bench --soak`: `python -m kiosk.bench.soak_session TAPS VISITS EVERY --config F
+[--samples FILE]`.
+
+One process, one kiosk window, driven from its own event loop (kiosk.bench.loop) through rounds of EVERY taps
+and their share of the visits, with a reading (kiosk.bench.soak_probe) after each round. Each round also meets
+what a month brings: every language, text size and contrast, both request kinds and the urgent path, an idle
+reset, and the database's write lock held for a moment by a second connection while a patient sends. Progress
+goes to stderr; the readings are the last line of stdout, as JSON.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Iterator
+from pathlib import Path
+
+from kiosk.bench import loop, soak_probe
+from kiosk.bench.form_fill import send
+from kiosk.bench.loop import Steps
+from kiosk.bench.patients import Patients
+from kiosk.bench.walk import PatientWalk, touch
+from kiosk.domain.requests import RequestKind
+from kiosk.ops.logs import attach_log_file
+from kiosk.services.navigation import ATTRACT
+from kiosk.services.startup import KioskContext, load_context
+from kiosk.storage.keys import open_configured_database
+from kiosk.ui.app import application, build_window
+from kiosk.ui.heartbeat import schedule_heartbeat
+from kiosk.ui.presentation import TextSize, ThemeName
+from kiosk.ui.window import KioskWindow
+
+WIDTH, HEIGHT = 1280, 800
+LOCK_HELD_S = 1.0  # well inside the kiosk's 15 s busy timeout: the patient's send waits, then goes through
+FAST_SECOND_MS = 10  # the idle clock during an idle reset or an urgent hold: 90 s of form time pass in 0.9 s
+
+
+class Soak:
+    def __init__(
+        self, window: KioskWindow, context: KioskContext, log_folder: Path | None, samples_file: Path | None = None
+    ) -> None:
+        self.window = window
+        self.samples_file = samples_file  # each reading as a JSON line as it is taken: a cut-short soak still tells
+        self.context = context
+        self.log_folder = log_folder
+        self.walk = PatientWalk(window, seed=11)
+        self.patients = Patients(seed=11)
+        self.taps = 0
+        self.visits = 0
+        self.started = time.perf_counter()
+        self.samples: list[soak_probe.Sample] = []
+        settings = context.settings
+        looks = itertools.product(settings.languages.enabled, list(TextSize), list(ThemeName))
+        self._looks = itertools.cycle(list(looks))
+        self._kinds = itertools.cycle([RequestKind.APPOINTMENT, RequestKind.FOLLOW_UP])
+
+    def sample(self) -> Steps:
+        for _ in range(3):
+            yield None  # deleteLater() runs in the loop
+        reading = soak_probe.take(
+            self.taps, self.visits, time.perf_counter() - self.started, self.context.database, self.log_folder
+        )
+        self.samples.append(reading)
+        if self.samples_file is not None:
+            with self.samples_file.open("a", encoding="utf-8") as lines:
+                lines.write(json.dumps(reading.as_json()) + "\n")
+        print(
+            f"soak: {reading.taps:,} taps, {reading.visits:,} visits, {reading.seconds:.0f} s: "
+            f"RSS {reading.rss_kib / 1024:.1f} MiB, heap {reading.heap_kib / 1024:.1f} MiB, "
+            f"{reading.qobjects} QObjects, {reading.wrappers} wrappers",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    def tap(self, count: int) -> Steps:
+        yield from self.walk.quick_taps(count)
+        self.taps += count
+
+    def visit(self, *, locked: bool = False) -> Steps:
+        """One whole visit in the next language, size and contrast; a follow-up every other visit (one in ten of
+        those reports a warning sign: the urgent confirmation, held until its time is up)."""
+        window = self.window
+        language, size, theme = next(self._looks)
+        if not window.home.isVisible():
+            window.navigator.home()
+            yield None
+        window.texts.set_language(language)
+        window.presentation.set_text_size(size)
+        window.presentation.set_theme(theme)
+        yield None
+        kind = next(self._kinds)
+        answers = self.patients.answers(kind)
+        release = self._hold_write_lock() if locked else None
+        yield from send(window, kind, answers)
+        if release is not None:
+            release.join()
+        self.visits += 1
+        if window.confirmation.is_urgent:
+            yield from self._fast_idle_until_attract()  # the urgent band stays up for its hold, then attract
+        else:
+            touch(window.confirmation.done_button)
+            yield None
+
+    def idle_reset(self) -> Steps:
+        """A patient walks away mid-page: the warning, its countdown, then the reset, on the kiosk's own timers."""
+        window = self.window
+        window.navigator.home()
+        yield None
+        touch(window.home.choices["learn"])
+        yield None
+        yield from self._fast_idle_until_attract()
+
+    def _fast_idle_until_attract(self) -> Steps:
+        idle = self.window.idle
+        idle.set_second_ms(FAST_SECOND_MS)
+        idle.note_activity()  # restart the wait on the fast clock
+        if idle.holding:
+            idle.hold(self.context.settings.idle.urgent_confirmation_seconds)
+        yield lambda: self.window.navigator.current == ATTRACT
+        idle.set_second_ms(1000)
+
+    def _hold_write_lock(self) -> threading.Thread:
+        """A second connection (another program, a backup) takes the write lock and keeps it LOCK_HELD_S."""
+        locker = open_configured_database(self.context.settings, create_if_missing=False)
+        taken = threading.Event()
+
+        def hold() -> None:
+            try:
+                with locker.engine.begin() as connection:  # BEGIN IMMEDIATE: the write lock
+                    connection.exec_driver_sql("SELECT 1")
+                    taken.set()
+                    time.sleep(LOCK_HELD_S)
+            finally:
+                taken.set()
+                locker.engine.dispose()
+
+        thread = threading.Thread(target=hold, name="soak-lock", daemon=True)
+        thread.start()
+        taken.wait()
+        return thread
+
+    def rounds(self, taps: int, visits: int, every: int) -> Iterator[tuple[int, int]]:
+        """(taps, visits) per round: EVERY taps and the visits' share of them, until both totals are reached."""
+        rounds = max(1, -(-taps // every))
+        done_visits = 0
+        for index in range(rounds):
+            round_taps = min(every, taps - index * every)
+            due = visits * (index + 1) // rounds
+            yield round_taps, due - done_visits
+            done_visits = due
+
+    def run(self, taps: int, visits: int, every: int) -> Steps:
+        yield from self.tap(1)
+        yield from self.visit()  # every screen met once before the first reading
+        yield from self.sample()
+        for round_taps, round_visits in self.rounds(taps, visits, every):
+            yield from self.tap(round_taps)
+            for number in range(round_visits):
+                yield from self.visit(locked=number == 0)
+            yield from self.idle_reset()
+            yield from self.sample()
+
+
+def main(argv: list[str]) -> int:
+    config = argv[argv.index("--config") + 1]
+    samples_file = Path(argv[argv.index("--samples") + 1]) if "--samples" in argv else None
+    taps, visits, every = (int(word) for word in argv[: argv.index("--config")])
+    tracemalloc.start()
+    app = application()
+    context = load_context(config, kiosk=True)
+    log_file = attach_log_file(context.settings, "run")
+    window = build_window(context, WIDTH, HEIGHT)
+    heartbeat = schedule_heartbeat(window, context)  # as `kiosk run` does: a write every minute
+    window.show()
+    app.processEvents()
+    soak = Soak(window, context, log_file.parent if log_file is not None else None, samples_file)
+    try:
+        loop.run(soak.run(taps, visits, every))
+    finally:
+        del heartbeat
+        window.close()
+        context.close()
+    print(json.dumps([sample.as_json() for sample in soak.samples]), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,83 @@
+"""`kiosk bench --soak` at a tiny scale: the curve, the verdicts and the plot IT reads; and the verdicts' rules.
+
+The figures are the machine's; what is asserted is that every figure is read at every sample, judged from the
+end of the warm-up, and drawn.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.bench.soak import COUNTS, LOG_FILES_KEPT, LOG_MAX_KB, verdicts
+from kiosk.qt import QImage
+
+SAMPLE_KEYS = {
+    "taps",
+    "visits",
+    "seconds",
+    "rss_kib",
+    "heap_kib",
+    "qobjects",
+    "wrappers",
+    "dead_wrappers",
+    "fds",
+    "threads",
+    "qtimers",
+    "db_connections",
+    "db_checked_out",
+    "log_kib",
+}
+
+
+def sample(taps: int, **values: float) -> dict[str, float]:
+    flat = dict.fromkeys(SAMPLE_KEYS, 10.0)
+    flat.update(taps=taps, rss_kib=200_000, heap_kib=7_000, log_kib=10)
+    flat.update(values)
+    return flat
+
+
+def test_growth_is_judged_from_the_end_of_the_warm_up_not_the_start() -> None:
+    # The first reading is before Qt's first-use caches fill; the warm-up ends at a tenth of the taps.
+    samples = [sample(1, rss_kib=150_000, qobjects=900), sample(100, qobjects=1000), sample(1000, rss_kib=209_000)]
+    rows = {row.name: row for row in verdicts(samples, 1000)}
+    assert rows["resident memory"].met  # +8.8 MiB after the warm-up
+    assert rows["live QObjects"].met  # 1,000 -> 10: fewer is no leak
+    grown = verdicts([*samples[:2], sample(1000, rss_kib=211_000, fds=11)], 1000)
+    failed = {row.name for row in grown if not row.met}
+    assert failed == {"resident memory", "open file descriptors"}
+
+
+def test_the_log_folder_is_judged_by_its_largest_reading_against_its_configured_bound() -> None:
+    cap = LOG_MAX_KB * (LOG_FILES_KEPT + 1)
+    rows = verdicts([sample(1), sample(100, log_kib=cap + 1), sample(1000)], 1000)
+    assert [row.met for row in rows if row.name.startswith("log folder")] == [False]
+
+
+@pytest.mark.slow  # a real kiosk through 40 taps and 4 visits with a reading every 20 taps: a minute or two
+def test_a_tiny_soak_prints_the_curve_and_a_verdict_per_figure_and_draws_the_plot(tmp_path: Path) -> None:
+    plot, out = tmp_path / "soak.png", tmp_path / "soak.json"
+    command = [sys.executable, "-m", "kiosk", "bench", "--soak", "--taps", "40", "--visits", "4"]
+    done = subprocess.run(
+        [*command, "--sample-every", "20", "--plot", str(plot), "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    print(done.stdout)
+    for label in ("resident memory", "Python heap (tracemalloc)", *(label for _key, label in COUNTS), "log folder"):
+        assert label in done.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [s["taps"] for s in report["samples"]] == [1, 21, 41]  # after a first visit, then every 20 taps
+    assert all(set(s) == SAMPLE_KEYS for s in report["samples"])
+    assert report["samples"][-1]["visits"] == 5
+    assert all(s["qobjects"] > 0 and s["wrappers"] > 0 and s["fds"] > 0 for s in report["samples"])
+    assert report["samples"][-1]["log_kib"] > 0  # the install logs at "info": visits ending are written
+    image = QImage(str(plot))
+    assert not image.isNull() and image.width() >= 1000
