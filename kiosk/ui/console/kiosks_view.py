@@ -67,7 +67,7 @@ EXPLAINED = (
     "Each patient kiosk reports every minute. One not seen for more than "
     f"{BEAT_SECONDS * STALE_BEATS // 60} minutes may be switched off, frozen or cut off from the database: "
     "check its screen and its network cable. A kiosk the server refuses (a wrong password, say) falls quiet too: "
-    "its own `kiosk doctor` says why at once, and it reports here why and when once it gets in. "
+    "kiosk doctor run on it says why at once, and it reports here why and when once it gets in. "
     "Front-desk PCs are shown as last started."
 )
 TRANSLATIONS_TITLE = "Translations on the patient screens"
@@ -285,14 +285,10 @@ class KiosksView(QWidget):
                 "they are sent by themselves when the connection returns."
             )
         refused = [
-            f"{pc.name}: {pc.sign_in_problem[0].lower()}{pc.sign_in_problem[1:]}."
-            for pc in kiosks
-            if pc.sign_in_problem
+            f"{pc.name} {pc.sign_in_problem[0].lower()}{pc.sign_in_problem[1:]}." for pc in kiosks if pc.sign_in_problem
         ]
         if refused:
-            problems.append(
-                "The server refused a kiosk: " + " ".join(refused) + " Check database.url on that kiosk with IT."
-            )
+            problems.append(" ".join(refused) + " Check database.url on that kiosk with IT.")
         if unknown:
             problems.append(
                 f"Not known what waits on {', '.join(unknown)}: do not delete a kiosk's outbox until it has"

@@ -66,17 +66,17 @@ def test_a_kiosk_refused_by_the_server_says_why_once_it_gets_in(
     row = next(n for n in range(view.model.rowCount()) if view.model.pcs[n].name == "waiting-room-2")
     shown = view.model.text(row, COLUMNS.index("Server sign-in"))
     began = current[1].astimezone()
-    assert shown.startswith(f"⚠ Could not sign in {began:%H:%M}–"), shown
+    assert shown.startswith(f"⚠ Could not sign in {began:%H:%M}\u2013"), shown
     assert shown.endswith(": password refused")
-    assert "The server refused a kiosk: waiting-room-2: could not sign in" in view.warning.text()
+    assert "waiting-room-2 could not sign in " in view.warning.text()
+    assert view.warning.text().endswith(": password refused. Check database.url on that kiosk with IT.")
 
 
 def test_a_server_that_is_simply_away_is_not_taken_for_a_refusal(postgres_server: object) -> None:
     stopped = Database.open("postgresql+psycopg://kiosk:pw@127.0.0.1:9/kiosk?connect_timeout=2&sslmode=disable")
     try:
-        with pytest.raises(Exception) as failure:
-            with stopped.read() as session:
-                session.connection()
+        with pytest.raises(Exception) as failure, stopped.read() as session:
+            session.connection()
     finally:
         stopped.close()
     assert refusal_reason(failure.value) is None
