@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from kiosk.ops.lifecycle import StopOnSignal, WatchdogPinger
     from kiosk.services.heartbeat import Heartbeat
+    from kiosk.ui.daily_restart import DailyRestart
     from kiosk.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ class _Started:
 
     pinger: WatchdogPinger | None = None
     heartbeat: Heartbeat | None = None
+    restart: DailyRestart | None = None
 
 
 def _open_database(window: KioskWindow, started: _Started) -> None:
@@ -188,6 +190,7 @@ def _open_database(window: KioskWindow, started: _Started) -> None:
     from kiosk.services.startup import open_database_at_head
     from kiosk.storage.database import DatabaseError
     from kiosk.ui.app import schedule_backups
+    from kiosk.ui.daily_restart import schedule_daily_restart
     from kiosk.ui.heartbeat import schedule_heartbeat
 
     context = window.context
@@ -211,6 +214,7 @@ def _open_database(window: KioskWindow, started: _Started) -> None:
     # After READY: speech-dispatcher's engine takes ~1.6 s of this thread to list its voices.
     window.read_aloud.prepare_later(READ_ALOUD_AFTER_MS)
     schedule_backups(window, context)
+    started.restart = schedule_daily_restart(window)  # [maintenance] daily_restart; None when off
     started.heartbeat = schedule_heartbeat(window, context)  # held, so it beats until the kiosk stops
     # READY goes to systemd / `kiosk supervise` with the next frame: the kiosk is up and its database open.
     started.pinger = WatchdogPinger(window, ServiceWatchdog())

@@ -496,6 +496,39 @@ class HandoffSettings(_Section):
     ] = 5
 
 
+_RESTART_AT = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class MaintenanceSettings(_Section):
+    """Looking after a kiosk that runs for months: an optional restart each night while the clinic is closed."""
+
+    daily_restart: Annotated[
+        dt.time | None,
+        Field(
+            description=(
+                '"off", or a time like "03:30" (24-hour) at which the kiosk restarts itself each day the clinic is'
+                " closed then, once nobody is using it (a safety net against slow memory growth; it takes a few"
+                " seconds and is logged)"
+            )
+        ),
+    ] = None
+
+    @field_validator("daily_restart", mode="before")
+    @classmethod
+    def _restart_time(cls, value: object) -> dt.time | None:
+        if value is None or isinstance(value, dt.time):
+            return value
+        if isinstance(value, str) and value.strip().lower() == "off":
+            return None
+        match = _RESTART_AT.match(value.strip()) if isinstance(value, str) else None
+        if not match:
+            raise ValueError("not a time")
+        try:
+            return dt.time(int(match.group(1)), int(match.group(2)))
+        except ValueError as exc:
+            raise ValueError("not a real time") from exc
+
+
 class Settings(_Section):
     """The whole settings file; every table is optional and has demo defaults."""
 
@@ -511,3 +544,4 @@ class Settings(_Section):
     lockdown: LockdownSettings = LockdownSettings()
     logging: LoggingSettings = LoggingSettings()
     handoff: HandoffSettings = HandoffSettings()
+    maintenance: MaintenanceSettings = MaintenanceSettings()

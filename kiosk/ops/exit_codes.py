@@ -17,6 +17,9 @@ EXIT_CRASHED = 1
 # What was typed, or the settings or database it names, needs fixing: one sentence on stderr says what to do.
 EXIT_USAGE = 2
 EXIT_STAFF_QUIT = 3
+# `kiosk run` ending itself for its nightly restart ([maintenance] daily_restart): start it again at once. Not a
+# crash: the supervisor does not count it towards its back-off, and systemd logs it as a success (SuccessExitStatus).
+EXIT_RESTART_PLANNED = 75  # sysexits.h's EX_TEMPFAIL: "try again"
 EXIT_FAULT = 70  # sysexits.h's EX_SOFTWARE: a fault in the kiosk program, not in what was typed
 EXIT_INTERRUPTED = 130  # what shells report for Ctrl+C (128 + SIGINT)
 EXIT_BROKEN_PIPE = 141  # what shells report for a program whose reader closed the pipe (128 + SIGPIPE)

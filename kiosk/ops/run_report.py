@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from kiosk import __version__
-from kiosk.ops.exit_codes import EXIT_CRASHED, EXIT_OK, EXIT_STAFF_QUIT
+from kiosk.ops.exit_codes import EXIT_CRASHED, EXIT_OK, EXIT_RESTART_PLANNED, EXIT_STAFF_QUIT
 
 if TYPE_CHECKING:
     from kiosk.config.settings import Settings
@@ -70,6 +70,8 @@ def stop_reason(code: int, signal_name: str | None) -> str:
         return signal_name
     if code == EXIT_STAFF_QUIT:
         return "closed by an admin"
+    if code == EXIT_RESTART_PLANNED:
+        return "daily restart while the clinic is closed ([maintenance] daily_restart)"
     if code == EXIT_CRASHED:
         return "errors kept coming"
     if code == EXIT_OK:

@@ -2,7 +2,8 @@
 
 The child is started again 0.2 s after any exit except a deliberate staff quit (exit code 3) and the clean exit
 that follows our own stop signal; a child whose heartbeat file is older than hang_seconds (30 s) is hung and killed.
-Repeated crashes back off, so a kiosk that cannot start does not spin a CPU core at 100 %.
+Repeated crashes back off, so a kiosk that cannot start does not spin a CPU core at 100 %; the kiosk's planned
+nightly restart (exit code 75) is no crash and never counts towards that.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from kiosk.ops.exit_codes import EXIT_OK, EXIT_STAFF_QUIT
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_RESTART_PLANNED, EXIT_STAFF_QUIT
 from kiosk.ops.watchdog import HEARTBEAT_ENV
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,13 @@ class Supervisor:
                 log.info("staff closed the kiosk on purpose; not restarting it")
                 return EXIT_STAFF_QUIT
             ran = time.monotonic() - started
+            if code == EXIT_RESTART_PLANNED:
+                # Its nightly restart: no crash, so the back-off starts afresh and the kiosk is back at once.
+                self._short_runs = 0
+                log.info("the kiosk restarts as planned (daily restart) after %.0f s; starting it again", ran)
+                if self._sleep(self.policy.first_delay):
+                    return EXIT_OK
+                continue
             self._short_runs = self._short_runs + 1 if ran < self.policy.stable_seconds else 1
             delay = self.policy.delay_after(self._short_runs)
             # IT reads why here: the kiosk's own sentence, which otherwise went only to a stderr nobody keeps.

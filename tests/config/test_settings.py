@@ -218,7 +218,7 @@ def test_a_missing_file_named_by_the_variable_says_which_variable(
             1,
             "setting screensaver is not a known setting: the file accepts "
             "clinic, languages, idle, attract, accessibility, content, database, staff, urgent, lockdown, logging,"
-            " handoff; check the spelling.",
+            " handoff, maintenance; check the spelling.",
             id="unknown-table",
         ),
     ],
