@@ -167,6 +167,8 @@ class Workspace(QWidget):
 
     def _others_changed(self, *_change: object) -> None:
         self.detail.refresh_from_database()
+        if self.tabs.currentWidget() is self.next_up:
+            self.next_up.refresh()  # another desk took a call: the list in sight follows
 
     def change_password(self) -> None:
         dialog = ChangePasswordDialog(self.context.database, self.actor, self.context.rules, self)

@@ -6,6 +6,9 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.qt import Qt
 
+from kiosk.domain.staff import Actor, Role
+from kiosk.domain.workflow import RequestStatus
+from kiosk.services.casework import change_status, open_case
 from kiosk.storage.database import Database
 from kiosk.ui.console.next_action_view import EMPTY
 from kiosk.ui.console.window import ConsoleWindow
@@ -60,3 +63,22 @@ def test_an_empty_list_says_so(qtbot: QtBot, console: ConsoleWindow) -> None:
     workspace.show_next_up()
     assert workspace.next_up.message.text() == EMPTY
     assert workspace.next_up.model.rowCount() == 0
+
+
+def test_the_list_in_sight_follows_a_call_taken_at_another_desk(
+    qtbot: QtBot, console: ConsoleWindow, database: Database
+) -> None:
+    ana = named(factories.appointment(), "Ana", "Lima")
+    submit(database, ana, minutes_after=0)
+    submit(database, named(factories.appointment(), "Bo", "Chen"), minutes_after=5)
+    workspace = signed_in(qtbot, console)
+    workspace.show_next_up()
+    assert [name for _, name in _shown(workspace.next_up)] == ["Lima, Ana", "Chen, Bo"]
+
+    other_desk = Actor("sam", Role.RECEPTION, "front-desk-2")
+    case = open_case(database, str(ana.request_id), other_desk)
+    change_status(
+        database, str(ana.request_id), RequestStatus.CLOSED, expected_version=case.version, actor=other_desk
+    )
+
+    qtbot.waitUntil(lambda: [name for _, name in _shown(workspace.next_up)] == ["Chen, Bo"], timeout=10_000)
