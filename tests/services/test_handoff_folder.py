@@ -240,3 +240,22 @@ def test_the_runner_logs_each_change_of_state_once_and_no_patient_data(
     for secret in (*HARD_NAMES[1], request.contact.phone_e164, str(request.contact.email)):
         assert secret not in text
     assert len(list(folder.iterdir())) == 1
+
+
+def test_a_writer_stopped_between_its_file_and_its_entry_leaves_one_file_for_the_next(
+    database: Database, folder: Path
+) -> None:
+    switch_on(database)
+    receipt = _submit(database, factories.appointment())
+    stopped = HandoffWriter(database, folder, "front-desk-1")
+    claim = stopped._claim(MONDAY)  # what a writer does before the PC is switched off: claimed, written, not removed
+    assert claim is not None and not isinstance(claim, bool)
+    stopped._write(claim)  # type: ignore[arg-type]
+    first = (folder / f"{1:012d}-{receipt.reference}-v1.json").read_bytes()
+
+    # Another PC takes over once the lease has run out, and writes the same name with the same content.
+    written = HandoffWriter(database, folder, "back-office").drain(now=MONDAY + dt.timedelta(minutes=2)).written
+
+    assert written == [f"{1:012d}-{receipt.reference}-v1.json"]
+    assert [path.read_bytes() for path in folder.iterdir()] == [first]
+    assert handoff_status(database).waiting == 0
