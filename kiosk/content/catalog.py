@@ -258,26 +258,30 @@ def _check_text(catalog: ContentCatalog) -> Iterable[Problem]:
                         )
 
 
+# A slide has room beside its words for one picture and two QR codes, at a size a phone reads from a step away.
+SLIDE_CODES = 2
+
+
 def _slide_rules(page: Page) -> Iterable[Problem]:
-    """A slide is a few words that go by on their own: nothing on it can be tapped, and it shows no picture."""
-    if page.image:
+    """A slide shows its first picture beside its words and its web addresses as QR codes: more is not shown."""
+    images = [image for markup in _markups(page) for image in markup.images]
+    # The header's picture comes first; without one, the first in the text is the slide's picture.
+    for image in images if page.image else images[1:]:
         yield Problem(
             page.path,
-            _line_of(page.path, "image"),
-            "a slide shows no picture; remove image (pictures go on procedure and condition pages)",
+            image.line,
+            "a slide shows one picture and this one would not be shown; remove it or put it on a page",
+            warning=True,
         )
-    for markup in _markups(page):
-        for link in markup.links:
-            yield Problem(
-                page.path,
-                link.line,
-                f"a slide cannot hold a link ({link.target[:60]}): nobody can tap it while it goes by; "
-                "name the page in words instead",
-            )
-        for image in markup.images:
-            yield Problem(
-                page.path, image.line, "a slide shows no picture; put it on a procedure or condition page instead"
-            )
+    web = [link for markup in _markups(page) for link in markup.web_links]
+    for link in web[SLIDE_CODES - (1 if page.url else 0) :]:
+        yield Problem(
+            page.path,
+            link.line,
+            f"a slide has room for {SLIDE_CODES} QR codes (the page address counts as one) and this link "
+            f"({link.target[:60]}) would not get one; remove it or put it on a page",
+            warning=True,
+        )
 
 
 def _markups(page: Page) -> list[Markup]:

@@ -18,6 +18,9 @@ from markdown_it.token import Token
 
 PAGE_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _PAGE_ID = re.compile(PAGE_ID)
+# A page's own public address (`url =`): https only, since a phone opening it leaves the clinic's network, a
+# host with a dot (a name a phone can reach, not "localhost"), no spaces; at most 300 characters keeps the code small.
+PUBLIC_URL = r"^https://[^\s/?#@]+\.[^\s/?#@]+(?:[/?#]\S*)?$"
 _WEB = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 # `##How it is done`: a heading without its space, which Markdown reads as a plain sentence.
 BAD_HEADING = re.compile(r"^(#{1,6})(?=[^\W\d_])")  # a letter: "#1 choice" is a sentence
@@ -181,11 +184,12 @@ def _images(block: Token, lines: list[str], first_line: int, findings: list[Find
     return found
 
 
-def to_html(markup: Markup, scan_words: str = "") -> str:
+def to_html(markup: Markup, scan_words: str = "", *, media: bool = True) -> str:
     """The HTML Qt shows: no raw HTML, a link's words without the dead link, images and QR codes by number.
 
     Images become `content-image:N` and web links `content-qr:N` (N counts from 0 in reading order); the view
-    loads and scales them, so this stays free of Qt and of files.
+    loads and scales them, so this stays free of Qt and of files. Without `media` only the words are given: a
+    slide shows its picture and codes beside them, sized to the slide.
     """
     renderer = _parser().renderer
     counters = {"image": 0, "qr": 0}
@@ -197,7 +201,7 @@ def to_html(markup: Markup, scan_words: str = "") -> str:
         if block.type == "html_block":
             continue
         if block.type == "inline":
-            out.append(_inline(block.children or [], counters, links, pending))
+            out.append(_inline(block.children or [], counters, links, pending, media))
             continue
         out.append(renderer.render([block], _parser().options, {}))
         if block.type in ("paragraph_close", "list_item_close", "heading_close", "td_close") and pending:
@@ -208,7 +212,11 @@ def to_html(markup: Markup, scan_words: str = "") -> str:
 
 
 def _inline(
-    children: Sequence[Token], counters: dict[str, int], links: list[Link], pending: list[tuple[Link, int]]
+    children: Sequence[Token],
+    counters: dict[str, int],
+    links: list[Link],
+    pending: list[tuple[Link, int]],
+    media: bool = True,
 ) -> str:
     parts = []
     for token in children:
@@ -218,10 +226,12 @@ def _inline(
         if kind in ("link_open", "link_close"):
             if kind == "link_open" and links:
                 link = links.pop(0)
-                if link.is_web:
+                if link.is_web and media:
                     pending.append((link, counters["qr"]))
                     counters["qr"] += 1
             # The link's words stay as ordinary text: a page link is a button, a web link a QR code.
+            continue
+        if kind == "image" and not media:
             continue
         if kind == "image":
             number = counters["image"]

@@ -67,6 +67,8 @@ class Page:
     translated_from: str | None = None
     intro_line: int = 1
     fingerprint: str = ""
+    # The page's public web address (https), shown as a QR code so a patient can read it again at home.
+    url: str | None = None
 
     @cached_property
     def intro_markup(self) -> Markup:

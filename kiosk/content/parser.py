@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
-from kiosk.content.markup import PAGE_ID, html_sentence
+from kiosk.content.markup import PAGE_ID, PUBLIC_URL, html_sentence
 from kiosk.content.model import LinkBlock, Page, PageKind, Problem, Section, fingerprint
 from kiosk.tomlfiles import TomlError, loads, read_text
 
@@ -55,6 +55,8 @@ class PageHeader(BaseModel):
     links: list[LinkBlockHeader] = []
     image_alt: Annotated[str, Field(max_length=300)] = ""
     translated_from: Annotated[str, Field(pattern=r"^[0-9a-f]{12}$")] | None = None
+    # The page's public web address: the kiosk shows it as a QR code for the patient's phone (nothing else in it).
+    url: Annotated[str, Field(pattern=PUBLIC_URL, max_length=300)] | None = None
 
 
 # Without these a page cannot be shown at all; any other key in error is left out and the page still loads.
@@ -165,6 +167,7 @@ def read_page_text(text: str, path: Path, language: str) -> tuple[Page | None, l
             LinkBlock(block.section, tuple(block.pages), block.heading, blocks_line) for block in header.links
         ),
         translated_from=header.translated_from,
+        url=header.url,
         intro_line=intro_line,
         fingerprint=fingerprint(header.title, header.summary, header.duration, "\n".join(lines[end + 1 :])),
     )
@@ -335,6 +338,7 @@ def _header_problem(path: Path, header_lines: list[str], error: ErrorDetails) ->
         "links": 'blocks like [[links]] with section = 2, heading = "Read next", pages = ["sacroiliitis"]',
         "translated_from": "the 12 letters and digits `kiosk content check` gives for the English page",
         "needs_clinical_review": "true or false without quotes",
+        "url": 'the page\'s public address starting with https://, like "https://clinic.example/si-joint"',
     }
     return Problem(
         path,

@@ -262,7 +262,8 @@ def test_a_missing_header_image_is_reported_at_the_image_line(valid_content: Con
     assert [str(p) for p in catalog.problems] == [f"{path}:8: image 'art/hi.png' is missing; {IMAGE_ADVICE}"]
 
 
-def test_a_slide_holds_no_link_and_no_picture(valid_content: ContentTree) -> None:
+def test_a_slide_may_name_a_page_by_a_link(valid_content: ContentTree) -> None:
+    # The slide says where to read more (tests/ui/test_slide_media.py): the link is checked as a page's is.
     path = valid_content.page(
         "en",
         "slide-welcome",
@@ -270,14 +271,13 @@ def test_a_slide_holds_no_link_and_no_picture(valid_content: ContentTree) -> Non
         order=1,
         reviewed=None,
         extra="duration = 10",
-        body="# Hello\n\nRead [about us](back-pain).\n",
+        body="# Hello\n\nRead [about us](back-pain) and [more](no-such-page).\n",
     )
 
     catalog = valid_content.load()
 
     assert [str(p) for p in catalog.problems] == [
-        f"{path}:11: a slide cannot hold a link (back-pain): nobody can tap it while it goes by; "
-        "name the page in words instead"
+        f"{path}:11: the link [more](no-such-page) names no page in this language; fix the page id or add the page"
     ]
 
 

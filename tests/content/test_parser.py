@@ -157,7 +157,8 @@ def test_an_unknown_header_key_lists_the_known_keys_at_its_line(content: Content
 
     assert [str(p) for p in problems_of(path)] == [
         f"{path}:5: colour is not a known metadata key; use only id, title, kind, order, summary, "
-        "related, related_section, reviewed, duration, image, needs_clinical_review, links, image_alt, translated_from"
+        "related, related_section, reviewed, duration, image, needs_clinical_review, links, image_alt, "
+        "translated_from, url"
     ]
 
 

@@ -1,4 +1,5 @@
-"""The attract loop: slides from content, clinic name and phone, touch anywhere to begin."""
+"""The attract loop: slides from content (words, a picture, QR codes of web addresses), clinic name and phone,
+touch anywhere to begin."""
 
 from __future__ import annotations
 
@@ -24,18 +25,18 @@ from kiosk.qt import (
 )
 
 from kiosk.config.settings import Settings
-from kiosk.content.catalog import ContentCatalog
+from kiosk.content.catalog import SLIDE_CODES, ContentCatalog, resolve_image
+from kiosk.content.markup import Markup, read_markup, to_html
 from kiosk.content.model import Page, PageKind
-from kiosk.paths import bundled_content_dir
 from kiosk.services.navigation import Route
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.drawing import Drawing
+from kiosk.ui.widgets.web_code import WebCode
 
-# The project's own drawings beside the slides they explain (light lines: the "-hc" twin suits the dark slide).
-# Slides carry no picture of their own (`kiosk content check` says so), so the drawing is chosen here by slide id.
-SLIDE_DRAWINGS = {"slide-si-joint": "si_joints", "slide-quick-visit": "injection"}
+# Pages a slide's link may name: nobody taps a slide, so the link becomes words saying where to read more.
+_READABLE = (PageKind.PROCEDURE, PageKind.CONDITION)
 
 # Keys that start a visit from a keypad, as a touch anywhere does.
 BEGIN_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space)
@@ -84,8 +85,18 @@ class AttractScreen(KioskScreen):
         self.slide_title.setObjectName("SlideTitle")
         self.slide_body = QLabel()
         self.slide_body.setObjectName("SlideBody")
-        self.slide_body.setTextFormat(Qt.TextFormat.MarkdownText)
-        for label in (self.slide_title, self.slide_body, self.clinic_name):
+        # The same reading of the Markdown as the pages' (kiosk.content.markup): links as words, no raw HTML.
+        self.slide_body.setTextFormat(Qt.TextFormat.RichText)
+        # A link to a page says where to find it after the touch that begins a visit.
+        self.read_more = QLabel()
+        self.read_more.setObjectName("SlideReadMore")
+        self.read_more.setTextFormat(Qt.TextFormat.PlainText)
+        # The slide's own address (`url =`) and its web links, each a QR code for the patient's phone.
+        self.codes = [WebCode(f"SlideCode{number}") for number in range(SLIDE_CODES)]
+        self._wanted_codes: list[tuple[str, str]] = []
+        for code in self.codes:
+            code.words.setTextFormat(Qt.TextFormat.PlainText)
+        for label in (self.slide_title, self.slide_body, self.clinic_name, self.read_more):
             label.setWordWrap(True)
         self.position = QLabel()
         self.position.setObjectName("SlidePosition")
@@ -110,14 +121,23 @@ class AttractScreen(KioskScreen):
         self.drawing = Drawing()
         self.drawing.setObjectName("SlideDrawing")
         self.drawing.hide()
+        self._has_picture = False
         words = QVBoxLayout()
         words.addWidget(self.slide_title)
         words.addWidget(self.slide_body)
+        words.addWidget(self.read_more)
+        words.addStretch(1)  # the words stay together at the top of their column
         self._slide_words = words
         # Beside the words in landscape, above them upright (see arrange).
         self._slide_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._slide_box.addLayout(words, 3)
-        self._slide_box.addWidget(self.drawing, 2)
+        # The picture and the QR codes under it share the other column: the words keep the room they need.
+        media = QVBoxLayout()
+        media.addWidget(self.drawing)
+        for code in self.codes:
+            media.addWidget(code)
+        self._media = media
+        self._slide_box.addLayout(media, 2)
         self._outer.addStretch(2)
         self._outer.addLayout(self._slide_box)
         self._outer.addStretch(3)
@@ -158,15 +178,19 @@ class AttractScreen(KioskScreen):
 
     def _show_slide(self) -> None:
         slide = self.current_slide
+        markup: Markup | None = None
         if slide is None:
             self.slide_title.setText(self._settings.clinic.name)
             self.slide_body.clear()
         else:
             title, body = slide.headline_and_text()
+            markup = read_markup(body)
             self.slide_title.setText(title)
-            self.slide_body.setText(body)
+            self.slide_body.setText(to_html(markup, media=False))
             self.slide_title.setAccessibleName(title)
-        self._show_drawing(slide)
+        self._show_read_more(slide, markup)
+        self._show_codes(slide, markup)
+        self._show_drawing(slide, markup)
         count = len(self._slides)
         dots = " ".join("●" if i == self._index else "○" for i in range(count))
         self.position.setText(dots)
@@ -176,19 +200,83 @@ class AttractScreen(KioskScreen):
         self.slide_changed.emit(self._index)
         self._schedule()
 
-    def _show_drawing(self, slide: Page | None) -> None:
-        name = SLIDE_DRAWINGS.get(slide.id) if slide is not None else None
-        self.drawing.setVisible(name is not None)
-        if name is not None:
-            self.drawing.set_path(bundled_content_dir() / "images" / f"{name.replace('_', '-')}.svg")
-            self.drawing.setAccessibleName(self.texts.t(f"drawing.{name}"))  # what it shows, in the patient's words
+    def _show_read_more(self, slide: Page | None, markup: Markup | None) -> None:
+        found = [self._catalog.page(link.target, self.texts.language) for link in markup.page_links] if markup else []
+        titles = list(dict.fromkeys(page.title for page in found if page is not None and page.kind in _READABLE))
+        self.read_more.setVisible(bool(titles))
+        if titles and slide is not None:
+            self.read_more.setText(self.texts.t("attract.read_more", title="”, “".join(titles)))
+
+    def _show_codes(self, slide: Page | None, markup: Markup | None) -> None:
+        t = self.texts.t
+        wanted: list[tuple[str, str]] = []
+        if slide is not None and slide.url:
+            wanted.append((slide.url, t("page.scan_page")))
+        if markup is not None:
+            # The link's own words name its code; on a slide going by, the address under it says the rest.
+            wanted += [(link.target, link.words or t("page.scan_link")) for link in markup.web_links]
+        self._wanted_codes = wanted
+        self._draw_codes()
+
+    def _draw_codes(self) -> None:
+        """The slide's codes at the size the screen now gives them (drawn again after a resize)."""
+        width = self._code_width()
+        for number, code in enumerate(self.codes):
+            # More than SLIDE_CODES is named by `kiosk content check`; those are left out here.
+            address, words = self._wanted_codes[number] if number < len(self._wanted_codes) else (None, "")
+            code.show_code(address, words, width)
+
+    def _code_width(self) -> int:
+        # Large enough for a phone a step away, small enough that two fit under the words on a landscape screen.
+        return max(120, min(round(self.height() * 0.22), round(self.width() * 0.3)))
+
+    def _show_drawing(self, slide: Page | None, markup: Markup | None) -> None:
+        """The slide's picture beside its words: its header's `image`, else the first picture in its text."""
+        path, alt = None, ""
+        if slide is not None and slide.image:
+            path, alt = resolve_image(slide.path, slide.image), slide.image_alt
+        elif slide is not None and markup is not None and markup.images:
+            path, alt = resolve_image(slide.path, markup.images[0].target), markup.images[0].alt
+        self._has_picture = path is not None and path.is_file()
+        self.drawing.setVisible(self._has_picture)
+        if path is not None and self._has_picture:
+            self.drawing.set_path(path)
+            self.drawing.setAccessibleName(alt)  # what it shows, in the slide's language
             self._draw()
 
     def _draw(self) -> None:
-        if self.drawing.isVisibleTo(self):
-            # A third of a landscape screen's width, or most of an upright one's, never taller than a third.
+        if self._has_picture:
+            # A third of a landscape screen's width, or most of an upright one's, never taller than a third: a
+            # photo of any size is scaled down to that, a line drawing (SVG) drawn afresh at it.
             share = 0.6 if self.portrait else 0.33
-            self.drawing.draw(min(round(self.width() * share), round(self.height() * 0.33 * 1.48)))
+            # The picture gives way to the words and the QR codes: a code cut short cannot be scanned.
+            tall = min(round(self.height() * 0.33), self._picture_room())
+            # A picture squeezed to a sliver says nothing: then the slide shows its words and codes alone.
+            self.drawing.setVisible(tall >= self.height() // 12)
+            self.drawing.draw(round(self.width() * share), max(1, tall))
+
+    def _picture_room(self) -> int:
+        """The height left for the picture once everything else on the slide has the height it needs."""
+        margins = self._outer.contentsMargins()
+        width = max(1, self.width() - margins.left() - margins.right())
+        words_width = width if self.portrait else max(1, (width - self._slide_box.spacing()) * 3 // 5)
+        media_width = width if self.portrait else max(1, width - words_width - self._slide_box.spacing())
+
+        def height(widget: QWidget, at: int) -> int:
+            if not widget.isVisibleTo(self):
+                return 0
+            wanted = widget.heightForWidth(at)
+            return (wanted if wanted > 0 else widget.sizeHint().height()) + self._outer.spacing()
+
+        below = (self.position, self.touch_to_begin, self.contact)
+        fixed = max(height(self.clinic_name, width // 2), height(self.pause_button, width))
+        fixed += sum(height(widget, width) for widget in below)
+        column = self.height() - margins.top() - margins.bottom() - fixed
+        codes = sum(height(code, words_width if self.portrait else media_width) for code in self.codes)
+        if not self.portrait:
+            return column - codes
+        words = sum(height(label, width) for label in (self.slide_title, self.slide_body, self.read_more))
+        return column - words - codes - self._slide_box.spacing()
 
     def _schedule(self) -> None:
         self._timer.stop()
@@ -266,6 +354,12 @@ class AttractScreen(KioskScreen):
             QBoxLayout.Direction.BottomToTop if self.portrait else QBoxLayout.Direction.LeftToRight
         )
         self._slide_box.setSpacing(self.metrics.px("pad2"))
+        # Upright, the picture is above the words and the codes follow the words; in landscape both sit beside them.
+        codes_home = self._slide_words if self.portrait else self._media
+        for code in self.codes:
+            if codes_home.indexOf(code) < 0:
+                (self._media if self.portrait else self._slide_words).removeWidget(code)
+                codes_home.insertWidget(codes_home.count() - 1 if self.portrait else codes_home.count(), code)
         self._draw()
         margin = self.metrics.px("pad2") * 2
         self._outer.setContentsMargins(margin, margin // 2, margin, margin // 2)
@@ -275,6 +369,7 @@ class AttractScreen(KioskScreen):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         self.start_button.setGeometry(self.rect())
+        self._draw_codes()
         self._draw()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
