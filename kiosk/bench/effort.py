@@ -185,6 +185,7 @@ class ScriptedPatient:
                 yield from self._tap(form.next)
             if draft.step == step:
                 raise EffortFailed(f"step {draft.current.id!r} did not accept the typical answers")
+        yield from self._answer_step(answers)  # how to be contacted, and the consent, are asked over Send
         yield from self._tap(form.next)  # Send
         yield lambda: not form.sending
         if window.navigator.current.screen is not Screen.CONFIRMATION:
@@ -196,9 +197,7 @@ def _moved_on(draft: RequestDraft, step: int, since: float) -> Callable[[], bool
 
 
 def _moves_on_by_itself(window: KioskWindow) -> bool:
-    # The form says whether its step goes on by itself once answered (a lone single choice); forms before that had
-    # no such steps.
-    return bool(getattr(window.form, "moving_on", False))
+    return window.form.moving_on  # its only question answered, the step goes on by itself
 
 
 def fill(window: KioskWindow, kind: RequestKind) -> Effort:

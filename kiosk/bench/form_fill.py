@@ -65,6 +65,9 @@ def send(window: KioskWindow, kind: RequestKind, answers: dict[str, object]) -> 
         yield None
         if draft.step == step:
             raise VisitFailed(f"step {draft.current.id!r} did not accept the made-up answers")
+    for key in draft.current.answer_keys:  # how to be contacted, and the consent, are asked over Send
+        if key in answers:
+            _answer(window, key, answers[key])
     touch(form.next)  # Send
     yield lambda: not form.sending
     if window.navigator.current.screen is not Screen.CONFIRMATION:

@@ -97,9 +97,10 @@ _NAME = StepSpec(
         FieldSpec("last_name", FieldKind.TEXT, "fields.last_name", capitalize_words=True),
     ),
 )
+# The steps of boxes stay apart (name; birth; phone and email): with the keyboard up, every box, its label, its error
+# and Next stay in sight at every screen and text size (tests/ui/test_form_keyboard_fit.py). Name and date of birth
+# together scrolled at the largest text on a 1280x800 screen.
 _BIRTH = StepSpec("birth", "steps.birth", (FieldSpec("dob", FieldKind.DATE, "fields.date_of_birth"),))
-# Boxes only: with the keyboard up, both boxes, their labels, their errors and Next stay in sight
-# (tests/ui/test_form_keyboard_fit.py). How to contact the patient is asked with when, on the next step.
 _CONTACT = StepSpec(
     "contact",
     "steps.contact",
@@ -108,17 +109,20 @@ _CONTACT = StepSpec(
         FieldSpec("email", FieldKind.TEXT, "fields.email", keyboard="email"),
     ),
 )
-_TIMES = StepSpec(
-    "times",
-    "steps.times",
+# How and when to call, and the consent, are asked on the review step, under the answers read back and over Send: the
+# patient agrees to be contacted having seen what is sent (as GOV.UK's "check your answers" ends with its declaration),
+# and the form is a step shorter.
+REVIEW = StepSpec(
+    "review",
+    "steps.review",
     (
         FieldSpec("contact_method", FieldKind.CHOICE, "fields.contact_method", _options(ContactMethod)),
         FieldSpec("contact_times", FieldKind.MULTI_CHOICE, "fields.contact_times", _options(ContactTime)),
         FieldSpec("consent_contact", FieldKind.CONSENT, "fields.consent_contact"),
         FieldSpec("consent_texts", FieldKind.CONSENT, "fields.consent_texts"),
     ),
+    intro_key="form.review_hint",
 )
-REVIEW = StepSpec("review", "steps.review", (), intro_key="form.review_hint")
 
 
 def is_review(step: StepSpec) -> bool:
@@ -132,24 +136,19 @@ def appointment_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
     )
     return [
         StepSpec(
-            "start",
-            "steps.start",
-            (FieldSpec("patient_status", FieldKind.CHOICE, "fields.patient_status", _options(PatientStatus)),),
+            "reason",
+            "steps.reason",
+            (
+                FieldSpec("patient_status", FieldKind.CHOICE, "fields.patient_status", _options(PatientStatus)),
+                FieldSpec("reason", FieldKind.CHOICE, "fields.reason", reasons),
+                FieldSpec("reason_other", FieldKind.TEXT, "fields.reason_other", shown_when=("reason", OTHER_REASON)),
+                FieldSpec("preferred_days", FieldKind.MULTI_CHOICE, "fields.preferred_days", _options(Weekday)),
+            ),
             notice_key="form.emergency",
         ),
         _NAME,
         _BIRTH,
         _CONTACT,
-        _TIMES,
-        StepSpec(
-            "reason",
-            "steps.reason",
-            (
-                FieldSpec("reason", FieldKind.CHOICE, "fields.reason", reasons),
-                FieldSpec("reason_other", FieldKind.TEXT, "fields.reason_other", shown_when=("reason", OTHER_REASON)),
-                FieldSpec("preferred_days", FieldKind.MULTI_CHOICE, "fields.preferred_days", _options(Weekday)),
-            ),
-        ),
         REVIEW,
     ]
 
@@ -176,10 +175,9 @@ def follow_up_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
         _NAME,
         _BIRTH,
         _CONTACT,
-        _TIMES,
         StepSpec(
             "pain",
-            "steps.pain",
+            "steps.pain_relief",
             (
                 FieldSpec("pain_before", FieldKind.SCALE, "fields.pain_before"),
                 # PEG-3 (pain average, enjoyment of life, general activity) on the pain step, not a new step:
@@ -187,12 +185,7 @@ def follow_up_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
                 FieldSpec("pain_now", FieldKind.SCALE, "fields.pain_now"),
                 FieldSpec("peg_enjoyment", FieldKind.SCALE, "fields.peg_enjoyment", scale_words="interference"),
                 FieldSpec("peg_activity", FieldKind.SCALE, "fields.peg_activity", scale_words="interference"),
-            ),
-        ),
-        StepSpec(
-            "relief",
-            "steps.relief",
-            (
+                # How much and how long the procedure helped: the same pain, on the same step.
                 FieldSpec("relief_percent", FieldKind.PERCENT, "fields.relief_percent"),
                 FieldSpec("relief_duration", FieldKind.CHOICE, "fields.relief_duration", _options(ReliefDuration)),
                 FieldSpec(

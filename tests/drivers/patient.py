@@ -43,7 +43,7 @@ def procedure_done(today: dt.date | None = None) -> dt.date:
 
 
 def click(qtbot: QtBot, widget: QWidget) -> None:
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)  # type: ignore[no-untyped-call]  # pytest-qt is untyped
+    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def type_into(qtbot: QtBot, window: KioskWindow, key: str, text: str) -> None:
@@ -77,7 +77,7 @@ def start(qtbot: QtBot, window: KioskWindow, choice: str) -> None:
 
 
 def fill_person(qtbot: QtBot, window: KioskWindow, person: Person = MARIA) -> None:
-    """Name, date of birth, contact and consent: the steps both forms share."""
+    """Name, date of birth, phone and e-mail: the steps of boxes both forms share."""
     type_into(qtbot, window, "first_name", person.first_name)
     type_into(qtbot, window, "last_name", person.last_name)
     next_step(qtbot, window)
@@ -90,16 +90,23 @@ def fill_person(qtbot: QtBot, window: KioskWindow, person: Person = MARIA) -> No
     if person.email is not None:
         type_into(qtbot, window, "email", person.email)
     next_step(qtbot, window)
+
+
+def agree_to_contact(qtbot: QtBot, window: KioskWindow, person: Person = MARIA) -> None:
+    """On the review, over Send: how and when to be contacted, and the consent (texts need their own)."""
+    draft = window.form.draft
+    assert draft is not None and draft.on_review, "the contact questions are asked on the review"
     choose(qtbot, window, "contact_method", person.contact_method)
     choose(qtbot, window, "contact_times", "morning")
     choose(qtbot, window, "consent_contact", "")
-    next_step(qtbot, window)
+    if person.contact_method == "text_message":
+        choose(qtbot, window, "consent_texts", "")
 
 
 def fill_follow_up_to_warning_signs(
     qtbot: QtBot, window: KioskWindow, person: Callable[[QtBot, KioskWindow], None] | None = None
 ) -> None:
-    """The follow-up's steps before its warning signs: procedure and date, the person, pain, relief."""
+    """The follow-up's steps before its warning signs: procedure and date, the person, pain and relief."""
     start(qtbot, window, "follow_up")
     choose(qtbot, window, "procedure", "si-joint-injection")
     done = procedure_done()
@@ -112,7 +119,6 @@ def fill_follow_up_to_warning_signs(
     choose(qtbot, window, "pain_now", "3")
     choose(qtbot, window, "peg_enjoyment", "4")
     choose(qtbot, window, "peg_activity", "5")
-    next_step(qtbot, window)
     choose(qtbot, window, "relief_percent", "60")
     choose(qtbot, window, "relief_duration", "weeks")
     choose(qtbot, window, "relief_within_hours", "yes")
@@ -130,10 +136,22 @@ def answer_warning_signs(qtbot: QtBot, window: KioskWindow, yes: frozenset[str] 
         next_step(qtbot, window)
 
 
+def fill_follow_up_wishes(
+    qtbot: QtBot, window: KioskWindow, wish: str = "question", concerns: str = "", person: Person = MARIA
+) -> None:
+    """After the warning signs: what the patient wishes next (and a note), then the review's contact questions."""
+    choose(qtbot, window, "next_steps", wish)
+    if concerns:
+        type_into(qtbot, window, "concerns", concerns)
+    next_step(qtbot, window)
+    agree_to_contact(qtbot, window, person)
+
+
 def fill_appointment_to_review(qtbot: QtBot, window: KioskWindow, person: Person = MARIA) -> None:
+    """Every step answered; on the review, with how to be contacted chosen and agreed: ready to send."""
     start(qtbot, window, "appointment")
     choose(qtbot, window, "patient_status", "new")
-    next_step(qtbot, window)
-    fill_person(qtbot, window, person)
     choose(qtbot, window, "reason", "si-joint-injection")
     next_step(qtbot, window)
+    fill_person(qtbot, window, person)
+    agree_to_contact(qtbot, window, person)

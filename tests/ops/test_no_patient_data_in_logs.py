@@ -32,8 +32,7 @@ from kiosk.ui.app import build_window, install_crash_handler
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.window import ConsoleWindow
 from kiosk.ui.window import KioskWindow
-from tests.ui.console.conftest import SETUP, type_sign_in
-from tests.ui.test_forms import (
+from tests.drivers.patient import (
     answer_warning_signs,
     choose,
     fill_follow_up_to_warning_signs,
@@ -42,6 +41,7 @@ from tests.ui.test_forms import (
     start,
     type_into,
 )
+from tests.ui.console.conftest import SETUP, type_sign_in
 from tests.ui.test_submission import locked_by_another_process
 
 FIRST, LAST = "zebulon", "quixwellington"  # the form capitalises them: Zebulon Quixwellington
@@ -118,20 +118,23 @@ def fill_contact(qtbot: QtBot, window: KioskWindow) -> None:
     type_into(qtbot, window, "phone", PHONE)
     type_into(qtbot, window, "email", EMAIL)
     next_step(qtbot, window)
+
+
+def agree_by_email(qtbot: QtBot, window: KioskWindow) -> None:
+    """On the review: to be contacted by e-mail, so the address is sent and must stay out of the logs too."""
     choose(qtbot, window, "contact_method", "email")
     choose(qtbot, window, "contact_times", "morning")
     choose(qtbot, window, "consent_contact", "")
-    next_step(qtbot, window)
 
 
 def send_appointment(qtbot: QtBot, window: KioskWindow, database: Database) -> str:
     start(qtbot, window, "appointment")
     choose(qtbot, window, "patient_status", "new")
-    next_step(qtbot, window)
-    fill_contact(qtbot, window)
     choose(qtbot, window, "reason", "other")
     type_into(qtbot, window, "reason_other", OTHER_REASON)
     next_step(qtbot, window)
+    fill_contact(qtbot, window)
+    agree_by_email(qtbot, window)
     # First while another program holds the write lock: the failure path logs the database's error, whose message
     # would carry the statement's parameters (the patient's answers).
     with locked_by_another_process(database):
@@ -148,6 +151,7 @@ def send_follow_up(qtbot: QtBot, window: KioskWindow) -> str:
     choose(qtbot, window, "next_steps", "follow_up_visit")
     type_into(qtbot, window, "concerns", CONCERNS)
     next_step(qtbot, window)
+    agree_by_email(qtbot, window)
     send(qtbot, window)
     return confirmed_reference(window)
 

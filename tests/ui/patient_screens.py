@@ -41,9 +41,8 @@ from tests.drivers.patient import (
     choose,
     fill_appointment_to_review,
     fill_follow_up_to_warning_signs,
-    next_step,
+    fill_follow_up_wishes,
     send,
-    type_into,
 )
 from tests.ui.conftest import MakeWindow
 from tests.ui.helpers import really_visible, widget_path
@@ -131,9 +130,7 @@ def _appointment_sent(qtbot: QtBot, window: KioskWindow) -> Iterator[str]:
 def _follow_up_sent(qtbot: QtBot, window: KioskWindow) -> Iterator[str]:
     fill_follow_up_to_warning_signs(qtbot, window)
     answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_fever"}))
-    choose(qtbot, window, "next_steps", "question")
-    type_into(qtbot, window, "concerns", "a little sore")
-    next_step(qtbot, window)
+    fill_follow_up_wishes(qtbot, window, concerns="a little sore")
     yield "follow-up review"
     send(qtbot, window)
     assert window.confirmation.band.isVisible()

@@ -114,4 +114,4 @@ def test_the_keyboard_never_hides_what_the_patient_answers(
                 problems += [
                     f"{case} step {step + 1}: {problem}" for problem in out_of_sight(qtbot, window, step, error)
                 ]
-    assert problems == []
+    assert problems == [], "\n".join(problems)

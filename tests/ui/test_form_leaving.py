@@ -19,18 +19,20 @@ def words_on_screen(window: KioskWindow) -> list[str]:
 def test_a_form_has_one_way_back_the_bars_back(qtbot: QtBot, window: KioskWindow) -> None:
     start(qtbot, window, "appointment")
     choose(qtbot, window, "patient_status", "new")
+    choose(qtbot, window, "reason", "si-joint-injection")
     next_step(qtbot, window)
     shown = words_on_screen(window)
     assert "←  Back" in shown
     assert not any("Previous" in words for words in shown)
     click(qtbot, window.top_bar.back)  # a step back, without a question: nothing is lost
     assert not window.leave_prompt.isVisible()
-    assert window.form.step_title.text() == "Before we start"
+    assert window.form.step_title.text() == "About your appointment"
 
 
 def test_home_on_a_half_filled_form_asks_first_and_keep_going_is_the_default(qtbot: QtBot, window: KioskWindow) -> None:
     start(qtbot, window, "appointment")
     choose(qtbot, window, "patient_status", "new")
+    choose(qtbot, window, "reason", "si-joint-injection")
     next_step(qtbot, window)
     type_into(qtbot, window, "first_name", "ana")
     click(qtbot, window.top_bar.home)

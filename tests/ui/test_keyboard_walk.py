@@ -96,6 +96,7 @@ def choose(qtbot: QtBot, window: KioskWindow, key: str, value: str) -> None:
     option = find(window, f"option-{key}-{value}" if value else f"option-{key}")
     assert isinstance(option, QAbstractButton)
     question = option.parentWidget()
+    assert question is not None
     options = [b for b in question.findChildren(QAbstractButton) if b.isVisible()]
     # Tab reaches the question (one stop for a radio group, each box for many answers); arrows do the rest.
     for _ in range(MAX_PRESSES):
@@ -149,11 +150,14 @@ def fill_person(qtbot: QtBot, window: KioskWindow) -> None:
     next_step(qtbot, window)
     answer_text(qtbot, window, "phone", "5042610199")
     next_step(qtbot, window)
+
+
+def agree_to_contact(qtbot: QtBot, window: KioskWindow) -> None:
+    """On the review, under the answers read back: how and when to be contacted, and the consent."""
     choose(qtbot, window, "contact_method", "text_message")
     choose(qtbot, window, "contact_times", "afternoon")
     choose(qtbot, window, "consent_contact", "")
     choose(qtbot, window, "consent_texts", "")  # texts were chosen as the way to reach this patient
-    next_step(qtbot, window)
 
 
 @pytest.fixture
@@ -195,11 +199,11 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
     activate(qtbot, window.home.choices["appointment"])
     arrived(window, Screen.APPOINTMENT)
     choose(qtbot, window, "patient_status", "existing")
-    next_step(qtbot, window)
-    fill_person(qtbot, window)
     choose(qtbot, window, "reason", "si-joint-injection")
     choose(qtbot, window, "preferred_days", "thursday")
     next_step(qtbot, window)
+    fill_person(qtbot, window)
+    agree_to_contact(qtbot, window)
     send(qtbot, window)
     arrived(window, Screen.CONFIRMATION)
     receipt = window.confirmation.receipt
@@ -230,7 +234,6 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
     choose(qtbot, window, "pain_now", "0")
     choose(qtbot, window, "peg_enjoyment", "1")
     choose(qtbot, window, "peg_activity", "0")
-    next_step(qtbot, window)
     choose(qtbot, window, "relief_percent", "70")
     choose(qtbot, window, "relief_duration", "weeks")
     choose(qtbot, window, "relief_within_hours", "yes")
@@ -243,6 +246,7 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
     choose(qtbot, window, "next_steps", "repeat_injection")
     answer_text(qtbot, window, "concerns", "sore at night")
     next_step(qtbot, window)
+    agree_to_contact(qtbot, window)
     send(qtbot, window)
 
     arrived(window, Screen.CONFIRMATION)

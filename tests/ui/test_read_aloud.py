@@ -124,27 +124,35 @@ def test_a_form_step_reads_its_questions_and_choices_then_an_error_when_it_appea
     window.go(Route(Screen.APPOINTMENT))
     form = window.form
     t = window.texts.t
-    question = form.fields[0][0]
-    options = [button.accessibleName() for button in question.findChildren(kiosk.qt.QPushButton)]
-    assert len(options) == 2
+    questions = form.fields[0]
+    assert len(questions) == 4  # been here before, what for, (in a few words,) which days suit
     notice = form.notice
     assert notice is not None
-    expected = [
-        t("form.appointment_title"),
-        t("form.step_of", number=1, count=7),
-        form.step_title.text(),
-        notice.text(),
-        question.label.text(),
-        *options,
-        t("form.next"),
-    ]
-    assert heard.said(qtbot) == words(" ".join(expected))
 
-    qtbot.mouseClick(form.next, Qt.MouseButton.LeftButton)  # no answer: the error appears, and is read
-    assert question.error.isVisible()
-    assert heard.said(qtbot) == words(f"{question.label.text()} {t('errors.choice_required')}")
-    # The step, read again (a language switch, say), includes the error after its question.
-    assert words(form.spoken_text()) == words(" ".join([*expected[:-1], t("errors.choice_required"), t("form.next")]))
+    def question_words(error: bool) -> list[str]:
+        said: list[str] = []
+        for question in questions:
+            if question.isHidden():
+                continue  # "in a few words" waits for "something else"
+            said += [question.label.text(), *(b.accessibleName() for b in question.findChildren(kiosk.qt.QPushButton))]
+            if error and question.error.isVisibleTo(question):
+                said.append(t("errors.choice_required"))
+        return said
+
+    # The form's name gives way to a step too long to show whole (it is read only when shown).
+    title = [t("form.appointment_title")] if form.title.isVisible() else []
+    heading = [*title, t("form.step_of", number=1, count=5), form.step_title.text(), notice.text()]
+    expected = [*heading, *question_words(False), t("form.next")]
+    said = heard.said(qtbot)
+    assert said == words(" ".join(expected)), " ".join(said)
+
+    qtbot.mouseClick(form.next, Qt.MouseButton.LeftButton)  # no answer: the errors appear, and are read
+    status, reason = questions[0], questions[1]
+    assert status.error.isVisible() and reason.error.isVisible()
+    error = t("errors.choice_required")
+    assert heard.said(qtbot) == words(f"{status.label.text()} {error} {reason.label.text()} {error}")
+    # The step, read again (a language switch, say), includes each error after its question.
+    assert words(form.spoken_text()) == words(" ".join([*heading, *question_words(True), t("form.next")]))
 
 
 def test_a_text_box_says_its_question_when_it_takes_focus_never_what_was_typed(
@@ -153,9 +161,14 @@ def test_a_text_box_says_its_question_when_it_takes_focus_never_what_was_typed(
     window.go(Route(Screen.APPOINTMENT))
     form = window.form
     assert form.draft is not None
-    step = next(i for i, s in enumerate(form.draft.steps) if any(f.kind == FieldKind.TEXT for f in s.fields))
+    # The first box always asked (the first step's "in a few words" waits for "something else").
+    step = next(
+        i
+        for i, s in enumerate(form.draft.steps)
+        if any(f.kind == FieldKind.TEXT and f.shown_when is None for f in s.fields)
+    )
     form.go_to_step(step)
-    field = next(f for f in form.fields[step] if isinstance(f, TextField))
+    field = next(f for f in form.fields[step] if isinstance(f, TextField) and not f.isHidden())
     qtbot.keyClicks(field.edit, "Maria Quispe")
     form.setFocus()
     turn_on(qtbot, window)

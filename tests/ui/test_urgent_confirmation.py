@@ -24,9 +24,8 @@ from kiosk.ui.presentation import TextSize, ThemeName
 from kiosk.ui.window import KioskWindow
 from tests.drivers.patient import (
     answer_warning_signs,
-    choose,
     fill_follow_up_to_warning_signs,
-    next_step,
+    fill_follow_up_wishes,
     send,
 )
 from tests.ui.conftest import ORIENTATIONS, MakeWindow
@@ -74,8 +73,7 @@ def test_a_warning_sign_in_a_real_follow_up_leads_with_go_to_the_front_desk(
 ) -> None:
     fill_follow_up_to_warning_signs(qtbot, window)
     answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_bladder_or_bowel_changes"}))
-    choose(qtbot, window, "next_steps", "question")
-    next_step(qtbot, window)
+    fill_follow_up_wishes(qtbot, window)
     send(qtbot, window)
 
     screen = window.confirmation

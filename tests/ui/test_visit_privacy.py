@@ -33,6 +33,7 @@ class MouseSeen(QObject):
 def _first_name(qtbot: QtBot, window: KioskWindow, name: str = "zebedee") -> QLineEdit:
     start(qtbot, window, "appointment")
     choose(qtbot, window, "patient_status", "new")
+    choose(qtbot, window, "reason", "si-joint-injection")
     next_step(qtbot, window)
     type_into(qtbot, window, "first_name", name)
     field = window.form.findChild(QLineEdit, "field-first_name")

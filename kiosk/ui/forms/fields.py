@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from kiosk.qt import (
     QButtonGroup,
+    QEvent,
     QGridLayout,
     QHBoxLayout,
+    QKeyEvent,
     QLabel,
     QLineEdit,
     QObject,
@@ -31,6 +33,10 @@ from kiosk.ui.widgets.buttons import TouchButton, accessible_words
 
 Editor = QLineEdit | QPlainTextEdit
 CHECKED_MARK = "✓  "  # selection shown by a mark as well as colour
+# An answer wears a round mark (one of several) or a square one (any number), empty until chosen, then filled: it
+# looks like an answer to choose, not like Back or Next, and a chosen one is filled with its mark as well as coloured.
+RADIO_MARKS = ("○  ", "●  ")
+BOX_MARKS = ("☐  ", "☑  ")
 
 
 class FieldWidget(QWidget):
@@ -224,9 +230,15 @@ class DateField(FieldWidget):
 class ChoiceField(FieldWidget):
     """Large buttons; one (or, for multi-choice, any number) can be chosen."""
 
+    # One answer was chosen by a tap, a press or Enter (not by arrowing along the answers, which a keypad or screen
+    # reader user does to hear them): a step with no other question may then go on by itself.
+    chosen_by_hand = Signal()
+    _HAND_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Select})
+
     def __init__(self, spec: FieldSpec, texts: UiTexts, page_title: Callable[[str], str]) -> None:
         super().__init__(spec, texts)
         self._page_title = page_title
+        self._touched: QObject | None = None  # the button a finger or a key is pressing now
         self.multi = spec.kind == FieldKind.MULTI_CHOICE
         self.group = QButtonGroup(self)
         self.group.setExclusive(not self.multi)
@@ -238,7 +250,10 @@ class ChoiceField(FieldWidget):
             button = TouchButton("option")
             button.setCheckable(True)
             button.setObjectName(f"option-{spec.key}-{option.value}")
+            button.set_alignment(Qt.AlignmentFlag.AlignLeft)  # the mark leads, as on a paper form
             button.toggled.connect(self._option_toggled)
+            button.clicked.connect(self._option_clicked)
+            button.installEventFilter(self)
             self._option_of[button] = option
             if not self.multi:
                 _join_radio_group(self.group, button)
@@ -253,6 +268,22 @@ class ChoiceField(FieldWidget):
     def _words(self, option: Option) -> str:
         return self.texts.t(option.label_key) if option.label_key else self._page_title(option.page_id)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # Seen before the button acts on it: a click that follows comes from this press. Arrow keys click the next
+        # answer in a radio group too, but they are not a press here, so they never move the step on.
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            self._touched = watched
+        elif kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            self._touched = watched if event.key() in self._HAND_KEYS else None
+        return False
+
+    def _option_clicked(self, checked: bool) -> None:
+        by_hand = self.sender() is self._touched
+        self._touched = None
+        if by_hand and checked and not self.multi:
+            self.chosen_by_hand.emit()
+
     def _option_toggled(self, _on: bool) -> None:
         # The option found by sender(), not a lambda per button holding the field in a reference cycle
         # (kiosk/ui/window.py); not a QButtonGroup either: a many-answer question's boxes would read as radio buttons.
@@ -266,7 +297,8 @@ class ChoiceField(FieldWidget):
         # The name is the answer alone ("Yes"), the description its question: Orca says "Yes, radio button, not
         # selected, Fever or chills?", and arrowing along the answers does not repeat the question in every name.
         words = self._words(option)
-        button.set_words((CHECKED_MARK if button.isChecked() else "") + words, description=self.control_description())
+        mark = (BOX_MARKS if self.multi else RADIO_MARKS)[button.isChecked()]
+        button.set_words(mark + words, description=self.control_description())
         button.setAccessibleName(accessible_words(words))
 
     def answer_controls(self) -> list[QWidget]:

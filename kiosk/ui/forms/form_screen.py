@@ -19,6 +19,7 @@ from kiosk.qt import (
     QScrollArea,
     QSizePolicy,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -31,11 +32,12 @@ from kiosk.domain.forms import FormContext
 from kiosk.domain.problems import FieldProblem, RequestInvalid
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import Route, Screen
-from kiosk.services.request_form import RequestDraft, is_review, new_draft
+from kiosk.services.request_form import FieldKind, RequestDraft, is_review, new_draft
 from kiosk.services.store import Database
 from kiosk.services.workstations import this_workstation_name
 from kiosk.ui.focus_order import chain_focus, tab_stops
-from kiosk.ui.forms.fields import Editor, FieldWidget, make_field
+from kiosk.ui.forms.fields import ChoiceField, Editor, FieldWidget, make_field
+from kiosk.ui.forms.progress import StepProgressBar
 from kiosk.ui.forms.request_sender import RequestSender, SubmitOutcome
 from kiosk.ui.forms.review import ReviewPage
 from kiosk.ui.screens.base import KioskScreen, text_label
@@ -49,6 +51,9 @@ from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" for a widget's size
 
 log = logging.getLogger(__name__)
+# How long a chosen answer shows, filled and marked, before its step goes on by itself: long enough to see what was
+# chosen (and to tap another), short enough not to wait for.
+MOVE_ON_MS = 400
 KIND_FOR_SCREEN = {Screen.APPOINTMENT: RequestKind.APPOINTMENT, Screen.FOLLOW_UP: RequestKind.FOLLOW_UP}
 
 
@@ -80,9 +85,17 @@ class RequestFormScreen(KioskScreen):
         self.request_sender = RequestSender(settings, database, this_workstation_name(), self)
         self.request_sender.finished.connect(self._sent)
         self._sending: int | None = None
+        self._move_on = QTimer(self)
+        self._move_on.setSingleShot(True)
+        self._move_on.setInterval(MOVE_ON_MS)
+        self._move_on.timeout.connect(self._moved_on)
+        self._moving_from = -1
 
         self.title = text_label("title")
-        self.progress = text_label("subtitle", "FormProgress")
+        # "Step 2 of 5" in bold body type beside the form's name, over a bar of one segment per step: where the
+        # patient is, and how much is left, read from a metre away (the step's own name under it, larger still).
+        self.progress = text_label("field-label", "FormProgress")
+        self.progress_bar = StepProgressBar()
         self.step_title = text_label("section-title", "StepTitle")
         self._step_words: list[tuple[QLabel, str]] = []  # notices and intros on the pages
         self.failure = QFrame()
@@ -139,6 +152,7 @@ class RequestFormScreen(KioskScreen):
         heading.addWidget(self.progress, 0, Qt.AlignmentFlag.AlignBottom)
         self._heading = heading
         self._outer.addLayout(heading)
+        self._outer.addWidget(self.progress_bar)
         self._outer.addWidget(self.step_title)
         self._outer.addWidget(self.questions, 1)
         self._outer.addWidget(self.failure)
@@ -183,15 +197,17 @@ class RequestFormScreen(KioskScreen):
                 label.setText(t(key))
                 layout.addWidget(label)
                 self._step_words.append((label, key))
+        if is_review(step):
+            layout.addWidget(self.review)  # the answers read back, then the review's own questions over Send
         widgets = [make_field(spec, self.texts, self._catalog) for spec in step.fields]
         for widget in widgets:
             widget.apply_metrics(self.metrics)
             widget.changed.connect(self._show_applicable)
+            if isinstance(widget, ChoiceField):
+                widget.chosen_by_hand.connect(self._chosen_by_hand)
             layout.addWidget(widget)
             for editor in widget.editors():
                 editor.installEventFilter(self)
-        if is_review(step):
-            layout.addWidget(self.review)
         layout.addStretch(1)
         self._pages[index] = page
         self.fields[index] = widgets
@@ -200,6 +216,7 @@ class RequestFormScreen(KioskScreen):
     def wipe(self) -> None:
         """Forget every answer: widgets, undo history and the draft go; nothing is kept."""
         # A send still running stores the request, but its confirmation is never shown to the next person.
+        self._move_on.stop()
         self._sending = None
         self._show_sending(False)
         # Leaving the form: the next screen takes the focus. Taking it here first would have a screen reader
@@ -345,8 +362,13 @@ class RequestFormScreen(KioskScreen):
     def _reveal(self, field: FieldWidget) -> None:
         """Scroll so the whole question, with its new error line, is in sight: never an error off screen."""
         # The error lines just shown and the keyboard change sizes only at the next layout pass: run it now, or the
-        # scroll would aim at where the question was before.
-        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        # scroll would aim at where the question was before. A nested layout (the review's answers) asks its parent
+        # for another pass when it settles, so passes run until the question stops moving.
+        for _ in range(4):
+            where = field.mapTo(self, field.rect().bottomLeft())
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+            if field.mapTo(self, field.rect().bottomLeft()) == where:
+                break
         margin = self.metrics.px("pad_small")
         if self.keyboard.isVisible() and field.height() + 2 * margin > self.questions.viewport().height():
             # No room for the question and its error above the keyboard: the error first; a touch on the box
@@ -371,7 +393,30 @@ class RequestFormScreen(KioskScreen):
         self._show_words()
         self.announce.emit(sentences([self.failure_title.text(), self.failure_body.text()]))
 
+    # -- a step of one choice goes on by itself ----------------------------------------------------------
+    def _chosen_by_hand(self) -> None:
+        """An answer was tapped: on a step that asks nothing else, go on once the choice has been seen."""
+        draft = self.draft
+        if draft is None or draft.on_review or self._sending is not None:
+            return
+        self._collect()
+        asked = [widget for widget in self.fields[draft.step] if widget.spec.applies(draft.answers)]
+        if len(asked) == 1 and asked[0] is self.sender() and asked[0].spec.kind is FieldKind.CHOICE:
+            self._moving_from = draft.step
+            self._move_on.start()  # again from the start if the patient taps another answer meanwhile
+
+    @property
+    def moving_on(self) -> bool:
+        """Whether the step shown goes on by itself in a moment (its only question was just answered)."""
+        return self._move_on.isActive()
+
+    def _moved_on(self) -> None:
+        # Back, Home or the idle reset may have come first: go on only from the step that was answered.
+        if self.draft is not None and self.draft.step == self._moving_from and self.isVisible():
+            self.step_forward()
+
     def _show_step(self) -> None:
+        self._move_on.stop()
         if self.draft is None:
             return
         self._hide_keyboard()
@@ -479,9 +524,14 @@ class RequestFormScreen(KioskScreen):
         # Beside the keyboard the column is narrow: thinner margins keep a sentence on one line more often.
         side = m.px("pad" if typing and self._keyboard_beside else "pad2")
         self._outer.setContentsMargins(side, m.px("pad_small" if typing else "pad"), side, m.px("pad_small"))
+        self.step_title.show()
         if typing:
             # Beside the keyboard the column needs every line for the step: the step's own title says where one is.
             self._show_title(self.metrics.text_scale <= 1 and not self._keyboard_beside, progress_between=True)
+            # At large text, when the boxes would still scroll, the step's name gives way too: the bar and "Step 2 of
+            # 5" stay, and every box keeps its own label.
+            if self._keyboard_beside and self.metrics.text_scale > 1 and self._overflows():
+                self.step_title.hide()
         else:
             self._show_title(not self._questions_need_scrolling())
 
@@ -521,13 +571,25 @@ class RequestFormScreen(KioskScreen):
         Measured with the name in place and the layout run now, not after the next pass: the answer is then the
         same whatever was shown before, so the name never flickers between passes, and the first frame is right.
         """
+        if self._shown_page is None:
+            return False
+        self._show_title(True)
+        return self._overflows()
+
+    def _overflows(self) -> bool:
+        """Whether the step's page is taller than the questions area, with the heading as it is now."""
         page = self._shown_page
         if page is None:
             return False
-        self._show_title(True)
+        self._frame.activate()  # the column's width beside a keyboard just shown
         self._outer.activate()  # places the questions area under the name, at once
         room = self.questions.maximumViewportSize()  # its inside with no scroll bar taking width
-        needed = page.heightForWidth(room.width()) if page.hasHeightForWidth() else page.sizeHint().height()
+        width = room.width()
+        if self.keyboard.isVisibleTo(self):
+            # Measured as if the scroll bar were there: a page that only just fits without it wraps its words on more
+            # lines once the bar takes its width, and then does not fit.
+            width -= self.questions.verticalScrollBar().sizeHint().width()
+        needed = page.heightForWidth(width) if page.hasHeightForWidth() else page.sizeHint().height()
         # As the scroll area itself sizes its page: never below the page's minimum.
         needed = max(needed, page.minimumSizeHint().height(), page.minimumHeight())
         return needed > room.height()
@@ -559,6 +621,7 @@ class RequestFormScreen(KioskScreen):
         step = self.draft.current
         number, count = self.texts.number(self.draft.step + 1), self.texts.number(len(self.draft.steps))
         self.progress.setText(t("form.step_of", number=number, count=count))
+        self.progress_bar.show_step(self.draft.step, len(self.draft.steps), self.progress.text())
         self.step_title.setText(t(step.title_key))
         # The arrow is for the eye: set_words names the button without it ("Next").
         if self._sending is not None:
@@ -599,6 +662,7 @@ class RequestFormScreen(KioskScreen):
             for widget in widgets:
                 widget.apply_metrics(m)
         self.keyboard.apply_metrics(m)
+        self.progress_bar.apply_metrics(m)
         self._place_keyboard()
         self._fit_title()  # last: the questions' new sizes decide whether the form's name fits
 
