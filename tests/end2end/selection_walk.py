@@ -63,6 +63,9 @@ def open_name_step(words: dict[str, Any]) -> Any:
                                                 words["fields"]["patient_status"])), None
     ))  # fmt: skip
     answer(new, words["options"]["new"])
+    # What the appointment is for, on the same step: the first reason listed (the procedure).
+    reason = next(node for node in controls() if matches(node, "radio button", "*", words["fields"]["reason"]))
+    answer(reason, reason.name)
     act(find("push button", words["form"]["next"]), "Press")
     return find("text", words["fields"]["first_name"])
 

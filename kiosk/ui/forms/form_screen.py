@@ -32,7 +32,7 @@ from kiosk.domain.forms import FormContext
 from kiosk.domain.problems import FieldProblem, RequestInvalid
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import Route, Screen
-from kiosk.services.request_form import FieldKind, RequestDraft, is_review, new_draft
+from kiosk.services.request_form import FieldKind, RequestDraft, StepSpec, is_review, new_draft
 from kiosk.services.store import Database
 from kiosk.services.workstations import this_workstation_name
 from kiosk.ui.focus_order import chain_focus, tab_stops
@@ -167,10 +167,13 @@ class RequestFormScreen(KioskScreen):
         if route.section:
             self.go_to_step(route.section)
 
-    def start(self, kind: RequestKind) -> None:
+    def start(self, kind: RequestKind, steps: list[StepSpec] | None = None) -> None:
+        """A new draft of the kind, with its own steps, or with `steps` (grouped otherwise, as a test may ask)."""
         self.wipe()
         procedures = [p.id for p in self._catalog.of_kind(PageKind.PROCEDURE, self.texts.default_language)]
         self.draft = new_draft(kind, procedures)
+        if steps is not None:
+            self.draft.steps = steps
         self.review = ReviewPage(self.texts)
         self.review.change_requested.connect(self.go_to_step)
         # A step's page is built when the patient first reaches it: opening the form builds one step, not all.
