@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from kiosk.qt import QFormLayout, QLineEdit, QVBoxLayout, QWidget, Signal
 
+from kiosk.domain.staff import Actor
 from kiosk.services.accounts import AccountError, sign_in
+from kiosk.services.store import StoreError
 from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.widgets import button, card, centred, label
 
 log = logging.getLogger(__name__)
+
+UNCHECKED_SIGN_IN = "Your password could not be checked: the database cannot be reached. Try again in a moment."
 
 
 def refusal_sentence(exc: AccountError) -> str:
@@ -42,6 +48,10 @@ class LoginView(QWidget):
         self.error = label("", "error", wrap=True)
         self.error.setObjectName("LoginError")
         self.error.hide()
+        self.reader = OffThreadReader("sign-in", self)
+        self.checking = label("Checking your password…", "muted", wrap=True)
+        self.checking.setObjectName("SignInChecking")
+        self.checking.hide()
 
         box = card()
         box.setFixedWidth(420)
@@ -57,6 +67,7 @@ class LoginView(QWidget):
         inner.addSpacing(6)
         inner.addLayout(form)
         inner.addWidget(self.error)
+        inner.addWidget(self.checking)
         inner.addWidget(self.sign_in_button)
         # Over the patient kiosk the page is reached by a held corner: whoever got here (staff who changed their
         # mind, or a patient by chance) needs a plain way back that asks for nothing.
@@ -74,6 +85,8 @@ class LoginView(QWidget):
 
     def reset(self) -> None:
         """Empty form for the next person (called on sign-out)."""
+        self.reader.drop()  # a sign-in still being checked signs nobody in now
+        self.checking.hide()
         self.username.clear()
         self.password.clear()
         self.error.hide()
@@ -86,21 +99,35 @@ class LoginView(QWidget):
             self._show_error("Type your username and password, then choose Sign in.")
             (self.password if username else self.username).setFocus()
             return
-        try:
-            actor = sign_in(
-                self.context.database,
-                username,
-                password,
-                workstation=self.context.workstation,
-                rules=self.context.rules,
-            )
-        except AccountError as exc:
-            self._show_error(refusal_sentence(exc))
-            self.password.setFocus()
-            return
+        # Checked on a worker (a hung server must not freeze the window); meanwhile the page says so.
+        work = partial(
+            sign_in,
+            self.context.database,
+            username,
+            password,
+            workstation=self.context.workstation,
+            rules=self.context.rules,
+        )
+        if not self.reader.ask(work, self._accepted, self._refused):
+            self.error.hide()
+            self.checking.show()
+
+    def _accepted(self, actor: Actor) -> None:
+        self.checking.hide()
         self.error.hide()
         log.info("console: staff member signed in")
         self.signed_in.emit(actor)
+
+    def _refused(self, exc: Exception) -> None:
+        self.checking.hide()
+        if isinstance(exc, AccountError):
+            self._show_error(refusal_sentence(exc))
+        elif isinstance(exc, StoreError):
+            log.warning("console: a sign-in could not be checked (%s)", type(exc).__name__)
+            self._show_error(UNCHECKED_SIGN_IN)
+        else:
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        self.password.setFocus()
 
     def _cancel(self) -> None:
         self.reset()  # nothing typed stays behind

@@ -94,6 +94,7 @@ def type_sign_in(qtbot: QtBot, window: ConsoleWindow, username: str, password: s
     qtbot.keyClicks(window.login.username, username)
     qtbot.keyClicks(window.login.password, password)
     qtbot.keyClick(window.login.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.login.reader.busy, timeout=10_000)  # checked on the sign-in's worker
     QApplication.processEvents()
 
 
