@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from functools import partial
 
 from kiosk.qt import (
     QAbstractItemView,
@@ -38,6 +39,7 @@ from kiosk.services.outcomes import ALL_WEEKS, IMPROVED_SHARE, RELIEF_PERCENT, O
 from kiosk.services.overview import SEEN_DAYS, DayCount, Overview, overview
 from kiosk.services.store import Database, StoreError
 from kiosk.services.urgent_alarm import SeenTimes
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.theme import CONSOLE_COLOURS
 from kiosk.ui.console.widgets import button, card, label
 
@@ -178,6 +180,7 @@ class DashboardView(QWidget):
         super().__init__(parent)
         self.setObjectName("ConsolePage")
         self.database = database
+        self.reader = OffThreadReader("overview", self)
         self.figures: Overview | None = None
 
         self.refresh_button = button("Refresh", "DashboardRefresh")
@@ -367,15 +370,18 @@ class DashboardView(QWidget):
         return frame
 
     def refresh(self) -> None:
-        try:
-            figures = overview(self.database, days=DAYS)
-            today = dt.date.today()
-            report = outcomes(self.database, received_from=today - dt.timedelta(days=OUTCOME_DAYS - 1))
-        except StoreError as exc:
-            log.warning("dashboard: overview query failed (%s)", type(exc).__name__)
-            self.error.setText(UNREADABLE)
-            self.error.show()
-            return
+        """Read the figures on the worker (a hung server must not freeze the console); shown when they come."""
+        self.reader.ask(partial(read_figures, self.database), self._show_figures, self._unreadable)
+
+    def _unreadable(self, exc: Exception) -> None:
+        if not isinstance(exc, StoreError):
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        log.warning("dashboard: overview query failed (%s)", type(exc).__name__)
+        self.error.setText(UNREADABLE)
+        self.error.show()
+
+    def _show_figures(self, answer: tuple[Overview, OutcomesReport]) -> None:
+        figures, report = answer
         self.error.hide()
         self.figures = figures
         self._show_tiles(figures)
@@ -480,3 +486,9 @@ class DashboardView(QWidget):
     def day_total(self, index: int) -> tuple[int, int]:
         """(appointments, follow-ups) drawn for day `index` of the chart, oldest first."""
         return int(self.appointments.at(index)), int(self.follow_ups.at(index))
+
+
+def read_figures(database: Database) -> tuple[Overview, OutcomesReport]:
+    """On the reader's worker: the overview and the outcomes report, as the Overview tab shows them."""
+    today = dt.date.today()
+    return overview(database, days=DAYS), outcomes(database, received_from=today - dt.timedelta(days=OUTCOME_DAYS - 1))
