@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from kiosk.qt import (
     QAbstractItemView,
@@ -43,6 +44,7 @@ from kiosk.services.accounts import (
     unlock_account,
 )
 from kiosk.services.store import Database, StoreError
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.widgets import ask_yes_no, button, label, set_role
 
 log = logging.getLogger(__name__)
@@ -316,6 +318,7 @@ class UsersView(QWidget):
         super().__init__(parent)
         self.setObjectName("ConsolePage")
         self.database, self.actor, self.rules = database, actor, rules
+        self.reader = OffThreadReader("accounts", self)
         self.model = AccountsModel(self)
         self.dialog: _AccountDialog | None = None  # the open add/reset dialog, for tests and focus
         # Asked before an account is disabled (tests answer it instead of a person).
@@ -377,14 +380,18 @@ class UsersView(QWidget):
     # --- reading ---------------------------------------------------------------------------------------------------
 
     def refresh(self, select: str | None = None) -> None:
+        """List the accounts again, read on the worker (a hung server must not freeze the console)."""
         current = self.selected()
         keep = select or (current.username if current else None)
-        try:
-            accounts = list_accounts(self.database)
-        except StoreError as exc:
-            log.warning("users view: listing accounts failed (%s)", type(exc).__name__)
-            self._show_message(UNREADABLE, ok=False)
-            return
+        self.reader.ask(partial(list_accounts, self.database), partial(self._listed, keep), self._unreadable)
+
+    def _unreadable(self, exc: Exception) -> None:
+        if not isinstance(exc, StoreError):
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        log.warning("users view: listing accounts failed (%s)", type(exc).__name__)
+        self._show_message(UNREADABLE, ok=False)
+
+    def _listed(self, keep: str | None, accounts: list[StaffAccount]) -> None:
         self.model.set_accounts(accounts)
         due = [account.username for account in accounts if account.password_renewal_due]
         self.renewal_note.setText(
