@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 
 from kiosk.qt import (
     QAbstractItemView,
@@ -34,6 +35,7 @@ from kiosk.services.audit import AuditFilter, verify_chain
 from kiosk.services.audit_rows import AuditRow, audit_rows
 from kiosk.services.queue import local_day_start
 from kiosk.services.store import Database, StoreError
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.widgets import button, label, set_role, tooltip_text
 
 log = logging.getLogger(__name__)
@@ -125,6 +127,8 @@ class AuditModel(QAbstractTableModel):
         self.where = AuditFilter()
         self._rows: list[AuditRow] = []
         self._exhausted = False
+        # Read on this worker, never on the GUI thread: a hung server must not freeze the console.
+        self.reader = OffThreadReader("audit-rows", self)
 
     @property
     def rows_fetched(self) -> int:
@@ -147,7 +151,8 @@ class AuditModel(QAbstractTableModel):
         self._rows = []
         self._exhausted = False
         self.endResetModel()
-        self.fetchMore(QModelIndex())
+        self.reader.drop()  # a batch for the filter before is not shown under this one
+        self._ask_batch()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
@@ -175,16 +180,24 @@ class AuditModel(QAbstractTableModel):
         return not parent.isValid() and not self._exhausted
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802 (Qt's name)
-        if parent.isValid() or self._exhausted:
+        # Qt asks again as the view scrolls; one batch at a time, read on the worker.
+        if parent.isValid() or self._exhausted or self.reader.busy:
             return
+        self._ask_batch()
+
+    def _ask_batch(self) -> None:
         before = self._rows[-1].id if self._rows else None
-        try:
-            rows = audit_rows(self.database, self.where, before_id=before, limit=self.batch_size)
-        except StoreError as exc:
-            log.warning("audit view: reading the trail failed (%s)", type(exc).__name__)
-            self._exhausted = True  # no retry loop from the view's scrolling; Refresh tries again
-            self.failed.emit(UNREADABLE)
-            return
+        work = partial(audit_rows, self.database, self.where, before_id=before, limit=self.batch_size)
+        self.reader.ask(work, self._batch_read, self._unreadable)
+
+    def _unreadable(self, exc: Exception) -> None:
+        if not isinstance(exc, StoreError):
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        log.warning("audit view: reading the trail failed (%s)", type(exc).__name__)
+        self._exhausted = True  # no retry loop from the view's scrolling; Refresh tries again
+        self.failed.emit(UNREADABLE)
+
+    def _batch_read(self, rows: list[AuditRow]) -> None:
         if len(rows) < self.batch_size:
             self._exhausted = True
         if not rows:
