@@ -117,3 +117,13 @@ def test_the_bundled_pages_record_is_current_and_reading_them_changes_nothing(tm
     for pages in catalog.pages.values():
         for page in pages.values():
             assert (f'"{page.id}" = "{page.title}"' in text) == (page.kind != "slide")
+
+
+def test_a_damaged_record_is_no_record_and_is_written_afresh(valid_content: ContentTree) -> None:
+    record = valid_content.folder / RECORD_NAME
+    record.write_text('[en\n"back-pain" = 3\n\u0000', encoding="utf-8")
+
+    catalog = valid_content.load()
+
+    assert catalog.errors == []
+    assert '"back-pain" = "Back pain"' in record.read_text(encoding="utf-8")
