@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from kiosk.content.catalog import load_catalog
-from kiosk.content.page_record import RECORD_NAME
+from kiosk.content.model import Page, PageKind
+from kiosk.content.page_record import RECORD_NAME, read_record, write_record
 from kiosk.paths import bundled_content_dir
 
 from .conftest import ContentTree
@@ -127,3 +132,12 @@ def test_a_damaged_record_is_no_record_and_is_written_afresh(valid_content: Cont
 
     assert catalog.errors == []
     assert '"back-pain" = "Back pain"' in record.read_text(encoding="utf-8")
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=80))
+def test_any_title_is_remembered_as_it_was_written(title: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        page = Page("some-page", "en", PageKind.CONDITION, title, "", 1, Path(folder) / "en" / "some-page.md")
+        write_record(Path(folder), {"en": {page.id: page}}, {})
+
+        assert read_record(Path(folder)) == {"en": {"some-page": title}}
