@@ -132,6 +132,12 @@ def _more_rows(model: QueueModel) -> Callable[[], bool]:
     return lambda: model.rows_fetched > fetched
 
 
+def _answered(model: QueueModel) -> Callable[[], bool]:
+    """True once the model's read is back: the console reads off the screen thread, so a repaint alone is not
+    the new rows (an answer within the reader's short wait is already in before the action returns)."""
+    return lambda: not model.reader.busy
+
+
 def _timed_paint(view: QTableView, watch: PaintWatch, action: Callable[[], None], ready: Callable[[], bool]) -> float:
     frames = watch.frames
     started = time.perf_counter()
@@ -154,16 +160,17 @@ def measure_size(workspace: Workspace, size: int, repeats: int) -> list[Figure]:
         QApplication.processEvents()
 
         opened = [
-            _timed_paint(view, watch, lambda: model.set_filter(QueueFilter()), lambda: True) for _ in range(repeats)
+            _timed_paint(view, watch, lambda: model.set_filter(QueueFilter()), _answered(model)) for _ in range(repeats)
         ]
         scrolls = [_timed_paint(view, watch, view.scrollToBottom, _more_rows(model)) for _ in range(SCROLLS)]
         fetched_after_scrolls = model.rows_fetched
         on_screen = max(1, view.rowAt(view.viewport().height() - 1) - view.rowAt(0) + 1)
         searched = [
-            _timed_paint(view, watch, lambda: model.set_filter(SEARCHING), lambda: True) for _ in range(repeats)
+            _timed_paint(view, watch, lambda: model.set_filter(SEARCHING), _answered(model)) for _ in range(repeats)
         ]
         phone_searched = [
-            _timed_paint(view, watch, lambda: model.set_filter(PHONE_SEARCHING), lambda: True) for _ in range(repeats)
+            _timed_paint(view, watch, lambda: model.set_filter(PHONE_SEARCHING), _answered(model))
+            for _ in range(repeats)
         ]
         view.close()
 
