@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from kiosk.qt import (
     QGridLayout,
@@ -29,7 +31,7 @@ from kiosk.services import casework
 from kiosk.services.authority import AccountRevoked
 from kiosk.services.authority import confirm as confirm_authority
 from kiosk.services.casework import UNDO_WINDOW, CannotUndo, CaseDetail, CaseEvent, CaseNotFound, StaleCase
-from kiosk.services.store import StoreError
+from kiosk.services.store import Database, StoreError
 from kiosk.services.urgent_alarm import NotUrgentError, SeenAtDesk, mark_seen_at_desk
 from kiosk.services.waiting import waits_for_desk
 from kiosk.ui.console.answers import KIND_LABELS, Section, local_time, request_sections, urgent_banner
@@ -45,6 +47,11 @@ LETTER_REGIONS = frozenset({"US", "CA", "MX"})
 # disabled, not removed, so a double click cannot land on a different status (issue 24). Ctrl+1..5 in order.
 CHOOSE = "Choose a request in the queue to see it here."
 OPENING = "Opening the request…"
+SAVING = "Saving…"
+UNSAVED = (
+    "Not saved: the database cannot be reached. What you typed is still here; try again in a moment, or call IT"
+    " if this goes on."
+)
 UNOPENED = (
     "This request could not be opened: the database cannot be reached. Choose it again in a moment, or call IT"
     " if this goes on."
@@ -352,6 +359,7 @@ class DetailView(QWidget):
 
     def show_detail(self, detail: CaseDetail, *, keep_banner: bool = False) -> None:
         self.detail = detail
+        self.body.setEnabled(True)  # a change still out for the request before is no longer waited on here
         request = detail.request
         name = f"{request.contact.first_name} {request.contact.last_name}"
         self.title.setText(name)
@@ -524,34 +532,49 @@ class DetailView(QWidget):
             self.history.addWidget(line)
 
     # -- actions -------------------------------------------------------------------------------------------------
+    # -- changes: made on the reader's worker, like every read (a hung server must not freeze the console) ------
+    def _write(
+        self, work: Callable[[], object], done: Callable[[Any], None], failed: Callable[[Exception], None]
+    ) -> None:
+        """Send a change; while it is out the pane says so and takes no second change (the first may yet land)."""
+        if not self.reader.ask(work, partial(self._written, done), partial(self._write_failed, failed)):
+            self.body.setEnabled(False)
+            self.show_banner(SAVING, ok=True)
+
+    def _written(self, done: Callable[[Any], None], answer: object) -> None:
+        self.body.setEnabled(True)
+        done(answer)
+
+    def _write_failed(self, failed: Callable[[Exception], None], exc: Exception) -> None:
+        self.body.setEnabled(True)
+        if isinstance(exc, AccountRevoked):
+            self._refused(exc)
+        elif isinstance(exc, StoreError):
+            # Class name only: a driver's message may quote the statement, and with it the note.
+            log.warning("a change to a request was not saved (%s)", type(exc).__name__)
+            self.show_banner(UNSAVED)
+        else:
+            failed(exc)
+
     def change_status(self, status: RequestStatus) -> None:
         """Set the status; a note typed in the box is saved with it (never silently dropped)."""
         if self.detail is None:
             return
         note = self.note_edit.toPlainText()
-        try:
-            detail = casework.change_status(
-                self.context.database,
-                self.detail.id,
-                status,
-                expected_version=self.detail.version,
-                actor=self.actor,
-                note=note,
-            )
-        except StaleCase as exc:
-            self.show_detail(exc.current)
-            self.show_banner(str(exc))  # the typed note stays in its box
-            self.changed.emit(exc.current)
-            return
-        except (TransitionError, CaseNotFound, PermissionDenied) as exc:
-            self._refused(exc)
-            return
-        except ValueError as exc:  # the note is too long: nothing was changed, the note stays to shorten
-            self.note_error.setText(str(exc))
-            self.note_error.show()
-            return
+        work = partial(
+            casework.change_status,
+            self.context.database,
+            self.detail.id,
+            status,
+            expected_version=self.detail.version,
+            actor=self.actor,
+            note=note,
+        )
+        self._write(work, partial(self._status_changed, status, note), self._status_refused)
+
+    def _status_changed(self, status: RequestStatus, note: str, detail: CaseDetail) -> None:
         saved_note = bool(note.strip())
-        if saved_note:
+        if saved_note and self.note_edit.toPlainText() == note:
             self.note_edit.clear()
             self.note_error.clear()
             self.note_error.hide()
@@ -564,61 +587,91 @@ class DetailView(QWidget):
         )
         self.changed.emit(detail)
 
+    def _status_refused(self, exc: Exception) -> None:
+        if isinstance(exc, StaleCase):
+            self._stale(exc)
+        elif isinstance(exc, (TransitionError, CaseNotFound, PermissionDenied)):
+            self._refused(exc)
+        elif isinstance(exc, ValueError):  # the note is too long: nothing was changed, the note stays to shorten
+            self.note_error.setText(str(exc))
+            self.note_error.show()
+        else:
+            raise exc
+
+    def _stale(self, exc: StaleCase) -> None:
+        self.show_detail(exc.current)
+        self.show_banner(str(exc))  # the typed note stays in its box
+        self.changed.emit(exc.current)
+
     def undo_status(self) -> None:
         """Take back this person's last status change (audited; both lines stay in the history)."""
         if self.detail is None:
             return
-        try:
-            detail = casework.undo_status(
-                self.context.database, self.detail.id, expected_version=self.detail.version, actor=self.actor
-            )
-        except StaleCase as exc:
-            self.show_detail(exc.current)
-            self.show_banner(str(exc))
-            self.changed.emit(exc.current)
-            return
-        except (CannotUndo, CaseNotFound, PermissionDenied) as exc:
-            self._refused(exc)
-            return
+        work = partial(
+            casework.undo_status,
+            self.context.database,
+            self.detail.id,
+            expected_version=self.detail.version,
+            actor=self.actor,
+        )
+        self._write(work, self._undone, self._undo_refused)
+
+    def _undone(self, detail: CaseDetail) -> None:
         self.show_detail(detail)
         self.undo_button.hide()  # one undo; the next change can be undone again
         self._undo_timer.stop()
         self.show_banner(f"Undone: the request is {STATUS_LABELS[detail.status].lower()} again.", ok=True)
         self.changed.emit(detail)
 
+    def _undo_refused(self, exc: Exception) -> None:
+        if isinstance(exc, StaleCase):
+            self._stale(exc)
+        elif isinstance(exc, (CannotUndo, CaseNotFound, PermissionDenied)):
+            self._refused(exc)
+        else:
+            raise exc
+
     def mark_seen(self) -> None:
         """Record "Seen at the desk" as the signed-in person, reload, and say who was first if it was not them."""
         if self.detail is None:
             return
-        try:
-            seen = mark_seen_at_desk(self.context.database, self.detail.id, self.actor)
-            detail = casework.open_case(self.context.database, self.detail.id, self.actor)
-        except (LookupError, NotUrgentError, CaseNotFound, PermissionDenied) as exc:
-            self._refused(exc)
-            return
+        self._write(
+            partial(_seen_and_reread, self.context.database, self.detail.id, self.actor), self._seen, self._seen_refused
+        )
+
+    def _seen(self, answer: tuple[SeenAtDesk, CaseDetail]) -> None:
+        seen, detail = answer
         self.show_detail(detail)
         self.show_banner(seen_result_sentence(seen, self.actor.username), ok=True)
         self.changed.emit(detail)
 
+    def _seen_refused(self, exc: Exception) -> None:
+        if isinstance(exc, (LookupError, NotUrgentError, CaseNotFound, PermissionDenied)):
+            self._refused(exc)
+        else:
+            raise exc
+
     def save_note(self) -> None:
         if self.detail is None:
             return
-        try:
-            detail = casework.add_note(
-                self.context.database, self.detail.id, self.note_edit.toPlainText(), actor=self.actor
-            )
-        except AccountRevoked as exc:
-            self._refused(exc)
-            return
-        except (ValueError, CaseNotFound, PermissionDenied) as exc:
-            self.note_error.setText(str(exc))  # the typed note stays in the box to fix
-            self.note_error.show()
-            return
-        self.note_edit.clear()
+        note = self.note_edit.toPlainText()
+        work = partial(casework.add_note, self.context.database, self.detail.id, note, actor=self.actor)
+        self._write(work, partial(self._note_saved, note), self._note_refused)
+
+    def _note_saved(self, note: str, detail: CaseDetail) -> None:
+        if self.note_edit.toPlainText() == note:
+            self.note_edit.clear()
         self.note_error.clear()
         self.note_error.hide()
         self.show_detail(detail)
         self.changed.emit(detail)
+
+    def _note_refused(self, exc: Exception) -> None:
+        if isinstance(exc, (ValueError, CaseNotFound, PermissionDenied)):
+            self.note_error.setText(str(exc))  # the typed note stays in the box to fix
+            self.note_error.show()
+        else:
+            raise exc
 
     def _page(self) -> dict[str, str]:
         region = self.context.settings.clinic.phone_region
@@ -704,3 +757,9 @@ class DetailView(QWidget):
             self._refused(exc)
             return False
         return True
+
+
+def _seen_and_reread(database: Database, request_id: str, actor: Actor) -> tuple[SeenAtDesk, CaseDetail]:
+    """On the reader's worker: "Seen at the desk" recorded, then the request as it now stands."""
+    seen = mark_seen_at_desk(database, request_id, actor)
+    return seen, casework.open_case(database, request_id, actor)
