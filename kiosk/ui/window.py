@@ -22,6 +22,7 @@ from kiosk.qt import (
     QWidget,
 )
 
+from kiosk.ops.heap import release_free_memory
 from kiosk.ops.keep_awake import KeepAwake
 from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
 from kiosk.services.opening_hours import NextOpening
@@ -60,6 +61,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 AnyScreen = TypeVar("AnyScreen", bound=KioskScreen)
 CRASH_SCREEN_MS = 8000  # long enough to read two short sentences, short enough that the next patient finds attract
+RELEASE_MEMORY_AFTER_MS = 500  # after the reset's deleteLater() calls have run, before the next patient is likely
 # With controls low, the top of a portrait screen is left empty. A 32-inch portrait screen is 0.71 m tall; with its
 # top edge at 1.37 m, the top 30% ends at 1.16 m, under the 1.22 m (48 in) highest forward reach of the ADA
 # standards. More would leave a form step with its keyboard no room at extra-large text.
@@ -356,6 +358,8 @@ class KioskWindow(QWidget):
         self.texts.reset()
         self.presentation.reset()
         self.navigator.reset()
+        # Once the visit's widgets are deleted (deleteLater runs first), their memory goes back to the system.
+        QTimer.singleShot(RELEASE_MEMORY_AFTER_MS, self, release_free_memory)
         log.info("visit ended: back on the attract loop")
 
     def _form_step_shown(self) -> None:
