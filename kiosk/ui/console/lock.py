@@ -227,6 +227,7 @@ class LockView(QWidget):
 
         self.unlock_button.clicked.connect(self.submit)
         self.password.returnPressed.connect(self.submit)
+        self.other_button.clicked.connect(self.password_reader.drop)  # a late answer unlocks no one after this
         self.other_button.clicked.connect(self.switch_user)
 
     def show_for(self, actor: Actor) -> None:
