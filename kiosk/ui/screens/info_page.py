@@ -27,6 +27,7 @@ from kiosk.ui.widgets.buttons import CHECKED_MARK, ButtonSet, TouchButton
 from kiosk.ui.widgets.drawing import Drawing
 from kiosk.ui.widgets.markdown_view import MarkdownView
 from kiosk.ui.widgets.section_stepper import SectionStepper
+from kiosk.ui.widgets.web_code import WebCode
 from kiosk.ui.widgets.wrapping_scroll import WrappingScrollArea
 
 SCREEN_FOR_KIND = {PageKind.PROCEDURE: Screen.PROCEDURE, PageKind.CONDITION: Screen.CONDITION}
@@ -87,6 +88,8 @@ class InfoPageScreen(KioskScreen):
         self.request.clicked.connect(self._request_appointment)
         self.reviewed = QLabel()
         self.reviewed.setProperty("role", "note")
+        # The page's public address (`url =` in its header) as a QR code, so a patient can read it at home.
+        self.page_code = WebCode("PageAddress")
 
         # Related pages scroll on their own (under their heading) when large text leaves them too little room.
         related_box = QWidget()
@@ -107,6 +110,7 @@ class InfoPageScreen(KioskScreen):
         reading.addWidget(self.related_area)
         reading.addWidget(self.request)
         reading.addWidget(self.reviewed)
+        reading.addWidget(self.page_code)
         self._reading = reading
         reading.insertWidget(0, self.stepper)
         self._body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -189,6 +193,7 @@ class InfoPageScreen(KioskScreen):
             date = self.texts.locale.toString(day, QLocale.FormatType.LongFormat)
             self.reviewed.setText(t("page.reviewed", date=date))
         self.reviewed.setVisible(page.reviewed is not None)
+        self.page_code.show_code(page.url, t("page.scan_page"), self.metrics.px("target") * 3 // 2)
         self.setAccessibleName(page.title)  # what a screen reader says as the page opens
         # Sections and related pages are made when a page first needs them: put them where they are read.
         sections = [self.stepper.previous, self.stepper.next] if self.stepper.isVisibleTo(self) else self.tabs
