@@ -30,7 +30,9 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
             "Also names each enabled language whose translation still needs a clinician's review "
             "(a note, not a problem). The same reading of the Markdown draws the pages on the kiosk, so raw "
             "HTML, headings without their space, links the kiosk cannot follow and pictures without words are "
-            "named here. A translation that sets translated_from is warned when its English page changes."
+            "named here. A translation that sets translated_from is warned when its English page changes. A page's "
+            "url must be a public https:// address. Every reading notes the pages it found in pages-seen.toml in the "
+            "content folder, so text that still names a page since removed is warned at its line."
         ),
     )
     check.add_argument(
