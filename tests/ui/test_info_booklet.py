@@ -19,7 +19,15 @@ PAGE = "si-joint-injection"
 def open_section(qtbot: QtBot, window: KioskWindow, section: int) -> None:
     window.go(Route(Screen.HOME))
     window.go(Route(Screen.PROCEDURE, PAGE, section))
-    qtbot.wait(1)  # let layouts settle, as a real paint would
+    settle(qtbot, window)
+
+
+def settle(qtbot: QtBot, window: KioskWindow) -> None:
+    """Let layouts settle, as a real paint would: the text is cut into parts for the room it ends up with."""
+    qtbot.wait(1)
+    qtbot.waitUntil(window.info_page.text.measured_at_this_size)
+    qtbot.wait(1)
+    qtbot.waitUntil(window.info_page.text.measured_at_this_size)
 
 
 @pytest.mark.parametrize("language", ["en", "es", "vi"])
@@ -30,6 +38,7 @@ def test_each_section_ends_with_the_next_one_s_name_and_the_last_with_a_request(
     open_section(qtbot, window, 0)
     page = window.info_page.page
     assert page is not None
+    read_every_part(qtbot, window)
     following = page.sections[1].title
     word = {"en": "Next", "es": "Siguiente", "vi": "Tiếp theo"}[language]
     assert f"{word}: {following} →" in visible_texts(window).values()
@@ -39,6 +48,7 @@ def test_each_section_ends_with_the_next_one_s_name_and_the_last_with_a_request(
     assert window.info_page.section_title.text() == following
 
     open_section(qtbot, window, len(page.sections) - 1)
+    read_every_part(qtbot, window)
     assert not really_visible(window.info_page.next_section)
     assert really_visible(window.info_page.request)
 
@@ -74,13 +84,82 @@ def test_at_normal_text_the_tabs_stay(qtbot: QtBot, make_window: MakeWindow) -> 
     assert really_visible(window.info_page.tabs_area) and not really_visible(window.info_page.stepper)
 
 
-def test_text_that_does_not_fit_says_more_is_below_until_it_is_read(qtbot: QtBot, make_window: MakeWindow) -> None:
-    window = make_window(ORIENTATIONS["portrait"], "en")
-    window.presentation.set_text_size(TextSize.EXTRA_LARGE)
-    open_section(qtbot, window, 1)
+def read_every_part(qtbot: QtBot, window: KioskWindow) -> list[str]:
+    """The section's text part by part, turning with the button a patient taps; each part must fit its box."""
     screen = window.info_page
-    bar = screen.text.verticalScrollBar()
-    assert bar.maximum() > 0, "this test needs a section longer than the screen"
-    assert "More below ↓" in visible_texts(window).values()
-    bar.setValue(bar.maximum())  # as a patient's swipe to the end does
-    assert not really_visible(screen.more_below)
+    parts = [screen.text.toPlainText()]
+    while True:
+        if screen.text.verticalScrollBar().maximum() > 0:
+            # Only one paragraph (or picture) taller than the box scrolls, and it says so.
+            assert screen.text.document().blockCount() == 1, f"part {screen.text.part + 1} scrolls in its box"
+            assert really_visible(screen.more_below)
+        else:
+            assert not really_visible(screen.more_below)
+        if screen.text.part == screen.text.parts - 1:
+            return parts
+        click(qtbot, screen.next_section)
+        settle(qtbot, window)
+        parts.append(screen.text.toPlainText())
+
+
+def test_a_long_section_is_paged_with_a_turn_at_its_end_not_scrolled(qtbot: QtBot, make_window: MakeWindow) -> None:
+    window = make_window(ORIENTATIONS["portrait"], "en")
+    open_section(qtbot, window, 2)  # How it is done: the drawing and seven steps
+    screen = window.info_page
+    assert screen.text.parts > 1, "this test needs a section longer than its box"
+    assert f"Continue reading (2 of {screen.text.parts}) →" in visible_texts(window).values()
+    assert not really_visible(screen.previous_part)
+
+    parts = read_every_part(qtbot, window)
+    assert screen.section_index == 2, "the turns stay inside the section until its last part"
+    assert "The whole procedure takes about 10 to 15 minutes." in parts[-1]
+    assert all(part.strip() for part in parts) and len(set(parts)) == len(parts)
+    assert really_visible(screen.previous_part) and screen.previous_part.words() == "← Previous page"
+    assert screen.next_section.words() == "Next: What to expect after →"
+
+    click(qtbot, screen.previous_part)
+    assert screen.text.part == screen.text.parts - 2 and screen.text.toPlainText() == parts[-2]
+    window.go(Route(Screen.PROCEDURE, PAGE, 3))
+    window.go(Route(Screen.PROCEDURE, PAGE, 2))
+    assert screen.text.part == 0, "a section opens at its start"
+
+
+@pytest.mark.parametrize("language", ["en", "es", "vi"])
+@pytest.mark.parametrize("text_size", [TextSize.NORMAL, TextSize.EXTRA_LARGE])
+@pytest.mark.parametrize("orientation", sorted(ORIENTATIONS))
+def test_every_part_of_every_section_fits_its_box_and_nothing_is_left_out(
+    qtbot: QtBot, make_window: MakeWindow, language: str, text_size: TextSize, orientation: str
+) -> None:
+    window = make_window(ORIENTATIONS[orientation], language)
+    window.presentation.set_text_size(text_size)
+    open_section(qtbot, window, 0)
+    page = window.info_page.page
+    assert page is not None
+    for index in range(len(page.sections)):
+        open_section(qtbot, window, index)
+        parts = read_every_part(qtbot, window)
+        words = " ".join(" ".join(parts).split())
+        # Every sentence the section says is on one of its parts (the lifted condition list is on the cards).
+        for line in page.sections[index].markdown.splitlines():
+            if line and not line.lstrip().startswith(("-", "!", "*")):
+                assert line.split(". ")[0][:30] in words
+
+
+@pytest.mark.parametrize("language", ["en", "es", "vi"])
+def test_the_conditions_are_listed_once_as_cards_with_the_list_s_words(
+    qtbot: QtBot, make_window: MakeWindow, language: str
+) -> None:
+    window = make_window(ORIENTATIONS["landscape"], language)
+    open_section(qtbot, window, 1)  # Conditions treated
+    screen = window.info_page
+    shown = list(visible_texts(window).values())
+    cards = [button for button in screen.related_buttons if really_visible(button)]
+    assert len(cards) == 6
+    for card in cards:
+        title = card.words()
+        assert sum(title in text for text in shown) == 1, f"{title!r} is shown more than once"
+        assert card.hint is not None and really_visible(card.hint) and card.hint.text()[0].isupper()
+    assert not really_visible(screen.related_title), "the text's lead-in heads the cards"
+    page = screen.page
+    assert page is not None
+    assert cards[0].hint is not None and cards[0].hint.text()[1:] in page.sections[1].markdown

@@ -1,4 +1,8 @@
-"""Long sections scroll under a finger (QScroller) and with a keypad."""
+"""Text taller than its box scrolls under a finger (QScroller) and with a keypad.
+
+A page's sections are cut into parts that fit (tests/ui/test_info_booklet.py), so only one paragraph taller than
+the whole box is left to scroll: made here with a small box and a long paragraph.
+"""
 
 from __future__ import annotations
 
@@ -7,37 +11,47 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QPoint, Qt
 
-from kiosk.services.navigation import Route, Screen
-from kiosk.ui.window import KioskWindow
+from kiosk.ui.widgets.paged_text import PagedText
+
+PARAGRAPH = " ".join(f"Sentence {number} of a paragraph that has no break in it." for number in range(60))
 
 
-def _long_section(window: KioskWindow) -> None:
-    window.navigator.home()
-    window.go(Route(Screen.PROCEDURE, "si-joint-injection", 0))  # the intro makes it the longest
-    bar = window.info_page.text.verticalScrollBar()
-    assert bar.maximum() > 0, "the first section should be longer than the screen at 1920x1080"
+@pytest.fixture
+def view(qtbot: QtBot) -> PagedText:
+    text = PagedText()
+    qtbot.add_widget(text)
+    text.resize(420, 240)
+    text.show()
+    qtbot.wait_exposed(text)
+    text.set_markdown(f"A short paragraph.\n\n{PARAGRAPH}", "Text", "Scroll")
+    qtbot.waitUntil(text.measured_at_this_size)
+    text.show_part(text.parts - 1)
+    assert text.document().blockCount() == 1 and text.hides_text(), "this test needs one block taller than its box"
+    return text
 
 
 # Qt's gesture manager still remembers viewports of earlier tests' windows and says so once;
 # the kiosk has one window for its whole life, so this only happens in a test session.
 @pytest.mark.qt_log_ignore("QGestureManager::deliverEvents: could not find the target for gesture")
-def test_dragging_the_text_up_scrolls_it(qtbot: QtBot, window: KioskWindow) -> None:
-    _long_section(window)
-    view = window.info_page.text
+def test_dragging_the_text_up_scrolls_it(qtbot: QtBot, view: PagedText) -> None:
     viewport = view.viewport()
     bar = view.verticalScrollBar()
     start = QPoint(viewport.width() // 2, viewport.height() - 40)
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
     for step in range(1, 16):
         qtbot.wait(16)  # a finger moves over several frames
-        qtbot.mouseMove(viewport, start - QPoint(0, step * 20))
-    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=start - QPoint(0, 300))
+        qtbot.mouseMove(viewport, start - QPoint(0, step * 10))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=start - QPoint(0, 150))
     qtbot.waitUntil(lambda: bar.value() > 0, timeout=2_000)
 
 
-def test_page_down_scrolls_for_keypad_users(qtbot: QtBot, window: KioskWindow) -> None:
-    _long_section(window)
-    view = window.info_page.text
+def test_page_down_scrolls_for_keypad_users(qtbot: QtBot, view: PagedText) -> None:
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_PageDown)
     assert view.verticalScrollBar().value() > 0
+
+
+def test_the_short_paragraph_is_a_part_of_its_own_not_scrolled_away(view: PagedText) -> None:
+    assert view.parts == 2
+    view.show_part(0)
+    assert view.toPlainText() == "A short paragraph." and not view.hides_text()

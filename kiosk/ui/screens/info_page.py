@@ -7,8 +7,10 @@ from kiosk.qt import (
     QButtonGroup,
     QDate,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLocale,
+    QRect,
     QSizePolicy,
     Qt,
     QVBoxLayout,
@@ -21,11 +23,12 @@ from kiosk.content.model import Page, PageKind
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.screens.base import KioskScreen, text_label
+from kiosk.ui.screens.link_list import lift_link_lists
 from kiosk.ui.speech.words import sentences, widget_words
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import CHECKED_MARK, ButtonSet, TouchButton
 from kiosk.ui.widgets.drawing import Drawing
-from kiosk.ui.widgets.markdown_view import MarkdownView
+from kiosk.ui.widgets.paged_text import PagedText
 from kiosk.ui.widgets.section_stepper import SectionStepper
 from kiosk.ui.widgets.web_code import WebCode
 from kiosk.ui.widgets.wrapping_scroll import WrappingScrollArea
@@ -65,20 +68,33 @@ class InfoPageScreen(KioskScreen):
         self.stand_in.setObjectName("StandInNotice")
         self.stand_in.setProperty("role", "note")
         self.stand_in.setWordWrap(True)
-        self.text = MarkdownView()
-        # The text scrolls: it takes whatever height is left (never asking for more), the tabs and buttons first.
+        # The text takes whatever height is left (never asking for more), the tabs and buttons first, and is cut
+        # into parts that each fit it; a patient turns them with the buttons at its end, as a booklet's pages.
+        self.text = PagedText()
         self.text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
-        # A scroll box is never silent about what it hides: "More below" shows while text is out of sight.
+        self.text.parts_changed.connect(self._show_turns)
+        self._descriptions: dict[str, str] = {}  # a lifted list's words for each page's card (see link_list)
+        # Only a paragraph taller than the box scrolls, and never silently: "More below" shows while it is hidden.
         self.more_below = text_label("note", "MoreBelow")
         self.more_below.setAlignment(Qt.AlignmentFlag.AlignRight)
         bar = self.text.verticalScrollBar()
         bar.rangeChanged.connect(self._update_more_below)
         bar.valueChanged.connect(self._update_more_below)
-        # Each section ends by naming the next, as a booklet's page turn does.
+        # Each section (and each part of a long one) ends by naming what comes next, as a booklet's page turn does.
         self.next_section = TouchButton()
         self.next_section.setObjectName("NextSection")
         self.next_section.set_alignment(Qt.AlignmentFlag.AlignRight)
         self.next_section.clicked.connect(self._next)
+        self.previous_part = TouchButton()
+        self.previous_part.setObjectName("PreviousPart")
+        self.previous_part.set_alignment(Qt.AlignmentFlag.AlignLeft)
+        self.previous_part.clicked.connect(self._previous_part)
+        self.previous_part.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        turns = QHBoxLayout()
+        turns.setContentsMargins(0, 0, 0, 0)
+        turns.addWidget(self.previous_part)
+        turns.addWidget(self.next_section, 1)
+        self._turns = turns
         self.related_title = text_label("section-title")
         self._related_grid = QGridLayout()
         self._related = ButtonSet(lambda: self._new_button("link"), self.navigate.emit)
@@ -105,9 +121,10 @@ class InfoPageScreen(KioskScreen):
         reading.addWidget(self.stand_in)
         reading.addWidget(self.text, 1)
         reading.addWidget(self.more_below)
-        reading.addWidget(self.next_section)
+        # The section's cards come before the turn to the next: they are the end of what it says.
         reading.addWidget(self.related_title)
         reading.addWidget(self.related_area)
+        reading.addLayout(turns)
         reading.addWidget(self.request)
         reading.addWidget(self.reviewed)
         reading.addWidget(self.page_code)
@@ -135,11 +152,58 @@ class InfoPageScreen(KioskScreen):
             self.navigate.emit(Route(self._route.screen, self._route.page_id, index))
 
     def _next(self) -> None:
-        self._step(1)
+        if self.text.part < self.text.parts - 1:
+            self.text.show_part(self.text.part + 1)
+        else:
+            self._step(1)
+
+    def _previous_part(self) -> None:
+        self.text.show_part(self.text.part - 1)
+
+    def _show_turns(self) -> None:
+        """The buttons at the text's end: a long section's next or previous part, else the next section."""
+        page = self.page
+        if page is None:
+            return
+        t = self.texts.t
+        count = len(page.sections)
+        index = min(self._route.section, max(0, count - 1))
+        part, parts = self.text.part, self.text.parts
+        more = part < parts - 1
+        next_words = t("page.next_section", section=page.sections[index + 1].title) if index + 1 < count else ""
+        n = self.texts.number
+        more_words = t("page.next_part", number=n(min(part + 2, parts)), count=n(parts)) if parts > 1 else ""
+        self.next_section.setVisible(bool(more_words if more else next_words))
+        self.next_section.set_words(more_words if more else next_words)
+        # The turn keeps one height through the section's parts, whatever it says (or when only "Previous page"
+        # is left): a turn one line taller on the last part would leave that part less room than it was cut for.
+        self._reserve_height(self.next_section, [more_words, next_words])
+        policy = self.next_section.sizePolicy()
+        policy.setRetainSizeWhenHidden(parts > 1)
+        self.next_section.setSizePolicy(policy)
+        self.previous_part.setVisible(part > 0)
+        self.previous_part.set_words(t("page.previous_part"))
+        # The cards and the request stay on every part: shown only on the last, they would give its text less room
+        # than it was measured for, and the parts would be cut again (and again).
+        self.request.setVisible(bool(page.sections) and index == len(page.sections) - 1)
+        self._update_more_below()
 
     def _update_more_below(self) -> None:
-        bar = self.text.verticalScrollBar()
-        self.more_below.setVisible(bar.maximum() > 0 and bar.value() < bar.maximum())
+        self.more_below.setVisible(self.text.hides_text())
+
+    def _reserve_height(self, button: TouchButton, choices: list[str]) -> None:
+        """At least the height the longest of `choices` needs at the button's width."""
+        layout = button.layout()
+        if layout is None:
+            return
+        margins = layout.contentsMargins()
+        width = button.width() - margins.left() - margins.right()
+        if width <= 0:
+            return
+        metrics = button.label.fontMetrics()
+        room = QRect(0, 0, width, 100_000)
+        lines = max(metrics.boundingRect(room, Qt.TextFlag.TextWordWrap, words).height() for words in choices)
+        button.setMinimumHeight(max(self.metrics.px("target"), lines + margins.top() + margins.bottom()))
 
     def _request_appointment(self) -> None:
         self.navigate.emit(Route(Screen.APPOINTMENT))
@@ -168,17 +232,16 @@ class InfoPageScreen(KioskScreen):
             # Pictures are found next to the page's file, wherever the kiosk was started.
             self.text.page_path = page.path
             self.text.scan_words = t("page.scan_link")
-            self.text.set_markdown(
-                page.section_text(index), t("page.text_area", section=section.title), t("page.scroll")
-            )
-        self._show_related(page, index)
+            lifted = lift_link_lists(page.section_text(index))
+            self._descriptions = lifted.descriptions
+            self._show_related(page, index)  # before the text, which is cut to the room the cards leave it
+            self.text.set_markdown(lifted.markdown, t("page.text_area", section=section.title), t("page.scroll"))
+        else:
+            self._descriptions = {}
+            self._show_related(page, index)
         count = len(page.sections)
         self.more_below.setText(t("page.more_below"))
-        self._update_more_below()
-        has_next = index < count - 1
-        self.next_section.setVisible(has_next)
-        if has_next:
-            self.next_section.set_words(t("page.next_section", section=page.sections[index + 1].title))
+        self._show_turns()
         self.stepper.show_position(
             t("page.section_of", number=self.texts.number(index + 1), count=self.texts.number(count)),
             index,
@@ -187,7 +250,6 @@ class InfoPageScreen(KioskScreen):
         )
         self._show_tabs_or_stepper()
         self.request.set_words(t("page.request"))
-        self.request.setVisible(bool(page.sections) and index == len(page.sections) - 1)
         if page.reviewed:
             day = QDate(page.reviewed.year, page.reviewed.month, page.reviewed.day)
             date = self.texts.locale.toString(day, QLocale.FormatType.LongFormat)
@@ -197,7 +259,9 @@ class InfoPageScreen(KioskScreen):
         self.setAccessibleName(page.title)  # what a screen reader says as the page opens
         # Sections and related pages are made when a page first needs them: put them where they are read.
         sections = [self.stepper.previous, self.stepper.next] if self.stepper.isVisibleTo(self) else self.tabs
-        chain_focus([self, *sections, self.text, self.next_section, *self.related_buttons, self.request])
+        chain_focus(
+            [self, *sections, self.text, *self.related_buttons, self.previous_part, self.next_section, self.request]
+        )
 
     def _new_button(self, role: str) -> TouchButton:
         button = TouchButton(role)
@@ -260,12 +324,17 @@ class InfoPageScreen(KioskScreen):
         # One or two related pages get cards that say what each is, with its drawing: a lone card holding only a
         # title looked like a missing picture. A longer list stays a list of names, read after the section's text.
         few = len(related) <= 2
+        described = self._descriptions
         for button, other in zip(self._related.ensure(targets), related, strict=True):
             button.setObjectName(f"related-{other.id}")
-            button.set_words(other.title, other.summary, show_hint=few)
+            # A card that stands for an item of the author's list carries that item's words.
+            hint = described.get(other.id) or other.summary
+            button.set_words(other.title, hint, show_hint=few or other.id in described)
             self._show_card_picture(button, other if few else None)
         if not show:
             return
+        # Cards that all stood in the text's list follow its lead-in ("…for pain caused by:"): no second heading.
+        self.related_title.setVisible(not all(p.id in described for p in related))
         if heading is None:
             # The author named no heading: one for the pages' kind, or a plain one when kinds are mixed.
             kinds = {p.kind for p in related}
@@ -299,7 +368,7 @@ class InfoPageScreen(KioskScreen):
     def spoken_text(self) -> str:
         """The page's title and the section shown, not every section's name: the patient chose this section."""
         # "More below" and "Next: …" are ways to move through the page, not part of what the section says.
-        skip = (self.more_below, self.next_section)
+        skip = (self.more_below, self.next_section, self.previous_part)
         parts: list[str] = []
         for number in range(self._reading.count()):
             item = self._reading.itemAt(number)
@@ -358,6 +427,8 @@ class InfoPageScreen(KioskScreen):
         self.related_area.setMinimumHeight(m.px("target") + m.px("pad_small"))
         self.stepper.apply_metrics(m)
         self.next_section.apply_metrics(m)
+        self.previous_part.apply_metrics(m)
+        self._turns.setSpacing(m.px("pad_small"))
         self._show_tabs_or_stepper()
         self._place_tabs()
         self._place_related()

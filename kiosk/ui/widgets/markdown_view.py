@@ -34,6 +34,8 @@ _QR_SCALE = 6
 class MarkdownView(QTextBrowser):
     """Read-only text; drag or swipe to scroll; arrow and page keys for keypad users."""
 
+    picture_share = _MOST_OF_HEIGHT  # the most of the box's height a picture takes
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -143,7 +145,7 @@ class MarkdownView(QTextBrowser):
             return f"<i>{alt}</i>"
         margin = 2 * int(self.document().documentMargin())
         room_w = max(1, self._room[0] - margin)
-        room_h = max(1, int(self._room[1] * _MOST_OF_HEIGHT))
+        room_h = max(1, int(self._room[1] * self.picture_share))
         scale = min(1.0, room_w / picture.width(), room_h / picture.height())
         width, height = max(1, int(picture.width() * scale)), max(1, int(picture.height() * scale))
         return f'<img src="{name}" alt="{alt}" width="{width}" height="{height}" />'

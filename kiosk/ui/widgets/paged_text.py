@@ -1,0 +1,146 @@
+"""A section's text in parts that each fit their box, turned like a booklet's pages instead of scrolled.
+
+A scroll box hid the end of a section (the last bullet cut mid-line, no sign that more was below). Here the
+rendered text is measured and broken between paragraphs or list items into parts that each fit; the page shows
+one part and says how many there are. Only a single paragraph or picture taller than the box still scrolls
+(the page's "More below" cue covers that).
+"""
+
+from __future__ import annotations
+
+from kiosk.qt import QResizeEvent, Qt, QTextBlock, QTextCursor, QTimer, QWidget, Signal
+
+from kiosk.ui.widgets.markdown_view import MarkdownView
+
+
+class PagedText(MarkdownView):
+    """Shows part `part` of `parts`; `parts_changed` says when either changes (a new text, size or part)."""
+
+    parts_changed = Signal()
+    # A picture leaves room for the words it illustrates on the same part, not a part of its own.
+    picture_share = 0.5
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # No bar: parts fit, and a bar that came and went with each cut would change the width being measured.
+        # A finger (QScroller) and the arrow keys still scroll the rare block taller than the box.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.part = 0
+        self.parts = 1
+        self._starts: list[int] = [0]  # the block number each part starts at, in the whole text
+        self._measured = (0, 0)
+
+    def set_markdown(self, text: str, accessible_name: str, scroll_name: str) -> None:
+        self.part = 0
+        self._starts = [0]
+        super().set_markdown(text, accessible_name, scroll_name)
+
+    def show_part(self, part: int) -> None:
+        self.part = min(max(0, part), self.parts - 1)
+        self._render()
+        self.verticalScrollBar().setValue(0)
+
+    def _render(self) -> None:
+        first_block = self._starts[min(self.part, len(self._starts) - 1)]
+        # The whole text, set before it is cut, would announce a scroll range that the cut takes away again: a cue
+        # such as "More below" shown and hidden in between would change the room being measured.
+        bar = self.verticalScrollBar()
+        bar.blockSignals(True)
+        try:
+            slack = 0.0
+            for _attempt in range(3):
+                super()._render()
+                self._measured = (self.viewport().width(), self.viewport().height())
+                self._starts = self._part_starts(slack)
+                # After a new size, the part holding the block the patient was reading stays in sight.
+                self.parts = len(self._starts)
+                self.part = max(n for n, start in enumerate(self._starts) if start <= first_block)
+                self._keep_only(self.part)
+                # The cut part is laid out again on its own, and may come out a pixel or two taller than measured
+                # (line spacing at its end): then it is cut once more with that much less room.
+                over = self.document().size().height() - self.viewport().height()
+                if over <= 0 or self.document().blockCount() == 1:
+                    break
+                slack += over + 1
+        finally:
+            bar.blockSignals(False)
+        self.parts_changed.emit()
+
+    def measured_at_this_size(self) -> bool:
+        """False between a new size and the parts being cut again for it (on the next turn of the event loop)."""
+        return (self.viewport().width(), self.viewport().height()) == self._measured
+
+    def hides_text(self) -> bool:
+        """Whether words are out of sight below: only a part holding a block taller than the box."""
+        bar = self.verticalScrollBar()
+        height = self.document().size().height()  # the laid-out part, not a scroll range Qt may not have updated
+        return height > self.viewport().height() + 1 and bar.value() < bar.maximum()
+
+    def _blocks(self) -> list[QTextBlock]:
+        blocks = []
+        block = self.document().begin()
+        while block.isValid():
+            blocks.append(block)
+            block = block.next()
+        return blocks
+
+    def _part_starts(self, slack: float) -> list[int]:
+        document = self.document()
+        layout = document.documentLayout()
+        room = self.viewport().height() - 2 * document.documentMargin() - slack
+        blocks = self._blocks()
+        if room <= 0 or not blocks:
+            return [0]
+        starts = [0]
+        top = layout.blockBoundingRect(blocks[0]).top()
+        number = 1
+        while number < len(blocks):
+            block = blocks[number]
+            # A block's rectangle leaves out its bottom margin, which the document's height counts.
+            bottom = layout.blockBoundingRect(block).bottom() + block.blockFormat().bottomMargin()
+            if bottom - top <= room:
+                number += 1
+                continue
+            cut = number
+            # A lead-in ("…for pain caused by:") turns the page with what it introduces, not before it, if both fit.
+            lead_in = blocks[cut - 1]
+            if (
+                cut - 1 > starts[-1]
+                and lead_in.text().rstrip().endswith(":")
+                and bottom - layout.blockBoundingRect(lead_in).top() <= room
+            ):
+                cut -= 1
+            starts.append(cut)
+            top = layout.blockBoundingRect(blocks[cut]).top()
+            number = cut + 1
+        return starts
+
+    def _keep_only(self, part: int) -> None:
+        """Cut the document down to one part, so what a screen reader or read-aloud finds is what is shown."""
+        if self.parts == 1:
+            return
+        blocks = self._blocks()
+        first = blocks[self._starts[part]]
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        if part + 1 < self.parts:
+            following = blocks[self._starts[part + 1]]
+            cursor.setPosition(following.position() - 1)  # the end of this part's last block
+            cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+        if part > 0:
+            cursor.setPosition(0)
+            cursor.setPosition(first.position(), QTextCursor.MoveMode.KeepAnchor)
+            cursor.removeSelectedText()
+        cursor.endEditBlock()
+        self.document().setModified(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        # Measured again after the event: a new height (the keyboard, a turned screen, larger text) moves the cuts.
+        if not self.measured_at_this_size():
+            QTimer.singleShot(0, self._measure_again)
+
+    def _measure_again(self) -> None:
+        if not self.measured_at_this_size():
+            self._render()
