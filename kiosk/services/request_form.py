@@ -109,9 +109,8 @@ _CONTACT = StepSpec(
         FieldSpec("email", FieldKind.TEXT, "fields.email", keyboard="email"),
     ),
 )
-# How and when to call, and the consent, are asked on the review step, under the answers read back and over Send: the
-# patient agrees to be contacted having seen what is sent (as GOV.UK's "check your answers" ends with its declaration),
-# and the form is a step shorter.
+# How and when to call, and the consent, are asked on the review step, above the answers read back (in sight as it
+# opens) and before Send: the form is a step shorter, and the patient agrees with what is sent in front of them.
 REVIEW = StepSpec(
     "review",
     "steps.review",

@@ -153,7 +153,7 @@ def fill_person(qtbot: QtBot, window: KioskWindow) -> None:
 
 
 def agree_to_contact(qtbot: QtBot, window: KioskWindow) -> None:
-    """On the review, under the answers read back: how and when to be contacted, and the consent."""
+    """On the review, above the answers read back: how and when to be contacted, and the consent."""
     choose(qtbot, window, "contact_method", "text_message")
     choose(qtbot, window, "contact_times", "afternoon")
     choose(qtbot, window, "consent_contact", "")

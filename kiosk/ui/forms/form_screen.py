@@ -200,8 +200,6 @@ class RequestFormScreen(KioskScreen):
                 label.setText(t(key))
                 layout.addWidget(label)
                 self._step_words.append((label, key))
-        if is_review(step):
-            layout.addWidget(self.review)  # the answers read back, then the review's own questions over Send
         widgets = [make_field(spec, self.texts, self._catalog) for spec in step.fields]
         for widget in widgets:
             widget.apply_metrics(self.metrics)
@@ -211,6 +209,10 @@ class RequestFormScreen(KioskScreen):
             layout.addWidget(widget)
             for editor in widget.editors():
                 editor.installEventFilter(self)
+        if is_review(step):
+            # The review's own questions (how to be contacted) first, in sight as it opens, then the answers read
+            # back: under a long read-back they were missed, and Send answered with an error.
+            layout.addWidget(self.review)
         layout.addStretch(1)
         self._pages[index] = page
         self.fields[index] = widgets

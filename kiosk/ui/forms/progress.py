@@ -35,6 +35,7 @@ class StepProgressBar(QWidget):
         while len(self.segments) > count:
             segment = self.segments.pop()
             self._row.removeWidget(segment)
+            segment.hide()  # at once: deleteLater waits for the event loop, and it would be drawn until then
             segment.deleteLater()
         self._current = current
         for index, segment in enumerate(self.segments):

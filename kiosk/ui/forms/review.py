@@ -98,7 +98,7 @@ class ReviewPage(QWidget):
                 row += 2
             grid.setColumnStretch(0, 1)
             self._layout.insertWidget(len(self._blocks), block)
-            # Shown now, not by the queued show a layout gives a new child: the review's own questions sit under the
-            # answers, and an error there is scrolled to before the next pass of the event loop.
+            # Shown now, not by the queued show a layout gives a new child: the page's height is then right at once,
+            # for a scroll to an error on the review before the next pass of the event loop.
             block.show()
             self._blocks.append(block)
