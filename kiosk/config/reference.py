@@ -68,6 +68,8 @@ def type_words(annotation: object) -> str:
     if origin in (Union, types.UnionType):
         if DayHours in args:
             return type_words(DayHours)  # "closed" is how a day is left without hours
+        if dt.time in args:
+            return '"HH:MM" or "off"'  # "off" is how a time of day is left unset ([maintenance] daily_restart)
         kinds = [type_words(arg) for arg in args if arg is not type(None)]
         optional = len(kinds) < len(args)
         return " or ".join(kinds) + (" (optional)" if optional else "")
@@ -96,6 +98,8 @@ def toml_value(value: object) -> str:
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
     if isinstance(value, DayHours):
         return f'"{_hhmm(value.opens)}-{_hhmm(value.closes)}"'
+    if isinstance(value, dt.time):
+        return f'"{_hhmm(value)}"'
     return repr(value)
 
 

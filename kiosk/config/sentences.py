@@ -170,6 +170,8 @@ def _wanted_value(annotation: object, default: object, rules: list[Any], descrip
         )
     if annotation is DayHours:
         return Wanted("text", "", 'text in double quotes, like "08:00-17:00" or "closed"')
+    if annotation is dt.time:
+        return Wanted("text", "", 'text in double quotes, like "03:30" or "off"')
     if get_origin(annotation) is Literal:
         choices = ", ".join(f'"{choice}"' for choice in get_args(annotation))
         return Wanted("text", "", f"one of {choices}, in double quotes")

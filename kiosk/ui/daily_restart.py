@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Mapping
 
 from kiosk.qt import QCoreApplication, QObject, QTimer
 
 from kiosk.config.settings import OpeningHours
 from kiosk.ops.exit_codes import EXIT_RESTART_PLANNED
+from kiosk.ops.watchdog import HEARTBEAT_ENV
 from kiosk.services.daily_restart import may_restart_now, next_restart
 from kiosk.services.navigation import ATTRACT
 from kiosk.ui.window import KioskWindow
@@ -91,10 +93,21 @@ class DailyRestart(QObject):
         self._end_with(EXIT_RESTART_PLANNED)
 
 
-def schedule_daily_restart(window: KioskWindow) -> DailyRestart | None:
-    """Start the nightly restart when [maintenance] daily_restart names a time; None when it is off."""
+def restarted_by_someone(environ: Mapping[str, str] | None = None) -> bool:
+    """Something starts the kiosk again when it ends: `kiosk supervise` (its heartbeat file) or systemd (the
+    notify socket of Type=notify, or the invocation id every systemd service gets)."""
+    env = os.environ if environ is None else environ
+    return any(env.get(name) for name in (HEARTBEAT_ENV, "NOTIFY_SOCKET", "INVOCATION_ID"))
+
+
+def schedule_daily_restart(window: KioskWindow, environ: Mapping[str, str] | None = None) -> DailyRestart | None:
+    """Start the nightly restart when [maintenance] daily_restart names a time; None when it is off, or when
+    nothing would start the kiosk again (`kiosk run` by hand): a restart there would end it for the night."""
     at = window.context.settings.maintenance.daily_restart
     if at is None:
+        return None
+    if not restarted_by_someone(environ):
+        log.info("daily restart skipped: this kiosk was not started by `kiosk supervise` or systemd")
         return None
     restart = DailyRestart(window, at)
     restart.start()

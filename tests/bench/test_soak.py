@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.bench.soak import COUNTS, LOG_FILES_KEPT, LOG_MAX_KB, verdicts
 from kiosk.qt import QImage
+
+from kiosk.bench.soak import COUNTS, LOG_FILES_KEPT, LOG_MAX_KB, verdicts
 
 SAMPLE_KEYS = {
     "taps",

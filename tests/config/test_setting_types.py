@@ -5,6 +5,7 @@ The cases come from the settings model, so a setting added later is checked with
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 from pathlib import Path
 from typing import Literal, Union, get_args, get_origin
@@ -50,7 +51,9 @@ def toml_type(info: SettingInfo) -> str:
         return "whole number"
     if get_origin(annotation) is tuple:
         return "list"
-    assert annotation in (str, Path, DayHours) or get_origin(annotation) is Literal, f"{info}: a new kind of setting"
+    assert annotation in (str, Path, DayHours, dt.time) or get_origin(annotation) is Literal, (
+        f"{info}: a new kind of setting"
+    )
     return "text"
 
 

@@ -61,9 +61,7 @@ def restart_for(window: KioskWindow, clock: Clock, ended: list[int]) -> DailyRes
     return restart
 
 
-def test_at_night_on_the_attract_screen_the_kiosk_ends_with_the_planned_code(
-    qtbot: QtBot, window: KioskWindow
-) -> None:
+def test_at_night_on_the_attract_screen_the_kiosk_ends_with_the_planned_code(qtbot: QtBot, window: KioskWindow) -> None:
     clock = Clock(dt.datetime.combine(MONDAY - dt.timedelta(days=1), dt.time(22, 0)))  # up since Sunday night
     ended: list[int] = []
     restart = restart_for(window, clock, ended)
@@ -99,12 +97,20 @@ def test_during_opening_hours_nothing_restarts(qtbot: QtBot, window: KioskWindow
     assert ended == []
 
 
+def test_it_is_on_under_a_supervisor_and_never_where_nothing_would_start_the_kiosk_again(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    assert schedule_daily_restart(window, {"KIOSK_HEARTBEAT_FILE": "/run/beat"}) is not None
+    assert schedule_daily_restart(window, {"INVOCATION_ID": "0123abcd"}) is not None  # a systemd service
+    assert schedule_daily_restart(window, {}) is None  # `kiosk run` by hand: it would end for the night
+
+
 def test_off_schedules_nothing(qtbot: QtBot, window: KioskWindow) -> None:
     off = window.context.settings.model_copy(
         update={"maintenance": window.context.settings.maintenance.model_copy(update={"daily_restart": None})}
     )
     window.context.settings = off
-    assert schedule_daily_restart(window) is None
+    assert schedule_daily_restart(window, {"INVOCATION_ID": "0123abcd"}) is None
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the stand-in kiosk is a POSIX process")

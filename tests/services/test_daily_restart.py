@@ -60,6 +60,10 @@ def test_a_clinic_open_around_the_clock_never_restarts() -> None:
     assert next_restart(always, AT, at(MONDAY, 1), at(MONDAY, 0)) is None
 
 
+def test_it_is_on_at_half_past_three_unless_turned_off() -> None:
+    assert settings_from_mapping({}).maintenance.daily_restart == AT
+
+
 @pytest.mark.parametrize(
     ("written", "meant"), [("off", None), ("OFF", None), ("03:30", AT), ("3:05", dt.time(3, 5)), ("23:59", None)]
 )
