@@ -57,8 +57,9 @@ def draw(samples: Sequence[dict[str, float]], warm_up_taps: int, title: str, pat
             _panel(painter, cell, [(_value(s, key, scale), s["taps"]) for s in samples], label, warm_up_taps, last_taps)
     finally:
         painter.end()
-    if not image.save(str(path), b"PNG"):
-        raise OSError(f"could not write the plot to {path}")
+    # The format follows the file's ending (.png); PySide6 6.11 refuses the format argument its stubs ask for.
+    if not image.save(str(path)):
+        raise OSError(f"could not write the plot to {path} (name it with .png)")
 
 
 def _panel(
