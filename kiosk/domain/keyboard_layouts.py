@@ -112,36 +112,57 @@ def next_field(width: float) -> Key:
     return Key(KeyKind.NEXT, width=width, label="keyboard.next_box")
 
 
-# Names, free-text answers: QWERTY, then a row of the accented letters Spanish needs, always in
-# sight (Spanish speakers are most of the patients who need them), and a key for the rest.
-# Hyphen and apostrophe are there for names like Ruiz-Peña and O'Neil.
+# Names, free-text answers: QWERTY, hyphen and apostrophe for names like Ruiz-Peña and O'Neil (the bottom row is 11
+# keys wide, as the Vietnamese page's rows already are). No row of accents for a language that needs none
+# (English): the "áñü" key opens the picker, which holds the Spanish letters and every other accented letter and
+# leads on to the Vietnamese page, so a Spanish or Vietnamese name can be typed on any screen. A language that
+# needs its accents at hand has its own page (Spanish and Vietnamese below).
 LETTERS = KeyboardLayout(
     "letters",
     (
         chars("qwertyuiop"),
         chars("asdfghjkl'"),
         (shift(), *chars("zxcvbnm"), backspace()),
-        # The Vietnamese page is one key away in every language, so a Vietnamese name can be typed on English or
-        # Spanish screens too; this row is then 11 keys wide, as the Vietnamese page's tone row already is.
         (
-            *chars("áéíóúüñ-"),
-            show("accents", "keyboard.more_letters", 1.5),
-            show("vietnamese", "keyboard.vietnamese", 1.5, "ăơư"),
+            show("numbers", "keyboard.numbers", 1.5),
+            show("accents", "keyboard.more_letters", 1.5, "áñü"),
+            char("-"),
+            char(","),
+            space(2),
+            char("."),
+            next_field(3),
         ),
-        (show("numbers", "keyboard.numbers", 1.5), char(","), space(3.5), char("."), next_field(3)),
     ),
 )
 
-# The wider Latin set of the clinic's patients (French and Cajun, Portuguese, German, Nordic,
-# Polish and Czech names). Letters whose capital is not one letter (ß) are left out, as shift
-# could not make them a capital.
+# Spanish: the same letters with the row of accented letters Spanish needs always in sight, and the picker for
+# the rest (French and Vietnamese letters too).
+SPANISH = KeyboardLayout(
+    "spanish",
+    (
+        *LETTERS.rows[:3],
+        (*chars("áéíóúüñ-"), show("accents", "keyboard.more_letters", 2)),
+        (show("numbers", "keyboard.numbers", 1.5), char(","), space(3.5), char("."), next_field(3)),
+    ),
+    language="es",
+    stands_for="letters",
+)
+
+# Every accented letter a patient's name may need: Spanish first, then the wider Latin set of the clinic's
+# patients (French and Cajun, Portuguese, German, Nordic, Polish and Czech names), and the way to the Vietnamese
+# page. Letters whose capital is not one letter (ß) are left out, as shift could not make them a capital.
 ACCENTS = KeyboardLayout(
     "accents",
     (
-        chars("àâäãåæçèêë"),
-        chars("ìîïòôöõøœù"),
-        (shift(), *chars("ûÿýčšžł"), backspace()),
-        (show("letters", "keyboard.letters", 2), next_field(4)),
+        chars("áéíóúüñàâä"),
+        chars("ãåæçèêëìîï"),
+        chars("òôöõøœùûÿý"),
+        (shift(), *chars("čšžłń'"), backspace()),
+        (
+            show("letters", "keyboard.letters", 2),
+            show("vietnamese", "keyboard.vietnamese", 2, "ăơư"),
+            next_field(4),
+        ),
     ),
     picker=True,
 )
@@ -194,7 +215,8 @@ def tone(mark: str, name: str) -> Key:
 # order a Vietnamese writer thinks in. Five rows like the others, so the keyboard is no taller; that
 # row is 11 keys, a little narrower than the 10 of the other rows, still 64 px at the narrowest.
 # No apostrophe or hyphen: Vietnamese names do not use them. The tones type á é í ó ú ñ (n and ngã) for the
-# occasional Spanish name, and the "áñü" key shows the Latin letters page itself (ü, the accent picker).
+# occasional Spanish name, and the "áñü" key shows the accent picker on a Vietnamese screen (ü, and back after one
+# letter), or the screen language's own letters on another.
 VIETNAMESE = KeyboardLayout(
     "vietnamese",
     (
@@ -223,7 +245,7 @@ VIETNAMESE = KeyboardLayout(
 )
 
 LAYOUTS: Mapping[str, KeyboardLayout] = MappingProxyType(
-    {layout.name: layout for layout in (LETTERS, NUMBERS, EMAIL, PHONE, ACCENTS, VIETNAMESE)}
+    {layout.name: layout for layout in (LETTERS, SPANISH, NUMBERS, EMAIL, PHONE, ACCENTS, VIETNAMESE)}
 )
 
 

@@ -143,8 +143,9 @@ EDITORS = pytest.mark.parametrize("editor", [QLineEdit, QPlainTextEdit], ids=["l
 
 @EDITORS
 def test_a_name_is_typed_by_touch_with_capitals_and_accents(
-    qtbot: QtBot, make_rig: MakeRig, editor: type[Editor]
+    qtbot: QtBot, make_rig: MakeRig, texts: UiTexts, editor: type[Editor]
 ) -> None:
+    texts.set_language("es")  # Spanish names: the Spanish page has their accents in sight
     rig = make_rig(editor=editor)
     rig.keyboard.attach(rig.editor, "letters", capitalize_words=True)
 
@@ -153,7 +154,8 @@ def test_a_name_is_typed_by_touch_with_capitals_and_accents(
     assert rig.text() == "José Peña"
 
 
-def test_a_name_takes_a_capital_after_a_hyphen(qtbot: QtBot, make_rig: MakeRig) -> None:
+def test_a_name_takes_a_capital_after_a_hyphen(qtbot: QtBot, make_rig: MakeRig, texts: UiTexts) -> None:
+    texts.set_language("es")  # Spanish names: the Spanish page has their accents in sight
     rig = make_rig()
     rig.keyboard.attach(rig.editor, "letters", capitalize_words=True)
 
@@ -162,7 +164,10 @@ def test_a_name_takes_a_capital_after_a_hyphen(qtbot: QtBot, make_rig: MakeRig) 
     assert rig.text() == "Ruiz-Peña"
 
 
-def test_a_capital_turned_off_by_hand_stays_off_for_that_letter(qtbot: QtBot, make_rig: MakeRig) -> None:
+def test_a_capital_turned_off_by_hand_stays_off_for_that_letter(
+    qtbot: QtBot, make_rig: MakeRig, texts: UiTexts
+) -> None:
+    texts.set_language("es")  # Spanish names: the Spanish page has their accents in sight
     rig = make_rig()
     rig.keyboard.attach(rig.editor, "letters", capitalize_words=True)
 
@@ -241,8 +246,9 @@ def test_the_layout_keys_switch_between_letters_and_numbers(qtbot: QtBot, make_r
 
 @EDITORS
 def test_backspace_deletes_the_letter_before_the_cursor_in_the_middle(
-    qtbot: QtBot, make_rig: MakeRig, editor: type[Editor]
+    qtbot: QtBot, make_rig: MakeRig, texts: UiTexts, editor: type[Editor]
 ) -> None:
+    texts.set_language("es")  # Spanish names: the Spanish page has their accents in sight
     rig = make_rig(editor=editor)
     rig.keyboard.attach(rig.editor, "letters")
     set_text(rig.editor, "Penxa")
@@ -451,9 +457,12 @@ def _strings_held_by(root: QObject) -> list[str]:
     return found
 
 
-def test_the_keyboard_keeps_nothing_typed_and_leaves_the_clipboard_alone(qtbot: QtBot, make_rig: MakeRig) -> None:
+def test_the_keyboard_keeps_nothing_typed_and_leaves_the_clipboard_alone(
+    qtbot: QtBot, make_rig: MakeRig, texts: UiTexts
+) -> None:
     clipboard = QGuiApplication.clipboard()
     clipboard.setText("left by staff")
+    texts.set_language("es")  # Spanish names: the Spanish page has their accents in sight
     rig = make_rig()
     rig.keyboard.attach(rig.editor, "letters", capitalize_words=True)
     tap_text(qtbot, rig.keyboard, "josé peña")
@@ -514,7 +523,10 @@ def test_the_layouts_are_complete() -> None:
         assert KeyKind.DONE not in kinds, layout.name
         for target in (key.target for key in layout.every_key() if key.kind is KeyKind.LAYOUT):
             assert target in LAYOUTS, f"{layout.name} shows the unknown layout {target!r}"
-    assert set("áéíóúüñ") <= {key.text for key in LAYOUTS["letters"].every_key()}
+    # The accents a language needs are in sight on its page; every one of them is in the picker for any screen.
+    assert set("áéíóúüñ") <= {key.text for key in LAYOUTS["spanish"].every_key()}
+    assert set("áéíóúüñ") <= {key.text for key in LAYOUTS["accents"].every_key()}
+    assert not {key.text for key in LAYOUTS["letters"].every_key() if key.kind is KeyKind.CHAR} & set("áéíóúüñ")
     assert set("0123456789+()-") <= {key.text for key in LAYOUTS["numbers"].every_key()}
     assert {key.text for key in LAYOUTS["phone"].every_key() if key.kind is KeyKind.CHAR} == set("0123456789")
     assert {"@", ".", "-", "_", ".com"} <= {key.text for key in LAYOUTS["email"].every_key()}
@@ -610,7 +622,7 @@ def test_switching_language_mid_field_keeps_the_text_and_changes_the_letters(
 
     texts.set_language("es")
 
-    assert rig.keyboard.current_layout == "letters"
+    assert rig.keyboard.current_layout == "spanish"
     tap(qtbot, rig.keyboard, "ñ")
     assert rig.text() == "Ana Lềñ"
     assert rig.editor.hasFocus()
@@ -625,3 +637,22 @@ def test_the_numbers_key_comes_back_to_the_vietnamese_letters(qtbot: QtBot, make
 
     assert rig.keyboard.current_layout == "vietnamese"
     assert rig.text() == "4ơ"
+
+
+@pytest.mark.parametrize(("language", "page", "accents_in_sight"), [("en", "letters", False), ("es", "spanish", True)])
+def test_accents_are_in_sight_only_for_a_language_that_needs_them(
+    qtbot: QtBot, make_rig: MakeRig, texts: UiTexts, language: str, page: str, accents_in_sight: bool
+) -> None:
+    texts.set_language(language)
+    rig = make_rig()
+    rig.keyboard.attach(rig.editor, "letters", capitalize_words=True)
+    assert rig.keyboard.current_layout == page
+    shown = {b.key.text for b in rig.keyboard.keys if really_visible(b) and b.key.kind is KeyKind.CHAR}
+    assert bool(shown & set("áéíóúüñ")) is accents_in_sight
+    assert not any(really_visible(b) and b.key.target == "vietnamese" for b in rig.keyboard.keys)  # not ăơư here
+
+    # Every other letter is one picker away: ñ for an English screen, and the Vietnamese page from there.
+    tap(qtbot, rig.keyboard, "more_letters", "ñ")
+    assert rig.keyboard.current_layout == page and rig.text() == "Ñ"
+    tap(qtbot, rig.keyboard, "more_letters", "vietnamese", "ư")
+    assert rig.keyboard.current_layout == "vietnamese" and rig.text() == "Ñư"

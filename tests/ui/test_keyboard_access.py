@@ -23,11 +23,13 @@ from tests.ui.helpers import really_visible
 from tests.ui.test_keyboard_walk import MAX_PRESSES, arrow_to, find, focused, name_of, press, tab_to
 
 Key = Qt.Key
-# What to press for each word, as a patient on an English screen would: the Vietnamese page is one key away,
-# a name starts with a capital by itself, and ễ is ê and then the ngã tone.
-NGUYEN = ["vietnamese", "n", "g", "u", "y", "ê", "tone_nga", "n"]
-# After Nguyễn the next box opens on the Vietnamese page the patient picked; "áñü" goes back to ñ.
-PENA = ["other_letters", "p", "e", "ñ", "a"]
+# What to press for each word, as a patient on an English screen would: the Vietnamese page is reached from the
+# accent picker ("áñü", then "ăơư"; English needs no accents in sight), a name starts with a capital by itself, and
+# ễ is ê and then the ngã tone.
+NGUYEN = ["more_letters", "vietnamese", "n", "g", "u", "y", "ê", "tone_nga", "n"]
+# After Nguyễn the next box opens on the Vietnamese page the patient picked; "áñü" goes back to the English letters,
+# and the picker has ñ.
+PENA = ["other_letters", "p", "e", "more_letters", "ñ", "a"]
 SCREENSHOT = os.environ.get("KIOSK_KEYBOARD_SCREENSHOT", "")
 
 
@@ -201,8 +203,10 @@ def test_the_special_keys_say_what_they_do(window: KioskWindow) -> None:
     names = {name: shown_key(keyboard, name).accessibleName() for name in ("shift", "backspace", "space", "next")}
     assert "capital" in names["shift"].lower() and "delete" in names["backspace"].lower()
     assert names["space"] == "Space" and "next" in names["next"].lower()
-    assert "vietnamese" in shown_key(keyboard, "vietnamese").accessibleName().lower()
     assert "numbers" in shown_key(keyboard, "numbers").accessibleName().lower()
+    assert "accents" in shown_key(keyboard, "more_letters").accessibleName().lower()
+    shown_key(keyboard, "more_letters").click()
+    assert "vietnamese" in shown_key(keyboard, "vietnamese").accessibleName().lower()
 
 
 @pytest.mark.parametrize(
@@ -226,7 +230,7 @@ def test_a_letter_with_marks_is_named_in_words_in_the_patients_language(
 
 # -- every letter in every language -----------------------------------------------------------------------------
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_the_vietnamese_letters_and_tones_are_one_key_away_in_english_and_spanish(
+def test_the_vietnamese_letters_and_tones_are_reached_from_the_accent_picker_in_english_and_spanish(
     qtbot: QtBot, window: KioskWindow, language: str
 ) -> None:
     window.texts.set_language(language)
@@ -234,9 +238,10 @@ def test_the_vietnamese_letters_and_tones_are_one_key_away_in_english_and_spanis
     first = text_of(window, "first_name")
     first.setFocus()
     qtbot.waitUntil(first.hasFocus)
-    assert keyboard.current_layout == "letters"
+    own = {"en": "letters", "es": "spanish"}[language]
+    assert keyboard.current_layout == own
 
-    press_by_action(qtbot, keyboard, ["vietnamese"])
+    press_by_action(qtbot, keyboard, ["more_letters", "vietnamese"])
 
     assert keyboard.current_layout == "vietnamese"
     for letter in "ăâđêôơư":
@@ -244,10 +249,12 @@ def test_the_vietnamese_letters_and_tones_are_one_key_away_in_english_and_spanis
     press_by_action(qtbot, keyboard, ["t", "r", "ư", "ơ", "tone_huyen", "n", "g"])
     assert first.text() == "Trường"
     press_by_action(qtbot, keyboard, ["other_letters"])  # and back to the letters of the screen's language
-    assert keyboard.current_layout == "letters"
+    assert keyboard.current_layout == own
 
 
-def test_the_spanish_letters_are_one_key_away_in_vietnamese(qtbot: QtBot, window: KioskWindow) -> None:
+def test_the_spanish_letters_are_one_key_away_in_vietnamese_and_the_picker_comes_back(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
     window.texts.set_language("vi")
     keyboard = keyboard_of(window)
     last = text_of(window, "last_name")
@@ -258,14 +265,13 @@ def test_the_spanish_letters_are_one_key_away_in_vietnamese(qtbot: QtBot, window
     press_by_action(qtbot, keyboard, ["m", "other_letters", "ü", "l", "l", "e", "r"])
 
     assert last.text() == "Müller"
-    press_by_action(qtbot, keyboard, ["vietnamese"])
-    assert keyboard.current_layout == "vietnamese"
+    assert keyboard.current_layout == "vietnamese"  # the picker went back after one letter
 
 
 def test_every_letter_of_each_language_is_on_a_page_reachable_in_every_language() -> None:
     """From the page a name opens with, in any screen language, layout keys lead to every letter."""
     needed = set("abcdefghijklmnopqrstuvwxyz") | set("áéíóúüñ") | set("ăâđêôơư")
-    for start in ("letters", "vietnamese"):  # the name page of en and es, and of vi
+    for start in ("letters", "spanish", "vietnamese"):  # the name page of en, es and vi
         seen, queue = {start}, [start]
         while queue:
             layout = LAYOUTS[queue.pop()]
@@ -282,8 +288,14 @@ def test_the_keyboard_looks_right_with_the_keypad_in_it(qtbot: QtBot, window: Ki
     keyboard = keyboard_of(window)
     tab_to(qtbot, text_of(window, "first_name"))
     tab_into_keyboard(qtbot, keyboard)
-    for page, names in (("-letters", ["vietnamese"]), ("", ["n", "g", "u", "y", "ê", "tone_nga", "n"])):
+    for page, names in (
+        ("-letters", ["more_letters"]),
+        ("-accents", ["vietnamese"]),
+        ("", ["n", "g", "u", "y", "ê", "tone_nga", "n"]),
+    ):
         if page:
+            if page == "-accents":
+                press(qtbot, Key.Key_Return)  # open the picker, with the Vietnamese key in it
             arrow_to(qtbot, shown_key(keyboard, names[0]))  # the keypad's focus on the new key, for the picture
         else:
             press(qtbot, Key.Key_Return)

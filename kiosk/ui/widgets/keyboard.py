@@ -322,11 +322,12 @@ class OnScreenKeyboard(QWidget):
         if key.kind is KeyKind.SHIFT:
             self._set_shift(not self._shift)
         elif key.kind is KeyKind.LAYOUT:
-            if self._layouts[key.target].picker:
+            shown = self._shown_by(key)
+            if self._layouts[shown].picker:
                 self._opened_from = self._current
-            if names_its_page(self._layouts, key, self._current):
-                self._chosen[base_of(self._layouts, key.target)] = key.target
-            self._show_layout(self._shown_by(key))
+            elif names_its_page(self._layouts, key, self._current):
+                self._chosen[base_of(self._layouts, key.target)] = shown
+            self._show_layout(shown)
         elif key.kind is KeyKind.NEXT and not self._last_box:
             self.next_requested.emit()
         elif key.kind in {KeyKind.NEXT, KeyKind.DONE}:
@@ -361,7 +362,15 @@ class OnScreenKeyboard(QWidget):
     def _shown_by(self, key: Key) -> str:
         """The page a layout key shows: the one it names, or its language's page, or the one picked by hand."""
         if names_its_page(self._layouts, key, self._current):
-            return key.target
+            if self._layouts[key.target].language:
+                return key.target  # a language's own page (the Vietnamese letters), from any screen
+            # Back from a language's page to the Latin letters: the screen language's own page of them (the Spanish
+            # row on a Spanish screen); on that language's own screen, the letters' accent picker (á ñ ü, then back).
+            own = self._for_language(key.target)
+            if own != self._current:
+                return own
+            pickers = (k.target for k in self._layouts[key.target].every_key() if k.kind is KeyKind.LAYOUT)
+            return next((name for name in pickers if self._layouts[name].picker), key.target)
         name = self._for_language(key.target)
         return self._chosen.get(base_of(self._layouts, name), name)
 
