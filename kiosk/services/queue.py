@@ -249,21 +249,35 @@ def queue_conditions(where: QueueFilter, region: str = "US") -> list[ColumnEleme
     return filter_conditions(where) + search_conditions(where.search, region)
 
 
-def count_requests(database: Database, where: QueueFilter, *, region: str = "US") -> int:
-    """How many requests the filter selects."""
+# The queue counts at most this many matches exactly; more is said as "more than 10,000" (see count_requests).
+COUNT_CAP = 10_000
+
+
+def count_requests(database: Database, where: QueueFilter, *, region: str = "US", cap: int | None = None) -> int:
+    """How many requests the filter selects; with `cap`, at most `cap` + 1 (meaning "more than `cap`").
+
+    A dense search (part of a number every demo phone holds, one letter of a name) matches most rows, and counting
+    them all exactly takes 0.2-0.85 s at 100k requests and seconds at a million; a LIMIT inside the count's
+    subquery stops each count after `cap` + 1 matches, while the queue still pages through every one of them.
+    """
     conditions = filter_conditions(where)
     choices = search_choices(where.search, region)
     with database.read() as session:
         if not _by_union(where.search, choices):
-            statement = select(func.count()).select_from(RequestRecord).where(*conditions, *choices)
-            return session.scalar(statement) or 0
-        return sum(
-            session.scalar(
-                select(func.count()).select_from(_matches(conditions, choices, urgent, where.search).subquery())
-            )
-            or 0
-            for urgent in _urgencies(where)
-        )
+            if cap is None:
+                statement = select(func.count()).select_from(RequestRecord).where(*conditions, *choices)
+                return session.scalar(statement) or 0
+            first = select(RequestRecord.id).where(*conditions, *choices).limit(cap + 1).subquery()
+            return session.scalar(select(func.count()).select_from(first)) or 0
+        total = 0
+        for urgent in _urgencies(where):
+            run = _matches(conditions, choices, urgent, where.search)
+            if cap is not None:
+                run = run.limit(cap + 1 - total)
+            total += session.scalar(select(func.count()).select_from(run.subquery())) or 0
+            if cap is not None and total > cap:
+                break
+        return total
 
 
 def fetch_rows(

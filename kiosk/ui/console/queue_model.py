@@ -27,7 +27,7 @@ from kiosk.domain.requests import RequestKind
 from kiosk.domain.staff import Actor, Permission, PermissionDenied
 from kiosk.domain.workflow import STATUS_LABELS, RequestStatus
 from kiosk.services.authority import confirm as confirm_authority
-from kiosk.services.queue import QueueFilter, QueueRow, count_requests, fetch_rows
+from kiosk.services.queue import COUNT_CAP, QueueFilter, QueueRow, count_requests, fetch_rows
 from kiosk.services.store import Database, StoreError
 from kiosk.services.waiting import WAIT_WORDS, WaitState, WaitTargets, request_wait_state, seen_words, target_words
 from kiosk.ui.console.off_thread import OffThreadReader
@@ -113,12 +113,14 @@ def read_queue(
             pass  # the read that follows fails the same way and says so
         except PermissionDenied as exc:
             return QueueRead([], 0, complete=True, revoked=str(exc))
-    total = count_requests(database, where, region=region) if after is None else 0
+    total = count_requests(database, where, region=region, cap=COUNT_CAP) if after is None else 0
     rows = fetch_rows(database, where, after, limit, region=region)
     others = None
     if everywhere:
         try:
-            others = count_requests(database, dataclasses.replace(where, statuses=ALL_STATUSES), region=region)
+            others = count_requests(
+                database, dataclasses.replace(where, statuses=ALL_STATUSES), region=region, cap=COUNT_CAP
+            )
         except StoreError:
             others = None  # the queue's own rows were read; only the offer of other statuses is left out
     return QueueRead(rows, total, complete=len(rows) < limit, everywhere=others)

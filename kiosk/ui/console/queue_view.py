@@ -33,7 +33,7 @@ from kiosk.domain.staff import Actor, Permission, PermissionDenied
 from kiosk.domain.workflow import RequestStatus
 from kiosk.services.authority import AccountRevoked
 from kiosk.services.export import export_csv
-from kiosk.services.queue import QueueFilter
+from kiosk.services.queue import COUNT_CAP, QueueFilter
 from kiosk.services.waiting import WaitTargets
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.queue_empty import date_range_problem, empty_sentence
@@ -62,6 +62,9 @@ CELL_PADDING = 16
 
 
 def count_words(total: int) -> str:
+    """The count over the queue; one the worker stopped counting (COUNT_CAP) is said as "more than 10,000"."""
+    if total > COUNT_CAP:
+        return f"more than {COUNT_CAP:,} requests"
     return f"{total:,} request{'s' if total != 1 else ''}"
 
 
@@ -367,12 +370,15 @@ class QueueView(QWidget):
         where = self.model.where
         others = 0
         everywhere = self.model.total_everywhere  # read with the rows, on the model's worker
+        total = self.model.total()
         if where.search and where.statuses != ALL_STATUSES and not self.model.read_failed and everywhere is not None:
-            others = max(0, everywhere - self.model.total())
+            # Both counts stop past COUNT_CAP: beyond it only "more" is known, and nothing when the filter's is too.
+            others = 0 if total > COUNT_CAP else max(0, everywhere - total)
         if others:
+            many = everywhere is not None and everywhere > COUNT_CAP
             self.search_all.setText(
-                f"{others:,} more match{'es' if others != 1 else ''} in other statuses (closed ones too):"
-                " search all statuses"
+                ("More matches" if many else f"{others:,} more match{'es' if others != 1 else ''}")
+                + " in other statuses (closed ones too): search all statuses"
             )
         self.search_all.setVisible(bool(others))
 
