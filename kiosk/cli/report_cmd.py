@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from kiosk.cli.errors import friendly
@@ -86,12 +87,29 @@ def _report(args: argparse.Namespace) -> int:
         )
     finally:
         database.close()
-    print(json.dumps(report.as_json(), indent=2) if args.json else text_report(report))
+    titles = _procedure_titles(args.config)
+    print(json.dumps(report.as_json(titles), indent=2) if args.json else text_report(report, titles))
     return EXIT_OK
 
 
-def text_report(report: OutcomesReport) -> str:
-    """The figures as a table a person reads in a terminal, with the rules under it."""
+def _procedure_titles(config: str | None) -> dict[str, str]:
+    """Procedure page id -> its English title from the clinic's content, as the console's Overview names them.
+
+    Content that cannot be read names no title: the report lists the ids the follow-ups recorded instead.
+    """
+    from kiosk.config.loader import load_settings
+    from kiosk.content.catalog import load_catalog
+    from kiosk.content.model import PageKind
+    from kiosk.i18n.strings import available_languages
+    from kiosk.services.startup import content_folder
+
+    settings, _ = load_settings(config, available_languages())
+    catalog = load_catalog(content_folder(settings), ("en",), "en")
+    return {page.id: page.title for page in catalog.of_kind(PageKind.PROCEDURE, "en")}
+
+
+def text_report(report: OutcomesReport, titles: Mapping[str, str] | None = None) -> str:
+    """The figures as a table a person reads in a terminal, with the rules under it; procedures by their title."""
     if report.received_from is None and report.received_to is None:
         lines = [f"Follow-ups received, all days: {report.follow_ups}."]
     else:
@@ -101,7 +119,7 @@ def text_report(report: OutcomesReport) -> str:
     if not report.groups:
         lines.append("No follow-up to report on in this period.")
         return "\n".join(lines)
-    rows = [COLUMNS, *(_row(group) for group in report.groups)]
+    rows = [COLUMNS, *(_row(group, titles or {}) for group in report.groups)]
     widths = [max(len(row[column]) for row in rows) for column in range(len(COLUMNS))]
     lines.append("")
     for row in rows:
@@ -121,9 +139,11 @@ def text_report(report: OutcomesReport) -> str:
     return "\n".join(lines)
 
 
-def _row(group: OutcomeGroup) -> tuple[str, ...]:
+def _row(group: OutcomeGroup, titles: Mapping[str, str]) -> tuple[str, ...]:
+    from kiosk.services.outcomes import procedure_title
+
     return (
-        group.procedure,
+        procedure_title(group.procedure, titles),
         group.weeks,
         str(group.follow_ups),
         _number(group.median_pain_before),

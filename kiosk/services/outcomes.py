@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +87,8 @@ class OutcomesReport:
     # Per procedure (by id): first its row over every week, then one row per band that has follow-ups.
     groups: list[OutcomeGroup]
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """The figures for other programs; each group names its procedure by id and by title (`titles`)."""
         return {
             "received_from": self.received_from.isoformat() if self.received_from else None,
             "received_to": self.received_to.isoformat() if self.received_to else None,
@@ -100,6 +101,7 @@ class OutcomesReport:
             "groups": [
                 {
                     "procedure": group.procedure,
+                    "title": procedure_title(group.procedure, titles or {}),
                     "weeks": group.weeks,
                     "follow_ups": group.follow_ups,
                     "median_pain_before": group.median_pain_before,
@@ -116,6 +118,12 @@ class OutcomesReport:
                 for group in self.groups
             ],
         }
+
+
+def procedure_title(procedure: str, titles: Mapping[str, str]) -> str:
+    """The procedure's page title where the content has one; else its id as the follow-up recorded it (a page
+    since removed, or one from another clinic's content), never a guessed name."""
+    return titles.get(procedure) or procedure
 
 
 def outcomes(

@@ -50,10 +50,12 @@ def test_the_table_shows_each_procedure_and_band_and_the_rules(
         "Procedure", "Weeks", "Follow-ups", "Pain", "before", "Pain", "now", "Change", "30%", "better", "50%",
         "relief", "PEG-3",
     ]  # fmt: skip
-    assert lines[3].split() == ["si-joint-injection", "all", "3", "8.0", "3.0", "3.0", "2/3", "(67", "%)", "3/3",
+    # The procedure by its page's title (resources/content), as the console's Overview names it.
+    title = ["Sacroiliac", "(SI)", "joint", "injection"]
+    assert lines[3].split() == [*title, "all", "3", "8.0", "3.0", "3.0", "2/3", "(67", "%)", "3/3",
                                 "(100", "%)", "4.0"]  # fmt: skip
-    assert lines[4].split()[:3] == ["si-joint-injection", "0-1", "1"]
-    assert lines[5].split()[:3] == ["si-joint-injection", "2-5", "2"]
+    assert lines[4].split()[:6] == [*title, "0-1", "1"]
+    assert lines[5].split()[:6] == [*title, "2-5", "2"]
     assert "30% better: pain now at least 30 % lower than before" in out
     for private in ("Ñúñez", "555", factories.follow_up().concerns):
         assert private not in out
@@ -70,6 +72,9 @@ def test_json_and_a_period_and_the_report_is_audited_for_the_os_user(
     figures = json.loads(capsys.readouterr().out)
     assert figures["received_from"] == start and figures["follow_ups"] == 2
     assert [(g["weeks"], g["follow_ups"], g["improved"]) for g in figures["groups"]] == [("all", 2, 1), ("2-5", 2, 1)]
+    assert {(g["procedure"], g["title"]) for g in figures["groups"]} == {
+        ("si-joint-injection", "Sacroiliac (SI) joint injection")
+    }
     with database.transaction() as session:
         entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert entry is not None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import math
+from collections.abc import Mapping
 from functools import partial
 
 from kiosk.qt import (
@@ -35,7 +36,15 @@ from kiosk.qt import (
     QWidget,
 )
 
-from kiosk.services.outcomes import ALL_WEEKS, IMPROVED_SHARE, RELIEF_PERCENT, OutcomeGroup, OutcomesReport, outcomes
+from kiosk.services.outcomes import (
+    ALL_WEEKS,
+    IMPROVED_SHARE,
+    RELIEF_PERCENT,
+    OutcomeGroup,
+    OutcomesReport,
+    outcomes,
+    procedure_title,
+)
 from kiosk.services.overview import SEEN_DAYS, DayCount, Overview, overview
 from kiosk.services.store import Database, StoreError
 from kiosk.services.urgent_alarm import SeenTimes
@@ -96,8 +105,9 @@ def seen_row_words(times: SeenTimes) -> tuple[str, str, str, str, str]:
     return day, str(times.urgent), str(times.seen), median, p90
 
 
-def outcome_row_words(group: OutcomeGroup) -> tuple[str, ...]:
-    """One row of the outcomes table: the procedure on its all-weeks row, then its bands of weeks under it."""
+def outcome_row_words(group: OutcomeGroup, titles: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """One row of the outcomes table: the procedure (its page's title) on its all-weeks row, then its bands of
+    weeks under it."""
 
     def number(value: float | None) -> str:
         return NONE_WORDS if value is None else f"{value:g}"
@@ -107,7 +117,7 @@ def outcome_row_words(group: OutcomeGroup) -> tuple[str, ...]:
 
     whole = group.weeks == ALL_WEEKS
     return (
-        group.procedure if whole else "",
+        procedure_title(group.procedure, titles or {}) if whole else "",
         "All" if whole else f"{group.weeks} weeks",
         str(group.follow_ups),
         f"{number(group.median_pain_before)} \u2192 {number(group.median_pain_now)}",
@@ -176,10 +186,13 @@ class _Tile(QWidget):
 class DashboardView(QWidget):
     """Read-only figures; `refresh()` reads them again (the shell calls it when the page is shown)."""
 
-    def __init__(self, database: Database, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, database: Database, parent: QWidget | None = None, *, titles: Mapping[str, str] | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("ConsolePage")
         self.database = database
+        self.titles: Mapping[str, str] = titles or {}  # procedure page id -> title, for the outcomes table
         self.reader = OffThreadReader("overview", self)
         self.figures: Overview | None = None
 
@@ -458,7 +471,7 @@ class DashboardView(QWidget):
         model.removeRows(0, model.rowCount())
         for group in report.groups:
             cells = []
-            for column, words in enumerate(outcome_row_words(group)):
+            for column, words in enumerate(outcome_row_words(group, self.titles)):
                 cell = QStandardItem(words)
                 if column >= 2:
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

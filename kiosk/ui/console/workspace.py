@@ -119,7 +119,7 @@ class Workspace(QWidget):
         self.tabs.addTab(self.next_up, "Next to do")
         QShortcut(QKeySequence(NEXT_UP_KEY), self).activated.connect(self.show_next_up)
         self.next_up.open_requested.connect(self.open_request)
-        self.dashboard = DashboardView(context.database)
+        self.dashboard = DashboardView(context.database, titles=context.procedure_titles)
         self.tabs.addTab(self.dashboard, "Overview")
         # Every PC (last seen, outbox backlog), and the translations its patients see that await clinical review.
         self.kiosks = KiosksView(context.database, translations=context.translations)

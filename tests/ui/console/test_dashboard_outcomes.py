@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from kiosk.content.catalog import load_catalog
+from kiosk.paths import bundled_content_dir
 from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
+from kiosk.ui.console.context import procedure_titles
 from kiosk.ui.console.dashboard_view import OUTCOME_COLUMNS, DashboardView
 from kiosk.ui.console.theme import console_stylesheet
 from tests.services import factories
 
 
-def _view(qtbot: QtBot, database: Database, size: tuple[int, int]) -> DashboardView:
-    view = DashboardView(database)
+def _view(
+    qtbot: QtBot, database: Database, size: tuple[int, int], titles: Mapping[str, str] | None = None
+) -> DashboardView:
+    view = DashboardView(database, titles=titles)
     view.setStyleSheet(console_stylesheet(size[1]))
     qtbot.add_widget(view)
     view.resize(*size)
@@ -25,11 +33,20 @@ def _view(qtbot: QtBot, database: Database, size: tuple[int, int]) -> DashboardV
     return view
 
 
-def _follow_up(database: Database, *, days_after: int, before: int, now: int, relief: int) -> None:
+def _titles(tmp_path: Path) -> dict[str, str]:
+    """The procedure titles the console is given, from a copy of the real content (reading it records its pages)."""
+    folder = tmp_path / "content"
+    shutil.copytree(bundled_content_dir(), folder)
+    return procedure_titles(load_catalog(folder, ("en",), "en"))
+
+
+def _follow_up(
+    database: Database, *, days_after: int, before: int, now: int, relief: int, procedure: str = "si-joint-injection"
+) -> None:
     received = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
     request = dataclasses.replace(
         factories.follow_up(),
-        procedure="si-joint-injection",
+        procedure=procedure,
         procedure_date=(received - dt.timedelta(days=days_after)).astimezone().date(),
         pain_before=before,
         pain_now=now,
@@ -38,16 +55,18 @@ def _follow_up(database: Database, *, days_after: int, before: int, now: int, re
     submit_request(database, request, "kiosk-1", now=received)
 
 
-def test_the_table_reads_per_procedure_then_per_weeks_after_it(qtbot: QtBot, database: Database) -> None:
+def test_the_table_reads_per_procedure_then_per_weeks_after_it(
+    qtbot: QtBot, database: Database, tmp_path: Path
+) -> None:
     _follow_up(database, days_after=3, before=8, now=2, relief=70)
     _follow_up(database, days_after=30, before=8, now=7, relief=10)
     _follow_up(database, days_after=31, before=6, now=3, relief=50)
 
-    view = _view(qtbot, database, (1366, 1300))
+    view = _view(qtbot, database, (1366, 1300), _titles(tmp_path))
 
     assert view.outcome_model.columnCount() == len(OUTCOME_COLUMNS)
     assert [view.outcome_row(row) for row in range(view.outcome_model.rowCount())] == [
-        ["si-joint-injection", "All", "3", "8 \u2192 3", "67 % (2 of 3)", "67 % (2 of 3)", "4"],
+        ["Sacroiliac (SI) joint injection", "All", "3", "8 \u2192 3", "67 % (2 of 3)", "67 % (2 of 3)", "4"],
         ["", "0-1 weeks", "1", "8 \u2192 2", "100 % (1 of 1)", "100 % (1 of 1)", "3.7"],
         ["", "2-5 weeks", "2", "7 \u2192 5", "50 % (1 of 2)", "50 % (1 of 2)", "4.7"],
     ]
@@ -69,3 +88,14 @@ def test_with_no_follow_ups_it_says_so_and_the_figures_above_keep_the_first_scre
     assert view.outcome_none.text() == "No follow-up has come in during the last 12 months: nothing to measure yet."
     # The chart keeps its height: the outcomes are below it, reached by scrolling when they do not fit.
     assert view.chart_view.height() >= 260
+
+
+def test_a_procedure_no_page_names_keeps_its_id(qtbot: QtBot, database: Database, tmp_path: Path) -> None:
+    """A follow-up about a page since removed (or another clinic's) is listed by the id it recorded, not guessed."""
+    _follow_up(database, days_after=3, before=8, now=2, relief=70, procedure="old-nerve-block")
+    _follow_up(database, days_after=3, before=7, now=3, relief=60)
+
+    view = _view(qtbot, database, (1366, 1300), _titles(tmp_path))
+
+    procedures = [view.outcome_row(row)[0] for row in range(view.outcome_model.rowCount())]
+    assert [name for name in procedures if name] == ["old-nerve-block", "Sacroiliac (SI) joint injection"]
