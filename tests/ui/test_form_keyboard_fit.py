@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QApplication, QPoint, QRect, QWidget
+from kiosk.qt import QAbstractButton, QApplication, QPoint, QRect, QWidget
 
 from kiosk.services.navigation import Route, Screen
 from kiosk.services.request_form import FieldKind
@@ -23,8 +23,8 @@ from tests.ui.conftest import MakeWindow
 
 SIZES = {"landscape": (1920, 1080), "tablet": (1280, 800), "portrait": (1080, 1920)}
 LANGUAGES = ("en", "es", "vi")
-# Steps of boxes only (name, date of birth, phone and email). The steps that mix choices with a box (the reason and
-# its "tell us" box, the procedure and its date, the wishes and their note) do not fit every look yet.
+# Steps of boxes only (name, date of birth, phone and e-mail), and steps that mix choices with a box (what the
+# appointment is for and its "tell us" box, the procedure and its date, the wishes and their note).
 TYPED = frozenset({FieldKind.TEXT, FieldKind.DATE, FieldKind.MULTILINE})
 LOOKS = [*(Look(size) for size in TextSize), Look(TextSize.EXTRA_LARGE, ThemeName.HIGH_CONTRAST)]
 
@@ -45,13 +45,14 @@ def settle(window: KioskWindow) -> None:
         last = now
 
 
-def typing_steps(window: KioskWindow) -> list[int]:
+def typing_steps(window: KioskWindow, mixed: bool) -> list[int]:
+    """The steps of boxes only, or (mixed) the steps with a box among choices."""
     draft = window.form.draft
     assert draft is not None
     return [
         index
         for index, step in enumerate(draft.steps)
-        if step.fields and all(spec.kind in TYPED for spec in step.fields)
+        if any(spec.kind in TYPED for spec in step.fields) and mixed != all(spec.kind in TYPED for spec in step.fields)
     ]
 
 
@@ -59,6 +60,9 @@ def out_of_sight(qtbot: QtBot, window: KioskWindow, step: int, error: str) -> li
     """With the keyboard open on the step's first box and an error under every question: what is hidden."""
     form = window.form
     form.go_to_step(step)
+    other = form.findChild(QAbstractButton, "option-reason-other")
+    if other is not None and other.isVisibleTo(form) and not other.isChecked():
+        click(qtbot, other)  # "tell us in a few words" shows, with its box
     fields: list[FieldWidget] = [field for field in form.fields[step] if not field.isHidden()]
     for field in fields:
         field.set_error(error)
@@ -93,11 +97,7 @@ def out_of_sight(qtbot: QtBot, window: KioskWindow, step: int, error: str) -> li
     return problems
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("kind", [Screen.APPOINTMENT, Screen.FOLLOW_UP])
-def test_the_keyboard_never_hides_what_the_patient_answers(
-    qtbot: QtBot, make_window: MakeWindow, size: str, kind: Screen
-) -> None:
+def hidden_anywhere(qtbot: QtBot, make_window: MakeWindow, size: str, kind: Screen, mixed: bool) -> list[str]:
     window = make_window(SIZES[size])
     window.go(Route(Screen.HOME))
     window.go(Route(kind))
@@ -108,10 +108,32 @@ def test_the_keyboard_never_hides_what_the_patient_answers(
         for language in LANGUAGES:
             window.texts.set_language(language)
             error = "required"  # the error every question shows when it is left empty
-            for step in typing_steps(window):
+            for step in typing_steps(window, mixed):
                 window.form.go_to_step(step)
                 case = f"{size} {language} {look.text_size} {look.theme}"
                 problems += [
                     f"{case} step {step + 1}: {problem}" for problem in out_of_sight(qtbot, window, step, error)
                 ]
+    return problems
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("kind", [Screen.APPOINTMENT, Screen.FOLLOW_UP])
+def test_the_keyboard_never_hides_what_the_patient_types(
+    qtbot: QtBot, make_window: MakeWindow, size: str, kind: Screen
+) -> None:
+    problems = hidden_anywhere(qtbot, make_window, size, kind, mixed=False)
+    assert problems == [], "\n".join(problems)
+
+
+# Issue 19 item 2, not done: with an error under every question and the keyboard up, a step that mixes choices with
+# a box scrolls (the first appointment step by about 480 px at 1920x1080, normal text; the follow-up's wishes by a few
+# px there and by hundreds at large text). Measured here so the gap is seen, and shown as XPASS once it is closed.
+@pytest.mark.xfail(reason="steps that mix choices with a box do not yet fit beside the keyboard", strict=False)
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("kind", [Screen.APPOINTMENT, Screen.FOLLOW_UP])
+def test_the_keyboard_never_hides_the_choices_on_a_step_with_a_box(
+    qtbot: QtBot, make_window: MakeWindow, size: str, kind: Screen
+) -> None:
+    problems = hidden_anywhere(qtbot, make_window, size, kind, mixed=True)
     assert problems == [], "\n".join(problems)
