@@ -14,6 +14,7 @@ from kiosk.qt import (
     QHBoxLayout,
     QObject,
     QPlainTextEdit,
+    QPrinter,
     QPushButton,
     QScrollArea,
     Qt,
@@ -48,6 +49,11 @@ LETTER_REGIONS = frozenset({"US", "CA", "MX"})
 CHOOSE = "Choose a request in the queue to see it here."
 OPENING = "Opening the request…"
 SAVING = "Saving…"
+CHECKING = "Checking…"
+UNCHECKED = (
+    "Nothing was printed or saved: the database cannot be reached to check your account. Try again in a moment,"
+    " or call IT if this goes on."
+)
 UNSAVED = (
     "Not saved: the database cannot be reached. What you typed is still here; try again in a moment, or call IT"
     " if this goes on."
@@ -678,25 +684,37 @@ class DetailView(QWidget):
         # North American clinics print on US Letter; everyone else on A4.
         return {"region": region, "page_size": "letter" if region in LETTER_REGIONS else "a4"}
 
+    # -- print and PDF: the account's rights and the audit row are asked on the reader's worker, the pages are drawn
+    # here once they are answered (no audit row, no page); while out, the pane says "Checking…" and takes nothing
     def print_current(self) -> None:
-        from kiosk.ui.console.print_request import print_request
-
-        if not self._releasing() or not self._may_print():
+        """Check the account may still print, then the print dialog, then the audit row, then the pages."""
+        if not self._releasing():
             return
+        work = partial(confirm_authority, self.context.database, self.actor, Permission.WORK_REQUESTS)
+        self._ask_before_release(work, lambda _: self._choose_printer(), self._check_failed)
+
+    def _choose_printer(self) -> bool:
+        from kiosk.ui.console.print_request import choose_printer
+
         assert self.detail is not None
+        printer = choose_printer(self.detail, self, page_size=self._page()["page_size"])
+        if printer is None or not self._releasing():  # cancelled, or locked meanwhile (the lock closes the dialog)
+            return False
+        work = partial(casework.record_print, self.context.database, self.detail.id, self.actor)
+        return self._ask_before_release(work, partial(self._print_audited, printer), self._audit_failed)
+
+    def _print_audited(self, printer: QPrinter, detail: CaseDetail) -> bool:
+        from kiosk.ui.console.print_request import print_to
+
         page = self._page()
-        try:
-            print_request(  # audited by _record_print once the dialog is accepted, before the page is sent
-                self.detail,
-                self.context.clinic_name,
-                self,
-                page_size=page["page_size"],
-                region=page["region"],
-                procedure_title=self.context.procedure_title,
-                confirm=self._record_print,
-            )
-        except OSError as exc:  # the audit row could not be written (so nothing was printed), said in a sentence
-            self.show_banner(str(exc))
+        print_to(
+            printer,
+            detail,
+            self.context.clinic_name,
+            region=page["region"],
+            procedure_title=self.context.procedure_title,
+        )
+        return True
 
     def save_current_pdf(self) -> None:
         if self.detail is None:
@@ -707,56 +725,86 @@ class DetailView(QWidget):
             self.save_pdf_to(Path(path))
 
     def save_pdf_to(self, path: Path) -> bool:
-        from kiosk.ui.console.print_request import save_pdf
+        """Check the place, then audit (on the worker), then write; True when it was saved before returning (False
+        when refused, or while the audit is still out: the pane then says "Checking…" and "Saved …" when done)."""
+        from kiosk.ui.console.print_request import check_pdf_path
 
         if not self._releasing():
             return False
+        try:
+            check_pdf_path(path, self.context.own_files)  # a refused place is said before anything is recorded
+        except OSError as exc:
+            self.show_banner(str(exc))
+            return False
         assert self.detail is not None
+        work = partial(casework.record_print, self.context.database, self.detail.id, self.actor)
+        return self._ask_before_release(work, partial(self._pdf_audited, path), self._audit_failed)
+
+    def _pdf_audited(self, path: Path, detail: CaseDetail) -> bool:
+        from kiosk.ui.console.print_request import save_pdf
+
         page = self._page()
         try:
-            saved = save_pdf(  # the path is checked first, then audited by _record_print, then written
-                self.detail,
+            saved = save_pdf(
+                detail,
                 path,
                 self.context.clinic_name,
                 page_size=page["page_size"],
                 region=page["region"],
                 procedure_title=self.context.procedure_title,
                 installation=self.context.own_files,
-                confirm=self._record_print,
             )
         except OSError as exc:
             self.show_banner(str(exc))
             return False
-        if not saved:
-            return False
-        self.show_banner(f"Saved {path.name}.", ok=True)
-        return True
+        if saved:
+            self.show_banner(f"Saved {path.name}.", ok=True)
+        return saved
 
-    def _may_print(self) -> bool:
-        """Before the print dialog opens: the account may still print (read from the database)."""
-        if self.detail is None:
-            return False
-        try:
-            confirm_authority(self.context.database, self.actor, Permission.WORK_REQUESTS)
-        except PermissionDenied as exc:
+    def _ask_before_release(
+        self, work: Callable[[], object], then: Callable[[CaseDetail], bool], failed: Callable[[Exception], None]
+    ) -> bool:
+        """Ask `work` on the worker for the request shown now; `then(request)` once answered, if that request is
+        still shown and the console unlocked. True when `then` ran and said so before this returned."""
+        detail = self.detail
+        assert detail is not None
+        results: list[bool] = []
+
+        def done(_answer: object) -> None:
+            self.body.setEnabled(True)
+            if self.banner.text() == CHECKING:
+                self.banner.hide()
+            if self.detail is not None and self.detail.id == detail.id and self._releasing():  # nor locked meanwhile
+                results.append(then(detail))
+
+        def refused(exc: Exception) -> None:
+            self.body.setEnabled(True)
+            failed(exc)
+
+        if not self.reader.ask(work, done, refused):
+            self.body.setEnabled(False)  # no second print or change while this one is asked
+            self.show_banner(CHECKING, ok=True)
+        return bool(results and results[0])
+
+    def _check_failed(self, exc: Exception) -> None:
+        if isinstance(exc, PermissionDenied):
             self._refused(exc)
-            return False
-        return True
+        elif isinstance(exc, StoreError):
+            log.warning("the right to print could not be checked (%s)", type(exc).__name__)
+            self.show_banner(UNCHECKED)
+        else:
+            raise exc
 
-    def _record_print(self) -> bool:
-        """Audit the print before the page leaves; False (with the sentence shown) means nothing may leave.
+    def _audit_failed(self, exc: Exception) -> None:
+        """No audit row, no page: said in one sentence (the print was refused, or the row could not be written)."""
+        from kiosk.ui.console.print_request import audit_failure
 
-        Also checks again that the console is unlocked: a print dialog answered after a lock prints nothing.
-        """
-        if not self._releasing():
-            return False
-        assert self.detail is not None
-        try:
-            casework.record_print(self.context.database, self.detail.id, self.actor)
-        except (CaseNotFound, PermissionDenied) as exc:
+        if isinstance(exc, (CaseNotFound, PermissionDenied)):
             self._refused(exc)
-            return False
-        return True
+        elif isinstance(exc, StoreError):
+            self.show_banner(str(audit_failure(exc)))
+        else:
+            raise exc
 
 
 def _seen_and_reread(database: Database, request_id: str, actor: Actor) -> tuple[SeenAtDesk, CaseDetail]:

@@ -221,11 +221,56 @@ def _audited(confirm: Callable[[], bool]) -> bool:
     try:
         return confirm()
     except Exception as exc:  # a full disk, a damaged or read-only database: the service's own errors vary
-        log.warning("the print or PDF was stopped: its audit row could not be written (%s)", type(exc).__name__)
-        raise AuditNotWrittenError(
-            "Nothing was saved or printed, because the audit trail could not record it: try again, and tell IT "
-            "if it keeps happening (the database may be full or damaged)."
-        ) from exc
+        raise audit_failure(exc) from exc
+
+
+def check_pdf_path(path: Path, installation: InstallationFiles | None = None) -> None:
+    """Before the audit row: OSError with save_pdf's sentence if a PDF could not be saved at `path`.
+
+    The same guard save_pdf writes through (a private temporary file beside `path`, made and removed here), so a
+    refused or unwritable place is said before anything is recorded or asked of the database.
+    """
+    try:
+        with replace_when_done(path, installation):
+            raise _NotConfirmedError  # only the check: the temporary file goes and `path` is left as it was
+    except _NotConfirmedError:
+        return
+    except OutputRefusedError:
+        raise
+    except OSError as exc:
+        raise OSError(f"The PDF cannot be saved in {path.parent}: choose a folder you can write to.") from exc
+
+
+def choose_printer(detail: CaseDetail, parent: QWidget, *, page_size: str = "letter") -> QPrinter | None:
+    """The system print dialog; the printer staff chose, or None if they cancelled."""
+    printer = _printer(page_size)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(f"Print request {format_reference(detail.reference)}")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return printer
+
+
+def print_to(
+    printer: QPrinter,
+    detail: CaseDetail,
+    clinic_name: str,
+    *,
+    region: str = "US",
+    procedure_title: Callable[[str], str] | None = None,
+) -> None:
+    """Send the pages to a printer chosen with choose_printer, once the print is audited."""
+    document = request_document(detail, clinic_name, region=region, procedure_title=procedure_title)
+    print_pages(document, detail, printer, _printed_words())
+
+
+def audit_failure(exc: Exception) -> AuditNotWrittenError:
+    """The sentence for a print or PDF stopped because its audit row could not be written (class name logged)."""
+    log.warning("the print or PDF was stopped: its audit row could not be written (%s)", type(exc).__name__)
+    return AuditNotWrittenError(
+        "Nothing was saved or printed, because the audit trail could not record it: try again, and tell IT "
+        "if it keeps happening (the database may be full or damaged)."
+    )
 
 
 def print_request(
@@ -243,15 +288,12 @@ def print_request(
     `confirm` runs after the dialog is accepted and before anything is sent (the audit row, the
     account's rights, the console still unlocked); False from it prints nothing.
     """
-    printer = _printer(page_size)
-    dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle(f"Print request {format_reference(detail.reference)}")
-    if dialog.exec() != QDialog.DialogCode.Accepted:
+    printer = choose_printer(detail, parent, page_size=page_size)
+    if printer is None:
         return False
     if confirm is not None and not _audited(confirm):  # no audit row, no page: AuditNotWrittenError says so
         return False
-    document = request_document(detail, clinic_name, region=region, procedure_title=procedure_title)
-    print_pages(document, detail, printer, _printed_words())
+    print_to(printer, detail, clinic_name, region=region, procedure_title=procedure_title)
     return True
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from pathlib import Path
 
 from kiosk.qt import (
@@ -34,8 +35,10 @@ from kiosk.domain.workflow import RequestStatus
 from kiosk.services.authority import AccountRevoked
 from kiosk.services.export import export_csv
 from kiosk.services.queue import COUNT_CAP, QueueFilter
+from kiosk.services.store import StoreError
 from kiosk.services.waiting import WaitTargets
 from kiosk.ui.console.context import ConsoleContext
+from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.queue_empty import date_range_problem, empty_sentence
 from kiosk.ui.console.queue_filters import QueueFilters
 from kiosk.ui.console.queue_model import COLUMNS, RECEIVED, SEEN_MARK, WAITING, QueueModel
@@ -46,6 +49,10 @@ from kiosk.ui.console.widgets import button, label, save_file_name, set_role
 log = logging.getLogger(__name__)
 
 ALL_STATUSES = frozenset(RequestStatus)
+EXPORTING = "Exporting…"
+EXPORT_UNREACHABLE = (
+    "Nothing was exported: the database cannot be reached. Try again in a moment, or call IT if this goes on."
+)
 SEARCH_PAUSE_MS = 350  # search once typing pauses, not on every key
 CLOCK_MS = 30_000  # waiting times and their "due soon"/"overdue" move on with the clock, not only on changes
 # The widest text each column shows (urgent rows are bold); Name takes what is left. A username longer
@@ -90,6 +97,8 @@ class QueueView(QWidget):
         self.last_seen = dt.datetime.now(dt.UTC)  # arrivals after this make the "N new" badge
         # Asks the database off the GUI thread: a hung server must not freeze this window or the urgent banner.
         self.watch = QueueWatch(context.database, self, since=self.last_seen, poll_ms=POLL_MS)
+        # Exports run on their own worker: the audit row and a hundred thousand rows must not freeze the window.
+        self.export_reader = OffThreadReader("queue-export", self)
         self._restoring = False
         self._keep_id: str | None = None  # the request to select again once a reload's answer comes
         self._listed_before: set[str] | None = None  # rows listed before a reload that counts new arrivals
@@ -458,27 +467,56 @@ class QueueView(QWidget):
             self.export_to(Path(path))
 
     def export_to(self, path: Path) -> int | None:
+        """Export the queue's filter to `path` on the export's worker (the audit row, then the file).
+
+        Returns how many rows were written when the answer came at once; None when it was refused, or is still out
+        (the queue then says "Exporting…", and the result in a sentence when it comes).
+        """
         if not self.isVisible():
             # Locked or signed out since the export was asked for (this view is hidden then): nothing leaves;
             # the receptionist starts the export again after unlocking.
             return None
-        try:
-            written = export_csv(
-                self.context.database,
-                self.current_filter(),
-                path,
-                actor=self.actor,
-                reception_can_export=self.context.settings.staff.reception_can_export,
-                region=self.context.settings.clinic.phone_region,
-                installation=self.context.own_files,  # never over the database, key, settings, backups...
-            )
-        except (PermissionDenied, OSError) as exc:
+        work = partial(
+            export_csv,
+            self.context.database,
+            self.current_filter(),
+            path,
+            actor=self.actor,
+            reception_can_export=self.context.settings.staff.reception_can_export,
+            region=self.context.settings.clinic.phone_region,
+            installation=self.context.own_files,  # never over the database, key, settings, backups...
+        )
+        written: list[int] = []
+
+        def done(count: int) -> None:
+            written.append(count)
+            self._exported(path, count)
+
+        if not self.export_reader.ask(work, done, self._export_failed):
+            if self.export_button is not None:
+                self.export_button.setEnabled(False)  # one export at a time: a second would supersede the first
+            self._show_message(EXPORTING, error=False)
+        return written[0] if written else None
+
+    def _exported(self, path: Path, written: int) -> None:
+        if self.export_button is not None:
+            self.export_button.setEnabled(True)
+        rows = f"{written:,} request{'s' if written != 1 else ''}"
+        self._show_message(f"Exported {rows} to {path.name}.", error=False)
+
+    def _export_failed(self, exc: Exception) -> None:
+        if self.export_button is not None:
+            self.export_button.setEnabled(True)
+        if isinstance(exc, (PermissionDenied, OSError)):
             self._show_message(str(exc), error=True)
             if isinstance(exc, AccountRevoked):
                 self.account_revoked.emit(str(exc))
-            return None
-        self._show_message(f"Exported {count_words(written)} to {path.name}.", error=False)
-        return written
+        elif isinstance(exc, StoreError):
+            # Class name only: a driver's message may quote a statement.
+            log.warning("the queue could not be exported (%s)", type(exc).__name__)
+            self._show_message(EXPORT_UNREACHABLE, error=True)
+        else:
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
 
     def _search_edited(self, _text: str) -> None:
         self._search_timer.start()  # filter once typing pauses
