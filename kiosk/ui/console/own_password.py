@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import logging
+from functools import partial
 
 from kiosk.qt import QWidget
 
 from kiosk.domain.staff import Actor
 from kiosk.services.accounts import SAME_PASSWORD, AccountError, AccountRules, change_own_password
-from kiosk.services.store import Database, StoreError
-from kiosk.ui.console.users_view import MISMATCH, UNSAVED, _AccountDialog, _field_error, _password_edit
+from kiosk.services.store import Database
+from kiosk.ui.console.users_view import MISMATCH, _AccountDialog, _field_error, _password_edit
 from kiosk.ui.console.widgets import button
-
-log = logging.getLogger(__name__)
 
 
 class ChangePasswordDialog(_AccountDialog):
@@ -52,16 +50,15 @@ class ChangePasswordDialog(_AccountDialog):
         if self.repeat.text() != self.password.text():
             self._show(self.repeat_error, MISMATCH, self.repeat)
             return
-        try:
-            change_own_password(self.database, self.actor, self.current.text(), self.password.text(), rules=self.rules)
-        except AccountError as exc:
-            if str(exc) == SAME_PASSWORD:
-                self._show(self.password_error, str(exc), self.password)
-            else:
-                self._show(self.current_error, str(exc), self.current)
-            return
-        except StoreError as exc:
-            log.warning("changing one's own password failed (%s)", type(exc).__name__)
-            self._show(self.general_error, UNSAVED)
-            return
-        self.accept()
+        work = partial(
+            change_own_password, self.database, self.actor, self.current.text(), self.password.text(), rules=self.rules
+        )
+        self._save(work, self._refused, "changing one's own password")  # "Saving…" while the server is slow
+
+    def _refused(self, exc: Exception) -> None:
+        if not isinstance(exc, AccountError):
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        if str(exc) == SAME_PASSWORD:
+            self._show(self.password_error, str(exc), self.password)
+        else:
+            self._show(self.current_error, str(exc), self.current)

@@ -54,6 +54,7 @@ COLUMNS = ("Username", "Name", "Role", "Active", "Failed sign-ins", "Last sign-i
 ROLE_WORDS = {Role.RECEPTION: "Reception", Role.ADMIN: "Admin"}
 UNREADABLE = "The accounts could not be read from the database: check the connection, then choose Refresh."
 UNSAVED = "The change could not be saved in the database: check the connection and try again."
+SAVING = "Saving…"
 MISMATCH = "The two passwords are different: type the same password in both boxes."
 
 
@@ -131,6 +132,12 @@ class _AccountDialog(QDialog):
         self.general_error = _field_error("DialogError")
         self.cancel_button = button("Cancel", "DialogCancel")
         self.cancel_button.clicked.connect(self.reject)
+        # The change (and its password hashing) is made on this worker: a hung server must not freeze the console.
+        self.reader = OffThreadReader("account-dialog", self)
+        self.saving = label(SAVING, "muted")
+        self.saving.setObjectName("DialogSaving")
+        self.saving.hide()
+        self._confirm: QWidget | None = None
 
     def _field(self, caption: str, widget: QWidget, error: QLabel, note: str = "") -> None:
         column = QVBoxLayout()
@@ -144,6 +151,7 @@ class _AccountDialog(QDialog):
         self.form.addRow(name, column)
 
     def _finish_layout(self, heading: str, confirm: QWidget) -> None:
+        self._confirm = confirm
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.cancel_button)
@@ -154,8 +162,34 @@ class _AccountDialog(QDialog):
         layout.addWidget(label(heading, "heading", wrap=True))
         layout.addLayout(self.form)
         layout.addWidget(self.general_error)
+        layout.addWidget(self.saving)
         layout.addStretch(1)  # any height to spare goes above the buttons, not between the fields
         layout.addLayout(buttons)
+
+    def _save(self, work: Callable[[], object], refused: Callable[[Exception], None], what: str) -> None:
+        """Make the change on the worker; the dialog closes (accepted) once it is saved. While it is out the dialog
+        says "Saving…" and takes no second press; a refusal is said by `refused`, a database that cannot be reached
+        in one sentence (what failed is logged as `what`, with the class name only: no password, no name)."""
+
+        def saved(_answer: object) -> None:
+            self._waiting(False)
+            self.accept()
+
+        def failed(exc: Exception) -> None:
+            self._waiting(False)
+            if isinstance(exc, StoreError):
+                log.warning("users view: %s failed (%s)", what, type(exc).__name__)
+                self._show(self.general_error, UNSAVED)
+            else:
+                refused(exc)
+
+        if not self.reader.ask(work, saved, failed):
+            self._waiting(True)
+
+    def _waiting(self, waiting: bool) -> None:
+        self.saving.setVisible(waiting)
+        if self._confirm is not None:
+            self._confirm.setEnabled(not waiting)
 
     def _clear_errors(self) -> None:
         for error in self.findChildren(QLabel):
@@ -231,20 +265,27 @@ class AddUserDialog(_AccountDialog):
         if self.repeat.text() != self.password.text():
             self._show(self.repeat_error, MISMATCH, self.repeat)
             return
-        try:
-            self.created = create_account(
-                self.database,
-                username=name,
-                display_name=self.display_name.text(),
-                role=Role(self.role.currentData()),
-                password=self.password.text(),
-                rules=self.rules,
-                by=self.actor,
-            )
-        except PermissionDenied as exc:
+        work = partial(
+            create_account,
+            self.database,
+            username=name,
+            display_name=self.display_name.text(),
+            role=Role(self.role.currentData()),
+            password=self.password.text(),
+            rules=self.rules,
+            by=self.actor,
+        )
+        self._save(partial(self._create, work), self._refused, "adding an account")
+
+    def _create(self, work: Callable[[], StaffAccount]) -> StaffAccount:
+        """On the worker: the account made, kept for the page to select once the dialog closes."""
+        self.created = work()
+        return self.created
+
+    def _refused(self, exc: Exception) -> None:
+        if isinstance(exc, PermissionDenied):
             self._show(self.general_error, str(exc))
-            return
-        except AccountError as exc:
+        elif isinstance(exc, AccountError):
             # The form checked the username and password already, so what is left is about the
             # name being taken, or the display name.
             sentence = str(exc)
@@ -252,12 +293,8 @@ class AddUserDialog(_AccountDialog):
                 self._show(self.name_error, sentence, self.display_name)
             else:
                 self._show(self.username_error, sentence, self.username)
-            return
-        except StoreError as exc:
-            log.warning("users view: adding an account failed (%s)", type(exc).__name__)
-            self._show(self.general_error, UNSAVED)
-            return
-        self.accept()
+        else:
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
 
 
 class ResetPasswordDialog(_AccountDialog):
@@ -298,16 +335,15 @@ class ResetPasswordDialog(_AccountDialog):
         if self.repeat.text() != self.password.text():
             self._show(self.repeat_error, MISMATCH, self.repeat)
             return
-        try:
-            reset_password(self.database, self.target, self.password.text(), by=self.actor, rules=self.rules)
-        except (AccountError, PermissionDenied) as exc:
-            self._show(self.general_error, str(exc))
-            return
-        except StoreError as exc:
-            log.warning("users view: resetting a password failed (%s)", type(exc).__name__)
-            self._show(self.general_error, UNSAVED)
-            return
-        self.accept()
+        work = partial(
+            reset_password, self.database, self.target, self.password.text(), by=self.actor, rules=self.rules
+        )
+        self._save(work, self._refused, "resetting a password")
+
+    def _refused(self, exc: Exception) -> None:
+        if not isinstance(exc, (AccountError, PermissionDenied)):
+            raise exc
+        self._show(self.general_error, str(exc))
 
 
 class UsersView(QWidget):
@@ -467,32 +503,51 @@ class UsersView(QWidget):
             " signed in signs out at their next action. An admin can enable it again.",
         ):
             return
-        changed = self._change(lambda: set_active(self.database, account.username, make_active, by=self.actor))
-        if changed:
-            done = "enabled: they can sign in again" if make_active else "disabled: they can no longer sign in"
-            self._show_message(f"Account {account.username} {done}.", ok=True)
+        done = "enabled: they can sign in again" if make_active else "disabled: they can no longer sign in"
+        self._change(
+            partial(set_active, self.database, account.username, make_active, by=self.actor),
+            f"Account {account.username} {done}.",
+        )
 
     def unlock(self) -> None:
         account = self.selected()
         if account is None:
             return
-        if self._change(lambda: unlock_account(self.database, account.username, by=self.actor)):
-            self._show_message(
-                f"Failed sign-ins cleared for {account.username}: their next try waits for nothing.", ok=True
-            )
+        self._change(
+            partial(unlock_account, self.database, account.username, by=self.actor),
+            f"Failed sign-ins cleared for {account.username}: their next try waits for nothing.",
+        )
 
-    def _change(self, action: Callable[[], StaffAccount]) -> bool:
-        try:
-            account = action()
-        except (AccountError, PermissionDenied) as exc:
+    def _change(self, action: Callable[[], StaffAccount], sentence: str) -> None:
+        """Make the change on the worker, then say `sentence` and list the accounts again. While it is out the page
+        says "Saving…" and offers no other change (the first may yet land)."""
+        if not self.reader.ask(action, partial(self._changed, sentence), self._change_failed):
+            self._show_message(SAVING, ok=True)
+            self.actions_enabled(False)
+
+    def _changed(self, sentence: str, account: StaffAccount) -> None:
+        self.actions_enabled(True)
+        self._show_message(sentence, ok=True)
+        self.refresh(select=account.username)
+
+    def _change_failed(self, exc: Exception) -> None:
+        self.actions_enabled(True)
+        if isinstance(exc, (AccountError, PermissionDenied)):
             self._show_message(str(exc), ok=False)
-            return False
-        except StoreError as exc:
+        elif isinstance(exc, StoreError):
             log.warning("users view: an account change failed (%s)", type(exc).__name__)
             self._show_message(UNSAVED, ok=False)
-            return False
-        self.refresh(select=account.username)
-        return True
+        else:
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+
+    def actions_enabled(self, enabled: bool) -> None:
+        for widget in (self.add_button, self.refresh_button, self.table):
+            widget.setEnabled(enabled)
+        if enabled:
+            self._update_buttons()
+        else:
+            for widget in (self.toggle_button, self.unlock_button, self.reset_button):
+                widget.setEnabled(False)
 
     def _open(self, dialog: _AccountDialog) -> None:
         self.message.hide()
