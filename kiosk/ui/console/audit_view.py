@@ -9,7 +9,6 @@ from functools import partial
 from kiosk.qt import (
     QAbstractItemView,
     QAbstractTableModel,
-    QApplication,
     QComboBox,
     QDate,
     QDateEdit,
@@ -31,7 +30,7 @@ from kiosk.qt import (
 
 from kiosk.domain.audit import AuditAction, Outcome
 from kiosk.domain.staff import Actor, Permission, require
-from kiosk.services.audit import AuditFilter, verify_chain
+from kiosk.services.audit import AuditFilter, ChainReport, verify_chain
 from kiosk.services.audit_rows import AuditRow, audit_rows
 from kiosk.services.queue import local_day_start
 from kiosk.services.store import Database, StoreError
@@ -44,6 +43,7 @@ BATCH = 200
 COLUMNS = ("When", "Who", "Workstation", "Action", "Record", "Outcome", "Detail")
 _WIDTHS = (200, 120, 150, 180, 170, 90)  # Detail takes the rest
 PROBLEMS_SHOWN = 5
+VERIFYING = "Checking the audit trail…"
 UNREADABLE = "The audit trail could not be read from the database: check the connection, then choose Refresh."
 
 ACTION_WORDS = {
@@ -231,6 +231,7 @@ class AuditView(QWidget):
         self.database = database
         self.actor = actor
         self.model = AuditModel(database, self)
+        self.verifier = OffThreadReader("audit-verify", self)
 
         self.user = QLineEdit()
         self.user.setObjectName("AuditUser")
@@ -369,15 +370,21 @@ class AuditView(QWidget):
         self.apply_filters()
 
     def verify(self) -> None:
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            report = verify_chain(self.database)
-        except StoreError as exc:
-            log.warning("audit view: verifying the chain failed (%s)", type(exc).__name__)
-            self._show_problem(UNREADABLE)
-            return
-        finally:
-            QApplication.restoreOverrideCursor()
+        """Verify the chain on its own worker (every row is read and hashed: seconds on a long trail, and a hung
+        server must not freeze the console); "Checking the audit trail…" meanwhile, the report when it comes."""
+        if not self.verifier.ask(partial(verify_chain, self.database), self._verified, self._unverified):
+            self.verify_button.setEnabled(False)  # one check at a time
+            self._show_message(VERIFYING, ok=True)
+
+    def _unverified(self, exc: Exception) -> None:
+        self.verify_button.setEnabled(True)
+        if not isinstance(exc, StoreError):
+            raise exc  # a fault in the program, not the database's: the console's error hook logs it
+        log.warning("audit view: verifying the chain failed (%s)", type(exc).__name__)
+        self._show_problem(UNREADABLE)
+
+    def _verified(self, report: ChainReport) -> None:
+        self.verify_button.setEnabled(True)
         log.info("audit view: chain verified, %d rows, %d problems", report.rows_checked, len(report.problems))
         if report.intact:
             rows = "1 row" if report.rows_checked == 1 else f"{report.rows_checked:,} rows"
