@@ -245,7 +245,19 @@ def type_with_keys(words: dict[str, Any], field: Any, text: str) -> None:
 
 def press_key(keyboard: dict[str, str], name: str) -> None:
     """Press the key of that name; if it is not on the page shown, turn to the page (or case) that has it."""
-    for turn in (None, keyboard["vietnamese"], keyboard["letters_name"], keyboard["shift_name"]):
+    # The Vietnamese page is a key away on a Vietnamese screen, and behind the accents picker (its key named by either
+    # string) on an English or Spanish one.
+    turns = (
+        None,
+        keyboard["vietnamese"],
+        keyboard["more_letters_name"],
+        keyboard["vietnamese"],
+        keyboard["other_letters"],
+        keyboard["vietnamese"],
+        keyboard["letters_name"],
+        keyboard["shift_name"],
+    )
+    for turn in turns:
         if turn is not None:
             page = keyboard_key(turn)
             if page is None:

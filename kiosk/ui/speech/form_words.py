@@ -13,7 +13,7 @@ from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 
 
 def step_text(form: QWidget) -> str:
-    """Title, "Step 2 of 7", the step's title, notice and questions, a save failure, then Previous and Next."""
+    """Title, "Step 2 of 5", the step's title, notice and questions, a save failure, then Next (the bar is silent)."""
     layout = form.layout()
     return sentences(layout_words(layout, form, _SPECIAL)) if layout is not None else ""
 
