@@ -67,6 +67,8 @@ def open_name_step(words: dict[str, Any]) -> Any:
     reason = next(node for node in controls() if matches(node, "radio button", "*", words["fields"]["reason"]))
     answer(reason, reason.name)
     act(find("push button", words["form"]["next"]), "Press")
+    find("text", words["fields"]["first_name"])
+    pump(1.0)  # the step settles (the keyboard opening beside it moves the box) before the box is clicked where it is
     return find("text", words["fields"]["first_name"])
 
 
