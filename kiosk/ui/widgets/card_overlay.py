@@ -7,6 +7,8 @@ returns, when it hides, to where a keypad user was.
 
 from __future__ import annotations
 
+import contextlib
+
 from kiosk.qt import QApplication, QDialog, QFrame, QHideEvent, QLabel, Qt, QVBoxLayout, QWidget
 
 from kiosk.ui.theme import Metrics
@@ -49,8 +51,11 @@ class CardOverlay(QDialog):
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt's name)
         # A keypad user goes on where they were (a reset or a new screen moves the focus on by itself).
         before, self._focus_before = self._focus_before, None
-        if before is not None and before.isVisible():
-            before.setFocus()
+        # The widget may be gone (a crash screen wiped the visit under the card): an error raised in this Qt
+        # override takes the whole process down (PySide6 6.11), so a deleted widget is simply not refocused.
+        with contextlib.suppress(RuntimeError):
+            if before is not None and before.isVisible():
+                before.setFocus()
         super().hideEvent(event)
 
     def _fit_card(self) -> None:
