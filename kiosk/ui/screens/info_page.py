@@ -329,7 +329,10 @@ class InfoPageScreen(KioskScreen):
             button.setObjectName(f"related-{other.id}")
             # A card that stands for an item of the author's list carries that item's words.
             hint = described.get(other.id) or other.summary
-            button.set_words(other.title, hint, show_hint=few or other.id in described)
+            # At large text a list's words would make each card taller than a screen's share: the names stay (the
+            # words are on each page), and the cards fit without a scroll box.
+            large = self.metrics.text_scale > 1.0
+            button.set_words(other.title, hint, show_hint=few or (other.id in described and not large))
             self._show_card_picture(button, other if few else None)
         if not show:
             return
@@ -393,7 +396,9 @@ class InfoPageScreen(KioskScreen):
         # Upright with large text, the section tabs and related pages stacked above and below the text left it
         # two lines: more than one row of related pages (read after the text, if at all) then shows a row and a
         # half and scrolls.
-        crowded = self.portrait and m.text_scale > 1.0 and len(self.related_buttons) > columns
+        # (Not when the cards are the section's list: then they are what it says, and the text only leads in.)
+        listed = bool(self._descriptions)
+        crowded = self.portrait and m.text_scale > 1.0 and len(self.related_buttons) > columns and not listed
         self.related_area.setMaximumHeight(m.px("target") * 3 // 2 + m.px("pad_small") if crowded else 16_777_215)
         for number, button in enumerate(self.related_buttons):
             self._related_grid.addWidget(button, number // columns, number % columns)
