@@ -70,7 +70,7 @@ def urgent_example() -> FollowUpRequest:
             consent_to_contact=True,
             consent_to_texts=False,
         ),
-        procedure="sacroiliac-joint-injection",
+        procedure="si-joint-injection",  # a real page id (resources/content), so it shows by its title
         procedure_date=dt.date.today() - dt.timedelta(days=3),
         pain_before=8,
         pain_now=6,
