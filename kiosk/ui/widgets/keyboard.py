@@ -226,11 +226,11 @@ class OnScreenKeyboard(QWidget):
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         rows: list[tuple[QHBoxLayout, list[KeyButton]]] = []
-        # A shorter page keeps its last row (the move-on key) at the bottom, where the other pages have it; a page
-        # with no way to another (the phone keypad) stays one block, as a keypad looks, its room left above it.
-        keypad = not any(key.kind is KeyKind.LAYOUT for key in layout.every_key())
+        # A shorter page (the English letters, the phone keypad) stays one block with its room left above it: its
+        # last row (the move-on key) is at the bottom, where the other pages have it, and no gap looks like a
+        # missing row.
         for index, row in enumerate(layout.rows):
-            if index == (0 if keypad else len(layout.rows) - 1):
+            if index == 0:
                 column.addStretch(1)
             line = QHBoxLayout()
             buttons: list[KeyButton] = []
