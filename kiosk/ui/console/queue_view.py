@@ -368,7 +368,11 @@ class QueueView(QWidget):
         header.blockSignals(False)
 
     def _show_count(self) -> None:
-        self.count.setText(count_words(self.model.total()))
+        words = count_words(self.model.total())
+        # "more than" on a line of its own: on one line it is wider than "9,999 requests" and, at 1366x768, would
+        # push the queue past the window's edge; a screen reader hears it as one phrase.
+        self.count.setText(words.replace("more than ", "more than\n"))
+        self.count.setAccessibleName(words)
         nothing = self.model.total() == 0 and not self.model.read_failed and self._out_of_touch_since is None
         self.empty.setText(empty_sentence(self.model.where) if nothing else "")
         set_role(self.empty, "banner-error" if nothing and date_range_problem(self.model.where) else "muted")
