@@ -214,7 +214,9 @@ def work_the_requests(qtbot: QtBot, context: KioskContext, export_to: Path) -> N
         workspace.detail.save_note_button.click()
         notes = [label.text() for label in workspace.detail.findChildren(QLabel, "HistoryNote")]
         assert any(NOTE in note for note in notes), notes
-        assert workspace.queue.export_to(export_to) == 2
+        workspace.queue.export_to(export_to)  # written on the export's worker: the answer is waited for
+        qtbot.waitUntil(lambda: not workspace.queue.export_reader.busy, timeout=10_000)
+        assert workspace.queue.message.text() == f"Exported 2 requests to {export_to.name}."
         workspace.queue.search.clear()
         qtbot.keyClicks(workspace.queue.search, PHONE)  # search by phone number too
         qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=3000)
