@@ -52,7 +52,26 @@ def type_into(qtbot: QtBot, window: KioskWindow, key: str, text: str) -> None:
     assert editor is not None and really_visible(editor), f"no visible field {key}"
     click(qtbot, editor)
     assert window.form.keyboard.isVisible()
-    tap_text(qtbot, window.form.keyboard, text)
+    for letter in text:
+        _tap_letter(qtbot, window, letter)
+
+
+# The keys that show the accent picker ("áñü"): on the letters and Spanish pages, and on the Vietnamese page.
+_PICKER_KEYS = ("key-more_letters", "key-other_letters")
+
+
+def _tap_letter(qtbot: QtBot, window: KioskWindow, letter: str) -> None:
+    """Tap the letter's key; one not in sight (an accent on an English screen) through the picker, as a patient does
+    (the picker goes back to the letters after one letter)."""
+    keyboard = window.form.keyboard
+    name = "key-space" if letter == " " else f"key-{letter.lower()}"
+    if not any(really_visible(button) for button in keyboard.findChildren(QWidget, name)):
+        picker = next(
+            (b for key in _PICKER_KEYS for b in keyboard.findChildren(QWidget, key) if really_visible(b)), None
+        )
+        assert picker is not None, f"no key for {letter!r} and no accent picker in sight"
+        click(qtbot, picker)
+    tap_text(qtbot, keyboard, letter)
 
 
 def choose(qtbot: QtBot, window: KioskWindow, key: str, value: str) -> None:

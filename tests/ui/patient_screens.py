@@ -34,6 +34,7 @@ from kiosk.i18n.strings import available_languages
 from kiosk.services.navigation import Route, Screen
 from kiosk.services.opening_hours import NextOpening, OpensWhen
 from kiosk.services.startup import KioskContext, load_context
+from kiosk.ui.forms.fields import BOX_MARKS, RADIO_MARKS
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.window import KioskWindow
 from tests.drivers.patient import (
@@ -253,7 +254,9 @@ def same_in_every_language(window: KioskWindow) -> set[str]:
     receipt = window.confirmation.receipt if window._confirmation is not None else None
     if receipt is not None:
         same.add(format_reference(receipt.reference))
-    return same | typed_answers(window)
+    same |= typed_answers(window)
+    # An answer's words after its mark ("○  No" in Spanish too): the mark is no word to translate.
+    return same | {mark + word for word in same for mark in (*RADIO_MARKS, *BOX_MARKS)}
 
 
 def has_words(text: str) -> bool:
