@@ -83,6 +83,9 @@ def configure_logging(verb: str | None, verbose: bool) -> None:
     root.setLevel(console.level)
     # Alembic announces each plugin at INFO; that is noise for clinic IT.
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # markdown-it writes a DEBUG line per block rule it tries: thousands per page drawn, which under --verbose
+    # rotated the kiosk's own lines out of its log within one visit.
+    logging.getLogger("markdown_it").setLevel(logging.INFO)
 
 
 def log_file_path(settings: Settings | None, verb: str) -> Path:
