@@ -321,6 +321,8 @@ class KioskWindow(QWidget):
         """Something failed unexpectedly: wipe the visit, show calm words, then back to attract by itself."""
         self.idle.watch(False)
         self.idle_warning.hide()
+        self.leave_prompt.hide()  # the visit it asked about is wiped: no card over the calm words
+        self._leaving_by = None
         self._wipe_visit()
         self.top_bar.setVisible(False)
         self._bring_up_to_date(self.crash_screen)

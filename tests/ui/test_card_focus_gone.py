@@ -33,6 +33,7 @@ def test_the_leave_question_survives_the_visit_being_wiped_under_it(qtbot: QtBot
     window.show_crash_screen()  # something failed meanwhile: the visit is wiped, the box deleted
     for _ in range(3):
         qtbot.wait(1)  # deleteLater() runs
+    assert not window.leave_prompt.isVisible()  # the crash screen's calm words, no question about a wiped visit
     window.reset_for_next_patient()  # the crash screen's time is up: the question goes too
     QApplication.processEvents()
 
