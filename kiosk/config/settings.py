@@ -299,6 +299,29 @@ class DatabaseSettings(_Section):
             ),
         ),
     ] = 3
+    expected_kiosks: Annotated[
+        tuple[str, ...],
+        Field(
+            strict=False,
+            description=(
+                "a list of the computer names of the patient kiosks expected on a shared database, each name"
+                ' written once and none empty, like ["waiting-room-1", "waiting-room-2"] (the Kiosks tab and'
+                " `kiosk doctor` list one the server has never heard from, such as a kiosk given a wrong password"
+                " from its first start), or left out for none"
+            ),
+        ),
+    ] = ()
+
+    @field_validator("expected_kiosks")
+    @classmethod
+    def _each_kiosk_once(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        # Computer names ignore case, so "Waiting-Room-1" and "waiting-room-1" are one PC given twice.
+        cleaned = tuple(name.strip() for name in names)
+        if any(not name for name in cleaned):
+            raise ValueError("an empty name")
+        if len({name.casefold() for name in cleaned}) != len(cleaned):
+            raise ValueError("a name given twice")
+        return cleaned
 
     @field_validator("url")
     @classmethod

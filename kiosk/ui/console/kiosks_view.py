@@ -32,6 +32,7 @@ from kiosk.qt import (
 
 from kiosk.i18n.review import UnreviewedTranslation
 from kiosk.services.bounded_reads import BoundedReads
+from kiosk.services.expected_kiosks import NEVER_SEEN, NEVER_SEEN_WHY, never_seen, never_seen_warning
 from kiosk.services.heartbeat import (
     BEAT_SECONDS,
     STALE_BEATS,
@@ -107,22 +108,36 @@ class WorkstationsModel(QAbstractTableModel):
         self.clock = clock
         self.outboxes = outboxes
         self.pcs: list[WorkstationSeen] = []
+        # Expected kiosks the server has never heard from: the first rows, as there is nothing else to show of them.
+        self.missing: list[str] = []
         self.now = clock()
 
-    def set_pcs(self, pcs: list[WorkstationSeen]) -> None:
+    def set_pcs(self, pcs: list[WorkstationSeen], missing: Sequence[str] = ()) -> None:
         self.beginResetModel()
         self.pcs = pcs
+        self.missing = list(missing)
         self.now = self.clock()
         self.endResetModel()
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self.pcs)
+        return 0 if parent.isValid() else len(self.missing) + len(self.pcs)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(COLUMNS)
 
     def text(self, row: int, column: int) -> str:
-        pc = self.pcs[row]
+        if row < len(self.missing):
+            # Words and a sign in each column that warns, never colour alone.
+            name = self.missing[row]
+            return (
+                name,
+                ROLE_WORDS["kiosk"],
+                "",
+                f"\u26a0 {NEVER_SEEN}",
+                "\u26a0 Unknown",
+                f"\u26a0 {NEVER_SEEN_WHY}",
+            )[column]
+        pc = self.pcs[row - len(self.missing)]
         return (
             pc.name,
             ROLE_WORDS.get(pc.role, pc.role.capitalize()),
@@ -135,7 +150,9 @@ class WorkstationsModel(QAbstractTableModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        pc = self.pcs[index.row()]
+        if index.row() < len(self.missing):
+            return self._missing_data(index, role)
+        pc = self.pcs[index.row() - len(self.missing)]
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(index.row(), index.column())
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
@@ -149,6 +166,17 @@ class WorkstationsModel(QAbstractTableModel):
         if warn and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(CONSOLE_COLOURS["urgent_background"]))
         if warn and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(QColor(CONSOLE_COLOURS["urgent_text"]))
+        return None
+
+    def _missing_data(self, index: QModelIndex | QPersistentModelIndex, role: int) -> object:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(index.row(), index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return "Listed in [database] expected_kiosks in the settings"
+        if index.column() >= 3 and role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor(CONSOLE_COLOURS["urgent_background"]))
+        if index.column() >= 3 and role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(CONSOLE_COLOURS["urgent_text"]))
         return None
 
@@ -173,10 +201,12 @@ class KiosksView(QWidget):
         *,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         translations: Sequence[UnreviewedTranslation] = (),
+        expected: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("KiosksView")
         self.database = database
+        self.expected = tuple(expected)  # [database] expected_kiosks: listed as "never seen" until they report
         self.clock = clock
         self.loaded = 0
         self.reader = OffThreadReader("kiosks-list", self)
@@ -260,22 +290,26 @@ class KiosksView(QWidget):
             self._failing_since = None
             log.info("kiosks view: the list of PCs can be read again")
         self.message.hide()
-        self.model.set_pcs(pcs)
+        self.model.set_pcs(pcs, never_seen(self.expected, (pc.name for pc in pcs)))
         self._summarise()
 
     def _summarise(self) -> None:
         now = self.model.now
         kiosks = [pc for pc in self.model.pcs if pc.role == "kiosk"]
+        missing = self.model.missing
         quiet = [pc for pc in kiosks if pc.stale(now)]
         outboxes = self.model.outboxes
         waiting = sum(pc.backlog for pc in self.model.pcs if backlog_known(pc, now, outboxes=outboxes))
         unknown = [pc.name for pc in kiosks if not backlog_known(pc, now, outboxes=outboxes)]
         seen = len(kiosks) - len(quiet)
+        total = len(kiosks) + len(missing)
         self.summary.setText(
-            f"{len(kiosks)} patient kiosk{'s' if len(kiosks) != 1 else ''}, {seen} seen in the last "
+            f"{total} patient kiosk{'s' if total != 1 else ''}, {seen} seen in the last "
             f"{BEAT_SECONDS * STALE_BEATS // 60} minutes."
         )
         problems = []
+        if missing:
+            problems.append(never_seen_warning(missing))
         if quiet:
             names = ", ".join(pc.name for pc in quiet)
             problems.append(f"Not seen for more than {BEAT_SECONDS * STALE_BEATS // 60} minutes: {names}.")

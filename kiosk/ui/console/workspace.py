@@ -122,7 +122,9 @@ class Workspace(QWidget):
         self.dashboard = DashboardView(context.database, titles=context.procedure_titles)
         self.tabs.addTab(self.dashboard, "Overview")
         # Every PC (last seen, outbox backlog), and the translations its patients see that await clinical review.
-        self.kiosks = KiosksView(context.database, translations=context.translations)
+        self.kiosks = KiosksView(
+            context.database, translations=context.translations, expected=context.settings.database.expected_kiosks
+        )
         self.handoff_line = add_handoff_line(self.kiosks, context.database)  # the record system's drop folder
         self.handoff_writer = ConsoleHandoff(context)  # writes it while someone is signed in, if this PC names one
         self.tabs.addTab(self.kiosks, "Kiosks")
