@@ -83,7 +83,15 @@ def settings_check(config: str | None) -> tuple[Check, Settings | None]:
 
 def run_checks(config: str | None, qt_report: Callable[[], QtReport] | None = None) -> list[Check]:
     """Every check in the order IT reads them: settings, storage, files, then what Qt finds on this PC."""
-    from kiosk.ops import doctor_audit, doctor_checks, doctor_content, doctor_handoff, doctor_storage, qt_probe
+    from kiosk.ops import (
+        doctor_audit,
+        doctor_checks,
+        doctor_content,
+        doctor_expected,
+        doctor_handoff,
+        doctor_storage,
+        qt_probe,
+    )
 
     first, settings = settings_check(config)
     report = (qt_report or qt_probe.probe_qt)()
@@ -106,6 +114,7 @@ def run_checks(config: str | None, qt_report: Callable[[], QtReport] | None = No
         *_safely(["backup"], lambda: [doctor_storage.backup_check(settings)]),
         *_safely(["outbox"], lambda: [doctor_storage.outbox_check(settings)]),
         *_safely([doctor_handoff.NAME], lambda: [doctor_handoff.handoff_check(settings)]),
+        *_safely([doctor_expected.NAME], lambda: doctor_expected.expected_kiosks_checks(settings)),
         doctor_checks.keyboard_check(settings.languages.enabled, report.keyboard_plugin),
         qt_probe.speech_check(report, settings.languages.enabled),
         qt_probe.sound_check(report, chime=settings.urgent.chime),

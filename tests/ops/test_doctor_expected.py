@@ -1,0 +1,48 @@
+"""`kiosk doctor` on the console's PC names the kiosks IT expects ([database] expected_kiosks) that never reached the
+database: a kiosk refused from its first start writes nothing, so this is where IT first hears of it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.ops.doctor import Check, Status, run_checks
+from kiosk.ops.qt_probe import QtReport
+from kiosk.services.workstations import record_start
+from kiosk.storage.database import Database
+
+WriteSettings = Callable[..., Path]
+
+
+def _doctor(write_settings: WriteSettings, database_file: Path, expected: str) -> dict[str, Check]:
+    url = f"sqlite:///{database_file.as_posix()}"
+    config = write_settings(f'[database]\nurl = "{url}"\nexpected_kiosks = {expected}\n')
+    checks = run_checks(str(config), qt_report=lambda: QtReport(platform="offscreen"))
+    return {check.name: check for check in checks}
+
+
+def test_an_expected_kiosk_never_seen_is_a_warning_naming_it(
+    database: Database, write_settings: WriteSettings, database_file: Path
+) -> None:
+    record_start(database, role="kiosk", name="waiting-room-1")
+    database.close()
+
+    checks = _doctor(write_settings, database_file, '["waiting-room-1", "waiting-room-2"]')
+
+    assert checks["expected kiosks"].line() == (
+        "WARN expected kiosks: 1 of 2 never reached the database: waiting-room-2 — on each, run `kiosk doctor`;"
+        " a refused password or a blocked connection shows there"
+    )
+
+
+def test_all_seen_is_ok_and_no_list_is_no_line(
+    database: Database, write_settings: WriteSettings, database_file: Path
+) -> None:
+    record_start(database, role="kiosk", name="waiting-room-1")
+    database.close()
+
+    checks = _doctor(write_settings, database_file, '["Waiting-Room-1"]')
+    assert checks["expected kiosks"].status is Status.OK
+    assert checks["expected kiosks"].message == "all 1 have reached the database"
+
+    assert "expected kiosks" not in _doctor(write_settings, database_file, "[]")
