@@ -16,9 +16,11 @@ from kiosk.storage.database import Database
 from kiosk.storage.models import Workstation
 
 NEVER_SEEN = "Never seen"
-# What the desk and IT can do, in words: the server cannot know why, but the kiosk's own doctor says at once.
-NEVER_SEEN_WHY = (
-    "never reached the server: on that PC run `kiosk doctor`; a refused password or a blocked connection shows there"
+# What the desk and IT can do, in words. Short enough for the table's cell at the console's 1366 pixels; the server
+# cannot know why, but the kiosk's own doctor says at once. The whole sentence is the cell's tooltip.
+NEVER_SEEN_WHY = "Refused password or blocked connection? Run kiosk doctor on that PC"
+NEVER_SEEN_SENTENCE = (
+    "It never reached the server: on that PC run kiosk doctor; a refused password or a blocked connection shows there."
 )
 
 
@@ -45,6 +47,6 @@ def never_seen_warning(names: Sequence[str]) -> str:
     count = len(names)
     which = "kiosk" if count == 1 else "kiosks"
     return (
-        f"{count} expected {which} never seen by the server ({', '.join(names)}): on each, run `kiosk doctor`;"
+        f"{count} expected {which} never seen by the server ({', '.join(names)}): on each, run kiosk doctor;"
         " a refused password or a blocked connection shows there."
     )

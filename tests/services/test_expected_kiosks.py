@@ -26,7 +26,7 @@ def test_no_list_means_no_kiosk_is_missing(database: Database) -> None:
 
 def test_the_warning_counts_them_and_says_what_to_do() -> None:
     assert never_seen_warning(["waiting-room-2"]) == (
-        "1 expected kiosk never seen by the server (waiting-room-2): on each, run `kiosk doctor`;"
+        "1 expected kiosk never seen by the server (waiting-room-2): on each, run kiosk doctor;"
         " a refused password or a blocked connection shows there."
     )
     assert never_seen_warning(["a", "b"]).startswith("2 expected kiosks never seen by the server (a, b):")

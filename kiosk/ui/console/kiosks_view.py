@@ -32,7 +32,13 @@ from kiosk.qt import (
 
 from kiosk.i18n.review import UnreviewedTranslation
 from kiosk.services.bounded_reads import BoundedReads
-from kiosk.services.expected_kiosks import NEVER_SEEN, NEVER_SEEN_WHY, never_seen, never_seen_warning
+from kiosk.services.expected_kiosks import (
+    NEVER_SEEN,
+    NEVER_SEEN_SENTENCE,
+    NEVER_SEEN_WHY,
+    never_seen,
+    never_seen_warning,
+)
 from kiosk.services.heartbeat import (
     BEAT_SECONDS,
     STALE_BEATS,
@@ -172,8 +178,8 @@ class WorkstationsModel(QAbstractTableModel):
     def _missing_data(self, index: QModelIndex | QPersistentModelIndex, role: int) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text(index.row(), index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return "Listed in [database] expected_kiosks in the settings"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{NEVER_SEEN_SENTENCE} (Listed in [database] expected_kiosks in the settings.)"
         if index.column() >= 3 and role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(CONSOLE_COLOURS["urgent_background"]))
         if index.column() >= 3 and role == Qt.ItemDataRole.ForegroundRole:

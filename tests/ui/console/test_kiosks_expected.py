@@ -8,6 +8,8 @@ import datetime as dt
 
 from pytestqt.qtbot import QtBot
 
+from kiosk.qt import Qt
+
 from kiosk.services.heartbeat import beat
 from kiosk.services.workstations import record_start
 from kiosk.storage.database import Database
@@ -42,15 +44,19 @@ def test_an_expected_kiosk_never_heard_from_is_listed_with_what_to_do(qtbot: QtB
         "",
         "⚠ Never seen",
         "⚠ Unknown",
-        "⚠ never reached the server: on that PC run `kiosk doctor`; a refused password or a blocked connection"
-        " shows there",
+        "⚠ Refused password or blocked connection? Run kiosk doctor on that PC",
     ]
+    hint = view.model.data(view.model.index(0, COLUMNS.index("Server sign-in")), Qt.ItemDataRole.ToolTipRole)
+    assert hint == (
+        "It never reached the server: on that PC run kiosk doctor; a refused password or a blocked connection shows"
+        " there. (Listed in [database] expected_kiosks in the settings.)"
+    )
     assert [row[0] for row in rows] == ["waiting-room-2", "waiting-room-1"]  # the one seen is shown as ever
     assert rows[1][3] == "Just now"
     assert view.summary.text() == "2 patient kiosks, 1 seen in the last 3 minutes."
     assert view.warning.isVisibleTo(view)
     assert view.warning.text() == (
-        "⚠ 1 expected kiosk never seen by the server (waiting-room-2): on each, run `kiosk doctor`;"
+        "⚠ 1 expected kiosk never seen by the server (waiting-room-2): on each, run kiosk doctor;"
         " a refused password or a blocked connection shows there."
     )
 
