@@ -46,3 +46,37 @@ def test_all_seen_is_ok_and_no_list_is_no_line(
     assert checks["expected kiosks"].message == "all 1 have reached the database"
 
     assert "expected kiosks" not in _doctor(write_settings, database_file, "[]")
+
+
+def test_on_the_server_the_never_seen_kiosk_is_named_too(pg_database: Database, write_settings: WriteSettings) -> None:
+    record_start(pg_database, role="console", name="front-desk")
+    url = pg_database.engine.url.render_as_string(hide_password=False)
+    config = write_settings(f'[database]\nurl = "{url}"\nexpected_kiosks = ["waiting-room-2"]\n')
+    config.chmod(0o600)  # it holds the server's password
+
+    checks = {check.name: check for check in run_checks(str(config), qt_report=lambda: QtReport(platform="offscreen"))}
+
+    assert checks["database"].status is Status.OK, checks["database"].line()
+    assert (
+        checks["expected kiosks"]
+        .line()
+        .startswith(
+            "WARN expected kiosks: 1 of 1 never reached the database: waiting-room-2 — on each, run `kiosk doctor`"
+        )
+    )
+
+
+def test_a_server_that_refuses_this_pc_leaves_the_list_unchecked_without_a_second_failure(
+    pg_database: Database, write_settings: WriteSettings
+) -> None:
+    url = pg_database.engine.url.set(password="not-the-password-4u").render_as_string(hide_password=False)
+    config = write_settings(f'[database]\nurl = "{url}"\nexpected_kiosks = ["waiting-room-2"]\n')
+    config.chmod(0o600)
+
+    checks = {check.name: check for check in run_checks(str(config), qt_report=lambda: QtReport(platform="offscreen"))}
+
+    assert checks["database"].status is Status.FAIL
+    assert checks["expected kiosks"].line() == (
+        "WARN expected kiosks: not checked: the database could not be read (OperationalError)"
+        " — fix the database line above first"
+    )
