@@ -75,6 +75,7 @@ EXPLAINED = (
     f"{BEAT_SECONDS * STALE_BEATS // 60} minutes may be switched off, frozen or cut off from the database: "
     "check its screen and its network cable. A kiosk the server refuses (a wrong password, say) falls quiet too: "
     "kiosk doctor run on it says why at once, and it reports here why and when once it gets in. "
+    "One refused from its very first start shows here only if IT lists it in the settings (expected_kiosks). "
     "Front-desk PCs are shown as last started."
 )
 TRANSLATIONS_TITLE = "Translations on the patient screens"
