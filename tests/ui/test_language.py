@@ -47,8 +47,13 @@ def test_language_switch_changes_every_visible_label(qtbot: QtBot, make_window: 
     spanish = visible_texts(window)
 
     assert window.navigator.current == route  # same screen, same section
-    assert set(spanish) == set(english), "the same widgets stay on screen"
-    unchanged = {english[key] for key in english if english[key] == spanish[key]} - SAME_IN_EVERY_LANGUAGE
+
+    # "More below" comes and goes with the words' length (a longer Spanish paragraph may overflow its part).
+    def widgets(texts: dict[str, str]) -> set[str]:
+        return {path for path in texts if "MoreBelow" not in path}
+
+    assert widgets(spanish) == widgets(english), "the same widgets stay on screen"
+    unchanged = {english[key] for key in widgets(english) if english[key] == spanish[key]} - SAME_IN_EVERY_LANGUAGE
     assert not unchanged, f"still in English after switching: {unchanged}"
 
 
