@@ -57,6 +57,7 @@ def test_every_patient_screen_offers_text_size_and_contrast(
 def test_a_bigger_text_size_makes_the_words_bigger_and_keeps_the_answers(qtbot: QtBot, window: KioskWindow) -> None:
     start(qtbot, window, "appointment")
     choose(qtbot, window, "patient_status", "new")
+    choose(qtbot, window, "reason", "si-joint-injection")
     next_step(qtbot, window)
     type_into(qtbot, window, "first_name", "lan")
     label = window.form.fields[1][0].label  # a question's words: body text, which grows the most
