@@ -85,7 +85,7 @@ def test_every_screen_fits_and_every_control_is_a_named_finger_target(
     problems: list[str] = []
     for name in screen_names(context):
         open_screen(window, name)
-        qtbot.wait(1)  # let layouts settle, as a real paint would
+        qtbot.wait(20)  # let layouts settle, as the next frame (16 ms) would
         if (window.width(), window.height()) != SIZES[size]:
             problems.append(f"{name}: needs {window.width()}x{window.height()}, more than the screen")
         controls = interactive_widgets(window)
