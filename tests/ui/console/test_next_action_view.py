@@ -77,8 +77,6 @@ def test_the_list_in_sight_follows_a_call_taken_at_another_desk(
 
     other_desk = Actor("sam", Role.RECEPTION, "front-desk-2")
     case = open_case(database, str(ana.request_id), other_desk)
-    change_status(
-        database, str(ana.request_id), RequestStatus.CLOSED, expected_version=case.version, actor=other_desk
-    )
+    change_status(database, str(ana.request_id), RequestStatus.CLOSED, expected_version=case.version, actor=other_desk)
 
     qtbot.waitUntil(lambda: [name for _, name in _shown(workspace.next_up)] == ["Chen, Bo"], timeout=10_000)
