@@ -16,6 +16,7 @@ from kiosk.qt import (
     QPlainTextEdit,
     QRegularExpression,
     QRegularExpressionValidator,
+    QResizeEvent,
     QSizePolicy,
     Qt,
     QVBoxLayout,
@@ -245,7 +246,9 @@ class ChoiceField(FieldWidget):
         self.buttons: dict[str, TouchButton] = {}
         self._option_of: dict[QObject, Option] = {}  # each button's option, for _option_toggled
         grid = QGridLayout()
-        columns = 2 if len(spec.options) in (1, 2, 4) else 3  # pairs stay pairs, the rest in threes
+        # Pairs stay pairs, the rest in threes, as far as the answers' longest words fit (see _fit_columns).
+        self._most_columns = columns = 2 if len(spec.options) in (1, 2, 4) else 3
+        self._columns_now = columns
         for index, option in enumerate(spec.options):
             button = TouchButton("option")
             button.setCheckable(True)
@@ -325,6 +328,42 @@ class ChoiceField(FieldWidget):
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
         self._grid.setSpacing(metrics.px("pad_small"))
+        self._fit_columns(self.width())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_columns(event.size().width())
+
+    def _fit_columns(self, width: int) -> None:
+        """As many columns (up to three) as keep every answer's longest word, and its mark with the first word,
+        whole on a line: at the largest text beside the keyboard or upright, three across cut "electrónico"."""
+        if width <= 0:
+            return
+        spacing = max(0, self._grid.spacing())
+        need = max((self._widest_word(button) for button in self.buttons.values()), default=0)
+        columns = self._most_columns
+        while columns > 1 and (width - (columns - 1) * spacing) / columns < need:
+            columns -= 1
+        if columns == self._columns_now:
+            return
+        self._columns_now = columns
+        for index, button in enumerate(self.buttons.values()):
+            self._grid.addWidget(button, index // columns, index % columns)  # moves it: a widget has one cell
+        for column in range(3):
+            self._grid.setColumnStretch(column, 1 if column < columns else 0)
+
+    @staticmethod
+    def _widest_word(button: TouchButton) -> int:
+        label = button.label
+        words = label.text().split()
+        if not words:
+            return 0
+        metrics = label.fontMetrics()
+        first = f"{words[0]} {words[1]}" if len(words) > 1 and len(words[0]) == 1 else words[0]  # the mark
+        widest = max(metrics.horizontalAdvance(word) for word in [first, *words[1:]])
+        # What the button adds around its words: its frame, padding and the label's margins.
+        around = max(0, button.sizeHint().width() - label.sizeHint().width())
+        return widest + around + 2
 
 
 class ScaleField(FieldWidget):
