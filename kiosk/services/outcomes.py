@@ -13,6 +13,11 @@ The figures, per procedure and per band of weeks between the procedure and the f
 
 Only answers are read (procedure, dates, ratings), never a name, phone or free text, and only counts and medians
 leave this module. The period is by the day a follow-up was received, on this PC's clock.
+
+The same figures (but PEG-3 and the 30 % rule) also come per procedure and per calendar month the follow-up was
+received, over the last 12 months (`by_month`), so the clinic sees a trend, as issue 20 asks. The settings name no
+clinic time zone: a follow-up's month is that of the day it was received on this PC's clock (the zone the
+console's PC is set to, which is the clinic's own), like the period above.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import datetime as dt
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -34,6 +39,7 @@ from kiosk.storage.models import RequestRecord
 IMPROVED_SHARE = 0.30  # a fall in pain of at least 30 % of the rating before: "much better" (see above)
 RELIEF_PERCENT = 50  # "at least 50 % relief", as issue 20 asks
 ALL_WEEKS = "all"
+MONTHS = 12  # calendar months in `by_month`, the last one the month of the period's end (or of today)
 # Weeks from the procedure to the follow-up: the numbing medicine's first days, the steroid's weeks, the three
 # months a good injection is hoped to last, and after. (first week, last week or None for "and later", name)
 WEEK_BANDS: tuple[tuple[int, int | None, str], ...] = (
@@ -49,6 +55,7 @@ class FollowUpScores:
     """What one follow-up says about its procedure: no name, no contact, no free text."""
 
     procedure: str  # the procedure page's id
+    received_on: dt.date  # the day the follow-up was received, on this PC's clock
     weeks_after: int  # whole weeks from the procedure to the day the follow-up was received
     pain_before: int
     pain_now: int
@@ -80,12 +87,31 @@ class OutcomeGroup:
 
 
 @dataclass(frozen=True)
+class MonthGroup:
+    """One procedure's follow-ups received in one calendar month."""
+
+    procedure: str
+    month: str  # "2026-11": the year and month the follow-ups were received
+    follow_ups: int
+    median_pain_before: float | None
+    median_pain_now: float | None
+    median_change: float | None  # before minus now: positive is less pain
+    relief_50: int  # follow-ups reporting at least 50 % relief
+
+    @property
+    def relief_50_share(self) -> float | None:
+        return self.relief_50 / self.follow_ups if self.follow_ups else None
+
+
+@dataclass(frozen=True)
 class OutcomesReport:
     received_from: dt.date | None
     received_to: dt.date | None
     follow_ups: int
     # Per procedure (by id): first its row over every week, then one row per band that has follow-ups.
     groups: list[OutcomeGroup]
+    # Per procedure (by id), one row per month of the last MONTHS that has follow-ups, oldest first.
+    by_month: list[MonthGroup] = field(default_factory=list)
 
     def as_json(self, titles: Mapping[str, str] | None = None) -> dict[str, Any]:
         """The figures for other programs; each group names its procedure by id and by title (`titles`)."""
@@ -97,6 +123,7 @@ class OutcomesReport:
                 "improved": f"pain now at least {IMPROVED_SHARE:.0%} lower than pain before, of those with pain before",
                 "relief_50": f"relief answered as {RELIEF_PERCENT} % or more",
                 "weeks": "whole weeks from the procedure date to the day the follow-up was received",
+                "by_month": f"the calendar month the follow-up was received (this PC's clock), last {MONTHS} months",
             },
             "groups": [
                 {
@@ -117,6 +144,20 @@ class OutcomesReport:
                 }
                 for group in self.groups
             ],
+            "by_month": [
+                {
+                    "procedure": group.procedure,
+                    "title": procedure_title(group.procedure, titles or {}),
+                    "month": group.month,
+                    "follow_ups": group.follow_ups,
+                    "median_pain_before": group.median_pain_before,
+                    "median_pain_now": group.median_pain_now,
+                    "median_change": group.median_change,
+                    "relief_50": group.relief_50,
+                    "relief_50_share": _rounded(group.relief_50_share),
+                }
+                for group in self.by_month
+            ],
         }
 
 
@@ -127,9 +168,17 @@ def procedure_title(procedure: str, titles: Mapping[str, str]) -> str:
 
 
 def outcomes(
-    database: Database, *, received_from: dt.date | None = None, received_to: dt.date | None = None
+    database: Database,
+    *,
+    received_from: dt.date | None = None,
+    received_to: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> OutcomesReport:
-    """The figures over follow-ups received from `received_from` to `received_to` (local days, both included)."""
+    """The figures over follow-ups received from `received_from` to `received_to` (local days, both included).
+
+    `by_month` covers the MONTHS calendar months up to the month of `received_to`, or of `today` (this PC's
+    date unless given) when the period has no end.
+    """
     conditions = [RequestRecord.kind == RequestKind.FOLLOW_UP.value]
     if received_from is not None:
         conditions.append(RequestRecord.created_at >= local_day_start(received_from))
@@ -138,7 +187,10 @@ def outcomes(
     with database.read() as session:
         rows = session.execute(select(RequestRecord.created_at, RequestRecord.answers).where(*conditions)).all()
     scores = [score for created_at, answers in rows if (score := follow_up_scores(created_at, answers))]
-    return OutcomesReport(received_from, received_to, len(scores), summarise(scores))
+    last_month = received_to or today or dt.date.today()
+    return OutcomesReport(
+        received_from, received_to, len(scores), summarise(scores), summarise_months(scores, last_month)
+    )
 
 
 def follow_up_scores(received_at: dt.datetime, answers: object) -> FollowUpScores | None:
@@ -148,10 +200,12 @@ def follow_up_scores(received_at: dt.datetime, answers: object) -> FollowUpScore
     try:
         procedure_day = dt.date.fromisoformat(str(answers["procedure_date"]))
         peg = answers.get("peg_score")
+        received_on = received_at.astimezone().date()
         return FollowUpScores(
             procedure=str(answers["procedure"]),
+            received_on=received_on,
             # A follow-up dated before its procedure (a typo) counts as the first week, not a negative one.
-            weeks_after=max(0, (received_at.astimezone().date() - procedure_day).days // 7),
+            weeks_after=max(0, (received_on - procedure_day).days // 7),
             pain_before=_whole(answers["pain_before"]),
             pain_now=_whole(answers["pain_now"]),
             relief_percent=_whole(answers["relief_percent"]),
@@ -175,6 +229,34 @@ def summarise(scores: Iterable[FollowUpScores]) -> list[OutcomeGroup]:
             if band:
                 groups.append(_group(procedure, name, band))
     return groups
+
+
+def summarise_months(scores: Iterable[FollowUpScores], last_month: dt.date) -> list[MonthGroup]:
+    """Per procedure (by id), one row per calendar month received that has follow-ups, oldest first, over the
+    MONTHS months ending with `last_month`'s; a month without follow-ups has no row (nothing to measure)."""
+    first = _month_index(last_month) - MONTHS + 1
+    found: dict[tuple[str, int], list[FollowUpScores]] = defaultdict(list)
+    for score in scores:
+        month = _month_index(score.received_on)
+        if first <= month <= first + MONTHS - 1:
+            found[(score.procedure, month)].append(score)
+    return [
+        MonthGroup(
+            procedure=procedure,
+            month=f"{month // 12:04d}-{month % 12 + 1:02d}",
+            follow_ups=len(group),
+            median_pain_before=_median([s.pain_before for s in group]),
+            median_pain_now=_median([s.pain_now for s in group]),
+            median_change=_median([s.pain_before - s.pain_now for s in group]),
+            relief_50=sum(1 for s in group if s.relief_percent >= RELIEF_PERCENT),
+        )
+        for (procedure, month), group in sorted(found.items())
+    ]
+
+
+def _month_index(day: dt.date) -> int:
+    """Months since year 0: consecutive calendar months are consecutive numbers, across a new year too."""
+    return day.year * 12 + day.month - 1
 
 
 def improved(score: FollowUpScores) -> bool | None:

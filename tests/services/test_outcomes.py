@@ -7,7 +7,7 @@ import datetime as dt
 import json
 
 from kiosk.domain.requests import FollowUpRequest
-from kiosk.services.outcomes import ALL_WEEKS, outcomes
+from kiosk.services.outcomes import ALL_WEEKS, outcomes, summarise_months
 from kiosk.services.queue import local_day_start
 from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
@@ -25,6 +25,7 @@ def _send(
     weeks: int = 3,
     procedure: str = "si-joint-injection",
     peg: tuple[int, int] | None = (4, 5),
+    received_on: dt.date | None = None,
 ) -> None:
     request: FollowUpRequest = dataclasses.replace(
         factories.follow_up(),
@@ -36,7 +37,8 @@ def _send(
         peg_enjoyment=peg[0] if peg else None,
         peg_activity=peg[1] if peg else None,
     )
-    received = local_day_start(PROCEDURE_DAY + dt.timedelta(weeks=weeks)) + dt.timedelta(hours=10)
+    day = received_on or PROCEDURE_DAY + dt.timedelta(weeks=weeks)
+    received = local_day_start(day) + dt.timedelta(hours=10)
     submit_request(database, request, "kiosk-1", now=received)
 
 
@@ -118,3 +120,54 @@ def test_the_json_names_no_patient(database: Database) -> None:
     ):
         assert private not in text
     assert '"improved_share": 1.0' in text and '"follow_ups": 1' in text
+
+
+def test_follow_ups_are_also_counted_per_procedure_and_calendar_month_of_the_last_twelve(database: Database) -> None:
+    _send(database, before=8, now=2, relief=80, received_on=dt.date(2025, 12, 31))
+    _send(database, before=6, now=5, relief=10, received_on=dt.date(2025, 12, 1))
+    _send(database, before=9, now=3, relief=50, received_on=dt.date(2026, 1, 2))  # a new year: a month of its own
+    _send(database, before=7, now=7, procedure="rfa-si-joint", received_on=dt.date(2026, 1, 20))
+    _send(database, before=8, now=1, received_on=dt.date(2025, 1, 31))  # 13 months before: out of the twelve
+
+    report = outcomes(database, today=dt.date(2026, 1, 25))
+
+    assert [(m.procedure, m.month, m.follow_ups, m.relief_50) for m in report.by_month] == [
+        ("rfa-si-joint", "2026-01", 1, 0),
+        ("si-joint-injection", "2025-12", 2, 1),
+        ("si-joint-injection", "2026-01", 1, 1),
+    ]
+    december = report.by_month[1]
+    assert (december.median_pain_before, december.median_pain_now, december.median_change) == (7.0, 3.5, 3.5)
+    assert december.relief_50_share == 0.5
+    assert report.follow_ups == 5  # the weeks bands keep every follow-up of the period
+
+
+def test_the_months_end_with_the_period_s_end(database: Database) -> None:
+    _send(database, before=8, now=2, received_on=dt.date(2025, 3, 10))
+    _send(database, before=8, now=4, received_on=dt.date(2025, 4, 10))
+
+    report = outcomes(database, received_to=dt.date(2025, 3, 31), today=dt.date(2026, 6, 1))
+
+    assert [(m.month, m.follow_ups, m.median_pain_now) for m in report.by_month] == [("2025-03", 1, 2.0)]
+    assert summarise_months([], dt.date(2025, 3, 31)) == []
+
+
+def test_the_json_keeps_its_keys_and_adds_the_months(database: Database) -> None:
+    _send(database, before=8, now=2, relief=60, received_on=dt.date(2025, 3, 10))
+
+    figures = outcomes(database, today=dt.date(2025, 3, 31)).as_json({"si-joint-injection": "SI joint injection"})
+
+    assert {"received_from", "received_to", "follow_ups", "rules", "groups", "by_month"} <= set(figures)
+    assert figures["by_month"] == [
+        {
+            "procedure": "si-joint-injection",
+            "title": "SI joint injection",
+            "month": "2025-03",
+            "follow_ups": 1,
+            "median_pain_before": 8.0,
+            "median_pain_now": 2.0,
+            "median_change": 6.0,
+            "relief_50": 1,
+            "relief_50_share": 1.0,
+        }
+    ]
