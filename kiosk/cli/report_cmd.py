@@ -13,9 +13,10 @@ from kiosk.cli.errors import friendly
 from kiosk.ops.exit_codes import EXIT_OK
 
 if TYPE_CHECKING:
-    from kiosk.services.outcomes import OutcomeGroup, OutcomesReport
+    from kiosk.services.outcomes import MonthGroup, OutcomeGroup, OutcomesReport
 
 COLUMNS = ("Procedure", "Weeks", "Follow-ups", "Pain before", "Pain now", "Change", "30% better", "50% relief", "PEG-3")
+MONTH_COLUMNS = ("Procedure", "Month", "Follow-ups", "Pain before", "Pain now", "Change", "50% relief")
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,7 +33,9 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
             "For the follow-ups patients sent: per procedure, and per band of weeks from the procedure to the "
             "follow-up (0-1, 2-5, 6-12, 13+), how many, the median pain before and now (0-10) and its change, "
             "the share whose pain fell by at least 30 % (of those with some pain before), the share reporting "
-            "at least 50 % relief, and the median PEG-3 score. Counts and medians only: no name, phone or "
+            "at least 50 % relief, and the median PEG-3 score; then, per procedure and calendar month the "
+            "follow-up was received (the last 12 months up to --to or today), how many, the pain medians and "
+            "the share reporting at least 50 % relief. Counts and medians only: no name, phone or "
             "free text. The report is recorded in the audit trail, as an export is. docs/reception.md explains "
             "the figures."
         ),
@@ -119,24 +122,49 @@ def text_report(report: OutcomesReport, titles: Mapping[str, str] | None = None)
     if not report.groups:
         lines.append("No follow-up to report on in this period.")
         return "\n".join(lines)
-    rows = [COLUMNS, *(_row(group, titles or {}) for group in report.groups)]
-    widths = [max(len(row[column]) for row in rows) for column in range(len(COLUMNS))]
     lines.append("")
-    for row in rows:
-        lines.append(
-            "  ".join(
-                cell.ljust(width) if column < 2 else cell.rjust(width)
-                for column, (cell, width) in enumerate(zip(row, widths, strict=True))
-            ).rstrip()
-        )
+    lines += _table([COLUMNS, *(_row(group, titles or {}) for group in report.groups)])
     lines += [
         "",
         "Weeks: whole weeks from the procedure to the day the follow-up was received ('all' is every week).",
         "Pain: 0-10 as the patient rated it, medians; change is before minus now (more is better).",
         "30% better: pain now at least 30 % lower than before, of the follow-ups with some pain before.",
         "50% relief: answered 50 % relief or more. PEG-3: median score now (0-10, lower is better).",
+        "",
     ]
+    if report.by_month:
+        lines.append("Per month the follow-up was received, last 12 months (months without follow-ups left out):")
+        lines.append("")
+        lines += _table([MONTH_COLUMNS, *(_month_row(group, titles or {}) for group in report.by_month)])
+    else:
+        lines.append("Per month: no follow-up was received in the last 12 months of this period.")
     return "\n".join(lines)
+
+
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows as aligned lines: the first two columns (names) to the left, the figures to the right."""
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return [
+        "  ".join(
+            cell.ljust(width) if column < 2 else cell.rjust(width)
+            for column, (cell, width) in enumerate(zip(row, widths, strict=True))
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _month_row(group: MonthGroup, titles: Mapping[str, str]) -> tuple[str, ...]:
+    from kiosk.services.outcomes import procedure_title
+
+    return (
+        procedure_title(group.procedure, titles),
+        group.month,
+        str(group.follow_ups),
+        _number(group.median_pain_before),
+        _number(group.median_pain_now),
+        _number(group.median_change),
+        _share(group.relief_50, group.follow_ups),
+    )
 
 
 def _row(group: OutcomeGroup, titles: Mapping[str, str]) -> tuple[str, ...]:

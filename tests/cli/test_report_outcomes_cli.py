@@ -98,3 +98,38 @@ def test_a_bad_date_is_one_sentence(
     assert exited.value.code == 2
     err = capsys.readouterr().err
     assert sentence in err and "Traceback" not in err
+
+
+def test_the_months_follow_the_bands_in_text_and_json(
+    settings_file: Path, database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _follow_ups(database)  # received on 13 January and (two) on 3 February 2025
+
+    assert _kiosk(settings_file, "report", "outcomes", "--to", "2025-02-28") == 0
+    out = capsys.readouterr().out
+    assert _kiosk(settings_file, "report", "outcomes", "--to", "2025-02-28", "--json") == 0
+    figures = json.loads(capsys.readouterr().out)
+
+    lines = out.splitlines()
+    heading = lines.index("Per month the follow-up was received, last 12 months (months without follow-ups left out):")
+    assert lines[heading + 2].split() == [
+        "Procedure", "Month", "Follow-ups", "Pain", "before", "Pain", "now", "Change", "50%", "relief",
+    ]  # fmt: skip
+    title = ["Sacroiliac", "(SI)", "joint", "injection"]
+    assert lines[heading + 3].split() == [*title, "2025-01", "1", "8.0", "2.0", "6.0", "1/1", "(100", "%)"]
+    assert lines[heading + 4].split() == [*title, "2025-02", "2", "7.0", "5.0", "2.0", "2/2", "(100", "%)"]
+    assert [(m["month"], m["follow_ups"], m["median_change"]) for m in figures["by_month"]] == [
+        ("2025-01", 1, 6.0),
+        ("2025-02", 2, 2.0),
+    ]
+    assert [g["weeks"] for g in figures["groups"]] == ["all", "0-1", "2-5"]  # the bands are still there
+
+
+def test_with_no_follow_up_in_the_last_months_the_text_says_so(
+    settings_file: Path, database: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _follow_ups(database)
+
+    assert _kiosk(settings_file, "report", "outcomes", "--to", "2026-06-30") == 0
+
+    assert "Per month: no follow-up was received in the last 12 months of this period." in capsys.readouterr().out
