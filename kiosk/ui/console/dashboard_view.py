@@ -40,6 +40,7 @@ from kiosk.services.outcomes import (
     ALL_WEEKS,
     IMPROVED_SHARE,
     RELIEF_PERCENT,
+    MonthGroup,
     OutcomeGroup,
     OutcomesReport,
     outcomes,
@@ -72,6 +73,8 @@ OUTCOME_COLUMNS = (
     "50 % relief",
     "PEG-3",
 )
+MONTH_COLUMNS = ("Procedure", "Month received", "Follow-ups", "Pain before \u2192 now", "Change", "50 % relief")
+MONTH_HEADING = "Per month received, last 12 months (a month without follow-ups has no row)"
 OUTCOME_RULES = (
     f"Medians of the 0\u201310 ratings patients gave in their follow-ups. 30 % better: pain now at least "
     f"{IMPROVED_SHARE * 100:.0f} % lower than before, of those with some pain before. 50 % relief: answered "
@@ -124,6 +127,24 @@ def outcome_row_words(group: OutcomeGroup, titles: Mapping[str, str] | None = No
         share(group.improved, group.rated),
         share(group.relief_50, group.follow_ups),
         number(group.median_peg),
+    )
+
+
+def month_row_words(group: MonthGroup, first: bool, titles: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """One row of the per-month table: the procedure's title on its `first` (oldest) month only, as above."""
+    month = dt.date.fromisoformat(f"{group.month}-01")
+
+    def number(value: float | None) -> str:
+        return NONE_WORDS if value is None else f"{value:g}"
+
+    relief = f"{round(100 * group.relief_50 / group.follow_ups)} % ({group.relief_50} of {group.follow_ups})"
+    return (
+        procedure_title(group.procedure, titles or {}) if first else "",
+        f"{month:%b %Y}",
+        str(group.follow_ups),
+        f"{number(group.median_pain_before)} \u2192 {number(group.median_pain_now)}",
+        number(group.median_change),
+        relief,
     )
 
 
@@ -220,6 +241,11 @@ class DashboardView(QWidget):
         self.outcome_model = QStandardItemModel(0, len(OUTCOME_COLUMNS), self)
         self.outcome_model.setHorizontalHeaderLabels(list(OUTCOME_COLUMNS))
         self.outcome_table = QTableView()
+        self.month_model = QStandardItemModel(0, len(MONTH_COLUMNS), self)
+        self.month_model.setHorizontalHeaderLabels(list(MONTH_COLUMNS))
+        self.month_table = QTableView()
+        self.month_heading = label(MONTH_HEADING, "heading", wrap=True)
+        self.month_heading.setObjectName("OutcomesByMonthHeading")
         self.outcome_none = label("", "muted", wrap=True)
         self.outcome_none.setObjectName("OutcomesNone")
         outcome_card = self._build_outcomes()
@@ -360,26 +386,18 @@ class DashboardView(QWidget):
         rules = label(OUTCOME_RULES, "muted", wrap=True)
         rules.setObjectName("OutcomesRules")
         box.addWidget(rules)
-        table = self.outcome_table
-        table.setObjectName("OutcomesTable")
-        table.setAccessibleName("Outcomes after procedures, per procedure and weeks after it")
-        table.setModel(self.outcome_model)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        table.setShowGrid(False)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setMinimumSectionSize(1)
-        # Every row shows: the table is as tall as its rows, and the page scrolls instead of the table.
-        table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        box.addWidget(table)
+        _figures_table(self.outcome_table, self.outcome_model)
+        self.outcome_table.setObjectName("OutcomesTable")
+        self.outcome_table.setAccessibleName("Outcomes after procedures, per procedure and weeks after it")
+        box.addWidget(self.outcome_table)
         box.addWidget(self.outcome_none)
+        # The same follow-ups per calendar month, second: the trend issue 20 asks for, under the weeks bands.
+        _figures_table(self.month_table, self.month_model)
+        self.month_table.setObjectName("OutcomesByMonthTable")
+        self.month_table.setAccessibleName("Outcomes after procedures, per procedure and month received")
+        box.addSpacing(8)
+        box.addWidget(self.month_heading)
+        box.addWidget(self.month_table)
         return frame
 
     def refresh(self) -> None:
@@ -477,19 +495,38 @@ class DashboardView(QWidget):
                     cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 cells.append(cell)
             model.appendRow(cells)
-        table = self.outcome_table
-        table.setVisible(bool(report.groups))
-        # Rows as tall as the console's text (styled by now: the page refreshes as it is shown), none cut off.
-        table.ensurePolished()
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
-        rows = table.verticalHeader().defaultSectionSize() * model.rowCount()
-        table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth())
+        self.outcome_table.setVisible(bool(report.groups))
+        _fit_rows(self.outcome_table, model)
         self.outcome_none.setVisible(not report.groups)
         self.outcome_none.setText("No follow-up has come in during the last 12 months: nothing to measure yet.")
+        self._show_months(report)
+
+    def _show_months(self, report: OutcomesReport) -> None:
+        model = self.month_model
+        model.removeRows(0, model.rowCount())
+        previous = None
+        for group in report.by_month:
+            cells = []
+            for column, words in enumerate(month_row_words(group, group.procedure != previous, self.titles)):
+                cell = QStandardItem(words)
+                if column >= 2:
+                    cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                cells.append(cell)
+            model.appendRow(cells)
+            previous = group.procedure
+        # With no follow-up at all, the sentence under the first table says so for both.
+        self.month_heading.setVisible(bool(report.by_month))
+        self.month_table.setVisible(bool(report.by_month))
+        _fit_rows(self.month_table, model)
 
     def outcome_row(self, row: int) -> list[str]:
         """The words in one row of the outcomes table."""
         model = self.outcome_model
+        return [model.item(row, column).text() for column in range(model.columnCount())]
+
+    def month_row(self, row: int) -> list[str]:
+        """The words in one row of the per-month outcomes table."""
+        model = self.month_model
         return [model.item(row, column).text() for column in range(model.columnCount())]
 
     def seen_row(self, row: int) -> list[str]:
@@ -504,4 +541,33 @@ class DashboardView(QWidget):
 def read_figures(database: Database) -> tuple[Overview, OutcomesReport]:
     """On the reader's worker: the overview and the outcomes report, as the Overview tab shows them."""
     today = dt.date.today()
-    return overview(database, days=DAYS), outcomes(database, received_from=today - dt.timedelta(days=OUTCOME_DAYS - 1))
+    return overview(database, days=DAYS), outcomes(
+        database, received_from=today - dt.timedelta(days=OUTCOME_DAYS - 1), today=today
+    )
+
+
+def _figures_table(table: QTableView, model: QStandardItemModel) -> None:
+    """A read-only table of outcomes as tall as its rows: the page scrolls instead of the table."""
+    table.setModel(model)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    table.setShowGrid(False)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setMinimumSectionSize(1)
+    # Every row shows: the table is as tall as its rows, and the page scrolls instead of the table.
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    header = table.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+
+
+def _fit_rows(table: QTableView, model: QStandardItemModel) -> None:
+    """Rows as tall as the console's text (styled by now: the page refreshes as it is shown), none cut off."""
+    table.ensurePolished()
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+    rows = table.verticalHeader().defaultSectionSize() * model.rowCount()
+    table.setFixedHeight(table.horizontalHeader().sizeHint().height() + rows + 2 * table.frameWidth())

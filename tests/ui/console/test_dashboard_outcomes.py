@@ -15,7 +15,7 @@ from kiosk.paths import bundled_content_dir
 from kiosk.services.requests import submit_request
 from kiosk.storage.database import Database
 from kiosk.ui.console.context import procedure_titles
-from kiosk.ui.console.dashboard_view import OUTCOME_COLUMNS, DashboardView
+from kiosk.ui.console.dashboard_view import MONTH_COLUMNS, OUTCOME_COLUMNS, DashboardView
 from kiosk.ui.console.theme import console_stylesheet
 from tests.services import factories
 
@@ -41,9 +41,16 @@ def _titles(tmp_path: Path) -> dict[str, str]:
 
 
 def _follow_up(
-    database: Database, *, days_after: int, before: int, now: int, relief: int, procedure: str = "si-joint-injection"
+    database: Database,
+    *,
+    days_after: int,
+    before: int,
+    now: int,
+    relief: int,
+    procedure: str = "si-joint-injection",
+    days_ago: int = 2,
 ) -> None:
-    received = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    received = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
     request = dataclasses.replace(
         factories.follow_up(),
         procedure=procedure,
@@ -99,3 +106,33 @@ def test_a_procedure_no_page_names_keeps_its_id(qtbot: QtBot, database: Database
 
     procedures = [view.outcome_row(row)[0] for row in range(view.outcome_model.rowCount())]
     assert [name for name in procedures if name] == ["old-nerve-block", "Sacroiliac (SI) joint injection"]
+
+
+def test_under_the_bands_a_second_table_reads_per_procedure_and_month_received(
+    qtbot: QtBot, database: Database, tmp_path: Path
+) -> None:
+    _follow_up(database, days_after=3, before=8, now=2, relief=70)
+    _follow_up(database, days_after=20, before=6, now=3, relief=50, days_ago=45)
+    _follow_up(database, days_after=20, before=8, now=6, relief=10, days_ago=45)
+    _follow_up(database, days_after=20, before=8, now=6, relief=10, days_ago=400)  # older than 12 months: left out
+    _follow_up(database, days_after=3, before=5, now=5, relief=0, procedure="old-nerve-block")
+    this_month = (dt.datetime.now(dt.UTC) - dt.timedelta(days=2)).astimezone()
+    earlier = (dt.datetime.now(dt.UTC) - dt.timedelta(days=45)).astimezone()
+
+    view = _view(qtbot, database, (1366, 1300), _titles(tmp_path))
+
+    assert view.month_model.columnCount() == len(MONTH_COLUMNS)
+    assert [view.month_row(row) for row in range(view.month_model.rowCount())] == [
+        ["old-nerve-block", f"{this_month:%b %Y}", "1", "5 \u2192 5", "0", "0 % (0 of 1)"],
+        ["Sacroiliac (SI) joint injection", f"{earlier:%b %Y}", "2", "7 \u2192 4.5", "2.5", "50 % (1 of 2)"],
+        ["", f"{this_month:%b %Y}", "1", "8 \u2192 2", "6", "100 % (1 of 1)"],
+    ]
+    assert view.month_table.isVisible() and view.month_heading.isVisible()
+    table = view.month_table
+    assert table.visualRect(view.month_model.index(2, 0)).bottom() <= table.viewport().height()
+
+
+def test_with_no_follow_ups_the_month_table_is_not_shown(qtbot: QtBot, database: Database) -> None:
+    view = _view(qtbot, database, (1366, 768))
+
+    assert not view.month_table.isVisibleTo(view) and not view.month_heading.isVisibleTo(view)
