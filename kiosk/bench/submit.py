@@ -143,8 +143,8 @@ def measure(workspace: Workspace, count: int) -> list[Figure]:
             ms(median(floor)),
             "ms",
             note=(
-                "a raw sqlcipher3 insert into the kiosk's encrypted table with its indexes and triggers, no validation or "
-                f"Python layers (p99 {ms(percentile(encrypted, 0.99)):.1f} ms): the share of the kiosk's median "
+                "a raw sqlcipher3 insert into the kiosk's encrypted table with its indexes and triggers, no validation "
+                f"or Python layers (p99 {ms(percentile(encrypted, 0.99)):.1f} ms): the share of the kiosk's median "
                 "that is encryption and schema, beside the issue's plain floor"
             ),
         ),
