@@ -130,7 +130,11 @@ def test_the_queue_columns_are_indexed(database: Database) -> None:
     # The queue's order (urgent first, then oldest) and its search keys are read from indexes.
     assert indexes["ix_patient_requests_queue"] == (["urgent", "created_at", "id"], False)
     assert indexes["ix_patient_requests_open_queue"] == (["urgent", "created_at", "id", "status"], False)
-    assert indexes["ix_patient_requests_phone_queue"] == (["phone_e164", "urgent", "created_at", "id"], False)
+    # Status and kind too, so a phone search's count is read from the index alone (migration 0010).
+    assert indexes["ix_patient_requests_phone_queue"] == (
+        ["phone_e164", "urgent", "created_at", "id", "status", "kind"],
+        False,
+    )
     assert indexes["ix_patient_requests_last_name_queue"] == (
         ["urgent", "last_name_key", "first_name_key", "created_at", "id", "status", "kind"],
         False,
