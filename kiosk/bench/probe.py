@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from kiosk.bench.memory import peak_kib
+from kiosk.qt_filters import teardown_safe
 
 if TYPE_CHECKING:
     from kiosk.qt import QApplication
@@ -58,6 +59,7 @@ def _first_attract_paint(then: Callable[[], None]) -> Any:
     class FirstAttractPaint(QObject):
         seen = False
 
+        @teardown_safe
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
             if not self.seen and event.type() == QEvent.Type.Paint and type(watched).__name__ == "AttractScreen":
                 self.seen = True

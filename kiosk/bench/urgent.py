@@ -40,6 +40,7 @@ from kiosk.domain.red_flags import YES, red_flag_key
 from kiosk.domain.reference import format_reference
 from kiosk.domain.requests import RedFlag, RequestKind
 from kiosk.domain.staff import Actor, Role
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.requests import NEW_REQUEST_CHANNEL, submit_request
 from kiosk.storage.database import Database
 from kiosk.storage.keys import open_configured_database
@@ -124,6 +125,7 @@ class _PaintedWith(QObject):
         times = [at for shown, at in self.paints.items() if text in shown]
         return min(times) if times else None
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.Paint and self.label.isVisible():
             self.paints.setdefault(self.label.text(), time.monotonic())

@@ -20,6 +20,7 @@ from kiosk.qt import (
 )
 
 from kiosk.bench.loop import Steps
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.navigation import ATTRACT
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.widgets.card_overlay import CardOverlay
@@ -37,6 +38,7 @@ class PaintWatch(QObject):
         self.unchanged = 0  # taps after which nothing was drawn
         window.installEventFilter(self)
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if event.type() == QEvent.Type.UpdateRequest:
             self.frames += 1

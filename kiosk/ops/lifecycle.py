@@ -12,6 +12,7 @@ from kiosk.qt import QCoreApplication, QEvent, QObject, QSocketNotifier, QTimer,
 
 from kiosk.ops.exit_codes import EXIT_OK
 from kiosk.ops.watchdog import ServiceWatchdog
+from kiosk.qt_filters import teardown_safe
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class WatchdogPinger(QObject):
         self._timer.timeout.connect(watchdog.ping)
         window.installEventFilter(self)
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self._window and event.type() == QEvent.Type.Paint:
             self._window.removeEventFilter(self)

@@ -15,6 +15,7 @@ from kiosk.qt import QApplication, QCoreApplication, QEvent, QFont, QGuiApplicat
 
 # Any non-zero code but EXIT_STAFF_QUIT: the supervisor or systemd restarts the kiosk.
 from kiosk.ops.exit_codes import EXIT_CRASHED
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.startup import KioskContext
 from kiosk.ui.fonts import FONT_FAMILIES
 from kiosk.ui.presentation import Look
@@ -85,6 +86,7 @@ class AfterFirstFrame(QObject):
         self._fallback.start()
         widget.installEventFilter(self)
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if watched is self._widget and event.type() == QEvent.Type.Paint:
             self._widget.removeEventFilter(self)

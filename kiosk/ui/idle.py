@@ -14,6 +14,8 @@ from kiosk.qt import (
     Signal,
 )
 
+from kiosk.qt_filters import teardown_safe
+
 # Events that mean a person is at the screen. A screen reader's SetFocus action and a switch moving on send
 # focus events; typing through an input method sends InputMethod, not KeyPress.
 _ACTIVITY = {
@@ -128,6 +130,7 @@ class IdleMonitor(QObject):
         if self._active:
             self.watch(True)
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         # Restarting a timer on each touch is cheap and keeps the loop free of polling.
         kind = event.type()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from kiosk.qt import QApplication, QCursor, QEvent, QKeyEvent, QObject, Qt, QTimer, QWidget, Signal
 
 from kiosk.config.settings import OpeningHours
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.opening_hours import NextOpening, is_open, next_change, next_opening
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class LockdownGuard(QObject):
             QApplication.restoreOverrideCursor()
         self._cursor_hidden = hidden
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         kind = event.type()
         if kind not in _SWALLOWED:

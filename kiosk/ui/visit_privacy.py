@@ -26,6 +26,8 @@ from kiosk.qt import (
     QWidget,
 )
 
+from kiosk.qt_filters import teardown_safe
+
 _MOUSE = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick)
 # Key presses that would copy a patient's words out of the field or paste someone else's into it.
 _CLIPBOARD_KEYS = (QKeySequence.StandardKey.Copy, QKeySequence.StandardKey.Cut, QKeySequence.StandardKey.Paste)
@@ -56,6 +58,7 @@ class VisitPrivacy(QObject):
         if clipboard is not None and clipboard.supportsSelection():
             clipboard.selectionChanged.connect(self._selection_changed)
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         kind = event.type()
         if isinstance(event, QMouseEvent) and kind in _MOUSE:

@@ -31,6 +31,7 @@ from kiosk.qt import (
     Signal,
 )
 
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.startup import KioskContext
 
 CORNER_PX = 80
@@ -96,6 +97,7 @@ class CornerHold(QObject):
             current = current.parentWidget()
         return False
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         kind = event.type()
         if kind not in _PRESS and kind not in _RELEASE and kind not in _MOVE:

@@ -20,6 +20,7 @@ from kiosk.qt import (
 )
 
 from kiosk.domain.staff import Actor
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.accounts import AccountError, confirm_password
 from kiosk.services.overview import WaitingNow, waiting_now
 from kiosk.services.store import StoreError
@@ -96,6 +97,7 @@ class IdleLock(QObject):
         if self.timer.isActive():
             self.timer.start()
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         # Restarting a running timer is cheap; input in the patient kiosk window does not count.
         if (
@@ -149,6 +151,7 @@ class DialogGuard(QObject):
         dialogs.sort(key=lambda dialog: dialog is not active)
         return dialogs
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         # A dialog that code opens while locked (a message after a cancelled one) is cancelled as it shows;
         # deferred, because rejecting inside its own show would leave Qt half-way through showing it.

@@ -26,6 +26,7 @@ from kiosk.qt import (
 
 from kiosk.domain.requests import RequestKind
 from kiosk.domain.workflow import OPEN_STATUSES, STATUS_LABELS, RequestStatus
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.queue import QueueFilter
 from kiosk.ui.console.widgets import button
 
@@ -150,6 +151,7 @@ class QueueFilters(QWidget):
         self.clear_dates.clicked.connect(self.reset_dates)
         self._date_changed()
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if (
             isinstance(watched, QDateEdit)

@@ -32,6 +32,7 @@ from kiosk.qt import (
 
 from kiosk.domain.staff import Actor, Permission, PermissionDenied
 from kiosk.domain.workflow import RequestStatus
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.authority import AccountRevoked
 from kiosk.services.export import export_csv
 from kiosk.services.queue import COUNT_CAP, QueueFilter
@@ -442,6 +443,7 @@ class QueueView(QWidget):
         self.apply_filter()
         self.focus_results()
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if (
             watched is self.search

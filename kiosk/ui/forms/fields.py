@@ -25,6 +25,7 @@ from kiosk.qt import (
 )
 
 from kiosk.content.catalog import ContentCatalog
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.request_form import FieldKind, FieldSpec, Option
 from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.screens.base import text_label
@@ -271,6 +272,7 @@ class ChoiceField(FieldWidget):
     def _words(self, option: Option) -> str:
         return self.texts.t(option.label_key) if option.label_key else self._page_title(option.page_id)
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         # Seen before the button acts on it: a click that follows comes from this press. Arrow keys click the next
         # answer in a radio group too, but they are not a press here, so they never move the step on.

@@ -31,6 +31,7 @@ from kiosk.content.model import PageKind
 from kiosk.domain.forms import FormContext
 from kiosk.domain.problems import FieldProblem, RequestInvalid
 from kiosk.domain.requests import RequestKind
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.navigation import Route, Screen
 from kiosk.services.request_form import FieldKind, RequestDraft, StepSpec, is_review, new_draft
 from kiosk.services.store import Database
@@ -441,6 +442,7 @@ class RequestFormScreen(KioskScreen):
         self.step_shown.emit()
 
     # -- keyboard ----------------------------------------------------------------------------------
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if not isinstance(watched, QLineEdit | QPlainTextEdit):
             return False

@@ -37,6 +37,7 @@ from kiosk.domain.keyboard_layouts import (
     for_language,
     names_its_page,
 )
+from kiosk.qt_filters import teardown_safe
 from kiosk.ui.presentation import ThemeName
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import MIN_TARGET, PALETTES, Metrics
@@ -408,6 +409,7 @@ class OnScreenKeyboard(QWidget):
         super().focusInEvent(event)
         self._focus_on(self._focus_key if self._focus_key in self._page_keys() else None, event.reason())
 
+    @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if watched is self._editor:
             return self._tab_from_box(event)
