@@ -8,13 +8,15 @@ import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from functools import cached_property
+from typing import Literal, TypeVar
 
 import phonenumbers
 from email_validator import validate_email
 
+from kiosk.domain.answers import DATE_OF_BIRTH, PROCEDURE_DATE, AnswerKey, DateKeys, red_flag_answer
 from kiosk.domain.problems import FieldProblem, ProblemCode, RequestInvalid
-from kiosk.domain.red_flags import NO, RED_FLAG_QUESTIONS, YES, red_flag_key, red_flags_from
+from kiosk.domain.red_flags import NO, RED_FLAG_QUESTIONS, YES
 from kiosk.domain.requests import (
     OTHER_REASON,
     AppointmentRequest,
@@ -62,60 +64,56 @@ class FormContext:
 
 
 _CONTACT_FIELDS = (
-    "first_name",
-    "last_name",
-    "dob_day",
-    "dob_month",
-    "dob_year",
-    "phone",
-    "email",
-    "contact_method",
-    "contact_times",
-    "consent_contact",
-    "consent_texts",
+    AnswerKey.FIRST_NAME,
+    AnswerKey.LAST_NAME,
+    *DATE_OF_BIRTH,
+    AnswerKey.PHONE,
+    AnswerKey.EMAIL,
+    AnswerKey.CONTACT_METHOD,
+    AnswerKey.CONTACT_TIMES,
+    AnswerKey.CONSENT_CONTACT,
+    AnswerKey.CONSENT_TEXTS,
 )
-APPOINTMENT_FIELDS: tuple[str, ...] = (
-    "patient_status",
+APPOINTMENT_FIELDS: tuple[AnswerKey, ...] = (
+    AnswerKey.PATIENT_STATUS,
     *_CONTACT_FIELDS,
-    "reason",
-    "reason_other",
-    "preferred_days",
+    AnswerKey.REASON,
+    AnswerKey.REASON_OTHER,
+    AnswerKey.PREFERRED_DAYS,
 )
-FOLLOW_UP_FIELDS: tuple[str, ...] = (
-    "procedure",
-    "procedure_day",
-    "procedure_month",
-    "procedure_year",
+FOLLOW_UP_FIELDS: tuple[AnswerKey, ...] = (
+    AnswerKey.PROCEDURE,
+    *PROCEDURE_DATE,
     *_CONTACT_FIELDS,
-    "pain_before",
-    "pain_now",
-    "peg_enjoyment",
-    "peg_activity",
-    "relief_percent",
-    "relief_duration",
-    "relief_within_hours",
-    *(red_flag_key(flag) for flag in RED_FLAG_QUESTIONS),
-    "next_steps",
-    "concerns",
+    AnswerKey.PAIN_BEFORE,
+    AnswerKey.PAIN_NOW,
+    AnswerKey.PEG_ENJOYMENT,
+    AnswerKey.PEG_ACTIVITY,
+    AnswerKey.RELIEF_PERCENT,
+    AnswerKey.RELIEF_DURATION,
+    AnswerKey.RELIEF_WITHIN_HOURS,
+    *(red_flag_answer(flag) for flag in RED_FLAG_QUESTIONS),
+    AnswerKey.NEXT_STEPS,
+    AnswerKey.CONCERNS,
 )
-FIELDS: Mapping[RequestKind, tuple[str, ...]] = {
+FIELDS: Mapping[RequestKind, tuple[AnswerKey, ...]] = {
     RequestKind.APPOINTMENT: APPOINTMENT_FIELDS,
     RequestKind.FOLLOW_UP: FOLLOW_UP_FIELDS,
 }
 
 
 class _AnswerError(Exception):
-    """A reader's verdict on an answer; check_fields puts it on the field the rule names."""
+    """A reader's verdict on an answer; the check that ran the reader shows it on its field."""
 
     def __init__(self, code: ProblemCode) -> None:
         super().__init__(code.value)
         self.code = code
 
 
-# -- readers: an answer's stored value, or _AnswerError naming what is wrong ---------------------
+# -- parsers: one answer's stored value, or _AnswerError naming what is wrong ----------------------
 
 
-def _text(answers: Answers, key: str, *, multiline: bool = False) -> str:
+def _text(answers: Answers, key: AnswerKey, *, multiline: bool = False) -> str:
     value = answers.get(key, "")
     # Another type can only be a programming slip; as "not answered" the patient can still go on.
     return clean_text(value, multiline=multiline) if isinstance(value, str) else ""
@@ -127,7 +125,7 @@ def _bounded(text: str, limit: int) -> str:
     return text
 
 
-def _name(answers: Answers, key: str) -> str:
+def _name(answers: Answers, key: AnswerKey) -> str:
     name = _bounded(_text(answers, key), NAME_MAX)
     if not name:
         raise _AnswerError(ProblemCode.REQUIRED)
@@ -138,8 +136,8 @@ def _name(answers: Answers, key: str) -> str:
     return name
 
 
-def _date(answers: Answers, prefix: str) -> dt.date:
-    day, month, year = (_text(answers, f"{prefix}_{part}") for part in ("day", "month", "year"))
+def _date(answers: Answers, keys: DateKeys) -> dt.date:
+    day, month, year = (_text(answers, key) for key in keys)
     if not (day and month and year):
         raise _AnswerError(ProblemCode.REQUIRED)
     # A two-digit year is ambiguous (19xx or 20xx?), so the patient types all four.
@@ -158,53 +156,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _date_of_birth(answers: Answers, context: FormContext) -> dt.date:
-    born = _date(answers, "dob")
-    if born > context.today:
-        raise _AnswerError(ProblemCode.DOB_FUTURE)
-    # Whole years lived: the birthday this year counts only once it has come.
-    age = context.today.year - born.year - ((context.today.month, context.today.day) < (born.month, born.day))
-    if age > MAX_AGE_YEARS:
-        raise _AnswerError(ProblemCode.DOB_TOO_OLD)
-    return born
-
-
-def _procedure_date(answers: Answers, context: FormContext) -> dt.date:
-    done = _date(answers, "procedure")
-    if done > context.today:
-        raise _AnswerError(ProblemCode.PROCEDURE_DATE_FUTURE)
-    if done < _years_before(context.today, PROCEDURE_MAX_YEARS_AGO):
-        raise _AnswerError(ProblemCode.PROCEDURE_DATE_TOO_OLD)
-    return done
-
-
-def _phone(answers: Answers, context: FormContext) -> str:
-    typed = _text(answers, "phone")
-    if not typed:
-        raise _AnswerError(ProblemCode.REQUIRED)
-    if len(typed) > PHONE_MAX:
-        raise _AnswerError(ProblemCode.PHONE_INVALID)
-    try:
-        number = phonenumbers.parse(typed, context.region)
-    except phonenumbers.NumberParseException:
-        raise _AnswerError(ProblemCode.PHONE_INVALID) from None
-    if not phonenumbers.is_valid_number(number):
-        raise _AnswerError(ProblemCode.PHONE_INVALID)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _email(answers: Answers) -> str | None:
-    typed = _bounded(_text(answers, "email"), EMAIL_MAX)
-    if not typed:
-        return None
-    try:
-        normalized = validate_email(typed, check_deliverability=False).normalized
-    except ValueError:  # EmailNotValidError is one, and so is any idna or codec error on an odd domain
-        raise _AnswerError(ProblemCode.EMAIL_INVALID) from None
-    return _bounded(normalized, EMAIL_MAX)
-
-
-def _choice(answers: Answers, key: str, choices: type[_E]) -> _E:
+def _choice(answers: Answers, key: AnswerKey, choices: type[_E]) -> _E:
     value = answers.get(key)
     if isinstance(value, str):
         try:
@@ -214,7 +166,7 @@ def _choice(answers: Answers, key: str, choices: type[_E]) -> _E:
     raise _AnswerError(ProblemCode.CHOICE_REQUIRED)
 
 
-def _choices(answers: Answers, key: str, choices: type[_E]) -> tuple[_E, ...]:
+def _choices(answers: Answers, key: AnswerKey, choices: type[_E]) -> tuple[_E, ...]:
     value = answers.get(key, frozenset())
     known = {member.value for member in choices}
     if not isinstance(value, set | frozenset | list | tuple) or not all(
@@ -225,44 +177,14 @@ def _choices(answers: Answers, key: str, choices: type[_E]) -> tuple[_E, ...]:
     return tuple(member for member in choices if member.value in value)
 
 
-def _page(answers: Answers, key: str, pages: Iterable[str]) -> str:
+def _page(answers: Answers, key: AnswerKey, pages: Iterable[str]) -> str:
     value = answers.get(key)
     if isinstance(value, str) and value in pages:
         return value
     raise _AnswerError(ProblemCode.CHOICE_REQUIRED)
 
 
-def _consent_to_contact(answers: Answers, context: FormContext) -> bool:
-    if answers.get("consent_contact") is not True:
-        raise _AnswerError(ProblemCode.CONSENT_REQUIRED)
-    return True
-
-
-def _texts_opt_in(answers: Answers, context: FormContext) -> None:
-    texts = answers.get("contact_method") == ContactMethod.TEXT_MESSAGE
-    if texts and answers.get("consent_texts") is not True:
-        raise _AnswerError(ProblemCode.TEXTS_NEED_OPT_IN)
-
-
-def _email_for_method(answers: Answers, context: FormContext) -> None:
-    if answers.get("contact_method") == ContactMethod.EMAIL and _email(answers) is None:
-        raise _AnswerError(ProblemCode.EMAIL_NEEDED)
-
-
-def _reason(answers: Answers, context: FormContext) -> str:
-    return _page(answers, "reason", context.procedures | {OTHER_REASON})
-
-
-def _reason_other(answers: Answers, context: FormContext) -> str:
-    if _reason(answers, context) != OTHER_REASON:
-        return ""  # words typed before the patient chose a listed reason are not kept
-    words = _bounded(_text(answers, "reason_other"), REASON_OTHER_MAX)
-    if not words:
-        raise _AnswerError(ProblemCode.REASON_OTHER_REQUIRED)
-    return words
-
-
-def _scale(answers: Answers, key: str, top: int, step: int = 1) -> int:
+def _scale(answers: Answers, key: AnswerKey, top: int, step: int = 1) -> int:
     value = answers.get(key)
     # bool is an int to Python, but True is not a point on a scale.
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top or value % step:
@@ -270,75 +192,310 @@ def _scale(answers: Answers, key: str, top: int, step: int = 1) -> int:
     return value
 
 
-def _red_flag_answered(answers: Answers, flag: RedFlag) -> None:
-    # No default: a warning sign left unanswered must never read as "no".
-    if answers.get(red_flag_key(flag)) not in (YES, NO):
-        raise _AnswerError(ProblemCode.RED_FLAG_UNANSWERED)
+# -- readers: each field's typed value, read at most once per check ---------------------------------
 
 
-def _next_steps(answers: Answers) -> tuple[NextStep, ...]:
-    chosen = _choices(answers, "next_steps", NextStep)
-    if not chosen:
-        raise _AnswerError(ProblemCode.NEXT_STEP_REQUIRED)
-    return chosen
+class _Reading:
+    """One patient's answers, read field by field: each reader returns its typed value or raises the problem.
+
+    Readers are cached, so the values the checks accepted are the ones built into the request, and the
+    dearest read (parsing the phone number, which Submit waits for) is done once. A reader that reads
+    another field's value (reason_other reads reason) runs only once that field has passed (_FormRules).
+    """
+
+    def __init__(self, answers: Answers, context: FormContext) -> None:
+        self.answers = answers
+        self.context = context
+
+    @cached_property
+    def first_name(self) -> str:
+        return _name(self.answers, AnswerKey.FIRST_NAME)
+
+    @cached_property
+    def last_name(self) -> str:
+        return _name(self.answers, AnswerKey.LAST_NAME)
+
+    @cached_property
+    def date_of_birth(self) -> dt.date:
+        born = _date(self.answers, DATE_OF_BIRTH)
+        today = self.context.today
+        if born > today:
+            raise _AnswerError(ProblemCode.DOB_FUTURE)
+        # Whole years lived: the birthday this year counts only once it has come.
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        if age > MAX_AGE_YEARS:
+            raise _AnswerError(ProblemCode.DOB_TOO_OLD)
+        return born
+
+    @cached_property
+    def phone(self) -> str:
+        typed = _text(self.answers, AnswerKey.PHONE)
+        if not typed:
+            raise _AnswerError(ProblemCode.REQUIRED)
+        if len(typed) > PHONE_MAX:
+            raise _AnswerError(ProblemCode.PHONE_INVALID)
+        try:
+            number = phonenumbers.parse(typed, self.context.region)
+        except phonenumbers.NumberParseException:
+            raise _AnswerError(ProblemCode.PHONE_INVALID) from None
+        if not phonenumbers.is_valid_number(number):
+            raise _AnswerError(ProblemCode.PHONE_INVALID)
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    @cached_property
+    def email(self) -> str | None:
+        typed = _bounded(_text(self.answers, AnswerKey.EMAIL), EMAIL_MAX)
+        if not typed:
+            return None
+        try:
+            normalized = validate_email(typed, check_deliverability=False).normalized
+        except ValueError:  # EmailNotValidError is one, and so is any idna or codec error on an odd domain
+            raise _AnswerError(ProblemCode.EMAIL_INVALID) from None
+        return _bounded(normalized, EMAIL_MAX)
+
+    @cached_property
+    def contact_method(self) -> ContactMethod:
+        return _choice(self.answers, AnswerKey.CONTACT_METHOD, ContactMethod)
+
+    @cached_property
+    def contact_times(self) -> tuple[ContactTime, ...]:
+        return _choices(self.answers, AnswerKey.CONTACT_TIMES, ContactTime)
+
+    @cached_property
+    def consent_contact(self) -> Literal[True]:
+        if self.answers.get(AnswerKey.CONSENT_CONTACT) is not True:
+            raise _AnswerError(ProblemCode.CONSENT_REQUIRED)
+        return True
+
+    @cached_property
+    def consent_texts(self) -> bool:
+        return self.answers.get(AnswerKey.CONSENT_TEXTS) is True  # optional: anything but a tick is "no"
+
+    @cached_property
+    def contact(self) -> Contact:
+        return Contact(
+            first_name=self.first_name,
+            last_name=self.last_name,
+            date_of_birth=self.date_of_birth,
+            phone_e164=self.phone,
+            email=self.email,
+            method=self.contact_method,
+            times=self.contact_times,
+            consent_to_contact=self.consent_contact,
+            consent_to_texts=self.consent_texts,
+        )
+
+    @cached_property
+    def patient_status(self) -> PatientStatus:
+        return _choice(self.answers, AnswerKey.PATIENT_STATUS, PatientStatus)
+
+    @cached_property
+    def reason(self) -> str:
+        return _page(self.answers, AnswerKey.REASON, self.context.procedures | {OTHER_REASON})
+
+    @cached_property
+    def reason_other(self) -> str:
+        if self.reason != OTHER_REASON:
+            return ""  # words typed before the patient chose a listed reason are not kept
+        words = _bounded(_text(self.answers, AnswerKey.REASON_OTHER), REASON_OTHER_MAX)
+        if not words:
+            raise _AnswerError(ProblemCode.REASON_OTHER_REQUIRED)
+        return words
+
+    @cached_property
+    def preferred_days(self) -> tuple[Weekday, ...]:
+        return _choices(self.answers, AnswerKey.PREFERRED_DAYS, Weekday)
+
+    @cached_property
+    def procedure(self) -> str:
+        return _page(self.answers, AnswerKey.PROCEDURE, self.context.procedures)
+
+    @cached_property
+    def procedure_date(self) -> dt.date:
+        done = _date(self.answers, PROCEDURE_DATE)
+        if done > self.context.today:
+            raise _AnswerError(ProblemCode.PROCEDURE_DATE_FUTURE)
+        if done < _years_before(self.context.today, PROCEDURE_MAX_YEARS_AGO):
+            raise _AnswerError(ProblemCode.PROCEDURE_DATE_TOO_OLD)
+        return done
+
+    @cached_property
+    def pain_before(self) -> int:
+        return _scale(self.answers, AnswerKey.PAIN_BEFORE, 10)
+
+    @cached_property
+    def pain_now(self) -> int:
+        return _scale(self.answers, AnswerKey.PAIN_NOW, 10)
+
+    @cached_property
+    def peg_enjoyment(self) -> int:
+        return _scale(self.answers, AnswerKey.PEG_ENJOYMENT, 10)
+
+    @cached_property
+    def peg_activity(self) -> int:
+        return _scale(self.answers, AnswerKey.PEG_ACTIVITY, 10)
+
+    @cached_property
+    def relief_percent(self) -> int:
+        return _scale(self.answers, AnswerKey.RELIEF_PERCENT, 100, step=10)
+
+    @cached_property
+    def relief_duration(self) -> ReliefDuration:
+        return _choice(self.answers, AnswerKey.RELIEF_DURATION, ReliefDuration)
+
+    @cached_property
+    def relief_within_hours(self) -> YesNoUnsure:
+        return _choice(self.answers, AnswerKey.RELIEF_WITHIN_HOURS, YesNoUnsure)
+
+    def red_flag(self, flag: RedFlag) -> bool:
+        """True for "yes"; a warning sign left unanswered must never read as "no", so it has no default."""
+        answer = self.answers.get(red_flag_answer(flag))
+        if answer not in (YES, NO):
+            raise _AnswerError(ProblemCode.RED_FLAG_UNANSWERED)
+        return answer == YES
+
+    @cached_property
+    def red_flags(self) -> frozenset[RedFlag]:
+        return frozenset(flag for flag in RED_FLAG_QUESTIONS if self.red_flag(flag))
+
+    @cached_property
+    def next_steps(self) -> tuple[NextStep, ...]:
+        chosen = _choices(self.answers, AnswerKey.NEXT_STEPS, NextStep)
+        if not chosen:
+            raise _AnswerError(ProblemCode.NEXT_STEP_REQUIRED)
+        return chosen
+
+    @cached_property
+    def concerns(self) -> str:
+        return _bounded(_text(self.answers, AnswerKey.CONCERNS, multiline=True), CONCERNS_MAX)
+
+    # Rules across answers: they read fields that have already passed, and raise on the field to change.
+
+    def texts_opt_in(self) -> None:
+        if self.contact_method is ContactMethod.TEXT_MESSAGE and not self.consent_texts:
+            raise _AnswerError(ProblemCode.TEXTS_NEED_OPT_IN)
+
+    def email_for_method(self) -> None:
+        if self.contact_method is ContactMethod.EMAIL and self.email is None:
+            raise _AnswerError(ProblemCode.EMAIL_NEEDED)
 
 
-def _concerns(answers: Answers) -> str:
-    return _bounded(_text(answers, "concerns", multiline=True), CONCERNS_MAX)
-
-
-# -- rules: which answers each check reads, and where its problem is shown --------------------------
+# -- rules: which answers each reader reads, and where its problem is shown -------------------------
 
 
 @dataclass(frozen=True)
-class _Rule:
-    reads: tuple[str, ...]
-    field: str  # the answer the patient must change
-    check: Callable[[Answers, FormContext], object]
+class _Check:
+    reads: tuple[AnswerKey, ...]  # checked only when all of these are
+    shown_on: AnswerKey  # the answer the patient must change
+    run: Callable[[_Reading], object]
 
 
-def _one(key: str, check: Callable[[Answers, FormContext], object]) -> _Rule:
-    return _Rule((key,), key, check)
+def _field(key: AnswerKey, run: Callable[[_Reading], object]) -> _Check:
+    return _Check((key,), key, run)
 
 
-def _red_flag_rule(flag: RedFlag) -> _Rule:
-    return _one(red_flag_key(flag), lambda answers, _: _red_flag_answered(answers, flag))
+def _red_flag_check(flag: RedFlag) -> _Check:
+    return _field(red_flag_answer(flag), lambda reading: reading.red_flag(flag))
 
 
-_CONTACT_RULES = (
-    _one("first_name", lambda answers, _: _name(answers, "first_name")),
-    _one("last_name", lambda answers, _: _name(answers, "last_name")),
-    _Rule(("dob_day", "dob_month", "dob_year"), "dob_day", _date_of_birth),
-    _one("phone", _phone),
-    _one("email", lambda answers, _: _email(answers)),
-    _one("contact_method", lambda answers, _: _choice(answers, "contact_method", ContactMethod)),
-    _one("contact_times", lambda answers, _: _choices(answers, "contact_times", ContactTime)),
-    _one("consent_contact", _consent_to_contact),
-    _Rule(("contact_method", "consent_texts"), "contact_method", _texts_opt_in),
-    _Rule(("contact_method", "email"), "email", _email_for_method),
+@dataclass(frozen=True)
+class _FormRules:
+    """One form's checks: each field's own reader, then the rules across answers.
+
+    The two tiers make the result independent of the order checks are listed in: a field's reader needs
+    no other answer, and a rule across answers runs only after every field it reads has passed, so it
+    keeps quiet while one of them is wrong (the patient fixes that first) and never shows a second
+    problem on a field (it shows its problem on one of the fields it reads).
+    """
+
+    order: tuple[AnswerKey, ...]  # the form's answers, in the order problems are listed
+    fields: tuple[_Check, ...]
+    across: tuple[_Check, ...]
+
+    def __post_init__(self) -> None:
+        # A slip here would show two problems on one field, let a rule speak over a field's own problem,
+        # or read an answer the form does not ask for.
+        if not {key for check in (*self.fields, *self.across) for key in check.reads} <= set(self.order):
+            raise ValueError("a check reads an answer the form does not ask for")
+        for tier in (self.fields, self.across):
+            shown = [check.shown_on for check in tier]
+            if len(set(shown)) != len(shown):
+                raise ValueError(f"two checks of one tier show their problem on the same field: {shown}")
+        for check in self.across:
+            if check.shown_on not in check.reads:
+                raise ValueError(f"a rule across answers shows its problem on {check.shown_on}, which it does not read")
+
+    def problems(self, reading: _Reading, fields: Iterable[str]) -> list[FieldProblem]:
+        checking = frozenset(fields)
+        found: dict[AnswerKey, ProblemCode] = {}
+        failed: set[AnswerKey] = set()
+        for check in self.fields:
+            if checking.issuperset(check.reads) and (code := _verdict(check, reading)) is not None:
+                found[check.shown_on] = code
+                failed.update(check.reads)
+        for check in self.across:
+            ready = checking.issuperset(check.reads) and not failed.intersection(check.reads)
+            if ready and (code := _verdict(check, reading)) is not None:
+                found.setdefault(check.shown_on, code)
+        return [FieldProblem(key.value, found[key].value) for key in self.order if key in found]
+
+
+def _verdict(check: _Check, reading: _Reading) -> ProblemCode | None:
+    try:
+        check.run(reading)
+    except _AnswerError as invalid:
+        return invalid.code
+    return None
+
+
+_CONTACT_CHECKS = (
+    _field(AnswerKey.FIRST_NAME, lambda reading: reading.first_name),
+    _field(AnswerKey.LAST_NAME, lambda reading: reading.last_name),
+    _Check(DATE_OF_BIRTH, AnswerKey.DOB_DAY, lambda reading: reading.date_of_birth),
+    _field(AnswerKey.PHONE, lambda reading: reading.phone),
+    _field(AnswerKey.EMAIL, lambda reading: reading.email),
+    _field(AnswerKey.CONTACT_METHOD, lambda reading: reading.contact_method),
+    _field(AnswerKey.CONTACT_TIMES, lambda reading: reading.contact_times),
+    _field(AnswerKey.CONSENT_CONTACT, lambda reading: reading.consent_contact),
 )
-_RULES: dict[RequestKind, tuple[_Rule, ...]] = {
-    RequestKind.APPOINTMENT: (
-        _one("patient_status", lambda answers, _: _choice(answers, "patient_status", PatientStatus)),
-        *_CONTACT_RULES,
-        _one("reason", _reason),
-        _Rule(("reason", "reason_other"), "reason_other", _reason_other),
-        _one("preferred_days", lambda answers, _: _choices(answers, "preferred_days", Weekday)),
+_CONTACT_ACROSS = (
+    _Check((AnswerKey.CONTACT_METHOD, AnswerKey.CONSENT_TEXTS), AnswerKey.CONTACT_METHOD, _Reading.texts_opt_in),
+    _Check((AnswerKey.CONTACT_METHOD, AnswerKey.EMAIL), AnswerKey.EMAIL, _Reading.email_for_method),
+)
+_RULES: Mapping[RequestKind, _FormRules] = {
+    RequestKind.APPOINTMENT: _FormRules(
+        order=APPOINTMENT_FIELDS,
+        fields=(
+            _field(AnswerKey.PATIENT_STATUS, lambda reading: reading.patient_status),
+            *_CONTACT_CHECKS,
+            _field(AnswerKey.REASON, lambda reading: reading.reason),
+            _field(AnswerKey.PREFERRED_DAYS, lambda reading: reading.preferred_days),
+        ),
+        across=(
+            *_CONTACT_ACROSS,
+            _Check(
+                (AnswerKey.REASON, AnswerKey.REASON_OTHER), AnswerKey.REASON_OTHER, lambda reading: reading.reason_other
+            ),
+        ),
     ),
-    RequestKind.FOLLOW_UP: (
-        _one("procedure", lambda answers, context: _page(answers, "procedure", context.procedures)),
-        _Rule(("procedure_day", "procedure_month", "procedure_year"), "procedure_day", _procedure_date),
-        *_CONTACT_RULES,
-        _one("pain_before", lambda answers, _: _scale(answers, "pain_before", 10)),
-        _one("pain_now", lambda answers, _: _scale(answers, "pain_now", 10)),
-        _one("peg_enjoyment", lambda answers, _: _scale(answers, "peg_enjoyment", 10)),
-        _one("peg_activity", lambda answers, _: _scale(answers, "peg_activity", 10)),
-        _one("relief_percent", lambda answers, _: _scale(answers, "relief_percent", 100, step=10)),
-        _one("relief_duration", lambda answers, _: _choice(answers, "relief_duration", ReliefDuration)),
-        _one("relief_within_hours", lambda answers, _: _choice(answers, "relief_within_hours", YesNoUnsure)),
-        *(_red_flag_rule(flag) for flag in RED_FLAG_QUESTIONS),
-        _one("next_steps", lambda answers, _: _next_steps(answers)),
-        _one("concerns", lambda answers, _: _concerns(answers)),
+    RequestKind.FOLLOW_UP: _FormRules(
+        order=FOLLOW_UP_FIELDS,
+        fields=(
+            _field(AnswerKey.PROCEDURE, lambda reading: reading.procedure),
+            _Check(PROCEDURE_DATE, AnswerKey.PROCEDURE_DAY, lambda reading: reading.procedure_date),
+            *_CONTACT_CHECKS,
+            _field(AnswerKey.PAIN_BEFORE, lambda reading: reading.pain_before),
+            _field(AnswerKey.PAIN_NOW, lambda reading: reading.pain_now),
+            _field(AnswerKey.PEG_ENJOYMENT, lambda reading: reading.peg_enjoyment),
+            _field(AnswerKey.PEG_ACTIVITY, lambda reading: reading.peg_activity),
+            _field(AnswerKey.RELIEF_PERCENT, lambda reading: reading.relief_percent),
+            _field(AnswerKey.RELIEF_DURATION, lambda reading: reading.relief_duration),
+            _field(AnswerKey.RELIEF_WITHIN_HOURS, lambda reading: reading.relief_within_hours),
+            *(_red_flag_check(flag) for flag in RED_FLAG_QUESTIONS),
+            _field(AnswerKey.NEXT_STEPS, lambda reading: reading.next_steps),
+            _field(AnswerKey.CONCERNS, lambda reading: reading.concerns),
+        ),
+        across=_CONTACT_ACROSS,
     ),
 }
 
@@ -347,73 +504,40 @@ def check_fields(
     kind: RequestKind, answers: Answers, fields: Iterable[str], context: FormContext
 ) -> list[FieldProblem]:
     """Problems with the named answers only, in form order, at most one per field."""
-    return _check(kind, answers, fields, context, {})
-
-
-def _check(
-    kind: RequestKind, answers: Answers, fields: Iterable[str], context: FormContext, read: dict[str, object]
-) -> list[FieldProblem]:
-    # `read` gets each field's value from the first rule naming it: its reader, as readers come before the
-    # rules across answers that name the same field. build_request uses them instead of reading twice.
-    checking = frozenset(fields)
-    problems: dict[str, FieldProblem] = {}
-    failed: set[str] = set()
-    for rule in _RULES[kind]:
-        # A rule across answers waits until all of them are being checked, and keeps quiet
-        # while one of them is already wrong: the patient fixes that first.
-        if not checking.issuperset(rule.reads) or failed.intersection(rule.reads):
-            continue
-        try:
-            read.setdefault(rule.field, rule.check(answers, context))
-        except _AnswerError as invalid:
-            problems.setdefault(rule.field, FieldProblem(rule.field, invalid.code.value))
-            failed.update(rule.reads)
-    order = FIELDS[kind]
-    return sorted(problems.values(), key=lambda problem: order.index(problem.field))
+    return _RULES[kind].problems(_Reading(answers, context), fields)
 
 
 def build_request(kind: RequestKind, answers: Answers, context: FormContext) -> AppointmentRequest | FollowUpRequest:
     """The request the answers describe; RequestInvalid with every problem if any answer is wrong."""
-    read: dict[str, object] = {}
-    problems = _check(kind, answers, FIELDS[kind], context, read)
+    reading = _Reading(answers, context)
+    problems = _RULES[kind].problems(reading, FIELDS[kind])
     if problems:
         raise RequestInvalid(problems)
-    # Every rule has passed, so `read` holds each field's value as its reader returned it.
-    contact = Contact(
-        first_name=cast(str, read["first_name"]),
-        last_name=cast(str, read["last_name"]),
-        date_of_birth=cast(dt.date, read["dob_day"]),
-        phone_e164=cast(str, read["phone"]),
-        email=cast(str | None, read["email"]),
-        method=cast(ContactMethod, read["contact_method"]),
-        times=cast(tuple[ContactTime, ...], read["contact_times"]),
-        consent_to_contact=cast(bool, read["consent_contact"]),
-        consent_to_texts=answers.get("consent_texts") is True,
-    )
+    # Every check has passed, so each reader below returns the value it was checked with, without reading again.
     if kind is RequestKind.APPOINTMENT:
         return AppointmentRequest(
             request_id=context.request_id,
             language=context.language,
-            contact=contact,
-            patient_status=cast(PatientStatus, read["patient_status"]),
-            reason=cast(str, read["reason"]),
-            reason_other=cast(str, read["reason_other"]),
-            preferred_days=cast(tuple[Weekday, ...], read["preferred_days"]),
+            contact=reading.contact,
+            patient_status=reading.patient_status,
+            reason=reading.reason,
+            reason_other=reading.reason_other,
+            preferred_days=reading.preferred_days,
         )
     return FollowUpRequest(
         request_id=context.request_id,
         language=context.language,
-        contact=contact,
-        procedure=cast(str, read["procedure"]),
-        procedure_date=cast(dt.date, read["procedure_day"]),
-        pain_before=cast(int, read["pain_before"]),
-        pain_now=cast(int, read["pain_now"]),
-        relief_percent=cast(int, read["relief_percent"]),
-        relief_duration=cast(ReliefDuration, read["relief_duration"]),
-        relief_within_hours=cast(YesNoUnsure, read["relief_within_hours"]),
-        red_flags=red_flags_from(answers),
-        concerns=cast(str, read["concerns"]),
-        next_steps=cast(tuple[NextStep, ...], read["next_steps"]),
-        peg_enjoyment=cast(int, read["peg_enjoyment"]),
-        peg_activity=cast(int, read["peg_activity"]),
+        contact=reading.contact,
+        procedure=reading.procedure,
+        procedure_date=reading.procedure_date,
+        pain_before=reading.pain_before,
+        pain_now=reading.pain_now,
+        relief_percent=reading.relief_percent,
+        relief_duration=reading.relief_duration,
+        relief_within_hours=reading.relief_within_hours,
+        red_flags=reading.red_flags,
+        concerns=reading.concerns,
+        next_steps=reading.next_steps,
+        peg_enjoyment=reading.peg_enjoyment,
+        peg_activity=reading.peg_activity,
     )
