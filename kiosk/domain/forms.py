@@ -424,6 +424,11 @@ class _FormRules:
         for check in self.across:
             if check.shown_on not in check.reads:
                 raise ValueError(f"a rule across answers shows its problem on {check.shown_on}, which it does not read")
+            # It must wait for the whole of each field it reads (all three boxes of a date), or it could run
+            # that field's reader before the field's own check and show the field's problem as its own.
+            reads = set(check.reads)
+            if any(not reads.isdisjoint(field.reads) and not reads.issuperset(field.reads) for field in self.fields):
+                raise ValueError(f"a rule across answers reads part of a field: {check.reads}")
 
     def problems(self, reading: _Reading, fields: Iterable[str]) -> list[FieldProblem]:
         checking = frozenset(fields)

@@ -193,7 +193,7 @@ class RequestEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     author: Mapped[str] = mapped_column(String(64))
     workstation: Mapped[str] = mapped_column(String(255))
-    kind: Mapped[str] = mapped_column(String(20))  # "status" or "note"
+    kind: Mapped[str] = mapped_column(String(20))  # a kiosk.domain.workflow.EventKind: status, note or seen
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text())
@@ -233,9 +233,9 @@ class AuditEntry(Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), index=True)
     actor: Mapped[str] = mapped_column(String(64), index=True)
     workstation: Mapped[str] = mapped_column(String(255))
-    action: Mapped[str] = mapped_column(String(40), index=True)
+    action: Mapped[str] = mapped_column(String(40), index=True)  # a kiosk.domain.audit.AuditAction
     target: Mapped[str] = mapped_column(String(80))
-    outcome: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(20))  # a kiosk.domain.audit.Outcome
     detail: Mapped[str] = mapped_column(String(400))
     prev_hash: Mapped[str] = mapped_column(String(64))
     row_hash: Mapped[str] = mapped_column(String(64))

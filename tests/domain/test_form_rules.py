@@ -86,5 +86,8 @@ def test_a_rule_that_would_show_a_second_problem_on_a_field_is_refused_when_the_
     speaking_over = forms._Check((AnswerKey.CONSENT_TEXTS,), AnswerKey.PHONE, lambda reading: None)
     with pytest.raises(ValueError, match="does not read"):
         dataclasses.replace(rules, across=(speaking_over,))
+    half_a_date = forms._Check((AnswerKey.DOB_DAY,), AnswerKey.DOB_DAY, lambda reading: None)
+    with pytest.raises(ValueError, match="part of a field"):
+        dataclasses.replace(rules, across=(half_a_date,))
     with pytest.raises(ValueError, match="does not ask for"):
         dataclasses.replace(rules, fields=(*rules.fields, forms._field(AnswerKey.PAIN_NOW, lambda reading: None)))
