@@ -1,20 +1,25 @@
 """`kiosk bench --soak`: a month of kiosk use in one process, read at intervals, with a verdict per figure.
 
 The kiosk runs in a child process (kiosk.bench.soak_session) on a throw-away install whose log is written at
-"info" into a small rolling folder, so the log's own bound is part of the test.
+"info" into a small rolling folder, so the log's own bound is part of the test. With `postgres` it uses a
+throw-away PostgreSQL server started here (kiosk.bench.pg_server, as the tests and the bench's eight-kiosks
+figure do), which the child restarts mid-soak; never the clinic's server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.bench.interaction import WARM_UP_SHARE
+from kiosk.bench.pg_server import PostgresServer, ServerUnavailable, start_server
 from kiosk.bench.workspace import Workspace
 
 RSS_LIMIT_MIB = 10
@@ -30,6 +35,7 @@ COUNTS = (
     ("qtimers", "QTimers"),
     ("db_connections", "database connections open"),
     ("db_checked_out", "database connections in use"),
+    ("server_connections", "server sessions (PostgreSQL)"),
 )
 SETTINGS = """\
 [database]
@@ -47,6 +53,12 @@ level = "info"
 max_kb = {max_kb}
 files_kept = {kept}
 """
+# The same install on a PostgreSQL server; the outbox (an encrypted SQLite file) keeps what the server cannot take.
+POSTGRES_DATABASE = """\
+[database]
+url = "{url}"
+outbox_path = "{outbox}"
+"""
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,7 @@ class SoakPlan:
     taps: int = 100_000
     visits: int = 10_000
     sample_every: int = 2_000  # taps between readings
+    postgres: bool = False  # on a throw-away PostgreSQL server, restarted mid-soak, instead of the SQLite file
 
 
 @dataclass(frozen=True)
@@ -92,8 +105,53 @@ def settings_file(workspace: Workspace) -> str:
     return str(path)
 
 
-def run_child(workspace: Workspace, plan: SoakPlan) -> list[dict[str, float]]:
+def postgres_settings_file(workspace: Workspace, server: PostgresServer) -> str:
+    """Settings naming a new database on the throw-away server, migrated; private, as it holds the password."""
+    from kiosk.storage.database import Database
+    from kiosk.storage.migrations import upgrade_to_head
+
+    url = server.url(server.new_database())
+    database = Database.open(url)
+    try:
+        upgrade_to_head(database.engine)
+    finally:
+        database.close()
+    sqlite = SETTINGS.split("[lockdown]", 1)[1]
+    text = POSTGRES_DATABASE.format(url=url, outbox=(workspace.folder / "outbox.sqlite3").as_posix())
+    text += "\n[lockdown]" + sqlite.format(logs=(workspace.folder / "logs").as_posix(), max_kb=LOG_MAX_KB,
+                                           kept=LOG_FILES_KEPT)  # fmt: skip
+    path = workspace.folder / "soak-postgres.toml"
+    # Written private from the start: the kiosk refuses a settings file others could read the password from.
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as file:
+        file.write(text)
+    return str(path)
+
+
+def server_json(server: PostgresServer) -> str:
+    """What the child needs to stop and start the server (kiosk.bench.soak_session.server_from_json)."""
+    fields = {"bin": str(server.bin), "folder": str(server.folder), "port": server.port,
+              "password": server.password, "run_as": server.run_as}  # fmt: skip
+    return json.dumps(fields)
+
+
+@contextlib.contextmanager
+def throwaway_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the soak's own, stopped and removed afterwards (SoakFailed when none can start)."""
+    try:
+        server = start_server(create_owner=False)
+    except ServerUnavailable as exc:
+        raise SoakFailed(str(exc).splitlines()[0]) from None
+    try:
+        yield server
+    finally:
+        with contextlib.suppress(ServerUnavailable, subprocess.SubprocessError):
+            server.stop()  # the child may have left it stopped mid-restart
+        shutil.rmtree(server.folder, ignore_errors=True)
+
+
+def run_child(workspace: Workspace, plan: SoakPlan, server: PostgresServer | None = None) -> list[dict[str, float]]:
     """The readings of one soak; the child's progress lines go straight to this process's stderr."""
+    config = settings_file(workspace) if server is None else postgres_settings_file(workspace, server)
     argv = [
         sys.executable,
         "-m",
@@ -102,8 +160,10 @@ def run_child(workspace: Workspace, plan: SoakPlan) -> list[dict[str, float]]:
         str(plan.visits),
         str(plan.sample_every),
         "--config",
-        settings_file(workspace),
+        config,
     ]
+    if server is not None:
+        argv += ["--postgres", server_json(server)]
     done = subprocess.run(
         argv, stdout=subprocess.PIPE, text=True, env=workspace.child_environment(), cwd=workspace.folder, check=False
     )
@@ -144,12 +204,22 @@ def verdicts(samples: Sequence[dict[str, float]], taps: int) -> list[Verdict]:
         Verdict(label, base[key], end[key], "", "flat (ends <= warm-up)", end[key] <= base[key])
         for key, label in COUNTS
     ]
+    # Each visit's request on the database once: none lost (a send while the server was down went to the
+    # outbox and was forwarded), none stored twice (a late server commit and the outbox's copy are one row).
+    stored = Verdict(
+        "requests stored (one per visit)",
+        base["stored"],
+        end["stored"],
+        "",
+        "= visits sent, every reading",
+        all(sample["stored"] == sample["visits"] for sample in samples),
+    )
     cap = LOG_MAX_KB * (LOG_FILES_KEPT + 1)
     largest = max(sample["log_kib"] for sample in samples)
     logs = Verdict(
         "log folder (largest seen)", base["log_kib"], largest, "KiB", f"<= {cap} KiB (configured)", largest <= cap
     )
-    return [rss, heap, *counts, logs]
+    return [rss, heap, *counts, stored, logs]
 
 
 def _number(value: float) -> str:
@@ -185,6 +255,9 @@ CURVE_COLUMNS = (
     ("threads", "threads", 1),
     ("qtimers", "timers", 1),
     ("db_connections", "db conn", 1),
+    ("server_connections", "server", 1),
+    ("stored", "stored", 1),
+    ("through_outbox", "outbox", 1),
     ("log_kib", "log KiB", 1),
 )
 
@@ -215,7 +288,11 @@ def run(plan: SoakPlan, plot: Path | None) -> tuple[list[dict[str, float]], list
     os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
     workspace = Workspace.create()
     try:
-        samples = run_child(workspace, plan)
+        if plan.postgres:
+            with throwaway_server() as server:
+                samples = run_child(workspace, plan, server)
+        else:
+            samples = run_child(workspace, plan)
     finally:
         workspace.remove()
     rows = verdicts(samples, plan.taps)

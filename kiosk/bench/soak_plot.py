@@ -1,7 +1,7 @@
 """The soak's curve as a PNG drawn with Qt's own painter: one small panel per figure, taps along the bottom.
 
 QPainter on a QImage needs no screen and no plotting library (the kiosk ships Qt already; Qt Charts would draw
-the same lines through a scene and a view for eleven little panels).
+the same lines through a scene and a view for a dozen little panels).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ PANELS = (
     ("qtimers", "QTimers", 1),
     ("db_connections", "database connections open", 1),
     ("db_checked_out", "database connections in use", 1),
+    ("server_connections", "server sessions (PostgreSQL)", 1),
     ("log_kib", "log folder (KiB)", 1),
 )
 COLUMNS = 2

@@ -7,14 +7,18 @@ import gc
 import os
 import threading
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from sqlalchemy import func, select
 
 import shiboken6
 from kiosk.qt import QApplication, QObject, qInstallMessageHandler
 
 from kiosk.bench.memory import STATUS, current_kib
 from kiosk.storage.database import Database
+from kiosk.storage.models import RequestRecord
 
 FD_FOLDER = Path("/proc/self/fd")
 
@@ -37,6 +41,11 @@ class Sample:
     db_connections: int  # open in the pool (checked in or out)
     db_checked_out: int  # in use right now; 0 between visits
     log_kib: int
+    # Requests the database holds (the server's, with PostgreSQL): every visit sent so far, once each. Read after
+    # the outbox has forwarded what it kept while the server was down.
+    stored: int = 0
+    server_connections: int = 0  # the kiosk role's sessions as the PostgreSQL server counts them; 0 on SQLite
+    through_outbox: int = 0  # visits confirmed from the outbox while the server was stopped (so far)
 
     def as_json(self) -> dict[str, float | int]:
         return asdict(self)
@@ -112,7 +121,22 @@ def _pool(database: Database | None) -> tuple[int, int]:
     return checked_in + checked_out, checked_out
 
 
-def take(taps: int, visits: int, seconds: float, database: Database | None, log_folder: Path | None) -> Sample:
+def _stored(database: Database | None) -> int:
+    if database is None:
+        return 0
+    with database.read() as session:
+        return int(session.scalar(select(func.count()).select_from(RequestRecord)) or 0)
+
+
+def take(
+    taps: int,
+    visits: int,
+    seconds: float,
+    database: Database | None,
+    log_folder: Path | None,
+    server_connections: Callable[[], int] | None = None,
+    through_outbox: int = 0,
+) -> Sample:
     """A reading now; the caller lets the event loop turn first, so deleteLater() has run."""
     gc.collect()
     objects, timers = _qt_objects()
@@ -134,4 +158,7 @@ def take(taps: int, visits: int, seconds: float, database: Database | None, log_
         db_connections=connections,
         db_checked_out=checked_out,
         log_kib=_folder_kib(log_folder),
+        stored=_stored(database),
+        server_connections=server_connections() if server_connections is not None else 0,
+        through_outbox=through_outbox,
     )

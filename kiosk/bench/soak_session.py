@@ -1,11 +1,13 @@
 """The child side of `kiosk bench --soak`: `python -m kiosk.bench.soak_session TAPS VISITS EVERY --config F
-[--samples FILE]`.
+[--samples FILE] [--postgres SERVER_JSON]`.
 
 One process, one kiosk window, driven from its own event loop (kiosk.bench.loop) through rounds of EVERY taps
 and their share of the visits, with a reading (kiosk.bench.soak_probe) after each round. Each round also meets
 what a month brings: every language, text size and contrast, both request kinds and the urgent path, an idle
-reset, and the database's write lock held for a moment by a second connection while a patient sends. Progress
-goes to stderr; the readings are the last line of stdout, as JSON.
+reset, and the database's write lock held for a moment by a second connection while a patient sends. With
+--postgres (the throw-away server kiosk.bench.soak started, described as JSON) one round in RESTART_EVERY also
+restarts the server: the visits sent while it is down must get their confirmation from the outbox and reach the
+server exactly once when it is back. Progress goes to stderr; the readings are the last line of stdout, as JSON.
 """
 
 from __future__ import annotations
@@ -16,18 +18,21 @@ import sys
 import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from kiosk.bench import loop, soak_probe
 from kiosk.bench.form_fill import send
-from kiosk.bench.loop import Steps
+from kiosk.bench.loop import StepFailed, Steps
 from kiosk.bench.patients import Patients
+from kiosk.bench.pg_server import ADMIN_ROLE, APP_ROLE, PostgresServer
 from kiosk.bench.walk import PatientWalk, touch
 from kiosk.domain.requests import RequestKind
 from kiosk.ops.logs import attach_log_file
 from kiosk.services.navigation import ATTRACT
+from kiosk.services.outbox import pending_count
 from kiosk.services.startup import KioskContext, load_context
+from kiosk.storage.database import Database
 from kiosk.storage.keys import open_configured_database
 from kiosk.ui.app import application, build_window
 from kiosk.ui.heartbeat import schedule_heartbeat
@@ -37,13 +42,52 @@ from kiosk.ui.window import RELEASE_MEMORY_AFTER_MS, KioskWindow
 WIDTH, HEIGHT = 1280, 800
 LOCK_HELD_S = 1.0  # well inside the kiosk's 15 s busy timeout: the patient's send waits, then goes through
 FAST_SECOND_MS = 10  # the idle clock during an idle reset or an urgent hold: 90 s of form time pass in 0.9 s
+RESTART_EVERY = 5  # rounds: the PostgreSQL server is restarted in the first round and in every fifth after it
+OUTAGE_VISITS = 2  # visits sent while it is down (an appointment and a follow-up, as the kinds take turns)
+CHECK_EVERY_S = 0.2  # how often a wait asks the server again (each ask is a query)
+
+
+def server_from_json(text: str) -> PostgresServer:
+    """The parent's throw-away server, to stop and start it (kiosk.bench.soak.server_json wrote it)."""
+    fields = json.loads(text)
+    return PostgresServer(
+        bin=Path(fields["bin"]),
+        folder=Path(fields["folder"]),
+        port=int(fields["port"]),
+        password=fields["password"],
+        run_as=fields["run_as"],
+    )
+
+
+def _every(seconds: float, condition: Callable[[], bool]) -> Callable[[], bool]:
+    """The condition, asked at most every `seconds` (the loop polls every millisecond; a query each is too many)."""
+    last = [0.0]
+
+    def check() -> bool:
+        now = time.perf_counter()
+        if now - last[0] < seconds:
+            return False
+        last[0] = now
+        return condition()
+
+    return check
 
 
 class Soak:
     def __init__(
-        self, window: KioskWindow, context: KioskContext, log_folder: Path | None, samples_file: Path | None = None
+        self,
+        window: KioskWindow,
+        context: KioskContext,
+        log_folder: Path | None,
+        samples_file: Path | None = None,
+        server: PostgresServer | None = None,
     ) -> None:
         self.window = window
+        self.server = server
+        # The kiosk's own outbox, as its sender holds it (opened once, under a lock, by whichever of its workers
+        # asks first): a second opening here raced the forwarder's first one to create the outbox's key.
+        self.outbox: Database | None = window.form.request_sender._outbox() if server is not None else None
+        self.through_outbox = 0  # visits confirmed while the server was down
         self.samples_file = samples_file  # each reading as a JSON line as it is taken: a cut-short soak still tells
         self.context = context
         self.log_folder = log_folder
@@ -59,14 +103,25 @@ class Soak:
         self._kinds = itertools.cycle([RequestKind.APPOINTMENT, RequestKind.FOLLOW_UP])
 
     def sample(self) -> Steps:
+        if self.outbox is not None:
+            # A send that missed its deadline went to the outbox: the reading counts requests once forwarded.
+            yield self._forwarded()
         for _ in range(3):
             yield None  # deleteLater() runs in the loop
         # ... and the memory the last reset freed goes back to the system half a second later (kiosk.ops.heap).
         waited = time.perf_counter()
         yield lambda: time.perf_counter() - waited > (RELEASE_MEMORY_AFTER_MS + 100) / 1000
         reading = soak_probe.take(
-            self.taps, self.visits, time.perf_counter() - self.started, self.context.database, self.log_folder
+            self.taps,
+            self.visits,
+            time.perf_counter() - self.started,
+            self.context.database,
+            self.log_folder,
+            self._server_connections if self.server is not None else None,
+            self.through_outbox,
         )
+        if reading.stored != self.visits:
+            raise StepFailed(f"{self.visits} visits sent but {reading.stored} requests stored")
         self.samples.append(reading)
         if self.samples_file is not None:
             with self.samples_file.open("a", encoding="utf-8") as lines:
@@ -74,7 +129,8 @@ class Soak:
         print(
             f"soak: {reading.taps:,} taps, {reading.visits:,} visits, {reading.seconds:.0f} s: "
             f"RSS {reading.rss_kib / 1024:.1f} MiB, heap {reading.heap_kib / 1024:.1f} MiB, "
-            f"{reading.qobjects} QObjects, {reading.wrappers} wrappers",
+            f"{reading.qobjects} QObjects, {reading.wrappers} wrappers"
+            + (f", {reading.through_outbox} through the outbox" if self.server is not None else ""),
             file=sys.stderr,
             flush=True,
         )
@@ -130,11 +186,13 @@ class Soak:
         """A second connection (another program, a backup) takes the write lock and keeps it LOCK_HELD_S."""
         locker = open_configured_database(self.context.settings, create_if_missing=False)
         taken = threading.Event()
+        # SQLite: BEGIN IMMEDIATE is the write lock. PostgreSQL: the requests table locked against writes.
+        take_lock = "LOCK TABLE patient_requests IN EXCLUSIVE MODE" if self.server is not None else "SELECT 1"
 
         def hold() -> None:
             try:
-                with locker.engine.begin() as connection:  # BEGIN IMMEDIATE: the write lock
-                    connection.exec_driver_sql("SELECT 1")
+                with locker.engine.begin() as connection:
+                    connection.exec_driver_sql(take_lock)
                     taken.set()
                     time.sleep(LOCK_HELD_S)
             finally:
@@ -145,6 +203,43 @@ class Soak:
         thread.start()
         taken.wait()
         return thread
+
+    def outage(self, visits: int) -> Steps:
+        """The server stopped (as `pg_ctl stop -m fast` does: every session cut), VISITS patients send, then it is
+        started again; each got a confirmation from the outbox, and each reaches the server once."""
+        assert self.server is not None and self.outbox is not None
+        self.server.stop()
+        for _ in range(visits):
+            yield from self.visit()
+        kept = pending_count(self.outbox)
+        if kept < visits:
+            raise StepFailed(f"{visits} visits sent while the server was down, {kept} kept in the outbox")
+        self.through_outbox += visits
+        self.server.start()
+        yield self._forwarded()
+
+    def _forwarded(self) -> Callable[[], bool]:
+        """Forwarding now, as the kiosk's 10-second timer would (a pass already running is left alone), until the
+        outbox is empty; the reading after it checks that the server holds each visit once."""
+        assert self.outbox is not None
+        sender, outbox = self.window.form.request_sender, self.outbox
+
+        def empty() -> bool:
+            sender.forward_soon()
+            return pending_count(outbox) == 0
+
+        return _every(CHECK_EVERY_S, empty)
+
+    def _server_connections(self) -> int:
+        """The kiosk role's sessions as the server sees them (pg_stat_activity), through its private socket."""
+        import psycopg
+
+        assert self.server is not None
+        with psycopg.connect(
+            host=str(self.server.socket_dir), port=self.server.port, user=ADMIN_ROLE, dbname="postgres"
+        ) as connection:
+            row = connection.execute("SELECT count(*) FROM pg_stat_activity WHERE usename = %s", (APP_ROLE,)).fetchone()
+        return int(row[0]) if row is not None else -1
 
     def rounds(self, taps: int, visits: int, every: int) -> Iterator[tuple[int, int]]:
         """(taps, visits) per round: EVERY taps and the visits' share of them, until both totals are reached."""
@@ -160,10 +255,13 @@ class Soak:
         yield from self.tap(1)
         yield from self.visit()  # every screen met once before the first reading
         yield from self.sample()
-        for round_taps, round_visits in self.rounds(taps, visits, every):
+        for index, (round_taps, round_visits) in enumerate(self.rounds(taps, visits, every)):
             yield from self.tap(round_taps)
-            for number in range(round_visits):
+            outage = min(OUTAGE_VISITS, round_visits) if self.server is not None and index % RESTART_EVERY == 0 else 0
+            for number in range(round_visits - outage):
                 yield from self.visit(locked=number == 0)
+            if outage:
+                yield from self.outage(outage)
             yield from self.idle_reset()
             yield from self.sample()
 
@@ -171,6 +269,7 @@ class Soak:
 def main(argv: list[str]) -> int:
     config = argv[argv.index("--config") + 1]
     samples_file = Path(argv[argv.index("--samples") + 1]) if "--samples" in argv else None
+    server = server_from_json(argv[argv.index("--postgres") + 1]) if "--postgres" in argv else None
     taps, visits, every = (int(word) for word in argv[: argv.index("--config")])
     tracemalloc.start()
     app = application()
@@ -180,7 +279,7 @@ def main(argv: list[str]) -> int:
     heartbeat = schedule_heartbeat(window, context)  # as `kiosk run` does: a write every minute
     window.show()
     app.processEvents()
-    soak = Soak(window, context, log_file.parent if log_file is not None else None, samples_file)
+    soak = Soak(window, context, log_file.parent if log_file is not None else None, samples_file, server)
     try:
         loop.run(soak.run(taps, visits, every))
     finally:

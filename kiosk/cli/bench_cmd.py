@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.ops.exit_codes import EXIT_OK, EXIT_USAGE
+from kiosk.ops.exit_codes import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE
 
 
 def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,6 +44,12 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     soak.add_argument(
         "--plot", metavar="FILE", type=Path, default=Path("kiosk-soak.png"), help="the PNG plot (default %(default)s)"
+    )
+    soak.add_argument(
+        "--postgres",
+        action="store_true",
+        help="on a throw-away PostgreSQL server started for the soak (never the clinic's), restarted every few "
+        "readings while patients send",
     )
     parser.set_defaults(handler=bench)
 
@@ -92,9 +98,13 @@ def _soak(args: argparse.Namespace, json_file: Path | None) -> int:
 
     from kiosk.bench import soak
 
-    plan = soak.SoakPlan(args.taps, args.visits, min(args.sample_every, args.taps))
+    plan = soak.SoakPlan(args.taps, args.visits, min(args.sample_every, args.taps), postgres=args.postgres)
     started = time.perf_counter()
-    samples, rows = soak.run(plan, plot)
+    try:
+        samples, rows = soak.run(plan, plot)
+    except soak.SoakFailed as exc:
+        print(f"kiosk: the soak stopped: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     print(soak.curve_table(samples))
     print()
     print(soak.verdict_table(rows))

@@ -10,11 +10,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kiosk.qt import QImage
 
+from kiosk.bench.pg_server import server_programs
 from kiosk.bench.soak import COUNTS, LOG_FILES_KEPT, LOG_MAX_KB, verdicts
 
 SAMPLE_KEYS = {
@@ -32,12 +34,15 @@ SAMPLE_KEYS = {
     "db_connections",
     "db_checked_out",
     "log_kib",
+    "stored",
+    "server_connections",
+    "through_outbox",
 }
 
 
 def sample(taps: int, **values: float) -> dict[str, float]:
     flat = dict.fromkeys(SAMPLE_KEYS, 10.0)
-    flat.update(taps=taps, rss_kib=200_000, heap_kib=7_000, log_kib=10)
+    flat.update(taps=taps, rss_kib=200_000, heap_kib=7_000, log_kib=10, visits=taps // 10, stored=taps // 10)
     flat.update(values)
     return flat
 
@@ -51,6 +56,14 @@ def test_growth_is_judged_from_the_end_of_the_warm_up_not_the_start() -> None:
     grown = verdicts([*samples[:2], sample(1000, rss_kib=211_000, fds=11)], 1000)
     failed = {row.name for row in grown if not row.met}
     assert failed == {"resident memory", "open file descriptors"}
+
+
+def test_a_request_lost_or_stored_twice_at_any_reading_fails_the_stored_figure() -> None:
+    samples = [sample(1), sample(100), sample(1000)]
+    assert all(row.met for row in verdicts(samples, 1000) if row.name.startswith("requests stored"))
+    for stored in (9, 11):  # one lost, one twice, in the middle of the run: judged at every reading
+        rows = verdicts([sample(1), sample(100, stored=stored), sample(1000)], 1000)
+        assert [row.met for row in rows if row.name.startswith("requests stored")] == [False]
 
 
 def test_the_log_folder_is_judged_by_its_largest_reading_against_its_configured_bound() -> None:
@@ -82,3 +95,39 @@ def test_a_tiny_soak_prints_the_curve_and_a_verdict_per_figure_and_draws_the_plo
     assert report["samples"][-1]["log_kib"] > 0  # the install logs at "info": visits ending are written
     image = QImage(str(plot))
     assert not image.isNull() and image.width() >= 1000
+
+
+def _soak(tmp_path: Path, *options: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    out = tmp_path / "soak.json"
+    command = [sys.executable, "-m", "kiosk", "bench", "--soak", *options]
+    done = subprocess.run(
+        [*command, "--plot", str(tmp_path / "soak.png"), "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+    return done, report
+
+
+@pytest.mark.slow  # a throw-away PostgreSQL server, restarted once, and a real kiosk through 10 taps and 3 visits
+def test_on_postgresql_the_visits_sent_while_the_server_restarts_reach_it_once_and_no_session_is_left(
+    tmp_path: Path,
+) -> None:
+    if not server_programs():
+        pytest.skip("PostgreSQL's server programs are not installed")
+    done, report = _soak(tmp_path, "--postgres", "--taps", "10", "--visits", "3", "--sample-every", "10")
+    print(done.stdout)
+    first, last = report["samples"]
+    # The first round restarts the server: two patients send while it is down, and are confirmed from the outbox.
+    assert (first["through_outbox"], last["through_outbox"]) == (0, 2)
+    # Every visit, those two included, is on the server once, after the outbox forwarded them.
+    assert [(s["visits"], s["stored"]) for s in report["samples"]] == [(1, 1), (4, 4)]
+    # The restart cut the kiosk's session; the pool and the server count one again, not one more.
+    assert first["server_connections"] >= 1
+    assert last["server_connections"] <= first["server_connections"]
+    assert last["db_connections"] <= first["db_connections"] and last["db_checked_out"] == 0
+    met = {row["name"]: row["met"] for row in report["verdicts"]}
+    assert met["requests stored (one per visit)"] and met["server sessions (PostgreSQL)"]
