@@ -103,7 +103,7 @@ def read_every_part(qtbot: QtBot, window: KioskWindow) -> list[str]:
 
 
 def test_a_long_section_is_paged_with_a_turn_at_its_end_not_scrolled(qtbot: QtBot, make_window: MakeWindow) -> None:
-    window = make_window(ORIENTATIONS["portrait"], "en")
+    window = make_window(ORIENTATIONS["landscape"], "en")
     open_section(qtbot, window, 2)  # How it is done: the drawing and seven steps
     screen = window.info_page
     assert screen.text.parts > 1, "this test needs a section longer than its box"

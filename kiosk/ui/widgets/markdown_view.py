@@ -7,12 +7,18 @@ import re
 from pathlib import Path
 
 from kiosk.qt import (
+    QBrush,
+    QColor,
     QEvent,
+    QFontMetrics,
     QFrame,
     QImage,
+    QPainter,
+    QPaintEvent,
     QResizeEvent,
     QScroller,
     Qt,
+    QTextBlock,
     QTextBlockFormat,
     QTextBrowser,
     QTextCursor,
@@ -29,6 +35,10 @@ _IMG = re.compile(r'<img src="(content-(?:image|qr):\d+)" alt="([^"]*)" />')
 _MOST_OF_HEIGHT = 0.7
 # Each module of the QR code drawn this many pixels wide: phone cameras read it from arm's length.
 _QR_SCALE = 6
+# The block-format property naming the picture drawn above a block's words (QTextFormat.UserProperty + 1).
+PICTURE_PROPERTY = 0x100000 + 1
+# QTextListFormat.Style.ListDecimal: this style and those below it number their items.
+_FIRST_NUMBERED_STYLE = -4
 
 
 class MarkdownView(QTextBrowser):
@@ -53,6 +63,8 @@ class MarkdownView(QTextBrowser):
         self.scan_words = ""
         self._markup: Markup | None = None
         self._pictures: dict[str, QImage] = {}
+        # Each picture on show, scaled to its place: drawn by paintEvent above the block that holds its words.
+        self._placed: dict[str, QImage] = {}
         self._room = (0, 0)
         self._rendering = False
 
@@ -67,6 +79,10 @@ class MarkdownView(QTextBrowser):
     def pictures(self) -> dict[str, QImage]:
         """What each picture and QR code on show holds (a null image for one that could not be read)."""
         return dict(self._pictures)
+
+    def drawn_sizes(self) -> dict[str, tuple[int, int]]:
+        """The width and height each picture on show is drawn at, in pixels."""
+        return {name: (picture.width(), picture.height()) for name, picture in self._placed.items()}
 
     def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802 (Qt's name)
         picture = self._pictures.get(name.toString() if isinstance(name, QUrl) else name)
@@ -129,15 +145,37 @@ class MarkdownView(QTextBrowser):
         if self._markup is None:
             return
         self._room = self._viewport_room()
+        self._placed = {}
         html = _IMG.sub(self._sized, to_html(self._markup, self.scan_words))
         self._rendering = True
         try:
-            self.setHtml(html)  # its pictures come from loadResource
+            self.setHtml(html)
         finally:
             self._rendering = False
         self._space_paragraphs()
+        self._make_room_for_pictures()
+        self._number_lists()
+        self.room_at_top()
+        self.document().setModified(False)
+
+    def room_at_top(self) -> None:
+        """Room for a picture above the first block: Qt lays the first block out without its top margin."""
+        document = self.document()
+        first = document.begin()
+        fmt = first.blockFormat()
+        room = fmt.topMargin() if fmt.hasProperty(PICTURE_PROPERTY) else 0.0
+        frame = document.rootFrame()
+        framing = frame.frameFormat()
+        if framing.topMargin() != document.documentMargin() + room:
+            framing.setTopMargin(document.documentMargin() + room)
+            frame.setFrameFormat(framing)
 
     def _sized(self, found: re.Match[str]) -> str:
+        """A picture's words in the text, where Qt would put an object (heard as U+FFFC by a screen reader).
+
+        The words are marked with the picture's name and hidden (see _make_room_for_pictures); paintEvent draws
+        the picture in the room left above them. A QR code's words follow it in plain sight, so it needs none.
+        """
         name, alt = found.group(1), found.group(2)
         picture = self._pictures.get(name)
         if picture is None or picture.isNull():
@@ -148,7 +186,11 @@ class MarkdownView(QTextBrowser):
         room_h = max(1, int(self._room[1] * self.picture_share))
         scale = min(1.0, room_w / picture.width(), room_h / picture.height())
         width, height = max(1, int(picture.width() * scale)), max(1, int(picture.height() * scale))
-        return f'<img src="{name}" alt="{alt}" width="{width}" height="{height}" />'
+        self._placed[name] = picture.scaled(
+            width, height, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
+        words = "&nbsp;" if name.startswith(QR_SCHEME) else alt
+        return f'<a name="{name}">{words}</a>'
 
     def _space_paragraphs(self) -> None:
         # Qt's HTML import leaves paragraphs touching; people read better with air.
@@ -162,4 +204,95 @@ class MarkdownView(QTextBrowser):
             cursor.setPosition(block.position())
             cursor.setBlockFormat(fmt)
             block = block.next()
-        self.document().setModified(False)
+
+    def _make_room_for_pictures(self) -> None:
+        """Room above each picture's block (its top margin) for paintEvent to draw it in; its words hidden there.
+
+        The words stay in the document, so a screen reader and read-aloud say what the picture shows; drawn 1 px
+        high in no colour, as a web page's "visually hidden" text, they take no room a sighted patient would see.
+        """
+        if not self._placed:
+            return
+        spacing = self.fontInfo().pixelSize() * 0.6
+        cursor = QTextCursor(self.document())
+        block = self.document().begin()
+        while block.isValid():
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                names = [n for n in fragment.charFormat().anchorNames() if n in self._placed]
+                if names:
+                    picture = self._placed[names[0]]
+                    fmt = QTextBlockFormat(block.blockFormat())
+                    # The previous block's bottom margin collapses into this one: the spacing is counted here.
+                    fmt.setTopMargin(spacing + picture.height())
+                    fmt.setProperty(PICTURE_PROPERTY, names[0])
+                    cursor.setPosition(block.position())
+                    cursor.setBlockFormat(fmt)
+                    # The anchor marks the words' first letter only: hide every letter of the picture's words.
+                    end = self._words_end(block, fragment.position())
+                    cursor.setPosition(fragment.position())
+                    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                    hidden = cursor.charFormat()
+                    hidden.setForeground(QBrush(QColor(0, 0, 0, 0)))
+                    hidden.setFontPointSize(1)
+                    cursor.mergeCharFormat(hidden)
+                    break
+                fragments += 1
+            block = block.next()
+
+    @staticmethod
+    def _words_end(block: QTextBlock, start: int) -> int:
+        """Where a picture's words end: at the line break after them, or the block's end."""
+        text = block.text()
+        offset = start - block.position()
+        stop = text.find("\u2028", offset)
+        return block.position() + (len(text) if stop < 0 else stop)
+
+    def _number_lists(self) -> None:
+        """A numbered list's numbers written into its text: a screen reader hears them (Qt's drawn numbers are not
+        in the text it reads), and a list cut into parts goes on from where it stopped instead of again from 1."""
+        document = self.document()
+        # Every number is read before any item leaves its list: the list renumbers what stays in it.
+        numbered: list[tuple[QTextBlock, str]] = []
+        block = document.begin()
+        while block.isValid():
+            listed = block.textList()
+            # Qt's numbered styles (decimal, letters, roman) are -4 and below; -1 to -3 are bullets.
+            if listed is not None and listed.format().style().value <= _FIRST_NUMBERED_STYLE:
+                numbered.append((block, listed.itemText(block)))
+            block = block.next()
+        cursor = QTextCursor(document)
+        metrics = QFontMetrics(self.font())
+        for block, number in numbered:
+            listed = block.textList()
+            assert listed is not None
+            indent = listed.format().indent() * document.indentWidth()
+            cursor.setPosition(block.position())
+            cursor.insertText(f"{number} ")
+            listed.remove(block)
+            fmt = QTextBlockFormat(block.blockFormat())  # read after leaving the list: it no longer names it
+            # A hanging number: the item's lines start where they did in the list, the number just before them.
+            fmt.setIndent(0)
+            fmt.setLeftMargin(indent)
+            fmt.setTextIndent(-metrics.horizontalAdvance(f"{number} "))
+            cursor.setBlockFormat(fmt)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if not self._placed:
+            return
+        painter = QPainter(self.viewport())
+        try:
+            dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+            layout = self.document().documentLayout()
+            block = self.document().begin()
+            while block.isValid():
+                picture = self._placed.get(str(block.blockFormat().property(PICTURE_PROPERTY) or ""))
+                if picture is not None:
+                    place = layout.blockBoundingRect(block)
+                    x = place.left() + block.blockFormat().leftMargin()
+                    painter.drawImage(int(x) - dx, int(place.top()) - picture.height() - dy, picture)
+                block = block.next()
+        finally:
+            painter.end()

@@ -1,16 +1,16 @@
 """A section's text in parts that each fit their box, turned like a booklet's pages instead of scrolled.
 
 A scroll box hid the end of a section (the last bullet cut mid-line, no sign that more was below). Here the
-rendered text is measured and broken between paragraphs or list items into parts that each fit; the page shows
-one part and says how many there are. Only a single paragraph or picture taller than the box still scrolls
-(the page's "More below" cue covers that).
+rendered text is measured and broken between paragraphs or list items (or between the lines of a paragraph taller
+than the box) into parts that each fit; the page shows one part and says how many there are. Only a line taller
+than the box could still scroll (the page's "More below" cue covers that).
 """
 
 from __future__ import annotations
 
-from kiosk.qt import QResizeEvent, Qt, QTextBlock, QTextCursor, QTimer, QWidget, Signal
+from kiosk.qt import QResizeEvent, Qt, QTextBlock, QTextBlockFormat, QTextCursor, QTimer, QWidget, Signal
 
-from kiosk.ui.widgets.markdown_view import MarkdownView
+from kiosk.ui.widgets.markdown_view import PICTURE_PROPERTY, MarkdownView
 
 
 class PagedText(MarkdownView):
@@ -27,7 +27,7 @@ class PagedText(MarkdownView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.part = 0
         self.parts = 1
-        self._starts: list[int] = [0]  # the block number each part starts at, in the whole text
+        self._starts: list[int] = [0]  # the position each part starts at, in the whole text
         self._measured = (0, 0)
 
     def set_markdown(self, text: str, accessible_name: str, scroll_name: str) -> None:
@@ -41,7 +41,7 @@ class PagedText(MarkdownView):
         self.verticalScrollBar().setValue(0)
 
     def _render(self) -> None:
-        first_block = self._starts[min(self.part, len(self._starts) - 1)]
+        first_position = self._starts[min(self.part, len(self._starts) - 1)]
         # The whole text, set before it is cut, would announce a scroll range that the cut takes away again: a cue
         # such as "More below" shown and hidden in between would change the room being measured.
         bar = self.verticalScrollBar()
@@ -52,14 +52,14 @@ class PagedText(MarkdownView):
                 super()._render()
                 self._measured = (self.viewport().width(), self.viewport().height())
                 self._starts = self._part_starts(slack)
-                # After a new size, the part holding the block the patient was reading stays in sight.
+                # After a new size, the part holding the words the patient was reading stays in sight.
                 self.parts = len(self._starts)
-                self.part = max(n for n, start in enumerate(self._starts) if start <= first_block)
+                self.part = max(n for n, start in enumerate(self._starts) if start <= first_position)
                 self._keep_only(self.part)
                 # The cut part is laid out again on its own, and may come out a pixel or two taller than measured
                 # (line spacing at its end): then it is cut once more with that much less room.
                 over = self.document().size().height() - self.viewport().height()
-                if over <= 0 or self.document().blockCount() == 1:
+                if over <= 0 or self._one_line():
                     break
                 slack += over + 1
         finally:
@@ -71,10 +71,14 @@ class PagedText(MarkdownView):
         return (self.viewport().width(), self.viewport().height()) == self._measured
 
     def hides_text(self) -> bool:
-        """Whether words are out of sight below: only a part holding a block taller than the box."""
+        """Whether words are out of sight below: only a part holding a line taller than the box."""
         bar = self.verticalScrollBar()
         height = self.document().size().height()  # the laid-out part, not a scroll range Qt may not have updated
         return height > self.viewport().height() + 1 and bar.value() < bar.maximum()
+
+    def _one_line(self) -> bool:
+        document = self.document()
+        return document.blockCount() == 1 and document.begin().layout().lineCount() <= 1
 
     def _blocks(self) -> list[QTextBlock]:
         blocks = []
@@ -84,34 +88,55 @@ class PagedText(MarkdownView):
             block = block.next()
         return blocks
 
+    def _pieces(self, room: float) -> list[tuple[int, float, float, str]]:
+        """What a part may start at: (position, top, bottom, words) of each block, or of each line of a block taller
+        than the room (which would otherwise scroll, and need a "More below" cue in one language and not another)."""
+        layout = self.document().documentLayout()
+        pieces: list[tuple[int, float, float, str]] = []
+        for block in self._blocks():
+            fmt = block.blockFormat()
+            place = layout.blockBoundingRect(block)
+            # A block's rectangle leaves out its margins: the top one holds a picture, the bottom one its air.
+            top, bottom = place.top() - fmt.topMargin(), place.bottom() + fmt.bottomMargin()
+            lines = block.layout()
+            if bottom - top <= room or lines.lineCount() < 2:
+                pieces.append((block.position(), top, bottom, block.text()))
+                continue
+            for number in range(lines.lineCount()):
+                line = lines.lineAt(number)
+                last = number == lines.lineCount() - 1
+                pieces.append(
+                    (
+                        block.position() + line.textStart(),
+                        top if number == 0 else place.top() + line.y(),
+                        bottom if last else place.top() + line.y() + line.height(),
+                        block.text() if last else "",
+                    )
+                )
+        return pieces
+
     def _part_starts(self, slack: float) -> list[int]:
+        """The document position each part starts at: between blocks, or between lines of a block too tall."""
         document = self.document()
-        layout = document.documentLayout()
         room = self.viewport().height() - 2 * document.documentMargin() - slack
-        blocks = self._blocks()
-        if room <= 0 or not blocks:
+        pieces = self._pieces(room)
+        if room <= 0 or not pieces:
             return [0]
         starts = [0]
-        top = layout.blockBoundingRect(blocks[0]).top()
+        first = 0
         number = 1
-        while number < len(blocks):
-            block = blocks[number]
-            # A block's rectangle leaves out its bottom margin, which the document's height counts.
-            bottom = layout.blockBoundingRect(block).bottom() + block.blockFormat().bottomMargin()
-            if bottom - top <= room:
+        while number < len(pieces):
+            bottom = pieces[number][2]
+            if bottom - pieces[first][1] <= room:
                 number += 1
                 continue
             cut = number
             # A lead-in ("…for pain caused by:") turns the page with what it introduces, not before it, if both fit.
-            lead_in = blocks[cut - 1]
-            if (
-                cut - 1 > starts[-1]
-                and lead_in.text().rstrip().endswith(":")
-                and bottom - layout.blockBoundingRect(lead_in).top() <= room
-            ):
+            lead_in = pieces[cut - 1]
+            if cut - 1 > first and lead_in[3].rstrip().endswith(":") and bottom - lead_in[1] <= room:
                 cut -= 1
-            starts.append(cut)
-            top = layout.blockBoundingRect(blocks[cut]).top()
+            starts.append(pieces[cut][0])
+            first = cut
             number = cut + 1
         return starts
 
@@ -119,21 +144,41 @@ class PagedText(MarkdownView):
         """Cut the document down to one part, so what a screen reader or read-aloud finds is what is shown."""
         if self.parts == 1:
             return
-        blocks = self._blocks()
-        first = blocks[self._starts[part]]
-        cursor = QTextCursor(self.document())
+        document = self.document()
+        start = self._starts[part]
+        cursor = QTextCursor(document)
         cursor.beginEditBlock()
         if part + 1 < self.parts:
-            following = blocks[self._starts[part + 1]]
-            cursor.setPosition(following.position() - 1)  # the end of this part's last block
+            end = self._starts[part + 1]
+            # Between blocks the cut takes the separator before the next block too; inside one, its later lines.
+            at_block = document.findBlock(end).position() == end
+            cursor.setPosition(end - 1 if at_block else end)
             cursor.movePosition(QTextCursor.MoveOperation.End, QTextCursor.MoveMode.KeepAnchor)
             cursor.removeSelectedText()
         if part > 0:
+            inside = document.findBlock(start).position() != start
             cursor.setPosition(0)
-            cursor.setPosition(first.position(), QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(start, QTextCursor.MoveMode.KeepAnchor)
             cursor.removeSelectedText()
+            if inside:
+                self._continue_block(document.begin())
         cursor.endEditBlock()
-        self.document().setModified(False)
+        self.room_at_top()
+        document.setModified(False)
+
+    def _continue_block(self, block: QTextBlock) -> None:
+        """A paragraph going on from the part before: no picture above it again, no second bullet."""
+        listed = block.textList()
+        indent = listed.format().indent() * self.document().indentWidth() if listed is not None else 0
+        if listed is not None:
+            listed.remove(block)
+        fmt = QTextBlockFormat(block.blockFormat())
+        fmt.setTopMargin(0)
+        fmt.clearProperty(PICTURE_PROPERTY)
+        fmt.setIndent(0)
+        fmt.setLeftMargin(max(fmt.leftMargin(), indent))
+        fmt.setTextIndent(0)
+        QTextCursor(block).setBlockFormat(fmt)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
