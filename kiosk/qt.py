@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         QHideEvent,
         QIcon,
         QImage,
+        QInputMethodEvent,
         QKeyEvent,
         QKeySequence,
         QMouseEvent,
@@ -83,6 +84,7 @@ if TYPE_CHECKING:
         QTextCursor,
         QTextDocument,
         QTouchEvent,
+        QWheelEvent,
         QWindow,
     )
     from PySide6.QtWidgets import (
@@ -254,6 +256,7 @@ __all__ = [
     "QIcon",
     "QImage",
     "QInputDialog",
+    "QInputMethodEvent",
     "QItemSelectionModel",
     "QKeyEvent",
     "QKeySequence",
@@ -324,6 +327,7 @@ __all__ = [
     "QUrl",
     "QVBoxLayout",
     "QValueAxis",
+    "QWheelEvent",
     "QWidget",
     "QWindow",
     "Qt",

@@ -6,11 +6,17 @@ from kiosk.qt import (
     QAbstractButton,
     QApplication,
     QEvent,
+    QFocusEvent,
+    QInputMethodEvent,
+    QKeyEvent,
     QLineEdit,
+    QMouseEvent,
     QObject,
     QPlainTextEdit,
     QTextEdit,
     QTimer,
+    QTouchEvent,
+    QWheelEvent,
     Signal,
 )
 
@@ -29,6 +35,12 @@ _ACTIVITY = {
     QEvent.Type.FocusOut,
     QEvent.Type.InputMethod,
 }
+# Their classes. Every event of the application passes through the filter (some 10,000 while a window is built,
+# most of them plain QEvents and child or property events), and `event.type()` makes a Python enum each time (about
+# 1 µs): the event's class, a set look-up, rules out most events before that call.
+_ACTIVITY_CLASSES = frozenset((QMouseEvent, QTouchEvent, QKeyEvent, QWheelEvent, QFocusEvent, QInputMethodEvent))
+# Widgets whose signals count as activity: only they need their Polish event looked at.
+_FOLLOWABLE = (QAbstractButton, QLineEdit, QTextEdit, QPlainTextEdit)
 # Marks a widget whose signals already count as activity, so it is followed once.
 _FOLLOWED = "idleFollowed"
 
@@ -133,10 +145,12 @@ class IdleMonitor(QObject):
     @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         # Restarting a timer on each touch is cheap and keeps the loop free of polling.
-        kind = event.type()
-        if kind in _ACTIVITY:
-            self.note_activity()
-        elif kind == QEvent.Type.Polish:  # sent once per widget, before it first shows: screens built later too
+        kind = type(event)
+        if kind in _ACTIVITY_CLASSES:
+            if event.type() in _ACTIVITY:
+                self.note_activity()
+        elif kind is QEvent and isinstance(watched, _FOLLOWABLE) and event.type() == QEvent.Type.Polish:
+            # Polish is sent once per widget, before it first shows: widgets of screens built later are followed too.
             self._follow_one(watched)
         return False
 
