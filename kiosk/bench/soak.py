@@ -67,6 +67,7 @@ class SoakPlan:
     visits: int = 10_000
     sample_every: int = 2_000  # taps between readings
     postgres: bool = False  # on a throw-away PostgreSQL server, restarted mid-soak, instead of the SQLite file
+    samples_file: Path | None = None  # each reading also appended here as it is taken: a soak cut short still tells
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,8 @@ def run_child(workspace: Workspace, plan: SoakPlan, server: PostgresServer | Non
     ]
     if server is not None:
         argv += ["--postgres", server_json(server)]
+    if plan.samples_file is not None:
+        argv += ["--samples", str(plan.samples_file)]
     done = subprocess.run(
         argv, stdout=subprocess.PIPE, text=True, env=workspace.child_environment(), cwd=workspace.folder, check=False
     )
