@@ -23,6 +23,7 @@ from kiosk.bench.pg_server import PostgresServer, ServerUnavailable, start_serve
 from kiosk.bench.workspace import Workspace
 
 RSS_LIMIT_MIB = 10
+RESTART_EVERY = 5  # rounds: with --postgres the server is restarted in the first round and in every fifth after it
 HEAP_LIMIT_MIB = 1
 LOG_MAX_KB, LOG_FILES_KEPT = 64, 2  # small, so a soak rolls the log over many times
 # Figures that are counts: each must end at or below where it stood once warmed up.
@@ -284,6 +285,11 @@ def _aligned(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     return "\n".join([heading, "  ".join("-" * width for width in widths), *lines])
 
 
+def plot_title(plan: SoakPlan) -> str:
+    server = f", PostgreSQL restarted every {RESTART_EVERY} readings" if plan.postgres else ""
+    return f"kiosk bench --soak: {plan.taps:,} taps, {plan.visits:,} visits{server} (dashed: end of warm-up)"
+
+
 def run(plan: SoakPlan, plot: Path | None) -> tuple[list[dict[str, float]], list[Verdict]]:
     """The whole soak on a throw-away install (removed afterwards): its readings and verdicts, and the plot."""
     # Off-screen and without the OS keyring, as the rest of the bench: the clinic's own install is never touched.
@@ -305,6 +311,5 @@ def run(plan: SoakPlan, plot: Path | None) -> tuple[list[dict[str, float]], list
 
         application()  # QPainter's text needs a QGuiApplication, even off-screen
         warm_up = int(samples[warm_up_index(samples, plan.taps)]["taps"])
-        title = f"kiosk bench --soak: {plan.taps:,} taps, {plan.visits:,} visits (dashed: end of warm-up)"
-        soak_plot.draw(samples, warm_up, title, plot)
+        soak_plot.draw(samples, warm_up, plot_title(plan), plot)
     return samples, rows

@@ -26,6 +26,7 @@ from kiosk.bench.form_fill import send
 from kiosk.bench.loop import StepFailed, Steps
 from kiosk.bench.patients import Patients
 from kiosk.bench.pg_server import ADMIN_ROLE, APP_ROLE, PostgresServer
+from kiosk.bench.soak import RESTART_EVERY
 from kiosk.bench.walk import PatientWalk, touch
 from kiosk.domain.requests import RequestKind
 from kiosk.ops.logs import attach_log_file
@@ -46,7 +47,6 @@ LOCK_HELD_S = 0.5
 # The idle clock during an idle reset or an urgent hold: 90 s of form time pass in 0.18 s. The kiosk's own timers
 # still run every step (warning, countdown, reset); 10 ms before, and those waits were a second a round.
 FAST_SECOND_MS = 2
-RESTART_EVERY = 5  # rounds: the PostgreSQL server is restarted in the first round and in every fifth after it
 OUTAGE_VISITS = 2  # visits sent while it is down (an appointment and a follow-up, as the kinds take turns)
 CHECK_EVERY_S = 0.2  # how often a wait asks the server again (each ask is a query)
 
