@@ -13,9 +13,12 @@ from kiosk.qt import QAccessible, QColor, QImage
 
 from kiosk.content.markup import read_markup
 from kiosk.paths import bundled_content_dir
+from kiosk.ui.presentation import TextSize
 from kiosk.ui.widgets.paged_text import PagedText
 from tests.ui.conftest import ORIENTATIONS, MakeWindow
-from tests.ui.test_info_booklet import open_section
+from tests.ui.helpers import clipped_labels, really_visible
+from tests.ui.test_flow import click
+from tests.ui.test_info_booklet import open_section, turn_to_cards
 
 STEPS = "\n".join(f"{n}. Step {n}: the doctor does the next small thing, and tells you first." for n in range(1, 13))
 
@@ -112,3 +115,33 @@ def _has_colour(image: QImage, wanted: QColor) -> bool:
             if near + abs(colour.blue() - wanted.blue()) < 60:
                 return True
     return False
+
+
+@pytest.mark.parametrize("language", ["en", "es", "vi"])
+@pytest.mark.parametrize("orientation", sorted(ORIENTATIONS))
+def test_at_the_largest_text_the_related_cards_show_whole_not_cut_in_a_scroll_box(
+    qtbot: QtBot, make_window: MakeWindow, language: str, orientation: str
+) -> None:
+    window = make_window(ORIENTATIONS[orientation], language)
+    window.presentation.set_text_size(TextSize.EXTRA_LARGE)
+    open_section(qtbot, window, 1)  # Conditions treated: six cards after a lead-in
+    screen = window.info_page
+    area = screen.related_area
+    # Beside the text if they fit there whole, else on a page of their own after it (Spanish and Vietnamese
+    # landscape had the second row cut mid-word in a scroll box).
+    turns = turn_to_cards(qtbot, window)
+    cards = [card for card in screen.related_buttons if really_visible(card)]
+    assert len(cards) == 6
+    assert area.verticalScrollBar().maximum() == 0, "the cards scroll in their box"
+    for card in cards:
+        bottom = card.mapTo(area.viewport(), card.rect().bottomLeft()).y()
+        assert bottom <= area.viewport().height(), f"{card.objectName()} is cut at the bottom of its box"
+    assert clipped_labels(area) == []
+    if turns:
+        # A page of cards under the section's title: a turn leads back to the text and on to the next section.
+        assert not really_visible(screen.text)
+        assert really_visible(screen.previous_part)
+        following = window.info_page.page.sections[2].title if window.info_page.page else ""
+        assert following in screen.next_section.words()
+        click(qtbot, screen.previous_part)
+        assert really_visible(screen.text) and not really_visible(area)

@@ -84,6 +84,21 @@ def test_at_normal_text_the_tabs_stay(qtbot: QtBot, make_window: MakeWindow) -> 
     assert really_visible(window.info_page.tabs_area) and not really_visible(window.info_page.stepper)
 
 
+def turn_to_cards(qtbot: QtBot, window: KioskWindow) -> int:
+    """Turn the section's pages until its related cards show (beside the text, or on a page of their own after it
+    when they would not fit whole there); how many turns that took."""
+    screen = window.info_page
+    section = screen.section_index
+    turns = 0
+    while not really_visible(screen.related_area):
+        assert really_visible(screen.next_section) and turns < 5, "the cards never show"
+        click(qtbot, screen.next_section)
+        settle(qtbot, window)
+        turns += 1
+    assert screen.section_index == section, "the cards are the section's own, shown before the next one"
+    return turns
+
+
 def read_every_part(qtbot: QtBot, window: KioskWindow) -> list[str]:
     """The section's text part by part, turning with the button a patient taps; each part must fit its box."""
     screen = window.info_page
@@ -95,9 +110,12 @@ def read_every_part(qtbot: QtBot, window: KioskWindow) -> list[str]:
             assert really_visible(screen.more_below)
         else:
             assert not really_visible(screen.more_below)
-        if screen.text.part == screen.text.parts - 1:
+        if screen.text.part == screen.text.parts - 1 and not screen.cards_apart:
             return parts
         click(qtbot, screen.next_section)
+        if not really_visible(screen.text):  # the section's cards, on a page of their own after the text
+            assert really_visible(screen.related_area)
+            return parts
         settle(qtbot, window)
         parts.append(screen.text.toPlainText())
 
@@ -152,6 +170,7 @@ def test_the_conditions_are_listed_once_as_cards_with_the_list_s_words(
     window = make_window(ORIENTATIONS["landscape"], language)
     open_section(qtbot, window, 1)  # Conditions treated
     screen = window.info_page
+    turn_to_cards(qtbot, window)
     shown = list(visible_texts(window).values())
     cards = [button for button in screen.related_buttons if really_visible(button)]
     assert len(cards) == 6

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from kiosk.qt import (
     QBoxLayout,
     QButtonGroup,
@@ -13,6 +15,7 @@ from kiosk.qt import (
     QRect,
     QSizePolicy,
     Qt,
+    QTimer,
     QVBoxLayout,
     QWidget,
     Signal,
@@ -115,6 +118,10 @@ class InfoPageScreen(KioskScreen):
         self.related_area = WrappingScrollArea()
         self.related_area.setObjectName("RelatedPages")
         self.related_area.setWidget(related_box)
+        # Cards that would be cut in a scroll box beside the text (large text, long words) get a page after it.
+        self._cards_apart = False
+        self._on_cards = False
+        self._related_titled = False  # whether the cards show under a heading of their own
 
         reading = QVBoxLayout()
         reading.addWidget(self.section_title)
@@ -152,13 +159,43 @@ class InfoPageScreen(KioskScreen):
             self.navigate.emit(Route(self._route.screen, self._route.page_id, index))
 
     def _next(self) -> None:
-        if self.text.part < self.text.parts - 1:
+        if self._on_cards:
+            self._step(1)
+        elif self.text.part < self.text.parts - 1:
             self.text.show_part(self.text.part + 1)
+        elif self._cards_apart:
+            self._show_cards_page(True)
         else:
             self._step(1)
 
     def _previous_part(self) -> None:
-        self.text.show_part(self.text.part - 1)
+        if self._on_cards:
+            self._show_cards_page(False)
+        else:
+            self.text.show_part(self.text.part - 1)
+
+    @property
+    def cards_apart(self) -> bool:
+        """Whether the section's related cards are on a page of their own, after its text."""
+        return self._cards_apart
+
+    def _check_cards_fit(self) -> None:
+        """Related cards that only fit in a scroll box (cut mid-word) move to a page of their own after the text."""
+        if self._cards_apart or not self.related_area.isVisible():
+            return
+        if self.related_area.verticalScrollBar().maximum() > 0:
+            self._cards_apart = True  # until the section, language or size changes: no flicker back and forth
+            self._show_cards_page(False)
+
+    def _show_cards_page(self, on: bool) -> None:
+        self._on_cards = on
+        self.text.setVisible(not on)
+        self.related_area.setVisible(on)
+        # The section's title heads a page of cards that were its list (the lead-in is a page back); others keep theirs.
+        self.related_title.setVisible(on and self._related_titled)
+        self._show_turns()
+        if on:
+            chain_focus([self, *self.related_buttons, self.previous_part, self.next_section, self.request])
 
     def _show_turns(self) -> None:
         """The buttons at the text's end: a long section's next or previous part, else the next section."""
@@ -168,7 +205,9 @@ class InfoPageScreen(KioskScreen):
         t = self.texts.t
         count = len(page.sections)
         index = min(self._route.section, max(0, count - 1))
-        part, parts = self.text.part, self.text.parts
+        # Cards on a page of their own count as the section's last page.
+        parts = self.text.parts + (1 if self._cards_apart else 0)
+        part = parts - 1 if self._on_cards else self.text.part
         more = part < parts - 1
         next_words = t("page.next_section", section=page.sections[index + 1].title) if index + 1 < count else ""
         n = self.texts.number
@@ -187,9 +226,10 @@ class InfoPageScreen(KioskScreen):
         # than it was measured for, and the parts would be cut again (and again).
         self.request.setVisible(bool(page.sections) and index == len(page.sections) - 1)
         self._update_more_below()
+        QTimer.singleShot(0, self._check_cards_fit)  # after the layout has given the cards their room
 
     def _update_more_below(self) -> None:
-        self.more_below.setVisible(self.text.hides_text())
+        self.more_below.setVisible(self.text.isVisibleTo(self) and self.text.hides_text())
 
     def _reserve_height(self, button: TouchButton, choices: list[str]) -> None:
         """At least the height the longest of `choices` needs at the button's width."""
@@ -222,6 +262,8 @@ class InfoPageScreen(KioskScreen):
         self.page = page
         t = self.texts.t
         self.title.setText(page.title)
+        self._cards_apart = self._on_cards = False
+        self.text.show()
         self._build_tabs(page)
         self._show_stand_in(page)
         index = min(self._route.section, max(0, len(page.sections) - 1))
@@ -337,7 +379,8 @@ class InfoPageScreen(KioskScreen):
         if not show:
             return
         # Cards that all stood in the text's list follow its lead-in ("…for pain caused by:"): no second heading.
-        self.related_title.setVisible(not all(p.id in described for p in related))
+        self._related_titled = not all(p.id in described for p in related)
+        self.related_title.setVisible(self._related_titled)
         if heading is None:
             # The author named no heading: one for the pages' kind, or a plain one when kinds are mixed.
             kinds = {p.kind for p in related}
@@ -391,15 +434,10 @@ class InfoPageScreen(KioskScreen):
         self.tabs_area.fit_contents()
 
     def _place_related(self) -> None:
-        m = self.metrics
         columns = 2 if self.portrait else 3
-        # Upright with large text, the section tabs and related pages stacked above and below the text left it
-        # two lines: more than one row of related pages (read after the text, if at all) then shows a row and a
-        # half and scrolls.
-        # (Not when the cards are the section's list: then they are what it says, and the text only leads in.)
-        listed = bool(self._descriptions)
-        crowded = self.portrait and m.text_scale > 1.0 and len(self.related_buttons) > columns and not listed
-        self.related_area.setMaximumHeight(m.px("target") * 3 // 2 + m.px("pad_small") if crowded else 16_777_215)
+        # No height cap: cards that do not fit whole beside the text get a page of their own (_check_cards_fit);
+        # a cap of a row and a half had cut them mid-word in a scroll box.
+        self.related_area.setMaximumHeight(16_777_215)
         for number, button in enumerate(self.related_buttons):
             self._related_grid.addWidget(button, number // columns, number % columns)
             button.show()
@@ -408,6 +446,11 @@ class InfoPageScreen(KioskScreen):
 
     def arrange(self) -> None:
         m = self.metrics
+        if self._cards_apart and self.page is not None:
+            # A new size or text size: the cards go back beside the text, and are looked at again there.
+            self._cards_apart = self._on_cards = False
+            self.text.show()
+            self._show_related(self.page, min(self._route.section, max(0, len(self.page.sections) - 1)))
         self._body.setDirection(QBoxLayout.Direction.TopToBottom if self.portrait else QBoxLayout.Direction.LeftToRight)
         # Beside the text the tabs sit at the top of their column; above it they take the height their words need.
         top = Qt.AlignmentFlag(0) if self.portrait else Qt.AlignmentFlag.AlignTop
@@ -425,9 +468,14 @@ class InfoPageScreen(KioskScreen):
         self._reading.setSpacing(m.px("pad_small"))
         self._tabs_grid.setSpacing(m.px("pad_small"))
         self._related_grid.setSpacing(m.px("pad_small"))
-        # The text scrolls, so it gives up room first on a tight screen; three lines of it stay in sight.
+        # The text is cut into parts, so it gives up room first on a tight screen: one line of it stays in sight
+        # (at large text a section's related cards, cut mid-word in a scroll box, needed the room of a second).
         # (Its own minimum counts the scroll bar's whole length, ~300 px, which would squeeze the section tabs.)
-        self.text.setMinimumHeight(m.px("target") * 3 // 2)
+        # (A line of 125 % height, the air under its paragraph and the document's margins: see MarkdownView.)
+        font = self.text.fontInfo()
+        air = math.ceil(font.pixelSize() * 0.6 + 2 * self.text.document().documentMargin())
+        line = math.ceil(self.text.fontMetrics().lineSpacing() * 1.25) + air + 2
+        self.text.setMinimumHeight(min(m.px("target") * 3 // 2, line))
         # At least one row of related pages stays in sight, the rest scroll.
         self.related_area.setMinimumHeight(m.px("target") + m.px("pad_small"))
         self.stepper.apply_metrics(m)
