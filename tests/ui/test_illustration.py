@@ -81,3 +81,18 @@ def test_the_si_joint_slide_shows_the_drawing_named_in_the_patient_s_language(
     attract.next_slide()  # a slide without a picture shows none
     if attract.current_slide is not None and not attract.current_slide.image:
         assert not attract.drawing.isVisible()
+
+
+@pytest.mark.parametrize("language", ["en", "es", "vi"])
+def test_the_welcome_slide_shows_a_hand_touching_the_screen_named_in_the_patient_s_language(
+    qtbot: QtBot, make_window: MakeWindow, language: str
+) -> None:
+    # The first slide was words on flat colour: the loop now opens with a drawing of what to do.
+    window = make_window(ORIENTATIONS["landscape"], language)
+    attract = window.attract
+    attract.start()
+    assert attract.current_slide is not None and attract.current_slide.id == "slide-welcome"
+    qtbot.wait(1)
+    assert attract.drawing.isVisible() and not attract.drawing.pixmap().isNull()
+    words = {"en": "hand touching", "es": "mano que toca", "vi": "bàn tay chạm"}[language]
+    assert words in attract.drawing.accessibleName()
