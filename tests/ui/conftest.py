@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.config.locations import default_database_path
 from kiosk.services.startup import KioskContext, load_context
 from kiosk.ui.app import build_window
+from kiosk.ui.idle import IdleMonitor
 from kiosk.ui.window import KioskWindow
 
 ORIENTATIONS = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
@@ -47,3 +48,19 @@ def make_window(qtbot: QtBot, context: KioskContext) -> MakeWindow:
 @pytest.fixture
 def window(make_window: MakeWindow) -> KioskWindow:
     return make_window()
+
+
+def restarts_the_idle_wait(monitor: IdleMonitor, action: Callable[[], object]) -> bool:
+    """Whether `action` counts as someone at the screen (the inactivity wait starts over), told without waiting.
+
+    The wait a restart would start is made ten times longer for the action, so only a restart leaves more time than
+    the wait already running could have. Waiting real time between actions instead made a loaded machine's slow
+    frame look like a patient gone, and cost each test seconds.
+    """
+    wait = monitor.timeout_seconds
+    monitor.timeout_seconds = wait * 10
+    try:
+        action()
+    finally:
+        monitor.timeout_seconds = wait
+    return monitor._wait.remainingTime() > 2 * wait * monitor.second_ms  # Qt's coarse timers may run 5 % over
