@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from kiosk.qt import QHBoxLayout, QKeyEvent, QMouseEvent, Qt, QTime, QVBoxLayout, Signal
 
+from kiosk.paths import resources_dir
 from kiosk.services.opening_hours import NextOpening, OpensWhen
 from kiosk.ui.screens.attract import BEGIN_KEYS
 from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.buttons import ButtonPicture, TouchButton
 
 _WORDS = {OpensWhen.TODAY: "closed.opens_today", OpensWhen.TOMORROW: "closed.opens_tomorrow"}
 
@@ -23,6 +24,10 @@ class ClosedScreen(KioskScreen):
         self.setObjectName("Closed")
         self.phone = phone
         self.opening: NextOpening | None = None
+        # A clock over the words, drawn as the other end screens' marks are: the screen says "not now", calmly.
+        self.picture = ButtonPicture(resources_dir() / "images" / "icons" / "clock.svg")
+        self.picture.setObjectName("ClosedIcon")
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.clinic = text_label("section-title", "ClosedClinic")
         self.clinic.setText(clinic_name)
         self.title = text_label("title", "ClosedTitle")
@@ -36,6 +41,7 @@ class ClosedScreen(KioskScreen):
         self.learn.clicked.connect(self.begin)  # signal to signal: Qt drops clicked's argument
         self._outer = QVBoxLayout(self)
         self._outer.addStretch(2)
+        self._outer.addWidget(self.picture)
         self._outer.addWidget(self.clinic)
         self._outer.addWidget(self.title)
         self._outer.addWidget(self.call_us)
@@ -79,6 +85,7 @@ class ClosedScreen(KioskScreen):
         margin = self.metrics.px("pad2")
         self._outer.setContentsMargins(margin, margin, margin, margin)
         self._outer.setSpacing(self.metrics.px("pad"))
+        self.picture.draw(self.metrics.px("target") * 3 // 2)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         self.begin.emit()  # anywhere on the screen, as on the attract loop

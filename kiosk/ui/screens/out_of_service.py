@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from kiosk.qt import QHBoxLayout, Qt, QVBoxLayout, Signal
 
+from kiosk.paths import resources_dir
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.texts import UiTexts
-from kiosk.ui.widgets.buttons import TouchButton
+from kiosk.ui.widgets.buttons import ButtonPicture, TouchButton
 
 
 class OutOfServiceScreen(KioskScreen):
@@ -24,6 +25,10 @@ class OutOfServiceScreen(KioskScreen):
         super().__init__(texts)
         self.phone = phone
         self.setObjectName("OutOfService")
+        # The front desk, as on home's "Feeling unwell?" strip: where to go now. Its words say it, so it has no name.
+        self.picture = ButtonPicture(resources_dir() / "images" / "icons" / "front-desk.svg")
+        self.picture.setObjectName("OutOfServiceIcon")
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.title = text_label("title", "OutOfServiceTitle")
         self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body = text_label("subtitle", "OutOfServiceBody")
@@ -35,6 +40,7 @@ class OutOfServiceScreen(KioskScreen):
         self.learn.clicked.connect(self._learn_more)
         self._outer = QVBoxLayout(self)
         self._outer.addStretch(2)
+        self._outer.addWidget(self.picture)
         self._outer.addWidget(self.title)
         self._outer.addWidget(self.body)
         self._outer.addWidget(self.call_us)
@@ -64,3 +70,4 @@ class OutOfServiceScreen(KioskScreen):
         margin = self.metrics.px("pad2")
         self._outer.setContentsMargins(margin, margin, margin, margin)
         self._outer.setSpacing(self.metrics.px("pad"))
+        self.picture.draw(self.metrics.px("target") * 3 // 2)
