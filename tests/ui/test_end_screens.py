@@ -18,6 +18,7 @@ from tests.ui.helpers import really_visible
 def _drawn_over(window: KioskWindow, picture: QLabel, words: QLabel) -> None:
     assert really_visible(picture)
     image: QImage = picture.pixmap().toImage()
+    assert window.metrics is not None
     assert not image.isNull() and image.width() >= window.metrics.px("target")
     # Light lines on the black page, dark ones on the light page (the icon is white edged in black).
     page = window.current_screen.palette().color(window.current_screen.backgroundRole())
