@@ -83,16 +83,25 @@ def test_the_si_joint_slide_shows_the_drawing_named_in_the_patient_s_language(
         assert not attract.drawing.isVisible()
 
 
+SLIDE_DRAWINGS = {
+    "slide-welcome": {"en": "hand touching", "es": "mano que toca", "vi": "bàn tay chạm"},
+    "slide-relief": {"en": "five days on a calendar", "es": "cinco días", "vi": "năm ngày trên lịch"},
+}
+
+
+@pytest.mark.parametrize("slide", sorted(SLIDE_DRAWINGS))
 @pytest.mark.parametrize("language", ["en", "es", "vi"])
-def test_the_welcome_slide_shows_a_hand_touching_the_screen_named_in_the_patient_s_language(
-    qtbot: QtBot, make_window: MakeWindow, language: str
+def test_the_welcome_and_relief_slides_show_drawings_named_in_the_patient_s_language(
+    qtbot: QtBot, make_window: MakeWindow, language: str, slide: str
 ) -> None:
-    # The first slide was words on flat colour: the loop now opens with a drawing of what to do.
+    # These slides were words on flat colour: the loop opens with what to do, and shows relief easing over days.
     window = make_window(ORIENTATIONS["landscape"], language)
     attract = window.attract
     attract.start()
-    assert attract.current_slide is not None and attract.current_slide.id == "slide-welcome"
+    for _ in range(len(window.context.catalog.of_kind(PageKind.SLIDE, language))):
+        if attract.current_slide is not None and attract.current_slide.id == slide:
+            break
+        attract.next_slide()
     qtbot.wait(1)
     assert attract.drawing.isVisible() and not attract.drawing.pixmap().isNull()
-    words = {"en": "hand touching", "es": "mano que toca", "vi": "bàn tay chạm"}[language]
-    assert words in attract.drawing.accessibleName()
+    assert SLIDE_DRAWINGS[slide][language] in attract.drawing.accessibleName()
