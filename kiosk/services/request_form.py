@@ -57,6 +57,8 @@ class FieldSpec:
     shown_when: tuple[str, str] | None = None
     # Which words a 0-10 scale puts on its numbers: "pain" (no pain ... worst pain) or "interference" (PEG).
     scale_words: str = "pain"
+    # A choice already made when the step opens (shown chosen, and changeable), when only one answer is possible.
+    preset: str = ""
 
     def applies(self, answers: Mapping[str, object]) -> bool:
         if self.shown_when is None:
@@ -89,18 +91,18 @@ def _options(values: Iterable[enum.StrEnum | str]) -> tuple[Option, ...]:
     return tuple(Option(str(value), f"options.{value}") for value in values)
 
 
-_NAME = StepSpec(
+# Name and date of birth on one step: beside the keyboard the step shows only its boxes (Next and the bar of steps
+# sit above the keys), so all three questions, their labels and errors stay in sight at every screen and text size
+# (tests/ui/test_form_keyboard_fit.py). Phone and e-mail stay a step of their own: five boxes did not fit 1280x800.
+_ABOUT_YOU = StepSpec(
     "name",
-    "steps.name",
+    "steps.about_you",
     (
         FieldSpec("first_name", FieldKind.TEXT, "fields.first_name", capitalize_words=True),
         FieldSpec("last_name", FieldKind.TEXT, "fields.last_name", capitalize_words=True),
+        FieldSpec("dob", FieldKind.DATE, "fields.date_of_birth"),
     ),
 )
-# The steps of boxes stay apart (name; birth; phone and email): with the keyboard up, every box, its label, its error
-# and Next stay in sight at every screen and text size (tests/ui/test_form_keyboard_fit.py). Name and date of birth
-# together scrolled at the largest text on a 1280x800 screen.
-_BIRTH = StepSpec("birth", "steps.birth", (FieldSpec("dob", FieldKind.DATE, "fields.date_of_birth"),))
 _CONTACT = StepSpec(
     "contact",
     "steps.contact",
@@ -124,6 +126,18 @@ REVIEW = StepSpec(
 )
 
 
+# The appointment's review asks which days suit the patient beside when to call: on the first step, a fourth question
+# there pushed the "tell us in a few words" box, or a question's error, out of sight beside the keyboard.
+APPOINTMENT_REVIEW = replace(
+    REVIEW,
+    fields=(
+        *REVIEW.fields[:2],  # how and when to call first: the questions every request needs answered
+        FieldSpec("preferred_days", FieldKind.MULTI_CHOICE, "fields.preferred_days", _options(Weekday)),
+        *REVIEW.fields[2:],
+    ),
+)
+
+
 def is_review(step: StepSpec) -> bool:
     return step.id == REVIEW.id
 
@@ -141,14 +155,12 @@ def appointment_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
                 FieldSpec("patient_status", FieldKind.CHOICE, "fields.patient_status", _options(PatientStatus)),
                 FieldSpec("reason", FieldKind.CHOICE, "fields.reason", reasons),
                 FieldSpec("reason_other", FieldKind.TEXT, "fields.reason_other", shown_when=("reason", OTHER_REASON)),
-                FieldSpec("preferred_days", FieldKind.MULTI_CHOICE, "fields.preferred_days", _options(Weekday)),
             ),
             notice_key="form.emergency",
         ),
-        _NAME,
-        _BIRTH,
+        _ABOUT_YOU,
         _CONTACT,
-        REVIEW,
+        APPOINTMENT_REVIEW,
     ]
 
 
@@ -166,13 +178,20 @@ def follow_up_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
             "procedure",
             "steps.procedure",
             (
-                FieldSpec("procedure", FieldKind.CHOICE, "fields.procedure", procedures),
+                # A clinic that offers one procedure has it chosen already: one tap less, and the question stays
+                # in sight so the patient sees what the request is about.
+                FieldSpec(
+                    "procedure",
+                    FieldKind.CHOICE,
+                    "fields.procedure",
+                    procedures,
+                    preset=procedures[0].value if len(procedures) == 1 else "",
+                ),
                 FieldSpec("procedure_date", FieldKind.DATE, "fields.procedure_date"),
             ),
             notice_key="form.emergency",
         ),
-        _NAME,
-        _BIRTH,
+        _ABOUT_YOU,
         _CONTACT,
         StepSpec(
             "pain",
@@ -236,6 +255,11 @@ class RequestDraft:
     def on_review(self) -> bool:
         return is_review(self.current)
 
+    def answered_by_patient(self) -> bool:
+        """Whether the patient has answered anything: a preset choice left as it was is not their answer."""
+        presets = {spec.key: spec.preset for step in self.steps for spec in step.fields if spec.preset}
+        return any(_answered(value) and presets.get(key) != value for key, value in self.answers.items())
+
     def answered_keys_through(self, step: int) -> list[str]:
         return [key for spec in self.steps[: step + 1] for key in spec.answer_keys]
 
@@ -261,3 +285,12 @@ def new_draft(kind: RequestKind, procedure_ids: Iterable[str]) -> RequestDraft:
     ids = list(procedure_ids)
     steps = appointment_steps(ids) if kind == RequestKind.APPOINTMENT else follow_up_steps(ids)
     return RequestDraft(kind, steps)
+
+
+def _answered(value: object) -> bool:
+    # Not `value not in (None, "", False)`: 0 == False in Python, and a pain score of 0 is an answer.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str | frozenset | set | list | tuple):
+        return len(value) > 0
+    return value is not None

@@ -96,10 +96,9 @@ def start(qtbot: QtBot, window: KioskWindow, choice: str) -> None:
 
 
 def fill_person(qtbot: QtBot, window: KioskWindow, person: Person = MARIA) -> None:
-    """Name, date of birth, phone and e-mail: the steps of boxes both forms share."""
+    """Name and date of birth (one step), phone and e-mail: the steps of boxes both forms share."""
     type_into(qtbot, window, "first_name", person.first_name)
     type_into(qtbot, window, "last_name", person.last_name)
-    next_step(qtbot, window)
     month, day, year = person.birth
     type_into(qtbot, window, "dob_month", month)
     type_into(qtbot, window, "dob_day", day)

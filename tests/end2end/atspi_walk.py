@@ -476,8 +476,9 @@ def send_an_appointment(words: dict[str, Any], say: Callable[..., None], idle_se
     stayed: list[str] = []
 
     def on_step(step: str) -> None:
-        # On the name step the patient works only through the screen reader for longer than the idle time.
-        if words["steps"]["name"] in step and not stayed:
+        # On the name step ("About you") the patient works only through the screen reader for longer than the idle
+        # time.
+        if words["steps"]["about_you"] in step and not stayed:
             stay_active_through_accessibility(words, idle_seconds + 10)
             find("text", words["fields"]["first_name"]).queryEditableText().setTextContents("Ana")
             stayed.append(step)

@@ -61,14 +61,14 @@ def test_home_on_a_half_filled_form_asks_first_and_keep_going_is_the_default(qtb
 
 
 def test_leaving_erases_the_answers_and_goes_home(qtbot: QtBot, window: KioskWindow) -> None:
-    start(qtbot, window, "follow_up")
-    choose(qtbot, window, "procedure", "si-joint-injection")
+    start(qtbot, window, "appointment")
+    choose(qtbot, window, "patient_status", "existing")
     click(qtbot, window.top_bar.home)
     click(qtbot, window.leave_prompt.leave_button)
     assert window.current_screen is window.home
     assert window.form.draft is None
-    start(qtbot, window, "follow_up")
-    button = window.form.findChild(QWidget, "option-procedure-si-joint-injection")
+    start(qtbot, window, "appointment")
+    button = window.form.findChild(QWidget, "option-patient_status-existing")
     assert button is not None and not button.property("checked")
 
 

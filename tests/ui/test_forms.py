@@ -57,9 +57,9 @@ def test_an_appointment_request_is_sent_and_stored_as_typed(
     assert "911" in notice.text()
     choose(qtbot, window, "patient_status", "new")
     choose(qtbot, window, "reason", "si-joint-injection")
-    choose(qtbot, window, "preferred_days", "tuesday")
     next_step(qtbot, window)
     fill_person(qtbot, window)
+    choose(qtbot, window, "preferred_days", "tuesday")  # on the review, with when to call
 
     # The review step reads every answer back in words before anything is sent, and asks how to be contacted.
     assert window.form.draft is not None and window.form.draft.on_review
@@ -126,7 +126,7 @@ def test_missing_answers_are_explained_beside_the_field_and_nothing_is_lost(qtbo
     next_step(qtbot, window)
     type_into(qtbot, window, "first_name", "ana")
     next_step(qtbot, window)
-    first, last = window.form.fields[1]
+    first, last, _birth = window.form.fields[1]
     assert not first.error.isVisible()
     assert last.error.text() == "⚠  Please answer this question."
     assert text_in(first.editors()[0]) == "Ana"  # what was typed stays
@@ -139,7 +139,7 @@ def test_switching_language_mid_form_keeps_the_answers(qtbot: QtBot, window: Kio
     next_step(qtbot, window)
     type_into(qtbot, window, "first_name", "lan")
     window.texts.set_language("es")
-    assert window.form.step_title.text() == "Su nombre"
+    assert window.form.step_title.text() == "Sobre usted"
     assert window.form.fields[1][0].label.text() == "Nombre"
     assert text_in(window.form.fields[1][0].editors()[0]) == "Lan"
     click(qtbot, window.top_bar.back)  # inside a form, Back is the previous step
@@ -343,11 +343,10 @@ def test_an_error_while_typing_shows_beside_the_open_keyboard_with_its_question_
     next_step(qtbot, window)
     type_into(qtbot, window, "first_name", "ana")
     type_into(qtbot, window, "last_name", "pérez")
-    next_step(qtbot, window)
     type_into(qtbot, window, "dob_month", "3")  # the date of birth half typed, the keyboard open
     next_step(qtbot, window)
     qtbot.wait(1)  # as the next frame paints it
-    date = window.form.fields[2][0]
+    date = window.form.fields[1][2]
     assert date.error.text() == "⚠  Please answer this question."
     # On a landscape screen the keyboard is beside the questions: it stays up, and hides none of them.
     assert window.form.keyboard.isVisible()

@@ -113,9 +113,13 @@ def test_a_keypad_user_types_a_vietnamese_and_a_spanish_name_on_english_screens(
 
     assert (first.text(), last.text()) == ("Nguyễn", "Peña")
     assert last.cursorPosition() == len("Peña")
-    # On the step's last box the move-on key is Done: it lets go of the keyboard and gives the focus back to the
-    # form, with nothing lost.
+    # The date of birth follows on the same step: the move-on key is "Next box", and on the step's last box Done,
+    # which lets go of the keyboard and gives the focus back to the form, with nothing lost.
     arrow_to(qtbot, shown_key(keyboard, "next"))
+    assert shown_key(keyboard, "next").words() == "Next box"
+    for _box in range(3):  # the month, the day and the year, left empty
+        press(qtbot, Key.Key_Return)
+        arrow_to(qtbot, shown_key(keyboard, "next"))
     assert shown_key(keyboard, "next").words() == "Done"
     press(qtbot, Key.Key_Return)
     assert not keyboard.isVisible() and focused() is window.form

@@ -143,7 +143,6 @@ def arrived(window: KioskWindow, screen: Screen) -> None:
 def fill_person(qtbot: QtBot, window: KioskWindow) -> None:
     answer_text(qtbot, window, "first_name", "Ana")
     answer_text(qtbot, window, "last_name", "Peña")
-    next_step(qtbot, window)
     answer_text(qtbot, window, "dob_month", "3")  # US English writes the month first, and Tab follows
     answer_text(qtbot, window, "dob_day", "14")
     answer_text(qtbot, window, "dob_year", "1961")
@@ -200,9 +199,9 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
     arrived(window, Screen.APPOINTMENT)
     choose(qtbot, window, "patient_status", "existing")
     choose(qtbot, window, "reason", "si-joint-injection")
-    choose(qtbot, window, "preferred_days", "thursday")
     next_step(qtbot, window)
     fill_person(qtbot, window)
+    choose(qtbot, window, "preferred_days", "thursday")  # on the review, with when to call
     agree_to_contact(qtbot, window)
     send(qtbot, window)
     arrived(window, Screen.CONFIRMATION)
@@ -299,7 +298,7 @@ def test_the_idle_warning_keeps_the_keypad_and_gives_it_back(qtbot: QtBot, keypa
 def test_the_date_boxes_follow_the_language_order(qtbot: QtBot, keypad_window: KioskWindow) -> None:
     window = keypad_window
     window.go(Route(Screen.APPOINTMENT))
-    window.form.go_to_step(2)
+    window.form.go_to_step(1)  # name and date of birth
     window.texts.set_language("es")  # day first in Spanish
     tab_to(qtbot, find(window, "field-dob_day"))
     for box in ("dob_month", "dob_year"):
@@ -390,7 +389,7 @@ def test_tab_order_on_a_form_step_is_reading_order(qtbot: QtBot, keypad_window: 
     window = keypad_window
     window.go(Route(Screen.HOME))
     window.go(Route(Screen.APPOINTMENT))
-    window.form.go_to_step(3)  # phone, email, how to contact
+    window.form.go_to_step(2)  # phone, email, how to contact
     assert tab_cycle(qtbot, window) == [
         *NAV_STOPS,
         *BAR_STOPS,

@@ -125,7 +125,7 @@ def test_a_form_step_reads_its_questions_and_choices_then_an_error_when_it_appea
     form = window.form
     t = window.texts.t
     questions = form.fields[0]
-    assert len(questions) == 4  # been here before, what for, (in a few words,) which days suit
+    assert len(questions) == 3  # been here before, what for, (in a few words); the days are asked on the review
     notice = form.notice
     assert notice is not None
 
@@ -134,14 +134,17 @@ def test_a_form_step_reads_its_questions_and_choices_then_an_error_when_it_appea
         for question in questions:
             if question.isHidden():
                 continue  # "in a few words" waits for "something else"
-            said += [question.label.text(), *(b.accessibleName() for b in question.findChildren(kiosk.qt.QPushButton))]
+            answers = [b for b in question.findChildren(kiosk.qt.QPushButton) if not b.isHidden()]
+            said += [question.label.text(), *(b.accessibleName() for b in answers)]
             if error and question.error.isVisibleTo(question):
                 said.append(t("errors.choice_required"))
         return said
 
     # The form's name gives way to a step too long to show whole (it is read only when shown).
     title = [t("form.appointment_title")] if form.title.isVisible() else []
-    heading = [*title, t("form.step_of", number=1, count=5), form.step_title.text(), notice.text()]
+    assert form.draft is not None
+    count = len(form.draft.steps)
+    heading = [*title, t("form.step_of", number=1, count=count), form.step_title.text(), notice.text()]
     expected = [*heading, *question_words(False), t("form.next")]
     said = heard.said(qtbot)
     assert said == words(" ".join(expected)), " ".join(said)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk.qt import (
+    QBoxLayout,
     QButtonGroup,
     QEvent,
     QGridLayout,
@@ -114,7 +115,9 @@ class FieldWidget(QWidget):
         self._show_error()
 
     def apply_metrics(self, metrics: Metrics) -> None:
-        self.body.setSpacing(metrics.px("pad_small"))
+        # A question's words, its answer and its error sit close, the next question further off: they read as one
+        # group, and a step of boxes keeps its height beside the keyboard.
+        self.body.setSpacing(max(4, metrics.px("pad_small") // 2))
         # Buttons made after the window last sized itself get their finger size here.
         for button in self.findChildren(TouchButton):
             button.apply_metrics(metrics)
@@ -235,6 +238,7 @@ class ChoiceField(FieldWidget):
     # One answer was chosen by a tap, a press or Enter (not by arrowing along the answers, which a keypad or screen
     # reader user does to hear them): a step with no other question may then go on by itself.
     chosen_by_hand = Signal()
+    answers_wanted = Signal()  # the one line shown while typing was tapped: show the answers again
     _HAND_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Select})
 
     def __init__(self, spec: FieldSpec, texts: UiTexts, page_title: Callable[[str], str]) -> None:
@@ -267,6 +271,24 @@ class ChoiceField(FieldWidget):
             grid.setColumnStretch(column, 1)
         self.body.addLayout(grid)
         self._grid = grid
+        # While the keyboard is up on this question's step, its answers give way to one line with what is chosen:
+        # the box being typed in, and every question with its error, then fit beside or above the keyboard. A tap
+        # on that line asks for the answers back (the form closes the keyboard).
+        self.summary = TouchButton("option")
+        self.summary.setObjectName(f"chosen-{spec.key}")
+        self.summary.set_alignment(Qt.AlignmentFlag.AlignLeft)
+        self.summary.clicked.connect(self.answers_wanted)
+        self.summary.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
+        self.summary.hide()
+        # Compact, the question and what is chosen share a line when the question fits on it whole; else one under
+        # the other (a question wrapped a word a line beside its answer was hard to read).
+        self._compact_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._compact_row.setContentsMargins(0, 0, 0, 0)
+        self._compact_row.addWidget(self.summary, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.body.addLayout(self._compact_row)
+        self._compact = False
+        if spec.preset in self.buttons:
+            self.buttons[spec.preset].setChecked(True)
         self.finish()
 
     def _words(self, option: Option) -> str:
@@ -296,7 +318,47 @@ class ChoiceField(FieldWidget):
         option = self._option_of.get(button)
         if isinstance(button, TouchButton) and option is not None:
             self._relabel(button, option)
+        if self._compact:
+            self._show_summary()
+            self._fit_compact_row(self.width())
         self.changed.emit()
+
+    def set_compact(self, compact: bool) -> None:
+        """Show the answers, or (compact) only one line with what is chosen, as while the keyboard is up."""
+        if compact != self._compact:
+            if compact:
+                self.body.removeWidget(self.label)
+                self._compact_row.insertWidget(0, self.label, 1)
+            else:
+                self._compact_row.removeWidget(self.label)
+                self.body.insertWidget(0, self.label)
+        self._compact = compact
+        for button in self.buttons.values():
+            button.setVisible(not compact)
+        self.summary.setVisible(compact)
+        if compact:
+            self._show_summary()
+            self._fit_compact_row(self.width())
+
+    def _fit_compact_row(self, width: int) -> None:
+        if not self._compact or width <= 0:
+            return
+        question = self.label.fontMetrics().horizontalAdvance(self.label.text()) + 2
+        spacing = max(0, self._compact_row.spacing())
+        beside = question + spacing + self.summary.sizeHint().width() <= width
+        direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        if self._compact_row.direction() != direction:
+            self._compact_row.setDirection(direction)
+            self._compact_row.setAlignment(
+                self.summary, Qt.AlignmentFlag.AlignVCenter if beside else Qt.AlignmentFlag.AlignLeft
+            )
+
+    def _show_summary(self) -> None:
+        chosen = [option for option in self.spec.options if self.buttons[option.value].isChecked()]
+        mark = (BOX_MARKS if self.multi else RADIO_MARKS)[1]
+        words = ", ".join(self._words(option) for option in chosen) or self.texts.t("form.not_answered")
+        self.summary.set_words((mark if chosen else "") + words, description=self.control_description())
+        self.summary.setAccessibleName(f"{self.texts.t(self.spec.label_key)}: {accessible_words(words)}")
 
     def _relabel(self, button: TouchButton, option: Option) -> None:
         # The name is the answer alone ("Yes"), the description its question: Orca says "Yes, radio button, not
@@ -307,7 +369,7 @@ class ChoiceField(FieldWidget):
         button.setAccessibleName(accessible_words(words))
 
     def answer_controls(self) -> list[QWidget]:
-        return list(self.buttons.values())
+        return [self.summary] if self._compact else list(self.buttons.values())
 
     def _resting_description(self, question: str) -> str:
         return question
@@ -326,6 +388,9 @@ class ChoiceField(FieldWidget):
         super().retranslate()
         for option in self.spec.options:
             self._relabel(self.buttons[option.value], option)
+        if self._compact:
+            self._show_summary()
+            self._fit_compact_row(self.width())
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
@@ -335,6 +400,7 @@ class ChoiceField(FieldWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         self._fit_columns(event.size().width())
+        self._fit_compact_row(event.size().width())
 
     def _fit_columns(self, width: int) -> None:
         """As many columns (up to three) as keep every answer's longest word, and its mark with the first word,

@@ -122,7 +122,10 @@ class RequestFormScreen(KioskScreen):
         self.next.setObjectName("NextStep")
         self.next.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.next.clicked.connect(self.step_forward)
-        buttons = QHBoxLayout()
+        # A widget, not a bare layout, so that beside the keyboard it can move above the keys (see _place_buttons).
+        self._button_row = QWidget()
+        buttons = QHBoxLayout(self._button_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         self._buttons = buttons
         buttons.addStretch(1)
         # "Step 2 of 7" moves here, between the buttons, when the form's name gives way to the keyboard.
@@ -147,6 +150,14 @@ class RequestFormScreen(KioskScreen):
         self._frame.setContentsMargins(0, 0, 0, 0)
         self._frame.setSpacing(0)
         self._frame.addWidget(self._column, 1)
+        # Beside the questions (landscape) the keyboard sits low in a pane of its own; while typing, Next and
+        # "Step 2 of 5" sit in that pane above the keys, and the questions take the column's whole height.
+        self._side = QWidget()
+        self._side.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
+        self._side_layout = QVBoxLayout(self._side)
+        self._side_layout.setContentsMargins(0, 0, 0, 0)
+        self._side_layout.addStretch(1)
+        self._side.hide()
         self._keyboard_beside = False
         heading = QHBoxLayout()  # title and "Step 2 of 7" share a line, to leave room for the keyboard
         heading.addWidget(self.title, 1)
@@ -157,7 +168,7 @@ class RequestFormScreen(KioskScreen):
         self._outer.addWidget(self.step_title)
         self._outer.addWidget(self.questions, 1)
         self._outer.addWidget(self.failure)
-        self._outer.addLayout(buttons)
+        self._outer.addWidget(self._button_row)
         self._outer.addWidget(self.keyboard)
 
     # -- the draft's life -------------------------------------------------------------------
@@ -207,6 +218,7 @@ class RequestFormScreen(KioskScreen):
             widget.changed.connect(self._show_applicable)
             if isinstance(widget, ChoiceField):
                 widget.chosen_by_hand.connect(self._chosen_by_hand)
+                widget.answers_wanted.connect(self._show_answers)
             layout.addWidget(widget)
             for editor in widget.editors():
                 editor.installEventFilter(self)
@@ -254,8 +266,8 @@ class RequestFormScreen(KioskScreen):
         if self.draft is None:
             return False
         self._collect()
-        # 0 is an answer (a pain score); an empty box, no choice or an unticked box is not.
-        return any(_answered(value) for value in self.draft.answers.values())
+        # 0 is an answer (a pain score); an empty box, no choice, an unticked box or a preset choice is not.
+        return self.draft.answered_by_patient()
 
     def can_step_back(self) -> bool:
         return self.draft is not None and self.draft.step > 0
@@ -508,6 +520,16 @@ class RequestFormScreen(KioskScreen):
                 return
         self._hide_keyboard()
 
+    def _show_answers(self) -> None:
+        """A question's one line was tapped while typing: the keyboard goes, and its answers come back."""
+        field = self.sender()
+        # The focus leaves the line before it hides: Qt would pass it on to the next box, which opens the keyboard.
+        self.setFocus()
+        self._hide_keyboard(take_focus=False)
+        if isinstance(field, ChoiceField):
+            chosen = [button for button in field.buttons.values() if button.isChecked()]
+            (chosen or list(field.buttons.values()))[0].setFocus()
+
     def _hide_keyboard(self, take_focus: bool = True) -> None:
         self.keyboard.detach()
         self.keyboard.hide()
@@ -522,25 +544,67 @@ class RequestFormScreen(KioskScreen):
         At large text sizes it gives way to the keyboard; at any size, to a step whose questions would otherwise
         need scrolling, so no question (a warning sign above all) starts out of sight.
         """
-        typing = self.keyboard.isVisibleTo(self)
+        typing = not self.keyboard.isHidden()
+        self._place_buttons(typing and self._keyboard_beside)
+        self._make_room_for_typing(typing)
         page_layout = self._shown_page.layout() if self._shown_page is not None else None
         if page_layout is not None:
             # While typing, the step's boxes sit closer: every one of them, with its error, stays in sight.
-            page_layout.setSpacing(self.metrics.px("pad_small" if typing else "pad2"))
+            page_layout.setSpacing(self.metrics.px("pad_small" if typing else "pad2") // (2 if typing else 1))
         m = self.metrics
         # Beside the keyboard the column is narrow: thinner margins keep a sentence on one line more often.
         side = m.px("pad" if typing and self._keyboard_beside else "pad2")
-        self._outer.setContentsMargins(side, m.px("pad_small" if typing else "pad"), side, m.px("pad_small"))
+        # Typing beside the keyboard, the column holds only the questions: a thin edge above and below them.
+        edge = m.px("pad_small") // 2 if typing and self._keyboard_beside else m.px("pad_small")
+        self._outer.setContentsMargins(side, edge if typing else m.px("pad"), side, edge)
         self.step_title.show()
         if typing:
             # Beside the keyboard the column needs every line for the step: the step's own title says where one is.
             self._show_title(self.metrics.text_scale <= 1 and not self._keyboard_beside, progress_between=True)
             # At large text, when the boxes would still scroll, the step's name gives way too: the bar and "Step 2 of
             # 5" stay, and every box keeps its own label.
-            if self._keyboard_beside and self.metrics.text_scale > 1 and self._overflows():
+            if self.metrics.text_scale > 1 and self._overflows():
                 self.step_title.hide()
         else:
             self._show_title(not self._questions_need_scrolling())
+
+    def _place_buttons(self, in_side: bool) -> None:
+        """Next (with "Step 2 of 5") under the questions, or, while typing beside them, above the keyboard."""
+        self._side.setVisible(in_side)
+        if in_side and self._side_layout.indexOf(self._button_row) < 0:
+            self._outer.removeWidget(self._button_row)
+            # The bar of steps goes too: where the patient is stays in sight, above the keys.
+            self._outer.removeWidget(self.progress_bar)
+            self._side_layout.insertWidget(1, self.progress_bar)
+            self._side_layout.insertWidget(2, self._button_row)
+            margin = self.metrics.px("pad_small")
+            self._buttons.setContentsMargins(margin, margin, margin, margin)
+            self._side_layout.setSpacing(margin)
+            self.progress_bar.setContentsMargins(margin, 0, margin, 0)
+        elif not in_side and self._outer.indexOf(self._button_row) < 0:
+            self._side_layout.removeWidget(self._button_row)
+            self._side_layout.removeWidget(self.progress_bar)
+            self._outer.insertWidget(1, self.progress_bar)  # under the heading, its place
+            self._outer.insertWidget(self._outer.indexOf(self.failure) + 1, self._button_row)
+            self._buttons.setContentsMargins(0, 0, 0, 0)
+            self.progress_bar.setContentsMargins(0, 0, 0, 0)
+        self.progress_bar.show()
+        self._button_row.show()
+
+    def _make_room_for_typing(self, typing: bool) -> None:
+        """While the keyboard is up, the step's choices show only what is chosen, and its notice steps aside.
+
+        Every question stays in sight with its label and error, and the box typed in keeps its room beside or
+        above the keyboard; the answers and the notice (read as the step opened) come back when the keyboard goes.
+        """
+        if self.draft is None or not self.fields:
+            return
+        for widget in self.fields[self.draft.step]:
+            if isinstance(widget, ChoiceField):
+                widget.set_compact(typing)
+        notice = self.notice
+        if notice is not None:
+            notice.setVisible(not typing)
 
     def _show_title(self, shown: bool, progress_between: bool = False) -> None:
         self.title.setVisible(shown)
@@ -569,6 +633,9 @@ class RequestFormScreen(KioskScreen):
                 needed += max(one_line(button.label) + sides, button.minimumWidth())
         # Three gaps: the button, the two stretches and the slot between them.
         needed += 3 * max(self._buttons.spacing(), 0)
+        if self._side_layout.indexOf(self._button_row) >= 0:
+            margins = self._buttons.contentsMargins()
+            return needed <= self.keyboard.width() - margins.left() - margins.right()
         margins = self._outer.contentsMargins()
         return needed <= self._column.width() - margins.left() - margins.right()
 
@@ -592,7 +659,7 @@ class RequestFormScreen(KioskScreen):
         self._outer.activate()  # places the questions area under the name, at once
         room = self.questions.maximumViewportSize()  # its inside with no scroll bar taking width
         width = room.width()
-        if self.keyboard.isVisibleTo(self):
+        if not self.keyboard.isHidden():
             # Measured as if the scroll bar were there: a page that only just fits without it wraps its words on more
             # lines once the bar takes its width, and then does not fit.
             width -= self.questions.verticalScrollBar().sizeHint().width()
@@ -685,15 +752,20 @@ class RequestFormScreen(KioskScreen):
         if beside != self._keyboard_beside:
             if beside:
                 self._outer.removeWidget(self.keyboard)
-                self._frame.addWidget(self.keyboard, 0, Qt.AlignmentFlag.AlignBottom)
+                self._side_layout.addWidget(self.keyboard)
+                self._frame.addWidget(self._side)
             else:
-                self._frame.removeWidget(self.keyboard)
+                self._place_buttons(False)
+                self._side_layout.removeWidget(self.keyboard)
+                self._frame.removeWidget(self._side)
                 self._outer.addWidget(self.keyboard)
             self._keyboard_beside = beside
         width = self.width() or (1080 if self.portrait else 1920)
         if beside:
             # Half the screen, or less when finger-sized keys need less; never keys under the smallest target.
-            side = max(self.keyboard.width_for_keys(MIN_TARGET), min(width // 2, self.keyboard.width_for_keys()))
+            # At a larger text size the questions need the width more than the keys need more than a finger's size.
+            share = width // 2 if m.text_scale <= 1 else width * 2 // 5
+            side = max(self.keyboard.width_for_keys(MIN_TARGET), min(share, self.keyboard.width_for_keys()))
             # Fixed, not the Ignored it has under the questions: a box layout lets an Ignored widget be overrun.
             self.keyboard.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
             self.keyboard.setFixedWidth(side)
@@ -712,12 +784,3 @@ class RequestFormScreen(KioskScreen):
             self._place_keyboard()  # beside the questions, the keyboard's width follows the screen's
         # Less height (the controls moved low, the bar took another row) may leave the questions too little room.
         self._fit_title()
-
-
-def _answered(value: object) -> bool:
-    # Not `value not in (None, "", False)`: 0 == False in Python, and a pain score of 0 is an answer.
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str | frozenset | set | list | tuple):
-        return len(value) > 0
-    return value is not None

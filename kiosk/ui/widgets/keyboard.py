@@ -561,6 +561,7 @@ class OnScreenKeyboard(QWidget):
                 label = "\u25cc" + key.text
             button.set_words(label)
             button.setAccessibleName(spoken)
+            button.label.setAccessibleName(spoken)  # its words are its child in the tree: "Delete", never "⌫"
 
     def _word_move_on(self) -> None:
         t = self._texts.t
