@@ -288,10 +288,14 @@ class MarkdownView(QTextBrowser):
             layout = self.document().documentLayout()
             block = self.document().begin()
             while block.isValid():
-                picture = self._placed.get(str(block.blockFormat().property(PICTURE_PROPERTY) or ""))
+                name = str(block.blockFormat().property(PICTURE_PROPERTY) or "")
+                picture = self._placed.get(name)
                 if picture is not None:
                     place = layout.blockBoundingRect(block)
                     x = place.left() + block.blockFormat().leftMargin()
+                    # A drawing sits in the middle, as a booklet's figure; a QR code stays at the left, over its words.
+                    if name.startswith(IMAGE_SCHEME):
+                        x += max(0.0, (place.width() - block.blockFormat().leftMargin() - picture.width()) / 2)
                     painter.drawImage(int(x) - dx, int(place.top()) - picture.height() - dy, picture)
                 block = block.next()
         finally:
