@@ -8,7 +8,7 @@ import functools
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QBoxLayout, Qt
+from kiosk.qt import QApplication, QBoxLayout, Qt
 
 from kiosk.services.navigation import ATTRACT, Route, Screen
 from kiosk.services.startup import KioskContext
@@ -95,3 +95,14 @@ def test_every_screen_of_a_route_has_its_widget_in_the_window(window: KioskWindo
     assert all(window.stack.indexOf(widget) >= 0 for widget in shown.values())
     assert shown[Screen.PROCEDURE] is shown[Screen.CONDITION] is window.info_page  # one page screen for both
     assert shown[Screen.APPOINTMENT] is shown[Screen.FOLLOW_UP] is window.form
+
+
+def test_screens_built_after_the_first_frame_leave_the_kiosk_window_active(qtbot: QtBot, window: KioskWindow) -> None:
+    """`kiosk run` builds them while the attract loop plays: none may flash up as a window of its own, which took
+    the keyboard focus from the kiosk (a touched text box then opened no keyboard)."""
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    window.build_all_screens()
+    QApplication.processEvents()
+    assert window.isActiveWindow()
+    assert [shown for shown in QApplication.topLevelWidgets() if shown.isVisible()] == [window]

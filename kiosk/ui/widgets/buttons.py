@@ -190,7 +190,10 @@ class ButtonPicture(QLabel):
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         self._icon = icon
         self._side = 0
-        self.setVisible(icon is not None)
+        # Only hidden, never shown here: shown before its button takes it in, a parentless label is a window of its
+        # own for a moment, which took the keyboard focus from the kiosk window for every screen built after it.
+        if icon is None:
+            self.hide()
 
     def draw(self, side: int) -> None:
         # Drawn again only for a new size: each new QIcon leaves its drawing in Qt's pixmap cache, which grows to
