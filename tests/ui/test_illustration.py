@@ -86,15 +86,16 @@ def test_the_si_joint_slide_shows_the_drawing_named_in_the_patient_s_language(
 SLIDE_DRAWINGS = {
     "slide-welcome": {"en": "hand touching", "es": "mano que toca", "vi": "bàn tay chạm"},
     "slide-relief": {"en": "five days on a calendar", "es": "cinco días", "vi": "năm ngày trên lịch"},
+    "slide-follow-up": {"en": "clipboard", "es": "tablilla", "vi": "bảng kẹp giấy"},
 }
 
 
 @pytest.mark.parametrize("slide", sorted(SLIDE_DRAWINGS))
 @pytest.mark.parametrize("language", ["en", "es", "vi"])
-def test_the_welcome_and_relief_slides_show_drawings_named_in_the_patient_s_language(
+def test_every_slide_shows_a_drawing_named_in_the_patient_s_language(
     qtbot: QtBot, make_window: MakeWindow, language: str, slide: str
 ) -> None:
-    # These slides were words on flat colour: the loop opens with what to do, and shows relief easing over days.
+    # These slides were words on flat colour: now each shows what it is about (what to do, relief over days, a note).
     window = make_window(ORIENTATIONS["landscape"], language)
     attract = window.attract
     attract.start()
