@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QApplication, QBoxLayout, Qt
 
+from kiosk.domain.keyboard_layouts import KeyKind
 from kiosk.services.navigation import ATTRACT, Route, Screen
 from kiosk.services.startup import KioskContext
 from kiosk.ui.app import build_window
@@ -106,3 +107,17 @@ def test_screens_built_after_the_first_frame_leave_the_kiosk_window_active(qtbot
     QApplication.processEvents()
     assert window.isActiveWindow()
     assert [shown for shown in QApplication.topLevelWidgets() if shown.isVisible()] == [window]
+
+
+def test_a_keyboard_built_after_a_language_change_shows_and_names_that_languages_keys(
+    make_window: MakeWindow,
+) -> None:
+    built_before = make_window(all_screens=True)  # the form and its keyboard exist before the change
+    built_before.texts.set_language("es")
+    built_after = make_window(language="es")  # the form is built now, in Spanish
+    later = built_after.form.keyboard
+    assert later.current_layout == built_before.form.keyboard.current_layout == "spanish"  # the row with ñ
+    spoken = {button.key.kind: button.accessibleName() for button in later.keys}
+    assert spoken[KeyKind.SPACE] == "Espacio"
+    assert spoken[KeyKind.BACKSPACE] == "Borrar la letra antes del cursor"
+    assert later.accessibleName() == "Teclado en pantalla"

@@ -191,7 +191,9 @@ class OnScreenKeyboard(QWidget):
         self._capitalize_words = False
         self._last_box = False  # the box typed into is the step's last: the move-on key is "Done"
         self._shift = False
-        self._current = next(iter(self._layouts))
+        # The page for the language shown now: a keyboard built after the patient chose another language (its form
+        # built on first use) starts where the change moved a keyboard built before it (_language_changed).
+        self._current = self._for_language(next(iter(self._layouts)))
         self._opened_from = self._current
         self._metrics: Metrics | None = None
         self._fitted_width = 0
