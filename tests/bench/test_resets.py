@@ -81,13 +81,8 @@ def test_a_hundred_visits_with_a_request_each_leave_no_widget_field_or_session_b
     assert context.database.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(
-    reason="found by `kiosk bench --soak` (docs/performance.md): MarkdownView.room_at_top asks the document for its "
-    "root frame after each setHtml, which replaces that frame; PySide keeps each frame's wrapper under the document's "
-    "wrapper, so every re-render (a new language, text size or theme) leaves one for the view's life. A fresh "
-    "QTextDocument per render frees them (tried outside the kiosk); the fix belongs to the view's owner",
-    strict=False,
-)
+# Found by `kiosk bench --soak` (docs/performance.md): the view asked for the document's root frame after each
+# setHtml, and PySide kept a wrapper of every replaced frame; the picture's room is now a line's height instead.
 def test_a_page_rendered_again_and_again_leaves_no_wrapper_of_a_deleted_frame(qtbot: QtBot) -> None:
     view = MarkdownView()
     qtbot.addWidget(view)

@@ -183,7 +183,10 @@ class InfoPageScreen(KioskScreen):
         """Related cards that only fit in a scroll box (cut mid-word) move to a page of their own after the text."""
         if self._cards_apart or not self.related_area.isVisible():
             return
-        if self.related_area.verticalScrollBar().maximum() > 0:
+        area = self.related_area
+        contents = area.widget()
+        wider = contents is not None and contents.width() > area.viewport().width()  # cut at the side
+        if area.verticalScrollBar().maximum() > 0 or wider:
             self._cards_apart = True  # until the section, language or size changes: no flicker back and forth
             self._show_cards_page(False)
 
@@ -475,7 +478,8 @@ class InfoPageScreen(KioskScreen):
         font = self.text.fontInfo()
         air = math.ceil(font.pixelSize() * 0.6 + 2 * self.text.document().documentMargin())
         line = math.ceil(self.text.fontMetrics().lineSpacing() * 1.25) + air + 2
-        self.text.setMinimumHeight(min(m.px("target") * 3 // 2, line))
+        # (Never less than a finger's target: the text takes focus and arrow keys, a control of its own.)
+        self.text.setMinimumHeight(min(m.px("target") * 3 // 2, max(line, m.px("target"))))
         # At least one row of related pages stays in sight, the rest scroll.
         self.related_area.setMinimumHeight(m.px("target") + m.px("pad_small"))
         self.stepper.apply_metrics(m)

@@ -155,20 +155,7 @@ class MarkdownView(QTextBrowser):
         self._space_paragraphs()
         self._make_room_for_pictures()
         self._number_lists()
-        self.room_at_top()
         self.document().setModified(False)
-
-    def room_at_top(self) -> None:
-        """Room for a picture above the first block: Qt lays the first block out without its top margin."""
-        document = self.document()
-        first = document.begin()
-        fmt = first.blockFormat()
-        room = fmt.topMargin() if fmt.hasProperty(PICTURE_PROPERTY) else 0.0
-        frame = document.rootFrame()
-        framing = frame.frameFormat()
-        if framing.topMargin() != document.documentMargin() + room:
-            framing.setTopMargin(document.documentMargin() + room)
-            frame.setFrameFormat(framing)
 
     def _sized(self, found: re.Match[str]) -> str:
         """A picture's words in the text, where Qt would put an object (heard as U+FFFC by a screen reader).
@@ -206,10 +193,11 @@ class MarkdownView(QTextBrowser):
             block = block.next()
 
     def _make_room_for_pictures(self) -> None:
-        """Room above each picture's block (its top margin) for paintEvent to draw it in; its words hidden there.
+        """A line as tall as each picture (and the air above it) for paintEvent to draw it in, over its hidden words.
 
-        The words stay in the document, so a screen reader and read-aloud say what the picture shows; drawn 1 px
-        high in no colour, as a web page's "visually hidden" text, they take no room a sighted patient would see.
+        The words stay in the document, so a screen reader and read-aloud say what the picture shows; drawn 1 pt
+        high in no colour, as a web page's "visually hidden" text, they take no room of their own. The room is the
+        line's own height, not a margin: Qt drops the top margin of a document's first block.
         """
         if not self._placed:
             return
@@ -222,13 +210,6 @@ class MarkdownView(QTextBrowser):
                 fragment = fragments.fragment()
                 names = [n for n in fragment.charFormat().anchorNames() if n in self._placed]
                 if names:
-                    picture = self._placed[names[0]]
-                    fmt = QTextBlockFormat(block.blockFormat())
-                    # The previous block's bottom margin collapses into this one: the spacing is counted here.
-                    fmt.setTopMargin(spacing + picture.height())
-                    fmt.setProperty(PICTURE_PROPERTY, names[0])
-                    cursor.setPosition(block.position())
-                    cursor.setBlockFormat(fmt)
                     # The anchor marks the words' first letter only: hide every letter of the picture's words.
                     end = self._words_end(block, fragment.position())
                     cursor.setPosition(fragment.position())
@@ -237,6 +218,17 @@ class MarkdownView(QTextBrowser):
                     hidden.setForeground(QBrush(QColor(0, 0, 0, 0)))
                     hidden.setFontPointSize(1)
                     cursor.mergeCharFormat(hidden)
+                    if end < block.position() + block.length() - 1:
+                        # Words after the picture (a QR code's) get a block of their own, at their own line height.
+                        cursor.setPosition(end)
+                        cursor.deleteChar()  # the line break
+                        cursor.insertBlock()
+                    picture = self._placed[names[0]]
+                    fmt = QTextBlockFormat(block.blockFormat())
+                    fmt.setLineHeight(spacing + picture.height(), QTextBlockFormat.LineHeightTypes.FixedHeight.value)
+                    fmt.setProperty(PICTURE_PROPERTY, names[0])
+                    cursor.setPosition(block.position())
+                    cursor.setBlockFormat(fmt)
                     break
                 fragments += 1
             block = block.next()
@@ -296,7 +288,9 @@ class MarkdownView(QTextBrowser):
                     # A drawing sits in the middle, as a booklet's figure; a QR code stays at the left, over its words.
                     if name.startswith(IMAGE_SCHEME):
                         x += max(0.0, (place.width() - block.blockFormat().leftMargin() - picture.width()) / 2)
-                    painter.drawImage(int(x) - dx, int(place.top()) - picture.height() - dy, picture)
+                    # Qt's rectangle for the block is its 1-pt words; the line reserves the picture's whole height.
+                    bottom = place.top() + block.blockFormat().lineHeight()
+                    painter.drawImage(int(x) - dx, int(bottom) - picture.height() - dy, picture)
                 block = block.next()
         finally:
             painter.end()

@@ -98,6 +98,8 @@ class PagedText(MarkdownView):
             place = layout.blockBoundingRect(block)
             # A block's rectangle leaves out its margins: the top one holds a picture, the bottom one its air.
             top, bottom = place.top() - fmt.topMargin(), place.bottom() + fmt.bottomMargin()
+            if fmt.hasProperty(PICTURE_PROPERTY):  # its rectangle is its hidden words; its line holds the picture
+                bottom = place.top() + fmt.lineHeight() + fmt.bottomMargin()
             lines = block.layout()
             if bottom - top <= room or lines.lineCount() < 2:
                 pieces.append((block.position(), top, bottom, block.text()))
@@ -163,7 +165,6 @@ class PagedText(MarkdownView):
             if inside:
                 self._continue_block(document.begin())
         cursor.endEditBlock()
-        self.room_at_top()
         document.setModified(False)
 
     def _continue_block(self, block: QTextBlock) -> None:
@@ -173,8 +174,8 @@ class PagedText(MarkdownView):
         if listed is not None:
             listed.remove(block)
         fmt = QTextBlockFormat(block.blockFormat())
-        fmt.setTopMargin(0)
         fmt.clearProperty(PICTURE_PROPERTY)
+        fmt.setLineHeight(125, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         fmt.setIndent(0)
         fmt.setLeftMargin(max(fmt.leftMargin(), indent))
         fmt.setTextIndent(0)
