@@ -546,7 +546,7 @@ class RequestFormScreen(KioskScreen):
         """
         typing = not self.keyboard.isHidden()
         self._place_buttons(typing and self._keyboard_beside)
-        self._make_room_for_typing(typing)
+        self._make_room_for_typing(False)  # measured with every answer shown; folded below only if need be
         page_layout = self._shown_page.layout() if self._shown_page is not None else None
         if page_layout is not None:
             # While typing, the step's boxes sit closer: every one of them, with its error, stays in sight.
@@ -561,6 +561,8 @@ class RequestFormScreen(KioskScreen):
         if typing:
             # Beside the keyboard the column needs every line for the step: the step's own title says where one is.
             self._show_title(self.metrics.text_scale <= 1 and not self._keyboard_beside, progress_between=True)
+            if self._overflows():
+                self._make_room_for_typing(True)
             # At large text, when the boxes would still scroll, the step's name gives way too: the bar and "Step 2 of
             # 5" stay, and every box keeps its own label.
             if self.metrics.text_scale > 1 and self._overflows():
@@ -592,10 +594,12 @@ class RequestFormScreen(KioskScreen):
         self._button_row.show()
 
     def _make_room_for_typing(self, typing: bool) -> None:
-        """While the keyboard is up, the step's choices show only what is chosen, and its notice steps aside.
+        """While the keyboard is up and the step would scroll, its choices show only what is chosen, and its notice
+        steps aside.
 
         Every question stays in sight with its label and error, and the box typed in keeps its room beside or
         above the keyboard; the answers and the notice (read as the step opened) come back when the keyboard goes.
+        Where the whole step fits (often upright), nothing is folded.
         """
         if self.draft is None or not self.fields:
             return
