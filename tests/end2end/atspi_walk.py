@@ -478,7 +478,7 @@ def send_an_appointment(words: dict[str, Any], say: Callable[..., None], idle_se
     def on_step(step: str) -> None:
         # On the name step ("About you") the patient works only through the screen reader for longer than the idle
         # time.
-        if words["steps"]["about_you"] in step and not stayed:
+        if step.endswith(words["steps"]["about_you"]) and not stayed:  # not "About your appointment"
             stay_active_through_accessibility(words, idle_seconds + 10)
             find("text", words["fields"]["first_name"]).queryEditableText().setTextContents("Ana")
             stayed.append(step)

@@ -233,10 +233,15 @@ def shown_texts(window: KioskWindow) -> dict[str, str]:
 def typed_answers(window: KioskWindow) -> set[str]:
     """What the patient typed: it reads back the same in any language."""
     typed: set[str] = set()
-    for edit in window.findChildren(QLineEdit):
-        typed.add(edit.text())
-    for box in window.findChildren(QPlainTextEdit):
-        typed.add(box.toPlainText())
+    # The form keeps the steps not shown out of the window (their boxes, with what was typed, wait there).
+    pages = (
+        [window, *(page for page in window.form._pages if page is not None)] if window._form is not None else [window]
+    )
+    for holder in pages:
+        for edit in holder.findChildren(QLineEdit):
+            typed.add(edit.text())
+        for box in holder.findChildren(QPlainTextEdit):
+            typed.add(box.toPlainText())
     return {text.strip() for text in typed if text.strip()}
 
 

@@ -460,8 +460,12 @@ class RequestFormScreen(KioskScreen):
             return False
         if event.type() == QEvent.Type.FocusIn and not self._keyboard_waits:
             self._open_keyboard(watched)
-        elif event.type() == QEvent.Type.MouseButtonPress and not self.keyboard.isVisible():
-            self._open_keyboard(watched)  # a box that kept its focus while an error was shown
+        elif event.type() == QEvent.Type.MouseButtonPress and (
+            not self.keyboard.isVisible() or watched is not self._editor
+        ):
+            # A box that kept its focus while an error was shown, or one the keys do not type into yet (the focus
+            # may have moved on without the keyboard following, as from a page of accents picked by hand).
+            self._open_keyboard(watched)
         return False
 
     def _open_keyboard(self, editor: Editor) -> None:
