@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.qt import QApplication
+from kiosk.qt import QApplication, QEvent
 
 from kiosk.config.settings import DatabaseSettings, Settings
 from kiosk.storage.database import Database
@@ -50,6 +50,20 @@ def private_folders(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
         monkeypatch.setenv(variable, str(home / folder))
     monkeypatch.delenv("KIOSK_CONFIG", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def closed_windows_deleted() -> Iterator[None]:
+    """Every widget a test registered is deleted by Qt when the test ends, never later by Python's cycle collector.
+
+    pytest-qt closes those widgets and calls deleteLater(), but outside a running event loop Qt deletes them only
+    when some later loop turns; until then each window lives on, and one in a reference cycle may instead be freed
+    by a garbage collection in a later test. A Qt tree torn down from inside the collector crashed a whole CI run
+    (segmentation fault in ~QLabel while collecting an old KioskWindow). This runs after pytest-qt's closing.
+    """
+    yield
+    if QApplication.instance() is not None:
+        QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture(autouse=True)
