@@ -226,7 +226,11 @@ def type_with_keys(words: dict[str, Any], field: Any, text: str) -> None:
     """Type as a switch user does: the field gets the focus by its action, then each letter is a key's Press."""
     keyboard = words["keyboard"]
     act(field, "SetFocus")
-    wait_for("the on-screen keyboard", lambda: keyboard_key(keyboard["done_name"]))
+    # Its move-on key says "Done" on a step's last box, else "Next box" (the last name has the date of birth after it).
+    wait_for(
+        "the on-screen keyboard",
+        lambda: keyboard_key(keyboard["done_name"]) or keyboard_key(keyboard["next_name"]),
+    )
     for letter in text:
         base, *marks = list(unicodedata.normalize("NFD", letter))
         vowel_marks = [mark for mark in marks if mark in LETTER_MARKS]
