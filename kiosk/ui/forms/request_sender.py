@@ -85,7 +85,7 @@ class RequestSender(QObject):
         server = database()
         if server is not None and uses_server(server):
             self.forward_timer.start()
-            QTimer.singleShot(0, self.forward_soon)  # open the outbox and reserve codes while the server is up
+            QTimer.singleShot(0, self, self.forward_soon)  # open the outbox and reserve codes while the server is up
 
     def send(self, request: AppointmentRequest | FollowUpRequest) -> int:
         """Start storing the request; returns the ticket its SubmitOutcome will carry."""

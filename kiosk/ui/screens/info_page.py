@@ -229,7 +229,7 @@ class InfoPageScreen(KioskScreen):
         # than it was measured for, and the parts would be cut again (and again).
         self.request.setVisible(bool(page.sections) and index == len(page.sections) - 1)
         self._update_more_below()
-        QTimer.singleShot(0, self._check_cards_fit)  # after the layout has given the cards their room
+        QTimer.singleShot(0, self, self._check_cards_fit)  # after the layout has given the cards their room
 
     def _update_more_below(self) -> None:
         self.more_below.setVisible(self.text.isVisibleTo(self) and self.text.hides_text())

@@ -95,7 +95,7 @@ class MarkdownView(QTextBrowser):
         # Pictures are sized to the column: new room (a turned screen, larger text, a scroll bar) sizes them
         # again, after this event: setHtml itself may resize the view, and must not be re-entered.
         if self._pictures and not self._rendering and self._viewport_room() != self._room:
-            QTimer.singleShot(0, self._refit)
+            QTimer.singleShot(0, self, self._refit)
 
     def _refit(self) -> None:
         if self._pictures and self._viewport_room() != self._room:

@@ -185,7 +185,7 @@ class PagedText(MarkdownView):
         super().resizeEvent(event)
         # Measured again after the event: a new height (the keyboard, a turned screen, larger text) moves the cuts.
         if not self.measured_at_this_size():
-            QTimer.singleShot(0, self._measure_again)
+            QTimer.singleShot(0, self, self._measure_again)
 
     def _measure_again(self) -> None:
         if not self.measured_at_this_size():
