@@ -29,6 +29,9 @@ SCREENS = [
 ]
 
 
+_PAGING = ("MoreBelow", "NextSection:", "PreviousPart:")
+
+
 def _button_words(window: KioskWindow) -> dict[str, str]:
     return {
         f"{path}#button": text
@@ -48,9 +51,10 @@ def test_language_switch_changes_every_visible_label(qtbot: QtBot, make_window: 
 
     assert window.navigator.current == route  # same screen, same section
 
-    # "More below" comes and goes with the words' length (a longer Spanish paragraph may overflow its part).
+    # The booklet's paging comes and goes with the words' length: a longer Spanish paragraph may need one more part,
+    # so where English ends the section ("Next: ..."), Spanish still continues, and "More below" likewise.
     def widgets(texts: dict[str, str]) -> set[str]:
-        return {path for path in texts if "MoreBelow" not in path}
+        return {path for path in texts if not any(name in path for name in _PAGING)}
 
     assert widgets(spanish) == widgets(english), "the same widgets stay on screen"
     unchanged = {english[key] for key in widgets(english) if english[key] == spanish[key]} - SAME_IN_EVERY_LANGUAGE
