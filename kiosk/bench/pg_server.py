@@ -141,6 +141,19 @@ class PostgresServer:
         self.admin(f"CREATE DATABASE {name} OWNER {APP_ROLE}{copy}")
         return name
 
+    def new_migrated_database(self) -> str:
+        """The URL of a new database on this server at the kiosk's newest schema, as `kiosk db upgrade` leaves it."""
+        from kiosk.storage.database import Database
+        from kiosk.storage.migrations import upgrade_to_head
+
+        url = self.url(self.new_database())
+        database = Database.open(url)
+        try:
+            upgrade_to_head(database.engine)
+        finally:
+            database.close()
+        return url
+
     def drop_database(self, name: str) -> None:
         self.admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 

@@ -10,8 +10,6 @@ from kiosk.bench import concurrent
 from kiosk.bench.figures import Figure, skipped
 from kiosk.bench.pg_server import ServerUnavailable, server_programs, start_server
 from kiosk.bench.workspace import Workspace
-from kiosk.storage.database import Database
-from kiosk.storage.migrations import upgrade_to_head
 
 __all__ = ["measure", "server_programs"]
 TARGET = "zero errors; p99 reported"
@@ -25,12 +23,7 @@ def measure(workspace: Workspace, count: int) -> list[Figure]:
     except ServerUnavailable as exc:
         return [skipped(name, "ms", TARGET, str(exc).splitlines()[0])]
     try:
-        url = server.url(server.new_database())
-        database = Database.open(url)
-        try:
-            upgrade_to_head(database.engine)
-        finally:
-            database.close()
+        url = server.new_migrated_database()
         kiosks = concurrent.run(url, count)
         raw = concurrent.raw_floor_table(
             server.url(server.new_database()).replace("postgresql+psycopg://", "postgresql://")

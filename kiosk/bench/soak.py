@@ -109,15 +109,7 @@ def settings_file(workspace: Workspace) -> str:
 
 def postgres_settings_file(workspace: Workspace, server: PostgresServer) -> str:
     """Settings naming a new database on the throw-away server, migrated; private, as it holds the password."""
-    from kiosk.storage.database import Database
-    from kiosk.storage.migrations import upgrade_to_head
-
-    url = server.url(server.new_database())
-    database = Database.open(url)
-    try:
-        upgrade_to_head(database.engine)
-    finally:
-        database.close()
+    url = server.new_migrated_database()
     sqlite = SETTINGS.split("[lockdown]", 1)[1]
     text = POSTGRES_DATABASE.format(url=url, outbox=(workspace.folder / "outbox.sqlite3").as_posix())
     text += "\n[lockdown]" + sqlite.format(logs=(workspace.folder / "logs").as_posix(), max_kb=LOG_MAX_KB,
