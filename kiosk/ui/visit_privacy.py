@@ -60,11 +60,14 @@ class VisitPrivacy(QObject):
 
     @teardown_safe
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        kind = event.type()
-        if isinstance(event, QMouseEvent) and kind in _MOUSE:
+        # Every event of the application passes here: the Python class is checked before type(), which makes a
+        # Python enum (~4 us a call, 10% of the soak's time when asked of every event).
+        if isinstance(event, QMouseEvent):
+            if event.type() not in _MOUSE:
+                return False
             # The middle button pastes PRIMARY (press, release, double click: none reaches a patient field).
             blocked = event.button() == Qt.MouseButton.MiddleButton
-        elif isinstance(event, QKeyEvent) and kind == QEvent.Type.KeyPress:
+        elif isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             # Ctrl+C, Ctrl+V, Shift+Insert and the like, from a physical keyboard: the field never sees them.
             blocked = any(event.matches(key) for key in _CLIPBOARD_KEYS)
         else:

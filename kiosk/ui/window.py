@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar, assert_never
 
 from kiosk.qt import (
     QApplication,
     QCloseEvent,
     QColor,
+    QEvent,
     QLabel,
+    QObject,
     QPainter,
     QPaintEvent,
     QResizeEvent,
+    QShowEvent,
     QStackedWidget,
     Qt,
     QTimer,
@@ -24,6 +28,7 @@ from kiosk.qt import (
 
 from kiosk.ops.heap import release_free_memory
 from kiosk.ops.keep_awake import KeepAwake
+from kiosk.qt_filters import teardown_safe
 from kiosk.services.navigation import ATTRACT, FORM_SCREENS, Navigator, Route, Screen
 from kiosk.services.opening_hours import NextOpening
 from kiosk.services.startup import KioskContext
@@ -87,6 +92,10 @@ class KioskWindow(QWidget):
         # was last brought to: a screen catches up when shown, see _bring_up_to_date.
         self._sheet = ""
         self._looks: dict[KioskScreen, tuple[Metrics, ThemeName, bool]] = {}
+        # The bar and cards over the screens that missed a new look while hidden: each catches up as it is shown
+        # (see _bring_part_up_to_date). Restyling the hidden ones at every change was a third of a visit's styling.
+        self._stale_parts: set[QWidget] = set()
+        self._restyle_held = False  # see _screen_restyle_held
         self._background = QColor(PALETTES[self.theme]["background"])
         access = settings.accessibility
         self.presentation = Presentation(TextSize(access.text_size), ThemeName(access.theme), access.low_position)
@@ -153,6 +162,8 @@ class KioskWindow(QWidget):
         self.idle.expired.connect(self.reset_for_next_patient)
         self.visit_privacy = VisitPrivacy(self)  # no patient's text in a selection, clipboard or undo history
         self.idle_warning.more_time.connect(self._more_time)
+        for part in self._parts():
+            part.installEventFilter(self)  # to restyle it as it is shown, if it missed a change (see eventFilter)
         # Staff reach the reception console's sign-in by holding a corner ([lockdown] exit_corner, exit_hold_seconds).
         lockdown = settings.lockdown
         self.staff_entry = StaffEntry(
@@ -358,7 +369,8 @@ class KioskWindow(QWidget):
         self._leaving_by = None
         self._wipe_visit()
         self.texts.reset()
-        self.presentation.reset()
+        with self._screen_restyle_held():
+            self.presentation.reset()
         self.navigator.reset()
         # Once the visit's widgets are deleted (deleteLater runs first), their memory goes back to the system.
         QTimer.singleShot(RELEASE_MEMORY_AFTER_MS, self, release_free_memory)
@@ -423,6 +435,7 @@ class KioskWindow(QWidget):
         self.top_bar.back.setVisible(self.navigator.can_go_back and not confirming)
         self.top_bar.home.setVisible(route.screen not in (Screen.HOME, Screen.CONFIRMATION))
         self.top_bar.clinic.setVisible(route.screen == Screen.HOME)
+        self._bring_shown_parts_up_to_date()  # any that missed a look while held (see _screen_restyle_held)
         settings = self.context.settings.idle
         if confirming and self._confirmation is not None and self._confirmation.is_urgent:
             # Up until staff clear it (the corner sign-in resets the kiosk) or its own time passes: touches neither
@@ -461,18 +474,45 @@ class KioskWindow(QWidget):
             self.update()
         self.portrait = height > width
         self.top_bar.set_margins(metrics.px("pad"))
-        for part in (self.top_bar, self.low_space, self.idle_warning, self.leave_prompt):
-            _take_sheet(part, self._sheet)
-            for button in part.findChildren(TouchButton):
-                button.apply_metrics(metrics)
-        current = self.stack.currentWidget()
-        if isinstance(current, KioskScreen):
-            self._bring_up_to_date(current)
-        self.idle_warning.setGeometry(self.rect())
-        self.idle_warning.relayout(metrics, width)
-        self.leave_prompt.setGeometry(self.rect())
-        self.leave_prompt.relayout(metrics, width)
+        for part in self._parts():
+            # Only what is in sight: the bar is hidden on the attract loop, the cards and the low space most of
+            # the time. A hidden part catches up as it is shown (eventFilter), as hidden screens do (_show).
+            self._stale_parts.add(part)
+        if not self._restyle_held:
+            self._bring_shown_parts_up_to_date()
+            current = self.stack.currentWidget()
+            if isinstance(current, KioskScreen):
+                self._bring_up_to_date(current)
         self._place_controls()
+
+    def _parts(self) -> tuple[QWidget, ...]:
+        """What the window shows besides its screens, each styled with the window's one sheet."""
+        return (self.top_bar, self.low_space, self.idle_warning, self.leave_prompt)
+
+    def _bring_shown_parts_up_to_date(self) -> None:
+        for part in self._parts():
+            if part.isVisible():
+                self._bring_part_up_to_date(part)
+
+    def _bring_part_up_to_date(self, part: QWidget) -> None:
+        if part not in self._stale_parts or self.metrics is None:
+            return
+        self._stale_parts.discard(part)
+        _take_sheet(part, self._sheet)
+        for button in part.findChildren(TouchButton):
+            button.apply_metrics(self.metrics)
+        for card in (self.idle_warning, self.leave_prompt):
+            if part is card:
+                card.setGeometry(self.rect())
+                card.relayout(self.metrics, self.width())
+
+    @teardown_safe
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        # Installed on the parts only (their own events, not their children's). Show comes before the first paint,
+        # so a part that missed a new size or theme while hidden is never seen in the old one.
+        if type(event) is QShowEvent and isinstance(watched, QWidget):
+            self._bring_part_up_to_date(watched)
+        return False
 
     def _bring_up_to_date(self, screen: KioskScreen) -> None:
         """Give `screen` the current style sheet, scale and orientation, if it has not had them yet.
@@ -501,6 +541,17 @@ class KioskWindow(QWidget):
     def _presentation_changed(self) -> None:
         # A new text size or theme restyles and reflows the screen in sight, keeping what was typed.
         self.apply_size(self.width(), self.height())
+
+    @contextlib.contextmanager
+    def _screen_restyle_held(self) -> Iterator[None]:
+        """Inside, a new look restyles nothing yet: the screen in sight is about to be replaced, and the next one
+        and the bar catch up as they are shown (the end of a visit restyled the confirmation screen and the bar
+        for the default look, then left them for the attract loop, which has no bar)."""
+        self._restyle_held = True
+        try:
+            yield
+        finally:
+            self._restyle_held = False
 
     def _place_controls(self) -> None:
         """The bar's controls in the rows that fit their words, and the empty space above low controls."""
