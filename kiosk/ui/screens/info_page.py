@@ -36,6 +36,9 @@ from kiosk.ui.widgets.section_stepper import SectionStepper
 from kiosk.ui.widgets.web_code import WebCode
 from kiosk.ui.widgets.wrapping_scroll import WrappingScrollArea
 
+# A part of a section's text holds at least this many lines beside the cards; fewer, and the cards get a page of
+# their own (a part of one line, cut mid-sentence beside a card, read as a broken page).
+FEW_LINES = 4
 SCREEN_FOR_KIND = {PageKind.PROCEDURE: Screen.PROCEDURE, PageKind.CONDITION: Screen.CONDITION}
 
 
@@ -180,15 +183,23 @@ class InfoPageScreen(KioskScreen):
         return self._cards_apart
 
     def _check_cards_fit(self) -> None:
-        """Related cards that only fit in a scroll box (cut mid-word) move to a page of their own after the text."""
+        """Related cards move to a page of their own after the text when, beside it, they would be cut mid-word in
+        a scroll box, or would leave a text that needs turning too few lines a part (one line cut mid-sentence)."""
         if self._cards_apart or not self.related_area.isVisible():
             return
         area = self.related_area
         contents = area.widget()
         wider = contents is not None and contents.width() > area.viewport().width()  # cut at the side
-        if area.verticalScrollBar().maximum() > 0 or wider:
+        if area.verticalScrollBar().maximum() > 0 or wider or self._text_crammed():
             self._cards_apart = True  # until the section, language or size changes: no flicker back and forth
             self._show_cards_page(False)
+
+    def _text_crammed(self) -> bool:
+        """Whether the text is cut into parts of fewer than `FEW_LINES` lines: too short a piece to read as a page."""
+        if self.text.parts < 2 or not self.text.isVisible():
+            return False
+        room = self.text.viewport().height() - 2 * self.text.document().documentMargin()
+        return room < FEW_LINES * self.text.fontMetrics().lineSpacing() * 1.25  # MarkdownView's 125 % lines
 
     def _show_cards_page(self, on: bool) -> None:
         self._on_cards = on
@@ -196,6 +207,9 @@ class InfoPageScreen(KioskScreen):
         self.related_area.setVisible(on)
         # The section's title heads a page of cards that were its list (the lead-in is a page back); others keep theirs.
         self.related_title.setVisible(on and self._related_titled)
+        # Laid out and cut again now, not a few event-loop turns later: no frame shows the text cut for the old room.
+        self._outer.activate()
+        self.text.measure_now()
         self._show_turns()
         if on:
             chain_focus([self, *self.related_buttons, self.previous_part, self.next_section, self.request])

@@ -190,3 +190,7 @@ class PagedText(MarkdownView):
     def _measure_again(self) -> None:
         if not self.measured_at_this_size():
             self._render()
+
+    def measure_now(self) -> None:
+        """Cut the parts again for a size just given, without waiting for the event loop (see resizeEvent)."""
+        self._measure_again()
