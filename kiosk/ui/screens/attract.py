@@ -242,7 +242,7 @@ class AttractScreen(KioskScreen):
         if path is not None and self._has_picture:
             self.drawing.set_path(path)
             self.drawing.setAccessibleName(alt)  # what it shows, in the slide's language
-            self._draw()
+        self._draw()
 
     def _draw(self) -> None:
         if self._has_picture:
@@ -251,32 +251,53 @@ class AttractScreen(KioskScreen):
             share = 0.6 if self.portrait else 0.33
             # The picture gives way to the words and the QR codes: a code cut short cannot be scanned.
             tall = min(round(self.height() * 0.33), self._picture_room())
-            # A picture squeezed to a sliver says nothing: then the slide shows its words and codes alone.
-            self.drawing.setVisible(tall >= self.height() // 12)
+            # A picture squeezed to a sliver says nothing: then the slide shows its words and codes alone. So too when
+            # the words would be cut beside it (large text, long words): the words are the slide, the picture adds.
+            self.drawing.setVisible(tall >= self.height() // 12 and (self.portrait or self._words_fit_beside()))
             self.drawing.draw(round(self.width() * share), max(1, tall))
+        # Without a picture or a code beside them the words take the whole width (an empty column kept its share).
+        media = self.drawing.isVisibleTo(self) or any(code.isVisibleTo(self) for code in self.codes)
+        self._slide_box.setStretch(1, 2 if media or self.portrait else 0)
 
-    def _picture_room(self) -> int:
-        """The height left for the picture once everything else on the slide has the height it needs."""
+    def _widths(self) -> tuple[int, int, int]:
+        """The screen's width inside its margins, and the words' and the picture's columns'."""
         margins = self._outer.contentsMargins()
         width = max(1, self.width() - margins.left() - margins.right())
         words_width = width if self.portrait else max(1, (width - self._slide_box.spacing()) * 3 // 5)
         media_width = width if self.portrait else max(1, width - words_width - self._slide_box.spacing())
+        return width, words_width, media_width
 
-        def height(widget: QWidget, at: int) -> int:
-            if not widget.isVisibleTo(self):
-                return 0
-            wanted = widget.heightForWidth(at)
-            return (wanted if wanted > 0 else widget.sizeHint().height()) + self._outer.spacing()
+    def _wanted_height(self, widget: QWidget, at: int) -> int:
+        if not widget.isVisibleTo(self):
+            return 0
+        wanted = widget.heightForWidth(at)
+        return (wanted if wanted > 0 else widget.sizeHint().height()) + self._outer.spacing()
 
+    def _column_height(self) -> int:
+        """The height between the header and the lines under the slide (dots, "Touch anywhere", the phone)."""
+        margins = self._outer.contentsMargins()
+        width = self._widths()[0]
+        height = self._wanted_height
         below = (self.position, self.touch_to_begin, self.contact)
         fixed = max(height(self.clinic_name, width // 2), height(self.pause_button, width))
         fixed += sum(height(widget, width) for widget in below)
-        column = self.height() - margins.top() - margins.bottom() - fixed
-        codes = sum(height(code, words_width if self.portrait else media_width) for code in self.codes)
+        return self.height() - margins.top() - margins.bottom() - fixed
+
+    def _words_height(self, at: int) -> int:
+        return sum(self._wanted_height(label, at) for label in (self.slide_title, self.slide_body, self.read_more))
+
+    def _words_fit_beside(self) -> bool:
+        """Whether the slide's words fit whole in their column beside the picture (landscape)."""
+        return self._words_height(self._widths()[1]) <= self._column_height()
+
+    def _picture_room(self) -> int:
+        """The height left for the picture once everything else on the slide has the height it needs."""
+        width, words_width, media_width = self._widths()
+        column = self._column_height()
+        codes = sum(self._wanted_height(code, words_width if self.portrait else media_width) for code in self.codes)
         if not self.portrait:
             return column - codes
-        words = sum(height(label, width) for label in (self.slide_title, self.slide_body, self.read_more))
-        return column - words - codes - self._slide_box.spacing()
+        return column - self._words_height(width) - codes - self._slide_box.spacing()
 
     def _schedule(self) -> None:
         self._timer.stop()
