@@ -53,6 +53,10 @@ class _StartButton(QPushButton):
         del event
 
 
+# The shares of a landscape slide's width (in fifths) its words may take beside the picture, tried in turn.
+WORDS_FIFTHS = (3, 4)
+
+
 class AttractScreen(KioskScreen):
     """Cycles the slides with one single-shot timer, so a paused loop costs no CPU."""
 
@@ -122,6 +126,7 @@ class AttractScreen(KioskScreen):
         self.drawing.setObjectName("SlideDrawing")
         self.drawing.hide()
         self._has_picture = False
+        self._fifths = WORDS_FIFTHS[0]  # the words' share of a landscape slide's width, in fifths (see _draw)
         words = QVBoxLayout()
         words.addWidget(self.slide_title)
         words.addWidget(self.slide_body)
@@ -245,25 +250,32 @@ class AttractScreen(KioskScreen):
         self._draw()
 
     def _draw(self) -> None:
+        # In landscape the words take three fifths of the width beside the picture, or four when they would be cut
+        # at three (large text, long words), or all of it, the picture giving way: the words are the slide.
+        fits = [
+            fifths for fifths in WORDS_FIFTHS if self._words_height(self._widths(fifths)[1]) <= self._column_height()
+        ]
+        self._fifths = WORDS_FIFTHS[0] if self.portrait or not fits else fits[0]
         if self._has_picture:
-            # A third of a landscape screen's width, or most of an upright one's, never taller than a third: a
-            # photo of any size is scaled down to that, a line drawing (SVG) drawn afresh at it.
-            share = 0.6 if self.portrait else 0.33
+            # A third of a landscape screen's width (or its column's, if narrower), or most of an upright one's,
+            # never taller than a third: a photo is scaled down to that, a line drawing (SVG) drawn afresh at it.
+            wide = round(self.width() * 0.6) if self.portrait else min(round(self.width() * 0.33), self._widths()[2])
             # The picture gives way to the words and the QR codes: a code cut short cannot be scanned.
             tall = min(round(self.height() * 0.33), self._picture_room())
-            # A picture squeezed to a sliver says nothing: then the slide shows its words and codes alone. So too when
-            # the words would be cut beside it (large text, long words): the words are the slide, the picture adds.
-            self.drawing.setVisible(tall >= self.height() // 12 and (self.portrait or self._words_fit_beside()))
-            self.drawing.draw(round(self.width() * share), max(1, tall))
+            # A picture squeezed to a sliver says nothing: then the slide shows its words and codes alone.
+            self.drawing.setVisible(tall >= self.height() // 12 and (self.portrait or bool(fits)))
+            self.drawing.draw(wide, max(1, tall))
         # Without a picture or a code beside them the words take the whole width (an empty column kept its share).
         media = self.drawing.isVisibleTo(self) or any(code.isVisibleTo(self) for code in self.codes)
-        self._slide_box.setStretch(1, 2 if media or self.portrait else 0)
+        self._slide_box.setStretch(0, self._fifths)
+        self._slide_box.setStretch(1, 5 - self._fifths if media or self.portrait else 0)
 
-    def _widths(self) -> tuple[int, int, int]:
-        """The screen's width inside its margins, and the words' and the picture's columns'."""
+    def _widths(self, fifths: int | None = None) -> tuple[int, int, int]:
+        """The screen's width inside its margins, and the words' and the picture's columns' (words in `fifths`)."""
         margins = self._outer.contentsMargins()
         width = max(1, self.width() - margins.left() - margins.right())
-        words_width = width if self.portrait else max(1, (width - self._slide_box.spacing()) * 3 // 5)
+        fifths = self._fifths if fifths is None else fifths
+        words_width = width if self.portrait else max(1, (width - self._slide_box.spacing()) * fifths // 5)
         media_width = width if self.portrait else max(1, width - words_width - self._slide_box.spacing())
         return width, words_width, media_width
 
@@ -285,10 +297,6 @@ class AttractScreen(KioskScreen):
 
     def _words_height(self, at: int) -> int:
         return sum(self._wanted_height(label, at) for label in (self.slide_title, self.slide_body, self.read_more))
-
-    def _words_fit_beside(self) -> bool:
-        """Whether the slide's words fit whole in their column beside the picture (landscape)."""
-        return self._words_height(self._widths()[1]) <= self._column_height()
 
     def _picture_room(self) -> int:
         """The height left for the picture once everything else on the slide has the height it needs."""
