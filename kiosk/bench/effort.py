@@ -20,10 +20,10 @@ from kiosk.bench.figures import Figure, at_most, reported
 from kiosk.bench.loop import Steps
 from kiosk.bench.walk import touch
 from kiosk.bench.workspace import Workspace
-from kiosk.domain.red_flags import NO, RED_FLAG_QUESTIONS, red_flag_key
+from kiosk.domain.red_flags import NO, RED_FLAG_QUESTIONS, YES, red_flag_key
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import Screen
-from kiosk.services.request_form import FieldKind, RequestDraft
+from kiosk.services.request_form import NONE_OF_THESE, FieldKind, RequestDraft
 from kiosk.services.startup import load_context
 from kiosk.ui.app import build_window
 from kiosk.ui.widgets.keyboard import KeyButton
@@ -148,6 +148,12 @@ class ScriptedPatient:
         assert draft is not None
         for spec in draft.current.fields:
             if not spec.applies(draft.answers):
+                continue
+            if spec.kind is FieldKind.SIGNS:
+                # The checklist: each sign answered "yes", or its one "None of these" when there is none.
+                signs = [key.removeprefix("red_flag_") for key in spec.answer_keys if answers.get(key) == YES]
+                for sign in signs or [NONE_OF_THESE]:
+                    yield from self._choose(f"option-{spec.key}-{sign}")
                 continue
             for key in spec.answer_keys:
                 value = answers.get(key)

@@ -394,8 +394,9 @@ def _field(key: AnswerKey, run: Callable[[_Reading], object]) -> _Check:
     return _Check((key,), key, run)
 
 
-def _red_flag_check(flag: RedFlag) -> _Check:
-    return _field(red_flag_answer(flag), lambda reading: reading.red_flag(flag))
+# The warning signs are asked as one checklist (each sign tapped, or "None of these"), so they are checked as one
+# field, as a date's three boxes are: one problem, shown on the first sign, never four of the same sentence.
+RED_FLAG_ANSWERS: tuple[AnswerKey, ...] = tuple(red_flag_answer(flag) for flag in RED_FLAG_QUESTIONS)
 
 
 @dataclass(frozen=True)
@@ -496,7 +497,7 @@ _RULES: Mapping[RequestKind, _FormRules] = {
             _field(AnswerKey.RELIEF_PERCENT, lambda reading: reading.relief_percent),
             _field(AnswerKey.RELIEF_DURATION, lambda reading: reading.relief_duration),
             _field(AnswerKey.RELIEF_WITHIN_HOURS, lambda reading: reading.relief_within_hours),
-            *(_red_flag_check(flag) for flag in RED_FLAG_QUESTIONS),
+            _Check(RED_FLAG_ANSWERS, RED_FLAG_ANSWERS[0], lambda reading: reading.red_flags),
             _field(AnswerKey.NEXT_STEPS, lambda reading: reading.next_steps),
             _field(AnswerKey.CONCERNS, lambda reading: reading.concerns),
         ),

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from kiosk.domain.forms import FormContext, build_request, check_fields
 from kiosk.domain.problems import FieldProblem
-from kiosk.domain.red_flags import RED_FLAG_QUESTIONS
+from kiosk.domain.red_flags import RED_FLAG_QUESTIONS, red_flag_key
 from kiosk.domain.requests import (
     OTHER_REASON,
     ContactMethod,
@@ -17,6 +17,7 @@ from kiosk.domain.requests import (
     NextStep,
     PatientRequest,
     PatientStatus,
+    RedFlag,
     ReliefDuration,
     RequestKind,
     Weekday,
@@ -34,6 +35,13 @@ class FieldKind(enum.StrEnum):
     SCALE = "scale"  # 0 to 10
     PERCENT = "percent"  # 0 to 100 in tens
     CONSENT = "consent"
+    # The warning signs as one checklist: tap each sign you have had, or "None of these". It answers every sign's
+    # own yes/no key (red_flag_<flag>), so the domain, the stored requests and their FHIR answers read as before.
+    SIGNS = "signs"
+
+
+# The checklist's exclusive "nothing of these" answer: a sign left untapped is "no" only once this or a sign is tapped.
+NONE_OF_THESE = "none"
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,10 @@ class FieldSpec:
         if self.kind == FieldKind.DATE:
             prefix = self.key.removesuffix("_date")  # "procedure_date" answers as procedure_day...
             return (f"{prefix}_day", f"{prefix}_month", f"{prefix}_year")
+        if self.kind == FieldKind.SIGNS:
+            return tuple(
+                red_flag_key(RedFlag(option.value)) for option in self.options if option.value != NONE_OF_THESE
+            )
         return (self.key,)
 
 
@@ -164,15 +176,31 @@ def appointment_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
     ]
 
 
+# The follow-up's review asks what the patient wishes next beside how to be contacted (as the appointment's review asks
+# the days that suit): a step of its own made the follow-up seven steps, and issue 19 asks for six at most.
+FOLLOW_UP_REVIEW = replace(
+    REVIEW,
+    fields=(
+        FieldSpec("next_steps", FieldKind.MULTI_CHOICE, "fields.next_steps", _options(NextStep)),
+        *REVIEW.fields,
+    ),
+)
+
+
 def follow_up_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
     procedures = tuple(Option(page_id, page_id=page_id) for page_id in procedure_ids)
-    red_flags = tuple(
-        FieldSpec(f"red_flag_{flag}", FieldKind.CHOICE, f"fields.red_flag_{flag}", _options(("yes", "no")))
-        for flag in RED_FLAG_QUESTIONS
+    # One checklist, as symptom checkers ask (NHS 111 online): each sign a patient has had, or "None of these",
+    # never chosen for them. Four yes/no questions on one step scrolled at every size, and on two steps took a step
+    # more; a row per sign fits every screen and text size (tests/ui/test_warning_signs_fit.py), most serious first.
+    signs = FieldSpec(
+        "warning_signs",
+        FieldKind.SIGNS,
+        "fields.warning_intro",
+        (
+            *(Option(flag.value, f"fields.{red_flag_key(flag)}") for flag in RED_FLAG_QUESTIONS),
+            Option(NONE_OF_THESE, "options.none_of_these"),
+        ),
     )
-    # Two steps of two, most serious first: four questions did not fit a 1280x800 screen or large text, and a
-    # safety question must never wait below a scroll (tests/ui/test_warning_signs_fit.py measures every look).
-    half = (len(red_flags) + 1) // 2
     return [
         StepSpec(
             "procedure",
@@ -214,22 +242,16 @@ def follow_up_steps(procedure_ids: Iterable[str]) -> list[StepSpec]:
                 ),
             ),
         ),
-        StepSpec("warning_signs", "steps.warning_signs", red_flags[:half], intro_key="fields.warning_intro"),
+        # The optional note under the checklist ("anything else?"): on the review it could not stay in sight over the
+        # keyboard beside the review's choices and consents, nor on the contact step at 1280x800 at the largest text.
+        # While it is typed the checklist folds to one line with what is chosen; at the tightest looks the note may
+        # need a scroll, the signs never do (tests/ui/test_warning_signs_fit.py).
         StepSpec(
-            "warning_signs_more",
-            "steps.warning_signs_more",
-            red_flags[half:],
-            intro_key="fields.warning_intro_more",
+            "warning_signs",
+            "steps.warning_signs",
+            (signs, FieldSpec("concerns", FieldKind.MULTILINE, "fields.concerns")),
         ),
-        StepSpec(
-            "wishes",
-            "steps.wishes",
-            (
-                FieldSpec("next_steps", FieldKind.MULTI_CHOICE, "fields.next_steps", _options(NextStep)),
-                FieldSpec("concerns", FieldKind.MULTILINE, "fields.concerns"),
-            ),
-        ),
-        REVIEW,
+        FOLLOW_UP_REVIEW,
     ]
 
 

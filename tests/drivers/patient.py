@@ -80,6 +80,16 @@ def choose(qtbot: QtBot, window: KioskWindow, key: str, value: str) -> None:
     click(qtbot, button)
 
 
+def close_keyboard(qtbot: QtBot, window: KioskWindow) -> None:
+    """Tap the keyboard's move-on key on the last box (Done): the keyboard goes, and the step shows whole."""
+    keyboard = window.form.keyboard
+    key = next(
+        b for name in ("key-next", "key-done") for b in keyboard.findChildren(QWidget, name) if really_visible(b)
+    )
+    click(qtbot, key)
+    assert not keyboard.isVisible()
+
+
 def next_step(qtbot: QtBot, window: KioskWindow) -> None:
     click(qtbot, window.form.next)
 
@@ -143,25 +153,25 @@ def fill_follow_up_to_warning_signs(
     next_step(qtbot, window)
 
 
-def answer_warning_signs(qtbot: QtBot, window: KioskWindow, yes: frozenset[str] = frozenset()) -> None:
-    """Answer each warning-sign step as it comes (the form asks as many per step as every screen shows whole),
-    "yes" to the answer keys in `yes` and "no" to the rest, then go on past the last of them."""
-    draft = window.form.draft
-    assert draft is not None
-    while draft.current.id.startswith("warning_signs"):
-        for spec in draft.current.fields:
-            choose(qtbot, window, spec.key, "yes" if spec.key in yes else "no")
-        next_step(qtbot, window)
-
-
-def fill_follow_up_wishes(
-    qtbot: QtBot, window: KioskWindow, wish: str = "question", concerns: str = "", person: Person = MARIA
+def answer_warning_signs(
+    qtbot: QtBot, window: KioskWindow, yes: frozenset[str] = frozenset(), concerns: str = ""
 ) -> None:
-    """After the warning signs: what the patient wishes next (and a note), then the review's contact questions."""
-    choose(qtbot, window, "next_steps", wish)
+    """On the warning-sign checklist, tap each sign whose answer key is in `yes` (red_flag_fever, ...), or
+    "None of these" when `yes` is empty; type the optional note under it, if any; then go on to the review."""
+    draft = window.form.draft
+    assert draft is not None and draft.current.id == "warning_signs"
+    for key in sorted(yes):
+        choose(qtbot, window, "warning_signs", key.removeprefix("red_flag_"))
+    if not yes:
+        choose(qtbot, window, "warning_signs", "none")
     if concerns:
         type_into(qtbot, window, "concerns", concerns)
     next_step(qtbot, window)
+
+
+def fill_follow_up_wishes(qtbot: QtBot, window: KioskWindow, wish: str = "question", person: Person = MARIA) -> None:
+    """On the follow-up's review: what the patient wishes next, then how to be contacted."""
+    choose(qtbot, window, "next_steps", wish)
     agree_to_contact(qtbot, window, person)
 
 

@@ -166,10 +166,8 @@ def follow_up_answers(words: dict[str, Any]) -> list[tuple[str, str, str]]:
         ("radio button", "50", fields["relief_percent"]),
         ("radio button", options["days"], fields["relief_duration"]),
         ("radio button", options["yes"], fields["relief_within_hours"]),
-        ("radio button", options["yes"], fields["red_flag_bladder_or_bowel_changes"]),
-        ("radio button", options["no"], fields["red_flag_leg_weakness_or_numbness"]),
-        ("radio button", options["no"], fields["red_flag_fever"]),
-        ("radio button", options["no"], fields["red_flag_site_redness_or_swelling"]),
+        # The warning signs are one checklist: the sign the patient has had is ticked, the others left as they are.
+        ("check box", fields["red_flag_bladder_or_bowel_changes"], fields["warning_intro"]),
         ("check box", options["question"], fields["next_steps"]),
     ]
 

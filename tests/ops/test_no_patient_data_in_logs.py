@@ -147,10 +147,8 @@ def send_appointment(qtbot: QtBot, window: KioskWindow, database: Database) -> s
 def send_follow_up(qtbot: QtBot, window: KioskWindow) -> str:
     fill_follow_up_to_warning_signs(qtbot, window, fill_contact)
     # A red flag: the urgent path logs differently from the normal one, so both are exercised.
-    answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_fever"}))
-    choose(qtbot, window, "next_steps", "follow_up_visit")
-    type_into(qtbot, window, "concerns", CONCERNS)
-    next_step(qtbot, window)
+    answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_fever"}), concerns=CONCERNS)
+    choose(qtbot, window, "next_steps", "follow_up_visit")  # on the review, with how to be contacted
     agree_by_email(qtbot, window)
     send(qtbot, window)
     return confirmed_reference(window)

@@ -130,8 +130,8 @@ def _appointment_sent(qtbot: QtBot, window: KioskWindow) -> Iterator[str]:
 
 def _follow_up_sent(qtbot: QtBot, window: KioskWindow) -> Iterator[str]:
     fill_follow_up_to_warning_signs(qtbot, window)
-    answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_fever"}))
-    fill_follow_up_wishes(qtbot, window, concerns="a little sore")
+    answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_fever"}), concerns="a little sore")
+    fill_follow_up_wishes(qtbot, window)
     yield "follow-up review"
     send(qtbot, window)
     assert window.confirmation.band.isVisible()

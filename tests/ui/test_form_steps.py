@@ -46,7 +46,7 @@ def test_the_forms_have_fewer_steps_than_before(qtbot: QtBot, window: KioskWindo
     assert len(window.form.draft.steps) <= 4  # was 7 (issue 19 asks for 5 at most)
     start(qtbot, window, "follow_up")
     assert window.form.draft is not None
-    assert len(window.form.draft.steps) <= 8  # was 11 (issue 19 asks for 6: not met yet)
+    assert len(window.form.draft.steps) <= 6  # was 11 (issue 19 asks for 6 at most)
 
 
 def test_the_progress_bar_fills_one_segment_per_step_done_and_says_where_in_words(

@@ -22,6 +22,7 @@ from kiosk.ui.forms.fields import (
     FieldWidget,
     MultilineField,
     ScaleField,
+    SignsField,
     TextField,
 )
 from kiosk.ui.presentation import Look, TextSize
@@ -95,8 +96,8 @@ def test_a_red_flag_follow_up_says_tell_the_desk_now_and_is_urgent(
     qtbot: QtBot, window: KioskWindow, context: KioskContext
 ) -> None:
     fill_follow_up_to_warning_signs(qtbot, window)
-    answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_site_redness_or_swelling"}))
-    fill_follow_up_wishes(qtbot, window, "follow_up_visit", "it is warm")
+    answer_warning_signs(qtbot, window, yes=frozenset({"red_flag_site_redness_or_swelling"}), concerns="it is warm")
+    fill_follow_up_wishes(qtbot, window, "follow_up_visit")
     send(qtbot, window)  # send from the review step
 
     screen = window.confirmation
@@ -274,6 +275,10 @@ def _answer(field: FieldWidget, answers: dict[str, object]) -> None:
         field.button.setChecked(bool(answers[field.spec.key]))
     elif isinstance(field, ScaleField):
         field.buttons[int(str(answers[field.spec.key]))].setChecked(True)
+    elif isinstance(field, SignsField):
+        yes = [key.removeprefix("red_flag_") for key in field.spec.answer_keys if answers[key] == "yes"]
+        for sign in yes or ["none"]:
+            field.buttons[sign].setChecked(True)
     elif isinstance(field, ChoiceField):
         value = answers[field.spec.key]
         for chosen in value if isinstance(value, frozenset) else [value]:

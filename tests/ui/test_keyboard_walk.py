@@ -237,14 +237,11 @@ def test_a_keypad_user_reads_the_si_joint_page_and_sends_both_forms(
     choose(qtbot, window, "relief_duration", "weeks")
     choose(qtbot, window, "relief_within_hours", "yes")
     next_step(qtbot, window)
-    # The warning signs come two to a step, the most serious first.
-    for flags in (("bladder_or_bowel_changes", "leg_weakness_or_numbness"), ("fever", "site_redness_or_swelling")):
-        for flag in flags:
-            choose(qtbot, window, f"red_flag_{flag}", "yes" if flag == "leg_weakness_or_numbness" else "no")
-        next_step(qtbot, window)
-    choose(qtbot, window, "next_steps", "repeat_injection")
+    # The warning signs are one checklist, the most serious first; the note is typed under it.
+    choose(qtbot, window, "warning_signs", "leg_weakness_or_numbness")
     answer_text(qtbot, window, "concerns", "sore at night")
     next_step(qtbot, window)
+    choose(qtbot, window, "next_steps", "repeat_injection")  # on the review, with how to be contacted
     agree_to_contact(qtbot, window)
     send(qtbot, window)
 

@@ -1,4 +1,5 @@
-"""Every warning-sign question and its Yes and No are in sight without scrolling, in every look a patient can pick."""
+"""The warning-sign checklist, its question and every sign and "None of these", is in sight without scrolling, in every
+look a patient can pick."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from kiosk.qt import QApplication, QPoint, QRect, QWidget
 
 from kiosk.domain.red_flags import RED_FLAG_QUESTIONS, red_flag_key
 from kiosk.services.navigation import Route, Screen
-from kiosk.ui.forms.fields import ChoiceField
+from kiosk.ui.forms.fields import SignsField
 from kiosk.ui.presentation import Look, TextSize, ThemeName
 from kiosk.ui.previews import show_read_aloud_button
 from kiosk.ui.window import KioskWindow
@@ -53,13 +54,13 @@ def out_of_sight(window: KioskWindow, step: int) -> tuple[list[str], int]:
     form.go_to_step(step)
     settle(window)
     viewport = rect_in_window(form.questions.viewport(), window)
-    bar = form.questions.verticalScrollBar()
-    problems = [f"the questions scroll by {bar.maximum()} px"] if bar.maximum() > 0 else []
+    problems: list[str] = []
     room = 10_000
-    fields = [field for field in form.fields[step] if not field.isHidden()]
-    assert fields, "a warning-sign step without questions"
+    # The checklist, not the optional note under it (which may need a scroll at the tightest looks): no warning sign,
+    # and not "None of these", ever waits below a scroll.
+    fields = [field for field in form.fields[step] if isinstance(field, SignsField) and not field.isHidden()]
+    assert fields, "a warning-sign step without its checklist"
     for field in fields:
-        assert isinstance(field, ChoiceField)
         for name, part in [("question", field), ("words", field.label), *field.buttons.items()]:
             shown = rect_in_window(part, window)
             words = field.label.text()[:30]
@@ -99,8 +100,10 @@ def test_every_warning_sign_and_its_answers_fit_without_scrolling(
     draft = window.form.draft
     assert draft is not None
     steps = warning_steps(window)
-    assert draft.steps[steps[0]].intro_key == "fields.warning_intro"  # the intro comes with the first of them
-    asked = [spec.key for step in steps for spec in draft.steps[step].fields]
+    assert len(steps) == 1  # one checklist: each sign tapped, or "None of these"
+    asked = [
+        key for step in steps for spec in draft.steps[step].fields for key in spec.answer_keys if "red_flag" in key
+    ]
     assert asked == [red_flag_key(flag) for flag in RED_FLAG_QUESTIONS]  # each once, most serious first
     problems, tightest = misfits(window, size, LOOKS)
     print(f"least room under the last answer at {size}: {tightest[0]} px ({tightest[1]})")
@@ -108,7 +111,7 @@ def test_every_warning_sign_and_its_answers_fit_without_scrolling(
 
 
 def test_the_form_name_gives_way_only_when_the_questions_need_the_room(qtbot: QtBot, make_window: MakeWindow) -> None:
-    """The tightest look hides the form's name on the warning signs (its "Step 8 of 11" moves between the buttons);
+    """The tightest look hides the form's name on the warning signs (its "Step 5 of 6" moves between the buttons);
     normal text keeps it: the screen changes only when a question would otherwise start out of sight."""
     window = make_window(SIZES["portrait"])
     window.go(Route(Screen.FOLLOW_UP))
@@ -120,7 +123,7 @@ def test_the_form_name_gives_way_only_when_the_questions_need_the_room(qtbot: Qt
     assert out_of_sight(window, first)[0] == []
     assert form.title.isHidden()
     assert form.progress.isVisible() and form.progress.text()
-    for button in (form.next,):  # "Paso 8 de 11" never squeezes its words out of it
+    for button in (form.next,):  # "Paso 5 de 6" never squeezes its words out of it
         words = button.label
         assert words.heightForWidth(words.width()) <= words.height(), button.objectName()
     window.presentation.apply(Look(TextSize.NORMAL))

@@ -26,8 +26,9 @@ from kiosk.qt import (
 )
 
 from kiosk.content.catalog import ContentCatalog
+from kiosk.domain.red_flags import NO, YES
 from kiosk.qt_filters import teardown_safe
-from kiosk.services.request_form import FieldKind, FieldSpec, Option
+from kiosk.services.request_form import NONE_OF_THESE, FieldKind, FieldSpec, Option
 from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.screens.base import text_label
 from kiosk.ui.texts import UiTexts
@@ -166,7 +167,14 @@ class MultilineField(FieldWidget):
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
-        self.edit.setFixedHeight(metrics.px("target") * 2)
+        # Two lines of the patient's words in sight (it scrolls inside for more), never under a finger's height: two
+        # finger heights at the largest text pushed the note off a 1280x800 screen beside the keyboard.
+        self.edit.ensurePolished()
+        document = self.edit.document()
+        inside = round(document.documentMargin()) * 2 if document is not None else 0
+        frame = self.edit.frameWidth() * 2 + self.edit.contentsMargins().top() + self.edit.contentsMargins().bottom()
+        two_lines = self.edit.fontMetrics().lineSpacing() * 2 + inside + frame
+        self.edit.setFixedHeight(max(metrics.px("target"), two_lines))
 
 
 class DateField(FieldWidget):
@@ -240,19 +248,20 @@ class ChoiceField(FieldWidget):
     chosen_by_hand = Signal()
     answers_wanted = Signal()  # the one line shown while typing was tapped: show the answers again
     _HAND_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space, Qt.Key.Key_Select})
+    MOST_COLUMNS = 0  # 0: pairs in twos, the rest in threes
 
     def __init__(self, spec: FieldSpec, texts: UiTexts, page_title: Callable[[str], str]) -> None:
         super().__init__(spec, texts)
         self._page_title = page_title
         self._touched: QObject | None = None  # the button a finger or a key is pressing now
-        self.multi = spec.kind == FieldKind.MULTI_CHOICE
+        self.multi = spec.kind in (FieldKind.MULTI_CHOICE, FieldKind.SIGNS)
         self.group = QButtonGroup(self)
         self.group.setExclusive(not self.multi)
         self.buttons: dict[str, TouchButton] = {}
         self._option_of: dict[QObject, Option] = {}  # each button's option, for _option_toggled
         grid = QGridLayout()
         # Pairs stay pairs, the rest in threes, as far as the answers' longest words fit (see _fit_columns).
-        self._most_columns = columns = 2 if len(spec.options) in (1, 2, 4) else 3
+        self._most_columns = columns = self.MOST_COLUMNS or (2 if len(spec.options) in (1, 2, 4) else 3)
         self._columns_now = columns
         for index, option in enumerate(spec.options):
             button = TouchButton("option")
@@ -434,6 +443,56 @@ class ChoiceField(FieldWidget):
         return widest + around + 2
 
 
+class SignsField(ChoiceField):
+    """The warning signs as a checklist: each sign the patient has had, or "None of these", which clears the signs.
+
+    Nothing is chosen when it opens, so every sign is still answered by the patient: a tapped sign is "yes", and
+    an untapped one is "no" only once something was tapped. Each sign's own answer (red_flag_<flag>: yes or no) is
+    what the form keeps, as when each sign was a yes/no question.
+    """
+
+    MOST_COLUMNS = 1  # a list read down, most serious first, "None of these" last
+
+    def __init__(self, spec: FieldSpec, texts: UiTexts, page_title: Callable[[str], str]) -> None:
+        super().__init__(spec, texts, page_title)
+        signs = [option.value for option in spec.options if option.value != NONE_OF_THESE]
+        self._sign_keys = dict(zip(signs, spec.answer_keys, strict=True))
+        for button in self.buttons.values():
+            button.toggled.connect(self._keep_exclusive)
+        # Its error under the question, above the list (as GOV.UK places a checklist's error): Next shows the sentence
+        # beside what it is about, in sight even where the list below it is long.
+        self.body.removeWidget(self.error)
+        self.body.insertWidget(1, self.error)
+
+    def _keep_exclusive(self, on: bool) -> None:
+        # "None of these" and a sign cannot both be true: the latest tap wins, as on a paper form crossed out.
+        option = self._option_of.get(self.sender())
+        if not on or option is None:
+            return
+        none = self.buttons[NONE_OF_THESE]
+        if option.value == NONE_OF_THESE:
+            for value, button in self.buttons.items():
+                if value != NONE_OF_THESE:
+                    button.setChecked(False)
+        else:
+            none.setChecked(False)
+
+    def apply_metrics(self, metrics: Metrics) -> None:
+        super().apply_metrics(metrics)
+        # Rows of a list sit closer than a grid of answers: the five rows stay in sight on an upright screen with the
+        # controls low at the largest text, and each is still a whole finger-sized target with its own frame.
+        self._grid.setSpacing(max(4, metrics.px("pad_small") // 3))
+
+    def chosen(self) -> list[Option]:
+        return [option for option in self.spec.options if self.buttons[option.value].isChecked()]
+
+    def answers(self) -> dict[str, object]:
+        chosen = {option.value for option in self.chosen()}
+        if not chosen:
+            return dict.fromkeys(self._sign_keys.values())  # not answered yet: never "no"
+        return {key: YES if sign in chosen else NO for sign, key in self._sign_keys.items()}
+
+
 class ScaleField(FieldWidget):
     """0 to 10 (pain) or 0 to 100 % in tens (relief): numbers with words at the ends."""
 
@@ -588,6 +647,8 @@ def make_field(spec: FieldSpec, texts: UiTexts, catalog: ContentCatalog) -> Fiel
         return DateField(spec, texts)
     if spec.kind in (FieldKind.CHOICE, FieldKind.MULTI_CHOICE):
         return ChoiceField(spec, texts, page_title)
+    if spec.kind == FieldKind.SIGNS:
+        return SignsField(spec, texts, page_title)
     if spec.kind in (FieldKind.SCALE, FieldKind.PERCENT):
         return ScaleField(spec, texts)
     return ConsentField(spec, texts)

@@ -399,6 +399,11 @@ class RequestFormScreen(KioskScreen):
                 self._keyboard_waits = False
             QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self.questions.ensureWidgetVisible(field, 0, margin)
+        if field.height() + 2 * margin > self.questions.viewport().height():
+            # Taller than the room (the warning-sign checklist at the largest text): its question and the error under
+            # it in sight, rather than its middle.
+            self.questions.ensureWidgetVisible(field.error, 0, margin)
+            self.questions.ensureWidgetVisible(field.label if field.label.isVisibleTo(field) else field, 0, margin)
 
     def _take_page(self) -> None:
         # Take the shown page back (the scroll area would delete it on the next setWidget).
@@ -573,6 +578,10 @@ class RequestFormScreen(KioskScreen):
                 self.step_title.hide()
         else:
             self._show_title(not self._questions_need_scrolling())
+            # At large text the step's name gives way too when its questions would still scroll (the warning-sign
+            # checklist at 1280x800): the bar and "Step 5 of 6" stay, and the question says what it is about.
+            if self.metrics.text_scale > 1 and self._overflows():
+                self.step_title.hide()
 
     def _place_buttons(self, in_side: bool) -> None:
         """Next (with "Step 2 of 5") under the questions, or, while typing beside them, above the keyboard."""

@@ -7,7 +7,7 @@ import datetime as dt
 from kiosk.qt import QDate, QGridLayout, QLocale, QObject, QVBoxLayout, QWidget, Signal
 
 from kiosk.services.request_form import FieldKind, StepSpec
-from kiosk.ui.forms.fields import ChoiceField, ConsentField, FieldWidget, ScaleField
+from kiosk.ui.forms.fields import ChoiceField, ConsentField, FieldWidget, ScaleField, SignsField
 from kiosk.ui.screens.base import text_label
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.theme import Metrics
@@ -19,6 +19,8 @@ def answer_words(field: FieldWidget, texts: UiTexts) -> str:
     answers = field.answers()
     spec = field.spec
     missing = texts.t("form.not_answered")
+    if isinstance(field, SignsField):
+        return ", ".join(field.option_words(option.value) for option in field.chosen()) or missing
     if isinstance(field, ChoiceField):
         value = answers.get(spec.key)
         if isinstance(value, frozenset):
