@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QLineEdit, Qt
+from kiosk.qt import QLabel, QLineEdit, Qt
 
 from kiosk.domain.requests import PatientStatus, RequestKind
 from kiosk.services.navigation import Screen
@@ -14,7 +14,7 @@ from kiosk.ui.forms.fields import BOX_MARKS, RADIO_MARKS
 from kiosk.ui.presentation import Look, TextSize
 from kiosk.ui.widgets.buttons import TouchButton
 from kiosk.ui.window import KioskWindow
-from tests.drivers.patient import choose, click, start
+from tests.drivers.patient import choose, click, fill_follow_up_to_warning_signs, start
 from tests.ui.conftest import MakeWindow
 from tests.ui.helpers import really_visible
 
@@ -186,3 +186,35 @@ def test_while_typing_a_step_that_fits_keeps_its_answers_shown(qtbot: QtBot, mak
     assert window.form.keyboard.isVisible()
     assert really_visible(option(window, "option-patient_status-new"))
     assert window.form.notice is not None and window.form.notice.isVisible()
+
+
+def test_the_warning_signs_are_a_checklist_with_an_exclusive_none_of_these_and_nothing_chosen_for_the_patient(
+    qtbot: QtBot, window: KioskWindow
+) -> None:
+    fill_follow_up_to_warning_signs(qtbot, window)
+    form = window.form
+    assert form.draft is not None and form.draft.current.id == "warning_signs"
+    signs = ["bladder_or_bowel_changes", "leg_weakness_or_numbness", "fever", "site_redness_or_swelling", "none"]
+    boxes = [option(window, f"option-warning_signs-{sign}") for sign in signs]
+    assert [box.isChecked() for box in boxes] == [False] * 5  # most serious first, nothing chosen for the patient
+    assert all(box.label.text().startswith(BOX_MARKS[0]) for box in boxes)
+
+    click(qtbot, form.next)  # nothing tapped: the step waits, and says what to do under its question
+    error = next(field.error for field in form.fields[form.draft.step] if field.spec.key == "warning_signs")
+    assert form.draft.current.id == "warning_signs" and error.isVisible()
+    assert window.texts.t("errors.red_flag_unanswered") in error.text()
+
+    choose(qtbot, window, "warning_signs", "fever")
+    choose(qtbot, window, "warning_signs", "none")  # "None of these" clears the sign tapped before it
+    assert [box.isChecked() for box in boxes] == [False, False, False, False, True]
+    choose(qtbot, window, "warning_signs", "leg_weakness_or_numbness")  # and a sign clears "None of these"
+    assert [box.isChecked() for box in boxes] == [False, True, False, False, False]
+    assert boxes[1].label.text().startswith(BOX_MARKS[1])
+    click(qtbot, form.next)
+    # Each sign keeps its own yes/no answer, as when each was a question of its own.
+    answers = form.draft.answers
+    assert answers["red_flag_leg_weakness_or_numbness"] == "yes"
+    assert {answers[f"red_flag_{sign}"] for sign in signs[:4] if sign != "leg_weakness_or_numbness"} == {"no"}
+    assert form.draft.on_review
+    read_back = form.review.findChild(QLabel, "answer-warning_signs")
+    assert read_back is not None and read_back.text() == window.texts.t("fields.red_flag_leg_weakness_or_numbness")
