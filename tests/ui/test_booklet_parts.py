@@ -12,7 +12,7 @@ from kiosk.ui.presentation import TextSize
 from kiosk.ui.screens.info_page import InfoPageScreen
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import MakeWindow
-from tests.ui.helpers import really_visible
+from tests.ui.helpers import clipped_labels, really_visible
 from tests.ui.test_flow import click
 from tests.ui.test_info_booklet import settle
 
@@ -63,8 +63,13 @@ def walk_section(qtbot: QtBot, window: KioskWindow, where: str) -> list[str]:
             return problems
         click(qtbot, screen.next_section)
         if not really_visible(screen.text):  # the cards, on a page of their own after the text
+            settle(qtbot, window)
             if not screen.related_buttons or not any(really_visible(b) for b in screen.related_buttons):
                 problems.append(f"{where}: the cards' page shows no cards")
+            # On their own page the cards show whole: not cut in a scroll box, as they were at extra-large text.
+            if screen.related_area.verticalScrollBar().maximum() > 0:
+                problems.append(f"{where}: the cards' own page scrolls")
+            problems += [f"{where} cards: {cut}" for cut in clipped_labels(screen.related_area)]
             return problems
         settle(qtbot, window)
 

@@ -125,6 +125,7 @@ class InfoPageScreen(KioskScreen):
         self._cards_apart = False
         self._on_cards = False
         self._related_titled = False  # whether the cards show under a heading of their own
+        self._dropped_pictures: list[Drawing] = []  # card pictures hidden to fit the cards' own page
 
         reading = QVBoxLayout()
         reading.addWidget(self.section_title)
@@ -205,6 +206,13 @@ class InfoPageScreen(KioskScreen):
         self._on_cards = on
         self.text.setVisible(not on)
         self.related_area.setVisible(on)
+        # On their own page the cards take the text's room: left at their own height they were cut in a scroll box.
+        self._reading.setStretchFactor(self.related_area, 1 if on else 0)
+        self._place_related()
+        if not on:
+            for picture in self._dropped_pictures:
+                picture.show()
+            self._dropped_pictures = []
         # The section's title heads a page of cards that were its list (the lead-in is a page back); others keep theirs.
         self.related_title.setVisible(on and self._related_titled)
         # Laid out and cut again now, not a few event-loop turns later: no frame shows the text cut for the old room.
@@ -213,6 +221,16 @@ class InfoPageScreen(KioskScreen):
         self._show_turns()
         if on:
             chain_focus([self, *self.related_buttons, self.previous_part, self.next_section, self.request])
+            QTimer.singleShot(0, self, self._check_cards_page_fits)
+
+    def _check_cards_page_fits(self) -> None:
+        """Cards still cut on their own page (extra-large text on a short screen) show their words without pictures:
+        the words say where a card leads, the picture only adds to them."""
+        if not self._on_cards or self.related_area.verticalScrollBar().maximum() <= 0:
+            return
+        self._dropped_pictures = [picture for picture in self._card_pictures.values() if picture.isVisibleTo(self)]
+        for picture in self._dropped_pictures:
+            picture.hide()
 
     def _show_turns(self) -> None:
         """The buttons at the text's end: a long section's next or previous part, else the next section."""
@@ -452,10 +470,15 @@ class InfoPageScreen(KioskScreen):
 
     def _place_related(self) -> None:
         columns = 2 if self.portrait else 3
+        if self._on_cards:
+            # On their own page a card or two take the whole width: a third of it made a lone card's words so tall
+            # at large text that it was cut in a scroll box.
+            columns = max(1, min(columns, len(self.related_buttons)))
         # No height cap: cards that do not fit whole beside the text get a page of their own (_check_cards_fit);
         # a cap of a row and a half had cut them mid-word in a scroll box.
         self.related_area.setMaximumHeight(16_777_215)
         for number, button in enumerate(self.related_buttons):
+            button.forget_heights()  # measured again at the column's width, which may have changed
             self._related_grid.addWidget(button, number // columns, number % columns)
             button.show()
         for column in range(3):

@@ -56,6 +56,11 @@ class TouchButton(QPushButton):
         for label in self._labels():
             label.setAlignment(alignment | Qt.AlignmentFlag.AlignVCenter)
 
+    def forget_heights(self) -> None:
+        """Let the words be measured again at the next width (a card moved to a wider column keeps no old floor)."""
+        for label in self._labels():
+            label.setMinimumHeight(0)
+
     def _labels(self) -> list[QLabel]:
         return [self.label] if self.hint is None else [self.label, self.hint]
 
