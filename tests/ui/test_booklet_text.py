@@ -145,3 +145,19 @@ def test_at_the_largest_text_the_related_cards_show_whole_not_cut_in_a_scroll_bo
         assert following in screen.next_section.words()
         click(qtbot, screen.previous_part)
         assert really_visible(screen.text) and not really_visible(area)
+
+
+def test_a_paragraph_s_last_line_never_turns_alone(qtbot: QtBot) -> None:
+    paragraph = " ".join(
+        f"Sentence {n} of a paragraph about the injection and the days after it." for n in range(1, 16)
+    )
+    view = paged(qtbot, paragraph, width=600, height=150)
+    alone: list[str] = []
+    for height in range(150, 420, 6):  # every few pixels, so some box ends one line short of the paragraph's end
+        view.resize(600, height)
+        qtbot.waitUntil(view.measured_at_this_size)
+        for part in range(view.parts):
+            view.show_part(part)
+            if view.parts > 1 and view.document().begin().layout().lineCount() < 2:
+                alone.append(f"part {part + 1} of {view.parts} at {height} px")
+    assert alone == [], "a part holds one line of the paragraph"

@@ -135,7 +135,11 @@ class PagedText(MarkdownView):
             cut = number
             # A lead-in ("…for pain caused by:") turns the page with what it introduces, not before it, if both fit.
             lead_in = pieces[cut - 1]
-            if cut - 1 > first and lead_in[3].rstrip().endswith(":") and bottom - lead_in[1] <= room:
+            introduces = lead_in[3].rstrip().endswith(":") and bottom - lead_in[1] <= room
+            # A paragraph's last line never turns alone to the next part ("for you." on a page of its own): the line
+            # before it goes with it (a piece with no words is a line of the paragraph before its last).
+            alone = bool(pieces[cut][3]) and not lead_in[3]
+            if cut - 1 > first and (introduces or alone):
                 cut -= 1
             starts.append(pieces[cut][0])
             first = cut
