@@ -56,6 +56,7 @@ class FieldWidget(QWidget):
         self.error = text_label("error")
         self.error.hide()
         self._error_key = ""
+        self._spacing = 4
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.addWidget(self.label)
@@ -118,7 +119,8 @@ class FieldWidget(QWidget):
     def apply_metrics(self, metrics: Metrics) -> None:
         # A question's words, its answer and its error sit close, the next question further off: they read as one
         # group, and a step of boxes keeps its height beside the keyboard.
-        self.body.setSpacing(max(4, metrics.px("pad_small") // 2))
+        self._spacing = max(4, metrics.px("pad_small") // 2)
+        self.body.setSpacing(self._spacing)
         # Buttons made after the window last sized itself get their finger size here.
         for button in self.findChildren(TouchButton):
             button.apply_metrics(metrics)
@@ -342,6 +344,9 @@ class ChoiceField(FieldWidget):
                 self._compact_row.removeWidget(self.label)
                 self.body.insertWidget(0, self.label)
         self._compact = compact
+        # Folded, the question, what is chosen and its error sit as close as one line's leading: one group, and the
+        # box being typed in keeps its room (Vietnamese at the largest text on 1280x800 was 30 px short).
+        self.body.setSpacing(2 if compact else self._spacing)
         for button in self.buttons.values():
             button.setVisible(not compact)
         self.summary.setVisible(compact)
@@ -403,6 +408,8 @@ class ChoiceField(FieldWidget):
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
+        if self._compact:
+            self.body.setSpacing(2)  # still folded (see set_compact)
         self._grid.setSpacing(metrics.px("pad_small"))
         self._fit_columns(self.width())
 

@@ -150,8 +150,9 @@ class RequestFormScreen(KioskScreen):
         self._frame.setContentsMargins(0, 0, 0, 0)
         self._frame.setSpacing(0)
         self._frame.addWidget(self._column, 1)
-        # Beside the questions (landscape) the keyboard sits low in a pane of its own; while typing, Next and
-        # "Step 2 of 5" sit in that pane above the keys, and the questions take the column's whole height.
+        # Beside the questions (landscape) the keyboard has a pane of its own; while typing, the bar of steps, "Step 2 of
+        # 5" and Next sit at its top, level with the step's first question, the keys right under them, and the questions
+        # take the column's whole height. (Held low, the keys left an empty band over the bar, 300 px at 1920x1080.)
         self._side = QWidget()
         self._side.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self._side_layout = QVBoxLayout(self._side)
@@ -590,11 +591,12 @@ class RequestFormScreen(KioskScreen):
             self._outer.removeWidget(self._button_row)
             # The bar of steps goes too: where the patient is stays in sight, above the keys.
             self._outer.removeWidget(self.progress_bar)
-            self._side_layout.insertWidget(1, self.progress_bar)
-            self._side_layout.insertWidget(2, self._button_row)
+            self._side_layout.insertWidget(0, self.progress_bar)
+            self._side_layout.insertWidget(1, self._button_row)
             margin = self.metrics.px("pad_small")
             self._buttons.setContentsMargins(margin, margin, margin, margin)
             self._side_layout.setSpacing(margin)
+            self._side_layout.setContentsMargins(0, margin, 0, 0)  # the bar level with the column's first words
             self.progress_bar.setContentsMargins(margin, 0, margin, 0)
         elif not in_side and self._outer.indexOf(self._button_row) < 0:
             self._side_layout.removeWidget(self._button_row)
@@ -769,7 +771,7 @@ class RequestFormScreen(KioskScreen):
         if beside != self._keyboard_beside:
             if beside:
                 self._outer.removeWidget(self.keyboard)
-                self._side_layout.addWidget(self.keyboard)
+                self._side_layout.insertWidget(self._side_layout.count() - 1, self.keyboard)  # over the stretch
                 self._frame.addWidget(self._side)
             else:
                 self._place_buttons(False)
