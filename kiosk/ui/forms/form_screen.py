@@ -150,9 +150,9 @@ class RequestFormScreen(KioskScreen):
         self._frame.setContentsMargins(0, 0, 0, 0)
         self._frame.setSpacing(0)
         self._frame.addWidget(self._column, 1)
-        # Beside the questions (landscape) the keyboard has a pane of its own; while typing, the bar of steps, "Step 2 of
-        # 5" and Next sit at its top, level with the step's first question, the keys right under them, and the questions
-        # take the column's whole height. (Held low, the keys left an empty band over the bar, 300 px at 1920x1080.)
+        # Beside the questions (landscape) the keyboard has a pane of its own; while typing, the bar of steps, "Step 2
+        # of 5" and Next sit at its top, level with the step's first question, the keys right under them, and the
+        # questions take the column's whole height. (Held low, the keys left an empty band over the bar: 300 px.)
         self._side = QWidget()
         self._side.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Preferred)
         self._side_layout = QVBoxLayout(self._side)
