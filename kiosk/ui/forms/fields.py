@@ -169,14 +169,7 @@ class MultilineField(FieldWidget):
 
     def apply_metrics(self, metrics: Metrics) -> None:
         super().apply_metrics(metrics)
-        # Two lines of the patient's words in sight (it scrolls inside for more), never under a finger's height: two
-        # finger heights at the largest text pushed the note off a 1280x800 screen beside the keyboard.
-        self.edit.ensurePolished()
-        document = self.edit.document()
-        inside = round(document.documentMargin()) * 2 if document is not None else 0
-        frame = self.edit.frameWidth() * 2 + self.edit.contentsMargins().top() + self.edit.contentsMargins().bottom()
-        two_lines = self.edit.fontMetrics().lineSpacing() * 2 + inside + frame
-        self.edit.setFixedHeight(max(metrics.px("target"), two_lines))
+        self.edit.setFixedHeight(metrics.px("target") * 2)
 
 
 class DateField(FieldWidget):
