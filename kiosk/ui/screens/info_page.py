@@ -118,6 +118,7 @@ class InfoPageScreen(KioskScreen):
         related_layout = QVBoxLayout(related_box)
         related_layout.setContentsMargins(0, 0, 0, 0)
         related_layout.addLayout(self._related_grid)
+        related_layout.addStretch(1)  # cards keep their own height at the top when their own page gives them more
         self.related_area = WrappingScrollArea()
         self.related_area.setObjectName("RelatedPages")
         self.related_area.setWidget(related_box)
