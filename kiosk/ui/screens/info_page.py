@@ -470,11 +470,9 @@ class InfoPageScreen(KioskScreen):
         self.tabs_area.fit_contents()
 
     def _place_related(self) -> None:
-        columns = 2 if self.portrait else 3
-        if self._on_cards:
-            # On their own page a card or two take the whole width: a third of it made a lone card's words so tall
-            # at large text that it was cut in a scroll box.
-            columns = max(1, min(columns, len(self.related_buttons)))
+        # A card or two share the whole width: in a third of it a lone card's words stood so tall that the text beside
+        # it was cut to a line (and at large text the card itself was cut in a scroll box on its own page).
+        columns = max(1, min(2 if self.portrait else 3, len(self.related_buttons)))
         # No height cap: cards that do not fit whole beside the text get a page of their own (_check_cards_fit);
         # a cap of a row and a half had cut them mid-word in a scroll box.
         self.related_area.setMaximumHeight(16_777_215)
