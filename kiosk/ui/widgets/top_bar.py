@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QFrame, QHBoxLayout, QLabel, QLayout, QSizePolicy, QVBoxLayout, QWidget, Signal
+from kiosk.qt import QFrame, QHBoxLayout, QLabel, QLayout, QShowEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget, Signal
 
-from kiosk.ui.focus_order import tab_stops
+from kiosk.ui.focus_order import chain_focus, tab_stops
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.access_bar import AccessBar
 from kiosk.ui.widgets.buttons import TouchButton
@@ -57,6 +57,7 @@ class TopBar(QFrame):
         for row in self._rows:
             rows.addLayout(row)
         self.plan: Plan = PLANS[0]
+        self._fitted_width = 0  # the width fit() last had, to fit again as the bar is shown (see showEvent)
         self._place(PLANS[0])
         self.back.clicked.connect(self.back_requested)
         self.home.clicked.connect(self.home_requested)
@@ -79,6 +80,7 @@ class TopBar(QFrame):
         assert rows is not None
         margins = rows.contentsMargins()
         room = width - margins.left() - margins.right()
+        self._fitted_width = width
         self.ensurePolished()
         # Back, Home and the clinic name show and hide per screen; the rows are rebuilt for each try, as a row's
         # cached sizes would still count what was shown before.
@@ -86,6 +88,20 @@ class TopBar(QFrame):
             self._place(plan)
             if all(row.sizeHint().width() <= room for row in self._rows):
                 return
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt's name)
+        # Hidden (on the attract loop) the bar may have been fitted with the words of another text size, and given
+        # the new one only as it is shown: fitted again now, a long word no longer spills out of its button.
+        # (On the next turn of the event loop: the controls' words and sizes catch up with the new look as it shows.)
+        super().showEvent(event)
+        if self._fitted_width:
+            QTimer.singleShot(0, self, self._fit_again)
+
+    def _fit_again(self) -> None:
+        plan = self.plan
+        self.fit(self._fitted_width)
+        if self.plan != plan:
+            chain_focus(self.reading_order())  # Tab keeps to the rows as they now read
 
     def _place(self, plan: Plan) -> None:
         self.plan = plan
