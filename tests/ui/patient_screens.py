@@ -234,9 +234,7 @@ def typed_answers(window: KioskWindow) -> set[str]:
     """What the patient typed: it reads back the same in any language."""
     typed: set[str] = set()
     # The form keeps the steps not shown out of the window (their boxes, with what was typed, wait there).
-    pages = (
-        [window, *(page for page in window.form._pages if page is not None)] if window._form is not None else [window]
-    )
+    pages = [window, *window.form.step_views] if window._form is not None else [window]
     for holder in pages:
         for edit in holder.findChildren(QLineEdit):
             typed.add(edit.text())

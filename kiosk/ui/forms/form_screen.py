@@ -37,10 +37,11 @@ from kiosk.services.request_form import FieldKind, RequestDraft, StepSpec, is_re
 from kiosk.services.store import Database
 from kiosk.services.workstations import this_workstation_name
 from kiosk.ui.focus_order import chain_focus, tab_stops
-from kiosk.ui.forms.fields import ChoiceField, Editor, FieldWidget, make_field
+from kiosk.ui.forms.fields import ChoiceField, Editor, FieldWidget
 from kiosk.ui.forms.progress import StepProgressBar
 from kiosk.ui.forms.request_sender import RequestSender, SubmitOutcome
 from kiosk.ui.forms.review import ReviewPage
+from kiosk.ui.forms.step_view import StepView
 from kiosk.ui.screens.base import KioskScreen, text_label
 from kiosk.ui.speech.form_words import errors_text, step_text
 from kiosk.ui.speech.words import sentences
@@ -78,8 +79,8 @@ class RequestFormScreen(KioskScreen):
         self._settings = settings
         self._database = database
         self.draft: RequestDraft | None = None
-        self.fields: list[list[FieldWidget]] = []
-        self._pages: list[QWidget | None] = []
+        # One object per step (StepView: its questions, words, errors and review lines), built when first reached.
+        self._steps: list[StepView | None] = []
         self._shown_page: QWidget | None = None
         self.review = ReviewPage(texts)  # replaced by a fresh one with each new draft
         # Sends run on a worker thread; the outcome of the send in progress carries this ticket.
@@ -98,7 +99,6 @@ class RequestFormScreen(KioskScreen):
         self.progress = text_label("field-label", "FormProgress")
         self.progress_bar = StepProgressBar()
         self.step_title = text_label("section-title", "StepTitle")
-        self._step_words: list[tuple[QLabel, str]] = []  # notices and intros on the pages
         self.failure = QFrame()
         self.failure.setObjectName("SaveFailed")
         failure_layout = QVBoxLayout(self.failure)
@@ -190,47 +190,42 @@ class RequestFormScreen(KioskScreen):
         self.review = ReviewPage(self.texts)
         self.review.change_requested.connect(self.go_to_step)
         # A step's page is built when the patient first reaches it: opening the form builds one step, not all.
-        self._pages = [None] * len(self.draft.steps)
-        self.fields = [[] for _ in self.draft.steps]
+        self._steps = [None] * len(self.draft.steps)
         self._show_step()
 
-    def _page(self, index: int) -> QWidget:
-        """The step's page, built on first use and kept (with its answers) until the draft is wiped."""
-        built = self._pages[index]
+    @property
+    def fields(self) -> list[list[FieldWidget]]:
+        """Each step's question widgets (none for a step not built yet), as the steps' own objects hold them."""
+        return [view.fields if view is not None else [] for view in self._steps]
+
+    @property
+    def step_views(self) -> list[StepView]:
+        """The steps built so far (a step not shown waits out of the window, with what was typed in it)."""
+        return [view for view in self._steps if view is not None]
+
+    def _page(self, index: int) -> StepView:
+        """The step's view, built on first use and kept (with its answers) until the draft is wiped."""
+        built = self._steps[index]
         if built is not None:
             return built
         assert self.draft is not None
         step = self.draft.steps[index]
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(self.metrics.px("pad2"))  # air between questions
-        t = self.texts.t
-        # The notice and the intro scroll with the questions, so the keyboard always has room.
-        for role, key in (("notice", step.notice_key), ("subtitle", step.intro_key)):
-            if key:
-                label = text_label(role, "EmergencyNotice" if role == "notice" else "")
-                label.setText(t(key))
-                layout.addWidget(label)
-                self._step_words.append((label, key))
-        widgets = [make_field(spec, self.texts, self._catalog) for spec in step.fields]
-        for widget in widgets:
-            widget.apply_metrics(self.metrics)
+        # The review's own questions (how to be contacted) first, in sight as it opens, then the answers read back:
+        # under a long read-back they were missed, and Send answered with an error.
+        view = StepView(step, self.texts, self._catalog, self.metrics, self.review if is_review(step) else None)
+        for widget in view.fields:
             widget.changed.connect(self._show_applicable)
             if isinstance(widget, ChoiceField):
                 widget.chosen_by_hand.connect(self._chosen_by_hand)
                 widget.answers_wanted.connect(self._show_answers)
-            layout.addWidget(widget)
-            for editor in widget.editors():
-                editor.installEventFilter(self)
-        if is_review(step):
-            # The review's own questions (how to be contacted) first, in sight as it opens, then the answers read
-            # back: under a long read-back they were missed, and Send answered with an error.
-            layout.addWidget(self.review)
-        layout.addStretch(1)
-        self._pages[index] = page
-        self.fields[index] = widgets
-        return page
+        for editor in view.editors():
+            editor.installEventFilter(self)
+        self._steps[index] = view
+        return view
+
+    def _view(self) -> StepView | None:
+        """The step shown, if built."""
+        return self._steps[self.draft.step] if self.draft is not None and self._steps else None
 
     def wipe(self) -> None:
         """Forget every answer: widgets, undo history and the draft go; nothing is kept."""
@@ -242,14 +237,12 @@ class RequestFormScreen(KioskScreen):
         # say the form's step again before the confirmation's first words.
         self._hide_keyboard(take_focus=False)
         self.failure.hide()
-        self._take_page()  # one of the pages, deleted with them below
-        for page in self._pages:
-            if page is not None:
-                page.hide()
-                page.deleteLater()
-        self._pages = []
-        self._step_words = []
-        self.fields = []
+        self._take_page()  # one of the steps, deleted with them below
+        for view in self._steps:
+            if view is not None:
+                view.hide()
+                view.deleteLater()
+        self._steps = []
         self.draft = None
         clipboard = QApplication.clipboard()
         if clipboard is not None:
@@ -344,9 +337,9 @@ class RequestFormScreen(KioskScreen):
     def _collect(self) -> None:
         if self.draft is None:
             return
-        for widgets in self.fields:
-            for widget in widgets:
-                self.draft.answers.update(widget.answers())
+        for view in self._steps:
+            if view is not None:
+                self.draft.answers.update(view.answers())
 
     def _base_context(self) -> FormContext:
         procedures = frozenset(p.id for p in self._catalog.of_kind(PageKind.PROCEDURE, self.texts.default_language))
@@ -365,13 +358,7 @@ class RequestFormScreen(KioskScreen):
         if first_step != self.draft.step:
             self.draft.step = first_step
             self._show_step()
-        codes = {problem.field: problem.code for problem in problems}
-        first: FieldWidget | None = None
-        for widget in self.fields[first_step]:
-            code = next((codes[key] for key in widget.spec.answer_keys if key in codes), "")
-            widget.set_error(code)
-            if code and first is None:
-                first = widget
+        first = self._page(first_step).show_problems({problem.field: problem.code for problem in problems})
         if first is not None:
             stops = tab_stops(first)  # a text box, or the first of the choices, for a keypad user
             (stops[0] if stops else first).setFocus()  # a text box's focus opens the keyboard
@@ -424,7 +411,7 @@ class RequestFormScreen(KioskScreen):
         if draft is None or draft.on_review or self._sending is not None:
             return
         self._collect()
-        asked = [widget for widget in self.fields[draft.step] if widget.spec.applies(draft.answers)]
+        asked = self._page(draft.step).asked(draft.answers)
         if len(asked) == 1 and asked[0] is self.sender() and asked[0].spec.kind is FieldKind.CHOICE:
             self._moving_from = draft.step
             self._move_on.start()  # again from the start if the patient taps another answer meanwhile
@@ -493,16 +480,11 @@ class RequestFormScreen(KioskScreen):
         self.questions.ensureWidgetVisible(editor, 0, self.metrics.px("target"))
 
     def _field_of(self, editor: QWidget) -> FieldWidget | None:
-        for widgets in self.fields:
-            for widget in widgets:
-                if editor in widget.editors():
-                    return widget
-        return None
+        return next((w for view in self._steps if view is not None and (w := view.field_of(editor))), None)
 
     def _editors_on_step(self) -> list[Editor]:
-        if self.draft is None:
-            return []
-        return [editor for widget in self.fields[self.draft.step] for editor in widget.editors()]
+        view = self._view()
+        return view.editors() if view is not None else []
 
     def focus_first_field(self) -> None:
         """When a step starts with a text box, put the cursor there: the keyboard opens under it."""
@@ -517,9 +499,9 @@ class RequestFormScreen(KioskScreen):
         if self.draft is None:
             return
         self._collect()
-        for widgets in self.fields:
-            for widget in widgets:
-                widget.setVisible(widget.spec.applies(self.draft.answers))
+        for view in self._steps:
+            if view is not None:
+                view.show_applicable(self.draft.answers)
 
     def _next_editor(self) -> None:
         editors = self._editors_on_step()
@@ -616,14 +598,9 @@ class RequestFormScreen(KioskScreen):
         above the keyboard; the answers and the notice (read as the step opened) come back when the keyboard goes.
         Where the whole step fits (often upright), nothing is folded.
         """
-        if self.draft is None or not self.fields:
-            return
-        for widget in self.fields[self.draft.step]:
-            if isinstance(widget, ChoiceField):
-                widget.set_compact(typing)
-        notice = self.notice
-        if notice is not None:
-            notice.setVisible(not typing)
+        view = self._view()
+        if view is not None:
+            view.fold(typing)
 
     def _show_title(self, shown: bool, progress_between: bool = False) -> None:
         self.title.setVisible(shown)
@@ -695,12 +672,9 @@ class RequestFormScreen(KioskScreen):
         """The language changed: every built question follows, then the screen's own words."""
         if self.draft is None:
             return
-        t = self.texts.t
-        for label, key in self._step_words:
-            label.setText(t(key))
-        for widgets in self.fields:
-            for widget in widgets:
-                widget.retranslate()
+        for view in self._steps:
+            if view is not None:
+                view.retranslate()
         self._show_words()
         self._fit_title()  # another language's questions may take more lines
 
@@ -730,7 +704,7 @@ class RequestFormScreen(KioskScreen):
             self._collect()
             self.review.fill(
                 [
-                    (i, s, [f for f in self.fields[i] if f.spec.applies(self.draft.answers)])
+                    (i, s, self._page(i).review_fields(self.draft.answers))
                     for i, s in enumerate(self.draft.steps)
                     if not is_review(s)
                 ],
@@ -751,9 +725,9 @@ class RequestFormScreen(KioskScreen):
         self._outer.setSpacing(m.px("pad_small"))
         # The questions scroll; with the keyboard open they may shrink to one row in sight.
         self.questions.setMinimumHeight(m.px("target") * 3 // 2)
-        for widgets in self.fields:
-            for widget in widgets:
-                widget.apply_metrics(m)
+        for view in self._steps:
+            if view is not None:
+                view.apply_metrics(m)
         self.keyboard.apply_metrics(m)
         self.progress_bar.apply_metrics(m)
         self._place_keyboard()
