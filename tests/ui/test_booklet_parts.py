@@ -1,5 +1,6 @@
 """Every part of every booklet page holds a readable piece: never a line or two cut mid-sentence beside cards (the
-sacroiliitis page's last section once shrank to one cut line beside its card), never an empty part."""
+sacroiliitis page's last section once shrank to one cut line beside its card), never an empty part, never a drawing
+alone with its words on the next part."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from kiosk.content.model import PageKind
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.presentation import TextSize
 from kiosk.ui.screens.info_page import InfoPageScreen
+from kiosk.ui.widgets.markdown_view import PICTURE_PROPERTY
 from kiosk.ui.window import KioskWindow
 from tests.ui.conftest import MakeWindow
 from tests.ui.helpers import clipped_labels, really_visible
@@ -59,6 +61,9 @@ def walk_section(qtbot: QtBot, window: KioskWindow, where: str) -> list[str]:
         lines = lines_shown(screen)
         if screen.text.parts > 1 and lines <= FEW_LINES and not words.endswith(SENTENCE_ENDS):
             problems.append(f"{part} is {lines} line(s) cut mid-sentence: {words[-40:]!r}")
+        document = screen.text.document()
+        if document.blockCount() == 1 and document.begin().blockFormat().hasProperty(PICTURE_PROPERTY):
+            problems.append(f"{part} is a drawing alone, its words a turn away")
         if last and not screen.cards_apart:
             return problems
         click(qtbot, screen.next_section)

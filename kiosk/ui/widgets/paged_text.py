@@ -18,7 +18,7 @@ class PagedText(MarkdownView):
 
     parts_changed = Signal()
     # A picture leaves room for the words it illustrates on the same part, not a part of its own.
-    picture_share = 0.5
+    picture_share = 0.4
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,22 +100,44 @@ class PagedText(MarkdownView):
             top, bottom = place.top() - fmt.topMargin(), place.bottom() + fmt.bottomMargin()
             if fmt.hasProperty(PICTURE_PROPERTY):  # its rectangle is its hidden words; its line holds the picture
                 bottom = place.top() + fmt.lineHeight() + fmt.bottomMargin()
-            lines = block.layout()
-            if bottom - top <= room or lines.lineCount() < 2:
+            if bottom - top <= room or block.layout().lineCount() < 2:
                 pieces.append((block.position(), top, bottom, block.text()))
-                continue
-            for number in range(lines.lineCount()):
-                line = lines.lineAt(number)
-                last = number == lines.lineCount() - 1
-                pieces.append(
-                    (
-                        block.position() + line.textStart(),
-                        top if number == 0 else place.top() + line.y(),
-                        bottom if last else place.top() + line.y() + line.height(),
-                        block.text() if last else "",
-                    )
-                )
+            else:
+                pieces += self._lines(block, top, bottom)
         return pieces
+
+    def _lines(self, block: QTextBlock, top: float, bottom: float) -> list[tuple[int, float, float, str]]:
+        """A block's pieces line by line: the words go with its last line (see _part_starts)."""
+        place = self.document().documentLayout().blockBoundingRect(block)
+        lines = block.layout()
+        pieces = []
+        for number in range(lines.lineCount()):
+            line = lines.lineAt(number)
+            last = number == lines.lineCount() - 1
+            pieces.append(
+                (
+                    block.position() + line.textStart(),
+                    top if number == 0 else place.top() + line.y(),
+                    bottom if last else place.top() + line.y() + line.height(),
+                    block.text() if last else "",
+                )
+            )
+        return pieces
+
+    def _is_picture(self, position: int) -> bool:
+        return self.document().findBlock(position).blockFormat().hasProperty(PICTURE_PROPERTY)
+
+    def _picture_alone(self, pieces: list[tuple[int, float, float, str]], first: int, number: int, room: float) -> bool:
+        """Whether the part is a picture alone while the paragraph after it could start under it (two lines)."""
+        document = self.document()
+        if number != first + 1 or not self._is_picture(pieces[first][0]):
+            return False
+        block = document.findBlock(pieces[number][0])
+        if block.position() != pieces[number][0] or block.layout().lineCount() < 3:
+            return False
+        second = block.layout().lineAt(1)
+        place = document.documentLayout().blockBoundingRect(block)
+        return place.top() + second.y() + second.height() - pieces[first][1] <= room
 
     def _part_starts(self, slack: float) -> list[int]:
         """The document position each part starts at: between blocks, or between lines of a block too tall."""
@@ -132,6 +154,11 @@ class PagedText(MarkdownView):
             if bottom - pieces[first][1] <= room:
                 number += 1
                 continue
+            if self._picture_alone(pieces, first, number, room):
+                # A drawing alone on a part, its words a turn away: the paragraph under it starts on its part.
+                top, bottom = pieces[number][1], pieces[number][2]
+                pieces[number : number + 1] = self._lines(self.document().findBlock(pieces[number][0]), top, bottom)
+                continue
             cut = number
             # A lead-in ("…for pain caused by:") turns the page with what it introduces, not before it, if both fit.
             lead_in = pieces[cut - 1]
@@ -139,7 +166,9 @@ class PagedText(MarkdownView):
             # A paragraph's last line never turns alone to the next part ("for you." on a page of its own): the line
             # before it goes with it (a piece with no words is a line of the paragraph before its last).
             alone = bool(pieces[cut][3]) and not lead_in[3]
-            if cut - 1 > first and (introduces or alone):
+            # (Unless that would leave a drawing with one line under it: two lines under it read, one does not.)
+            under_picture = self._is_picture(pieces[first][0])
+            if (cut - 1 > first and introduces) or (alone and cut - 1 - first > (2 if under_picture else 0)):
                 cut -= 1
             starts.append(pieces[cut][0])
             first = cut
