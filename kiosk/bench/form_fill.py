@@ -6,8 +6,10 @@ from kiosk.qt import QAbstractButton, QLineEdit, QPlainTextEdit
 
 from kiosk.bench.loop import Steps
 from kiosk.bench.walk import touch
+from kiosk.domain.red_flags import YES
 from kiosk.domain.requests import RequestKind
 from kiosk.services.navigation import Screen
+from kiosk.services.request_form import NONE_OF_THESE, FieldKind, StepSpec
 from kiosk.ui.window import KioskWindow
 
 MAX_STEPS = 20
@@ -31,6 +33,19 @@ def _answer(window: KioskWindow, key: str, value: object) -> None:
             _touch_option(window, f"option-{key}-{each}")
     elif value is not False:
         _touch_option(window, f"option-{key}-{value}")
+
+
+def _answer_step(window: KioskWindow, step: StepSpec, answers: dict[str, object]) -> None:
+    for spec in step.fields:
+        if spec.kind is FieldKind.SIGNS:
+            # The warning-sign checklist: each sign answered "yes", or its one "None of these" when there is none.
+            signs = [key.removeprefix("red_flag_") for key in spec.answer_keys if answers.get(key) == YES]
+            for sign in signs or [NONE_OF_THESE]:
+                _touch_option(window, f"option-{spec.key}-{sign}")
+            continue
+        for key in spec.answer_keys:
+            if key in answers:
+                _answer(window, key, answers[key])
 
 
 def _touch_option(window: KioskWindow, name: str) -> None:
@@ -58,16 +73,12 @@ def send(window: KioskWindow, kind: RequestKind, answers: dict[str, object]) -> 
         if draft.on_review:
             break
         step = draft.step
-        for key in draft.current.answer_keys:
-            if key in answers:
-                _answer(window, key, answers[key])
+        _answer_step(window, draft.current, answers)
         touch(form.next)
         yield None
         if draft.step == step:
             raise VisitFailed(f"step {draft.current.id!r} did not accept the made-up answers")
-    for key in draft.current.answer_keys:  # how to be contacted, and the consent, are asked over Send
-        if key in answers:
-            _answer(window, key, answers[key])
+    _answer_step(window, draft.current, answers)  # how to be contacted, and the consent, are asked over Send
     touch(form.next)  # Send
     yield lambda: not form.sending
     if window.navigator.current.screen is not Screen.CONFIRMATION:
