@@ -6,6 +6,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,6 +28,41 @@ pytest_plugins = ["tests.postgres_server"]  # postgres_url, pg_database, any_dat
 def pytest_configure(config: pytest.Config) -> None:
     # --strict-markers: `pytest -m "not slow"` leaves out the tests that take minutes, for local work.
     config.addinivalue_line("markers", "slow: takes minutes (the bundle build, crash and load tests); CI runs them")
+
+
+# The end-to-end tests each start a whole desktop's worth of processes (Xvfb, D-Bus, AT-SPI, a compositor, a real
+# `kiosk run`) and wait for it on deadlines: two of them side by side on a 2-core machine could starve each other.
+REAL_SESSIONS = "tests/end2end/"
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, which a run without it never calls
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under `pytest -n 2 --dist loadgroup` (the README's command) the end-to-end tests are one unit of work: they run
+    one after another on one worker while the other worker takes the rest of the suite. The unit goes out first, as
+    the largest (xdist hands out units largest first, then in the order collected).
+
+    Why not the `xdist_group` mark: pytest-xdist 3.8 groups by rewriting each test's id, which pytest 9.2 no longer
+    lets it do, so the mark is silently ignored (pytest-dev/pytest-xdist#1386); choosing the unit here uses only
+    xdist's own hook and scheduler.
+    """
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling  # type: ignore[import-untyped]  # xdist ships no types
+
+    class RealSessionsOneAtATime(LoadGroupScheduling):  # type: ignore[misc]  # its base is untyped (above)
+        def _split_scope(self, nodeid: str) -> str:
+            return REAL_SESSIONS if nodeid.startswith(REAL_SESSIONS) else super()._split_scope(nodeid)
+
+    return RealSessionsOneAtATime(config, log)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by their fixtures
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist the tests marked slow go first: a worker takes the next test when it is free, so a test of minutes
+    handed out last would leave the other worker idle for minutes at the end (longest first keeps both busy to the
+    end). A plain `pytest` keeps the files' order."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # every worker collects, and must order the tests the same way
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: files keep their order
 
 
 @pytest.fixture(scope="session")
