@@ -479,6 +479,10 @@ class KioskWindow(QWidget):
             # the time. A hidden part catches up as it is shown (eventFilter), as hidden screens do (_show).
             self._stale_parts.add(part)
         if not self._restyle_held:
+            # The bar and the low space are restyled shown or not: the bar's rows are fitted to its words' size
+            # from wherever the look changes (a screenshot renders the window unshown). Only the cards wait.
+            self._bring_part_up_to_date(self.top_bar)
+            self._bring_part_up_to_date(self.low_space)
             self._bring_shown_parts_up_to_date()
             current = self.stack.currentWidget()
             if isinstance(current, KioskScreen):
@@ -491,7 +495,8 @@ class KioskWindow(QWidget):
 
     def _bring_shown_parts_up_to_date(self) -> None:
         for part in self._parts():
-            if part.isVisible():
+            # Shown within the window, even before the window itself is (a screenshot renders it unshown).
+            if part.isVisibleTo(self):
                 self._bring_part_up_to_date(part)
 
     def _bring_part_up_to_date(self, part: QWidget) -> None:
@@ -501,6 +506,8 @@ class KioskWindow(QWidget):
         _take_sheet(part, self._sheet)
         for button in part.findChildren(TouchButton):
             button.apply_metrics(self.metrics)
+        if part is self.top_bar:
+            self.top_bar.fit(self.width())  # its rows follow its words' new size
         for card in (self.idle_warning, self.leave_prompt):
             if part is card:
                 card.setGeometry(self.rect())
