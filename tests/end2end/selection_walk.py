@@ -15,10 +15,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 from typing import Any
 
+import pyatspi  # type: ignore[import-not-found]  # Debian's, for the system Python
 from atspi_walk import (  # type: ignore[import-not-found]  # beside this script, for the system Python
     WalkFailedError,
     act,
@@ -26,6 +28,7 @@ from atspi_walk import (  # type: ignore[import-not-found]  # beside this script
     application,
     controls,
     find,
+    has_state,
     matches,
     pump,
     shown,
@@ -80,6 +83,23 @@ def click_into(field: Any, button: str = "1", repeat: int = 1) -> None:
     xdotool("click", "--repeat", str(repeat), "--delay", "80", button)
 
 
+def focus_on(field: Any, words: dict[str, Any]) -> Any:
+    """Click into the first-name box until it has the focus, and return it as it is then.
+
+    On a loaded machine (the suite runs on two workers) the step may still be settling when the box is first
+    found, so a click aimed at where it was can land beside it and the typed keys go nowhere: aim again at where
+    the box is now, at most three times."""
+    for _ in range(3):
+        click_into(field)
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            if has_state(field, pyatspi.STATE_FOCUSED):
+                return field
+            pump(0.1)
+        field = find("text", words["fields"]["first_name"])
+    raise WalkFailedError("the first-name box never took the focus from a click")
+
+
 def main(strings_dir: str, name: str) -> int:
     words = tomllib.loads((Path(strings_dir) / "en.toml").read_text("utf-8"))
 
@@ -93,8 +113,11 @@ def main(strings_dir: str, name: str) -> int:
         wait_for("the kiosk on the accessibility bus", application)
         act(find("push button", words["attract"]["touch_to_begin"]), "Press")
         field = open_name_step(words)
-        click_into(field)
+        # On a loaded machine (the suite runs on two workers) the click may land before the step has settled, or the
+        # keys before the box has focus: type only into the focused box, and look once the kiosk has shown the name.
+        field = focus_on(field, words)
         xdotool("type", "--delay", "60", name)
+        wait_for("the typed name in its box", lambda: text_of(field) == name)
         say("typed", field)
         click_into(field, repeat=2)  # a double tap on the word selects it
         say("double click", field)
