@@ -37,7 +37,7 @@ REAL_SESSIONS = "tests/end2end/"
 
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, which a run without it never calls
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under `pytest -n 2 --dist loadgroup` (docs/developers.md) the end-to-end tests are one unit of work: they run
+    """Under `pytest -n 2 --dist loadgroup` (the README's command) the end-to-end tests are one unit of work: they run
     one after another on one worker while the other worker takes the rest of the suite. The unit goes out first, as
     the largest (xdist hands out units largest first, then in the order collected).
 
