@@ -87,8 +87,10 @@ class TcpRelay:
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
 
     def _pump(self, source: socket.socket, sink: socket.socket) -> None:
-        source.settimeout(TICK_S)
         try:
+            # Inside the try: mend() or close() may have closed this link before its pump thread got here, and a
+            # closed socket refuses even settimeout (a traceback on the bench's stderr, seen in `kiosk bench --quick`).
+            source.settimeout(TICK_S)
             while not self._closing.is_set():
                 if self._silent.is_set():  # hold the bytes: neither side hears from the other
                     time.sleep(TICK_S)
