@@ -129,3 +129,21 @@ def test_the_form_name_gives_way_only_when_the_questions_need_the_room(qtbot: Qt
     window.presentation.apply(Look(TextSize.NORMAL))
     assert out_of_sight(window, first)[0] == []
     assert not form.title.isHidden()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_on_a_wide_screen_at_normal_text_the_signs_go_two_by_two_and_the_note_needs_no_scroll(
+    qtbot: QtBot, make_window: MakeWindow, language: str
+) -> None:
+    """The most common look: the whole step, the optional note too, in sight at once (one column of five rows
+    pushed the note's box under a scroll bar at 1920x1080); "None of these" on its own row, under every sign."""
+    window = make_window(SIZES["landscape"], language)
+    window.go(Route(Screen.FOLLOW_UP))
+    step = warning_steps(window)[0]
+    window.form.go_to_step(step)
+    settle(window)
+    assert window.form.questions.verticalScrollBar().maximum() == 0
+    checklist = next(field for field in window.form.fields[step] if isinstance(field, SignsField))
+    tops = {value: rect_in_window(button, window).top() for value, button in checklist.buttons.items()}
+    assert len({tops[value] for value in tops if value != "none"}) == 2  # two rows of two signs
+    assert tops["none"] > max(top for value, top in tops.items() if value != "none")

@@ -451,7 +451,14 @@ class SignsField(ChoiceField):
     what the form keeps, as when each sign was a yes/no question.
     """
 
-    MOST_COLUMNS = 1  # a list read down, most serious first, "None of these" last
+    MOST_COLUMNS = 1  # placed by its own _fit_columns (below)
+    # A sign may take two lines in a column of two, never more: in landscape the four signs then sit two by two and
+    # the step, with its optional note, fits a 1920x1080 screen without a scroll; upright or at the largest text a
+    # sign would wrap further, and the list stays one column, read down.
+    MOST_LINES_IN_TWO = 2
+    # Going to two columns needs this much more room than staying there: a scroll bar that a one-column list brings
+    # narrows the field by about this much, and without the margin the columns flipped with the bar at every layout.
+    TWO_COLUMNS_MARGIN = 64
 
     def __init__(self, spec: FieldSpec, texts: UiTexts, page_title: Callable[[str], str]) -> None:
         super().__init__(spec, texts, page_title)
@@ -482,6 +489,37 @@ class SignsField(ChoiceField):
         # Rows of a list sit closer than a grid of answers: the five rows stay in sight on an upright screen with the
         # controls low at the largest text, and each is still a whole finger-sized target with its own frame.
         self._grid.setSpacing(max(4, metrics.px("pad_small") // 3))
+
+    def _fit_columns(self, width: int) -> None:
+        """The signs two by two, most serious first, where each still reads in two lines at most; "None of these" on a
+        row of its own under them, across the whole width, so it is never read as one more sign."""
+        if width <= 0:
+            return
+        signs = [button for value, button in self.buttons.items() if value != NONE_OF_THESE]
+        column = (width - max(0, self._grid.spacing())) / 2
+        # A tenth more than half the line: words break where they can, not at the half (Spanish at the largest text
+        # took a third line in a column of 870 px where half its line was 820 px).
+        need = 1.1 * max((self._one_line(button) for button in signs), default=0) / self.MOST_LINES_IN_TWO
+        need = max(need, max((self._widest_word(button) for button in signs), default=0))
+        if self._columns_now == 1:
+            need += self.TWO_COLUMNS_MARGIN
+        columns = 2 if column >= need else 1
+        if columns == self._columns_now:
+            return
+        self._columns_now = columns
+        for index, button in enumerate(signs):
+            self._grid.addWidget(button, index // columns, index % columns)
+        self._grid.addWidget(self.buttons[NONE_OF_THESE], (len(signs) + columns - 1) // columns, 0, 1, columns)
+        for index in range(3):
+            self._grid.setColumnStretch(index, 1 if index < columns else 0)
+
+    @staticmethod
+    def _one_line(button: TouchButton) -> int:
+        """How wide the button would be with its words on one line, with a few letters' slack for where lines break."""
+        label = button.label
+        metrics = label.fontMetrics()
+        around = max(0, button.sizeHint().width() - label.sizeHint().width())
+        return metrics.horizontalAdvance(label.text()) + metrics.horizontalAdvance("M" * 6) + around
 
     def chosen(self) -> list[Option]:
         return [option for option in self.spec.options if self.buttons[option.value].isChecked()]
