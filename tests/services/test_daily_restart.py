@@ -55,7 +55,7 @@ def test_a_time_inside_opening_hours_restarts_only_on_closed_days() -> None:
 
 def test_a_clinic_open_around_the_clock_never_restarts() -> None:
     always = settings_from_mapping(
-        {"clinic": {"hours": {day: "00:00-23:59" for day in HOURS.model_fields}}}
+        {"clinic": {"hours": {day: "00:00-23:59" for day in OpeningHours.model_fields}}}
     ).clinic.hours
     assert next_restart(always, AT, at(MONDAY, 1), at(MONDAY, 0)) is None
 
