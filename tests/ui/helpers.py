@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QAbstractButton, QAbstractScrollArea, QLabel, QLineEdit, QPlainTextEdit, QScrollBar, QWidget
+from types import TracebackType
+
+from kiosk.qt import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QEvent,
+    QLabel,
+    QLineEdit,
+    QObject,
+    QPlainTextEdit,
+    QScrollBar,
+    QWidget,
+)
 
 from kiosk.ui.widgets.buttons import TouchButton
 
@@ -94,3 +107,40 @@ def patient_text_anywhere(window: QWidget, secret: str) -> list[str]:
             texts.append(widget.text())
         found += [f"{type(widget).__name__} {widget.objectName()}" for text in texts if secret in text]
     return found
+
+
+class StyleChanges(QObject):
+    """Counts the times Qt re-polishes `root` or a widget inside it while the `with` block runs.
+
+    Each restyle costs a frame's share on a busy screen; the window restyles only what is in sight, and a hidden
+    part catches up as it is shown. An application-wide filter, removed when the block ends.
+    """
+
+    def __init__(self, root: QWidget) -> None:
+        super().__init__()
+        self.root = root
+        self.count = 0
+
+    def __enter__(self) -> StyleChanges:
+        _application().installEventFilter(self)
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        _application().removeEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if (
+            event.type() == QEvent.Type.StyleChange
+            and isinstance(watched, QWidget)
+            and (watched is self.root or self.root.isAncestorOf(watched))
+        ):
+            self.count += 1
+        return False
+
+
+def _application() -> QApplication:
+    application = QApplication.instance()
+    assert isinstance(application, QApplication)
+    return application

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QApplication, QColor, QEvent, QObject, QWidget
+from kiosk.qt import QColor, QWidget
 
 from kiosk.config.settings import AccessibilitySettings, AttractSettings
 from kiosk.services.navigation import ATTRACT, Route, Screen
@@ -19,7 +19,7 @@ from kiosk.ui.widgets.buttons import CHECKED_MARK, TouchButton
 from kiosk.ui.window import LOW_SHARE, KioskWindow
 from tests.drivers.patient import choose, click, next_step, start, type_into
 from tests.ui.conftest import ORIENTATIONS, MakeWindow
-from tests.ui.helpers import interactive_widgets, really_visible, text_in
+from tests.ui.helpers import StyleChanges, interactive_widgets, really_visible, text_in
 
 PATIENT_SCREENS = [
     Route(Screen.HOME),
@@ -90,31 +90,13 @@ def test_high_contrast_paints_white_on_black_and_back(qtbot: QtBot, window: Kios
     assert _background_at(window, screen) == PALETTE["background"]
 
 
-class _StyleChanges(QObject):
-    """Counts the times Qt re-polishes a widget inside `root` (each costs a frame's share on a busy screen)."""
-
-    def __init__(self, root: QWidget) -> None:
-        super().__init__()
-        self.root = root
-        self.count = 0
-        application = QApplication.instance()
-        assert application is not None
-        application.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() == QEvent.Type.StyleChange and isinstance(watched, QWidget) and self.root.isAncestorOf(watched):
-            self.count += 1
-        return False
-
-
 def test_a_look_chosen_on_one_screen_reaches_the_next_and_waits_for_hidden_ones(
     qtbot: QtBot, window: KioskWindow
 ) -> None:
     start(qtbot, window, "appointment")
     words = window.form.fields[0][0].label.fontInfo().pixelSize()
     window.navigator.home()
-    changes = _StyleChanges(window.form)
-    try:
+    with StyleChanges(window.form) as changes:
         click(qtbot, window.access_bar.contrast)
         click(qtbot, window.access_bar.text_sizes[TextSize.EXTRA_LARGE])
         # The hidden form, keyboard and all, is not restyled by the taps: only the screen in sight is.
@@ -122,10 +104,6 @@ def test_a_look_chosen_on_one_screen_reaches_the_next_and_waits_for_hidden_ones(
         assert _background_at(window, window.current_screen) == HIGH_CONTRAST["background"]
         window.go(Route(Screen.APPOINTMENT))
         assert changes.count > 0
-    finally:
-        application = QApplication.instance()
-        assert application is not None
-        application.removeEventFilter(changes)
     assert _background_at(window, window.current_screen) == HIGH_CONTRAST["background"]
     assert window.form.fields[0][0].label.fontInfo().pixelSize() >= 1.4 * words
 

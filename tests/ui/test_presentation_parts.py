@@ -8,39 +8,14 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.qt import QApplication, QColor, QEvent, QObject, QWidget
+from kiosk.qt import QColor, QWidget
 
 from kiosk.services.navigation import ATTRACT
 from kiosk.ui.presentation import TextSize, ThemeName
 from kiosk.ui.theme import HIGH_CONTRAST, PALETTE
 from kiosk.ui.window import KioskWindow
 from tests.drivers.patient import click
-
-
-class _Restyles(QObject):
-    """Counts the times Qt re-polishes `root` or a widget inside it."""
-
-    def __init__(self, root: QWidget) -> None:
-        super().__init__()
-        self.root = root
-        self.count = 0
-        application = QApplication.instance()
-        assert application is not None
-        application.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if (
-            event.type() == QEvent.Type.StyleChange
-            and isinstance(watched, QWidget)
-            and (watched is self.root or self.root.isAncestorOf(watched))
-        ):
-            self.count += 1
-        return False
-
-    def stop(self) -> None:
-        application = QApplication.instance()
-        assert application is not None
-        application.removeEventFilter(self)
+from tests.ui.helpers import StyleChanges
 
 
 def _colour_at_centre(window: KioskWindow, widget: QWidget) -> str:
@@ -56,14 +31,11 @@ def test_a_card_shown_after_a_new_look_has_it(qtbot: QtBot, window: KioskWindow)
     card.show_countdown(30)
     words = card.button.label.fontInfo().pixelSize()
     card.hide()
-    restyles = _Restyles(card)
-    try:
+    with StyleChanges(card) as restyles:
         click(qtbot, window.access_bar.contrast)
         click(qtbot, window.access_bar.text_sizes[TextSize.EXTRA_LARGE])
         assert restyles.count == 0  # hidden: left as it was by the taps
         card.show_countdown(30)
-    finally:
-        restyles.stop()
     assert card.isVisible()
     assert card.button.label.fontInfo().pixelSize() >= 1.4 * words
     assert _colour_at_centre(window, card.card) == HIGH_CONTRAST["background"]
