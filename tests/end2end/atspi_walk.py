@@ -24,8 +24,10 @@ import pyatspi  # type: ignore[import-not-found]  # Debian's, for the system Pyt
 
 APP_NAME = "Clinic kiosk"
 WAIT_S = 30.0
+STAY_PAST_S = 5  # how long past the idle time the patient works through the screen reader, with no warning
 LAST_NAME = "Nguyễn"  # a Vietnamese name, typed on the on-screen keyboard in every language
 KEYBOARD_NAME = [""]  # the keyboard's accessible name in the walk's language (set by main)
+KEYBOARD: list[Any] = []  # the keyboard's node, while it is on the screen (see on_screen_keyboard)
 # Combining marks that make a letter of its own on the keyboard (ê, ă, ơ), and the five Vietnamese tones.
 LETTER_MARKS = {"\u0302": "mark_circumflex", "\u0306": "mark_breve", "\u031b": "mark_horn"}
 TONES = {"\u0301": "sac", "\u0300": "huyen", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
@@ -51,6 +53,10 @@ class Ear:
 
     def _announce(self, event: Any) -> None:
         self.heard.append(str(event.any_data))
+
+    def has_heard(self, *words: str) -> bool:
+        said = " ".join(self.heard)
+        return all(word in said for word in words)
 
     def take(self) -> list[str]:
         heard, self.heard = self.heard, []
@@ -98,6 +104,18 @@ def wait_for(what: str, look: Callable[[], Any]) -> Any:
             return found
         pump(0.1)
     raise WalkFailedError(f"waited {WAIT_S:.0f} s for {what}")
+
+
+def settle(look: Callable[[], Any], at_most: float) -> Any:
+    """Let AT-SPI deliver events until look() finds what it looks for, or at most that long; what it found, if any.
+
+    For what a fixed pause used to wait for: the walk goes on as soon as the kiosk has done it."""
+    deadline = time.monotonic() + at_most
+    found = look()
+    while not found and time.monotonic() < deadline:
+        pump(0.05)
+        found = look()
+    return found
 
 
 def find(role: str, name: str) -> Any:
@@ -212,9 +230,18 @@ def text_of(node: Any) -> str:
     return str(node.queryText().getText(0, -1))
 
 
-def keyboard_key(name: str) -> Any:
+def on_screen_keyboard() -> Any:
+    """The keyboard's own node: found once on the whole screen, then each key is looked for under it alone."""
+    if KEYBOARD and showing(KEYBOARD[0]) and KEYBOARD[0].name == KEYBOARD_NAME[0]:
+        return KEYBOARD[0]
     keyboard = next((node for node in shown(application()) if node.getRoleName() == "filler"
                      and node.name == KEYBOARD_NAME[0]), None)  # fmt: skip
+    KEYBOARD[:] = [keyboard] if keyboard is not None else []
+    return keyboard
+
+
+def keyboard_key(name: str) -> Any:
+    keyboard = on_screen_keyboard()
     if keyboard is None:
         return None
     return next((key for key in shown(keyboard) if key.name == name), None)
@@ -240,7 +267,7 @@ def type_with_keys(words: dict[str, Any], field: Any, text: str) -> None:
         press_key(keyboard, key)
         for tone in tones:
             press_key(keyboard, keyboard[f"tone_{TONES[tone]}_name"])
-    pump(0.3)
+    settle(lambda: unicodedata.normalize("NFC", text_of(field)) == text, 2.0)
     if unicodedata.normalize("NFC", text_of(field)) != text:
         raise WalkFailedError(f"typed {text!r} on the keyboard, but the field holds {text_of(field)!r}")
 
@@ -294,7 +321,7 @@ def fill_and_send(
 
     When Next stays on a step with an error heard, on_error hears it and gives the corrected answers."""
     for _ in range(40):  # up to eleven steps; a slow machine may need a second look at some
-        pump(0.3)
+        pump(0.1)
         shown_now = controls()
         for node in shown_now:
             for role, name, third in wanted:  # third: the text typed, or the question a choice answers
@@ -316,14 +343,20 @@ def fill_and_send(
             before_send()
             act(submit[0], "Press")
             return
+        before = step_name()
         act(find("push button", words["form"]["next"]), "Press")
-        pump(0.5)
+        settle(moved_on(words, before), 2.0)
         where = error_heard(words)
         if where is not None:
             if on_error is None:
                 raise WalkFailedError(f"an unexpected error was heard: {where.name}: {where.description}")
             wanted = on_error(where)
     raise WalkFailedError("the form never reached its Send button")
+
+
+def moved_on(words: dict[str, Any], before: str) -> Callable[[], Any]:
+    """On to the next step, or an error heard where the focus lands (31 February): whichever comes first."""
+    return lambda: step_name() != before or error_heard(words)
 
 
 def step_name() -> str:
@@ -333,16 +366,21 @@ def step_name() -> str:
 
 
 def stay_active_through_accessibility(words: dict[str, Any], seconds: float) -> None:
-    """A patient who works only through the screen reader, for longer than the idle time, is never timed out."""
+    """A patient who works only through the screen reader, for longer than the idle time, is never timed out.
+
+    An edit every 5 s, as a patient pausing between words; the warning is looked for every half second, so the walk
+    needs to outlast the idle time by a few seconds only to see a warning that should not come."""
     field = find("text", words["fields"]["first_name"])
     deadline = time.monotonic() + seconds
     typed = 0
     while time.monotonic() < deadline:
         typed += 1
         field.queryEditableText().setTextContents("Ana"[: 1 + typed % 3])
-        pump(5.0)
-        if any(node.name == words["idle"]["title"] for node in shown(application())):
-            raise WalkFailedError(f"the time-out warning came after {typed} edits through accessibility")
+        next_edit = min(deadline, time.monotonic() + 5.0)
+        while time.monotonic() < next_edit:
+            pump(0.5)
+            if any(node.name == words["idle"]["title"] for node in shown(application())):
+                raise WalkFailedError(f"the time-out warning came after {typed} edits through accessibility")
 
 
 def height(node: Any) -> int:
@@ -357,12 +395,14 @@ def main(strings_dir: str, language: str, idle_seconds: int) -> int:
     words = {lang: tomllib.loads((Path(strings_dir) / f"{lang}.toml").read_text("utf-8")) for lang in ("en", language)}
     en, chosen = words["en"], words[language]
     KEYBOARD_NAME[0] = chosen["keyboard"]["name"]
+    began = time.monotonic()  # each step says when it was done: where a slow walk spent its time
     ear = Ear()
     wait_for("the kiosk on the accessibility bus", application)
 
     def say(step: str, **facts: object) -> None:
         pump(0.5)
-        print(json.dumps({"step": step, "heard": ear.take(), **facts}, ensure_ascii=False), flush=True)
+        at_s = round(time.monotonic() - began, 1)
+        print(json.dumps({"step": step, "at_s": at_s, "heard": ear.take(), **facts}, ensure_ascii=False), flush=True)
 
     def start_visit() -> None:
         # The attract loop: a screen reader or switch user starts the visit with the screen's own action.
@@ -379,7 +419,7 @@ def main(strings_dir: str, language: str, idle_seconds: int) -> int:
         before = height(find("label", chosen["home"]["title"]))
         large = find("radio button", chosen["access"]["text_large"])
         act(large, "Toggle", "Press")
-        pump(1.0)
+        settle(lambda: height(find("label", chosen["home"]["title"])) > before, 3.0)
         say("text size", checked=checked(large), before=before, after=height(find("label", chosen["home"]["title"])))
         read_a_procedure_section(chosen, say)
         send_an_appointment(chosen, say, idle_seconds)
@@ -403,7 +443,8 @@ def main(strings_dir: str, language: str, idle_seconds: int) -> int:
             if time.monotonic() > deadline:
                 raise WalkFailedError(f"no time-out warning after {idle_seconds + 30} s without activity")
             pump(0.5)
-        pump(1.5)
+        # The warning is heard as it opens: its question, and the focus on the button that keeps the page.
+        settle(lambda: ear.has_heard(chosen["idle"]["title"], chosen["idle"]["more_time"]), 3.0)
         say("time-out warning", after_s=round(time.monotonic() - warned_at))
         act(find("push button", chosen["idle"]["more_time"]), "Press")
         pump(0.5)
@@ -471,7 +512,7 @@ def send_an_appointment(words: dict[str, Any], say: Callable[..., None], idle_se
     find("push button", words["form"]["next"])
     say("appointment form")
     act(find("push button", words["form"]["next"]), "Press")  # nothing answered yet
-    pump(0.5)
+    settle(lambda: error_heard(words), 2.0)
     where = focused()
     say("error", focused=where.name if where is not None else None,
         description=where.description if where is not None else None)  # fmt: skip
@@ -481,10 +522,10 @@ def send_an_appointment(words: dict[str, Any], say: Callable[..., None], idle_se
         # On the name step ("About you") the patient works only through the screen reader for longer than the idle
         # time.
         if step.endswith(words["steps"]["about_you"]) and not stayed:  # not "About your appointment"
-            stay_active_through_accessibility(words, idle_seconds + 10)
+            stay_active_through_accessibility(words, idle_seconds + STAY_PAST_S)
             find("text", words["fields"]["first_name"]).queryEditableText().setTextContents("Ana")
             stayed.append(step)
-            say("stayed active", seconds=idle_seconds + 10)
+            say("stayed active", seconds=idle_seconds + STAY_PAST_S)
 
     def on_error(where: Any) -> list[tuple[str, str, str]]:
         say("birth date error", focused=where.name, description=where.description)

@@ -265,7 +265,7 @@ def test_a_screen_reader_user_reads_a_page_sends_both_requests_and_hears_what_ma
     assert any(sentence in line and words["fields"]["patient_status"] in line for line in error["heard"]), error
 
     # Working only through the screen reader for longer than the time-out: no warning (the walk checks each
-    # 5 s and would have stopped). Then 31 February: heard as not a real date, where the focus lands.
+    # half second and would have stopped). Then 31 February: heard as not a real date, where the focus lands.
     assert by_step["stayed active"]["seconds"] > IDLE_S
     wrong_date = by_step["birth date error"]
     assert words["errors"]["date_invalid"] in wrong_date["description"], wrong_date
