@@ -1,9 +1,11 @@
 """Kill the kiosk at random moments while it stores requests: nothing it confirmed may be lost or torn.
 
 A child process (crash_child.py) opens the database as the kiosk does and submits
-requests in a loop, printing each reference only after submit_request returned,
+requests in a loop, reporting each reference only after submit_request returned,
 the moment the patient would see it. This test kills it with SIGKILL over and
 over on the same file, then checks every confirmed request is there, whole.
+Each child is forked from a fork server that imported the kiosk once: a new process
+with its own connection each time, without Python's start-up (most of a run's cost).
 
 SIGKILL tests the application's side (one transaction per request, committed
 before it is confirmed); a power cut also relies on synchronous=FULL and the disk.
@@ -12,12 +14,11 @@ before it is confirmed); a power cut also relies on synchronous=FULL and the dis
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import random
 import select
 import signal
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -29,12 +30,16 @@ from kiosk.services.requests import load_request
 from kiosk.storage.database import Database
 from tests import encrypted_files
 
-from . import factories
+from . import crash_child, factories
 
-ROOT = Path(__file__).resolve().parents[2]
 KILLS = int(os.environ.get("KIOSK_CRASH_KILLS", "200"))
 MAX_DELAY_S = 0.12  # the child stores about one request a few milliseconds: dozens per run
 START_TIMEOUT_S = 60
+FORKS = multiprocessing.get_context("forkserver")
+# What each child would otherwise import again: the program that started the test (pytest's script, which a
+# forked child runs again unless the fork server has), the child's own module, and the keyring the kiosk's
+# key lookup imports on first use.
+PRELOAD = ["__main__", crash_child.__name__, "keyring"]
 
 pytestmark = [
     pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL (POSIX)"),
@@ -71,29 +76,27 @@ def read_to_end(fd: int) -> bytes:
 
 def run_and_kill(database_file: Path, stderr_file: Path, delay: float) -> list[str]:
     """Start the child, kill it `delay` seconds after its first confirmation; its complete report lines."""
-    with stderr_file.open("wb") as stderr:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tests.services.crash_child", str(database_file)],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-        )
-    assert child.stdout is not None
-    fd = child.stdout.fileno()
+    reader, writer = FORKS.Pipe(duplex=False)
+    child = FORKS.Process(
+        target=crash_child.submit_until_killed, args=(str(database_file), writer, str(stderr_file)), daemon=True
+    )
+    child.start()
+    writer.close()  # the child holds the only writing end now: the pipe ends when it dies
+    fd = reader.fileno()
     try:
         output = read_first_line(fd, time.monotonic() + START_TIMEOUT_S)
         time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
+        child.kill()  # SIGKILL
         output += read_to_end(fd)
-        child.wait(timeout=30)
+        child.join(timeout=30)
     finally:
-        if child.poll() is None:
+        if child.is_alive():
             child.kill()
-            child.wait()
-        child.stdout.close()
-    if child.returncode != -signal.SIGKILL:
-        problem = stderr_file.read_text(encoding="utf-8", errors="replace")
-        pytest.fail(f"the child ended by itself ({child.returncode}) before it was killed:\n{problem}")
+            child.join()
+        reader.close()
+    if child.exitcode != -signal.SIGKILL:
+        problem = stderr_file.read_text(encoding="utf-8", errors="replace") if stderr_file.exists() else ""
+        pytest.fail(f"the child ended by itself ({child.exitcode}) before it was killed:\n{problem}")
     *complete, partial = output.decode().split("\n")
     assert partial == "", "a report line was cut short, so a reference was not printed in one write"
     assert complete, "the child confirmed nothing before it was killed"
@@ -103,6 +106,7 @@ def run_and_kill(database_file: Path, stderr_file: Path, delay: float) -> list[s
 def test_requests_confirmed_before_a_kill_survive_it_whole(
     database: Database, database_file: Path, tmp_path: Path
 ) -> None:
+    FORKS.set_forkserver_preload(PRELOAD)
     confirmed: dict[str, tuple[uuid.UUID, str]] = {}
     for _ in range(KILLS):
         for line in run_and_kill(database_file, tmp_path / "child-stderr.txt", random.uniform(0, MAX_DELAY_S)):
