@@ -32,8 +32,13 @@ class Plan:
 
 
 FULL = Plan(10, 60, 1000, 10_000, 1000, 1000, (10_000, 100_000, 1_000_000), 5, 1000, 100, 50)
-# About three to four minutes on two cores: fewer of everything, and no million-row queue (the row names say so).
+# About three minutes on two cores: fewer of everything, and no million-row queue (the row names say so).
 QUICK = Plan(3, 10, 300, 1000, 50, 300, (10_000, 100_000), 3, 100, 20, 10)
+# About a minute and a half: every family once with the least that still gives its figure and floor (one start,
+# 2 s idle, the 10,000 queue only, a few urgent and offline submits), to show the bench works (the test suite's
+# smoke test). Its figures are rough: a 2 s idle or five urgent requests can miss a target that QUICK meets.
+SMOKE = Plan(1, 2, 100, 200, 10, 100, (10_000,), 1, 20, 5, 2)
+PLANS = {"full": FULL, "quick": QUICK, "smoke": SMOKE}
 
 
 def _family(name: str, unit: str, measure: Callable[[], list[Figure]], say: Callable[[str], None]) -> list[Figure]:

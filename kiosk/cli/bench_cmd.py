@@ -20,10 +20,18 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
             "the reception queue at 10k/100k/1M requests and eight kiosks sharing one database. Each figure is "
             "shown beside a floor measured in the same run (a bare Qt window, a raw SQLite commit, a raw indexed "
             "query). Everything runs off-screen in a temporary folder: the clinic's settings, database and "
-            "keyring are never touched. The full run takes about half an hour; --quick a few minutes."
+            "keyring are never touched. The full run takes about half an hour; --quick a few minutes; --smoke "
+            "about a minute and a half."
         ),
     )
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions, 10 s idle, no 1M queue (for CI)")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="fewer repetitions, 10 s idle, no 1M queue (for CI)")
+    size.add_argument(
+        "--smoke",
+        action="store_true",
+        help="each figure once at the smallest size that still measures it and its floor (one start, 2 s idle, "
+        "the 10k queue only): shows the bench works on this PC; rough figures, some targets may be missed",
+    )
     parser.add_argument("--json", metavar="FILE", type=Path, help="also write the figures to FILE as JSON")
     soak = parser.add_argument_group(
         "soak",
@@ -73,15 +81,16 @@ def bench(args: argparse.Namespace) -> int:
     if args.soak:
         return _soak(args, json_file)
     from kiosk.bench.figures import table, write_json
-    from kiosk.bench.runner import FULL, QUICK, run
+    from kiosk.bench.runner import PLANS, run
 
+    plan = "smoke" if args.smoke else "quick" if args.quick else "full"
     started = time.perf_counter()
-    figures = run(QUICK if args.quick else FULL)
+    figures = run(PLANS[plan])
     print(table(figures))
     met = sum(figure.met for figure in figures)
     print(
         f"\n{met} of {len(figures)} targets met in {time.perf_counter() - started:.0f} s "
-        f"({'quick' if args.quick else 'full'} run) on {platform.node()}: {platform.platform()}, "
+        f"({plan} run) on {platform.node()}: {platform.platform()}, "
         f"{platform.processor() or platform.machine()}, Python {platform.python_version()}."
     )
     if json_file is not None:
