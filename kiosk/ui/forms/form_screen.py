@@ -232,10 +232,12 @@ class RequestFormScreen(KioskScreen):
         # A send still running stores the request, but its confirmation is never shown to the next person.
         self._move_on.stop()
         self._sending = None
-        self._show_sending(False)
+        # Only what is not set again as the next draft's first step shows: its words, the form's name and the
+        # keyboard's place are (_show_step), so the form being left is not fitted nor its review filled once more.
+        self._enable_while_sending(False)
         # Leaving the form: the next screen takes the focus. Taking it here first would have a screen reader
         # say the form's step again before the confirmation's first words.
-        self._hide_keyboard(take_focus=False)
+        self._hide_keyboard(take_focus=False, fit=False)
         self.failure.hide()
         self._take_page()  # one of the steps, deleted with them below
         for view in self._steps:
@@ -326,13 +328,16 @@ class RequestFormScreen(KioskScreen):
         self.submitted.emit(outcome.receipt)
 
     def _show_sending(self, sending: bool) -> None:
+        self._enable_while_sending(sending)
+        if sending:
+            self.failure.hide()
+        self._show_words()
+
+    def _enable_while_sending(self, sending: bool) -> None:
         # Send keeps the focus while it says "Sending…" (a second press does nothing, see submit): disabling it
         # would move the focus, and a screen reader would read the step's name again before the confirmation.
         self.retry.setEnabled(not sending)
         self.questions.setEnabled(not sending)  # the review's Change buttons wait too
-        if sending:
-            self.failure.hide()
-        self._show_words()
 
     def _collect(self) -> None:
         if self.draft is None:
@@ -430,7 +435,8 @@ class RequestFormScreen(KioskScreen):
         self._move_on.stop()
         if self.draft is None:
             return
-        self._hide_keyboard()
+        # Fitted once, below, with the new step in place: fitted here too, it measured the step being left.
+        self._hide_keyboard(fit=False)
         self._take_page()  # the previous step's page; self._pages keeps it
         if self.draft.on_review:
             # The review reads every answer back from its question, so every step needs its page.
@@ -442,6 +448,7 @@ class RequestFormScreen(KioskScreen):
         self._show_applicable()
         page.show()
         self.questions.verticalScrollBar().setValue(0)
+        self._fill_review()
         self._show_words()
         self._fit_title()  # with the step's own words in place, as they take room too
         self.step_shown.emit()
@@ -522,10 +529,11 @@ class RequestFormScreen(KioskScreen):
             chosen = [button for button in field.buttons.values() if button.isChecked()]
             (chosen or list(field.buttons.values()))[0].setFocus()
 
-    def _hide_keyboard(self, take_focus: bool = True) -> None:
+    def _hide_keyboard(self, take_focus: bool = True, fit: bool = True) -> None:
         self.keyboard.detach()
         self.keyboard.hide()
-        self._fit_title()
+        if fit:
+            self._fit_title()
         self._editor = None
         if take_focus:
             self.setFocus()
@@ -675,6 +683,7 @@ class RequestFormScreen(KioskScreen):
         for view in self._steps:
             if view is not None:
                 view.retranslate()
+        self._fill_review()
         self._show_words()
         self._fit_title()  # another language's questions may take more lines
 
@@ -700,18 +709,22 @@ class RequestFormScreen(KioskScreen):
         self.failure_title.setText(t("form.save_failed_title"))
         self.failure_body.setText(t("form.save_failed_body"))
         self.retry.set_words(t("form.retry"))
-        if self.draft.on_review:
-            self._collect()
-            self.review.fill(
-                [
-                    (i, s, self._page(i).review_fields(self.draft.answers))
-                    for i, s in enumerate(self.draft.steps)
-                    if not is_review(s)
-                ],
-                self.metrics,
-            )
         self.setAccessibleName(f"{self.title.text()}. {self.progress.text()}: {self.step_title.text()}")
         self._order_focus()
+
+    def _fill_review(self) -> None:
+        """Every answer read back, as the review is shown (or shown in another language).
+
+        Only then: sending, a failed save and leaving the form change no answer, and refilling the review for each of
+        them was four fills a visit where the patient saw one (the page's widgets made and styled anew each time).
+        """
+        draft = self.draft
+        if draft is None or not draft.on_review:
+            return
+        self._collect()
+        answers = draft.answers
+        steps = [(i, s, self._page(i).review_fields(answers)) for i, s in enumerate(draft.steps) if not is_review(s)]
+        self.review.fill(steps, self.metrics)
 
     def _order_focus(self) -> None:
         """Tab goes from the step's questions to the buttons under them, as they are read (pages join late)."""
