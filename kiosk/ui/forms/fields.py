@@ -329,13 +329,14 @@ class ChoiceField(FieldWidget):
 
     def set_compact(self, compact: bool) -> None:
         """Show the answers, or (compact) only one line with what is chosen, as while the keyboard is up."""
-        if compact != self._compact:
-            if compact:
-                self.body.removeWidget(self.label)
-                self._compact_row.insertWidget(0, self.label, 1)
-            else:
-                self._compact_row.removeWidget(self.label)
-                self.body.insertWidget(0, self.label)
+        if compact == self._compact:
+            return  # asked at every fit of the step; what is chosen is kept up to date as it changes (_option_toggled)
+        if compact:
+            self.body.removeWidget(self.label)
+            self._compact_row.insertWidget(0, self.label, 1)
+        else:
+            self._compact_row.removeWidget(self.label)
+            self.body.insertWidget(0, self.label)
         self._compact = compact
         # Folded, the question, what is chosen and its error sit as close as one line's leading: one group, and the
         # box being typed in keeps its room (Vietnamese at the largest text on 1280x800 was 30 px short).

@@ -76,8 +76,11 @@ class StepView(QWidget):
         return [widget for widget in self.fields if widget.spec.applies(answers)]
 
     def show_applicable(self, answers: Mapping[str, object]) -> None:
+        # Only a follow-on question comes and goes; the others always apply and show with their step. (Set shown on
+        # every tap and key, each step's every question cost more than the rest of a keystroke.)
         for widget in self.fields:
-            widget.setVisible(widget.spec.applies(answers))
+            if widget.spec.shown_when is not None:
+                widget.setVisible(widget.spec.applies(answers))
 
     def show_problems(self, codes: Mapping[str, str]) -> FieldWidget | None:
         """Each question's problem under it (or none); the first question with one, to take the focus."""
