@@ -244,6 +244,8 @@ CURVE_COLUMNS = (
     ("seconds", "s", 1),
     ("rss_kib", "RSS MiB", 1024),
     ("heap_kib", "heap MiB", 1024),
+    ("malloc_in_use_kib", "malloc MiB", 1024),
+    ("malloc_free_kib", "free MiB", 1024),
     ("qobjects", "QObjects", 1),
     ("wrappers", "wrappers", 1),
     ("dead_wrappers", "dead", 1),

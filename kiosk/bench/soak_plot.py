@@ -15,6 +15,8 @@ from kiosk.qt import QColor, QFont, QImage, QPainter, QPen, QPointF, QRect, Qt
 PANELS = (
     ("rss_kib", "resident memory (MiB)", 1024),
     ("heap_kib", "Python heap, tracemalloc (MiB)", 1024),
+    ("malloc_in_use_kib", "C heap in use, malloc (MiB)", 1024),
+    ("malloc_free_kib", "C heap freed but held, malloc (MiB)", 1024),
     ("qobjects", "live QObjects", 1),
     ("wrappers", "Python wrappers of Qt objects", 1),
     ("dead_wrappers", "wrappers of deleted Qt objects", 1),

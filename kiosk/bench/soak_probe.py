@@ -17,6 +17,7 @@ import shiboken6
 from kiosk.qt import QApplication, QObject, qInstallMessageHandler
 
 from kiosk.bench.memory import STATUS, current_kib
+from kiosk.ops.heap import c_heap
 from kiosk.storage.database import Database
 from kiosk.storage.models import RequestRecord
 
@@ -46,6 +47,10 @@ class Sample:
     stored: int = 0
     server_connections: int = 0  # the kiosk role's sessions as the PostgreSQL server counts them; 0 on SQLite
     through_outbox: int = 0  # visits confirmed from the outbox while the server was stopped (so far)
+    # malloc's heaps (glibc; -1 elsewhere): memory in use grows with a leak or a filling cache, memory held free with
+    # fragmentation. Resident memory alone cannot tell the two apart (issue 22).
+    malloc_in_use_kib: int = -1
+    malloc_free_kib: int = -1  # freed, kept for reuse; after the kiosk's trim only what shares a page stays resident
 
     def as_json(self) -> dict[str, float | int]:
         return asdict(self)
@@ -143,6 +148,7 @@ def take(
     wrappers, dead = _wrappers()
     connections, checked_out = _pool(database)
     heap = tracemalloc.get_traced_memory()[0] // 1024 if tracemalloc.is_tracing() else -1
+    malloc = c_heap()
     return Sample(
         taps=taps,
         visits=visits,
@@ -161,4 +167,6 @@ def take(
         stored=_stored(database),
         server_connections=server_connections() if server_connections is not None else 0,
         through_outbox=through_outbox,
+        malloc_in_use_kib=malloc.in_use_kib if malloc is not None else -1,
+        malloc_free_kib=malloc.free_kib if malloc is not None else -1,
     )

@@ -1,4 +1,4 @@
-"""Give the memory the kiosk has freed back to the operating system, after each visit.
+"""Give the memory the kiosk has freed back to the operating system, after each visit; and say how the C heap stands.
 
 glibc's malloc keeps freed memory in its heaps for reuse and returns only an unused top of the main heap; a
 kiosk that builds and deletes a form's widgets all day leaves holes below the top and in the worker threads'
@@ -15,18 +15,59 @@ import ctypes.util
 import functools
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+class _MallInfo2(ctypes.Structure):
+    """glibc's struct mallinfo2 (2.33 and later): every arena's figures summed, in bytes."""
+
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks", "fordblks",
+                     "keepcost")
+    ]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CHeap:
+    """Where malloc's heaps stand, in KiB: what tells a leak (in use grows) from memory held free (free grows)."""
+
+    in_use_kib: int  # allocated and not yet freed, in every arena (Qt's, SQLite's, Python's larger objects)
+    free_kib: int  # freed but kept in the arenas for reuse; after a trim its whole pages are no longer resident
+    mmapped_kib: int  # large blocks malloc mapped on their own (returned to the system when freed)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    except OSError:
+        return None
+
+
+def _function(name: str) -> Any:
+    """A C library function by name, or None where the library has none (musl has no malloc_trim)."""
+    libc = _libc()
+    return getattr(libc, name, None) if libc is not None else None
 
 
 @functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim  # glibc only: musl has no malloc_trim
-    except (OSError, AttributeError):
-        return None
+    trim: Callable[[int], int] | None = _function("malloc_trim")
     return trim
+
+
+@functools.cache
+def _mallinfo2() -> Callable[[], _MallInfo2] | None:
+    read = _function("mallinfo2")  # glibc 2.33 and later
+    if read is None:
+        return None
+    read.restype = _MallInfo2
+    reader: Callable[[], _MallInfo2] = read
+    return reader
 
 
 def release_free_memory() -> bool:
@@ -41,3 +82,12 @@ def release_free_memory() -> bool:
         return False
     trim(0)
     return True
+
+
+def c_heap() -> CHeap | None:
+    """malloc's own figures now (glibc's mallinfo2, a walk of every arena's free lists); None off glibc."""
+    read = _mallinfo2()
+    if read is None:
+        return None
+    info = read()
+    return CHeap(info.uordblks // 1024, info.fordblks // 1024, info.hblkhd // 1024)

@@ -18,6 +18,7 @@ from kiosk.qt import QImage
 
 from kiosk.bench.pg_server import server_programs
 from kiosk.bench.soak import COUNTS, LOG_FILES_KEPT, LOG_MAX_KB, verdicts
+from kiosk.ops.heap import c_heap
 
 SAMPLE_KEYS = {
     "taps",
@@ -37,6 +38,8 @@ SAMPLE_KEYS = {
     "stored",
     "server_connections",
     "through_outbox",
+    "malloc_in_use_kib",
+    "malloc_free_kib",
 }
 
 
@@ -92,6 +95,9 @@ def test_a_tiny_soak_prints_the_curve_and_a_verdict_per_figure_and_draws_the_plo
     assert all(set(s) == SAMPLE_KEYS for s in report["samples"])
     assert report["samples"][-1]["visits"] == 5
     assert all(s["qobjects"] > 0 and s["wrappers"] > 0 and s["fds"] > 0 for s in report["samples"])
+    if c_heap() is not None:  # glibc: malloc's in-use memory read beside the resident figure, and in its table
+        assert all(s["malloc_in_use_kib"] > 0 and s["malloc_free_kib"] >= 0 for s in report["samples"])
+        assert "malloc MiB" in done.stdout
     assert report["samples"][-1]["log_kib"] > 0  # the install logs at "info": visits ending are written
     image = QImage(str(plot))
     assert not image.isNull() and image.width() >= 1000
