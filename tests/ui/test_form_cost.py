@@ -9,6 +9,8 @@ stood in for) beside what the review reads back.
 
 from __future__ import annotations
 
+import gc
+
 from pytestqt.qtbot import QtBot
 
 from kiosk.qt import QEvent, QLabel, QObject, QWidget
@@ -107,3 +109,26 @@ def test_the_review_reads_back_in_the_language_chosen_on_it(qtbot: QtBot, window
     window.texts.set_language("es")
     assert change_button(window, "reason").accessibleName() == "Cambiar: Sobre su cita"
     assert read_back(window, "patient_status") == "No, soy paciente nuevo"
+
+
+def held_by_python(words: str) -> list[str]:
+    """Python containers (tuples, lists, dicts) still holding `words` after a collection: where a patient's answer
+    would outlive their visit in the kiosk's memory."""
+    gc.collect()
+    found = []
+    for held in gc.get_objects():
+        if isinstance(held, tuple | list | dict):
+            values = list(held.values() if isinstance(held, dict) else held)  # a copy: a dict may change meanwhile
+            if any(isinstance(value, str) and words in value for value in values):
+                found.append(f"{type(held).__name__} {held!r}"[:120])
+    return found
+
+
+def test_what_the_review_kept_to_compare_goes_with_the_visit(qtbot: QtBot, window: KioskWindow) -> None:
+    to_review(qtbot, window)
+    agree_to_contact(qtbot, window)
+    send(qtbot, window)
+    click(qtbot, window.confirmation.done_button)
+    for _ in range(3):
+        qtbot.wait(1)  # deleteLater() runs
+    assert held_by_python("María José") == []  # the review's read-back stayed until the next patient's form before

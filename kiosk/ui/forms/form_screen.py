@@ -245,6 +245,7 @@ class RequestFormScreen(KioskScreen):
                 view.hide()
                 view.deleteLater()
         self._steps = []
+        self.review.forget()  # its page goes with the steps; what it last read back must not stay in memory either
         self.draft = None
         clipboard = QApplication.clipboard()
         if clipboard is not None:

@@ -105,6 +105,10 @@ class ReviewPage(QWidget):
             block.show()
             self._blocks.append(block)
 
+    def forget(self) -> None:
+        """The visit is over: the words kept to compare (names, a date of birth) go with it."""
+        self._shown = None
+
     def _read_back(self, index: int, step: StepSpec, fields: list[FieldWidget]) -> StepReadBack:
         t = self.texts.t
         answers = tuple(AnswerReadBack(f.spec.key, t(f.spec.label_key), answer_words(f, self.texts)) for f in fields)
