@@ -777,10 +777,16 @@ class RequestFormScreen(KioskScreen):
             share = width // 2 if m.text_scale <= 1 else width * 2 // 5
             side = max(self.keyboard.width_for_keys(MIN_TARGET), min(share, self.keyboard.width_for_keys()))
             # Fixed, not the Ignored it has under the questions: a box layout lets an Ignored widget be overrun.
-            self.keyboard.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+            # Down to the screen's bottom, its keys growing into the height (a short keyboard left a band of empty
+            # screen under it): docked where a tablet's keyboard is, Next and the bar of steps above it.
+            self.keyboard.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Expanding)
+            self.keyboard.fill_height(True)
+            self._side_layout.setStretchFactor(self.keyboard, 1)
+            self._side_layout.setStretch(self._side_layout.count() - 1, 0)  # the stretch under it gives way
             self.keyboard.setFixedWidth(side)
             self.keyboard.relayout(m, side)
         else:
+            self.keyboard.fill_height(False)
             self.keyboard.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             self.keyboard.setMinimumWidth(0)
             self.keyboard.setMaximumWidth(QWIDGETSIZE_MAX)

@@ -51,6 +51,13 @@ Editor = QLineEdit | QPlainTextEdit
 HEIGHT_SHARE = 0.44
 # Keys wider than this many times their height stop helping and only make fingers travel.
 MAX_KEY_ASPECT = 2.2
+# Beside the questions (landscape) the keyboard may have the column's whole height under Next: its keys grow into it,
+# up to this many times a finger's target, rather than leave a band of empty screen under a small keyboard. Taller
+# than that, a key only makes the hand travel further between rows.
+FILL_KEY_CAP = 1.5
+# ... and no taller than a phone's keys are for their width: a letter key beside the questions is narrow.
+MAX_KEY_TALLNESS = 1.35
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" for a widget's size
 # Starting a word: the places where a name takes a capital.
 WORD_STARTS = " -"
 # Held down, backspace repeats, slowly enough that a shaky or slow hand does not lose a word.
@@ -197,8 +204,10 @@ class OnScreenKeyboard(QWidget):
         self._opened_from = self._current
         self._metrics: Metrics | None = None
         self._fitted_width = 0
+        self._fills = False  # the keys grow into the height the host gives (see fill_height)
         self._pages: dict[str, QWidget] = {}
-        self._sized: dict[str, tuple[Metrics, int]] = {}  # the scale and width each layout's keys were sized for
+        # The scale, width and height each layout's keys were sized for.
+        self._sized: dict[str, tuple[Metrics, int, int]] = {}
         self._rows: dict[str, list[tuple[QHBoxLayout, list[KeyButton]]]] = {}
         self.keys: list[KeyButton] = []
         self._focus_key: KeyButton | None = None  # the key the keypad was last on: Tab comes back to it
@@ -619,12 +628,27 @@ class OnScreenKeyboard(QWidget):
             self._retranslate()
         super().showEvent(event)
 
+    def fill_height(self, fills: bool) -> None:
+        """Grow the keys into whatever height the host's layout gives (beside the questions), or keep the compact
+        height the keys need (under them, where the questions need the height).
+
+        Filling, the keyboard is at least its compact height and its rows sit at the bottom of what it is given,
+        where a tablet's keyboard is; each page's keys share the height among its own rows, so the phone keypad's
+        four rows get taller keys than the letters' five.
+        """
+        if fills != self._fills:
+            self._fills = fills
+            self._sized.clear()
+            self._fit(self._fitted_width)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)
         # The host's margins can leave less than the width it passed to relayout().
         width = event.size().width()
         if self._metrics is not None and width > 0 and width != self._fitted_width:
             self._fit(width)
+        elif self._fills and event.size().height() != event.oldSize().height():
+            self._size_page(self._current)
 
     def _fit(self, width: int) -> None:
         metrics = self._metrics
@@ -634,7 +658,12 @@ class OnScreenKeyboard(QWidget):
         gap, key_height, rows = self._grid(metrics)
         self._outer.setContentsMargins(gap, gap, gap, gap)
         # Every layout gets the height of the tallest, so switching does not move the form.
-        self.setFixedHeight(rows * key_height + (rows + 1) * gap)
+        compact = rows * key_height + (rows + 1) * gap
+        if self._fills:
+            self.setMinimumHeight(compact)
+            self.setMaximumHeight(QWIDGETSIZE_MAX)
+        else:
+            self.setFixedHeight(compact)
         self._size_page(self._current)
 
     def _grid(self, metrics: Metrics) -> tuple[int, int, int]:
@@ -651,14 +680,20 @@ class OnScreenKeyboard(QWidget):
         is next placed (a text-size tap on a form step would otherwise size some 190 keys, most of them unseen).
         """
         metrics = self._metrics
-        if metrics is None or self._sized.get(name) == (metrics, self._fitted_width):
+        height = self.height() if self._fills else 0
+        if metrics is None or self._sized.get(name) == (metrics, self._fitted_width, height):
             return
-        self._sized[name] = (metrics, self._fitted_width)
+        self._sized[name] = (metrics, self._fitted_width, height)
         gap, key_height, _rows = self._grid(metrics)
         layout = self._layouts[name]
         # A row of U units is U keys and U - 1 gaps; a 1.5-wide key spans half a gap too.
         unit = (self._fitted_width - 2 * gap - (layout.units - 1) * gap) / layout.units
         unit = max(MIN_TARGET, min(unit, MAX_KEY_ASPECT * key_height))
+        if self._fills:
+            rows = len(layout.rows)
+            room = (height - (rows + 1) * gap) // rows
+            tallest = min(int(FILL_KEY_CAP * metrics.px("target")), int(MAX_KEY_TALLNESS * unit))
+            key_height = max(key_height, min(room, tallest))
         column = self._pages[name].layout()
         assert column is not None
         column.setSpacing(gap)
