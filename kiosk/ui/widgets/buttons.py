@@ -154,9 +154,13 @@ class TouchButton(QPushButton):
         width = event.size().width() - margins.left() - margins.right()
         for label in self._labels():
             if label.wordWrap() and label.isVisibleTo(self):
+                floor = label.minimumHeight()
+                # QLabel never answers heightForWidth under its own minimum: measured with the floor in place, words
+                # that wrapped once at a narrower width would keep two lines' height on one line for good.
+                if floor > 0:
+                    label.setMinimumHeight(0)
                 needed = label.heightForWidth(width)
-                if needed > 0 and label.minimumHeight() != needed:
-                    label.setMinimumHeight(needed)
+                label.setMinimumHeight(needed if needed > 0 else floor)
 
     # The inner layout knows how much room the wrapped words need; QPushButton does not.
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
