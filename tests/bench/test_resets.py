@@ -106,7 +106,6 @@ def test_a_page_rendered_again_and_again_leaves_no_wrapper_of_a_deleted_frame(qt
 TONES = 'QLabel#ButtonText[tone="light"] { color: #ffffff; }\nQLabel#ButtonText[tone="dark"] { color: #000000; }'
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by the _update_tone change to kiosk/ui/widgets/buttons.py (issue 22)")
 def test_a_button_checked_on_screens_built_again_leaves_no_wrapper_of_a_deleted_style(qtbot: QtBot) -> None:
     buttons = [TouchButton() for _ in range(4)]
     for button in buttons:
@@ -179,7 +178,6 @@ A shot of medicine.
 """
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by the _show_related change to kiosk/ui/screens/info_page.py (issue 22)")
 def test_pages_with_and_without_a_card_in_turn_leave_no_wrapper_of_a_deleted_card(
     qtbot: QtBot, context: KioskContext, tmp_path: Path
 ) -> None:
@@ -224,7 +222,6 @@ FITS = 300
 FIT_GROWTH_KIB = 64  # measured: 324 KiB over 300 narrow-and-wide fits before the fix, 0 KiB after
 
 
-@pytest.mark.xfail(strict=True, reason="fixed by deleting the taken items in kiosk/ui/widgets/top_bar.py (issue 22)")
 def test_fitting_the_top_bar_again_and_again_leaves_no_layout_items_in_memory(window: KioskWindow) -> None:
     bar = window.top_bar
     window.go(Route(Screen.HOME))

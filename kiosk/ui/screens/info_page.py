@@ -403,7 +403,12 @@ class InfoPageScreen(KioskScreen):
         # title looked like a missing picture. A longer list stays a list of names, read after the section's text.
         few = len(related) <= 2
         described = self._descriptions
-        for button, other in zip(self._related.ensure(targets), related, strict=True):
+        buttons = self._related.ensure(targets)
+        # A card the set deleted takes its drawing with it: kept as a key here, its wrappers outlived it (the soak).
+        self._card_pictures = {
+            button: self._card_pictures[button] for button in buttons if button in self._card_pictures
+        }
+        for button, other in zip(buttons, related, strict=True):
             button.setObjectName(f"related-{other.id}")
             # A card that stands for an item of the author's list carries that item's words.
             hint = described.get(other.id) or other.summary

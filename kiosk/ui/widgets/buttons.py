@@ -140,9 +140,11 @@ class TouchButton(QPushButton):
             if label.property("tone") != tone:
                 label.setProperty("tone", tone)
                 # A label not yet polished picks the property up when it is; only a polished one needs it again.
+                # Setting its sheet again re-polishes it, as Qt's style sheet docs advise after a property change.
+                # Not label.style().polish(): PySide keeps the wrapper of the style it returns under the label's,
+                # and a screen's style deleted later stayed a dead wrapper for the label's life (the soak).
                 if label.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
-                    label.style().unpolish(label)
-                    label.style().polish(label)
+                    label.setStyleSheet(label.styleSheet())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         # Qt's box layout can hand a word-wrapped label a height measured for other words or another font (seen
