@@ -40,6 +40,7 @@ from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.off_thread import OffThreadReader
 from kiosk.ui.console.pain_bars import PainBars
 from kiosk.ui.console.widgets import button, card, label, save_file_name, set_role
+from kiosk.ui.qt_lifetimes import empty_layout
 
 log = logging.getLogger(__name__)
 
@@ -521,12 +522,7 @@ class DetailView(QWidget):
         return frame
 
     def _fill_history(self, detail: CaseDetail | None) -> None:
-        while self.history.count():
-            item = self.history.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        empty_layout(self.history, _dispose)
         if detail is None:
             return
         if not detail.events:
@@ -811,3 +807,8 @@ def _seen_and_reread(database: Database, request_id: str, actor: Actor) -> tuple
     """On the reader's worker: "Seen at the desk" recorded, then the request as it now stands."""
     seen = mark_seen_at_desk(database, request_id, actor)
     return seen, casework.open_case(database, request_id, actor)
+
+
+def _dispose(widget: QWidget) -> None:
+    widget.hide()  # at once: deleteLater waits for the event loop, and it would be drawn until then
+    widget.deleteLater()

@@ -24,6 +24,7 @@ from kiosk.ui.console.chime import Chime
 from kiosk.ui.console.context import ConsoleContext
 from kiosk.ui.console.urgent_watch import UrgentWatch
 from kiosk.ui.console.widgets import button, label
+from kiosk.ui.qt_lifetimes import repolish
 
 log = logging.getLogger(__name__)
 
@@ -311,8 +312,7 @@ class UrgentBanner(QFrame):
         if self.property("state") != state:
             self.setProperty("state", state)
             for widget in (self, *self.findChildren(QLabel), *self.findChildren(QPushButton)):
-                widget.style().unpolish(widget)
-                widget.style().polish(widget)
+                repolish(widget)
         self.message.setText(sentence)
         self.message.setAccessibleName(sentence)
         self.note.setVisible(desk and self.clock() < self._note_until and bool(self.note.text()))

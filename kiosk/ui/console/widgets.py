@@ -6,6 +6,8 @@ import html
 
 from kiosk.qt import QFileDialog, QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, Qt, QVBoxLayout, QWidget
 
+from kiosk.ui.qt_lifetimes import repolish
+
 
 def label(text: str = "", role: str | None = None, *, wrap: bool = False, parent: QWidget | None = None) -> QLabel:
     widget = QLabel(text, parent)
@@ -54,9 +56,7 @@ def centred(box: QWidget, parent: QWidget) -> None:
 def set_role(widget: QWidget, role: str) -> None:
     """Change a styled role after the style sheet is applied (Qt re-reads properties only on re-polish)."""
     widget.setProperty("role", role)
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
+    repolish(widget)
 
 
 def tooltip_text(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kiosk.qt import QFrame, QHBoxLayout, QSizePolicy, QWidget
 
+from kiosk.ui.qt_lifetimes import repolish
 from kiosk.ui.theme import Metrics
 
 
@@ -42,9 +43,7 @@ class StepProgressBar(QWidget):
             state = "done" if index < current else "current" if index == current else "todo"
             if segment.property("state") != state:
                 segment.setProperty("state", state)
-                style = segment.style()
-                style.unpolish(segment)
-                style.polish(segment)
+                repolish(segment)
             segment.setAccessibleName(words)
         self.setAccessibleName(words)
 

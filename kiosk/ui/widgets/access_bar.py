@@ -6,10 +6,10 @@ to find the control that makes it bigger without reading anything first.
 
 from __future__ import annotations
 
-import shiboken6
 from kiosk.qt import QButtonGroup, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.ui.presentation import Presentation, TextSize, ThemeName
+from kiosk.ui.qt_lifetimes import empty_layout
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.buttons import CHECKED_MARK, TouchButton
 
@@ -91,10 +91,7 @@ class AccessBar(QWidget):
 
     def _arrange(self) -> None:
         for line in self._lines:
-            while line.count():
-                item = line.takeAt(0)  # the line's item, not its widget: ours to delete (see top_bar._empty)
-                if item is not None:
-                    shiboken6.delete(item)
+            empty_layout(line)
         split = self._controls.index(self.contrast) + 1 if self._two_lines else len(self._controls)
         first, second = self._lines
         for index, control in enumerate(self._controls):

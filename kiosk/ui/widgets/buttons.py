@@ -7,6 +7,7 @@ from pathlib import Path
 
 from kiosk.qt import QIcon, QKeyEvent, QLabel, QPushButton, QResizeEvent, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
 
+from kiosk.ui.qt_lifetimes import repolish
 from kiosk.ui.speech.words import speakable
 from kiosk.ui.theme import Metrics
 
@@ -140,11 +141,8 @@ class TouchButton(QPushButton):
             if label.property("tone") != tone:
                 label.setProperty("tone", tone)
                 # A label not yet polished picks the property up when it is; only a polished one needs it again.
-                # Setting its sheet again re-polishes it, as Qt's style sheet docs advise after a property change.
-                # Not label.style().polish(): PySide keeps the wrapper of the style it returns under the label's,
-                # and a screen's style deleted later stayed a dead wrapper for the label's life (the soak).
                 if label.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
-                    label.setStyleSheet(label.styleSheet())
+                    repolish(label)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
         # Qt's box layout can hand a word-wrapped label a height measured for other words or another font (seen

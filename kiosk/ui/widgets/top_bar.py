@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import shiboken6
 from kiosk.qt import QFrame, QHBoxLayout, QLabel, QLayout, QShowEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget, Signal
 
 from kiosk.ui.focus_order import chain_focus, tab_stops
+from kiosk.ui.qt_lifetimes import empty_layout
 from kiosk.ui.texts import UiTexts
 from kiosk.ui.widgets.access_bar import AccessBar
 from kiosk.ui.widgets.buttons import TouchButton
@@ -138,9 +138,4 @@ class TopBar(QFrame):
 
 def _empty(row: QLayout) -> None:
     """Take every widget and stretch out of a row without deleting the widgets."""
-    while row.count():
-        # takeAt hands the row's item (not the widget) to the caller, and PySide leaves it to us: undeleted, each
-        # fit left every item of every plan it tried in memory (the soak's creep, issue 22).
-        item = row.takeAt(0)
-        if item is not None:
-            shiboken6.delete(item)
+    empty_layout(row)  # and delete the items: left to PySide, each fit kept every item of every plan it tried
