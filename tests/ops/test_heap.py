@@ -44,8 +44,9 @@ def test_memory_in_use_follows_what_is_allocated_and_freed_memory_is_held_until_
     assert allocated is not None and freed is not None and trimmed is not None
     assert resident_freed is not None and resident_trimmed is not None
     size_kib = BLOCKS * BLOCK_BYTES // 1024
-    # In use rises by what was allocated (and a little for Python's own work meanwhile), and falls back after.
-    assert size_kib <= allocated.in_use_kib - before.in_use_kib < size_kib * 1.25
+    # In use rises by what was allocated, give or take what Python allocated or freed meanwhile (in a whole run, a
+    # few dozen KiB either way), and falls back after.
+    assert size_kib * 0.9 <= allocated.in_use_kib - before.in_use_kib < size_kib * 1.25
     assert freed.in_use_kib - before.in_use_kib < size_kib / 4
     # Freed, the blocks are held by malloc for reuse, still resident: memory held, not leaked, which the free
     # figure tells apart from in use. The trim gives their pages back; malloc still counts them free.
