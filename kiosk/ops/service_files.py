@@ -106,8 +106,11 @@ def session_command(session: str, kiosk: list[str]) -> list[str]:
     # xinit takes the client as an absolute path (anything else is read as arguments for xterm), so kiosk[0]
     # must be absolute, as kiosk_command() gives it. After `--`: display :0 on virtual terminal 1, the
     # terminal systemd gives the unit (TTYPath=/dev/tty1), -keeptty so the rootless X server stays on it for
-    # logind to hand it the devices, and no network listening. The X server ends when the supervisor ends.
-    return ["xinit", *supervised, "--", ":0", "vt1", "-keeptty", "-nolisten", "tcp"]
+    # logind to hand it the devices, and no network listening. -noreset: an X server resets when its last client
+    # leaves, and turns away whoever connects meanwhile; a kiosk that crashed is its only client, and the one the
+    # supervisor starts 0.2 s later (or the out-of-service screen) must not be turned away by that reset. The X
+    # server ends when the supervisor ends.
+    return ["xinit", *supervised, "--", ":0", "vt1", "-keeptty", "-nolisten", "tcp", "-noreset"]
 
 
 def _render_session(session: str, kiosk: list[str], account: str) -> ServiceFile:

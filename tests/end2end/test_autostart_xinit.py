@@ -54,7 +54,9 @@ def xinit_command(config: Path, display: str, hang_seconds: float | None) -> lis
         at = client.index("supervise") + 1
         client[at:at] = ["--hang-seconds", f"{hang_seconds:g}"]
     assert client[0] == "xinit" and Path(client[1]).is_absolute()  # xinit runs xterm for a client not a path
-    return [*client, "--", shutil.which("Xvfb") or "Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"]
+    # The unit's server options but its display and terminal (`:0 vt1 -keeptty` need a real virtual terminal).
+    server = [word for word in unit_line[unit_line.index("--") + 1 :] if word not in (":0", "vt1", "-keeptty")]
+    return [*client, "--", shutil.which("Xvfb") or "Xvfb", display, "-screen", "0", "1920x1080x24", *server]
 
 
 def kill_and_freeze(tmp_path: Path, hang_seconds: float | None = HANG_SECONDS) -> Comeback:

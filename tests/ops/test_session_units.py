@@ -39,7 +39,7 @@ def test_cage_unit_is_a_locked_session_on_tty1_for_the_kiosk_account() -> None:
 def test_xinit_unit_runs_the_supervisor_on_display_0_of_tty1_and_locks_the_server() -> None:
     service = render(SYSTEMD, [KIOSK], None, session=XINIT, account="kiosk")
     assert exec_words(service.text) == [
-        "xinit", KIOSK, "supervise", "run", "--", ":0", "vt1", "-keeptty", "-nolisten", "tcp",
+        "xinit", KIOSK, "supervise", "run", "--", ":0", "vt1", "-keeptty", "-nolisten", "tcp", "-noreset",
     ]  # fmt: skip
     lockdown = resources_dir() / "deploy" / "50-clinic-kiosk-lockdown.conf"
     assert service.next_steps[0] == f'install -m 644 "{lockdown}" /etc/X11/xorg.conf.d/'
