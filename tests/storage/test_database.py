@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from pathlib import Path
@@ -205,3 +206,31 @@ def test_a_folder_that_cannot_be_made_is_one_sentence_naming_it(tmp_path: Path) 
     message = str(caught.value)
     assert message.startswith(f"The database folder {folder} cannot be created (")
     assert message.endswith("): check database.url and the kiosk account's permissions.")
+
+
+def _open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def _two_at_once(database: Database, name: str) -> None:
+    """Two of the kiosk's threads meeting at the database: a write while a read still holds its connection."""
+    with database.read() as reading:
+        reading.execute(select(Workstation.name)).all()
+        with database.transaction() as writing:
+            writing.add(workstation(name))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts open files through Linux's /proc")
+def test_a_second_connection_needed_for_a_moment_is_not_kept_open(database: Database) -> None:
+    """A kiosk runs for months: the moments two of its threads need the database at once (a send while the
+    heartbeat writes) must not each leave it holding another connection, with its files and its page cache."""
+    with database.transaction() as session:
+        session.add(workstation("waiting-room"))
+    _two_at_once(database, "front-desk")
+    # SQLite keeps the file handle of a connection closed while another is open, and reuses it at the next
+    # opening (POSIX locks belong to the process, not the handle): one handle, never more.
+    settled = _open_files()
+    for number in range(5):
+        _two_at_once(database, f"pc-{number}")
+    assert _open_files() == settled
+    assert database.engine.pool.checkedin() == 1  # type: ignore[attr-defined]  # QueuePool's own count
