@@ -485,8 +485,7 @@ class DetailView(QWidget):
     def _replace_sections(self, holder: QWidget | None) -> None:
         if self._sections is not None:
             self.sections_holder.removeWidget(self._sections)
-            self._sections.hide()
-            self._sections.deleteLater()
+            _dispose(self._sections)
         self._sections = holder
         if holder is not None:
             self.sections_holder.addWidget(holder)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.qt import QFrame, QHBoxLayout, QLabel, QLayout, QShowEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget, Signal
+from kiosk.qt import QFrame, QHBoxLayout, QLabel, QShowEvent, QSizePolicy, QTimer, QVBoxLayout, QWidget, Signal
 
 from kiosk.ui.focus_order import chain_focus, tab_stops
 from kiosk.ui.qt_lifetimes import empty_layout
@@ -107,7 +107,8 @@ class TopBar(QFrame):
     def _place(self, plan: Plan) -> None:
         self.plan = plan
         for row in self._rows:
-            _empty(row)
+            # The widgets stay; the rows' items go (left to PySide, each fit kept every item of every plan it tried).
+            empty_layout(row)
         self.access.set_two_lines(any("access2" in row for row in plan))
         for row, names in zip(self._rows, plan, strict=False):
             for index, name in enumerate(names):
@@ -134,8 +135,3 @@ class TopBar(QFrame):
         self.back.setAccessibleName(t("nav.back"))
         self.home.set_words("⌂  " + t("nav.home"), t("nav.home_hint"))
         self.home.setAccessibleName(t("nav.home"))
-
-
-def _empty(row: QLayout) -> None:
-    """Take every widget and stretch out of a row without deleting the widgets."""
-    empty_layout(row)  # and delete the items: left to PySide, each fit kept every item of every plan it tried
