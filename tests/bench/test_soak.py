@@ -61,6 +61,20 @@ def test_growth_is_judged_from_the_end_of_the_warm_up_not_the_start() -> None:
     assert failed == {"resident memory", "open file descriptors"}
 
 
+def test_a_count_that_swings_is_flat_and_one_that_steps_up_and_stays_is_not() -> None:
+    # Twenty readings, the warm-up at the third (taps >= 1,000 of 10,000): the tenths are two readings each.
+    def run(counts: list[int]) -> bool:
+        samples = [sample(1 + 500 * index, qobjects=count) for index, count in enumerate(counts)]
+        return {row.name: row.met for row in verdicts(samples, 10_000)}["live QObjects"]
+
+    swinging = [900, 1000, 1160, 1184, 1151, 1178, 1160, 1161, 1156, 1180] * 2
+    assert run(swinging)  # ends at 1,180, above the warm-up's 1,160, but came back to 1,156 in the last tenth
+    stepped = [900, 1000, 1160, 1161, 1160, 1161, 1160, 1161, 1160, 1161] + [1162] * 10  # one more for good
+    assert not run(stepped)
+    leaking = [900, 1000, *range(1160, 1178)]
+    assert not run(leaking)
+
+
 def test_a_request_lost_or_stored_twice_at_any_reading_fails_the_stored_figure() -> None:
     samples = [sample(1), sample(100), sample(1000)]
     assert all(row.met for row in verdicts(samples, 1000) if row.name.startswith("requests stored"))
