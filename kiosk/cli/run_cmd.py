@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from kiosk.cli.errors import is_friendly
 from kiosk.cli.sizes import parse_size
 from kiosk.ops.exit_codes import EXIT_CRASHED, EXIT_OK, EXIT_USAGE
+from kiosk.ops.heap import forget_source_lines
 
 if TYPE_CHECKING:
     from kiosk.qt import QApplication
@@ -246,13 +247,9 @@ def describe_layout(window: KioskWindow) -> str:
 
 
 def _drop_source_cache() -> None:
-    """Forget the source lines PySide6 read while the database code and the screens were imported.
-
-    Once Qt is loaded, PySide6 checks every newly imported module for its `__feature__` switch by reading the
-    module's whole source through `inspect`, which keeps it in `linecache`: about 20 MiB for SQLAlchemy and
-    the rest that start-up loads, never read again (a traceback reads what it needs afresh). Dropping it lowers
-    the start-up peak by about 5 MiB (kiosk bench); the rest of that memory is reused rather than returned.
+    """Forget the source lines PySide6 read while the database code and the screens were imported: about 20 MiB
+    for SQLAlchemy and the rest that start-up loads, never read again (kiosk.ops.heap.forget_source_lines, which
+    the kiosk also calls after each visit). Dropping it lowers the start-up peak by about 5 MiB (kiosk bench); the
+    rest of that memory is reused rather than returned.
     """
-    import linecache
-
-    linecache.clearcache()
+    forget_source_lines()

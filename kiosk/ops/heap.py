@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
+import linecache
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,13 +71,26 @@ def _mallinfo2() -> Callable[[], _MallInfo2] | None:
     return reader
 
 
+def forget_source_lines() -> None:
+    """Drop the program text Python keeps for tracebacks (linecache); a traceback reads what it needs afresh.
+
+    Once Qt is loaded, PySide6 reads the whole source of every module imported after it (its `__feature__` check
+    goes through `inspect`), and linecache keeps that text for the life of the process. The kiosk imports some
+    modules only when a path first runs (phonenumbers' data for a country: 0.8 MiB of text), so a kiosk that had
+    run for weeks would still hold the text of every late import; at start-up the same cache held about 20 MiB.
+    """
+    linecache.clearcache()
+
+
 def release_free_memory() -> bool:
-    """Return freed heap memory to the operating system; True if the C library did (glibc), False if it cannot.
+    """Return memory the kiosk no longer needs to the operating system; True if the C library did (glibc), False
+    if it cannot (the program text kept for tracebacks is dropped everywhere).
 
     No garbage collection is forced first: a collection that frees Qt widgets tears their C++ trees down from
     inside the collector, which crashed a whole test run (segmentation fault in ~QLabel). The visit's widgets are
     freed by Qt's own deleteLater() before this runs; Python's cyclic garbage is left to its usual schedule.
     """
+    forget_source_lines()  # first, so the trim below can return what the text took
     trim = _malloc_trim()
     if trim is None:
         return False

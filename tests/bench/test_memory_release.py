@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import linecache
 import sys
+from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -62,3 +64,19 @@ def test_after_visits_no_freed_memory_is_left_for_the_system_to_take_back(qtbot:
         gc.enable()
     assert held is not None and released is not None
     assert held - released <= HELD_AT_MOST_KIB, f"{held - released} KiB freed but still held after {VISITS} visits"
+
+
+def test_after_a_visit_the_program_text_of_a_module_imported_late_is_not_kept(
+    qtbot: QtBot, window: KioskWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A module the kiosk first imports weeks into its run (the first time a rarely used path runs) must not stay
+    in memory as text for the rest of the run (PySide6 reads every imported module's source; 0.8 MiB for
+    phonenumbers' first number)."""
+    module = tmp_path / "imported_late_by_the_kiosk.py"
+    module.write_text('"""Imported once the kiosk is running, as a rarely used path would."""\n\nWORDS = "late"\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, module.stem, raising=False)
+    __import__(module.stem)  # an import statement's way in, which PySide6 watches (importlib's is not)
+    assert str(module) in linecache.cache  # PySide6 read its whole source as it was imported, and it was kept
+    window.reset_for_next_patient()
+    qtbot.waitUntil(lambda: str(module) not in linecache.cache, timeout=RELEASE_MEMORY_AFTER_MS + 2_000)
