@@ -183,8 +183,8 @@ def _flat(samples: Sequence[dict[str, float]], start: int, key: str) -> bool:
     that followed the warm-up. A count that leaks, or steps up and stays, never comes back; one that moves with what
     the reading finds does: live QObjects swing by about 30 from one reading to the next (1,151-1,184 in a
     10,000-tap run; the information screen keeps the section tabs and related-page buttons of the last page it
-    showed until the next page replaces them), so one reading against one other said NO or yes by chance. With a reading or two per tenth
-    this is the last reading against the warm-up's."""
+    showed until the next page replaces them), so one reading against one other said NO or yes by chance. With a
+    reading or two per tenth this is the last reading against the warm-up's."""
     span = max(1, len(samples) // 10)
     early = samples[start : start + span]
     late = samples[-span:]
