@@ -192,7 +192,8 @@ def _flat(samples: Sequence[dict[str, float]], start: int, key: str) -> bool:
 
 
 def verdicts(samples: Sequence[dict[str, float]], taps: int) -> list[Verdict]:
-    base, end = samples[warm_up_index(samples, taps)], samples[-1]
+    start = warm_up_index(samples, taps)
+    base, end = samples[start], samples[-1]
     rss = Verdict(
         "resident memory",
         base["rss_kib"] / 1024,
@@ -209,7 +210,6 @@ def verdicts(samples: Sequence[dict[str, float]], taps: int) -> list[Verdict]:
         f"grows <= {HEAP_LIMIT_MIB} MiB",
         end["heap_kib"] - base["heap_kib"] <= HEAP_LIMIT_MIB * 1024,
     )
-    start = warm_up_index(samples, taps)
     counts = [
         Verdict(label, base[key], end[key], "", "flat (back to its warm-up level)", _flat(samples, start, key))
         for key, label in COUNTS

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.ops.service_files import XINIT, session_command
-from tests.end2end.x_server import require
+from tests.end2end.x_server import require, xinit_server_options
 from tests.ops.kiosk_process import KIOSK, Notice, NotifySocket, kiosk_install, notify_socket
 
 pytestmark = [
@@ -54,8 +54,7 @@ def xinit_command(config: Path, display: str, hang_seconds: float | None) -> lis
         at = client.index("supervise") + 1
         client[at:at] = ["--hang-seconds", f"{hang_seconds:g}"]
     assert client[0] == "xinit" and Path(client[1]).is_absolute()  # xinit runs xterm for a client not a path
-    # The unit's server options but its display and terminal (`:0 vt1 -keeptty` need a real virtual terminal).
-    server = [word for word in unit_line[unit_line.index("--") + 1 :] if word not in (":0", "vt1", "-keeptty")]
+    server = xinit_server_options(unit_line)
     return [*client, "--", shutil.which("Xvfb") or "Xvfb", display, "-screen", "0", "1920x1080x24", *server]
 
 

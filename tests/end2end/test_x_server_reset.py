@@ -13,7 +13,7 @@ import threading
 import time
 
 from kiosk.ops.service_files import XINIT, session_command
-from tests.end2end.x_server import require
+from tests.end2end.x_server import require, xinit_server_options
 
 CLIENTS = 4
 SECONDS = 4.0
@@ -21,9 +21,7 @@ SECONDS = 4.0
 
 def test_a_program_connecting_as_the_last_one_leaves_is_not_turned_away() -> None:
     require(("Xvfb", "xdotool"), "check the xinit recipe's X server")
-    line = session_command(XINIT, ["/opt/clinic-kiosk/kiosk"])
-    # The unit's server options but its display and terminal (`:0 vt1 -keeptty` need a real virtual terminal).
-    options = [word for word in line[line.index("--") + 1 :] if word not in (":0", "vt1", "-keeptty")]
+    options = xinit_server_options(session_command(XINIT, ["/opt/clinic-kiosk/kiosk"]))
     read, write = os.pipe()
     xvfb = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", *options],

@@ -43,3 +43,9 @@ def bare_x_server(size: str = "1920x1080") -> Iterator[str]:
     finally:
         xvfb.terminate()
         xvfb.wait(10)
+
+
+def xinit_server_options(unit_line: list[str]) -> list[str]:
+    """The X server options of the xinit unit's command line but its display and terminal (`:0 vt1 -keeptty` need
+    a real virtual terminal): what a test's Xvfb takes in Xorg's place."""
+    return [word for word in unit_line[unit_line.index("--") + 1 :] if word not in (":0", "vt1", "-keeptty")]
