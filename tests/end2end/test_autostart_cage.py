@@ -28,6 +28,7 @@ pytestmark = [
     pytest.mark.slow,  # a real compositor session, a kiosk killed and one frozen, each brought back: minutes
 ]
 HANG_SECONDS = 10  # the supervisor's shortest hang limit; the unit keeps the default 30 s
+ROOT = Path(__file__).resolve().parents[2]  # the project folder: tests/end2end/ is two below it
 ORDINARY = 65534  # nobody: cage will not run as root
 
 
@@ -42,6 +43,10 @@ def as_ordinary_account(tmp_path: Path, argv: list[str]) -> list[str]:
     for anchor in (tmp_path, Path(sys.executable).resolve(), Path(__file__).resolve()):
         for parent in anchor.parents:
             parent.chmod(parent.stat().st_mode | 0o001)  # the way in, as to any installed program
+    # The project's folder is the editable install's import path, which Python lists to find `kiosk`: readable, as
+    # an installed program's folder is (a checkout made straight into `mktemp -d` is 0700, and the kiosk then could
+    # not import itself: "No module named kiosk.__main__").
+    ROOT.chmod(ROOT.stat().st_mode | 0o005)
     return ["setpriv", f"--reuid={ORDINARY}", f"--regid={ORDINARY}", "--clear-groups", *argv]
 
 
