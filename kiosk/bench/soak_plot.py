@@ -21,6 +21,7 @@ PANELS = (
     ("wrappers", "Python wrappers of Qt objects", 1),
     ("dead_wrappers", "wrappers of deleted Qt objects", 1),
     ("fds", "open file descriptors", 1),
+    ("sqlite_kept", "of which SQLite keeps for reuse", 1),
     ("threads", "threads", 1),
     ("qtimers", "QTimers", 1),
     ("db_connections", "database connections open", 1),

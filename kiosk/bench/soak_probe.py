@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 import shiboken6
 from kiosk.qt import QApplication, QObject, qInstallMessageHandler
@@ -51,6 +51,9 @@ class Sample:
     # fragmentation. Resident memory alone cannot tell the two apart (issue 22).
     malloc_in_use_kib: int = -1
     malloc_free_kib: int = -1  # freed, kept for reuse; after the kiosk's trim only what shares a page stays resident
+    # Of `fds`: handles SQLite keeps open on its database files for reuse (see SqliteFiles), and the bound they keep to.
+    sqlite_kept: int = 0
+    sqlite_kept_bound: int = 0
 
     def as_json(self) -> dict[str, float | int]:
         return asdict(self)
@@ -67,11 +70,56 @@ def _threads() -> int:
     return threading.active_count()
 
 
-def _fds() -> int:
+def descriptors() -> list[str]:
+    """What each open descriptor is (a file's path, "socket:[...]", "pipe:[...]", ...), from /proc; [] elsewhere.
+    The listing's own descriptor is among them, as it was in every reading."""
     try:
-        return len(os.listdir(FD_FOLDER))
+        names = os.listdir(FD_FOLDER)
     except OSError:
-        return -1
+        return []
+    targets = []
+    for name in names:
+        try:
+            targets.append(os.readlink(FD_FOLDER / name))
+        except OSError:
+            targets.append("(closed while read)")  # the listing's own, gone by now
+    return targets
+
+
+class SqliteFiles:
+    """The kiosk's SQLite database files (the database, the outbox) and the most connections each had open at once.
+
+    SQLite keeps the file handle of a connection closed while another connection of the same process is still open
+    on that file: POSIX locks belong to the process, so closing the handle would drop the other's locks. It reuses
+    such a handle at the next opening, so handles on a file never outnumber the most connections it ever had open
+    at once. The kiosk's pool opens a second connection when two of its threads meet at the database and closes it
+    when given back (kiosk.storage.database.SQLITE_CONNECTIONS_KEPT): one more descriptor from then on, bounded, not
+    a leak. Counted here so the soak can tell it from one."""
+
+    def __init__(self, databases: list[Database]) -> None:
+        self._files = {
+            str(Path(database.engine.url.database).resolve()): database
+            for database in databases
+            if database.engine.dialect.name == "sqlite" and database.engine.url.database not in (None, "", ":memory:")
+        }
+        self._peak = dict.fromkeys(self._files, 0)
+        for path, database in self._files.items():
+            self._peak[path] = _open_connections(database)
+            event.listen(database.engine, "checkout", lambda *_args, path=path: self._note(path))
+
+    def _note(self, path: str) -> None:
+        self._peak[path] = max(self._peak[path], _open_connections(self._files[path]))
+
+    def kept(self, targets: list[str]) -> tuple[int, int]:
+        """Handles kept for reuse now (handles on each file less its open connections), and their bound (the most
+        connections each file had open at once, less the one the pool keeps)."""
+        kept = sum(targets.count(path) - _open_connections(database) for path, database in self._files.items())
+        bound = sum(max(peak - 1, 0) for peak in self._peak.values())
+        return kept, bound
+
+
+def _open_connections(database: Database) -> int:
+    return sum(_pool(database))  # checked in (kept idle) + checked out (in use)
 
 
 def _folder_kib(folder: Path | None) -> int:
@@ -118,12 +166,13 @@ def _wrappers() -> tuple[int, int]:
 
 
 def _pool(database: Database | None) -> tuple[int, int]:
+    """(checked in, checked out) of the database's pool."""
     if database is None:
         return 0, 0
     pool = database.engine.pool
     checked_out = int(getattr(pool, "checkedout", lambda: 0)())
     checked_in = int(getattr(pool, "checkedin", lambda: 0)())
-    return checked_in + checked_out, checked_out
+    return checked_in, checked_out
 
 
 def _stored(database: Database | None) -> int:
@@ -141,12 +190,15 @@ def take(
     log_folder: Path | None,
     server_connections: Callable[[], int] | None = None,
     through_outbox: int = 0,
+    sqlite_files: SqliteFiles | None = None,
 ) -> Sample:
     """A reading now; the caller lets the event loop turn first, so deleteLater() has run."""
     gc.collect()
     objects, timers = _qt_objects()
     wrappers, dead = _wrappers()
-    connections, checked_out = _pool(database)
+    checked_in, checked_out = _pool(database)
+    targets = descriptors()
+    kept, bound = sqlite_files.kept(targets) if sqlite_files is not None else (0, 0)
     heap = tracemalloc.get_traced_memory()[0] // 1024 if tracemalloc.is_tracing() else -1
     malloc = c_heap()
     return Sample(
@@ -158,10 +210,10 @@ def take(
         qobjects=objects,
         wrappers=wrappers,
         dead_wrappers=dead,
-        fds=_fds(),
+        fds=len(targets) if targets else -1,
         threads=_threads(),
         qtimers=timers,
-        db_connections=connections,
+        db_connections=checked_in + checked_out,
         db_checked_out=checked_out,
         log_kib=_folder_kib(log_folder),
         stored=_stored(database),
@@ -169,4 +221,6 @@ def take(
         through_outbox=through_outbox,
         malloc_in_use_kib=malloc.in_use_kib if malloc is not None else -1,
         malloc_free_kib=malloc.free_kib if malloc is not None else -1,
+        sqlite_kept=kept,
+        sqlite_kept_bound=bound,
     )

@@ -4,24 +4,26 @@
 One process, one kiosk window, driven from its own event loop (kiosk.bench.loop) through rounds of EVERY taps
 and their share of the visits, with a reading (kiosk.bench.soak_probe) after each round. Each round also meets
 what a month brings: every language, text size and contrast, both request kinds and the urgent path, an idle
-reset, and the database's write lock held for a moment by a second connection while a patient sends. With
---postgres (the throw-away server kiosk.bench.soak started, described as JSON) one round in RESTART_EVERY also
-restarts the server: the visits sent while it is down must get their confirmation from the outbox and reach the
-server exactly once when it is back. Progress goes to stderr; the readings are the last line of stdout, as JSON.
+reset, and the database's write lock held for a moment by another program (kiosk.bench.soak_locker) while a
+patient sends. With --postgres (the throw-away server kiosk.bench.soak started, described as JSON) one round
+in RESTART_EVERY also restarts the server: the visits sent while it is down must get their confirmation from the
+outbox and reach the server exactly once when it is back. Progress goes to stderr; the readings are the last line
+of stdout, as JSON.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import subprocess
 import sys
-import threading
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from kiosk.bench import loop, soak_probe
+from kiosk.bench import loop, soak_locker, soak_probe
 from kiosk.bench.form_fill import send
 from kiosk.bench.loop import StepFailed, Steps
 from kiosk.bench.patients import Patients
@@ -34,7 +36,6 @@ from kiosk.services.navigation import ATTRACT
 from kiosk.services.outbox import pending_count
 from kiosk.services.startup import KioskContext, load_context
 from kiosk.storage.database import Database
-from kiosk.storage.keys import open_configured_database
 from kiosk.ui.app import application, build_window
 from kiosk.ui.heartbeat import schedule_heartbeat
 from kiosk.ui.presentation import TextSize, ThemeName
@@ -92,6 +93,9 @@ class Soak:
         # asks first): a second opening here raced the forwarder's first one to create the outbox's key.
         self.outbox: Database | None = window.form.request_sender._outbox() if server is not None else None
         self.through_outbox = 0  # visits confirmed while the server was down
+        databases = [database for database in (context.database, self.outbox) if database is not None]
+        self.sqlite_files = soak_probe.SqliteFiles(databases)
+        self.descriptors: list[str] = []  # at the last reading: what a change in their number was is printed
         self.samples_file = samples_file  # each reading as a JSON line as it is taken: a cut-short soak still tells
         self.context = context
         self.log_folder = log_folder
@@ -123,7 +127,9 @@ class Soak:
             self.log_folder,
             self._server_connections if self.server is not None else None,
             self.through_outbox,
+            self.sqlite_files,
         )
+        self._say_descriptors_changed()
         if reading.stored != self.visits:
             raise StepFailed(f"{self.visits} visits sent but {reading.stored} requests stored")
         self.samples.append(reading)
@@ -138,6 +144,20 @@ class Soak:
             file=sys.stderr,
             flush=True,
         )
+
+    def _say_descriptors_changed(self) -> None:
+        """Names the descriptors opened or closed since the last reading when their number changed (paths under the
+        soak's throw-away folder, sockets, pipes: never a patient's answers)."""
+        now = soak_probe.descriptors()
+        if self.descriptors and len(now) != len(self.descriptors):
+            opened, closed = Counter(now) - Counter(self.descriptors), Counter(self.descriptors) - Counter(now)
+            print(
+                f"soak: descriptors {len(self.descriptors)} -> {len(now)}: opened {sorted(opened.elements())}, "
+                f"closed {sorted(closed.elements())}",
+                file=sys.stderr,
+                flush=True,
+            )
+        self.descriptors = now
 
     def tap(self, count: int) -> Steps:
         yield from self.walk.quick_taps(count)
@@ -160,7 +180,7 @@ class Soak:
         release = self._hold_write_lock() if locked else None
         yield from send(window, kind, answers)
         if release is not None:
-            release.join()
+            release.wait()
         self.visits += 1
         if window.confirmation.is_urgent:
             yield from self._fast_idle_until_attract()  # the urgent band stays up for its hold, then attract
@@ -186,27 +206,18 @@ class Soak:
         yield lambda: self.window.navigator.current == ATTRACT
         idle.set_second_ms(1000)
 
-    def _hold_write_lock(self) -> threading.Thread:
-        """A second connection (another program, a backup) takes the write lock and keeps it LOCK_HELD_S."""
-        locker = open_configured_database(self.context.settings, create_if_missing=False)
-        taken = threading.Event()
-        # SQLite: BEGIN IMMEDIATE is the write lock. PostgreSQL: the requests table locked against writes.
-        take_lock = "LOCK TABLE patient_requests IN EXCLUSIVE MODE" if self.server is not None else "SELECT 1"
-
-        def hold() -> None:
-            try:
-                with locker.engine.begin() as connection:
-                    connection.exec_driver_sql(take_lock)
-                    taken.set()
-                    time.sleep(LOCK_HELD_S)
-            finally:
-                taken.set()
-                locker.engine.dispose()
-
-        thread = threading.Thread(target=hold, name="soak-lock", daemon=True)
-        thread.start()
-        taken.wait()
-        return thread
+    def _hold_write_lock(self) -> subprocess.Popen[str]:
+        """Another program (kiosk.bench.soak_locker) takes the write lock and keeps it LOCK_HELD_S."""
+        config = str(self.context.settings_path)
+        locker = subprocess.Popen(
+            [sys.executable, "-m", "kiosk.bench.soak_locker", config, str(LOCK_HELD_S)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert locker.stdout is not None
+        if locker.stdout.readline().strip() != soak_locker.TAKEN:  # "" when it failed: its error is on stderr
+            raise StepFailed(f"the lock-holding program exited {locker.wait()} without taking the lock")
+        return locker
 
     def outage(self, visits: int) -> Steps:
         """The server stopped (as `pg_ctl stop -m fast` does: every session cut), VISITS patients send, then it is
