@@ -80,7 +80,9 @@ def descriptors() -> list[str]:
     targets = []
     for name in names:
         try:
-            targets.append(os.readlink(FD_FOLDER / name))
+            # A string path, not FD_FOLDER / name: pathlib would intern each descriptor's number (see
+            # kiosk/content/pictures.py), the soak's own churn in the table it reads the step of.
+            targets.append(os.readlink(os.path.join(FD_FOLDER, name)))
         except OSError:
             targets.append("(closed while read)")  # the listing's own, gone by now
     return targets

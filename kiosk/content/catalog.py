@@ -10,6 +10,7 @@ from kiosk.content.markup import Markup
 from kiosk.content.model import Page, PageKind, Problem
 from kiosk.content.page_record import mentions, read_record, removed_pages, write_record
 from kiosk.content.parser import read_page
+from kiosk.content.pictures import resolve_image
 from kiosk.tomlfiles import read_text
 
 PAGE_SUFFIX = ".md"
@@ -332,12 +333,6 @@ def _is_folder(path: Path) -> bool:
         return path.is_dir()
     except OSError:  # a name longer than the file system allows (is_dir raises for that): no such folder
         return False
-
-
-def resolve_image(page_path: Path, target: str) -> Path:
-    """Images are named relative to the page's own file (`../images/x.png` for one all languages share),
-    never to the folder the kiosk was started in."""
-    return (page_path.parent / target).resolve()
 
 
 def image_exists(page_path: Path, target: str) -> bool:

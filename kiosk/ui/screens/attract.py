@@ -25,9 +25,10 @@ from kiosk.qt import (
 )
 
 from kiosk.config.settings import Settings
-from kiosk.content.catalog import SLIDE_CODES, ContentCatalog, resolve_image
+from kiosk.content.catalog import SLIDE_CODES, ContentCatalog
 from kiosk.content.markup import Markup, read_markup, to_html
 from kiosk.content.model import Page, PageKind
+from kiosk.content.pictures import resolve_image
 from kiosk.services.navigation import Route
 from kiosk.ui.screens.base import KioskScreen
 from kiosk.ui.texts import UiTexts

@@ -21,8 +21,9 @@ from kiosk.qt import (
     Signal,
 )
 
-from kiosk.content.catalog import ContentCatalog, resolve_image
+from kiosk.content.catalog import ContentCatalog
 from kiosk.content.model import Page, PageKind
+from kiosk.content.pictures import resolve_image
 from kiosk.services.navigation import Route, Screen
 from kiosk.ui.focus_order import chain_focus
 from kiosk.ui.screens.base import KioskScreen, text_label

@@ -14,6 +14,7 @@ from pathlib import Path
 from kiosk.qt import QObject, QTimer, Signal
 
 from kiosk.content.catalog import ContentCatalog, load_catalog
+from kiosk.content.pictures import forget_resolved
 from kiosk.ui.texts import UiTexts
 
 log = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class ContentReloader(QObject):
 
     def reload(self) -> None:
         catalog = self._catalog
+        forget_resolved()  # the pictures' paths are worked out afresh, as the pages are
         fresh = load_catalog(catalog.folder, catalog.languages, catalog.default_language)
         # In place: every screen holds this same catalog object.
         catalog.pages = fresh.pages

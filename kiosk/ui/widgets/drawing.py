@@ -6,6 +6,8 @@ from pathlib import Path
 
 from kiosk.qt import QEvent, QIcon, QLabel, QSize, Qt, QWidget
 
+from kiosk.content.pictures import for_the_look
+
 
 class Drawing(QLabel):
     """A picture that keeps its shape; an SVG is drawn afresh at each size, so its lines stay sharp."""
@@ -25,10 +27,7 @@ class Drawing(QLabel):
 
     def _for_this_look(self, path: Path) -> Path:
         # Light words mean a dark (high-contrast) page: then the drawing's "-hc" twin, light lines on black.
-        if self.palette().color(self.foregroundRole()).lightness() < 128:
-            return path
-        contrast = path.with_name(f"{path.stem}-hc{path.suffix}")
-        return contrast if contrast.is_file() else path
+        return for_the_look(path, dark=self.palette().color(self.foregroundRole()).lightness() >= 128)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         super().changeEvent(event)

@@ -27,8 +27,8 @@ from kiosk.qt import (
     QWidget,
 )
 
-from kiosk.content.catalog import resolve_image
 from kiosk.content.markup import IMAGE_SCHEME, QR_SCHEME, Markup, read_markup, to_html
+from kiosk.content.pictures import for_the_look, resolve_image
 
 _IMG = re.compile(r'<img src="(content-(?:image|qr):\d+)" alt="([^"]*)" />')
 # A picture takes at most this share of the text's height, so words stay in sight beside it.
@@ -126,11 +126,8 @@ class MarkdownView(QTextBrowser):
         return pictures
 
     def _for_this_look(self, path: Path) -> Path:
-        """On a dark (high-contrast) page, a drawing's "-hc" sibling when the author made one: light lines on black."""
-        if self.palette().color(self.backgroundRole()).lightness() >= 128:
-            return path
-        contrast = path.with_name(f"{path.stem}-hc{path.suffix}")
-        return contrast if contrast.is_file() else path
+        # A dark background means the high-contrast look: the drawing's "-hc" twin when the author made one.
+        return for_the_look(path, dark=self.palette().color(self.backgroundRole()).lightness() < 128)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
         super().changeEvent(event)
