@@ -80,8 +80,9 @@ def descriptors() -> list[str]:
     targets = []
     for name in names:
         try:
-            # A string path, not FD_FOLDER / name: pathlib would intern each descriptor's number (see
-            # kiosk/content/pictures.py), the soak's own churn in the table it reads the step of.
+            # A string path, not FD_FOLDER / name: pathlib interns each part, and a number interned at one
+            # reading and dropped takes a fresh slot in Python's interned-strings table at the next; the reading
+            # would add to the churn kiosk/content/pictures.py explains.
             targets.append(os.readlink(os.path.join(FD_FOLDER, name)))
         except OSError:
             targets.append("(closed while read)")  # the listing's own, gone by now
