@@ -38,7 +38,7 @@ def add_parser(verbs: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "--soak instead drives one kiosk through a month of use in one process (every language, text size and "
         "contrast, both request kinds, the urgent path, idle resets, a briefly locked database), reads memory, "
         "Qt and Python objects, files, threads, timers, database connections and the log folder at intervals, "
-        "and prints the curve, a plot and a verdict per figure. The full soak took 99 minutes on a 2-core PC.",
+        "and prints the curve, a plot and a verdict per figure. The full soak takes one to two hours on a 2-core PC.",
     )
     soak.add_argument("--soak", action="store_true", help="run the soak instead of the figures")
     soak.add_argument("--taps", type=_count, default=SOAK_TAPS, metavar="N", help="taps (default %(default)s)")
