@@ -51,7 +51,12 @@ def test_slides_and_pages_shown_again_in_either_look_build_no_new_path(
     assert window.attract.drawing.pixmap() is not None
     interned: list[str] = []
     intern = sys.intern
-    monkeypatch.setattr(sys, "intern", lambda name: interned.append(name) or intern(name))  # what pathlib calls
+
+    def counted(name: str) -> str:  # what pathlib calls for each part of a path it builds
+        interned.append(name)
+        return intern(name)
+
+    monkeypatch.setattr(sys, "intern", counted)
     for theme in ThemeName:
         window.presentation.set_theme(theme)
         show()
