@@ -105,9 +105,8 @@ class SqliteFiles:
             for database in databases
             if database.engine.dialect.name == "sqlite" and database.engine.url.database not in (None, "", ":memory:")
         }
-        self._peak = dict.fromkeys(self._files, 0)
+        self._peak = {path: _open_connections(database) for path, database in self._files.items()}
         for path, database in self._files.items():
-            self._peak[path] = _open_connections(database)
             event.listen(database.engine, "checkout", lambda *_args, path=path: self._note(path))
 
     def _note(self, path: str) -> None:
@@ -194,13 +193,16 @@ def take(
     server_connections: Callable[[], int] | None = None,
     through_outbox: int = 0,
     sqlite_files: SqliteFiles | None = None,
+    targets: list[str] | None = None,
 ) -> Sample:
-    """A reading now; the caller lets the event loop turn first, so deleteLater() has run."""
+    """A reading now; the caller lets the event loop turn first, so deleteLater() has run. `targets` is this
+    reading's descriptors() when the caller listed them already (to name what changed): one listing a reading."""
     gc.collect()
     objects, timers = _qt_objects()
     wrappers, dead = _wrappers()
     checked_in, checked_out = _pool(database)
-    targets = descriptors()
+    if targets is None:
+        targets = descriptors()
     kept, bound = sqlite_files.kept(targets) if sqlite_files is not None else (0, 0)
     heap = tracemalloc.get_traced_memory()[0] // 1024 if tracemalloc.is_tracing() else -1
     malloc = c_heap()

@@ -119,6 +119,7 @@ class Soak:
         # ... and the memory the last reset freed goes back to the system half a second later (kiosk.ops.heap).
         waited = time.perf_counter()
         yield lambda: time.perf_counter() - waited > (RELEASE_MEMORY_AFTER_MS + 100) / 1000
+        targets = soak_probe.descriptors()
         reading = soak_probe.take(
             self.taps,
             self.visits,
@@ -128,8 +129,9 @@ class Soak:
             self._server_connections if self.server is not None else None,
             self.through_outbox,
             self.sqlite_files,
+            targets,
         )
-        self._say_descriptors_changed()
+        self._say_descriptors_changed(targets)
         if reading.stored != self.visits:
             raise StepFailed(f"{self.visits} visits sent but {reading.stored} requests stored")
         self.samples.append(reading)
@@ -145,10 +147,9 @@ class Soak:
             flush=True,
         )
 
-    def _say_descriptors_changed(self) -> None:
+    def _say_descriptors_changed(self, now: list[str]) -> None:
         """Names the descriptors opened or closed since the last reading when their number changed (paths under the
         soak's throw-away folder, sockets, pipes: never a patient's answers)."""
-        now = soak_probe.descriptors()
         if self.descriptors and len(now) != len(self.descriptors):
             opened, closed = Counter(now) - Counter(self.descriptors), Counter(self.descriptors) - Counter(now)
             print(
