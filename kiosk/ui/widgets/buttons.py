@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from kiosk.qt import QIcon, QKeyEvent, QLabel, QPushButton, QResizeEvent, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
+from kiosk.qt import QKeyEvent, QLabel, QPushButton, QResizeEvent, QSize, QSizePolicy, Qt, QVBoxLayout, QWidget
 
 from kiosk.ui.qt_lifetimes import repolish
 from kiosk.ui.speech.words import speakable
 from kiosk.ui.theme import Metrics
+from kiosk.ui.widgets.drawing import drawn
 
 # Put before the words of a chosen option or setting: selection is shown by a mark as well as colour.
 CHECKED_MARK = "✓  "
@@ -205,11 +206,10 @@ class ButtonPicture(QLabel):
             self.hide()
 
     def draw(self, side: int) -> None:
-        # Drawn again only for a new size: each new QIcon leaves its drawing in Qt's pixmap cache, which grows to
-        # 10 MiB before it lets any go, and the window sizes every button on each text-size or contrast change.
+        # Asked again only for a new size: the window sizes every button on each text-size or contrast change.
         if self._icon is not None and side != self._side:
             self._side = side
-            self.setPixmap(QIcon(str(self._icon)).pixmap(side, side))
+            self.setPixmap(drawn(self._icon, QSize(side, side)))
 
 
 class ChoiceButton(TouchButton):

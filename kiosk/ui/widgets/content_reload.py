@@ -16,6 +16,7 @@ from kiosk.qt import QObject, QTimer, Signal
 from kiosk.content.catalog import ContentCatalog, load_catalog
 from kiosk.content.pictures import forget_resolved
 from kiosk.ui.texts import UiTexts
+from kiosk.ui.widgets.drawing import forget_drawings
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ class ContentReloader(QObject):
     def reload(self) -> None:
         catalog = self._catalog
         forget_resolved()  # the pictures' paths are worked out afresh, as the pages are
+        forget_drawings()  # and drawn afresh: a picture may have been replaced under the same name
         fresh = load_catalog(catalog.folder, catalog.languages, catalog.default_language)
         # In place: every screen holds this same catalog object.
         catalog.pages = fresh.pages
