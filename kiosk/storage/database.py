@@ -284,6 +284,14 @@ def _set_private_temp_storage(dbapi_connection: Any) -> None:
         cursor.close()
 
 
+# SQLite keeps each page a connection reads or writes in memory, up to cache_size; the SQLCipher build the kiosk
+# ships sets 8,000 KiB. A kiosk keeps one connection for months and mostly writes, so every request it stored
+# stayed in memory until that was full: about 0.8 KiB a visit of resident memory, a month's creep in the soak
+# (docs/performance.md). 2,000 KiB is SQLite's own default: the console's queries (an index, a screenful of rows,
+# a search over a year of requests) need far less, and a page read again comes from the operating system's cache.
+PAGE_CACHE_KIB = 2_000
+
+
 def _on_sqlite_connect(dbapi_connection: Any, record: Any) -> None:
     # Autocommit at the driver level so SQLAlchemy's begin event below decides how
     # a transaction starts; pysqlite's own implicit BEGIN is deferred and too late.
@@ -294,6 +302,7 @@ def _on_sqlite_connect(dbapi_connection: Any, record: Any) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA cache_size=-{PAGE_CACHE_KIB}")  # negative: KiB, not pages
         path = next((row[2] for row in cursor.execute("PRAGMA database_list") if row[1] == "main"), "")
     finally:
         cursor.close()
