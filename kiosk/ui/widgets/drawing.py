@@ -2,9 +2,9 @@
 
 Every picture file is drawn through one QIcon, kept. Qt files each drawing it makes in its pixmap cache under the
 icon's own serial number, so a QIcon made afresh for each showing never finds the drawing an earlier one made at
-the same size, and leaves its own there unused until the cache is full (10 MiB): `kiosk bench --soak` found
-8 MiB of such drawings given back each time the cache was emptied (200 visits apart), and every card drawn again
-on a language, text size or contrast change. Kept, the icon finds its drawing at any size it was drawn at before.
+the same size, and leaves its own there unused until the cache is full (10 MiB): `kiosk bench --soak` got 8 MiB
+of such drawings back each time it emptied the cache (200 visits apart), and each card was drawn afresh at every
+language, text size or contrast change. Kept, the icon finds its drawing at any size it was drawn at before.
 """
 
 from __future__ import annotations
