@@ -64,6 +64,9 @@ def test_smoke_bench_writes_one_row_per_figure_each_with_a_measured_floor(tmp_pa
         if "PostgreSQL" in row["name"] and row["value"] is None and not (server_programs() or os.environ.get("CI")):
             assert row["note"].startswith("not measured: "), row
             continue
-        assert row["value"] is not None and row["value"] >= 0, row
+        # Memory the kiosk gave back after the warm-up (it trims after each visit, and its pictures' drawings and
+        # database pages are reused, not added to) reads below zero: a figure like any other, not a broken row.
+        may_shrink = row["unit"] == "MiB" and row["name"].startswith("memory growth")
+        assert row["value"] is not None and (may_shrink or row["value"] >= 0), row
         assert row["floor"] is not None and row["floor"] > 0, row  # measured in this run, never left out
         assert row["ratio"] == row["value"] / row["floor"], row
