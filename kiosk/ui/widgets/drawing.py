@@ -22,10 +22,12 @@ def _icon(path: Path) -> QIcon:
     return QIcon(str(path))
 
 
-def drawn(path: Path, size: QSize) -> QPixmap:
-    """The picture at the largest size of its own shape that fits `size`; the same pixmap (shared, not copied)
-    for every widget that shows this picture at this size while Qt's pixmap cache keeps it."""
-    return _icon(path).pixmap(size)
+def drawn(path: Path, room: QSize) -> QPixmap:
+    """The picture at the largest size of its own shape that fits `room`; the same pixmap (shared, not copied)
+    for every widget that shows this picture at this size while Qt's pixmap cache keeps it. Asked at its own
+    size, so any room that fits it the same way finds the same drawing."""
+    icon = _icon(path)
+    return icon.pixmap(icon.actualSize(room))
 
 
 def forget_drawings() -> None:
@@ -66,7 +68,6 @@ class Drawing(QLabel):
         path = self._for_this_look(self._path)
         if self._drawn == (path, width, height):
             return
-        # The largest size of the drawing's own shape that fits (without a height, the height is left free).
-        size = _icon(path).actualSize(QSize(width, height if height > 0 else width * 8))
-        self.setPixmap(drawn(path, size))
+        # Without a height, the height is left free.
+        self.setPixmap(drawn(path, QSize(width, height if height > 0 else width * 8)))
         self._drawn = (path, width, height)
